@@ -1,0 +1,70 @@
+# Yiwang — the two commands of the README contract are `make run` and `make test`.
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+PORT ?= 8000
+UV ?= $(shell command -v uv 2>/dev/null || echo "$(HOME)/.local/bin/uv")
+PYTEST_WORKERS ?= 2
+PG_URL ?= postgres://postgres@127.0.0.1:5432/postgres
+export UV_LINK_MODE := copy
+
+.PHONY: help run test deps uv pydeps assets messages chromium lint typecheck test-sqlite test-postgres migrate demo-data bench clean
+
+help:
+	@echo "make run    install what is missing, migrate, load demo data, serve on http://127.0.0.1:$(PORT)"
+	@echo "make test   install what is missing, lint, and run the whole suite on SQLite (and PostgreSQL if reachable)"
+
+# --- installation (each step skips what is already there) ---------------------------------------
+uv:
+	@command -v uv >/dev/null 2>&1 || test -x "$(UV)" || python3 -m pip install --user --quiet uv || python3 -m pip install --quiet uv
+
+pydeps: uv
+	@$(UV) sync --frozen --quiet
+
+node_modules/.package-lock.json: package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+
+assets: node_modules/.package-lock.json
+	@python3 scripts/build_assets.py
+
+messages: pydeps
+	@$(UV) run python manage.py compilemessages --ignore=.venv --ignore=node_modules -v 0
+
+deps: pydeps assets messages
+
+chromium:
+	@command -v chromium >/dev/null 2>&1 || { \
+	  echo "Installing Debian's chromium for the browser tests"; \
+	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
+	  $$SUDO apt-get update -qq && $$SUDO apt-get install -y -qq chromium fonts-noto-cjk >/dev/null; }
+
+# --- the two contract commands -------------------------------------------------------------------
+run: deps
+	PORT=$(PORT) $(UV) run yiwang demo
+
+test: deps chromium lint
+	@$(MAKE) --no-print-directory test-sqlite
+	@if [ -n "$$DATABASE_URL" ] || pg_isready -q -h 127.0.0.1 -p 5432 2>/dev/null; then \
+	  $(MAKE) --no-print-directory test-postgres; \
+	else echo "PostgreSQL not reachable: skipped the PostgreSQL run"; fi
+
+lint: pydeps
+	$(UV) run ruff check src tests bench scripts
+	$(UV) run ruff format --check src tests bench scripts
+	$(UV) run mypy
+
+test-sqlite: pydeps
+	@echo "=== test suite on SQLite ==="
+	env -u DATABASE_URL YIWANG_PROFILE=test $(UV) run pytest -n $(PYTEST_WORKERS) -p no:cacheprovider
+
+test-postgres: pydeps
+	@echo "=== test suite on PostgreSQL ==="
+	DATABASE_URL=$${DATABASE_URL:-$(PG_URL)} YIWANG_PROFILE=test $(UV) run pytest -n $(PYTEST_WORKERS) -p no:cacheprovider
+
+migrate: pydeps
+	$(UV) run python manage.py migrate
+
+demo-data: pydeps
+	$(UV) run yiwang loaddemo
+
+clean:
+	rm -rf build var/static .pytest_cache

@@ -1,0 +1,37 @@
+"""Copy the front-end libraries the pages use from node_modules into build/assets (collected as static).
+
+Nothing third-party is committed: package.json pins the packages, npm installs them at build time.
+"""
+
+from __future__ import annotations
+
+import shutil
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+NODE_MODULES = ROOT / "node_modules"
+TARGET = ROOT / "build" / "assets"
+
+FILES = {
+    "htmx/htmx.min.js": "htmx.org/dist/htmx.min.js",
+    "echarts/echarts.min.js": "echarts/dist/echarts.min.js",
+}
+
+
+def main() -> int:
+    missing = [src for src in FILES.values() if not (NODE_MODULES / src).exists()]
+    if missing:
+        print(f"missing npm files (run `npm ci`): {missing}", file=sys.stderr)
+        return 1
+    for dest, src in FILES.items():
+        target = TARGET / dest
+        target.parent.mkdir(parents=True, exist_ok=True)
+        source = NODE_MODULES / src
+        if not target.exists() or target.stat().st_mtime < source.stat().st_mtime:
+            shutil.copy2(source, target)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,185 @@
+"""Cases (办件): applications, unified case numbers, immutable events, materials and results."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from yiwang.catalog.models import Material, ServiceItem
+from yiwang.core.models import Channel, Organisation, TimeStampedModel
+
+
+class CaseStatus(models.TextChoices):
+    SUBMITTED = "submitted", _("待受理")
+    CORRECTION_REQUIRED = "correction_required", _("待补正")
+    ACCEPTED = "accepted", _("审查中")
+    NOT_ACCEPTED = "not_accepted", _("不予受理")
+    COMPLETED = "completed", _("已办结")
+    WITHDRAWN = "withdrawn", _("已撤回")
+
+
+TERMINAL_STATUSES = {CaseStatus.NOT_ACCEPTED, CaseStatus.COMPLETED, CaseStatus.WITHDRAWN}
+
+
+class CaseOutcome(models.TextChoices):
+    APPROVED = "approved", _("准予")
+    REFUSED = "refused", _("不予")
+
+
+class DeliveryMethod(models.TextChoices):
+    WINDOW = "window", _("窗口领取")
+    COURIER = "courier", _("快递送达")
+    ELECTRONIC = "electronic", _("电子送达")
+
+
+class Case(TimeStampedModel):
+    """办件 One application for one service item, from registration to completion.
+
+    ``number`` is the unified case number given at registration (登记赋码): the item's 31-char
+    implementation code + ``yyyyMMdd`` + a 4-digit daily serial.  ``lock_version`` increases on every
+    transition so a stale form can be detected.
+    """
+
+    number = models.CharField(max_length=50, unique=True)
+    item = models.ForeignKey(ServiceItem, on_delete=models.PROTECT, related_name="cases")
+    item_version = models.PositiveIntegerField()
+    item_snapshot = models.JSONField(help_text=_("the guide as it was when the case was filed"))
+    handling_organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="cases")
+    applicant = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="cases")
+    applicant_name = models.CharField(max_length=200)
+    applicant_id_type = models.CharField(max_length=20, help_text=_("身份证 / 统一社会信用代码"))
+    applicant_id_number = models.CharField(max_length=18)
+    applicant_phone = models.CharField(max_length=11, blank=True)
+    registered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+",
+        help_text=_("the clerk who registered a walk-in application"),
+    )
+    channel = models.CharField(max_length=10, choices=Channel.choices)
+    status = models.CharField(max_length=30, choices=CaseStatus.choices, default=CaseStatus.SUBMITTED, db_index=True)
+    outcome = models.CharField(max_length=10, choices=CaseOutcome.choices, blank=True)
+    form_data = models.JSONField(default=dict)
+    idempotency_key = models.CharField(max_length=100, blank=True)
+    delivery_method = models.CharField(max_length=12, choices=DeliveryMethod.choices, default=DeliveryMethod.ELECTRONIC)
+    submitted_at = models.DateTimeField()
+    accepted_at = models.DateTimeField(null=True, blank=True)
+    due_date = models.DateField(null=True, blank=True, help_text=_("承诺办结日期"))
+    statutory_due_date = models.DateField(null=True, blank=True, help_text=_("法定办结日期"))
+    completed_at = models.DateTimeField(null=True, blank=True)
+    decision_comment = models.TextField(blank=True)
+    result_document = models.FileField(upload_to="cases/results/%Y/%m/", blank=True)
+    result_sha256 = models.CharField(max_length=64, blank=True)
+    lock_version = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = ["-submitted_at"]
+        verbose_name = _("办件")
+        verbose_name_plural = _("办件")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["applicant", "idempotency_key"],
+                condition=~models.Q(idempotency_key=""),
+                name="cases_unique_idempotency_key_per_applicant",
+            )
+        ]
+        indexes = [
+            models.Index(fields=["handling_organisation", "status", "submitted_at"]),
+            models.Index(fields=["applicant", "submitted_at"]),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.number} {self.item.name}"
+
+    @property
+    def is_terminal(self) -> bool:
+        return self.status in TERMINAL_STATUSES
+
+
+class CaseEventType(models.TextChoices):
+    """Event types as the provincial e-supervision feeds name them."""
+
+    APPLIED = "applied", _("申请")
+    CORRECTION_REQUESTED = "correction_requested", _("补正告知")
+    CORRECTION_SUPPLIED = "correction_supplied", _("补正材料提交")
+    ACCEPTED = "accepted", _("受理")
+    NOT_ACCEPTED = "not_accepted", _("不予受理")
+    APPROVED = "approved", _("批准")
+    REFUSED = "refused", _("不予批准")
+    COMPLETED = "completed", _("办结")
+    WITHDRAWN = "withdrawn", _("撤回")
+
+
+class CaseEvent(models.Model):
+    """办件过程 One immutable step of a case: who, when, through which channel, with what comment."""
+
+    case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="events")
+    sequence = models.PositiveIntegerField()
+    event_type = models.CharField(max_length=30, choices=CaseEventType.choices)
+    from_status = models.CharField(max_length=30, blank=True)
+    to_status = models.CharField(max_length=30)
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    actor_label = models.CharField(max_length=200)
+    channel = models.CharField(max_length=10, choices=Channel.choices)
+    ip_address = models.GenericIPAddressField(null=True, blank=True)
+    comment = models.TextField(blank=True)
+    data = models.JSONField(default=dict, blank=True)
+    occurred_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["case", "sequence"]
+        constraints = [models.UniqueConstraint(fields=["case", "sequence"], name="cases_unique_event_sequence")]
+        verbose_name = _("办件过程")
+        verbose_name_plural = _("办件过程")
+
+    def __str__(self) -> str:
+        return f"{self.case_id}#{self.sequence} {self.event_type}"
+
+    def save(self, *args: object, **kwargs: object) -> None:
+        if self.pk is not None:
+            raise RuntimeError("Case events are immutable")
+        super().save(*args, **kwargs)  # type: ignore[arg-type]
+
+    def delete(self, *args: object, **kwargs: object) -> tuple[int, dict[str, int]]:
+        raise RuntimeError("Case events are immutable")
+
+
+class CaseMaterial(TimeStampedModel):
+    """提交材料 A file submitted for a case, hashed and kept even when superseded by a correction."""
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="materials")
+    material = models.ForeignKey(Material, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    material_name = models.CharField(max_length=200)
+    file = models.FileField(upload_to="cases/materials/%Y/%m/")
+    original_name = models.CharField(max_length=255)
+    content_type = models.CharField(max_length=100)
+    size = models.PositiveBigIntegerField()
+    sha256 = models.CharField(max_length=64)
+    correction_round = models.PositiveSmallIntegerField(default=0)
+    superseded = models.BooleanField(default=False)
+    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        ordering = ["case", "material_name", "correction_round"]
+
+
+class CorrectionNotice(TimeStampedModel):
+    """一次性告知 The single notice listing everything missing or wrong in a submission."""
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="correction_notices")
+    round = models.PositiveSmallIntegerField()
+    items = models.JSONField(help_text=_('[{"material_id", "name", "reason"}]'))
+    comment = models.TextField(blank=True)
+    issued_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    deadline = models.DateField()
+    resolved_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["case", "round"]
+        constraints = [models.UniqueConstraint(fields=["case", "round"], name="cases_unique_notice_round")]
+
+
+class CaseNumberSequence(models.Model):
+    """Daily serial counter per implementation code for unified case numbers."""
+
+    prefix = models.CharField(max_length=40, unique=True, help_text=_("implementation code + yyyyMMdd"))
+    last_value = models.PositiveIntegerField(default=0)

@@ -1,0 +1,23 @@
+from django.conf import settings
+from django.contrib import admin
+from django.urls import include, path
+from django.views.i18n import set_language
+from django.views.static import serve
+
+from yiwang.api import api
+from yiwang.core.health import healthz, readyz
+
+urlpatterns = [
+    path("healthz", healthz, name="healthz"),
+    path("readyz", readyz, name="readyz"),
+    path("api/v1/", api.urls),
+    path("admin/", admin.site.urls),
+    path("i18n/setlang/", set_language, name="set_language"),
+    path("workbench/", include("yiwang.workbench.urls")),
+    path("", include("yiwang.portal.urls")),
+]
+
+if settings.YIWANG_DEMO and not settings.IS_PRODUCTION:
+    # Demo only: blank forms and samples from MEDIA_ROOT.  Case files are never served this way;
+    # they go through permission-checked views.
+    urlpatterns.append(path("media/catalog/<path:path>", serve, {"document_root": settings.MEDIA_ROOT / "catalog"}))
