@@ -107,7 +107,8 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "transaction_mode": "IMMEDIATE",
         "timeout": 20,
     }
-    DATABASES["default"]["TEST"] = {"NAME": os.environ.get("YIWANG_TEST_SQLITE_NAME") or None}
+    # A file (not :memory:) so that tests with threads and the live server see real SQLite locking.
+    DATABASES["default"]["TEST"] = {"NAME": os.environ.get("YIWANG_TEST_SQLITE_NAME", str(VAR_DIR / f"test_yiwang_{os.getpid()}.sqlite3"))}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "accounts.User"
@@ -142,8 +143,9 @@ USE_TZ = True
 # --- Static and media -------------------------------------------------------------------------
 STATIC_URL = "/static/"
 STATIC_ROOT = Path(os.environ.get("STATIC_ROOT", VAR_DIR / "static"))
+STATIC_ROOT.mkdir(parents=True, exist_ok=True)
 ASSETS_DIR = Path(os.environ.get("YIWANG_ASSETS_DIR", PROJECT_DIR / "build" / "assets"))
-STATICFILES_DIRS = [("vendor", ASSETS_DIR)] if ASSETS_DIR.exists() else []
+STATICFILES_DIRS = [BASE_DIR / "static", *([("vendor", ASSETS_DIR)] if ASSETS_DIR.exists() else [])]
 MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", VAR_DIR / "media"))
 STORAGES = {

@@ -194,3 +194,17 @@ def mask_phone(value: str) -> str:
     if len(value) != 11:
         return value
     return value[:3] + "****" + value[-4:]
+
+
+class InboxMessage(TimeStampedModel):
+    """站内信 An in-site message shown in "my space"."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="inbox")
+    title = models.CharField(max_length=200)
+    body = models.TextField(blank=True)
+    link = models.CharField(max_length=300, blank=True)
+    read_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        indexes = [models.Index(fields=["user", "read_at"])]

@@ -1,4 +1,288 @@
-from ninja import Router
+"""Cases API: applicants file and follow cases; staff act on them (/api/v1/workbench)."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+from uuid import UUID
+
+from django.core.files.uploadedfile import UploadedFile
+from django.http import FileResponse, HttpRequest
+from django.urls import reverse
+from ninja import Router, Status
+
+from yiwang.accounts.models import User
+from yiwang.cases import services
+from yiwang.cases.models import Case, CaseEventType, CaseMaterial
+from yiwang.cases.schemas import (
+    ActionIn,
+    CaseDetailOut,
+    CaseEventOut,
+    CaseMaterialOut,
+    CasePageOut,
+    CaseSummaryOut,
+    CorrectionIn,
+    CorrectionNoticeOut,
+    DecideIn,
+    RefuseIn,
+    StatusOut,
+    WithdrawIn,
+)
+from yiwang.catalog.models import ServiceItem
+from yiwang.core.errors import CoreErrorCode, DomainError, NotFound
 
 router = Router(tags=["cases"])
 staff_router = Router(tags=["workbench"])
+
+MATERIAL_FIELD_PREFIX = "material_"
+
+
+def _user(request: HttpRequest) -> User:
+    return request.user  # type: ignore[return-value]
+
+
+def summary(case: Case) -> CaseSummaryOut:
+    return CaseSummaryOut(
+        id=case.public_id,
+        number=case.number,
+        item_id=case.item.public_id,
+        item_name=case.item.name,
+        handling_organisation=case.handling_organisation.name,
+        applicant_name=case.applicant_name,
+        status=case.status,
+        status_label=str(case.get_status_display()),
+        outcome=case.outcome,
+        channel=case.channel,
+        submitted_at=case.submitted_at,
+        accepted_at=case.accepted_at,
+        due_date=case.due_date,
+        completed_at=case.completed_at,
+        lock_version=case.lock_version,
+    )
+
+
+def detail(case: Case) -> CaseDetailOut:
+    notice = services.open_correction_notice(case) or case.correction_notices.order_by("-round").first()
+    base = summary(case).dict()
+    return CaseDetailOut(
+        **base,
+        item_version=case.item_version,
+        form_data=case.form_data,
+        delivery_method=case.delivery_method,
+        statutory_due_date=case.statutory_due_date,
+        decision_comment=case.decision_comment,
+        result_url=reverse("api:case_result", args=[case.public_id]) if case.result_document else None,
+        result_sha256=case.result_sha256,
+        events=[
+            CaseEventOut(
+                sequence=event.sequence,
+                event_type=event.event_type,
+                event_label=str(CaseEventType(event.event_type).label),
+                from_status=event.from_status,
+                to_status=event.to_status,
+                actor=event.actor_label,
+                channel=event.channel,
+                comment=event.comment,
+                data=event.data,
+                occurred_at=event.occurred_at,
+            )
+            for event in services.case_queryset_for_events(case)
+        ],
+        materials=[
+            CaseMaterialOut(
+                id=material.public_id,
+                material_name=material.material_name,
+                original_name=material.original_name,
+                content_type=material.content_type,
+                size=material.size,
+                sha256=material.sha256,
+                correction_round=material.correction_round,
+                superseded=material.superseded,
+                download_url=reverse("api:case_material", args=[case.public_id, material.public_id]),
+            )
+            for material in services.materials_of(case)
+        ],
+        correction_notice=CorrectionNoticeOut(
+            round=notice.round, items=notice.items, comment=notice.comment, deadline=notice.deadline, resolved_at=notice.resolved_at
+        )
+        if notice
+        else None,
+    )
+
+
+def _material_files(request: HttpRequest) -> dict[str, list[UploadedFile]]:
+    files: dict[str, list[UploadedFile]] = {}
+    for field in request.FILES:
+        if not field.startswith(MATERIAL_FIELD_PREFIX):
+            raise DomainError(
+                CoreErrorCode.VALIDATION_ERROR,
+                f"文件字段须命名为 {MATERIAL_FIELD_PREFIX}<材料ID>",
+                {field: ["未知文件字段"]},
+            )
+        files[field.removeprefix(MATERIAL_FIELD_PREFIX)] = request.FILES.getlist(field)
+    return files
+
+
+def _form_data(raw: str | None) -> dict[str, Any]:
+    if not raw:
+        return {}
+    try:
+        value = json.loads(raw)
+    except json.JSONDecodeError as exc:
+        raise DomainError(CoreErrorCode.VALIDATION_ERROR, "form_data 须为 JSON 对象", {"form_data": [str(exc)]}) from exc
+    if not isinstance(value, dict):
+        raise DomainError(CoreErrorCode.VALIDATION_ERROR, "form_data 须为 JSON 对象", {"form_data": ["须为对象"]})
+    return value
+
+
+# --- applicants ----------------------------------------------------------------------------------
+@router.post("", response={201: CaseDetailOut, 200: CaseDetailOut}, summary="Apply (申请): multipart form")
+def apply(request: HttpRequest) -> Status[CaseDetailOut]:
+    """Fields: ``item_id`` (UUID), ``form_data`` (JSON object), ``delivery_method``, and one file field
+    per material named ``material_<material id>``.  Send an ``Idempotency-Key`` header so that a
+    retried request returns the case already filed (200) instead of filing a second one."""
+    item_id = request.POST.get("item_id", "")
+    try:
+        item = ServiceItem.objects.get(public_id=UUID(item_id))
+    except (ValueError, ServiceItem.DoesNotExist) as exc:
+        raise DomainError(CoreErrorCode.NOT_FOUND, "事项不存在", {"item_id": ["未找到"]}, status=404) from exc
+    key = request.headers.get("Idempotency-Key", "")
+    existed = bool(key) and Case.objects.filter(applicant=_user(request), idempotency_key=key.strip()[:100]).exists()
+    case = services.submit_application(
+        applicant=_user(request),
+        item=item,
+        form_data=_form_data(request.POST.get("form_data")),
+        files=_material_files(request),
+        idempotency_key=key,
+        delivery_method=request.POST.get("delivery_method") or "electronic",
+    )
+    return Status(200 if existed else 201, detail(case))
+
+
+@router.get("", response=CasePageOut, summary="My cases (我的办件)")
+def my_cases(request: HttpRequest, limit: int = 20, offset: int = 0) -> CasePageOut:
+    limit = max(1, min(limit, 100))
+    qs = services.visible_cases(_user(request)).filter(applicant=_user(request)).order_by("-submitted_at")
+    return CasePageOut(items=[summary(c) for c in qs[offset : offset + limit]], count=qs.count())
+
+
+@router.get("/status", auth=None, response=StatusOut, summary="Public status lookup (办件查询)")
+def status(request: HttpRequest, number: str, id_tail: str) -> StatusOut:
+    case = services.status_lookup(number, id_tail)
+    return StatusOut(
+        number=case.number,
+        item_name=case.item.name,
+        status=case.status,
+        status_label=str(case.get_status_display()),
+        submitted_at=case.submitted_at,
+        due_date=case.due_date,
+        completed_at=case.completed_at,
+    )
+
+
+@router.get("/{case_id}", response=CaseDetailOut, summary="Case detail with timeline")
+def case_detail(request: HttpRequest, case_id: UUID) -> CaseDetailOut:
+    return detail(services.get_case_for(_user(request), case_id))
+
+
+@router.post("/{case_id}/corrections", response=CaseDetailOut, summary="Supply corrections (补正)")
+def supply_correction(request: HttpRequest, case_id: UUID) -> CaseDetailOut:
+    case = services.get_case_for(_user(request), case_id)
+    if case.applicant_id != _user(request).pk:
+        raise NotFound("办件不存在")
+    updated = services.supply_correction(
+        case,
+        applicant=_user(request),
+        files=_material_files(request),
+        form_data=_form_data(request.POST.get("form_data")) or None,
+        comment=request.POST.get("comment", "")[:2000],
+    )
+    return detail(updated)
+
+
+@router.post("/{case_id}/withdraw", response=CaseDetailOut, summary="Withdraw (撤回)")
+def withdraw(request: HttpRequest, case_id: UUID, payload: WithdrawIn) -> CaseDetailOut:
+    case = services.get_case_for(_user(request), case_id)
+    return detail(services.withdraw_case(case, applicant=_user(request), reason=payload.reason))
+
+
+@router.get("/{case_id}/result", url_name="case_result", summary="Result document (PDF)")
+def result_document(request: HttpRequest, case_id: UUID) -> FileResponse:
+    case = services.get_case_for(_user(request), case_id)
+    if not case.result_document:
+        raise NotFound("该办件尚无结果文书")
+    return FileResponse(case.result_document.open("rb"), content_type="application/pdf", filename=f"{case.number}.pdf")
+
+
+@router.get("/{case_id}/materials/{material_id}", url_name="case_material", summary="Download a submitted material")
+def material_file(request: HttpRequest, case_id: UUID, material_id: UUID) -> FileResponse:
+    case = services.get_case_for(_user(request), case_id)
+    material = CaseMaterial.objects.filter(case=case, public_id=material_id).first()
+    if material is None:
+        raise NotFound("材料不存在")
+    return FileResponse(material.file.open("rb"), content_type=material.content_type, filename=material.original_name)
+
+
+# --- staff workbench -----------------------------------------------------------------------------
+@staff_router.get("/todo", response=CasePageOut, summary="Staff to-do list (待办)")
+def todo(request: HttpRequest, limit: int = 50, offset: int = 0) -> CasePageOut:
+    limit = max(1, min(limit, 200))
+    user = _user(request)
+    if not services.staff_roles(user):
+        from yiwang.core.errors import PermissionDenied
+
+        raise PermissionDenied("仅工作人员可访问工作台")
+    qs = services.staff_todo(user)
+    return CasePageOut(items=[summary(c) for c in qs[offset : offset + limit]], count=qs.count())
+
+
+def _staff_case(request: HttpRequest, case_id: UUID) -> Case:
+    user = _user(request)
+    if not services.staff_roles(user):
+        from yiwang.core.errors import PermissionDenied
+
+        raise PermissionDenied("仅工作人员可访问工作台")
+    return services.get_case_for(user, case_id)
+
+
+@staff_router.get("/cases/{case_id}", response=CaseDetailOut, summary="Case detail for staff")
+def staff_case_detail(request: HttpRequest, case_id: UUID) -> CaseDetailOut:
+    return detail(_staff_case(request, case_id))
+
+
+@staff_router.post("/cases/{case_id}/accept", response=CaseDetailOut, summary="Accept (受理)")
+def accept(request: HttpRequest, case_id: UUID, payload: ActionIn) -> CaseDetailOut:
+    case = _staff_case(request, case_id)
+    return detail(services.accept_case(case, actor=_user(request), comment=payload.comment, expected_version=payload.lock_version))
+
+
+@staff_router.post("/cases/{case_id}/refuse-acceptance", response=CaseDetailOut, summary="Refuse to accept (不予受理)")
+def refuse_acceptance(request: HttpRequest, case_id: UUID, payload: RefuseIn) -> CaseDetailOut:
+    case = _staff_case(request, case_id)
+    return detail(
+        services.refuse_acceptance(case, actor=_user(request), reason=payload.reason, expected_version=payload.lock_version)
+    )
+
+
+@staff_router.post("/cases/{case_id}/request-correction", response=CaseDetailOut, summary="One-time correction notice (一次性告知)")
+def request_correction(request: HttpRequest, case_id: UUID, payload: CorrectionIn) -> CaseDetailOut:
+    case = _staff_case(request, case_id)
+    services.request_correction(
+        case,
+        actor=_user(request),
+        items=[item.dict() for item in payload.items],
+        comment=payload.comment,
+        expected_version=payload.lock_version,
+    )
+    case.refresh_from_db()
+    return detail(case)
+
+
+@staff_router.post("/cases/{case_id}/decide", response=CaseDetailOut, summary="Approve or refuse (审批), completing the case")
+def decide(request: HttpRequest, case_id: UUID, payload: DecideIn) -> CaseDetailOut:
+    case = _staff_case(request, case_id)
+    return detail(
+        services.decide_case(
+            case, actor=_user(request), approve=payload.approve, comment=payload.comment, expected_version=payload.lock_version
+        )
+    )

@@ -136,7 +136,12 @@ class ServiceItem(TimeStampedModel):
     status = models.CharField(max_length=10, choices=ItemStatus.choices, default=ItemStatus.DRAFT, db_index=True)
     version = models.PositiveIntegerField(default=0)
     published_at = models.DateTimeField(null=True, blank=True)
+    keywords = models.CharField(
+        max_length=300, blank=True, help_text=_("检索关键词/俗称，空格分隔，e.g. 低保 个体户 开店")
+    )
     search_text = models.TextField(blank=True, editable=False, help_text=_("分词 + 拼音 + 首字母"))
+    name_pinyin = models.CharField(max_length=600, blank=True, editable=False, help_text=_("名称全拼（无声调）"))
+    name_initials = models.CharField(max_length=200, blank=True, editable=False, help_text=_("名称拼音首字母"))
     application_count = models.PositiveIntegerField(default=0, help_text=_("popularity for ranking"))
 
     class Meta:

@@ -5,3 +5,7 @@ class CoreConfig(AppConfig):
     name = "yiwang.core"
     label = "core"
     verbose_name = "核心 Core"
+
+    def ready(self) -> None:
+        # Connects the calendar cache's invalidation signals.
+        from yiwang.core import calendar  # noqa: F401

@@ -8,11 +8,13 @@ Appends lock the single :class:`AuditChainHead` row so two writers can never for
 from __future__ import annotations
 
 import hashlib
+import ipaddress
 import json
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
+from django.core.exceptions import ValidationError
 from django.db import models, transaction
 from django.utils import timezone
 
@@ -36,6 +38,23 @@ def _canonical(event: AuditEvent) -> bytes:
         "detail": event.detail,
     }
     return json.dumps(payload, sort_keys=True, ensure_ascii=False, separators=(",", ":"), default=str).encode()
+
+
+def normalise_ip(value: str | None) -> str | None:
+    """The IP address exactly as the database will store it, or ``None`` if it is not an address.
+
+    The hash is computed before the row is written, so it must see the stored form: the IP field
+    rewrites IPv6 addresses (``2001:0db8::1`` → ``2001:db8::1``), and a forged ``X-Forwarded-For``
+    such as ``unknown`` would otherwise be rejected by PostgreSQL's ``inet`` and lose the record.
+    """
+    if not value:
+        return None
+    try:
+        ipaddress.ip_address(value.strip())
+        prepared = AuditEvent._meta.get_field("ip_address").get_prep_value(value.strip())
+    except (ValueError, ValidationError):
+        return None
+    return str(prepared) if prepared else None
 
 
 def compute_hash(prev_hash: str, event: AuditEvent) -> str:
@@ -68,7 +87,7 @@ def record(
             action=action,
             object_type=object_type,
             object_id=object_id,
-            ip_address=ctx.ip_address,
+            ip_address=normalise_ip(ctx.ip_address),
             channel=ctx.channel,
             detail=json.loads(json.dumps(detail or {}, ensure_ascii=False, default=str)),
             prev_hash=head.last_hash,

@@ -22,6 +22,8 @@ class CoreErrorCode(StrEnum):
     CALENDAR_YEAR_MISSING = "calendar_year_missing"
     RATE_LIMITED = "rate_limited"
     AUDIT_CHAIN_BROKEN = "audit_chain_broken"
+    REGION_DATA_MISSING = "region_data_missing"
+    UNKNOWN_REGION_CODE = "unknown_region_code"
 
 
 class DomainError(Exception):

@@ -1,0 +1,119 @@
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Any
+from uuid import UUID
+
+from ninja import Schema
+from pydantic import Field
+
+
+class CaseEventOut(Schema):
+    sequence: int
+    event_type: str
+    event_label: str
+    from_status: str
+    to_status: str
+    actor: str
+    channel: str
+    comment: str
+    data: dict[str, Any]
+    occurred_at: datetime
+
+
+class CaseMaterialOut(Schema):
+    id: UUID
+    material_name: str
+    original_name: str
+    content_type: str
+    size: int
+    sha256: str
+    correction_round: int
+    superseded: bool
+    download_url: str
+
+
+class CorrectionNoticeOut(Schema):
+    round: int
+    items: list[dict[str, str]]
+    comment: str
+    deadline: date
+    resolved_at: datetime | None
+
+
+class CaseSummaryOut(Schema):
+    id: UUID
+    number: str
+    item_id: UUID
+    item_name: str
+    handling_organisation: str
+    applicant_name: str
+    status: str
+    status_label: str
+    outcome: str
+    channel: str
+    submitted_at: datetime
+    accepted_at: datetime | None
+    due_date: date | None
+    completed_at: datetime | None
+    lock_version: int
+
+
+class CaseDetailOut(CaseSummaryOut):
+    item_version: int
+    form_data: dict[str, Any]
+    delivery_method: str
+    statutory_due_date: date | None
+    decision_comment: str
+    result_url: str | None
+    result_sha256: str
+    events: list[CaseEventOut]
+    materials: list[CaseMaterialOut]
+    correction_notice: CorrectionNoticeOut | None
+
+
+class CasePageOut(Schema):
+    items: list[CaseSummaryOut]
+    count: int
+
+
+class StatusOut(Schema):
+    number: str
+    item_name: str
+    status: str
+    status_label: str
+    submitted_at: datetime
+    due_date: date | None
+    completed_at: datetime | None
+
+
+class ActionIn(Schema):
+    comment: str = Field(default="", max_length=2000)
+    lock_version: int | None = None
+
+
+class RefuseIn(Schema):
+    reason: str = Field(min_length=1, max_length=2000)
+    lock_version: int | None = None
+
+
+class CorrectionItemIn(Schema):
+    material_id: str = ""
+    name: str = Field(default="", max_length=200)
+    reason: str = Field(default="", max_length=500)
+
+
+class CorrectionIn(Schema):
+    items: list[CorrectionItemIn] = Field(min_length=1, max_length=50)
+    comment: str = Field(default="", max_length=2000)
+    lock_version: int | None = None
+
+
+class DecideIn(Schema):
+    approve: bool
+    comment: str = Field(default="", max_length=2000)
+    lock_version: int | None = None
+
+
+class WithdrawIn(Schema):
+    reason: str = Field(default="", max_length=500)

@@ -1,0 +1,736 @@
+"""Case services (办件): registration, pre-review and correction, acceptance, decision, completion.
+
+Every transition locks the case row, checks the state it expects (so two clerks racing on one case
+get exactly one winner and one clear conflict), writes an immutable :class:`CaseEvent` and an audit
+record, and sends notifications only after the transaction commits.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from django.conf import settings
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
+from django.core.files.uploadedfile import UploadedFile
+from django.db import IntegrityError, transaction
+from django.db.models import F, Q, QuerySet
+from django.utils import timezone
+
+from yiwang.accounts.models import AccountKind, User
+from yiwang.accounts.services import applicant_identity, staff_roles
+from yiwang.cases.documents import DocumentSpec, render_pdf
+from yiwang.cases.errors import CaseErrorCode
+from yiwang.cases.models import (
+    Case,
+    CaseEvent,
+    CaseEventType,
+    CaseMaterial,
+    CaseNumberSequence,
+    CaseOutcome,
+    CaseStatus,
+    CorrectionNotice,
+    DeliveryMethod,
+)
+from yiwang.cases.uploads import CheckedUpload, check_upload
+from yiwang.catalog.models import ItemStatus, Material, ServiceItem
+from yiwang.catalog.services import guide_snapshot, increment_popularity
+from yiwang.core import audit, request_context
+from yiwang.core.calendar import add_working_days
+from yiwang.core.errors import Conflict, DomainError, NotFound, PermissionDenied
+from yiwang.core.models import Channel
+
+CORRECTION_DEADLINE_WORKING_DAYS = 10
+REFUSAL_APPEAL_NOTE = (
+    "如不服本决定，可以自收到本决定书之日起六十日内依法申请行政复议，"
+    "或者在六个月内依法向人民法院提起行政诉讼。"
+)
+
+# Which applicant kinds each 服务对象 code admits.
+APPLICANT_OBJECTS = {AccountKind.NATURAL: {"1"}, AccountKind.LEGAL: {"2", "3", "4", "6"}}
+
+
+# --- helpers -------------------------------------------------------------------------------------
+def _local_today() -> date:
+    return timezone.localdate()
+
+
+def _actor_label(user: User | None) -> str:
+    if user is None:
+        return "系统"
+    if user.kind == AccountKind.STAFF and hasattr(user, "staff_profile"):
+        return f"{user.staff_profile.real_name}（{user.staff_profile.organisation.name}）"
+    return user.display_name or user.username
+
+
+def _record_event(
+    case: Case,
+    event_type: str,
+    *,
+    actor: User | None,
+    from_status: str,
+    comment: str = "",
+    data: dict[str, Any] | None = None,
+) -> CaseEvent:
+    ctx = request_context.current()
+    last = case.events.order_by("-sequence").values_list("sequence", flat=True).first() or 0
+    event = CaseEvent.objects.create(
+        case=case,
+        sequence=last + 1,
+        event_type=event_type,
+        from_status=from_status,
+        to_status=case.status,
+        actor=actor,
+        actor_label=_actor_label(actor),
+        channel=ctx.channel,
+        ip_address=ctx.ip_address,
+        comment=comment,
+        data=data or {},
+        occurred_at=timezone.now(),
+    )
+    audit.record(f"case.{event_type}", actor=actor, obj=case, detail={"number": case.number, "comment": comment[:500]})
+    return event
+
+
+def _notify(case: Case, event_type: str) -> None:
+    from yiwang.cases.tasks import notify_applicant
+
+    case_id = case.pk
+    transaction.on_commit(lambda: notify_applicant.enqueue(case_id, event_type))
+
+
+def _locked_case(case: Case | int, allowed: Iterable[str], expected_version: int | None = None) -> Case:
+    """Lock the case row and check it is in one of the allowed states (and not stale)."""
+    pk = case.pk if isinstance(case, Case) else case
+    locked = Case.objects.select_for_update().select_related("item", "handling_organisation", "applicant").get(pk=pk)
+    allowed_set = set(allowed)
+    if locked.status not in allowed_set:
+        raise Conflict(
+            f"办件当前状态为“{locked.get_status_display()}”，不能执行此操作（可能已被他人处理）",
+            code=CaseErrorCode.INVALID_TRANSITION,
+            fields={"status": [locked.status]},
+        )
+    if expected_version is not None and locked.lock_version != expected_version:
+        raise Conflict("办件已被更新，请刷新后重试", code=CaseErrorCode.STALE_CASE, fields={"lock_version": [locked.lock_version]})
+    return locked
+
+
+def _save_transition(case: Case, *fields: str) -> None:
+    case.lock_version = F("lock_version") + 1  # type: ignore[assignment]
+    case.save(update_fields=["status", "lock_version", "updated_at", *fields])
+    case.refresh_from_db(fields=["lock_version"])
+
+
+def _require_staff_role(actor: User, case: Case, roles: Sequence[str]) -> None:
+    held = staff_roles(actor)
+    if not held:
+        raise PermissionDenied("仅工作人员可执行此操作")
+    if actor.staff_profile.organisation_id != case.handling_organisation_id:
+        raise PermissionDenied("该办件不属于您所在部门", code=CaseErrorCode.NOT_IN_SCOPE)
+    if not held.intersection(roles):
+        raise PermissionDenied("您没有执行此操作的角色", code=CaseErrorCode.ROLE_REQUIRED)
+
+
+def next_case_number(item: ServiceItem, on: date) -> str:
+    """Unified case number: 31-char implementation code + yyyyMMdd + daily serial (≥ 4 digits)."""
+    prefix = f"{item.implementation_code}{on:%Y%m%d}"
+    with transaction.atomic():
+        try:
+            with transaction.atomic():
+                CaseNumberSequence.objects.create(prefix=prefix, last_value=0)
+        except IntegrityError:
+            pass  # another request created today's counter first
+        CaseNumberSequence.objects.select_for_update().filter(prefix=prefix).update(last_value=F("last_value") + 1)
+        value = CaseNumberSequence.objects.get(prefix=prefix).last_value
+    return f"{prefix}{value:04d}"
+
+
+# --- visibility ----------------------------------------------------------------------------------
+def visible_cases(user: User) -> QuerySet[Case]:
+    """The cases a user may see: his own, or his department's for staff."""
+    qs = Case.objects.select_related("item", "handling_organisation")
+    if not user.is_authenticated:
+        return qs.none()
+    if user.kind == AccountKind.STAFF:
+        if user.is_superuser:
+            return qs
+        if not hasattr(user, "staff_profile"):
+            return qs.none()
+        return qs.filter(handling_organisation_id=user.staff_profile.organisation_id)
+    return qs.filter(applicant=user)
+
+
+def get_case_for(user: User, public_id: Any) -> Case:
+    """A case the user may see; any other case is reported as not found (no existence leak)."""
+    try:
+        return visible_cases(user).get(public_id=public_id)
+    except (Case.DoesNotExist, ValueError, TypeError) as exc:
+        raise NotFound("办件不存在") from exc
+
+
+def staff_todo(user: User) -> QuerySet[Case]:
+    """待办: what the staff member's roles can act on in his department, oldest first."""
+    roles = staff_roles(user)
+    if not roles:
+        return Case.objects.none()
+    wanted: set[str] = set()
+    if roles & {"window_clerk"}:
+        wanted.add(CaseStatus.SUBMITTED)
+    if roles & {"approver", "handler"}:
+        wanted.add(CaseStatus.ACCEPTED)
+    return (
+        Case.objects.filter(handling_organisation_id=user.staff_profile.organisation_id, status__in=wanted)
+        .select_related("item", "handling_organisation")
+        .order_by("submitted_at")
+    )
+
+
+# --- application ---------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class MaterialUpload:
+    material_id: int | None
+    material_name: str
+    checked: CheckedUpload
+
+
+def validate_form_data(item: ServiceItem, form_data: Mapping[str, Any]) -> dict[str, Any]:
+    """Check the application form against the item's field list; unknown fields are dropped."""
+    errors: dict[str, list[str]] = {}
+    clean: dict[str, Any] = {}
+    for spec in item.form_fields or []:
+        name = spec.get("name")
+        if not name:
+            continue
+        value = form_data.get(name)
+        if isinstance(value, str):
+            value = value.strip()
+        if value in (None, ""):
+            if spec.get("required"):
+                errors[name] = [f"请填写{spec.get('label', name)}"]
+            continue
+        kind = spec.get("type", "text")
+        if kind == "number":
+            try:
+                value = float(value) if "." in str(value) else int(value)
+            except (TypeError, ValueError):
+                errors[name] = [f"{spec.get('label', name)}应为数字"]
+                continue
+        elif kind == "date":
+            try:
+                value = date.fromisoformat(str(value)).isoformat()
+            except ValueError:
+                errors[name] = [f"{spec.get('label', name)}应为日期（YYYY-MM-DD）"]
+                continue
+        elif kind == "select":
+            choices = [str(choice) for choice in spec.get("choices", [])]
+            if str(value) not in choices:
+                errors[name] = [f"{spec.get('label', name)}的取值不在可选范围内"]
+                continue
+        else:
+            value = str(value)
+            if len(value) > 2000:
+                errors[name] = [f"{spec.get('label', name)}过长"]
+                continue
+        clean[name] = value
+    if errors:
+        raise DomainError(CaseErrorCode.FORM_INVALID, "申请表填写不完整或有误", errors)
+    return clean
+
+
+def check_material_uploads(
+    item: ServiceItem, files: Mapping[str, Sequence[UploadedFile]], *, require_mandatory: bool = True
+) -> list[MaterialUpload]:
+    """Validate every file and, for a new application, that every mandatory material is there.
+
+    ``files`` maps a material's public id (or "other") to the uploaded files for it.
+    """
+    materials = {str(material.public_id): material for material in item.materials.all()}
+    uploads: list[MaterialUpload] = []
+    errors: dict[str, list[str]] = {}
+    for key, file_list in files.items():
+        material = materials.get(str(key))
+        if material is None:
+            raise DomainError(
+                CaseErrorCode.UNKNOWN_MATERIAL, "上传的材料不属于该事项", {str(key): ["未知材料"]}
+            )
+        for upload in file_list:
+            uploads.append(MaterialUpload(material.pk, material.name, check_upload(upload, str(key))))
+    if require_mandatory:
+        present = {upload.material_id for upload in uploads}
+        for key, material in materials.items():
+            if material.mandatory and material.pk not in present:
+                errors[key] = [f"缺少必要材料：{material.name}"]
+        if errors:
+            missing = "、".join(materials[key].name for key in errors)
+            raise DomainError(CaseErrorCode.MISSING_MATERIALS, f"以下必要材料尚未上传：{missing}", errors)
+    return uploads
+
+
+def _check_applicant(applicant: User, item: ServiceItem) -> None:
+    if applicant.kind == AccountKind.STAFF:
+        raise PermissionDenied("工作人员账户不能作为申请人提交申请")
+    if applicant.assurance_level < item.required_assurance_level:
+        from yiwang.accounts.models import AssuranceLevel
+
+        needed = AssuranceLevel(item.required_assurance_level).label
+        raise DomainError(
+            CaseErrorCode.ASSURANCE_TOO_LOW,
+            f"该事项需要“{needed}”及以上认证等级，请先到窗口或通过银行卡、人脸核验提升认证等级",
+            {"assurance_level": [str(applicant.assurance_level)]},
+            status=403,
+        )
+    accepted_objects = APPLICANT_OBJECTS.get(applicant.kind, set())
+    if item.service_objects and not accepted_objects.intersection(item.service_objects):
+        raise DomainError(
+            CaseErrorCode.APPLICANT_TYPE_NOT_SERVED,
+            "该事项的服务对象不包括您的账户类型",
+            {"applicant": [applicant.get_kind_display()]},
+            status=403,
+        )
+
+
+def submit_application(
+    *,
+    applicant: User,
+    item: ServiceItem,
+    form_data: Mapping[str, Any],
+    files: Mapping[str, Sequence[UploadedFile]],
+    idempotency_key: str = "",
+    delivery_method: str = DeliveryMethod.ELECTRONIC,
+    registered_by: User | None = None,
+) -> Case:
+    """申请 + 登记赋码: file an application and give it the unified case number.
+
+    A repeated ``idempotency_key`` from the same applicant returns the case already filed (a
+    double-clicked submit makes one case, not two).
+    """
+    idempotency_key = (idempotency_key or "").strip()[:100]
+    if idempotency_key:
+        existing = Case.objects.filter(applicant=applicant, idempotency_key=idempotency_key).first()
+        if existing is not None:
+            return _replay(existing, item)
+    if item.status != ItemStatus.PUBLISHED:
+        raise DomainError(CaseErrorCode.ITEM_NOT_AVAILABLE, "该事项未发布或已撤销，暂不能申请", status=409)
+    ctx = request_context.current()
+    channel = Channel.WINDOW if registered_by is not None else (ctx.channel if ctx.channel != Channel.SYSTEM else Channel.WEB)
+    if registered_by is None and not item.online_apply:
+        raise DomainError(CaseErrorCode.ITEM_NOT_AVAILABLE, "该事项不支持网上申请，请到窗口办理", status=409)
+    if registered_by is not None and (
+        not staff_roles(registered_by) & {"window_clerk"}
+        or registered_by.staff_profile.organisation_id != item.implementing_body_id
+    ):
+        raise PermissionDenied("只有该部门的窗口人员可以代为登记申请", code=CaseErrorCode.ROLE_REQUIRED)
+    if delivery_method not in DeliveryMethod.values:
+        raise DomainError("validation_error", "送达方式不正确", {"delivery_method": [delivery_method]})
+    _check_applicant(applicant, item)
+    clean_form = validate_form_data(item, form_data)
+    uploads = check_material_uploads(item, files)
+    name, id_type, id_number = applicant_identity(applicant)
+
+    stored: list[str] = []
+    try:
+        with transaction.atomic():
+            case = Case(
+                number=next_case_number(item, _local_today()),
+                item=item,
+                item_version=item.version,
+                item_snapshot=guide_snapshot(item),
+                handling_organisation_id=item.implementing_body_id,
+                applicant=applicant,
+                applicant_name=name,
+                applicant_id_type=id_type,
+                applicant_id_number=id_number,
+                applicant_phone=applicant.phone,
+                registered_by=registered_by,
+                channel=channel,
+                status=CaseStatus.SUBMITTED,
+                form_data=clean_form,
+                idempotency_key=idempotency_key,
+                delivery_method=delivery_method,
+                submitted_at=timezone.now(),
+            )
+            case.save()
+            _store_materials_tracked(case, uploads, registered_by or applicant, 0, stored)
+            _record_event(
+                case,
+                CaseEventType.APPLIED,
+                actor=registered_by or applicant,
+                from_status="",
+                data={"materials": len(uploads), "item_version": item.version},
+                comment="窗口代为登记" if registered_by else "",
+            )
+            increment_popularity(item)
+            _notify(case, CaseEventType.APPLIED)
+    except IntegrityError:
+        _cleanup(stored)
+        if idempotency_key:
+            existing = Case.objects.filter(applicant=applicant, idempotency_key=idempotency_key).first()
+            if existing is not None:
+                return _replay(existing, item)
+        raise
+    except BaseException:
+        _cleanup(stored)
+        raise
+    return case
+
+
+def _replay(existing: Case, item: ServiceItem) -> Case:
+    if existing.item_id != item.pk:
+        raise Conflict(
+            "该幂等键已用于另一事项的申请", code=CaseErrorCode.IDEMPOTENCY_CONFLICT, fields={"idempotency_key": ["已使用"]}
+        )
+    return existing
+
+
+def _store_materials_tracked(
+    case: Case, uploads: Sequence[MaterialUpload], uploaded_by: User, correction_round: int, stored: list[str]
+) -> None:
+    for upload in uploads:
+        checked = upload.checked
+        material = CaseMaterial(
+            case=case,
+            material_id=upload.material_id,
+            material_name=upload.material_name,
+            original_name=checked.original_name,
+            content_type=checked.content_type,
+            size=checked.size,
+            sha256=checked.sha256,
+            correction_round=correction_round,
+            uploaded_by=uploaded_by,
+        )
+        material.file.save(checked.storage_name, checked.upload, save=False)
+        stored.append(material.file.name)
+        material.save()
+
+
+def _cleanup(names: Iterable[str]) -> None:
+    """Files are written before the rows commit; a failed transaction must not leave orphans."""
+    for name in names:
+        try:
+            default_storage.delete(name)
+        except OSError:
+            pass
+
+
+# --- pre-review and correction (预审, 一次性告知) -----------------------------------------------
+def request_correction(
+    case: Case,
+    *,
+    actor: User,
+    items: Sequence[Mapping[str, str]],
+    comment: str = "",
+    expected_version: int | None = None,
+) -> CorrectionNotice:
+    """Issue the one notice listing everything missing or wrong in this submission (一次性告知).
+
+    A submission gets at most one notice: the unique (case, round) constraint and the state check
+    make a second list for the same submission impossible.
+    """
+    if not items:
+        raise DomainError(CaseErrorCode.CORRECTION_EMPTY, "补正告知须一次性列明全部需补正的材料", {"items": ["至少一项"]})
+    with transaction.atomic():
+        locked = _locked_case(case, {CaseStatus.SUBMITTED}, expected_version)
+        _require_staff_role(actor, locked, ["window_clerk"])
+        materials = {str(m.public_id): m for m in locked.item.materials.all()}
+        notice_items: list[dict[str, str]] = []
+        for entry in items:
+            key = str(entry.get("material_id") or "")
+            reason = str(entry.get("reason") or "").strip()
+            if key and key not in materials:
+                raise DomainError(CaseErrorCode.UNKNOWN_MATERIAL, "补正项不属于该事项的材料", {"items": [key]})
+            name = materials[key].name if key else str(entry.get("name") or "").strip()
+            if not name:
+                raise DomainError(CaseErrorCode.CORRECTION_EMPTY, "补正项须写明材料名称", {"items": ["缺少名称"]})
+            notice_items.append({"material_id": key, "name": name, "reason": reason or "请补充或更正"})
+        round_number = locked.correction_notices.count() + 1
+        notice = CorrectionNotice.objects.create(
+            case=locked,
+            round=round_number,
+            items=notice_items,
+            comment=comment,
+            issued_by=actor,
+            deadline=add_working_days(_local_today(), CORRECTION_DEADLINE_WORKING_DAYS),
+        )
+        from_status = locked.status
+        locked.status = CaseStatus.CORRECTION_REQUIRED
+        _save_transition(locked)
+        _record_event(
+            locked,
+            CaseEventType.CORRECTION_REQUESTED,
+            actor=actor,
+            from_status=from_status,
+            comment=comment,
+            data={"round": round_number, "items": notice_items, "deadline": notice.deadline.isoformat()},
+        )
+        _notify(locked, CaseEventType.CORRECTION_REQUESTED)
+    return notice
+
+
+def supply_correction(
+    case: Case,
+    *,
+    applicant: User,
+    files: Mapping[str, Sequence[UploadedFile]],
+    form_data: Mapping[str, Any] | None = None,
+    comment: str = "",
+) -> Case:
+    """补正: the applicant answers the notice; the case goes back to the window for review."""
+    if case.applicant_id != applicant.pk:
+        raise NotFound("办件不存在")
+    uploads = check_material_uploads(case.item, files, require_mandatory=False)
+    stored: list[str] = []
+    try:
+        with transaction.atomic():
+            locked = _locked_case(case, {CaseStatus.CORRECTION_REQUIRED})
+            notice = locked.correction_notices.filter(resolved_at__isnull=True).order_by("-round").first()
+            if notice is None:  # pragma: no cover - the state guarantees an open notice
+                raise Conflict("没有待补正的告知", code=CaseErrorCode.INVALID_TRANSITION)
+            requested = {entry["material_id"] for entry in notice.items if entry.get("material_id")}
+            supplied = {str(m.public_id) for m in locked.item.materials.filter(pk__in=[u.material_id for u in uploads])}
+            still_missing = sorted(requested - supplied)
+            if still_missing:
+                names = [entry["name"] for entry in notice.items if entry.get("material_id") in still_missing]
+                raise DomainError(
+                    CaseErrorCode.MISSING_MATERIALS,
+                    f"补正告知要求的材料尚未上传：{'、'.join(names)}",
+                    {key: ["请上传"] for key in still_missing},
+                )
+            if not uploads and not form_data:
+                raise DomainError(CaseErrorCode.CORRECTION_EMPTY, "请上传补正材料", {"files": ["至少一个文件"]})
+            if form_data:
+                merged = {**locked.form_data, **dict(form_data)}
+                locked.form_data = validate_form_data(locked.item, merged)
+            CaseMaterial.objects.filter(
+                case=locked, material_id__in=[u.material_id for u in uploads], superseded=False
+            ).update(superseded=True)
+            _store_materials_tracked(locked, uploads, applicant, notice.round, stored)
+            notice.resolved_at = timezone.now()
+            notice.save(update_fields=["resolved_at", "updated_at"])
+            from_status = locked.status
+            locked.status = CaseStatus.SUBMITTED
+            _save_transition(locked, "form_data")
+            _record_event(
+                locked,
+                CaseEventType.CORRECTION_SUPPLIED,
+                actor=applicant,
+                from_status=from_status,
+                comment=comment,
+                data={"round": notice.round, "files": len(uploads)},
+            )
+            _notify(locked, CaseEventType.CORRECTION_SUPPLIED)
+    except BaseException:
+        _cleanup(stored)
+        raise
+    return locked
+
+
+# --- acceptance (受理 / 不予受理) ---------------------------------------------------------------
+def accept_case(case: Case, *, actor: User, comment: str = "", expected_version: int | None = None) -> Case:
+    """受理: the committed and statutory deadlines start counting in working days from today."""
+    with transaction.atomic():
+        locked = _locked_case(case, {CaseStatus.SUBMITTED}, expected_version)
+        _require_staff_role(actor, locked, ["window_clerk"])
+        today = _local_today()
+        locked.accepted_at = timezone.now()
+        locked.due_date = add_working_days(today, locked.item.committed_limit_days)
+        locked.statutory_due_date = add_working_days(today, locked.item.statutory_limit_days)
+        from_status = locked.status
+        locked.status = CaseStatus.ACCEPTED
+        _save_transition(locked, "accepted_at", "due_date", "statutory_due_date")
+        _record_event(
+            locked,
+            CaseEventType.ACCEPTED,
+            actor=actor,
+            from_status=from_status,
+            comment=comment,
+            data={"due_date": locked.due_date.isoformat(), "statutory_due_date": locked.statutory_due_date.isoformat()},
+        )
+        _notify(locked, CaseEventType.ACCEPTED)
+    return locked
+
+
+def refuse_acceptance(case: Case, *, actor: User, reason: str, expected_version: int | None = None) -> Case:
+    """不予受理: with the reason, a notice document and the applicant's appeal rights."""
+    reason = (reason or "").strip()
+    if not reason:
+        raise DomainError(CaseErrorCode.REASON_REQUIRED, "不予受理须说明理由", {"reason": ["必填"]})
+    stored: list[str] = []
+    try:
+        with transaction.atomic():
+            locked = _refuse_acceptance_locked(case, actor, reason, expected_version, stored)
+    except BaseException:
+        _cleanup(stored)
+        raise
+    return locked
+
+
+def _refuse_acceptance_locked(
+    case: Case, actor: User, reason: str, expected_version: int | None, stored: list[str]
+) -> Case:
+    locked = _locked_case(case, {CaseStatus.SUBMITTED}, expected_version)
+    _require_staff_role(actor, locked, ["window_clerk"])
+    from_status = locked.status
+    locked.status = CaseStatus.NOT_ACCEPTED
+    locked.outcome = CaseOutcome.REFUSED
+    locked.completed_at = timezone.now()
+    locked.decision_comment = reason
+    stored.append(_attach_document(
+        locked,
+        "不予受理通知书",
+        [
+            f"你（单位）于{timezone.localtime(locked.submitted_at):%Y年%m月%d日}提出的“{locked.item.name}”申请，经审查，"
+            f"决定不予受理。理由：{reason}",
+            REFUSAL_APPEAL_NOTE,
+        ],
+    ))
+    _save_transition(locked, "outcome", "completed_at", "decision_comment", "result_document", "result_sha256")
+    _record_event(locked, CaseEventType.NOT_ACCEPTED, actor=actor, from_status=from_status, comment=reason)
+    _notify(locked, CaseEventType.NOT_ACCEPTED)
+    return locked
+
+
+# --- decision and completion (审批 / 办结) ------------------------------------------------------
+def decide_case(
+    case: Case, *, actor: User, approve: bool, comment: str = "", expected_version: int | None = None
+) -> Case:
+    """批准 or 不予批准, then 办结 with the result document generated as PDF."""
+    comment = (comment or "").strip()
+    if not approve and not comment:
+        raise DomainError(CaseErrorCode.REASON_REQUIRED, "不予批准须说明理由", {"comment": ["必填"]})
+    stored: list[str] = []
+    try:
+        with transaction.atomic():
+            locked = _decide_locked(case, actor, approve, comment, expected_version, stored)
+    except BaseException:
+        _cleanup(stored)
+        raise
+    return locked
+
+
+def _decide_locked(
+    case: Case, actor: User, approve: bool, comment: str, expected_version: int | None, stored: list[str]
+) -> Case:
+    locked = _locked_case(case, {CaseStatus.ACCEPTED}, expected_version)
+    _require_staff_role(actor, locked, ["approver"])
+    from_status = locked.status
+    locked.status = CaseStatus.COMPLETED
+    locked.outcome = CaseOutcome.APPROVED if approve else CaseOutcome.REFUSED
+    locked.completed_at = timezone.now()
+    locked.decision_comment = comment
+    item_name = locked.item.name
+    if approve:
+        title = f"准予{item_name}决定书" if locked.item.item_type == "01" else f"{item_name}办理结果通知书"
+        paragraphs = [
+            f"你（单位）于{timezone.localtime(locked.submitted_at):%Y年%m月%d日}提出的“{item_name}”申请，"
+            "经审查，符合法定条件、标准，决定予以批准。",
+        ]
+        if locked.item.result_name:
+            paragraphs.append(f"审批结果：{locked.item.result_name}。")
+        if comment:
+            paragraphs.append(f"审批意见：{comment}")
+    else:
+        title = f"不予{item_name}决定书" if locked.item.item_type == "01" else f"{item_name}不予办理通知书"
+        paragraphs = [
+            f"你（单位）于{timezone.localtime(locked.submitted_at):%Y年%m月%d日}提出的“{item_name}”申请，"
+            f"经审查，决定不予批准。理由：{comment}",
+            REFUSAL_APPEAL_NOTE,
+        ]
+    paragraphs.append(f"依据：{locked.item.legal_basis.splitlines()[0] if locked.item.legal_basis else '相关法律法规'}")
+    stored.append(_attach_document(locked, title, paragraphs))
+    _save_transition(locked, "outcome", "completed_at", "decision_comment", "result_document", "result_sha256")
+    _record_event(
+        locked,
+        CaseEventType.APPROVED if approve else CaseEventType.REFUSED,
+        actor=actor,
+        from_status=from_status,
+        comment=comment,
+    )
+    _record_event(
+        locked,
+        CaseEventType.COMPLETED,
+        actor=actor,
+        from_status=from_status,
+        data={"outcome": locked.outcome, "result_sha256": locked.result_sha256},
+    )
+    _notify(locked, CaseEventType.COMPLETED)
+    return locked
+
+
+def withdraw_case(case: Case, *, applicant: User, reason: str = "") -> Case:
+    """撤回: the applicant withdraws before a decision."""
+    if case.applicant_id != applicant.pk:
+        raise NotFound("办件不存在")
+    with transaction.atomic():
+        locked = _locked_case(case, {CaseStatus.SUBMITTED, CaseStatus.CORRECTION_REQUIRED, CaseStatus.ACCEPTED})
+        from_status = locked.status
+        locked.status = CaseStatus.WITHDRAWN
+        locked.completed_at = timezone.now()
+        _save_transition(locked, "completed_at")
+        _record_event(locked, CaseEventType.WITHDRAWN, actor=applicant, from_status=from_status, comment=reason)
+        _notify(locked, CaseEventType.WITHDRAWN)
+    return locked
+
+
+def _attach_document(case: Case, title: str, paragraphs: list[str]) -> str:
+    site = getattr(settings, "YIWANG_PUBLIC_URL", "http://127.0.0.1:8000").rstrip("/")
+    pdf = render_pdf(
+        DocumentSpec(
+            title=title,
+            issuer=case.handling_organisation.name,
+            case_number=case.number,
+            applicant_name=case.applicant_name,
+            item_name=case.item.name,
+            paragraphs=paragraphs,
+            issued_on=_local_today(),
+            verify_url=f"{site}/status/?number={case.number}",
+            facts=[("事项名称", case.item.name), ("申请人", case.applicant_name)],
+        )
+    )
+    case.result_sha256 = hashlib.sha256(pdf).hexdigest()
+    case.result_document.save(f"{case.public_id.hex}.pdf", ContentFile(pdf), save=False)
+    return str(case.result_document.name)
+
+
+def status_lookup(number: str, id_tail: str) -> Case:
+    """Public status lookup (办件查询) by case number plus the last 4 characters of the applicant's ID."""
+    number = (number or "").strip()
+    id_tail = (id_tail or "").strip().upper()
+    case = Case.objects.filter(number=number).select_related("item").first()
+    if case is None or len(id_tail) != 4 or not case.applicant_id_number.upper().endswith(id_tail):
+        raise NotFound("未查询到办件，请核对办件编号和证件号后四位")
+    return case
+
+
+def case_queryset_for_events(case: Case) -> QuerySet[CaseEvent]:
+    return case.events.order_by("sequence")
+
+
+def open_correction_notice(case: Case) -> CorrectionNotice | None:
+    return case.correction_notices.filter(resolved_at__isnull=True).order_by("-round").first()
+
+
+def materials_of(case: Case, include_superseded: bool = True) -> QuerySet[CaseMaterial]:
+    qs = case.materials.all().order_by("material_name", "correction_round", "created_at")
+    return qs if include_superseded else qs.filter(superseded=False)
+
+
+__all__ = [
+    "Q",
+    "Material",
+    "accept_case",
+    "decide_case",
+    "get_case_for",
+    "next_case_number",
+    "refuse_acceptance",
+    "request_correction",
+    "staff_todo",
+    "status_lookup",
+    "submit_application",
+    "supply_correction",
+    "visible_cases",
+    "withdraw_case",
+]

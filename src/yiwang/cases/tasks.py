@@ -1,0 +1,37 @@
+"""Background work for cases, run by the django-tasks worker (inline in tests)."""
+
+from __future__ import annotations
+
+from django_tasks import task
+
+from yiwang.accounts.models import InboxMessage
+from yiwang.accounts.sms import send_sms
+from yiwang.cases.models import Case, CaseEventType
+
+MESSAGES = {
+    CaseEventType.APPLIED: "您的“{item}”申请已提交，办件编号 {number}。",
+    CaseEventType.CORRECTION_REQUESTED: "您的“{item}”申请需要补正材料，请登录查看一次性告知书并在期限内补正。办件编号 {number}。",
+    CaseEventType.CORRECTION_SUPPLIED: "您的“{item}”补正材料已提交，办件编号 {number}。",
+    CaseEventType.ACCEPTED: "您的“{item}”申请已受理，承诺办结日期 {due}。办件编号 {number}。",
+    CaseEventType.NOT_ACCEPTED: "您的“{item}”申请不予受理，请登录查看通知书。办件编号 {number}。",
+    CaseEventType.COMPLETED: "您的“{item}”已办结（{outcome}），请登录查看结果文书。办件编号 {number}。",
+    CaseEventType.WITHDRAWN: "您的“{item}”申请已撤回。办件编号 {number}。",
+}
+
+
+@task()
+def notify_applicant(case_id: int, event_type: str) -> None:
+    """Tell the applicant by SMS (outbox in the demo) and by an in-site message."""
+    case = Case.objects.select_related("item", "applicant").get(pk=case_id)
+    template = MESSAGES.get(event_type)  # type: ignore[call-overload]
+    if template is None:
+        return
+    body = template.format(
+        item=case.item.name,
+        number=case.number,
+        due=case.due_date.isoformat() if case.due_date else "",
+        outcome=case.get_outcome_display() or "",
+    )
+    InboxMessage.objects.create(user=case.applicant, title=f"办件通知：{case.item.name}", body=body, link=f"/my/cases/{case.public_id}/")
+    if case.applicant_phone:
+        send_sms(case.applicant_phone, body)

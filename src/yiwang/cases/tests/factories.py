@@ -1,0 +1,104 @@
+"""Factories for case tests: an organisation, a published item with materials, and named users."""
+
+from __future__ import annotations
+
+import itertools
+from datetime import date
+
+import factory
+from django.core.files.uploadedfile import SimpleUploadedFile
+
+from yiwang.accounts.models import AssuranceLevel, User
+from yiwang.accounts.services import create_natural_person_account, create_staff_account
+from yiwang.catalog.models import CaseKind, ItemStatus, Material, ServiceItem
+from yiwang.core.identifiers import make_credit_code, make_id_number
+from yiwang.core.models import Organisation, Region, RegionLevel
+
+PASSWORD = "Yiwang@2026"
+_serial = itertools.count(1)
+
+PDF_BYTES = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+PNG_BYTES = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
+
+
+def pdf_upload(name: str = "material.pdf", content: bytes = PDF_BYTES) -> SimpleUploadedFile:
+    return SimpleUploadedFile(name, content, content_type="application/pdf")
+
+
+class RegionFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Region
+        django_get_or_create = ("code",)
+
+    code = "340100"
+    full_code = factory.LazyAttribute(lambda o: o.code.ljust(12, "0"))
+    name = "合肥市"
+    level = RegionLevel.CITY
+
+
+class OrganisationFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Organisation
+
+    name = factory.Sequence(lambda n: f"合肥市测试局{n}")
+    short_name = factory.LazyAttribute(lambda o: o.name[:10])
+    credit_code = factory.Sequence(lambda n: make_credit_code("1", "1", "340100", f"T{n:07d}"))
+    region = factory.SubFactory(RegionFactory)
+
+
+class ServiceItemFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = ServiceItem
+        skip_postgeneration_save = True
+
+    name = factory.Sequence(lambda n: f"食品经营许可{n}")
+    base_code = factory.Sequence(lambda n: f"00011{n:07d}")
+    implementation_code = factory.LazyAttribute(
+        lambda o: f"{o.implementing_body.credit_code}3{o.base_code.rjust(12, '0')}"
+    )
+    item_type = "01"
+    exercise_level = "3"
+    implementing_body = factory.SubFactory(OrganisationFactory)
+    region = factory.LazyAttribute(lambda o: o.implementing_body.region)
+    legal_basis = "《中华人民共和国食品安全法》第三十五条"
+    conditions = "有与经营的食品品种、数量相适应的经营场所"
+    statutory_limit_days = 20
+    committed_limit_days = 10
+    handling_forms = ["1", "2"]
+    online_depth = ["1", "2", "3", "4", "5", "6"]
+    service_objects = ["1", "2"]
+    case_kind = CaseKind.COMMITMENT
+    required_assurance_level = AssuranceLevel.PRIMARY
+    result_name = "食品经营许可证"
+    form_fields = [
+        {"name": "shop_name", "label": "经营场所名称", "type": "text", "required": True},
+        {"name": "area", "label": "经营面积（平方米）", "type": "number", "required": False},
+    ]
+    status = ItemStatus.PUBLISHED
+    version = 1
+
+    @factory.post_generation
+    def materials(self, create: bool, extracted: list[tuple[str, bool]] | None, **kwargs: object) -> None:
+        if not create:
+            return
+        specs = extracted if extracted is not None else [("营业执照", True), ("经营场所证明", True), ("委托书", False)]
+        for order, (name, mandatory) in enumerate(specs):
+            Material.objects.create(item=self, name=name, mandatory=mandatory, originals=1, copies=1, order=order)
+
+
+def make_citizen(username: str = "citizen", level: int = AssuranceLevel.PRIMARY, phone: str | None = None) -> User:
+    n = next(_serial)
+    return create_natural_person_account(
+        username=username,
+        password=PASSWORD,
+        real_name="张伟",
+        id_number=make_id_number("340104", date(1990, 5, 12), 100 + n),
+        phone=phone or f"139{n:08d}",
+        assurance_level=level,
+    )
+
+
+def make_staff(organisation: Organisation, username: str, roles: tuple[str, ...]) -> User:
+    return create_staff_account(
+        username=username, password=PASSWORD, real_name=username, organisation=organisation, roles=list(roles)
+    )

@@ -1,0 +1,161 @@
+"""Small page helpers shared by the portal and the workbench: form fields, errors, redirects.
+
+Pages call the domain services and turn a :class:`~yiwang.core.errors.DomainError` into the
+message at the top of the form, the per-field messages next to the fields (linked with
+``aria-describedby``) and the 4xx status the error carries.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Mapping
+from functools import wraps
+from typing import Any, TypeVar, cast
+
+from django.conf import settings
+from django.contrib.auth.views import redirect_to_login
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+
+from yiwang.accounts.models import AccountKind, User
+from yiwang.core.errors import DomainError
+
+View = TypeVar("View", bound=Callable[..., HttpResponse])
+
+
+def current_user(request: HttpRequest) -> User:
+    return cast(User, request.user)
+
+
+def is_staff_user(user: Any) -> bool:
+    return bool(getattr(user, "is_authenticated", False) and getattr(user, "kind", "") == AccountKind.STAFF)
+
+
+def field(
+    name: str,
+    label: str,
+    *,
+    type: str = "text",  # noqa: A002 - mirrors the HTML attribute
+    value: Any = "",
+    errors: Iterable[str] | None = None,
+    required: bool = False,
+    help: str = "",  # noqa: A002
+    choices: Iterable[tuple[str, str]] | None = None,
+    field_id: str | None = None,
+    **extra: Any,
+) -> dict[str, Any]:
+    """Describe one form control for ``includes/field.html``."""
+    control_id = field_id or f"id_{name}"
+    error_list = [str(error) for error in (errors or [])]
+    described = []
+    if help:
+        described.append(f"{control_id}-help")
+    if error_list:
+        described.append(f"{control_id}-error")
+    return {
+        "name": name,
+        "id": control_id,
+        "label": label,
+        "type": type,
+        "value": "" if value is None else value,
+        "errors": error_list,
+        "required": required,
+        "help": help,
+        "choices": [(str(key), str(text)) for key, text in (choices or [])],
+        "describedby": " ".join(described),
+        **extra,
+    }
+
+
+def error_context(
+    exc: DomainError, labels: Mapping[str, tuple[str, str]] | None = None
+) -> dict[str, Any]:
+    """The error summary: the message plus one link per field error.
+
+    ``labels`` maps a service's field key to (control id, label) so the summary links to the
+    control; unknown keys are listed without a link target of their own.
+    """
+    labels = labels or {}
+    links = []
+    for key, messages in (exc.fields or {}).items():
+        control_id, label = labels.get(str(key), (f"id_{key}", str(key)))
+        text = "；".join(str(message) for message in _as_list(messages))
+        if str(key) in labels:
+            links.append({"id": control_id, "label": label, "text": text})
+    return {"message": exc.message, "code": exc.code, "links": links}
+
+
+def _as_list(value: Any) -> list[Any]:
+    if isinstance(value, list | tuple):
+        return list(value)
+    return [value]
+
+
+def field_errors(exc: DomainError | None, key: str) -> list[str]:
+    if exc is None:
+        return []
+    return [str(message) for message in _as_list((exc.fields or {}).get(key, []))]
+
+
+def safe_next(request: HttpRequest, default: str) -> str:
+    """The ``next`` parameter when it points back into this site, else ``default``."""
+    target = request.POST.get("next") or request.GET.get("next") or ""
+    if target and url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return target
+    return default
+
+
+def render_error(request: HttpRequest, exc: DomainError, *, title: str = "") -> HttpResponse:
+    """A page that only shows the refusal (e.g. a case the user may not see)."""
+    return render(
+        request,
+        "error.html",
+        {"error_title": title or _default_title(exc.status), "error_message": exc.message, "status": exc.status},
+        status=exc.status,
+    )
+
+
+def _default_title(status: int) -> str:
+    return {
+        403: _("无权访问"),
+        404: _("页面不存在"),
+        409: _("操作冲突"),
+        413: _("文件过大"),
+        415: _("文件类型不支持"),
+        429: _("操作过于频繁"),
+    }.get(status, _("无法完成操作"))
+
+
+def domain_errors(view: View) -> View:
+    """Turn an uncaught DomainError into an error page with its status (never a 500)."""
+
+    @wraps(view)
+    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        try:
+            return view(request, *args, **kwargs)
+        except DomainError as exc:
+            return render_error(request, exc)
+
+    return cast(View, wrapper)
+
+
+def applicant_required(view: View) -> View:
+    """My space: anonymous users go to the login page; staff go to their workbench."""
+
+    @wraps(view)
+    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        if not request.user.is_authenticated:
+            return redirect_to_login(request.get_full_path(), reverse(settings.LOGIN_URL))
+        if is_staff_user(request.user):
+            return redirect("workbench:todo")
+        return view(request, *args, **kwargs)
+
+    return cast(View, wrapper)
+
+
+def translated_statuses() -> dict[int, str]:
+    return {400: _("请求有误"), 403: _("无权访问"), 404: _("未找到"), 409: _("冲突")}

@@ -1,0 +1,164 @@
+"""在线申请 The online application form of an item: form fields, one upload per material, delivery."""
+
+from __future__ import annotations
+
+import uuid
+from typing import Any
+from uuid import UUID
+
+from django.contrib import messages
+from django.core.files.uploadedfile import UploadedFile
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+
+from yiwang.accounts.models import AssuranceLevel
+from yiwang.cases.models import DeliveryMethod
+from yiwang.cases.services import submit_application
+from yiwang.catalog.models import Material, ServiceItem
+from yiwang.catalog.services import get_published_item
+from yiwang.core.errors import DomainError
+from yiwang.portal.ui import (
+    applicant_required,
+    current_user,
+    domain_errors,
+    error_context,
+    field,
+    field_errors,
+)
+
+FIELD_PREFIX = "field_"
+MATERIAL_PREFIX = "material_"
+UPLOAD_ACCEPT = ".pdf,.jpg,.jpeg,.png,.ofd"
+
+
+def form_controls(item: ServiceItem, values: dict[str, Any], exc: DomainError | None) -> list[dict[str, Any]]:
+    """The item's application form (申请表) as labelled controls."""
+    controls = []
+    for spec in item.form_fields or []:
+        name = str(spec.get("name") or "")
+        if not name:
+            continue
+        kind = spec.get("type", "text")
+        html_type = {"textarea": "textarea", "select": "select", "date": "date", "number": "number"}.get(kind, "text")
+        controls.append(
+            field(
+                FIELD_PREFIX + name,
+                str(spec.get("label") or name),
+                type=html_type,
+                value=values.get(name, ""),
+                errors=field_errors(exc, name),
+                required=bool(spec.get("required")),
+                help=str(spec.get("help_text") or ""),
+                choices=[(str(choice), str(choice)) for choice in spec.get("choices", [])],
+                inputmode="decimal" if kind == "number" else "",
+                maxlength=2000 if html_type in {"text", "textarea"} else None,
+            )
+        )
+    return controls
+
+
+def material_controls(materials: list[Material], exc: DomainError | None) -> list[dict[str, Any]]:
+    controls = []
+    for material in materials:
+        key = str(material.public_id)
+        hint = material.description or ""
+        controls.append(
+            {
+                "material": material,
+                "control": field(
+                    MATERIAL_PREFIX + key,
+                    material.name,
+                    type="file",
+                    errors=field_errors(exc, key),
+                    required=material.mandatory,
+                    help=hint,
+                    accept=UPLOAD_ACCEPT,
+                    multiple=True,
+                ),
+            }
+        )
+    return controls
+
+
+def error_labels(item: ServiceItem, materials: list[Material]) -> dict[str, tuple[str, str]]:
+    labels: dict[str, tuple[str, str]] = {}
+    for spec in item.form_fields or []:
+        name = str(spec.get("name") or "")
+        labels[name] = (f"id_{FIELD_PREFIX}{name}", str(spec.get("label") or name))
+    for material in materials:
+        labels[str(material.public_id)] = (f"id_{MATERIAL_PREFIX}{material.public_id}", material.name)
+    labels["delivery_method"] = ("delivery-electronic", _("送达方式"))
+    return labels
+
+
+def uploaded_files(request: HttpRequest, materials: list[Material]) -> dict[str, list[UploadedFile]]:
+    files: dict[str, list[UploadedFile]] = {}
+    for material in materials:
+        chosen = request.FILES.getlist(MATERIAL_PREFIX + str(material.public_id))
+        if chosen:
+            files[str(material.public_id)] = chosen
+    return files
+
+
+def delivery_choices(item: ServiceItem) -> list[tuple[str, str]]:
+    choices = [(DeliveryMethod.ELECTRONIC.value, str(DeliveryMethod.ELECTRONIC.label))]
+    choices.append((DeliveryMethod.WINDOW.value, str(DeliveryMethod.WINDOW.label)))
+    if item.express_supported:
+        choices.append((DeliveryMethod.COURIER.value, str(DeliveryMethod.COURIER.label)))
+    return choices
+
+
+@domain_errors
+@applicant_required
+def apply(request: HttpRequest, public_id: UUID) -> HttpResponse:
+    item = get_published_item(public_id)
+    user = current_user(request)
+    materials = list(item.materials.all())
+    exc: DomainError | None = None
+    values: dict[str, Any] = {}
+    idempotency_key = uuid.uuid4().hex
+    delivery_method = DeliveryMethod.ELECTRONIC.value
+    status = 200
+    if request.method == "POST":
+        values = {
+            str(spec.get("name")): request.POST.get(FIELD_PREFIX + str(spec.get("name")), "")
+            for spec in item.form_fields or []
+            if spec.get("name")
+        }
+        idempotency_key = request.POST.get("idempotency_key", "")[:100] or idempotency_key
+        delivery_method = request.POST.get("delivery_method", delivery_method)
+        try:
+            case = submit_application(
+                applicant=user,
+                item=item,
+                form_data=values,
+                files=uploaded_files(request, materials),
+                idempotency_key=idempotency_key,
+                delivery_method=delivery_method,
+            )
+        except DomainError as error:
+            exc = error
+            status = error.status
+        else:
+            messages.success(request, _("申请已提交，办件编号：%(number)s。请留意短信和站内消息。") % {"number": case.number})
+            return redirect("portal:case_detail", public_id=case.public_id)
+
+    return render(
+        request,
+        "portal/apply.html",
+        {
+            "item": item,
+            "form_controls": form_controls(item, values, exc),
+            "material_controls": material_controls(materials, exc),
+            "delivery_choices": delivery_choices(item),
+            "delivery_method": delivery_method,
+            "delivery_errors": field_errors(exc, "delivery_method"),
+            "idempotency_key": idempotency_key,
+            "error": error_context(exc, error_labels(item, materials)) if exc else None,
+            "assurance_too_low": user.assurance_level < item.required_assurance_level,
+            "required_level_label": AssuranceLevel(item.required_assurance_level).label,
+            "files_dropped": exc is not None and bool(request.FILES),
+        },
+        status=status,
+    )

@@ -1,0 +1,184 @@
+"""Login, logout, registration with an SMS code, and the elderly-mode (长辈版) switch."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth import login, logout
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _l
+from django.views.decorators.http import require_GET, require_POST
+
+from yiwang.accounts.models import SmsPurpose
+from yiwang.accounts.services import login_check, register_natural_person, send_verification_code
+from yiwang.core.errors import DomainError
+from yiwang.portal.ui import error_context, field, field_errors, is_staff_user, safe_next
+
+ELDERLY_COOKIE = "elderly"
+ELDERLY_COOKIE_AGE = 365 * 24 * 3600
+
+REGISTER_FIELDS: tuple[tuple[str, Any, str, str, Any], ...] = (
+    # name, label, input type, autocomplete, help
+    ("username", _l("用户名"), "text", "username", _l("3–50 位字母、数字或 _ . @ -")),
+    ("real_name", _l("真实姓名"), "text", "name", ""),
+    ("id_number", _l("居民身份证号码"), "text", "off", _l("18 位，末位可为 X")),
+    ("phone", _l("手机号码"), "tel", "tel", _l("用于接收验证码和办件通知")),
+    ("sms_code", _l("短信验证码"), "text", "one-time-code", ""),
+    ("password", _l("登录密码"), "password", "new-password", _l("至少 8 位，不能全为数字")),
+    ("password2", _l("确认密码"), "password", "new-password", ""),
+)
+
+
+def _login_controls(username: str, exc: DomainError | None) -> list[dict[str, Any]]:
+    return [
+        field("username", _("用户名"), value=username, required=True, autocomplete="username",
+              errors=field_errors(exc, "username")),
+        field("password", _("密码"), type="password", required=True, autocomplete="current-password",
+              errors=field_errors(exc, "password")),
+    ]
+
+
+def login_view(request: HttpRequest) -> HttpResponse:
+    """门户登录. Staff accounts are sent on to the workbench."""
+    if request.user.is_authenticated and request.method == "GET":
+        return redirect("workbench:todo" if is_staff_user(request.user) else "portal:my_cases")
+    exc: DomainError | None = None
+    username = ""
+    status = 200
+    if request.method == "POST":
+        username = request.POST.get("username", "").strip()[:150]
+        password = request.POST.get("password", "")
+        try:
+            user = login_check(request, username, password)
+        except DomainError as error:
+            exc, status = error, error.status
+        else:
+            login(request, user)
+            if is_staff_user(user):
+                return redirect("workbench:todo")
+            return HttpResponseRedirect(safe_next(request, reverse("portal:my_cases")))
+    return render(
+        request,
+        "portal/login.html",
+        {
+            "controls": _login_controls(username, exc),
+            "error": error_context(exc) if exc else None,
+            "next": safe_next(request, ""),
+        },
+        status=status,
+    )
+
+
+@require_POST
+def logout_view(request: HttpRequest) -> HttpResponse:
+    staff = is_staff_user(request.user)
+    logout(request)
+    messages.info(request, _("您已安全退出。"))
+    return redirect("workbench:login" if staff else "portal:home")
+
+
+def _register_controls(values: dict[str, str], exc: DomainError | None) -> list[dict[str, Any]]:
+    controls = []
+    for name, label, kind, autocomplete, help_text in REGISTER_FIELDS:
+        controls.append(
+            field(
+                name,
+                str(label),
+                type=kind,
+                value="" if kind == "password" else values.get(name, ""),
+                errors=field_errors(exc, name),
+                required=True,
+                help=str(help_text),
+                autocomplete=autocomplete,
+                inputmode="numeric" if name == "sms_code" else "",
+            )
+        )
+    return controls
+
+
+def _register_labels() -> dict[str, tuple[str, str]]:
+    return {name: (f"id_{name}", str(label)) for name, label, *_rest in REGISTER_FIELDS}
+
+
+def _render_register(
+    request: HttpRequest, values: dict[str, str], exc: DomainError | None, status: int = 200, sms_sent: str = ""
+) -> HttpResponse:
+    return render(
+        request,
+        "portal/register.html",
+        {
+            "controls": {c["name"]: c for c in _register_controls(values, exc)},
+            "error": error_context(exc, _register_labels()) if exc else None,
+            "sms_sent": sms_sent,
+        },
+        status=status,
+    )
+
+
+def register(request: HttpRequest) -> HttpResponse:
+    """注册 Natural-person self-registration: SMS-verified phone + ID number → 初级实名."""
+    if request.user.is_authenticated and request.method == "GET":
+        return redirect("portal:my_cases")
+    values: dict[str, str] = {}
+    if request.method == "POST":
+        values = {name: request.POST.get(name, "").strip()[:128] for name, *_rest in REGISTER_FIELDS}
+        password = request.POST.get("password", "")
+        try:
+            if password != request.POST.get("password2", ""):
+                raise DomainError(
+                    "validation_error", _("两次输入的密码不一致"), {"password2": [_("两次输入的密码不一致")]}
+                )
+            user = register_natural_person(
+                username=values["username"],
+                password=password,
+                real_name=values["real_name"],
+                id_number=values["id_number"],
+                phone=values["phone"],
+                sms_code=values["sms_code"],
+            )
+        except DomainError as exc:
+            return _render_register(request, values, exc, exc.status)
+        login(request, user, backend=settings.AUTHENTICATION_BACKENDS[0])
+        messages.success(request, _("注册成功，您已达到初级实名认证等级，可以在线办理事项。"))
+        return redirect("portal:my_cases")
+    return _render_register(request, values, None)
+
+
+@require_POST
+def register_sms(request: HttpRequest) -> HttpResponse:
+    """获取验证码: htmx answers a status line; without JavaScript the form comes back filled in."""
+    phone = request.POST.get("phone", "").strip()[:20]
+    is_htmx = bool(request.headers.get("HX-Request"))
+    try:
+        send_verification_code(phone, SmsPurpose.REGISTER)
+    except DomainError as exc:
+        if is_htmx:
+            return render(request, "portal/_sms_status.html", {"error": exc.message}, status=exc.status)
+        values = {name: request.POST.get(name, "").strip()[:128] for name, *_rest in REGISTER_FIELDS}
+        return _render_register(request, values, exc, exc.status)
+    sent = _("验证码已发送至 %(phone)s，5 分钟内有效。") % {"phone": phone[:3] + "****" + phone[-4:]}
+    if is_htmx:
+        return render(request, "portal/_sms_status.html", {"sent": sent})
+    values = {name: request.POST.get(name, "").strip()[:128] for name, *_rest in REGISTER_FIELDS}
+    return _render_register(request, values, None, sms_sent=sent)
+
+
+@require_GET
+def elderly_mode(request: HttpRequest) -> HttpResponse:
+    """长辈版 switch: sets the ``elderly`` cookie that the context processor reads, then goes back."""
+    on = request.GET.get("on", "1") == "1"
+    response = HttpResponseRedirect(safe_next(request, reverse("portal:home")))
+    response.set_cookie(
+        ELDERLY_COOKIE,
+        "1" if on else "0",
+        max_age=ELDERLY_COOKIE_AGE,
+        samesite="Lax",
+        httponly=True,
+        secure=request.is_secure(),
+    )
+    return response

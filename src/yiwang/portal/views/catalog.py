@@ -1,0 +1,106 @@
+"""Home, item search and the item guide (办事指南)."""
+
+from __future__ import annotations
+
+from typing import Any
+from uuid import UUID
+from urllib.parse import urlencode
+
+from django.core.paginator import Paginator
+from django.db.models import Count, Q
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+
+from yiwang.catalog.models import HandlingForm, ItemStatus, OnlineDepthStep, ServiceItem, ServiceObject
+from yiwang.catalog.search import search_items
+from yiwang.catalog.services import get_published_item
+from yiwang.core.models import Organisation
+from yiwang.portal.ui import domain_errors
+
+SEARCH_PAGE_SIZE = 10
+HOT_WORDS = ("营业执照", "身份证", "社保卡", "公积金", "食品经营许可", "低保")
+
+
+def _departments() -> list[Organisation]:
+    published = Q(service_items__status=ItemStatus.PUBLISHED)
+    return list(
+        Organisation.objects.filter(is_active=True)
+        .annotate(item_count=Count("service_items", filter=published))
+        .filter(item_count__gt=0)
+        .order_by("name")
+    )
+
+
+def home(request: HttpRequest) -> HttpResponse:
+    popular = list(
+        ServiceItem.objects.filter(status=ItemStatus.PUBLISHED)
+        .select_related("implementing_body")
+        .order_by("-application_count", "name")[:8]
+    )
+    departments = _departments()
+    return render(
+        request,
+        "portal/home.html",
+        {
+            "popular": popular,
+            "departments": departments,
+            "item_total": sum(getattr(d, "item_count", 0) for d in departments),
+            "hot_words": HOT_WORDS,
+        },
+    )
+
+
+def search(request: HttpRequest) -> HttpResponse:
+    """事项检索: full page, or only the results list for an htmx request (live search)."""
+    query = request.GET.get("q", "").strip()[:100]
+    department_id = request.GET.get("department", "").strip()
+    try:
+        page_number = max(1, int(request.GET.get("page", "1")))
+    except ValueError:
+        page_number = 1
+    items, total = search_items(
+        query,
+        department=department_id or None,
+        limit=SEARCH_PAGE_SIZE,
+        offset=(page_number - 1) * SEARCH_PAGE_SIZE,
+    )
+    paginator = Paginator(range(total), SEARCH_PAGE_SIZE)
+    page_obj = paginator.get_page(page_number)
+    params = []
+    if query:
+        params.append(("q", query))
+    if department_id:
+        params.append(("department", department_id))
+    context: dict[str, Any] = {
+        "query": query,
+        "department_id": department_id,
+        "items": items,
+        "total": total,
+        "page_obj": page_obj,
+        "page_query": urlencode(params) + "&" if params else "",
+    }
+    if request.headers.get("HX-Request") and not request.headers.get("HX-Boosted"):
+        return render(request, "portal/_search_results.html", context)
+    context["departments"] = _departments()
+    return render(request, "portal/search.html", context)
+
+
+def _labels(codes: list[str], enum: Any) -> list[str]:
+    labels = dict(enum.choices)
+    return [str(labels.get(code, code)) for code in codes or []]
+
+
+@domain_errors
+def item_guide(request: HttpRequest, public_id: UUID) -> HttpResponse:
+    item = get_published_item(public_id)
+    return render(
+        request,
+        "portal/item_guide.html",
+        {
+            "item": item,
+            "materials": list(item.materials.all()),
+            "handling_forms": _labels(item.handling_forms, HandlingForm),
+            "online_depth": _labels(item.online_depth, OnlineDepthStep),
+            "service_objects": _labels(item.service_objects, ServiceObject),
+        },
+    )
