@@ -21,8 +21,12 @@ api = NinjaAPI(
 )
 
 
-def _error(request: HttpRequest, status: int, code: str, message: str, fields: dict[str, Any] | None = None) -> HttpResponse:
-    return api.create_response(request, {"code": code, "message": message, "fields": fields or {}}, status=status)
+def _error(
+    request: HttpRequest, status: int, code: str, message: str, fields: dict[str, Any] | None = None
+) -> HttpResponse:
+    return api.create_response(
+        request, {"code": code, "message": message, "fields": fields or {}}, status=status
+    )
 
 
 @api.exception_handler(DomainError)
@@ -34,7 +38,11 @@ def on_domain_error(request: HttpRequest, exc: DomainError) -> HttpResponse:
 def on_validation_error(request: HttpRequest, exc: ValidationError) -> HttpResponse:
     fields: dict[str, list[str]] = {}
     for error in exc.errors:
-        loc = [str(part) for part in error.get("loc", []) if part not in ("body", "query", "path", "form", "payload")]
+        loc = [
+            str(part)
+            for part in error.get("loc", [])
+            if part not in ("body", "query", "path", "form", "payload")
+        ]
         fields.setdefault(".".join(loc) or "__all__", []).append(str(error.get("msg", "invalid")))
     return _error(request, 422, CoreErrorCode.VALIDATION_ERROR, "请求参数不正确", fields)
 
@@ -46,9 +54,11 @@ def on_auth_error(request: HttpRequest, exc: AuthenticationError) -> HttpRespons
 
 @api.exception_handler(HttpError)
 def on_http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
-    code = {404: CoreErrorCode.NOT_FOUND, 403: CoreErrorCode.PERMISSION_DENIED, 409: CoreErrorCode.CONFLICT}.get(
-        exc.status_code, CoreErrorCode.VALIDATION_ERROR
-    )
+    code = {
+        404: CoreErrorCode.NOT_FOUND,
+        403: CoreErrorCode.PERMISSION_DENIED,
+        409: CoreErrorCode.CONFLICT,
+    }.get(exc.status_code, CoreErrorCode.VALIDATION_ERROR)
     return _error(request, exc.status_code, code, str(exc))
 
 

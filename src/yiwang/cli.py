@@ -1,10 +1,10 @@
 """The ``yiwang`` console command: a thin wrapper around manage.py with the platform's own verbs.
 
-    yiwang demo       migrate, load regions/calendar/demo data, collect static, serve (what `make run` does)
-    yiwang serve      production server (gunicorn) on 127.0.0.1:$PORT (default 8000)
-    yiwang worker     background task worker (django-tasks database backend)
-    yiwang loaddemo   load the demo data idempotently
-    yiwang <other>    any manage.py command
+yiwang demo       migrate, load regions/calendar/demo data, collect static, serve (what `make run` does)
+yiwang serve      production server (gunicorn) on 127.0.0.1:$PORT (default 8000)
+yiwang worker     background task worker (django-tasks database backend)
+yiwang loaddemo   load the demo data idempotently
+yiwang <other>    any manage.py command
 """
 
 from __future__ import annotations

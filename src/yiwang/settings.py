@@ -33,7 +33,7 @@ IS_PRODUCTION = PROFILE == "production"
 
 DEBUG = env_bool("DEBUG", False)
 # The demo key is only ever used when no SECRET_KEY is given; production refuses to start with it.
-_DEMO_SECRET_KEY = "yiwang-demo-insecure-secret-key-change-me-0123456789abcdefghijklmnop"
+_DEMO_SECRET_KEY = "yiwang-demo-insecure-secret-key-change-me-0123456789abcdefghijklmnop"  # noqa: S105
 SECRET_KEY = os.environ.get("SECRET_KEY", _DEMO_SECRET_KEY)
 if IS_PRODUCTION and SECRET_KEY == _DEMO_SECRET_KEY:
     raise RuntimeError("YIWANG_PROFILE=production needs a SECRET_KEY environment variable")
@@ -108,7 +108,9 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "timeout": 20,
     }
     # A file (not :memory:) so that tests with threads and the live server see real SQLite locking.
-    DATABASES["default"]["TEST"] = {"NAME": os.environ.get("YIWANG_TEST_SQLITE_NAME", str(VAR_DIR / f"test_yiwang_{os.getpid()}.sqlite3"))}
+    DATABASES["default"]["TEST"] = {
+        "NAME": os.environ.get("YIWANG_TEST_SQLITE_NAME", str(VAR_DIR / f"test_yiwang_{os.getpid()}.sqlite3"))
+    }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "accounts.User"

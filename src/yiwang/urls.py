@@ -20,4 +20,6 @@ urlpatterns = [
 if settings.YIWANG_DEMO and not settings.IS_PRODUCTION:
     # Demo only: blank forms and samples from MEDIA_ROOT.  Case files are never served this way;
     # they go through permission-checked views.
-    urlpatterns.append(path("media/catalog/<path:path>", serve, {"document_root": settings.MEDIA_ROOT / "catalog"}))
+    urlpatterns.append(
+        path("media/catalog/<path:path>", serve, {"document_root": settings.MEDIA_ROOT / "catalog"})
+    )

@@ -5,7 +5,7 @@ from __future__ import annotations
 from uuid import UUID
 
 from django.http import HttpRequest
-from ninja import Router, Status, Schema
+from ninja import Router, Schema, Status
 from pydantic import Field
 
 from yiwang.accounts import services
@@ -35,7 +35,7 @@ class TokenIn(Schema):
 
 class TokenOut(Schema):
     token: str
-    token_type: str = "Bearer"
+    token_type: str = "Bearer"  # noqa: S105 - the OAuth token type name
     expires_in_days: int
 
 
@@ -79,7 +79,9 @@ def register(request: HttpRequest, payload: RegisterIn) -> Status[MeOut]:
     return Status(201, _me(user))
 
 
-@router.post("/token", auth=None, response={201: TokenOut}, summary="Exchange username/password for a bearer token")
+@router.post(
+    "/token", auth=None, response={201: TokenOut}, summary="Exchange username/password for a bearer token"
+)
 def create_token(request: HttpRequest, payload: TokenIn) -> Status[TokenOut]:
     user = services.login_check(request, payload.username, payload.password)
     token = services.issue_api_token(user)

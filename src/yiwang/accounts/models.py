@@ -41,8 +41,8 @@ class User(AbstractUser):
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta(AbstractUser.Meta):
-        verbose_name = _("用户")
-        verbose_name_plural = _("用户")
+        verbose_name = "用户"
+        verbose_name_plural = "用户"
         constraints = [
             models.UniqueConstraint(
                 fields=["phone"],

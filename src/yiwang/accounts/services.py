@@ -46,14 +46,18 @@ API_TOKEN_LIFETIME = timedelta(days=30)
 
 
 def _code_hash(phone: str, purpose: str, code: str) -> str:
-    return hmac.new(settings.SECRET_KEY.encode(), f"{phone}:{purpose}:{code}".encode(), hashlib.sha256).hexdigest()
+    return hmac.new(
+        settings.SECRET_KEY.encode(), f"{phone}:{purpose}:{code}".encode(), hashlib.sha256
+    ).hexdigest()
 
 
 def _check_password(password: str, user: User | None = None) -> None:
     try:
         validate_password(password, user)
     except DjangoValidationError as exc:
-        raise DomainError(AccountErrorCode.WEAK_PASSWORD, "密码不符合要求", {"password": list(exc.messages)}) from exc
+        raise DomainError(
+            AccountErrorCode.WEAK_PASSWORD, "密码不符合要求", {"password": list(exc.messages)}
+        ) from exc
 
 
 # --- SMS verification codes ----------------------------------------------------------------------
@@ -65,11 +69,17 @@ def send_verification_code(phone: str, purpose: str = SmsPurpose.REGISTER) -> No
         recent = SmsVerificationCode.objects.filter(phone=phone, created_at__gte=now - timedelta(hours=1))
         if recent.filter(created_at__gte=now - timedelta(seconds=SMS_MIN_INTERVAL_SECONDS)).exists():
             raise DomainError(
-                AccountErrorCode.SMS_RATE_LIMITED, "验证码发送过于频繁，请 60 秒后再试", {"phone": ["请稍后再试"]}, status=429
+                AccountErrorCode.SMS_RATE_LIMITED,
+                "验证码发送过于频繁，请 60 秒后再试",
+                {"phone": ["请稍后再试"]},
+                status=429,
             )
         if recent.count() >= SMS_MAX_PER_HOUR:
             raise DomainError(
-                AccountErrorCode.SMS_RATE_LIMITED, "该手机号一小时内获取验证码次数已达上限", {"phone": ["请稍后再试"]}, status=429
+                AccountErrorCode.SMS_RATE_LIMITED,
+                "该手机号一小时内获取验证码次数已达上限",
+                {"phone": ["请稍后再试"]},
+                status=429,
             )
         code = f"{secrets.randbelow(1_000_000):06d}"
         SmsVerificationCode.objects.create(
@@ -78,8 +88,15 @@ def send_verification_code(phone: str, purpose: str = SmsPurpose.REGISTER) -> No
             code_hash=_code_hash(phone, purpose, code),
             expires_at=now + timedelta(seconds=settings.YIWANG_SMS_CODE_TTL_SECONDS),
         )
-        audit.record("sms.code_sent", object_type="phone", object_id=phone[:3] + "****" + phone[-4:], detail={"purpose": purpose})
-        message = f"【{settings.YIWANG_PLATFORM_NAME}】您的验证码为 {code}，5 分钟内有效。如非本人操作请忽略。"
+        audit.record(
+            "sms.code_sent",
+            object_type="phone",
+            object_id=phone[:3] + "****" + phone[-4:],
+            detail={"purpose": purpose},
+        )
+        message = (
+            f"【{settings.YIWANG_PLATFORM_NAME}】您的验证码为 {code}，5 分钟内有效。如非本人操作请忽略。"
+        )
         transaction.on_commit(lambda: send_sms(phone, message))
 
 
@@ -95,11 +112,15 @@ def check_verification_code(phone: str, code: str, purpose: str = SmsPurpose.REG
         )
         error_fields = {"sms_code": ["验证码不正确或已失效"]}
         if latest is None:
-            raise DomainError(AccountErrorCode.SMS_CODE_INVALID, "验证码不正确或已使用，请重新获取", error_fields)
+            raise DomainError(
+                AccountErrorCode.SMS_CODE_INVALID, "验证码不正确或已使用，请重新获取", error_fields
+            )
         if latest.expires_at <= now:
             raise DomainError(AccountErrorCode.SMS_CODE_EXPIRED, "验证码已过期，请重新获取", error_fields)
         if latest.attempts >= SMS_MAX_ATTEMPTS:
-            raise DomainError(AccountErrorCode.SMS_CODE_INVALID, "验证码错误次数过多，请重新获取", error_fields)
+            raise DomainError(
+                AccountErrorCode.SMS_CODE_INVALID, "验证码错误次数过多，请重新获取", error_fields
+            )
         if hmac.compare_digest(latest.code_hash, _code_hash(phone, purpose, code.strip())):
             latest.used_at = now
             latest.save(update_fields=["used_at", "updated_at"])
@@ -111,11 +132,21 @@ def check_verification_code(phone: str, code: str, purpose: str = SmsPurpose.REG
 
 
 # --- account creation ----------------------------------------------------------------------------
-def _create_user(*, username: str, password: str, kind: str, phone: str, display_name: str, assurance_level: int) -> User:
+def _create_user(
+    *, username: str, password: str, kind: str, phone: str, display_name: str, assurance_level: int
+) -> User:
     if User.objects.filter(username=username).exists():
-        raise DomainError(AccountErrorCode.USERNAME_TAKEN, "用户名已被使用", {"username": ["用户名已被使用"]}, status=409)
-    if phone and kind != AccountKind.STAFF and User.objects.filter(phone=phone).exclude(kind=AccountKind.STAFF).exists():
-        raise DomainError(AccountErrorCode.PHONE_TAKEN, "手机号已注册", {"phone": ["手机号已注册"]}, status=409)
+        raise DomainError(
+            AccountErrorCode.USERNAME_TAKEN, "用户名已被使用", {"username": ["用户名已被使用"]}, status=409
+        )
+    if (
+        phone
+        and kind != AccountKind.STAFF
+        and User.objects.filter(phone=phone).exclude(kind=AccountKind.STAFF).exists()
+    ):
+        raise DomainError(
+            AccountErrorCode.PHONE_TAKEN, "手机号已注册", {"phone": ["手机号已注册"]}, status=409
+        )
     user = User(
         username=username,
         kind=kind,
@@ -150,7 +181,10 @@ def create_natural_person_account(
         with transaction.atomic():
             if NaturalPerson.objects.filter(id_number=id_info.normalized).exists():
                 raise DomainError(
-                    AccountErrorCode.ID_NUMBER_TAKEN, "该身份证号已注册", {"id_number": ["该身份证号已注册"]}, status=409
+                    AccountErrorCode.ID_NUMBER_TAKEN,
+                    "该身份证号已注册",
+                    {"id_number": ["该身份证号已注册"]},
+                    status=409,
                 )
             user = _create_user(
                 username=username,
@@ -161,7 +195,9 @@ def create_natural_person_account(
                 assurance_level=assurance_level,
             )
             NaturalPerson.objects.create(user=user, real_name=real_name, id_number=id_info.normalized)
-            audit.record("account.natural_created", actor=actor, obj=user, detail={"assurance_level": assurance_level})
+            audit.record(
+                "account.natural_created", actor=actor, obj=user, detail={"assurance_level": assurance_level}
+            )
     except IntegrityError as exc:  # a concurrent registration took the same username/phone/ID
         raise DomainError(AccountErrorCode.USERNAME_TAKEN, "账户信息已被注册", status=409) from exc
     return user
@@ -184,7 +220,10 @@ def create_legal_person_account(
     with transaction.atomic():
         if LegalPerson.objects.filter(credit_code=code).exists():
             raise DomainError(
-                AccountErrorCode.CREDIT_CODE_TAKEN, "该统一社会信用代码已注册", {"credit_code": ["已注册"]}, status=409
+                AccountErrorCode.CREDIT_CODE_TAKEN,
+                "该统一社会信用代码已注册",
+                {"credit_code": ["已注册"]},
+                status=409,
             )
         user = _create_user(
             username=username,
@@ -194,7 +233,9 @@ def create_legal_person_account(
             display_name=name,
             assurance_level=assurance_level,
         )
-        LegalPerson.objects.create(user=user, name=name, credit_code=code, legal_representative=legal_representative)
+        LegalPerson.objects.create(
+            user=user, name=name, credit_code=code, legal_representative=legal_representative
+        )
         audit.record("account.legal_created", actor=actor, obj=user, detail={"credit_code": code})
     return user
 
@@ -230,8 +271,15 @@ def create_staff_account(
             user.is_superuser = is_superuser
             user.save(update_fields=["is_staff", "is_superuser", "updated_at"])
         profile = StaffProfile.objects.create(user=user, organisation=organisation, real_name=real_name)
-        StaffRoleAssignment.objects.bulk_create([StaffRoleAssignment(staff=profile, role=role) for role in roles])
-        audit.record("account.staff_created", actor=actor, obj=user, detail={"organisation": organisation.name, "roles": list(roles)})
+        StaffRoleAssignment.objects.bulk_create(
+            [StaffRoleAssignment(staff=profile, role=role) for role in roles]
+        )
+        audit.record(
+            "account.staff_created",
+            actor=actor,
+            obj=user,
+            detail={"organisation": organisation.name, "roles": list(roles)},
+        )
     return user
 
 

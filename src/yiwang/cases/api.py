@@ -103,7 +103,11 @@ def detail(case: Case) -> CaseDetailOut:
             for material in services.materials_of(case)
         ],
         correction_notice=CorrectionNoticeOut(
-            round=notice.round, items=notice.items, comment=notice.comment, deadline=notice.deadline, resolved_at=notice.resolved_at
+            round=notice.round,
+            items=notice.items,
+            comment=notice.comment,
+            deadline=notice.deadline,
+            resolved_at=notice.resolved_at,
         )
         if notice
         else None,
@@ -129,9 +133,13 @@ def _form_data(raw: str | None) -> dict[str, Any]:
     try:
         value = json.loads(raw)
     except json.JSONDecodeError as exc:
-        raise DomainError(CoreErrorCode.VALIDATION_ERROR, "form_data 须为 JSON 对象", {"form_data": [str(exc)]}) from exc
+        raise DomainError(
+            CoreErrorCode.VALIDATION_ERROR, "form_data 须为 JSON 对象", {"form_data": [str(exc)]}
+        ) from exc
     if not isinstance(value, dict):
-        raise DomainError(CoreErrorCode.VALIDATION_ERROR, "form_data 须为 JSON 对象", {"form_data": ["须为对象"]})
+        raise DomainError(
+            CoreErrorCode.VALIDATION_ERROR, "form_data 须为 JSON 对象", {"form_data": ["须为对象"]}
+        )
     return value
 
 
@@ -147,7 +155,10 @@ def apply(request: HttpRequest) -> Status[CaseDetailOut]:
     except (ValueError, ServiceItem.DoesNotExist) as exc:
         raise DomainError(CoreErrorCode.NOT_FOUND, "事项不存在", {"item_id": ["未找到"]}, status=404) from exc
     key = request.headers.get("Idempotency-Key", "")
-    existed = bool(key) and Case.objects.filter(applicant=_user(request), idempotency_key=key.strip()[:100]).exists()
+    existed = (
+        bool(key)
+        and Case.objects.filter(applicant=_user(request), idempotency_key=key.strip()[:100]).exists()
+    )
     case = services.submit_application(
         applicant=_user(request),
         item=item,
@@ -211,16 +222,22 @@ def result_document(request: HttpRequest, case_id: UUID) -> FileResponse:
     case = services.get_case_for(_user(request), case_id)
     if not case.result_document:
         raise NotFound("该办件尚无结果文书")
-    return FileResponse(case.result_document.open("rb"), content_type="application/pdf", filename=f"{case.number}.pdf")
+    return FileResponse(
+        case.result_document.open("rb"), content_type="application/pdf", filename=f"{case.number}.pdf"
+    )
 
 
-@router.get("/{case_id}/materials/{material_id}", url_name="case_material", summary="Download a submitted material")
+@router.get(
+    "/{case_id}/materials/{material_id}", url_name="case_material", summary="Download a submitted material"
+)
 def material_file(request: HttpRequest, case_id: UUID, material_id: UUID) -> FileResponse:
     case = services.get_case_for(_user(request), case_id)
     material = CaseMaterial.objects.filter(case=case, public_id=material_id).first()
     if material is None:
         raise NotFound("材料不存在")
-    return FileResponse(material.file.open("rb"), content_type=material.content_type, filename=material.original_name)
+    return FileResponse(
+        material.file.open("rb"), content_type=material.content_type, filename=material.original_name
+    )
 
 
 # --- staff workbench -----------------------------------------------------------------------------
@@ -253,18 +270,30 @@ def staff_case_detail(request: HttpRequest, case_id: UUID) -> CaseDetailOut:
 @staff_router.post("/cases/{case_id}/accept", response=CaseDetailOut, summary="Accept (受理)")
 def accept(request: HttpRequest, case_id: UUID, payload: ActionIn) -> CaseDetailOut:
     case = _staff_case(request, case_id)
-    return detail(services.accept_case(case, actor=_user(request), comment=payload.comment, expected_version=payload.lock_version))
-
-
-@staff_router.post("/cases/{case_id}/refuse-acceptance", response=CaseDetailOut, summary="Refuse to accept (不予受理)")
-def refuse_acceptance(request: HttpRequest, case_id: UUID, payload: RefuseIn) -> CaseDetailOut:
-    case = _staff_case(request, case_id)
     return detail(
-        services.refuse_acceptance(case, actor=_user(request), reason=payload.reason, expected_version=payload.lock_version)
+        services.accept_case(
+            case, actor=_user(request), comment=payload.comment, expected_version=payload.lock_version
+        )
     )
 
 
-@staff_router.post("/cases/{case_id}/request-correction", response=CaseDetailOut, summary="One-time correction notice (一次性告知)")
+@staff_router.post(
+    "/cases/{case_id}/refuse-acceptance", response=CaseDetailOut, summary="Refuse to accept (不予受理)"
+)
+def refuse_acceptance(request: HttpRequest, case_id: UUID, payload: RefuseIn) -> CaseDetailOut:
+    case = _staff_case(request, case_id)
+    return detail(
+        services.refuse_acceptance(
+            case, actor=_user(request), reason=payload.reason, expected_version=payload.lock_version
+        )
+    )
+
+
+@staff_router.post(
+    "/cases/{case_id}/request-correction",
+    response=CaseDetailOut,
+    summary="One-time correction notice (一次性告知)",
+)
 def request_correction(request: HttpRequest, case_id: UUID, payload: CorrectionIn) -> CaseDetailOut:
     case = _staff_case(request, case_id)
     services.request_correction(
@@ -278,11 +307,17 @@ def request_correction(request: HttpRequest, case_id: UUID, payload: CorrectionI
     return detail(case)
 
 
-@staff_router.post("/cases/{case_id}/decide", response=CaseDetailOut, summary="Approve or refuse (审批), completing the case")
+@staff_router.post(
+    "/cases/{case_id}/decide", response=CaseDetailOut, summary="Approve or refuse (审批), completing the case"
+)
 def decide(request: HttpRequest, case_id: UUID, payload: DecideIn) -> CaseDetailOut:
     case = _staff_case(request, case_id)
     return detail(
         services.decide_case(
-            case, actor=_user(request), approve=payload.approve, comment=payload.comment, expected_version=payload.lock_version
+            case,
+            actor=_user(request),
+            approve=payload.approve,
+            comment=payload.comment,
+            expected_version=payload.lock_version,
         )
     )

@@ -52,15 +52,23 @@ class Case(TimeStampedModel):
     applicant_id_number = models.CharField(max_length=18)
     applicant_phone = models.CharField(max_length=11, blank=True)
     registered_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+",
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
         help_text=_("the clerk who registered a walk-in application"),
     )
     channel = models.CharField(max_length=10, choices=Channel.choices)
-    status = models.CharField(max_length=30, choices=CaseStatus.choices, default=CaseStatus.SUBMITTED, db_index=True)
+    status = models.CharField(
+        max_length=30, choices=CaseStatus.choices, default=CaseStatus.SUBMITTED, db_index=True
+    )
     outcome = models.CharField(max_length=10, choices=CaseOutcome.choices, blank=True)
     form_data = models.JSONField(default=dict)
     idempotency_key = models.CharField(max_length=100, blank=True)
-    delivery_method = models.CharField(max_length=12, choices=DeliveryMethod.choices, default=DeliveryMethod.ELECTRONIC)
+    delivery_method = models.CharField(
+        max_length=12, choices=DeliveryMethod.choices, default=DeliveryMethod.ELECTRONIC
+    )
     submitted_at = models.DateTimeField()
     accepted_at = models.DateTimeField(null=True, blank=True)
     due_date = models.DateField(null=True, blank=True, help_text=_("承诺办结日期"))
@@ -117,7 +125,9 @@ class CaseEvent(models.Model):
     event_type = models.CharField(max_length=30, choices=CaseEventType.choices)
     from_status = models.CharField(max_length=30, blank=True)
     to_status = models.CharField(max_length=30)
-    actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
     actor_label = models.CharField(max_length=200)
     channel = models.CharField(max_length=10, choices=Channel.choices)
     ip_address = models.GenericIPAddressField(null=True, blank=True)
@@ -127,7 +137,9 @@ class CaseEvent(models.Model):
 
     class Meta:
         ordering = ["case", "sequence"]
-        constraints = [models.UniqueConstraint(fields=["case", "sequence"], name="cases_unique_event_sequence")]
+        constraints = [
+            models.UniqueConstraint(fields=["case", "sequence"], name="cases_unique_event_sequence")
+        ]
         verbose_name = _("办件过程")
         verbose_name_plural = _("办件过程")
 
@@ -183,3 +195,6 @@ class CaseNumberSequence(models.Model):
 
     prefix = models.CharField(max_length=40, unique=True, help_text=_("implementation code + yyyyMMdd"))
     last_value = models.PositiveIntegerField(default=0)
+
+    def __str__(self) -> str:
+        return f"{self.prefix}:{self.last_value}"

@@ -7,6 +7,7 @@ record, and sends notifications only after the transaction commits.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
@@ -18,7 +19,7 @@ from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, transaction
-from django.db.models import F, Q, QuerySet
+from django.db.models import F, QuerySet
 from django.utils import timezone
 
 from yiwang.accounts.models import AccountKind, User
@@ -37,7 +38,7 @@ from yiwang.cases.models import (
     DeliveryMethod,
 )
 from yiwang.cases.uploads import CheckedUpload, check_upload
-from yiwang.catalog.models import ItemStatus, Material, ServiceItem
+from yiwang.catalog.models import ItemStatus, ServiceItem
 from yiwang.catalog.services import guide_snapshot, increment_popularity
 from yiwang.core import audit, request_context
 from yiwang.core.calendar import add_working_days
@@ -51,7 +52,7 @@ REFUSAL_APPEAL_NOTE = (
 )
 
 # Which applicant kinds each 服务对象 code admits.
-APPLICANT_OBJECTS = {AccountKind.NATURAL: {"1"}, AccountKind.LEGAL: {"2", "3", "4", "6"}}
+APPLICANT_OBJECTS: dict[str, set[str]] = {AccountKind.NATURAL: {"1"}, AccountKind.LEGAL: {"2", "3", "4", "6"}}
 
 
 # --- helpers -------------------------------------------------------------------------------------
@@ -92,7 +93,9 @@ def _record_event(
         data=data or {},
         occurred_at=timezone.now(),
     )
-    audit.record(f"case.{event_type}", actor=actor, obj=case, detail={"number": case.number, "comment": comment[:500]})
+    audit.record(
+        f"case.{event_type}", actor=actor, obj=case, detail={"number": case.number, "comment": comment[:500]}
+    )
     return event
 
 
@@ -106,7 +109,11 @@ def _notify(case: Case, event_type: str) -> None:
 def _locked_case(case: Case | int, allowed: Iterable[str], expected_version: int | None = None) -> Case:
     """Lock the case row and check it is in one of the allowed states (and not stale)."""
     pk = case.pk if isinstance(case, Case) else case
-    locked = Case.objects.select_for_update().select_related("item", "handling_organisation", "applicant").get(pk=pk)
+    locked = (
+        Case.objects.select_for_update()
+        .select_related("item", "handling_organisation", "applicant")
+        .get(pk=pk)
+    )
     allowed_set = set(allowed)
     if locked.status not in allowed_set:
         raise Conflict(
@@ -115,7 +122,11 @@ def _locked_case(case: Case | int, allowed: Iterable[str], expected_version: int
             fields={"status": [locked.status]},
         )
     if expected_version is not None and locked.lock_version != expected_version:
-        raise Conflict("办件已被更新，请刷新后重试", code=CaseErrorCode.STALE_CASE, fields={"lock_version": [locked.lock_version]})
+        raise Conflict(
+            "办件已被更新，请刷新后重试",
+            code=CaseErrorCode.STALE_CASE,
+            fields={"lock_version": [locked.lock_version]},
+        )
     return locked
 
 
@@ -144,7 +155,9 @@ def next_case_number(item: ServiceItem, on: date) -> str:
                 CaseNumberSequence.objects.create(prefix=prefix, last_value=0)
         except IntegrityError:
             pass  # another request created today's counter first
-        CaseNumberSequence.objects.select_for_update().filter(prefix=prefix).update(last_value=F("last_value") + 1)
+        CaseNumberSequence.objects.select_for_update().filter(prefix=prefix).update(
+            last_value=F("last_value") + 1
+        )
         value = CaseNumberSequence.objects.get(prefix=prefix).last_value
     return f"{prefix}{value:04d}"
 
@@ -316,7 +329,11 @@ def submit_application(
     if item.status != ItemStatus.PUBLISHED:
         raise DomainError(CaseErrorCode.ITEM_NOT_AVAILABLE, "该事项未发布或已撤销，暂不能申请", status=409)
     ctx = request_context.current()
-    channel = Channel.WINDOW if registered_by is not None else (ctx.channel if ctx.channel != Channel.SYSTEM else Channel.WEB)
+    channel = (
+        Channel.WINDOW
+        if registered_by is not None
+        else (ctx.channel if ctx.channel != Channel.SYSTEM else Channel.WEB)
+    )
     if registered_by is None and not item.online_apply:
         raise DomainError(CaseErrorCode.ITEM_NOT_AVAILABLE, "该事项不支持网上申请，请到窗口办理", status=409)
     if registered_by is not None and (
@@ -381,7 +398,9 @@ def submit_application(
 def _replay(existing: Case, item: ServiceItem) -> Case:
     if existing.item_id != item.pk:
         raise Conflict(
-            "该幂等键已用于另一事项的申请", code=CaseErrorCode.IDEMPOTENCY_CONFLICT, fields={"idempotency_key": ["已使用"]}
+            "该幂等键已用于另一事项的申请",
+            code=CaseErrorCode.IDEMPOTENCY_CONFLICT,
+            fields={"idempotency_key": ["已使用"]},
         )
     return existing
 
@@ -403,17 +422,15 @@ def _store_materials_tracked(
             uploaded_by=uploaded_by,
         )
         material.file.save(checked.storage_name, checked.upload, save=False)
-        stored.append(material.file.name)
+        stored.append(str(material.file.name))
         material.save()
 
 
 def _cleanup(names: Iterable[str]) -> None:
     """Files are written before the rows commit; a failed transaction must not leave orphans."""
     for name in names:
-        try:
+        with contextlib.suppress(OSError):
             default_storage.delete(name)
-        except OSError:
-            pass
 
 
 # --- pre-review and correction (预审, 一次性告知) -----------------------------------------------
@@ -431,7 +448,9 @@ def request_correction(
     make a second list for the same submission impossible.
     """
     if not items:
-        raise DomainError(CaseErrorCode.CORRECTION_EMPTY, "补正告知须一次性列明全部需补正的材料", {"items": ["至少一项"]})
+        raise DomainError(
+            CaseErrorCode.CORRECTION_EMPTY, "补正告知须一次性列明全部需补正的材料", {"items": ["至少一项"]}
+        )
     with transaction.atomic():
         locked = _locked_case(case, {CaseStatus.SUBMITTED}, expected_version)
         _require_staff_role(actor, locked, ["window_clerk"])
@@ -441,10 +460,14 @@ def request_correction(
             key = str(entry.get("material_id") or "")
             reason = str(entry.get("reason") or "").strip()
             if key and key not in materials:
-                raise DomainError(CaseErrorCode.UNKNOWN_MATERIAL, "补正项不属于该事项的材料", {"items": [key]})
+                raise DomainError(
+                    CaseErrorCode.UNKNOWN_MATERIAL, "补正项不属于该事项的材料", {"items": [key]}
+                )
             name = materials[key].name if key else str(entry.get("name") or "").strip()
             if not name:
-                raise DomainError(CaseErrorCode.CORRECTION_EMPTY, "补正项须写明材料名称", {"items": ["缺少名称"]})
+                raise DomainError(
+                    CaseErrorCode.CORRECTION_EMPTY, "补正项须写明材料名称", {"items": ["缺少名称"]}
+                )
             notice_items.append({"material_id": key, "name": name, "reason": reason or "请补充或更正"})
         round_number = locked.correction_notices.count() + 1
         notice = CorrectionNotice.objects.create(
@@ -490,7 +513,10 @@ def supply_correction(
             if notice is None:  # pragma: no cover - the state guarantees an open notice
                 raise Conflict("没有待补正的告知", code=CaseErrorCode.INVALID_TRANSITION)
             requested = {entry["material_id"] for entry in notice.items if entry.get("material_id")}
-            supplied = {str(m.public_id) for m in locked.item.materials.filter(pk__in=[u.material_id for u in uploads])}
+            supplied = {
+                str(m.public_id)
+                for m in locked.item.materials.filter(pk__in=[u.material_id for u in uploads])
+            }
             still_missing = sorted(requested - supplied)
             if still_missing:
                 names = [entry["name"] for entry in notice.items if entry.get("material_id") in still_missing]
@@ -500,7 +526,9 @@ def supply_correction(
                     {key: ["请上传"] for key in still_missing},
                 )
             if not uploads and not form_data:
-                raise DomainError(CaseErrorCode.CORRECTION_EMPTY, "请上传补正材料", {"files": ["至少一个文件"]})
+                raise DomainError(
+                    CaseErrorCode.CORRECTION_EMPTY, "请上传补正材料", {"files": ["至少一个文件"]}
+                )
             if form_data:
                 merged = {**locked.form_data, **dict(form_data)}
                 locked.form_data = validate_form_data(locked.item, merged)
@@ -547,7 +575,10 @@ def accept_case(case: Case, *, actor: User, comment: str = "", expected_version:
             actor=actor,
             from_status=from_status,
             comment=comment,
-            data={"due_date": locked.due_date.isoformat(), "statutory_due_date": locked.statutory_due_date.isoformat()},
+            data={
+                "due_date": locked.due_date.isoformat(),
+                "statutory_due_date": locked.statutory_due_date.isoformat(),
+            },
         )
         _notify(locked, CaseEventType.ACCEPTED)
     return locked
@@ -578,16 +609,20 @@ def _refuse_acceptance_locked(
     locked.outcome = CaseOutcome.REFUSED
     locked.completed_at = timezone.now()
     locked.decision_comment = reason
-    stored.append(_attach_document(
-        locked,
-        "不予受理通知书",
-        [
-            f"你（单位）于{timezone.localtime(locked.submitted_at):%Y年%m月%d日}提出的“{locked.item.name}”申请，经审查，"
-            f"决定不予受理。理由：{reason}",
-            REFUSAL_APPEAL_NOTE,
-        ],
-    ))
-    _save_transition(locked, "outcome", "completed_at", "decision_comment", "result_document", "result_sha256")
+    stored.append(
+        _attach_document(
+            locked,
+            "不予受理通知书",
+            [
+                f"你（单位）于{timezone.localtime(locked.submitted_at):%Y年%m月%d日}提出的“{locked.item.name}”申请，经审查，"
+                f"决定不予受理。理由：{reason}",
+                REFUSAL_APPEAL_NOTE,
+            ],
+        )
+    )
+    _save_transition(
+        locked, "outcome", "completed_at", "decision_comment", "result_document", "result_sha256"
+    )
     _record_event(locked, CaseEventType.NOT_ACCEPTED, actor=actor, from_status=from_status, comment=reason)
     _notify(locked, CaseEventType.NOT_ACCEPTED)
     return locked
@@ -639,9 +674,13 @@ def _decide_locked(
             f"经审查，决定不予批准。理由：{comment}",
             REFUSAL_APPEAL_NOTE,
         ]
-    paragraphs.append(f"依据：{locked.item.legal_basis.splitlines()[0] if locked.item.legal_basis else '相关法律法规'}")
+    paragraphs.append(
+        f"依据：{locked.item.legal_basis.splitlines()[0] if locked.item.legal_basis else '相关法律法规'}"
+    )
     stored.append(_attach_document(locked, title, paragraphs))
-    _save_transition(locked, "outcome", "completed_at", "decision_comment", "result_document", "result_sha256")
+    _save_transition(
+        locked, "outcome", "completed_at", "decision_comment", "result_document", "result_sha256"
+    )
     _record_event(
         locked,
         CaseEventType.APPROVED if approve else CaseEventType.REFUSED,
@@ -665,12 +704,16 @@ def withdraw_case(case: Case, *, applicant: User, reason: str = "") -> Case:
     if case.applicant_id != applicant.pk:
         raise NotFound("办件不存在")
     with transaction.atomic():
-        locked = _locked_case(case, {CaseStatus.SUBMITTED, CaseStatus.CORRECTION_REQUIRED, CaseStatus.ACCEPTED})
+        locked = _locked_case(
+            case, {CaseStatus.SUBMITTED, CaseStatus.CORRECTION_REQUIRED, CaseStatus.ACCEPTED}
+        )
         from_status = locked.status
         locked.status = CaseStatus.WITHDRAWN
         locked.completed_at = timezone.now()
         _save_transition(locked, "completed_at")
-        _record_event(locked, CaseEventType.WITHDRAWN, actor=applicant, from_status=from_status, comment=reason)
+        _record_event(
+            locked, CaseEventType.WITHDRAWN, actor=applicant, from_status=from_status, comment=reason
+        )
         _notify(locked, CaseEventType.WITHDRAWN)
     return locked
 
@@ -716,21 +759,3 @@ def open_correction_notice(case: Case) -> CorrectionNotice | None:
 def materials_of(case: Case, include_superseded: bool = True) -> QuerySet[CaseMaterial]:
     qs = case.materials.all().order_by("material_name", "correction_round", "created_at")
     return qs if include_superseded else qs.filter(superseded=False)
-
-
-__all__ = [
-    "Q",
-    "Material",
-    "accept_case",
-    "decide_case",
-    "get_case_for",
-    "next_case_number",
-    "refuse_acceptance",
-    "request_correction",
-    "staff_todo",
-    "status_lookup",
-    "submit_application",
-    "supply_correction",
-    "visible_cases",
-    "withdraw_case",
-]

@@ -32,6 +32,11 @@ def notify_applicant(case_id: int, event_type: str) -> None:
         due=case.due_date.isoformat() if case.due_date else "",
         outcome=case.get_outcome_display() or "",
     )
-    InboxMessage.objects.create(user=case.applicant, title=f"办件通知：{case.item.name}", body=body, link=f"/my/cases/{case.public_id}/")
+    InboxMessage.objects.create(
+        user=case.applicant,
+        title=f"办件通知：{case.item.name}",
+        body=body,
+        link=f"/my/cases/{case.public_id}/",
+    )
     if case.applicant_phone:
         send_sms(case.applicant_phone, body)

@@ -66,7 +66,9 @@ def check_upload(upload: UploadedFile, field: str) -> CheckedUpload:
             status=413,
         )
     if size == 0:
-        raise DomainError(CaseErrorCode.FILE_CONTENT_MISMATCH, f"文件“{original_name}”为空", {field: ["空文件"]})
+        raise DomainError(
+            CaseErrorCode.FILE_CONTENT_MISMATCH, f"文件“{original_name}”为空", {field: ["空文件"]}
+        )
     digest = hashlib.sha256()
     upload.seek(0)
     head = b""

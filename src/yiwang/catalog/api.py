@@ -11,6 +11,7 @@ from typing import Any
 from django.db.models import Count, Q
 from django.http import HttpRequest
 from ninja import Query, Router
+from pydantic import ValidationError as PydanticValidationError
 
 from yiwang.catalog import services
 from yiwang.catalog.errors import CatalogErrorCode
@@ -24,7 +25,7 @@ from yiwang.catalog.schemas import (
     summary_dict,
 )
 from yiwang.catalog.search import MAX_LIMIT, search_items
-from yiwang.core.errors import PermissionDenied
+from yiwang.core.errors import CoreErrorCode, DomainError, PermissionDenied
 from yiwang.core.models import Organisation
 
 router = Router(tags=["catalog"])
@@ -98,9 +99,30 @@ def publish(request: HttpRequest, public_id: str) -> dict[str, Any]:
     return _state(item)
 
 
-@router.post("/items/{public_id}/withdraw", response=ItemStateOut, summary="撤销发布（事项管理员）")
-def withdraw(request: HttpRequest, public_id: str, payload: WithdrawIn | None = None) -> dict[str, Any]:
+def _withdraw_payload(request: HttpRequest) -> WithdrawIn:
+    """The optional body ``{"reason": ...}`` (JSON, or a form field); no body means no reason."""
+    try:
+        if request.content_type == "application/json" and request.body.strip():
+            return WithdrawIn.model_validate_json(request.body)
+        return WithdrawIn.model_validate({"reason": request.POST.get("reason", "")})
+    except PydanticValidationError as exc:
+        fields = {".".join(str(p) for p in error["loc"]) or "__all__": [error["msg"]] for error in exc.errors()}
+        raise DomainError(CoreErrorCode.VALIDATION_ERROR, "请求参数不正确", fields, status=422) from exc
+
+
+@router.post(
+    "/items/{public_id}/withdraw",
+    response=ItemStateOut,
+    summary="撤销发布（事项管理员）",
+    openapi_extra={
+        "requestBody": {
+            "required": False,
+            "content": {"application/json": {"schema": WithdrawIn.model_json_schema()}},
+        }
+    },
+)
+def withdraw(request: HttpRequest, public_id: str) -> dict[str, Any]:
     user = _require_manager(request)
-    reason = payload.reason if payload is not None else ""
-    item = services.withdraw_item(services.get_item(public_id), user, reason=reason)
+    payload = _withdraw_payload(request)
+    item = services.withdraw_item(services.get_item(public_id), user, reason=payload.reason)
     return _state(item)

@@ -41,7 +41,18 @@ class RegionAdmin(admin.ModelAdmin[Region]):
 class OrganisationForm(forms.ModelForm[Organisation]):
     class Meta:
         model = Organisation
-        fields = "__all__"
+        fields = (
+            "name",
+            "short_name",
+            "credit_code",
+            "region",
+            "parent",
+            "nature",
+            "address",
+            "phone",
+            "office_hours",
+            "is_active",
+        )
 
     def clean_credit_code(self) -> str:
         try:
@@ -105,7 +116,9 @@ class CalendarYearAdmin(admin.ModelAdmin[CalendarYear]):
     def _days(obj: CalendarYear) -> QuerySet[CalendarDay]:
         return CalendarDay.objects.filter(date__gte=date(obj.year, 1, 1), date__lte=date(obj.year, 12, 31))
 
-    def save_model(self, request: HttpRequest, obj: CalendarYear, form: forms.ModelForm[Any], change: bool) -> None:
+    def save_model(
+        self, request: HttpRequest, obj: CalendarYear, form: forms.ModelForm[Any], change: bool
+    ) -> None:
         # A year typed in by hand must not look like package data, or load_calendar would overwrite it.
         if not change and obj.source.startswith(PACKAGE_SOURCE_PREFIX):
             obj.source = MANUAL_SOURCE
@@ -123,7 +136,9 @@ class CalendarDayForm(forms.ModelForm[CalendarDay]):
         cleaned: dict[str, Any] = super().clean() or {}
         day: date | None = cleaned.get("date")
         if day is not None and cleaned.get("kind") == CalendarDayKind.MAKEUP_WORKDAY and day.weekday() < 5:
-            self.add_error("kind", f"{day} 是{WEEKDAYS_ZH[day.weekday()]}，本来就是工作日，无需登记为调休上班")
+            self.add_error(
+                "kind", f"{day} 是{WEEKDAYS_ZH[day.weekday()]}，本来就是工作日，无需登记为调休上班"
+            )
         return cleaned
 
 
@@ -145,7 +160,16 @@ class CalendarDayAdmin(admin.ModelAdmin[CalendarDay]):
 class AuditEventAdmin(admin.ModelAdmin[AuditEvent]):
     """审计日志 is evidence: it can be read here, never added, edited or deleted."""
 
-    list_display = ("sequence", "occurred_at", "actor_label", "action", "object_type", "object_id", "channel", "ip_address")
+    list_display = (
+        "sequence",
+        "occurred_at",
+        "actor_label",
+        "action",
+        "object_type",
+        "object_id",
+        "channel",
+        "ip_address",
+    )
     list_filter = ("channel", "action")
     search_fields = ("action", "actor_label", "object_type", "object_id")
     date_hierarchy = "occurred_at"

@@ -37,11 +37,13 @@ def _canonical(event: AuditEvent) -> bytes:
         "channel": event.channel,
         "detail": event.detail,
     }
-    return json.dumps(payload, sort_keys=True, ensure_ascii=False, separators=(",", ":"), default=str).encode()
+    return json.dumps(
+        payload, sort_keys=True, ensure_ascii=False, separators=(",", ":"), default=str
+    ).encode()
 
 
 def normalise_ip(value: str | None) -> str | None:
-    """The IP address exactly as the database will store it, or ``None`` if it is not an address.
+    """规范化 IP The address exactly as the database will store it, or ``None`` if it is not one.
 
     The hash is computed before the row is written, so it must see the stored form: the IP field
     rewrites IPv6 addresses (``2001:0db8::1`` → ``2001:db8::1``), and a forged ``X-Forwarded-For``
@@ -115,7 +117,9 @@ def verify_chain(batch_size: int = 5000) -> ChainReport:
     checked = 0
     for event in AuditEvent.objects.order_by("sequence").iterator(chunk_size=batch_size):
         if event.sequence != expected_sequence:
-            return ChainReport(False, checked, expected_sequence, f"记录 #{expected_sequence} 缺失（序号不连续）")
+            return ChainReport(
+                False, checked, expected_sequence, f"记录 #{expected_sequence} 缺失（序号不连续）"
+            )
         if event.prev_hash != prev_hash:
             return ChainReport(False, checked, event.sequence, f"记录 #{event.sequence} 的前序哈希不匹配")
         if compute_hash(prev_hash, event) != event.hash:
@@ -125,5 +129,7 @@ def verify_chain(batch_size: int = 5000) -> ChainReport:
         checked += 1
     head = AuditChainHead.objects.filter(pk=1).first()
     if head is not None and head.last_sequence != checked:
-        return ChainReport(False, checked, checked + 1, f"链尾记录缺失：应有 {head.last_sequence} 条，实有 {checked} 条")
+        return ChainReport(
+            False, checked, checked + 1, f"链尾记录缺失：应有 {head.last_sequence} 条，实有 {checked} 条"
+        )
     return ChainReport(True, checked)

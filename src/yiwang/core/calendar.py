@@ -138,7 +138,9 @@ class _TransactionState:
 
 
 # Keyed by the connection object, which Django keeps per thread (and per async context).
-_transaction_state: weakref.WeakKeyDictionary[BaseDatabaseWrapper, _TransactionState] = weakref.WeakKeyDictionary()
+_transaction_state: weakref.WeakKeyDictionary[BaseDatabaseWrapper, _TransactionState] = (
+    weakref.WeakKeyDictionary()
+)
 
 
 def _state(connection: BaseDatabaseWrapper) -> _TransactionState:
@@ -154,7 +156,9 @@ def _pending(connection: BaseDatabaseWrapper, hook: object) -> bool:
     Django drops pending hooks when the transaction or the savepoint they were registered in is rolled
     back, which is exactly when a schedule read there may no longer be true.
     """
-    return any(func is hook for _sids, func, _robust in connection.run_on_commit)
+    # Entries are (savepoint ids, func, robust); index rather than unpack as their length has changed
+    # across Django versions.
+    return any(entry[1] is hook for entry in connection.run_on_commit)
 
 
 def _cache_seconds() -> float:
@@ -327,6 +331,7 @@ def loaded_years() -> list[int]:
 
 
 def package_source() -> str:
+    """数据来源 The ``source`` recorded on years loaded from the package, with its version."""
     try:
         return f"{PACKAGE_SOURCE_PREFIX} {package_version('chinese-calendar')}"
     except PackageNotFoundError:  # installed without metadata (vendored copy)
@@ -334,7 +339,7 @@ def package_source() -> str:
 
 
 def package_years() -> list[int]:
-    """Years the installed ``chinese_calendar`` package has a State Council schedule for."""
+    """收录年度 Years the installed ``chinese_calendar`` package has a State Council schedule for."""
     import chinese_calendar
 
     return sorted({day.year for day in chinese_calendar.holidays})
@@ -375,7 +380,9 @@ def seed_calendar(years: Iterable[int], *, replace_manual: bool = False) -> int:
                 and not calendar_year.source.startswith(PACKAGE_SOURCE_PREFIX)
                 and not replace_manual
             ):
-                logger.info("calendar year %s was entered by hand (%s); not replaced", year, calendar_year.source)
+                logger.info(
+                    "calendar year %s was entered by hand (%s); not replaced", year, calendar_year.source
+                )
                 continue
             _sync_days(year, _package_days(year))
             if calendar_year is None:
@@ -398,7 +405,9 @@ def _sync_days(year: int, desired: dict[date, tuple[str, str]]) -> None:
     }
     now = timezone.now()
     to_create = [
-        CalendarDay(date=day, kind=kind, name=name) for day, (kind, name) in desired.items() if day not in existing
+        CalendarDay(date=day, kind=kind, name=name)
+        for day, (kind, name) in desired.items()
+        if day not in existing
     ]
     to_update = []
     for day, row in existing.items():

@@ -67,5 +67,7 @@ class PermissionDenied(DomainError):
 class Conflict(DomainError):
     status = 409
 
-    def __init__(self, message: str, code: str = CoreErrorCode.CONFLICT, fields: dict[str, Any] | None = None):
+    def __init__(
+        self, message: str, code: str = CoreErrorCode.CONFLICT, fields: dict[str, Any] | None = None
+    ):
         super().__init__(code, message, fields)

@@ -21,12 +21,18 @@ def readyz(request: HttpRequest) -> JsonResponse:
             cursor.execute("SELECT 1")
             cursor.fetchone()
     except Exception as exc:  # any driver error means "not ready"
-        return JsonResponse({"status": "unavailable", "database": "unreachable", "error": str(exc)[:200]}, status=503)
+        return JsonResponse(
+            {"status": "unavailable", "database": "unreachable", "error": str(exc)[:200]}, status=503
+        )
     executor = MigrationExecutor(connection)
     pending = executor.migration_plan(executor.loader.graph.leaf_nodes())
     if pending:
         return JsonResponse(
-            {"status": "unavailable", "database": "ok", "pending_migrations": [f"{m.app_label}.{m.name}" for m, _ in pending]},
+            {
+                "status": "unavailable",
+                "database": "ok",
+                "pending_migrations": [f"{m.app_label}.{m.name}" for m, _ in pending],
+            },
             status=503,
         )
     return JsonResponse({"status": "ok", "database": "ok", "migrations": "applied"})

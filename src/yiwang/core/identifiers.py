@@ -189,7 +189,9 @@ def credit_code_check_char(first17: str) -> str:
     """校验码 The 18th character of a credit code for its first 17 characters."""
     if len(first17) != 17 or any(char not in _CREDIT_VALUES for char in first17):
         raise ValueError(f"need 17 characters of {CREDIT_CODE_ALPHABET}, got {first17!r}")
-    total = sum(_CREDIT_VALUES[char] * weight for char, weight in zip(first17, CREDIT_CODE_WEIGHTS, strict=True))
+    total = sum(
+        _CREDIT_VALUES[char] * weight for char, weight in zip(first17, CREDIT_CODE_WEIGHTS, strict=True)
+    )
     return CREDIT_CODE_ALPHABET[(31 - total % 31) % 31]
 
 
@@ -205,7 +207,9 @@ def org_code_check_char(first8: str) -> str:
 def make_credit_code(registration_department: str, entity_type: str, area_code: str, org_body8: str) -> str:
     """生成统一社会信用代码 Build a valid code, computing both the GB 11714 and the GB 32100 check."""
     if len(registration_department) != 1 or registration_department not in _CREDIT_VALUES:
-        raise ValueError(f"registration_department must be one character of the alphabet: {registration_department!r}")
+        raise ValueError(
+            f"registration_department must be one character of the alphabet: {registration_department!r}"
+        )
     if len(entity_type) != 1 or entity_type not in _CREDIT_VALUES:
         raise ValueError(f"entity_type must be one character of the alphabet: {entity_type!r}")
     if len(area_code) != 6 or not set(area_code) <= _DIGITS:
@@ -238,7 +242,9 @@ def validate_credit_code(value: str) -> CreditCodeInfo:
             )
     area_code = code[2:8]
     if not set(area_code) <= _DIGITS:
-        raise _credit_error(f"统一社会信用代码第 3–8 位（登记管理机关行政区划码）应为 6 位数字，实为 {area_code}")
+        raise _credit_error(
+            f"统一社会信用代码第 3–8 位（登记管理机关行政区划码）应为 6 位数字，实为 {area_code}"
+        )
     organisation_code = code[8:17]
     expected_org = org_code_check_char(organisation_code[:8])
     if organisation_code[8] != expected_org:

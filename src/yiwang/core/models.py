@@ -41,7 +41,9 @@ class Region(models.Model):
     full_code = models.CharField(max_length=12, unique=True)
     name = models.CharField(max_length=100)
     level = models.PositiveSmallIntegerField(choices=RegionLevel.choices)
-    parent = models.ForeignKey("self", null=True, blank=True, on_delete=models.PROTECT, related_name="children")
+    parent = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="children"
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -70,8 +72,12 @@ class Organisation(TimeStampedModel):
     short_name = models.CharField(max_length=50, blank=True)
     credit_code = models.CharField(max_length=18, unique=True, help_text=_("统一社会信用代码"))
     region = models.ForeignKey(Region, on_delete=models.PROTECT, related_name="organisations")
-    parent = models.ForeignKey("self", null=True, blank=True, on_delete=models.PROTECT, related_name="children")
-    nature = models.CharField(max_length=1, choices=OrganisationNature.choices, default=OrganisationNature.STATUTORY)
+    parent = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="children"
+    )
+    nature = models.CharField(
+        max_length=1, choices=OrganisationNature.choices, default=OrganisationNature.STATUTORY
+    )
     address = models.CharField(max_length=300, blank=True)
     phone = models.CharField(max_length=40, blank=True)
     office_hours = models.CharField(max_length=200, blank=True)
@@ -187,3 +193,6 @@ class AuditChainHead(models.Model):
     last_sequence = models.BigIntegerField(default=0)
     last_hash = models.CharField(max_length=64, default="0" * 64)
     updated_at = models.DateTimeField(auto_now=True)
+
+    def __str__(self) -> str:
+        return f"审计链尾 #{self.last_sequence}"

@@ -36,6 +36,7 @@ __all__ = [
     "iter_json_array",
     "load_regions",
     "pad_code",
+    "region_for_code",
     "region_label",
     "region_path",
     "region_subtree",
@@ -60,7 +61,9 @@ class RegionDataError(DomainError):
 
     status = 503
 
-    def __init__(self, message: str, code: str = CoreErrorCode.REGION_DATA_MISSING, status: int = 503) -> None:
+    def __init__(
+        self, message: str, code: str = CoreErrorCode.REGION_DATA_MISSING, status: int = 503
+    ) -> None:
         super().__init__(code, message, status=status)
 
 
@@ -77,6 +80,7 @@ class LoadReport:
     updated: int = 0
     unchanged: int = 0
     skipped: int = 0  # rows whose parent is not in the data
+    merged: int = 0  # rows that repeat their parent's full code (e.g. 441900 东莞市 under 4419 东莞市)
     by_level: dict[int, int] = field(default_factory=dict)  # rows considered per level
 
     @property
@@ -88,6 +92,8 @@ class LoadReport:
             f"{RegionLevel(level).label} {count}" for level, count in sorted(self.by_level.items()) if count
         )
         text = f"行政区划：新增 {self.created}，更新 {self.updated}，未变 {self.unchanged}（{levels}）"
+        if self.merged:
+            text += f"；{self.merged} 条与上级同码，已并入上级"
         if self.skipped:
             text += f"；{self.skipped} 条因上级缺失而跳过"
         return text
@@ -105,7 +111,7 @@ class _Row:
 
 
 def iter_json_array(path: Path, *, chunk_size: int = 1 << 20) -> Iterator[Any]:
-    """Yield the elements of a top-level JSON array without reading the whole file into memory."""
+    """流式读取 Yield the elements of a top-level JSON array without reading the whole file into memory."""
     decoder = json.JSONDecoder()
     with path.open(encoding="utf-8") as handle:
         buffer = handle.read(chunk_size)
@@ -216,8 +222,12 @@ def _source_rows(
     rows = [_Row(p["code"], p["name"], None) for p in provinces]
     rows += [_Row(c["code"], c["name"], c["provinceCode"]) for c in cities]
     if all_counties or full_cities:
-        rows += [_Row(a["code"], a["name"], a["cityCode"]) for a in _read(directory, "areas.json") if wanted(a)]
-        rows += [_Row(s["code"], s["name"], s["areaCode"]) for s in _read(directory, "streets.json") if wanted(s)]
+        rows += [
+            _Row(a["code"], a["name"], a["cityCode"]) for a in _read(directory, "areas.json") if wanted(a)
+        ]
+        rows += [
+            _Row(s["code"], s["name"], s["areaCode"]) for s in _read(directory, "streets.json") if wanted(s)
+        ]
     if village_cities:
         path = directory / "villages.json"
         if not path.is_file():
@@ -268,23 +278,41 @@ def load_regions(
             )
         }
         ids = {code: values[0] for code, values in existing.items()}
+        claimed = {values[4]: code for code, values in existing.items()}
+        # Cities without counties (东莞 4419, 中山 4420, 儋州 4604) are listed again as a county
+        # (441900 …) and 金门县 350527 as a township 350527000: same 12-digit code, same division.
+        # The shallower row keeps the code; the repeat is folded into it and its children hang
+        # from it.
+        aliases: dict[str, str] = {}
         now = timezone.now()
         for level in sorted(by_level):
             to_create: list[Region] = []
             to_update: list[Region] = []
             for row in by_level[level]:
+                full_code = pad_code(row.code)
+                owner = claimed.get(full_code)
+                if owner is not None and owner != row.code:
+                    aliases[row.code] = owner
+                    report.merged += 1
+                    continue
                 parent_id = None
                 if row.parent_code is not None:
-                    parent_id = ids.get(row.parent_code)
+                    parent_id = ids.get(aliases.get(row.parent_code, row.parent_code))
                     if parent_id is None:
                         report.skipped += 1
                         continue
+                claimed[full_code] = row.code
                 report.by_level[level] = report.by_level.get(level, 0) + 1
-                full_code = pad_code(row.code)
                 current = existing.get(row.code)
                 if current is None:
                     to_create.append(
-                        Region(code=row.code, full_code=full_code, name=row.name, level=level, parent_id=parent_id)
+                        Region(
+                            code=row.code,
+                            full_code=full_code,
+                            name=row.name,
+                            level=level,
+                            parent_id=parent_id,
+                        )
                     )
                 elif current[1:] != (row.name, level, parent_id, full_code):
                     to_update.append(
@@ -312,10 +340,24 @@ def load_regions(
                 new_codes = [region.code for region in to_create]
                 for start in range(0, len(new_codes), _BATCH):
                     ids.update(
-                        Region.objects.filter(code__in=new_codes[start : start + _BATCH]).values_list("code", "pk")
+                        Region.objects.filter(code__in=new_codes[start : start + _BATCH]).values_list(
+                            "code", "pk"
+                        )
                     )
-    logger.info("%s", report)
+    logger.debug("%s", report)
     return report
+
+
+def region_for_code(code: str) -> Region | None:
+    """按代码查找区划 The region a published or padded code denotes, e.g. the 6 digits of an ID number.
+
+    Looks the code up by its 12-digit form, so ``441900`` (东莞市 as a county-level code) finds the
+    city ``4419``.
+    """
+    code = code.strip()
+    if not code.isdigit() or len(code) > FULL_CODE_LENGTH:
+        return None
+    return Region.objects.filter(full_code=pad_code(code)).first()
 
 
 def region_subtree(region: Region, *, include_self: bool = True) -> QuerySet[Region]:
@@ -335,5 +377,6 @@ def region_path(region: Region) -> list[Region]:
 
 def region_label(region: Region, *, separator: str = "") -> str:
     """全称 The full name along the path, e.g. ``安徽省合肥市蜀山区``; skips the “市辖区” placeholders."""
-    return separator.join(r.name for r in region_path(region) if r.name not in {"市辖区", "县", "省直辖县级行政区划"})
-
+    return separator.join(
+        r.name for r in region_path(region) if r.name not in {"市辖区", "县", "省直辖县级行政区划"}
+    )

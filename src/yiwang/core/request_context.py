@@ -21,11 +21,13 @@ class RequestContext:
     user_agent: str = ""
 
 
-_current: ContextVar[RequestContext] = ContextVar("yiwang_request_context", default=RequestContext())
+_DEFAULT = RequestContext()
+_current: ContextVar[RequestContext | None] = ContextVar("yiwang_request_context", default=None)
 
 
 def current() -> RequestContext:
-    return _current.get()
+    """当前请求上下文 The context of the running request, or the system default outside one."""
+    return _current.get() or _DEFAULT
 
 
 @contextmanager

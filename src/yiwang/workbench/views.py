@@ -1,6 +1,409 @@
-from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+"""Staff workbench (业务办理): to-do list, case review and the acceptance/correction/decision actions.
+
+Every action form carries the case's ``lock_version``; the service compares it with the row it
+locks, so a page left open while a colleague acted gets a clear conflict instead of a second,
+contradicting decision.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import date
+from functools import wraps
+from typing import Any, TypeVar, cast
+from uuid import UUID
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth import login
+from django.contrib.auth.views import redirect_to_login
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from yiwang.accounts.models import mask_id_number, mask_phone
+from yiwang.accounts.services import login_check, staff_roles
+from yiwang.cases.models import Case, CaseStatus
+from yiwang.cases.services import (
+    accept_case,
+    case_queryset_for_events,
+    decide_case,
+    get_case_for,
+    materials_of,
+    open_correction_notice,
+    refuse_acceptance,
+    request_correction,
+    staff_todo,
+    visible_cases,
+)
+from yiwang.core import audit
+from yiwang.core.errors import CoreErrorCode, DomainError, NotFound
+from yiwang.portal.ui import (
+    current_user,
+    domain_errors,
+    error_context,
+    field,
+    field_errors,
+    is_staff_user,
+    render_error,
+    safe_next,
+)
+from yiwang.portal.views.my import file_response
+
+View = TypeVar("View", bound=Callable[..., HttpResponse])
+
+DUE_SOON_DAYS = 3
+CASES_PAGE_SIZE = 25
+ACTION_ROLES = {"accept": "window_clerk", "refuse": "window_clerk", "correction": "window_clerk", "decide": "approver"}
 
 
+def staff_required(view: View) -> View:
+    """Only staff: anonymous users go to the workbench login, applicants get a 403 page."""
+
+    @wraps(view)
+    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        if not request.user.is_authenticated:
+            return redirect_to_login(request.get_full_path(), reverse("workbench:login"))
+        if not is_staff_user(request.user):
+            return render(
+                request,
+                "error.html",
+                {"error_title": _("无权访问"), "error_message": _("工作台仅限政务服务工作人员使用。"), "status": 403},
+                status=403,
+            )
+        return view(request, *args, **kwargs)
+
+    return cast(View, wrapper)
+
+
+# --- login ---------------------------------------------------------------------------------------
+def login_view(request: HttpRequest) -> HttpResponse:
+    """工作人员登录. Applicant accounts are refused here (they log in on the portal)."""
+    if is_staff_user(request.user) and request.method == "GET":
+        return redirect("workbench:todo")
+    exc: DomainError | None = None
+    username = ""
+    status = 200
+    if request.method == "POST":
+        username = request.POST.get("username", "").strip()[:150]
+        try:
+            user = login_check(request, username, request.POST.get("password", ""))
+            if not is_staff_user(user):
+                audit.record("auth.workbench_refused", actor=user, obj=user)
+                raise DomainError("not_staff", _("该账户不是工作人员账户，请在门户登录。"), status=403)
+        except DomainError as error:
+            exc, status = error, error.status
+        else:
+            login(request, user)
+            return HttpResponseRedirect(safe_next(request, reverse("workbench:todo")))
+    return render(
+        request,
+        "workbench/login.html",
+        {
+            "controls": [
+                field("username", _("工号/用户名"), value=username, required=True, autocomplete="username",
+                      errors=field_errors(exc, "username")),
+                field("password", _("密码"), type="password", required=True, autocomplete="current-password"),
+            ],
+            "error": error_context(exc) if exc else None,
+            "next": safe_next(request, ""),
+        },
+        status=status,
+    )
+
+
+# --- lists ---------------------------------------------------------------------------------------
+def due_state(case: Case, today: date) -> dict[str, str] | None:
+    """The due-date warning of an open case: overdue, due soon (≤ 3 days) or on time."""
+    if case.due_date is None or case.is_terminal:
+        return None
+    days = (case.due_date - today).days
+    if days < 0:
+        return {"css": "due-overdue", "label": _("已超期 %(n)d 天") % {"n": -days}}
+    if days <= DUE_SOON_DAYS:
+        return {"css": "due-soon", "label": _("即将到期（剩 %(n)d 天）") % {"n": days}}
+    return {"css": "due-ok", "label": _("正常")}
+
+
+def _with_due(cases: list[Case]) -> list[Case]:
+    today = timezone.localdate()
+    for case in cases:
+        case.due_info = due_state(case, today)  # type: ignore[attr-defined]
+    return cases
+
+
+@staff_required
 def todo(request: HttpRequest) -> HttpResponse:
-    return render(request, "workbench/todo.html")
+    user = current_user(request)
+    cases = _with_due(list(staff_todo(user)[:200]))
+    roles = staff_roles(user)
+    return render(
+        request,
+        "workbench/todo.html",
+        {
+            "cases": cases,
+            "roles": sorted(roles),
+            "waiting_acceptance": sum(1 for case in cases if case.status == CaseStatus.SUBMITTED),
+            "under_review": sum(1 for case in cases if case.status == CaseStatus.ACCEPTED),
+            "overdue": sum(1 for case in cases if getattr(case, "due_info", None) and case.due_info["css"] == "due-overdue"),  # type: ignore[attr-defined]
+        },
+    )
+
+
+@staff_required
+def case_list(request: HttpRequest) -> HttpResponse:
+    """全部办件 Every case of the staff member's department, filterable by status."""
+    user = current_user(request)
+    status_filter = request.GET.get("status", "")
+    cases = visible_cases(user).order_by("-submitted_at")
+    if status_filter in CaseStatus.values:
+        cases = cases.filter(status=status_filter)
+    number = request.GET.get("number", "").strip()[:50]
+    if number:
+        cases = cases.filter(number__icontains=number)
+    page_obj = Paginator(cases, CASES_PAGE_SIZE).get_page(request.GET.get("page"))
+    query = "".join(f"{key}={value}&" for key, value in (("status", status_filter), ("number", number)) if value)
+    return render(
+        request,
+        "workbench/case_list.html",
+        {
+            "page_obj": page_obj,
+            "cases": _with_due(list(page_obj.object_list)),
+            "status_filter": status_filter,
+            "number": number,
+            "statuses": CaseStatus.choices,
+            "page_query": query,
+        },
+    )
+
+
+# --- one case ------------------------------------------------------------------------------------
+def _form_rows(case: Case) -> list[tuple[str, Any]]:
+    labels = {str(spec.get("name")): str(spec.get("label")) for spec in case.item_snapshot.get("form_fields", [])}
+    return [(labels.get(key, key), value) for key, value in (case.form_data or {}).items()]
+
+
+def case_context(
+    request: HttpRequest, case: Case, *, exc: DomainError | None = None, action: str = ""
+) -> dict[str, Any]:
+    user = current_user(request)
+    roles = staff_roles(user)
+    post = request.POST if action else {}
+    item_materials = list(case.item.materials.all())
+    checked = set(post.getlist("material")) if action == "correction" and hasattr(post, "getlist") else set()
+
+    def errs(key: str, for_action: str) -> list[str]:
+        return field_errors(exc, key) if action == for_action else []
+
+    correction_rows = [
+        {
+            "material": material,
+            "checked": str(material.public_id) in checked,
+            "reason": field(
+                f"reason_{material.public_id}",
+                _("补正原因：%(name)s") % {"name": material.name},
+                value=post.get(f"reason_{material.public_id}", ""),
+                maxlength=300,
+            ),
+        }
+        for material in item_materials
+    ]
+    return {
+        "case": case,
+        "roles": roles,
+        "masked_id_number": mask_id_number(case.applicant_id_number) if case.applicant_id_number else "",
+        "masked_phone": mask_phone(case.applicant_phone),
+        "form_rows": _form_rows(case),
+        "materials": list(materials_of(case)),
+        "events": list(case_queryset_for_events(case)),
+        "notice": open_correction_notice(case),
+        "notices": list(case.correction_notices.order_by("round")),
+        "due_info": due_state(case, timezone.localdate()),
+        "can_accept": case.status == CaseStatus.SUBMITTED and "window_clerk" in roles,
+        "can_decide": case.status == CaseStatus.ACCEPTED and "approver" in roles,
+        "accept_comment": field(
+            "comment", _("受理意见（选填）"), type="textarea", value=post.get("comment", "") if action == "accept" else "",
+            field_id="id_accept_comment", rows=2, maxlength=1000,
+        ),
+        "refuse_reason": field(
+            "reason", _("不予受理理由"), type="textarea", required=True,
+            value=post.get("reason", "") if action == "refuse" else "", errors=errs("reason", "refuse"),
+            field_id="id_refuse_reason", rows=3, maxlength=1000,
+        ),
+        "correction_rows": correction_rows,
+        "correction_errors": errs("items", "correction"),
+        "other_name": field(
+            "other_name", _("其他需补正事项"), value=post.get("other_name", "") if action == "correction" else "",
+            help=_("不属于上列材料的问题，例如申请表某项填写有误"), maxlength=200,
+        ),
+        "other_reason": field(
+            "other_reason", _("其他事项的补正要求"), value=post.get("other_reason", "") if action == "correction" else "",
+            maxlength=300,
+        ),
+        "correction_comment": field(
+            "comment", _("补充说明（选填）"), type="textarea",
+            value=post.get("comment", "") if action == "correction" else "", field_id="id_correction_comment",
+            rows=2, maxlength=1000,
+        ),
+        "decide_comment": field(
+            "comment", _("审批意见"), type="textarea", value=post.get("comment", "") if action == "decide" else "",
+            errors=errs("comment", "decide"), help=_("不予批准时必须说明理由"), field_id="id_decide_comment",
+            rows=3, maxlength=1000,
+        ),
+        "error": error_context(exc) if exc else None,
+        "error_action": action,
+    }
+
+
+@staff_required
+@domain_errors
+def case_detail(request: HttpRequest, public_id: UUID) -> HttpResponse:
+    user = current_user(request)
+    case = get_case_for(user, public_id)
+    # Reading an applicant's personal data is logged (MLPS level 3).
+    audit.record("case.viewed", actor=user, obj=case, detail={"number": case.number})
+    return render(request, "workbench/case_detail.html", case_context(request, case))
+
+
+def _expected_version(request: HttpRequest) -> int:
+    try:
+        return int(request.POST.get("lock_version", ""))
+    except ValueError as exc:
+        raise DomainError(
+            CoreErrorCode.VALIDATION_ERROR, _("页面缺少版本信息，请刷新后重试"), {"lock_version": ["必填"]}
+        ) from exc
+
+
+def _act(request: HttpRequest, public_id: UUID, action: str, run: Callable[[Case, int], str]) -> HttpResponse:
+    user = current_user(request)
+    case = get_case_for(user, public_id)
+    try:
+        done = run(case, _expected_version(request))
+    except DomainError as exc:
+        case.refresh_from_db()
+        return render(
+            request, "workbench/case_detail.html", case_context(request, case, exc=exc, action=action), status=exc.status
+        )
+    messages.success(request, done)
+    return redirect("workbench:case_detail", public_id=case.public_id)
+
+
+@require_POST
+@staff_required
+@domain_errors
+def accept(request: HttpRequest, public_id: UUID) -> HttpResponse:
+    user = current_user(request)
+
+    def run(case: Case, version: int) -> str:
+        accepted = accept_case(
+            case, actor=user, comment=request.POST.get("comment", "").strip()[:1000], expected_version=version
+        )
+        return _("已受理，承诺办结日期 %(due)s。") % {"due": accepted.due_date}
+
+    return _act(request, public_id, "accept", run)
+
+
+@require_POST
+@staff_required
+@domain_errors
+def refuse(request: HttpRequest, public_id: UUID) -> HttpResponse:
+    user = current_user(request)
+
+    def run(case: Case, version: int) -> str:
+        refuse_acceptance(case, actor=user, reason=request.POST.get("reason", "").strip()[:1000], expected_version=version)
+        return _("已作出不予受理决定，通知书已生成。")
+
+    return _act(request, public_id, "refuse", run)
+
+
+@require_POST
+@staff_required
+@domain_errors
+def correction(request: HttpRequest, public_id: UUID) -> HttpResponse:
+    """一次性告知: every checked material with its reason, plus an optional free-text line, in one notice."""
+    user = current_user(request)
+
+    def run(case: Case, version: int) -> str:
+        items: list[dict[str, str]] = []
+        for material_id in request.POST.getlist("material"):
+            items.append(
+                {
+                    "material_id": material_id,
+                    "name": "",
+                    "reason": request.POST.get(f"reason_{material_id}", "").strip()[:300],
+                }
+            )
+        other_name = request.POST.get("other_name", "").strip()[:200]
+        if other_name:
+            items.append(
+                {"material_id": "", "name": other_name, "reason": request.POST.get("other_reason", "").strip()[:300]}
+            )
+        notice = request_correction(
+            case,
+            actor=user,
+            items=items,
+            comment=request.POST.get("comment", "").strip()[:1000],
+            expected_version=version,
+        )
+        return _("已一次性告知申请人补正 %(n)d 项，补正期限 %(deadline)s。") % {
+            "n": len(notice.items),
+            "deadline": notice.deadline,
+        }
+
+    return _act(request, public_id, "correction", run)
+
+
+@require_POST
+@staff_required
+@domain_errors
+def decide(request: HttpRequest, public_id: UUID) -> HttpResponse:
+    user = current_user(request)
+    decision = request.POST.get("decision", "")
+
+    def run(case: Case, version: int) -> str:
+        if decision not in {"approve", "refuse"}:
+            raise DomainError(CoreErrorCode.VALIDATION_ERROR, _("请选择批准或不予批准"), {"decision": ["必选"]})
+        approve = decision == "approve"
+        decide_case(
+            case,
+            actor=user,
+            approve=approve,
+            comment=request.POST.get("comment", "").strip()[:1000],
+            expected_version=version,
+        )
+        return _("已批准并办结，结果文书已生成。") if approve else _("已作出不予批准决定并办结。")
+
+    return _act(request, public_id, "decide", run)
+
+
+# --- downloads -----------------------------------------------------------------------------------
+@staff_required
+@domain_errors
+def material_download(request: HttpRequest, public_id: UUID, material_id: UUID) -> HttpResponse:
+    user = current_user(request)
+    case = get_case_for(user, public_id)
+    material = case.materials.filter(public_id=material_id).first()
+    if material is None:
+        raise NotFound(_("材料不存在"))
+    audit.record(
+        "case.material_downloaded", actor=user, obj=case, detail={"number": case.number, "material": material.material_name}
+    )
+    return file_response(material.file, material.original_name, material.content_type)
+
+
+@staff_required
+@domain_errors
+def result_download(request: HttpRequest, public_id: UUID) -> HttpResponse:
+    user = current_user(request)
+    case = get_case_for(user, public_id)
+    if not case.result_document:
+        return render_error(request, NotFound(_("该办件暂无结果文书")))
+    audit.record("case.result_downloaded", actor=user, obj=case, detail={"number": case.number})
+    return file_response(case.result_document, f"{case.number}.pdf")
+
+
+__all__ = ["settings"]

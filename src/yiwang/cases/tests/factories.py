@@ -81,12 +81,20 @@ class ServiceItemFactory(factory.django.DjangoModelFactory):
     def materials(self, create: bool, extracted: list[tuple[str, bool]] | None, **kwargs: object) -> None:
         if not create:
             return
-        specs = extracted if extracted is not None else [("营业执照", True), ("经营场所证明", True), ("委托书", False)]
+        specs = (
+            extracted
+            if extracted is not None
+            else [("营业执照", True), ("经营场所证明", True), ("委托书", False)]
+        )
         for order, (name, mandatory) in enumerate(specs):
-            Material.objects.create(item=self, name=name, mandatory=mandatory, originals=1, copies=1, order=order)
+            Material.objects.create(
+                item=self, name=name, mandatory=mandatory, originals=1, copies=1, order=order
+            )
 
 
-def make_citizen(username: str = "citizen", level: int = AssuranceLevel.PRIMARY, phone: str | None = None) -> User:
+def make_citizen(
+    username: str = "citizen", level: int = AssuranceLevel.PRIMARY, phone: str | None = None
+) -> User:
     n = next(_serial)
     return create_natural_person_account(
         username=username,

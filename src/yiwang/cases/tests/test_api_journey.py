@@ -24,7 +24,12 @@ def _materials(item):
 
 def test_full_journey_through_the_api(item, citizen, clerk, approver, django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks(execute=True):
-        _journey(item, citizen, clerk, approver)
+        number = _journey(item, citizen, clerk, approver)
+    # Notifications are sent only after each transaction commits: one per applicant-facing step.
+    assert InboxMessage.objects.filter(user=citizen).count() == 5
+    assert SmsOutboxMessage.objects.filter(phone=citizen.phone).count() == 5
+    assert verify_chain().ok
+    assert CaseEvent.objects.filter(case__number=number).count() == 6
 
 
 def _journey(item, citizen, clerk, approver):
@@ -91,7 +96,9 @@ def _journey(item, citizen, clerk, approver):
     assert [m["original_name"] for m in superseded] == ["licence.pdf"]
 
     # The clerk accepts: deadlines in working days, skipping National Day (Oct 1-8, 2026).
-    response = staff.post(f"/api/v1/workbench/cases/{case_id}/accept", {"comment": "材料齐全"}, content_type="application/json")
+    response = staff.post(
+        f"/api/v1/workbench/cases/{case_id}/accept", {"comment": "材料齐全"}, content_type="application/json"
+    )
     assert response.status_code == 200, response.content
     accepted = response.json()
     assert accepted["status"] == "accepted"
@@ -103,7 +110,9 @@ def _journey(item, citizen, clerk, approver):
     approve = token_client(approver)
     assert [c["number"] for c in approve.get("/api/v1/workbench/todo").json()["items"]] == [number]
     response = approve.post(
-        f"/api/v1/workbench/cases/{case_id}/decide", {"approve": True, "comment": "同意"}, content_type="application/json"
+        f"/api/v1/workbench/cases/{case_id}/decide",
+        {"approve": True, "comment": "同意"},
+        content_type="application/json",
     )
     assert response.status_code == 200, response.content
     done = response.json()
@@ -129,11 +138,7 @@ def _journey(item, citizen, clerk, approver):
     text = "".join(page.extract_text() for page in PdfReader(io.BytesIO(content)).pages)
     assert number in text
 
-    # Notifications went out after each commit; the audit chain is intact.
-    assert InboxMessage.objects.filter(user=citizen).count() == 5
-    assert SmsOutboxMessage.objects.filter(phone=citizen.phone).count() == 5
-    assert verify_chain().ok
-    assert CaseEvent.objects.filter(case__number=number).count() == 6
+    return number
 
 
 def test_refusal_generates_notice_with_appeal_rights(item, citizen, clerk, approver):
@@ -173,17 +178,25 @@ def test_session_auth_needs_csrf_and_works_with_it(item, citizen):
 
 def test_clerk_refuses_acceptance_with_reason(item, citizen, clerk):
     materials = _materials(item)
-    case_id = token_client(citizen).post(
-        "/api/v1/cases",
-        {
-            "item_id": str(item.public_id),
-            "form_data": json.dumps({"shop_name": "小店"}),
-            f"material_{materials['营业执照']}": pdf_upload(),
-            f"material_{materials['经营场所证明']}": pdf_upload(),
-        },
-    ).json()["id"]
+    case_id = (
+        token_client(citizen)
+        .post(
+            "/api/v1/cases",
+            {
+                "item_id": str(item.public_id),
+                "form_data": json.dumps({"shop_name": "小店"}),
+                f"material_{materials['营业执照']}": pdf_upload(),
+                f"material_{materials['经营场所证明']}": pdf_upload(),
+            },
+        )
+        .json()["id"]
+    )
     staff = token_client(clerk)
-    missing_reason = staff.post(f"/api/v1/workbench/cases/{case_id}/refuse-acceptance", {"reason": ""}, content_type="application/json")
+    missing_reason = staff.post(
+        f"/api/v1/workbench/cases/{case_id}/refuse-acceptance",
+        {"reason": ""},
+        content_type="application/json",
+    )
     assert missing_reason.status_code == 422
     assert missing_reason.json()["code"] == "validation_error"
     response = staff.post(
@@ -198,22 +211,28 @@ def test_clerk_refuses_acceptance_with_reason(item, citizen, clerk):
 
 def test_public_status_lookup(item, citizen):
     materials = _materials(item)
-    body = token_client(citizen).post(
-        "/api/v1/cases",
-        {
-            "item_id": str(item.public_id),
-            "form_data": json.dumps({"shop_name": "小店"}),
-            f"material_{materials['营业执照']}": pdf_upload(),
-            f"material_{materials['经营场所证明']}": pdf_upload(),
-        },
-    ).json()
+    body = (
+        token_client(citizen)
+        .post(
+            "/api/v1/cases",
+            {
+                "item_id": str(item.public_id),
+                "form_data": json.dumps({"shop_name": "小店"}),
+                f"material_{materials['营业执照']}": pdf_upload(),
+                f"material_{materials['经营场所证明']}": pdf_upload(),
+            },
+        )
+        .json()
+    )
     from django.test import Client
 
     tail = citizen.natural_person.id_number[-4:]
     ok = Client().get("/api/v1/cases/status", {"number": body["number"], "id_tail": tail})
     assert ok.status_code == 200
     assert ok.json()["status"] == "submitted"
-    wrong = Client().get("/api/v1/cases/status", {"number": body["number"], "id_tail": "0000" if tail != "0000" else "1111"})
+    wrong = Client().get(
+        "/api/v1/cases/status", {"number": body["number"], "id_tail": "0000" if tail != "0000" else "1111"}
+    )
     assert wrong.status_code == 404
     assert wrong.json()["code"] == "not_found"
 
@@ -230,7 +249,9 @@ def test_withdraw_by_applicant(item, citizen):
             f"material_{materials['经营场所证明']}": pdf_upload(),
         },
     ).json()["id"]
-    response = applicant.post(f"/api/v1/cases/{case_id}/withdraw", {"reason": "不再需要"}, content_type="application/json")
+    response = applicant.post(
+        f"/api/v1/cases/{case_id}/withdraw", {"reason": "不再需要"}, content_type="application/json"
+    )
     assert response.status_code == 200
     assert response.json()["status"] == "withdrawn"
     again = applicant.post(f"/api/v1/cases/{case_id}/withdraw", {}, content_type="application/json")

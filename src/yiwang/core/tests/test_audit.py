@@ -1,0 +1,176 @@
+"""审计日志: the hash chain, its verification command, append-only rows, request context."""
+
+from __future__ import annotations
+
+from io import StringIO
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.core.management import CommandError, call_command
+from django.http import HttpRequest, HttpResponse
+from django.test import RequestFactory
+
+from yiwang.core import audit
+from yiwang.core.middleware import RequestContextMiddleware
+from yiwang.core.models import AuditChainHead, AuditEvent, Channel
+from yiwang.core.request_context import RequestContext, use_context
+
+
+def _three_events() -> list[AuditEvent]:
+    return [
+        audit.record(f"test.action{n}", object_type="test", object_id=str(n), detail={"n": n})
+        for n in (1, 2, 3)
+    ]
+
+
+def _verify_fails() -> CommandError:
+    with pytest.raises(CommandError) as caught:
+        call_command("verify_audit", stdout=StringIO())
+    assert caught.value.returncode == 1
+    return caught.value
+
+
+@pytest.mark.django_db
+def test_chain_is_intact() -> None:
+    events = _three_events()
+    assert [e.sequence for e in events] == [1, 2, 3]
+    assert events[0].prev_hash == audit.GENESIS_HASH
+    assert events[1].prev_hash == events[0].hash
+    report = audit.verify_chain()
+    assert report.ok
+    assert report.checked == 3
+    out = StringIO()
+    call_command("verify_audit", stdout=out)
+    assert "审计链完整：3 条记录" in out.getvalue()
+    head = AuditChainHead.objects.get()
+    assert (head.last_sequence, head.last_hash) == (3, events[2].hash)
+
+
+@pytest.mark.django_db
+def test_empty_trail_is_intact() -> None:
+    out = StringIO()
+    call_command("verify_audit", stdout=out)
+    assert "审计链完整：0 条记录" in out.getvalue()
+
+
+@pytest.mark.django_db
+def test_tampered_detail_is_detected() -> None:
+    _three_events()
+    # queryset.update bypasses the model's append-only save, as a direct SQL edit would.
+    AuditEvent.objects.filter(sequence=2).update(detail={"n": 99})
+    report = audit.verify_chain()
+    assert not report.ok
+    assert report.first_bad_sequence == 2
+    assert report.checked == 1
+    error = _verify_fails()
+    assert "#2" in str(error)
+    assert "篡改" in str(error)
+
+
+@pytest.mark.django_db
+def test_tampered_hash_is_detected_at_the_next_link() -> None:
+    events = _three_events()
+    AuditEvent.objects.filter(sequence=1).update(action="test.forged")
+    assert audit.verify_chain().first_bad_sequence == 1
+    # Recomputing the forged row's hash does not help: the next row still points at the old one.
+    forged = AuditEvent.objects.get(sequence=1)
+    AuditEvent.objects.filter(sequence=1).update(hash=audit.compute_hash(audit.GENESIS_HASH, forged))
+    report = audit.verify_chain()
+    assert report.first_bad_sequence == 2
+    assert "前序哈希" in report.reason
+    assert events
+
+
+@pytest.mark.django_db
+def test_deleted_middle_row_is_detected() -> None:
+    _three_events()
+    AuditEvent.objects.filter(sequence=2).delete()
+    report = audit.verify_chain()
+    assert not report.ok
+    assert report.first_bad_sequence == 2
+    assert "缺失" in report.reason
+    assert "#2" in str(_verify_fails())
+
+
+@pytest.mark.django_db
+def test_deleted_last_row_is_detected() -> None:
+    _three_events()
+    AuditEvent.objects.filter(sequence=3).delete()
+    report = audit.verify_chain()
+    assert not report.ok
+    assert report.first_bad_sequence == 3
+    assert "链尾" in report.reason
+    assert "#3" in str(_verify_fails())
+
+
+@pytest.mark.django_db
+def test_rows_are_append_only() -> None:
+    event = audit.record("test.action")
+    event.detail = {"changed": True}
+    with pytest.raises(RuntimeError):
+        event.save()
+    with pytest.raises(RuntimeError):
+        event.delete()
+    assert AuditEvent.objects.get().detail == {}
+    assert audit.verify_chain().ok
+
+
+@pytest.mark.django_db
+def test_request_context_ip_and_channel_are_recorded() -> None:
+    with use_context(RequestContext(ip_address="10.1.2.3", channel=Channel.WINDOW)):
+        event = audit.record("test.window")
+    stored = AuditEvent.objects.get(pk=event.pk)
+    assert stored.ip_address == "10.1.2.3"
+    assert stored.channel == Channel.WINDOW
+    outside = audit.record("test.system")
+    assert outside.channel == Channel.SYSTEM
+    assert outside.ip_address is None
+
+
+@pytest.mark.django_db
+def test_middleware_sets_the_context_for_services() -> None:
+    recorded: list[AuditEvent] = []
+
+    def view(request: HttpRequest) -> HttpResponse:
+        recorded.append(audit.record("test.api"))
+        return HttpResponse("ok")
+
+    request = RequestFactory().get("/api/v1/things", HTTP_X_FORWARDED_FOR="203.0.113.7, 10.0.0.1")
+    RequestContextMiddleware(view)(request)
+    stored = AuditEvent.objects.get(pk=recorded[0].pk)
+    assert stored.ip_address == "203.0.113.7"
+    assert stored.channel == Channel.API
+
+    request = RequestFactory().get("/", HTTP_USER_AGENT="Mozilla/5.0 (iPhone)", REMOTE_ADDR="198.51.100.2")
+    RequestContextMiddleware(view)(request)
+    stored = AuditEvent.objects.get(pk=recorded[1].pk)
+    assert (stored.ip_address, stored.channel) == ("198.51.100.2", Channel.MOBILE)
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("raw", "stored"),
+    [
+        ("2001:0db8:0000:0000:0000:0000:0000:0001", "2001:db8::1"),
+        ("unknown", None),
+        ("", None),
+        (" 10.0.0.1 ", "10.0.0.1"),
+    ],
+)
+def test_ip_is_stored_in_the_form_the_hash_covers(raw: str, stored: str | None) -> None:
+    with use_context(RequestContext(ip_address=raw, channel=Channel.WEB)):
+        audit.record("test.ip")
+    assert AuditEvent.objects.get().ip_address == stored
+    assert audit.verify_chain().ok
+
+
+@pytest.mark.django_db
+def test_actor_and_object_are_recorded() -> None:
+    user = get_user_model().objects.create_user(username="auditor-test", password="x-Yiwang-2026")
+    event = audit.record("test.actor", actor=user, obj=user, detail={"when": "now", "list": [1, 2]})
+    stored = AuditEvent.objects.get(pk=event.pk)
+    assert stored.actor_id == user.pk
+    assert stored.actor_label == "auditor-test"
+    assert stored.object_type == "accounts.User"
+    assert stored.object_id
+    assert audit.verify_chain().ok

@@ -1,0 +1,15 @@
+from yiwang.portal.tests.fixtures import (  # noqa: F401 - pytest fixtures
+    approver,
+    approver_client,
+    calendar,
+    citizen,
+    citizen_client,
+    clerk,
+    clerk_client,
+    department,
+    foreign_clerk,
+    item,
+    media_root,
+    other_citizen,
+    other_department,
+)
