@@ -59,6 +59,7 @@ INSTALLED_APPS = [
     "yiwang.cases",
     "yiwang.portal",
     "yiwang.workbench",
+    "yiwang.demo",
 ]
 
 MIDDLEWARE = [

@@ -8,9 +8,10 @@ from typing import Any
 
 import pytest
 
-from tests.e2e.conftest import login, new_context, screenshot
-from tests.e2e.data import PASSWORD, build_world, write_upload_files
 from yiwang.cases.models import Case, CaseStatus
+
+from .data import PASSWORD, build_world, write_upload_files
+from .helpers import login, new_context, screenshot
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 

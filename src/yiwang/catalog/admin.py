@@ -36,10 +36,46 @@ class MaterialInline(admin.TabularInline):
         return not _is_published(obj) and super().has_delete_permission(request, obj)
 
 
+ITEM_FORM_FIELDS = [
+    "name",
+    "base_code",
+    "item_type",
+    "exercise_level",
+    "implementing_body",
+    "region",
+    "legal_basis",
+    "conditions",
+    "process_description",
+    "statutory_limit_days",
+    "committed_limit_days",
+    "limit_note",
+    "fee_required",
+    "fee_description",
+    "fee_basis",
+    "visits_required",
+    "handling_forms",
+    "online_depth",
+    "service_objects",
+    "case_kind",
+    "required_assurance_level",
+    "result_name",
+    "place",
+    "office_hours",
+    "consult_phone",
+    "supervise_phone",
+    "online_apply",
+    "appointment_supported",
+    "online_payment_supported",
+    "express_supported",
+    "form_fields",
+    "keywords",
+]
+
+
 class ServiceItemForm(forms.ModelForm):
     class Meta:
         model = ServiceItem
-        fields = "__all__"
+        fields = ITEM_FORM_FIELDS
 
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean() or {}

@@ -39,7 +39,9 @@ def list_items(
     limit: int = Query(20, ge=1, le=MAX_LIMIT),  # type: ignore[type-arg]
     offset: int = Query(0, ge=0),  # type: ignore[type-arg]
 ) -> dict[str, Any]:
-    items, count = search_items(q, published_only=True, department=department or None, limit=limit, offset=offset)
+    items, count = search_items(
+        q, published_only=True, department=department or None, limit=limit, offset=offset
+    )
     return {"items": [summary_dict(item) for item in items], "count": count}
 
 
@@ -106,7 +108,9 @@ def _withdraw_payload(request: HttpRequest) -> WithdrawIn:
             return WithdrawIn.model_validate_json(request.body)
         return WithdrawIn.model_validate({"reason": request.POST.get("reason", "")})
     except PydanticValidationError as exc:
-        fields = {".".join(str(p) for p in error["loc"]) or "__all__": [error["msg"]] for error in exc.errors()}
+        fields = {
+            ".".join(str(p) for p in error["loc"]) or "__all__": [error["msg"]] for error in exc.errors()
+        }
         raise DomainError(CoreErrorCode.VALIDATION_ERROR, "请求参数不正确", fields, status=422) from exc
 
 

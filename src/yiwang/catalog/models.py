@@ -100,7 +100,9 @@ class ServiceItem(TimeStampedModel):
     implementation_code = models.CharField(max_length=31, unique=True, help_text=_("实施编码"))
     item_type = models.CharField(max_length=2, choices=ItemType.choices)
     exercise_level = models.CharField(max_length=1, choices=ExerciseLevel.choices)
-    implementing_body = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="service_items")
+    implementing_body = models.ForeignKey(
+        Organisation, on_delete=models.PROTECT, related_name="service_items"
+    )
     region = models.ForeignKey(Region, on_delete=models.PROTECT, related_name="service_items")
     legal_basis = models.TextField(help_text=_("设定依据"))
     conditions = models.TextField(blank=True, help_text=_("受理条件"))
@@ -131,17 +133,25 @@ class ServiceItem(TimeStampedModel):
     form_fields = models.JSONField(
         default=list,
         blank=True,
-        help_text=_('申请表字段: [{"name", "label", "type": text|textarea|date|number|select, "required", "choices"}]'),
+        help_text=_(
+            '申请表字段: [{"name", "label", "type": text|textarea|date|number|select, "required", "choices"}]'
+        ),
     )
-    status = models.CharField(max_length=10, choices=ItemStatus.choices, default=ItemStatus.DRAFT, db_index=True)
+    status = models.CharField(
+        max_length=10, choices=ItemStatus.choices, default=ItemStatus.DRAFT, db_index=True
+    )
     version = models.PositiveIntegerField(default=0)
     published_at = models.DateTimeField(null=True, blank=True)
     keywords = models.CharField(
         max_length=300, blank=True, help_text=_("检索关键词/俗称，空格分隔，e.g. 低保 个体户 开店")
     )
     search_text = models.TextField(blank=True, editable=False, help_text=_("分词 + 拼音 + 首字母"))
-    name_pinyin = models.CharField(max_length=600, blank=True, editable=False, help_text=_("名称全拼（无声调）"))
-    name_initials = models.CharField(max_length=200, blank=True, editable=False, help_text=_("名称拼音首字母"))
+    name_pinyin = models.CharField(
+        max_length=600, blank=True, editable=False, help_text=_("名称全拼（无声调）")
+    )
+    name_initials = models.CharField(
+        max_length=200, blank=True, editable=False, help_text=_("名称拼音首字母")
+    )
     application_count = models.PositiveIntegerField(default=0, help_text=_("popularity for ranking"))
 
     class Meta:
@@ -179,7 +189,9 @@ class Material(TimeStampedModel):
     mandatory = models.BooleanField(default=True)
     originals = models.PositiveSmallIntegerField(default=0, help_text=_("原件份数"))
     copies = models.PositiveSmallIntegerField(default=0, help_text=_("复印件份数"))
-    material_form = models.CharField(max_length=10, choices=MaterialForm.choices, default=MaterialForm.ELECTRONIC)
+    material_form = models.CharField(
+        max_length=10, choices=MaterialForm.choices, default=MaterialForm.ELECTRONIC
+    )
     blank_form = models.FileField(upload_to="catalog/blank_forms/", blank=True)
     sample = models.FileField(upload_to="catalog/samples/", blank=True)
     order = models.PositiveSmallIntegerField(default=0)

@@ -172,8 +172,9 @@ def tokenize(text: str) -> list[str]:
     return list(dict.fromkeys(token for token in tokens if token and _WORD_RE.search(token)))
 
 
-def _ascii_chunks(chars: str) -> list[str]:
-    return _ASCII_RE.findall(chars.lower())
+def _ascii_chunks(chars: str) -> str:
+    """Keep Latin letters and digits of a non-Chinese run (lower-cased); drop punctuation."""
+    return "".join(_ASCII_RE.findall(chars.lower()))
 
 
 def pinyin_syllables(text: str) -> list[str]:
@@ -260,8 +261,9 @@ def _department_filter(department: Organisation | uuid.UUID | str) -> Q | None:
 def search_queryset(
     query: str, *, published_only: bool = True, department: Organisation | uuid.UUID | str | None = None
 ) -> QuerySet[ServiceItem]:
-    """The matching items, ranked: exact name > name contains > name has every token > others,
-    then popularity (application_count) and name."""
+    """The matching items, ranked: exact name (or its pinyin/initials) > name contains the query >
+    name has every token > result name or keywords have every token > other matches (conditions,
+    materials, body), then popularity (application_count) and name."""
     items = ServiceItem.objects.select_related("implementing_body", "region")
     if published_only:
         items = items.filter(status=ItemStatus.PUBLISHED)
@@ -280,23 +282,31 @@ def search_queryset(
         whole |= Q(name_pinyin__icontains=compact) | Q(name_initials__icontains=compact)
     every_token_in_text = Q()
     every_token_in_name = Q()
+    every_token_in_result = Q()
     for token in tokens:
         every_token_in_text &= Q(search_text__icontains=token)
         every_token_in_name &= Q(name__icontains=token)
+        every_token_in_result &= Q(result_name__icontains=token) | Q(keywords__icontains=token)
     match = whole | every_token_in_text if tokens else whole
     exact = Q(name__iexact=text)
-    prefix = Q(name__icontains=text)
+    contains = Q(name__icontains=text)
     if compact:
         exact |= Q(name_pinyin=compact) | Q(name_initials=compact)
-        prefix |= Q(name_pinyin__startswith=compact) | Q(name_initials__startswith=compact)
+        contains |= Q(name_pinyin__startswith=compact) | Q(name_initials__startswith=compact)
+    never = Q(pk__in=[])
     rank = Case(
         When(exact, then=Value(0)),
-        When(prefix, then=Value(1)),
-        When(every_token_in_name if tokens else Q(pk__in=[]), then=Value(2)),
-        default=Value(3),
+        When(contains, then=Value(1)),
+        When(every_token_in_name if tokens else never, then=Value(2)),
+        When(every_token_in_result if tokens else never, then=Value(3)),
+        default=Value(4),
         output_field=IntegerField(),
     )
-    return items.filter(match).annotate(search_rank=rank).order_by("search_rank", "-application_count", "name", "pk")
+    return (
+        items.filter(match)
+        .annotate(search_rank=rank)
+        .order_by("search_rank", "-application_count", "name", "pk")
+    )
 
 
 def search_items(

@@ -83,7 +83,17 @@ EDITABLE_FIELDS: frozenset[str] = frozenset(
     }
 )
 MATERIAL_FIELDS: frozenset[str] = frozenset(
-    {"public_id", "name", "description", "source", "mandatory", "originals", "copies", "material_form", "order"}
+    {
+        "public_id",
+        "name",
+        "description",
+        "source",
+        "mandatory",
+        "originals",
+        "copies",
+        "material_form",
+        "order",
+    }
 )
 CODE_LIST_FIELDS: dict[str, type[Any]] = {
     "handling_forms": HandlingForm,
@@ -177,13 +187,17 @@ def _clean_code_list(field: str, values: Any, enum: type[Any]) -> list[str]:
     codes = [str(value) for value in values]
     unknown = [code for code in codes if code not in enum.values]
     if unknown:
-        raise DomainError(CatalogErrorCode.INVALID_ITEM, "代码不在代码表内", {field: [f"未知代码：{', '.join(unknown)}"]})
+        raise DomainError(
+            CatalogErrorCode.INVALID_ITEM, "代码不在代码表内", {field: [f"未知代码：{', '.join(unknown)}"]}
+        )
     return sorted(set(codes), key=enum.values.index)
 
 
 def _clean_form_fields(values: Any) -> list[dict[str, Any]]:
     if not isinstance(values, list | tuple):
-        raise DomainError(CatalogErrorCode.INVALID_ITEM, "申请表字段格式不正确", {"form_fields": ["应为字段列表"]})
+        raise DomainError(
+            CatalogErrorCode.INVALID_ITEM, "申请表字段格式不正确", {"form_fields": ["应为字段列表"]}
+        )
     cleaned: list[dict[str, Any]] = []
     errors: dict[str, list[str]] = {}
     for index, value in enumerate(values):
@@ -228,7 +242,11 @@ def _clean_materials(materials: Sequence[Mapping[str, Any]]) -> list[dict[str, A
         if not name or len(name) > 200:
             problems.append("材料名称必填，且不超过200字")
         for key in ("originals", "copies", "order"):
-            if not isinstance(material[key], int) or isinstance(material[key], bool) or not 0 <= material[key] <= 999:
+            if (
+                not isinstance(material[key], int)
+                or isinstance(material[key], bool)
+                or not 0 <= material[key] <= 999
+            ):
                 problems.append(f"{key} 应为0至999的整数")
         if material["material_form"] not in MaterialForm.values:
             problems.append("材料形式不正确")
@@ -263,7 +281,13 @@ def _apply_fields(item: ServiceItem, fields: Mapping[str, Any]) -> None:
         setattr(item, field, value)
 
 
-_NOT_MODEL_CLEANED = ["implementation_code", "handling_forms", "online_depth", "service_objects", "form_fields"]
+_NOT_MODEL_CLEANED = [
+    "implementation_code",
+    "handling_forms",
+    "online_depth",
+    "service_objects",
+    "form_fields",
+]
 
 
 def _validate(item: ServiceItem) -> None:
@@ -283,9 +307,7 @@ def _validate(item: ServiceItem) -> None:
             "承诺办结时限不得超过法定办结时限",
             {"committed_limit_days": [f"不得超过法定时限 {statutory} 个工作日"]},
         )
-    if (
-        ServiceItem.objects.filter(implementation_code=item.implementation_code).exclude(pk=item.pk).exists()
-    ):
+    if ServiceItem.objects.filter(implementation_code=item.implementation_code).exclude(pk=item.pk).exists():
         raise Conflict(
             "该实施编码已存在",
             code=CatalogErrorCode.DUPLICATE_IMPLEMENTATION_CODE,
@@ -341,7 +363,9 @@ def _save_materials(item: ServiceItem, materials: list[dict[str, Any]]) -> None:
 
 
 def _locked(item: ServiceItem) -> ServiceItem:
-    return ServiceItem.objects.select_for_update().select_related("implementing_body", "region").get(pk=item.pk)
+    return (
+        ServiceItem.objects.select_for_update().select_related("implementing_body", "region").get(pk=item.pk)
+    )
 
 
 def _copy_state(target: ServiceItem, source: ServiceItem) -> None:
@@ -434,7 +458,11 @@ def publish_item(item: ServiceItem, actor: User | None) -> ServiceItem:
             "catalog.item.published",
             actor=actor,
             obj=current,
-            detail={"version": current.version, "from_status": previous, "implementation_code": current.implementation_code},
+            detail={
+                "version": current.version,
+                "from_status": previous,
+                "implementation_code": current.implementation_code,
+            },
         )
     _copy_state(item, current)
     return item

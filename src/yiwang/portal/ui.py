@@ -37,11 +37,11 @@ def field(
     name: str,
     label: str,
     *,
-    type: str = "text",  # noqa: A002 - mirrors the HTML attribute
+    type: str = "text",
     value: Any = "",
     errors: Iterable[str] | None = None,
     required: bool = False,
-    help: str = "",  # noqa: A002
+    help: str = "",
     choices: Iterable[tuple[str, str]] | None = None,
     field_id: str | None = None,
     **extra: Any,
@@ -69,9 +69,7 @@ def field(
     }
 
 
-def error_context(
-    exc: DomainError, labels: Mapping[str, tuple[str, str]] | None = None
-) -> dict[str, Any]:
+def error_context(exc: DomainError, labels: Mapping[str, tuple[str, str]] | None = None) -> dict[str, Any]:
     """The error summary: the message plus one link per field error.
 
     ``labels`` maps a service's field key to (control id, label) so the summary links to the
@@ -114,7 +112,11 @@ def render_error(request: HttpRequest, exc: DomainError, *, title: str = "") -> 
     return render(
         request,
         "error.html",
-        {"error_title": title or _default_title(exc.status), "error_message": exc.message, "status": exc.status},
+        {
+            "error_title": title or _default_title(exc.status),
+            "error_message": exc.message,
+            "status": exc.status,
+        },
         status=exc.status,
     )
 

@@ -13,7 +13,6 @@ from functools import wraps
 from typing import Any, TypeVar, cast
 from uuid import UUID
 
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth.views import redirect_to_login
@@ -25,7 +24,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from yiwang.accounts.models import mask_id_number, mask_phone
+from yiwang.accounts.models import mask_phone
 from yiwang.accounts.services import login_check, staff_roles
 from yiwang.cases.models import Case, CaseStatus
 from yiwang.cases.services import (
@@ -58,7 +57,18 @@ View = TypeVar("View", bound=Callable[..., HttpResponse])
 
 DUE_SOON_DAYS = 3
 CASES_PAGE_SIZE = 25
-ACTION_ROLES = {"accept": "window_clerk", "refuse": "window_clerk", "correction": "window_clerk", "decide": "approver"}
+ACTION_ROLES = {
+    "accept": "window_clerk",
+    "refuse": "window_clerk",
+    "correction": "window_clerk",
+    "decide": "approver",
+}
+
+
+def mask_id_number(value: str) -> str:
+    """证件号码脱敏: only the last 4 characters are shown (enough to match a paper document)."""
+    value = value or ""
+    return "*" * max(len(value) - 4, 0) + value[-4:]
 
 
 def staff_required(view: View) -> View:
@@ -72,7 +82,11 @@ def staff_required(view: View) -> View:
             return render(
                 request,
                 "error.html",
-                {"error_title": _("无权访问"), "error_message": _("工作台仅限政务服务工作人员使用。"), "status": 403},
+                {
+                    "error_title": _("无权访问"),
+                    "error_message": _("工作台仅限政务服务工作人员使用。"),
+                    "status": 403,
+                },
                 status=403,
             )
         return view(request, *args, **kwargs)
@@ -105,8 +119,14 @@ def login_view(request: HttpRequest) -> HttpResponse:
         "workbench/login.html",
         {
             "controls": [
-                field("username", _("工号/用户名"), value=username, required=True, autocomplete="username",
-                      errors=field_errors(exc, "username")),
+                field(
+                    "username",
+                    _("工号/用户名"),
+                    value=username,
+                    required=True,
+                    autocomplete="username",
+                    errors=field_errors(exc, "username"),
+                ),
                 field("password", _("密码"), type="password", required=True, autocomplete="current-password"),
             ],
             "error": error_context(exc) if exc else None,
@@ -149,7 +169,11 @@ def todo(request: HttpRequest) -> HttpResponse:
             "roles": sorted(roles),
             "waiting_acceptance": sum(1 for case in cases if case.status == CaseStatus.SUBMITTED),
             "under_review": sum(1 for case in cases if case.status == CaseStatus.ACCEPTED),
-            "overdue": sum(1 for case in cases if getattr(case, "due_info", None) and case.due_info["css"] == "due-overdue"),  # type: ignore[attr-defined]
+            "overdue": sum(
+                1
+                for case in cases
+                if getattr(case, "due_info", None) and case.due_info["css"] == "due-overdue"
+            ),  # type: ignore[attr-defined]
         },
     )
 
@@ -166,7 +190,9 @@ def case_list(request: HttpRequest) -> HttpResponse:
     if number:
         cases = cases.filter(number__icontains=number)
     page_obj = Paginator(cases, CASES_PAGE_SIZE).get_page(request.GET.get("page"))
-    query = "".join(f"{key}={value}&" for key, value in (("status", status_filter), ("number", number)) if value)
+    query = "".join(
+        f"{key}={value}&" for key, value in (("status", status_filter), ("number", number)) if value
+    )
     return render(
         request,
         "workbench/case_list.html",
@@ -183,7 +209,9 @@ def case_list(request: HttpRequest) -> HttpResponse:
 
 # --- one case ------------------------------------------------------------------------------------
 def _form_rows(case: Case) -> list[tuple[str, Any]]:
-    labels = {str(spec.get("name")): str(spec.get("label")) for spec in case.item_snapshot.get("form_fields", [])}
+    labels = {
+        str(spec.get("name")): str(spec.get("label")) for spec in case.item_snapshot.get("form_fields", [])
+    }
     return [(labels.get(key, key), value) for key, value in (case.form_data or {}).items()]
 
 
@@ -226,33 +254,59 @@ def case_context(
         "can_accept": case.status == CaseStatus.SUBMITTED and "window_clerk" in roles,
         "can_decide": case.status == CaseStatus.ACCEPTED and "approver" in roles,
         "accept_comment": field(
-            "comment", _("受理意见（选填）"), type="textarea", value=post.get("comment", "") if action == "accept" else "",
-            field_id="id_accept_comment", rows=2, maxlength=1000,
+            "comment",
+            _("受理意见（选填）"),
+            type="textarea",
+            value=post.get("comment", "") if action == "accept" else "",
+            field_id="id_accept_comment",
+            rows=2,
+            maxlength=1000,
         ),
         "refuse_reason": field(
-            "reason", _("不予受理理由"), type="textarea", required=True,
-            value=post.get("reason", "") if action == "refuse" else "", errors=errs("reason", "refuse"),
-            field_id="id_refuse_reason", rows=3, maxlength=1000,
+            "reason",
+            _("不予受理理由"),
+            type="textarea",
+            required=True,
+            value=post.get("reason", "") if action == "refuse" else "",
+            errors=errs("reason", "refuse"),
+            field_id="id_refuse_reason",
+            rows=3,
+            maxlength=1000,
         ),
         "correction_rows": correction_rows,
         "correction_errors": errs("items", "correction"),
         "other_name": field(
-            "other_name", _("其他需补正事项"), value=post.get("other_name", "") if action == "correction" else "",
-            help=_("不属于上列材料的问题，例如申请表某项填写有误"), maxlength=200,
+            "other_name",
+            _("其他需补正事项"),
+            value=post.get("other_name", "") if action == "correction" else "",
+            help=_("不属于上列材料的问题，例如申请表某项填写有误"),
+            maxlength=200,
         ),
         "other_reason": field(
-            "other_reason", _("其他事项的补正要求"), value=post.get("other_reason", "") if action == "correction" else "",
+            "other_reason",
+            _("其他事项的补正要求"),
+            value=post.get("other_reason", "") if action == "correction" else "",
             maxlength=300,
         ),
         "correction_comment": field(
-            "comment", _("补充说明（选填）"), type="textarea",
-            value=post.get("comment", "") if action == "correction" else "", field_id="id_correction_comment",
-            rows=2, maxlength=1000,
+            "comment",
+            _("补充说明（选填）"),
+            type="textarea",
+            value=post.get("comment", "") if action == "correction" else "",
+            field_id="id_correction_comment",
+            rows=2,
+            maxlength=1000,
         ),
         "decide_comment": field(
-            "comment", _("审批意见"), type="textarea", value=post.get("comment", "") if action == "decide" else "",
-            errors=errs("comment", "decide"), help=_("不予批准时必须说明理由"), field_id="id_decide_comment",
-            rows=3, maxlength=1000,
+            "comment",
+            _("审批意见"),
+            type="textarea",
+            value=post.get("comment", "") if action == "decide" else "",
+            errors=errs("comment", "decide"),
+            help=_("不予批准时必须说明理由"),
+            field_id="id_decide_comment",
+            rows=3,
+            maxlength=1000,
         ),
         "error": error_context(exc) if exc else None,
         "error_action": action,
@@ -286,7 +340,10 @@ def _act(request: HttpRequest, public_id: UUID, action: str, run: Callable[[Case
     except DomainError as exc:
         case.refresh_from_db()
         return render(
-            request, "workbench/case_detail.html", case_context(request, case, exc=exc, action=action), status=exc.status
+            request,
+            "workbench/case_detail.html",
+            case_context(request, case, exc=exc, action=action),
+            status=exc.status,
         )
     messages.success(request, done)
     return redirect("workbench:case_detail", public_id=case.public_id)
@@ -314,7 +371,9 @@ def refuse(request: HttpRequest, public_id: UUID) -> HttpResponse:
     user = current_user(request)
 
     def run(case: Case, version: int) -> str:
-        refuse_acceptance(case, actor=user, reason=request.POST.get("reason", "").strip()[:1000], expected_version=version)
+        refuse_acceptance(
+            case, actor=user, reason=request.POST.get("reason", "").strip()[:1000], expected_version=version
+        )
         return _("已作出不予受理决定，通知书已生成。")
 
     return _act(request, public_id, "refuse", run)
@@ -340,7 +399,11 @@ def correction(request: HttpRequest, public_id: UUID) -> HttpResponse:
         other_name = request.POST.get("other_name", "").strip()[:200]
         if other_name:
             items.append(
-                {"material_id": "", "name": other_name, "reason": request.POST.get("other_reason", "").strip()[:300]}
+                {
+                    "material_id": "",
+                    "name": other_name,
+                    "reason": request.POST.get("other_reason", "").strip()[:300],
+                }
             )
         notice = request_correction(
             case,
@@ -366,7 +429,9 @@ def decide(request: HttpRequest, public_id: UUID) -> HttpResponse:
 
     def run(case: Case, version: int) -> str:
         if decision not in {"approve", "refuse"}:
-            raise DomainError(CoreErrorCode.VALIDATION_ERROR, _("请选择批准或不予批准"), {"decision": ["必选"]})
+            raise DomainError(
+                CoreErrorCode.VALIDATION_ERROR, _("请选择批准或不予批准"), {"decision": ["必选"]}
+            )
         approve = decision == "approve"
         decide_case(
             case,
@@ -390,7 +455,10 @@ def material_download(request: HttpRequest, public_id: UUID, material_id: UUID) 
     if material is None:
         raise NotFound(_("材料不存在"))
     audit.record(
-        "case.material_downloaded", actor=user, obj=case, detail={"number": case.number, "material": material.material_name}
+        "case.material_downloaded",
+        actor=user,
+        obj=case,
+        detail={"number": case.number, "material": material.material_name},
     )
     return file_response(material.file, material.original_name, material.content_type)
 
@@ -404,6 +472,3 @@ def result_download(request: HttpRequest, public_id: UUID) -> HttpResponse:
         return render_error(request, NotFound(_("该办件暂无结果文书")))
     audit.record("case.result_downloaded", actor=user, obj=case, detail={"number": case.number})
     return file_response(case.result_document, f"{case.number}.pdf")
-
-
-__all__ = ["settings"]

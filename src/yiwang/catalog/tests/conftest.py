@@ -37,7 +37,9 @@ def manager(data_bureau: Organisation) -> User:
 @pytest.fixture
 def wuhu_manager(db: None) -> User:
     wuhu = RegionFactory(code="3402", name="芜湖市")
-    return make_staff(OrganisationFactory(name="芜湖市数据资源局", region=wuhu), "wuhu_manager", [StaffRole.SERVICE_MANAGER])
+    return make_staff(
+        OrganisationFactory(name="芜湖市数据资源局", region=wuhu), "wuhu_manager", [StaffRole.SERVICE_MANAGER]
+    )
 
 
 @pytest.fixture

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import itertools
-from datetime import date
 from collections.abc import Sequence
+from datetime import date
 from typing import Any
 
 import factory
@@ -50,7 +50,9 @@ class RegionFactory(factory.django.DjangoModelFactory):
     full_code = factory.LazyAttribute(lambda o: o.code.ljust(12, "0"))
     name = "合肥市"
     level = RegionLevel.CITY
-    parent = factory.SubFactory(ProvinceFactory, code=factory.LazyAttribute(lambda o: o.factory_parent.code[:2]))
+    parent = factory.SubFactory(
+        ProvinceFactory, code=factory.LazyAttribute(lambda o: o.factory_parent.code[:2])
+    )
 
 
 class OrganisationFactory(factory.django.DjangoModelFactory):
@@ -130,7 +132,9 @@ def make_user(username: str, kind: str = AccountKind.NATURAL, **extra: Any) -> U
 
 def make_citizen(username: str = "citizen", level: int = AssuranceLevel.INTERMEDIATE) -> User:
     n = next(_serial)
-    user = make_user(username, AccountKind.NATURAL, assurance_level=level, phone=f"138{n:08d}", display_name="张伟")
+    user = make_user(
+        username, AccountKind.NATURAL, assurance_level=level, phone=f"138{n:08d}", display_name="张伟"
+    )
     NaturalPerson.objects.create(
         user=user, real_name="张伟", id_number=make_id_number("340104", date(1990, 5, 12), n)
     )
@@ -138,7 +142,9 @@ def make_citizen(username: str = "citizen", level: int = AssuranceLevel.INTERMED
 
 
 def make_staff(organisation: Organisation, username: str, roles: Sequence[str] = ()) -> User:
-    user = make_user(username, AccountKind.STAFF, assurance_level=AssuranceLevel.INTERMEDIATE, display_name=username)
+    user = make_user(
+        username, AccountKind.STAFF, assurance_level=AssuranceLevel.INTERMEDIATE, display_name=username
+    )
     profile = StaffProfile.objects.create(user=user, organisation=organisation, real_name=username)
     StaffRoleAssignment.objects.bulk_create([StaffRoleAssignment(staff=profile, role=role) for role in roles])
     return user

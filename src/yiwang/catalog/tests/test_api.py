@@ -21,19 +21,31 @@ BASE = "/api/v1/catalog"
 def items(market_bureau: Organisation, police_bureau: Organisation) -> dict[str, ServiceItem]:
     return {
         "getihu": ServiceItemFactory(
-            name="个体工商户设立登记", implementing_body=market_bureau, result_name="营业执照", application_count=3
+            name="个体工商户设立登记",
+            implementing_body=market_bureau,
+            result_name="营业执照",
+            application_count=3,
         ),
-        "company": ServiceItemFactory(name="企业设立登记", implementing_body=market_bureau, result_name="营业执照"),
+        "company": ServiceItemFactory(
+            name="企业设立登记", implementing_body=market_bureau, result_name="营业执照"
+        ),
         "id_card": ServiceItemFactory(
             name="居民身份证换领",
             implementing_body=police_bureau,
             fee_required=True,
             fee_description="20元/证",
             fee_basis="《财政部 国家发展改革委关于居民身份证收费标准及有关问题的通知》（财综〔2007〕34号）",
-            materials=[{"name": "原居民身份证", "originals": 1}, {"name": "居民户口簿", "originals": 1, "copies": 1}],
+            materials=[
+                {"name": "原居民身份证", "originals": 1},
+                {"name": "居民户口簿", "originals": 1, "copies": 1},
+            ],
         ),
-        "draft": ServiceItemFactory(name="营业执照草稿", implementing_body=market_bureau, status=ItemStatus.DRAFT, version=0),
-        "withdrawn": ServiceItemFactory(name="已撤销事项", implementing_body=police_bureau, status=ItemStatus.WITHDRAWN),
+        "draft": ServiceItemFactory(
+            name="营业执照草稿", implementing_body=market_bureau, status=ItemStatus.DRAFT, version=0
+        ),
+        "withdrawn": ServiceItemFactory(
+            name="已撤销事项", implementing_body=police_bureau, status=ItemStatus.WITHDRAWN
+        ),
     }
 
 
@@ -66,7 +78,9 @@ def test_list_is_public_and_paginated(client: Client, items: dict[str, ServiceIt
     assert page["count"] == 3 and [row["name"] for row in page["items"]] == ["企业设立登记"]
 
 
-def test_list_search_and_department(client: Client, items: dict[str, ServiceItem], police_bureau: Organisation) -> None:
+def test_list_search_and_department(
+    client: Client, items: dict[str, ServiceItem], police_bureau: Organisation
+) -> None:
     found = client.get(f"{BASE}/items", {"q": "营业执照"}).json()
     assert {row["name"] for row in found["items"]} == {"个体工商户设立登记", "企业设立登记"}
     assert client.get(f"{BASE}/items", {"q": "gtgsh"}).json()["count"] == 1
@@ -80,8 +94,12 @@ def test_list_rejects_bad_paging(client: Client, db: None, params: dict[str, Any
     assert_error(client.get(f"{BASE}/items", params), 422, "validation_error")
 
 
-def test_list_query_count_does_not_grow(client: Client, items: dict[str, ServiceItem], market_bureau: Organisation,
-                                         django_assert_max_num_queries: Any) -> None:
+def test_list_query_count_does_not_grow(
+    client: Client,
+    items: dict[str, ServiceItem],
+    market_bureau: Organisation,
+    django_assert_max_num_queries: Any,
+) -> None:
     ServiceItemFactory.create_batch(15, implementing_body=market_bureau)
     with django_assert_max_num_queries(3):
         body = client.get(f"{BASE}/items", {"limit": 100}).json()
@@ -89,8 +107,9 @@ def test_list_query_count_does_not_grow(client: Client, items: dict[str, Service
 
 
 # --- guide ---------------------------------------------------------------------------------------
-def test_guide_is_public_with_materials(client: Client, items: dict[str, ServiceItem],
-                                        django_assert_max_num_queries: Any) -> None:
+def test_guide_is_public_with_materials(
+    client: Client, items: dict[str, ServiceItem], django_assert_max_num_queries: Any
+) -> None:
     item = items["id_card"]
     with django_assert_max_num_queries(3):
         response = client.get(f"{BASE}/items/{item.public_id}")
@@ -101,21 +120,30 @@ def test_guide_is_public_with_materials(client: Client, items: dict[str, Service
     assert [m["name"] for m in guide["materials"]] == ["原居民身份证", "居民户口簿"]
     assert guide["materials"][1]["copies"] == 1
     assert guide["online_depth"][0] == {"code": "1", "label": "咨询"}
-    assert guide["handling_forms"] == [{"code": "1", "label": "窗口办理"}, {"code": "2", "label": "电脑端网上办理"}]
+    assert guide["handling_forms"] == [
+        {"code": "1", "label": "窗口办理"},
+        {"code": "2", "label": "电脑端网上办理"},
+    ]
     assert guide["statutory_limit_days"] == 20 and guide["committed_limit_days"] == 10
     assert guide["implementing_body"]["name"] == "合肥市公安局"
     assert guide["form_fields"][0]["name"] == "remark"
 
 
 @pytest.mark.parametrize("key", ["draft", "withdrawn", None, "bad"])
-def test_guide_404_for_unknown_or_unpublished(client: Client, items: dict[str, ServiceItem], key: str | None) -> None:
+def test_guide_404_for_unknown_or_unpublished(
+    client: Client, items: dict[str, ServiceItem], key: str | None
+) -> None:
     public_id = {None: str(uuid.uuid4()), "bad": "not-a-uuid"}.get(key) or str(items[key].public_id)  # type: ignore[index]
     assert_error(client.get(f"{BASE}/items/{public_id}"), 404, CatalogErrorCode.ITEM_NOT_FOUND)
 
 
 # --- departments ---------------------------------------------------------------------------------
-def test_departments_with_published_items(client: Client, items: dict[str, ServiceItem], data_bureau: Organisation,
-                                          django_assert_max_num_queries: Any) -> None:
+def test_departments_with_published_items(
+    client: Client,
+    items: dict[str, ServiceItem],
+    data_bureau: Organisation,
+    django_assert_max_num_queries: Any,
+) -> None:
     with django_assert_max_num_queries(1):
         response = client.get(f"{BASE}/departments")
     assert response.status_code == 200
@@ -139,17 +167,25 @@ def test_publish_withdraw_need_service_manager(
 ) -> None:
     login(client, request.getfixturevalue(who))
     target = items["draft"] if action == "publish" else items["getihu"]
-    assert_error(client.post(f"{BASE}/items/{target.public_id}/{action}"), 403, CatalogErrorCode.ROLE_REQUIRED)
+    assert_error(
+        client.post(f"{BASE}/items/{target.public_id}/{action}"), 403, CatalogErrorCode.ROLE_REQUIRED
+    )
     target.refresh_from_db()
     assert target.status == (ItemStatus.DRAFT if action == "publish" else ItemStatus.PUBLISHED)
 
 
-def test_manager_of_another_city_is_out_of_scope(client: Client, items: dict[str, ServiceItem], wuhu_manager: User) -> None:
+def test_manager_of_another_city_is_out_of_scope(
+    client: Client, items: dict[str, ServiceItem], wuhu_manager: User
+) -> None:
     login(client, wuhu_manager)
-    assert_error(client.post(f"{BASE}/items/{items['draft'].public_id}/publish"), 403, CatalogErrorCode.NOT_IN_SCOPE)
+    assert_error(
+        client.post(f"{BASE}/items/{items['draft'].public_id}/publish"), 403, CatalogErrorCode.NOT_IN_SCOPE
+    )
 
 
-def test_manager_publishes_and_withdraws(client: Client, items: dict[str, ServiceItem], manager: User) -> None:
+def test_manager_publishes_and_withdraws(
+    client: Client, items: dict[str, ServiceItem], manager: User
+) -> None:
     login(client, manager)
     draft = items["draft"]
     response = client.post(f"{BASE}/items/{draft.public_id}/publish")
@@ -157,10 +193,14 @@ def test_manager_publishes_and_withdraws(client: Client, items: dict[str, Servic
     assert response.json()["status"] == "published" and response.json()["version"] == 1
     assert client.get(f"{BASE}/items/{draft.public_id}").status_code == 200
 
-    assert_error(client.post(f"{BASE}/items/{draft.public_id}/publish"), 409, CatalogErrorCode.INVALID_TRANSITION)
+    assert_error(
+        client.post(f"{BASE}/items/{draft.public_id}/publish"), 409, CatalogErrorCode.INVALID_TRANSITION
+    )
 
     response = client.post(
-        f"{BASE}/items/{draft.public_id}/withdraw", {"reason": "设定依据已修订"}, content_type="application/json"
+        f"{BASE}/items/{draft.public_id}/withdraw",
+        {"reason": "设定依据已修订"},
+        content_type="application/json",
     )
     assert response.status_code == 200 and response.json()["status"] == "withdrawn"
     assert client.get(f"{BASE}/items/{draft.public_id}").status_code == 404
@@ -177,6 +217,19 @@ def test_withdraw_rejects_a_bad_body(client: Client, items: dict[str, ServiceIte
     login(client, manager)
     url = f"{BASE}/items/{items['getihu'].public_id}/withdraw"
     assert_error(client.post(url, "{not json", content_type="application/json"), 422, "validation_error")
-    assert_error(client.post(url, {"reason": "x" * 501}, content_type="application/json"), 422, "validation_error")
+    assert_error(
+        client.post(url, {"reason": "x" * 501}, content_type="application/json"), 422, "validation_error"
+    )
     items["getihu"].refresh_from_db()
     assert items["getihu"].status == ItemStatus.PUBLISHED
+
+
+@pytest.mark.parametrize("who", [None, "citizen", "clerk", "manager"])
+def test_public_endpoints_for_everyone(
+    client: Client, items: dict[str, ServiceItem], who: str | None, request: pytest.FixtureRequest
+) -> None:
+    login(client, request.getfixturevalue(who) if who else None)
+    assert client.get(f"{BASE}/items").json()["count"] == 3
+    assert client.get(f"{BASE}/items/{items['getihu'].public_id}").status_code == 200
+    assert client.get(f"{BASE}/items/{items['draft'].public_id}").status_code == 404  # not even for staff
+    assert len(client.get(f"{BASE}/departments").json()) == 2

@@ -35,9 +35,14 @@ def catalogue(market_bureau: Organisation, police_bureau: Organisation) -> dict[
             result_name="营业执照",
             materials=["营业执照遗失声明", "法定代表人签署的申请书"],
         ),
-        "company": ServiceItemFactory(name="企业设立登记", implementing_body=market_bureau, result_name="营业执照"),
+        "company": ServiceItemFactory(
+            name="企业设立登记", implementing_body=market_bureau, result_name="营业执照"
+        ),
         "id_card": ServiceItemFactory(
-            name="居民身份证换领", implementing_body=police_bureau, result_name="居民身份证", application_count=9
+            name="居民身份证换领",
+            implementing_body=police_bureau,
+            result_name="居民身份证",
+            application_count=9,
         ),
         "temp_id": ServiceItemFactory(
             name="临时居民身份证办理", implementing_body=police_bureau, result_name="临时居民身份证"
@@ -67,8 +72,18 @@ def test_search_text_has_tokens_pinyin_and_initials(catalogue: dict[str, Service
     assert full == "getigongshanghushelidengji"
     assert initials == "gtgshsldj"
     words = text.split(" ")
-    for expected in ("个体工商户设立登记", "设立登记", "合肥市市场监督管理局", "营业执照", "经营场所使用证明",
-                     "getigongshanghushelidengji", "gtgshsldj", "ge", "shang", "个体户"):
+    for expected in (
+        "个体工商户设立登记",
+        "设立登记",
+        "合肥市市场监督管理局",
+        "营业执照",
+        "经营场所使用证明",
+        "getigongshanghushelidengji",
+        "gtgshsldj",
+        "ge",
+        "shang",
+        "个体户",
+    ):
         assert expected in words
     item.refresh_from_db()
     assert item.search_text == text and item.name_pinyin == full and item.name_initials == initials
@@ -122,8 +137,14 @@ def test_empty_query_lists_published_by_popularity(catalogue: dict[str, ServiceI
     assert [item.name for item in items[:2]] == ["居民身份证换领", "个体工商户设立登记"]
 
 
-def test_department_filter_and_pagination(catalogue: dict[str, ServiceItem], police_bureau: Organisation) -> None:
-    assert set(names("", department=police_bureau)) == {"居民身份证换领", "临时居民身份证办理", "最低生活保障申请"}
+def test_department_filter_and_pagination(
+    catalogue: dict[str, ServiceItem], police_bureau: Organisation
+) -> None:
+    assert set(names("", department=police_bureau)) == {
+        "居民身份证换领",
+        "临时居民身份证办理",
+        "最低生活保障申请",
+    }
     assert set(names("", department=str(police_bureau.public_id))) == set(names("", department=police_bureau))
     assert names("", department="not-a-uuid") == []
     page, count = search_items("", limit=2, offset=2)
@@ -141,3 +162,14 @@ def test_search_is_two_queries(catalogue: dict[str, ServiceItem], django_assert_
     with django_assert_num_queries(2):
         items, _ = search_items("营业执照")
         assert all(item.implementing_body.name for item in items)
+
+
+def test_punctuation_only_query_matches_nothing(catalogue: dict[str, ServiceItem]) -> None:
+    assert names("？？！") == []
+    assert names("   ") == names("")
+
+
+def test_jieba_loads_once() -> None:
+    from yiwang.catalog import search
+
+    assert search._jieba() is search._jieba()

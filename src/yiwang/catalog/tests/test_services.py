@@ -36,7 +36,12 @@ def draft_fields(**overrides: Any) -> dict[str, Any]:
         "result_name": "食品经营许可证",
         "form_fields": [
             {"name": "shop_name", "label": "经营场所名称", "type": "text", "required": True},
-            {"name": "category", "label": "经营项目", "type": "select", "choices": ["预包装食品销售", "热食类食品制售"]},
+            {
+                "name": "category",
+                "label": "经营项目",
+                "type": "select",
+                "choices": ["预包装食品销售", "热食类食品制售"],
+            },
         ],
     }
     fields.update(overrides)
@@ -51,7 +56,9 @@ MATERIALS = [
 
 
 def create(body: Organisation, actor: User | None = None, **overrides: Any) -> ServiceItem:
-    return services.create_item(actor=actor, implementing_body=body, materials=MATERIALS, **draft_fields(**overrides))
+    return services.create_item(
+        actor=actor, implementing_body=body, materials=MATERIALS, **draft_fields(**overrides)
+    )
 
 
 def error_code(exc: pytest.ExceptionInfo[DomainError]) -> str:
@@ -84,7 +91,9 @@ def test_make_implementation_code_rejects(credit: str, level: str, base: str, ex
 
 
 # --- drafts --------------------------------------------------------------------------------------
-def test_create_item_makes_a_draft_with_materials_and_audit(market_bureau: Organisation, manager: User) -> None:
+def test_create_item_makes_a_draft_with_materials_and_audit(
+    market_bureau: Organisation, manager: User
+) -> None:
     item = create(market_bureau, manager)
     assert item.status == ItemStatus.DRAFT and item.version == 0
     assert item.implementation_code == f"{market_bureau.credit_code}3000000117001"
@@ -100,7 +109,10 @@ def test_create_item_makes_a_draft_with_materials_and_audit(market_bureau: Organ
 @pytest.mark.parametrize(
     ("overrides", "expected"),
     [
-        ({"committed_limit_days": 21, "statutory_limit_days": 20}, CatalogErrorCode.COMMITTED_EXCEEDS_STATUTORY),
+        (
+            {"committed_limit_days": 21, "statutory_limit_days": 20},
+            CatalogErrorCode.COMMITTED_EXCEEDS_STATUTORY,
+        ),
         ({"base_code": "食品"}, CatalogErrorCode.INVALID_BASE_CODE),
         ({"exercise_level": "0"}, CatalogErrorCode.INVALID_LEVEL),
         ({"item_type": "99"}, CatalogErrorCode.INVALID_ITEM),
@@ -111,8 +123,14 @@ def test_create_item_makes_a_draft_with_materials_and_audit(market_bureau: Organ
         ({"required_assurance_level": 0}, CatalogErrorCode.INVALID_ITEM),
         ({"fee_required": True, "fee_description": ""}, CatalogErrorCode.INVALID_ITEM),
         ({"form_fields": [{"name": "Bad Name", "label": "x"}]}, CatalogErrorCode.INVALID_ITEM),
-        ({"form_fields": [{"name": "kind", "label": "类型", "type": "select"}]}, CatalogErrorCode.INVALID_ITEM),
-        ({"form_fields": [{"name": "a", "label": "A"}, {"name": "a", "label": "B"}]}, CatalogErrorCode.INVALID_ITEM),
+        (
+            {"form_fields": [{"name": "kind", "label": "类型", "type": "select"}]},
+            CatalogErrorCode.INVALID_ITEM,
+        ),
+        (
+            {"form_fields": [{"name": "a", "label": "A"}, {"name": "a", "label": "B"}]},
+            CatalogErrorCode.INVALID_ITEM,
+        ),
         ({"version": 5}, CatalogErrorCode.UNKNOWN_FIELD),
         ({"implementation_code": "x"}, CatalogErrorCode.UNKNOWN_FIELD),
     ],
@@ -126,9 +144,16 @@ def test_create_item_validates(market_bureau: Organisation, overrides: dict[str,
 
 
 def test_create_item_validates_materials(market_bureau: Organisation) -> None:
-    for materials in ([{"name": ""}], [{"name": "a"}, {"name": "a"}], [{"name": "a", "copies": -1}], [{"nme": "a"}]):
+    for materials in (
+        [{"name": ""}],
+        [{"name": "a"}, {"name": "a"}],
+        [{"name": "a", "copies": -1}],
+        [{"nme": "a"}],
+    ):
         with pytest.raises(DomainError):
-            services.create_item(actor=None, implementing_body=market_bureau, materials=materials, **draft_fields())
+            services.create_item(
+                actor=None, implementing_body=market_bureau, materials=materials, **draft_fields()
+            )
     assert not ServiceItem.objects.exists()
 
 
@@ -214,8 +239,11 @@ def test_publish_needs_forms_and_objects(market_bureau: Organisation) -> None:
 def test_only_service_managers_in_scope_change_items(
     market_bureau: Organisation, citizen: User, clerk: User, wuhu_manager: User, manager: User
 ) -> None:
-    for actor, code in ((citizen, CatalogErrorCode.ROLE_REQUIRED), (clerk, CatalogErrorCode.ROLE_REQUIRED),
-                        (wuhu_manager, CatalogErrorCode.NOT_IN_SCOPE)):
+    for actor, code in (
+        (citizen, CatalogErrorCode.ROLE_REQUIRED),
+        (clerk, CatalogErrorCode.ROLE_REQUIRED),
+        (wuhu_manager, CatalogErrorCode.NOT_IN_SCOPE),
+    ):
         with pytest.raises(DomainError) as exc:
             create(market_bureau, actor)
         assert exc.value.code == code and exc.value.status == 403
@@ -239,7 +267,10 @@ def test_guide_snapshot_is_json_and_complete(market_bureau: Organisation) -> Non
     assert json.loads(json.dumps(snapshot, ensure_ascii=False)) == snapshot
     assert snapshot["version"] == 1 and snapshot["implementation_code"] == item.implementation_code
     assert snapshot["item_type_label"] == "行政许可"
-    assert snapshot["handling_forms"] == [{"code": "1", "label": "窗口办理"}, {"code": "2", "label": "电脑端网上办理"}]
+    assert snapshot["handling_forms"] == [
+        {"code": "1", "label": "窗口办理"},
+        {"code": "2", "label": "电脑端网上办理"},
+    ]
     assert snapshot["is_fully_online"] is True
     assert snapshot["implementing_body"]["credit_code"] == market_bureau.credit_code
     assert [m["name"] for m in snapshot["materials"]] == [m["name"] for m in MATERIALS]

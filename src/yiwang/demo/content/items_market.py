@@ -63,7 +63,9 @@ ITEMS: list[dict[str, Any]] = [
         "express_supported": True,
         "keywords": "餐饮 饭店 小吃店 超市 食品销售 开店",
         "materials": [
-            material("食品经营许可申请书", originals=1, description="通过“皖事通办”平台在线填报，无需另行提交纸质"),
+            material(
+                "食品经营许可申请书", originals=1, description="通过“皖事通办”平台在线填报，无需另行提交纸质"
+            ),
             material(
                 "营业执照或者其他主体资格证明文件",
                 source="市场监督管理部门（电子证照库共享获取，免提交）",
@@ -80,13 +82,17 @@ ITEMS: list[dict[str, Any]] = [
                 description="含从业人员健康管理、进货查验记录、食品安全自查、食品安全事故处置等制度",
             ),
             material("法定代表人（负责人）身份证明", source="公安机关（电子证照共享）"),
-            material("授权委托书及受托人身份证明", mandatory=False, originals=1, description="委托他人办理时提交"),
+            material(
+                "授权委托书及受托人身份证明", mandatory=False, originals=1, description="委托他人办理时提交"
+            ),
         ],
         "form_fields": [
             text("shop_name", "经营场所名称"),
             text("business_address", "经营场所地址"),
             select("business_category", "主体业态", ["食品销售经营者", "餐饮服务经营者", "单位食堂"]),
-            textarea("business_items", "经营项目", help_text="如：预包装食品销售（含冷藏冷冻食品）、热食类食品制售"),
+            textarea(
+                "business_items", "经营项目", help_text="如：预包装食品销售（含冷藏冷冻食品）、热食类食品制售"
+            ),
             number("business_area", "经营场所面积（平方米）", required=False),
         ],
     },
@@ -113,7 +119,9 @@ ITEMS: list[dict[str, Any]] = [
         "express_supported": True,
         "keywords": "个体户 开店 营业执照 小店",
         "materials": [
-            material("个体工商户登记（备案）申请书", originals=1, description="经营者本人签字；网上申请的在线签名"),
+            material(
+                "个体工商户登记（备案）申请书", originals=1, description="经营者本人签字；网上申请的在线签名"
+            ),
             material("经营者身份证明", source="公安机关（电子证照共享）", description="居民身份证"),
             material(
                 "经营场所使用相关文件",
@@ -135,7 +143,9 @@ ITEMS: list[dict[str, Any]] = [
         "base_code": "000107002000",
         "item_type": "01",
         "legal_basis": (
-            "《中华人民共和国公司法》第二十九条、第三十三条\n" + _REGISTRATION_BASIS + "\n《中华人民共和国行政许可法》第十二条"
+            "《中华人民共和国公司法》第二十九条、第三十三条\n"
+            + _REGISTRATION_BASIS
+            + "\n《中华人民共和国行政许可法》第十二条"
         ),
         "conditions": (
             "1. 有符合规定的企业名称；\n2. 股东（出资人）符合法定人数，认缴出资符合公司章程；\n"
@@ -195,8 +205,15 @@ ITEMS: list[dict[str, Any]] = [
             material("公司变更登记申请书", originals=1, description="法定代表人签署"),
             material("关于变更事项的决议或者决定", originals=1),
             material("修改后的公司章程或者章程修正案", originals=1, description="变更事项涉及章程修改的提交"),
-            material("变更事项相关证明文件", mandatory=False, copies=1, description="如新住所使用证明、新任职人员身份证明"),
-            material("营业执照正、副本", mandatory=False, originals=1, description="领取纸质执照时交回原执照"),
+            material(
+                "变更事项相关证明文件",
+                mandatory=False,
+                copies=1,
+                description="如新住所使用证明、新任职人员身份证明",
+            ),
+            material(
+                "营业执照正、副本", mandatory=False, originals=1, description="领取纸质执照时交回原执照"
+            ),
         ],
         "form_fields": [
             textarea("change_items", "变更事项", help_text="如：住所、经营范围、注册资本、法定代表人"),

@@ -77,7 +77,8 @@ ITEMS: list[dict[str, Any]] = [
         "base_code": "000207002000",
         "item_type": "07",
         "legal_basis": (
-            "《中华人民共和国居民身份证法》第十条\n《中华人民共和国临时居民身份证管理办法》第二条、第五条\n" + _ID_FEE_BASIS
+            "《中华人民共和国居民身份证法》第十条\n《中华人民共和国临时居民身份证管理办法》第二条、第五条\n"
+            + _ID_FEE_BASIS
         ),
         "conditions": "正在申领、换领、补领居民身份证期间，急需使用居民身份证的，可以申请领取临时居民身份证。",
         "process_description": "窗口申请 → 审核 → 当场制证签发",
@@ -193,7 +194,12 @@ ITEMS: list[dict[str, Any]] = [
         "keywords": "无犯罪证明 良民证 犯罪记录查询",
         "materials": [
             material("居民身份证", source="公安机关（电子证照共享）"),
-            material("授权委托书及受托人身份证明", mandatory=False, originals=1, description="委托他人代为申请时提交"),
+            material(
+                "授权委托书及受托人身份证明",
+                mandatory=False,
+                originals=1,
+                description="委托他人代为申请时提交",
+            ),
         ],
         "form_fields": [
             select("purpose", "证明用途", ["就业", "出国（境）", "入学", "其他"]),

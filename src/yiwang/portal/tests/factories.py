@@ -36,8 +36,13 @@ LICENCE_FORM_FIELDS: list[dict[str, Any]] = [
     {"name": "company_name", "label": "企业名称", "type": "text", "required": True},
     {"name": "registered_capital", "label": "注册资本（万元）", "type": "number", "required": True},
     {"name": "business_scope", "label": "经营范围", "type": "textarea", "required": False},
-    {"name": "company_type", "label": "企业类型", "type": "select", "required": True,
-     "choices": ["有限责任公司", "股份有限公司", "个人独资企业"]},
+    {
+        "name": "company_type",
+        "label": "企业类型",
+        "type": "select",
+        "required": True,
+        "choices": ["有限责任公司", "股份有限公司", "个人独资企业"],
+    },
 ]
 LICENCE_MATERIALS: list[dict[str, Any]] = [
     {"name": "公司登记（备案）申请书", "mandatory": True, "originals": 1, "copies": 0},
@@ -53,7 +58,9 @@ def pdf_upload(name: str = "material.pdf", content: bytes = PDF_BYTES) -> Simple
 
 def seed_test_calendar() -> None:
     seed_calendar([2026])
-    CalendarYear.objects.get_or_create(year=2027, defaults={"source": "test", "note": "测试：按周一至周五计算"})
+    CalendarYear.objects.get_or_create(
+        year=2027, defaults={"source": "test", "note": "测试：按周一至周五计算"}
+    )
 
 
 def make_region() -> Region:
@@ -61,7 +68,13 @@ def make_region() -> Region:
         code="34", defaults={"full_code": "340000000000", "name": "安徽省", "level": RegionLevel.PROVINCE}
     )
     region, _ = Region.objects.get_or_create(
-        code="3401", defaults={"full_code": "340100000000", "name": "合肥市", "level": RegionLevel.CITY, "parent": province}
+        code="3401",
+        defaults={
+            "full_code": "340100000000",
+            "name": "合肥市",
+            "level": RegionLevel.CITY,
+            "parent": province,
+        },
     )
     return region
 
@@ -129,7 +142,9 @@ def make_item(
     return item
 
 
-def make_citizen(username: str = "citizen", *, real_name: str = "张伟", level: int = AssuranceLevel.PRIMARY) -> User:
+def make_citizen(
+    username: str = "citizen", *, real_name: str = "张伟", level: int = AssuranceLevel.PRIMARY
+) -> User:
     n = next(_serial)
     return create_natural_person_account(
         username=username,
@@ -158,8 +173,14 @@ def apply_for(item: ServiceItem, applicant: User, *, key: str = "") -> Case:
         for material in item.materials.all()
         if material.mandatory
     }
-    form_data = {"company_name": "合肥徽创科技有限公司", "registered_capital": "100", "company_type": "有限责任公司"}
-    return submit_application(applicant=applicant, item=item, form_data=form_data, files=files, idempotency_key=key)
+    form_data = {
+        "company_name": "合肥徽创科技有限公司",
+        "registered_capital": "100",
+        "company_type": "有限责任公司",
+    }
+    return submit_application(
+        applicant=applicant, item=item, form_data=form_data, files=files, idempotency_key=key
+    )
 
 
 def materials_by_name(item: ServiceItem) -> dict[str, Material]:

@@ -40,7 +40,9 @@ def form_controls(item: ServiceItem, values: dict[str, Any], exc: DomainError | 
         if not name:
             continue
         kind = spec.get("type", "text")
-        html_type = {"textarea": "textarea", "select": "select", "date": "date", "number": "number"}.get(kind, "text")
+        html_type = {"textarea": "textarea", "select": "select", "date": "date", "number": "number"}.get(
+            kind, "text"
+        )
         controls.append(
             field(
                 FIELD_PREFIX + name,
@@ -141,7 +143,10 @@ def apply(request: HttpRequest, public_id: UUID) -> HttpResponse:
             exc = error
             status = error.status
         else:
-            messages.success(request, _("申请已提交，办件编号：%(number)s。请留意短信和站内消息。") % {"number": case.number})
+            messages.success(
+                request,
+                _("申请已提交，办件编号：%(number)s。请留意短信和站内消息。") % {"number": case.number},
+            )
             return redirect("portal:case_detail", public_id=case.public_id)
 
     return render(

@@ -36,10 +36,22 @@ REGISTER_FIELDS: tuple[tuple[str, Any, str, str, Any], ...] = (
 
 def _login_controls(username: str, exc: DomainError | None) -> list[dict[str, Any]]:
     return [
-        field("username", _("用户名"), value=username, required=True, autocomplete="username",
-              errors=field_errors(exc, "username")),
-        field("password", _("密码"), type="password", required=True, autocomplete="current-password",
-              errors=field_errors(exc, "password")),
+        field(
+            "username",
+            _("用户名"),
+            value=username,
+            required=True,
+            autocomplete="username",
+            errors=field_errors(exc, "username"),
+        ),
+        field(
+            "password",
+            _("密码"),
+            type="password",
+            required=True,
+            autocomplete="current-password",
+            errors=field_errors(exc, "password"),
+        ),
     ]
 
 
@@ -106,7 +118,11 @@ def _register_labels() -> dict[str, tuple[str, str]]:
 
 
 def _render_register(
-    request: HttpRequest, values: dict[str, str], exc: DomainError | None, status: int = 200, sms_sent: str = ""
+    request: HttpRequest,
+    values: dict[str, str],
+    exc: DomainError | None,
+    status: int = 200,
+    sms_sent: str = "",
 ) -> HttpResponse:
     return render(
         request,

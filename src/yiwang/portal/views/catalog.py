@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from typing import Any
-from uuid import UUID
 from urllib.parse import urlencode
+from uuid import UUID
 
 from django.core.paginator import Paginator
 from django.db.models import Count, Q

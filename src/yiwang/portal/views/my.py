@@ -26,7 +26,14 @@ from yiwang.cases.services import (
 )
 from yiwang.core import audit
 from yiwang.core.errors import DomainError, NotFound
-from yiwang.portal.ui import applicant_required, current_user, domain_errors, error_context, field, field_errors
+from yiwang.portal.ui import (
+    applicant_required,
+    current_user,
+    domain_errors,
+    error_context,
+    field,
+    field_errors,
+)
 
 CASES_PAGE_SIZE = 20
 MESSAGES_PAGE_SIZE = 20
@@ -46,8 +53,18 @@ def progress_steps(case: Case) -> list[dict[str, str]]:
     terminal = case.is_terminal
     steps = [
         (_("提交申请"), "done"),
-        (_("受理"), "done" if accepted or status == CaseStatus.NOT_ACCEPTED else ("current" if not terminal else "todo")),
-        (_("审查决定"), "done" if status == CaseStatus.COMPLETED else ("current" if status == CaseStatus.ACCEPTED else "todo")),
+        (
+            _("受理"),
+            "done"
+            if accepted or status == CaseStatus.NOT_ACCEPTED
+            else ("current" if not terminal else "todo"),
+        ),
+        (
+            _("审查决定"),
+            "done"
+            if status == CaseStatus.COMPLETED
+            else ("current" if status == CaseStatus.ACCEPTED else "todo"),
+        ),
         (_("办结"), "done" if terminal else "todo"),
     ]
     return [{"label": label, "state": state} for label, state in steps]
@@ -86,7 +103,9 @@ def case_page_context(
             if entry.get("material_id"):
                 labels[entry["material_id"]] = (f"id_material_{entry['material_id']}", entry.get("name", ""))
     labels["files"] = ("correction-form", _("补正材料"))
-    form_labels = {str(spec.get("name")): str(spec.get("label")) for spec in case.item_snapshot.get("form_fields", [])}
+    form_labels = {
+        str(spec.get("name")): str(spec.get("label")) for spec in case.item_snapshot.get("form_fields", [])
+    }
     return {
         "case": case,
         "events": list(case_queryset_for_events(case)),
@@ -110,7 +129,9 @@ def my_cases(request: HttpRequest) -> HttpResponse:
     status_filter = request.GET.get("status", "")
     cases = visible_cases(user).order_by("-submitted_at")
     if status_filter == "open":
-        cases = cases.exclude(status__in=[CaseStatus.COMPLETED, CaseStatus.NOT_ACCEPTED, CaseStatus.WITHDRAWN])
+        cases = cases.exclude(
+            status__in=[CaseStatus.COMPLETED, CaseStatus.NOT_ACCEPTED, CaseStatus.WITHDRAWN]
+        )
     elif status_filter == "done":
         cases = cases.filter(status__in=[CaseStatus.COMPLETED, CaseStatus.NOT_ACCEPTED, CaseStatus.WITHDRAWN])
     elif status_filter in CaseStatus.values:
@@ -149,7 +170,9 @@ def case_correction(request: HttpRequest, public_id: UUID) -> HttpResponse:
         if key.startswith("material_")
     }
     try:
-        supply_correction(case, applicant=user, files=files, comment=request.POST.get("comment", "").strip()[:1000])
+        supply_correction(
+            case, applicant=user, files=files, comment=request.POST.get("comment", "").strip()[:1000]
+        )
     except DomainError as exc:
         case.refresh_from_db()
         context = case_page_context(request, case, exc=exc, action="correction")
@@ -175,7 +198,9 @@ def case_withdraw(request: HttpRequest, public_id: UUID) -> HttpResponse:
 
 
 def file_response(field_file: Any, filename: str, content_type: str = "application/pdf") -> FileResponse:
-    response = FileResponse(field_file.open("rb"), as_attachment=True, filename=filename, content_type=content_type)
+    response = FileResponse(
+        field_file.open("rb"), as_attachment=True, filename=filename, content_type=content_type
+    )
     response["Cache-Control"] = "private, no-store"
     return response
 
@@ -207,9 +232,9 @@ def case_material(request: HttpRequest, public_id: UUID, material_id: UUID) -> H
 def inbox(request: HttpRequest) -> HttpResponse:
     """站内消息 In-site messages, newest first; the ones shown are marked read."""
     user = current_user(request)
-    page_obj = Paginator(InboxMessage.objects.filter(user=user).order_by("-created_at"), MESSAGES_PAGE_SIZE).get_page(
-        request.GET.get("page")
-    )
+    page_obj = Paginator(
+        InboxMessage.objects.filter(user=user).order_by("-created_at"), MESSAGES_PAGE_SIZE
+    ).get_page(request.GET.get("page"))
     shown = list(page_obj.object_list)
     unread_ids = [message.pk for message in shown if message.read_at is None]
     response = render(

@@ -59,10 +59,14 @@ def status_lookup_view(request: HttpRequest) -> HttpResponse:
             if len(id_tail) != 4:
                 missing["id_tail"] = [_("请填写证件号码后 4 位")]
             if missing:
-                raise DomainError(CoreErrorCode.VALIDATION_ERROR, _("请填写办件编号和证件号码后 4 位"), missing)
+                raise DomainError(
+                    CoreErrorCode.VALIDATION_ERROR, _("请填写办件编号和证件号码后 4 位"), missing
+                )
             if _too_many_failures(keys):
                 raise DomainError(
-                    CoreErrorCode.RATE_LIMITED, _("查询失败次数过多，请一小时后再试或拨打 12345 咨询"), status=429
+                    CoreErrorCode.RATE_LIMITED,
+                    _("查询失败次数过多，请一小时后再试或拨打 12345 咨询"),
+                    status=429,
                 )
             case = status_lookup(number, id_tail)
             events = list(case_queryset_for_events(case))
@@ -76,12 +80,22 @@ def status_lookup_view(request: HttpRequest) -> HttpResponse:
         "portal/status_lookup.html",
         {
             "number_control": field(
-                "number", _("办件编号"), value=number, required=True, errors=field_errors(exc, "number"),
-                help=_("办件编号见受理短信或申请成功页面"), autocomplete="off",
+                "number",
+                _("办件编号"),
+                value=number,
+                required=True,
+                errors=field_errors(exc, "number"),
+                help=_("办件编号见受理短信或申请成功页面"),
+                autocomplete="off",
             ),
             "id_tail_control": field(
-                "id_tail", _("证件号码后 4 位"), value=id_tail, required=True, errors=field_errors(exc, "id_tail"),
-                maxlength=4, autocomplete="off",
+                "id_tail",
+                _("证件号码后 4 位"),
+                value=id_tail,
+                required=True,
+                errors=field_errors(exc, "id_tail"),
+                maxlength=4,
+                autocomplete="off",
             ),
             "case": case,
             "events": events,

