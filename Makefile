@@ -27,7 +27,7 @@ assets: node_modules/.package-lock.json
 	@python3 scripts/build_assets.py
 
 messages: pydeps
-	@$(UV) run python manage.py compilemessages --ignore=.venv --ignore=node_modules -v 0
+	@if [ -d src/yiwang/locale ]; then cd src/yiwang && $(UV) run python ../../manage.py compilemessages -v 0; fi
 
 deps: pydeps assets messages
 
@@ -48,8 +48,8 @@ test: deps chromium lint
 	else echo "PostgreSQL not reachable: skipped the PostgreSQL run"; fi
 
 lint: pydeps
-	$(UV) run ruff check src tests bench scripts
-	$(UV) run ruff format --check src tests bench scripts
+	$(UV) run ruff check src tests scripts
+	$(UV) run ruff format --check src tests scripts
 	$(UV) run mypy
 
 test-sqlite: pydeps

@@ -160,13 +160,11 @@ def _with_due(cases: list[Case]) -> list[Case]:
 def todo(request: HttpRequest) -> HttpResponse:
     user = current_user(request)
     cases = _with_due(list(staff_todo(user)[:200]))
-    roles = staff_roles(user)
     return render(
         request,
         "workbench/todo.html",
         {
             "cases": cases,
-            "roles": sorted(roles),
             "waiting_acceptance": sum(1 for case in cases if case.status == CaseStatus.SUBMITTED),
             "under_review": sum(1 for case in cases if case.status == CaseStatus.ACCEPTED),
             "overdue": sum(

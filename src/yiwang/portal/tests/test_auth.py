@@ -20,14 +20,17 @@ def test_login_page_renders_labelled_fields(client):
 
 def test_citizen_logs_in_and_goes_to_next(client, citizen, item):
     target = reverse("portal:apply", args=[item.public_id])
-    response = client.post(reverse("portal:login"), {"username": "citizen", "password": PASSWORD, "next": target})
+    response = client.post(
+        reverse("portal:login"), {"username": "citizen", "password": PASSWORD, "next": target}
+    )
     assert response.status_code == 302
     assert response["Location"] == target
 
 
 def test_login_without_next_goes_to_my_cases_and_refuses_foreign_next(client, citizen):
     response = client.post(
-        reverse("portal:login"), {"username": "citizen", "password": PASSWORD, "next": "https://evil.example/"}
+        reverse("portal:login"),
+        {"username": "citizen", "password": PASSWORD, "next": "https://evil.example/"},
     )
     assert response["Location"] == reverse("portal:my_cases")
 

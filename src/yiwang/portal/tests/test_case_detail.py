@@ -38,7 +38,9 @@ def notice_case(case, clerk):
     return case
 
 
-def test_case_page_shows_number_status_dates_and_timeline(citizen_client, case, django_assert_max_num_queries):
+def test_case_page_shows_number_status_dates_and_timeline(
+    citizen_client, case, django_assert_max_num_queries
+):
     with django_assert_max_num_queries(12):
         response = citizen_client.get(reverse("portal:case_detail", args=[case.public_id]))
     assert response.status_code == 200
@@ -58,7 +60,10 @@ def test_another_users_case_is_not_found(case, other_citizen):
         assert response.status_code == 404
         assert "办件不存在" in response.content.decode()
     material = case.materials.first()
-    assert client.get(reverse("portal:case_material", args=[case.public_id, material.public_id])).status_code == 404
+    assert (
+        client.get(reverse("portal:case_material", args=[case.public_id, material.public_id])).status_code
+        == 404
+    )
     assert client.post(reverse("portal:case_withdraw", args=[case.public_id])).status_code == 404
     assert client.get(reverse("portal:case_detail", args=[uuid.uuid4()])).status_code == 404
 
@@ -113,11 +118,15 @@ def test_incomplete_correction_names_what_is_missing(citizen_client, notice_case
 
 
 def test_withdraw(citizen_client, case):
-    response = citizen_client.post(reverse("portal:case_withdraw", args=[case.public_id]), {"reason": "信息填错"})
+    response = citizen_client.post(
+        reverse("portal:case_withdraw", args=[case.public_id]), {"reason": "信息填错"}
+    )
     assert response.status_code == 302
     case.refresh_from_db()
     assert case.status == CaseStatus.WITHDRAWN
-    again = citizen_client.post(reverse("portal:case_withdraw", args=[case.public_id]), {"reason": "再撤一次"})
+    again = citizen_client.post(
+        reverse("portal:case_withdraw", args=[case.public_id]), {"reason": "再撤一次"}
+    )
     assert again.status_code == 409
     assert "不能执行此操作" in again.content.decode()
 
@@ -133,7 +142,9 @@ def test_result_download_for_the_applicant_only(citizen_client, case, clerk, app
     assert response["Content-Type"] == "application/pdf"
     assert "attachment" in response["Content-Disposition"]
     assert b"".join(response.streaming_content).startswith(b"%PDF")
-    assert logged_in(other_citizen).get(reverse("portal:case_result", args=[case.public_id])).status_code == 404
+    assert (
+        logged_in(other_citizen).get(reverse("portal:case_result", args=[case.public_id])).status_code == 404
+    )
 
 
 def test_own_material_download(citizen_client, case):

@@ -50,7 +50,9 @@ def test_register_page_has_the_sms_button(client):
 
 def test_sms_button_with_htmx_answers_a_status_line(client, django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks(execute=True):
-        response = client.post(reverse("portal:register_sms"), {"phone": PHONE}, headers={"HX-Request": "true"})
+        response = client.post(
+            reverse("portal:register_sms"), {"phone": PHONE}, headers={"HX-Request": "true"}
+        )
     assert response.status_code == 200
     html = response.content.decode()
     assert "<html" not in html
@@ -104,6 +106,8 @@ def test_wrong_code_and_password_mismatch_are_shown_by_the_fields(client, django
 
 
 def test_bad_id_number_is_reported(client):
-    response = client.post(reverse("portal:register"), _form(id_number="340104199208011235", sms_code="123456"))
+    response = client.post(
+        reverse("portal:register"), _form(id_number="340104199208011235", sms_code="123456")
+    )
     assert response.status_code == 400
     assert 'id="id_id_number-error"' in response.content.decode()

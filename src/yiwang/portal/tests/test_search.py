@@ -11,7 +11,9 @@ pytestmark = pytest.mark.django_db
 
 
 def test_search_page_finds_items_by_chinese_words(client, item, django_assert_max_num_queries):
-    factories.make_item(item.implementing_body, name="食品经营许可", keywords="餐饮", result_name="食品经营许可证")
+    factories.make_item(
+        item.implementing_body, name="食品经营许可", keywords="餐饮", result_name="食品经营许可证"
+    )
     with django_assert_max_num_queries(5):
         response = client.get(reverse("portal:search"), {"q": "营业执照"})
     assert response.status_code == 200
@@ -40,7 +42,9 @@ def test_empty_query_lists_every_published_item(client, item):
 
 def test_department_filter(client, item, other_department):
     police_item = factories.make_item(other_department, name="居民身份证换领")
-    html = client.get(reverse("portal:search"), {"department": str(other_department.public_id)}).content.decode()
+    html = client.get(
+        reverse("portal:search"), {"department": str(other_department.public_id)}
+    ).content.decode()
     assert police_item.name in html
     assert item.name not in html.split('id="search-results"')[1]
 

@@ -1,0 +1,104 @@
+"""The to-do list (待办): staff only, by role and department, with due-date warnings."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from yiwang.cases.models import Case
+from yiwang.cases.services import accept_case
+from yiwang.portal.tests import factories
+from yiwang.portal.tests.factories import apply_for
+from yiwang.portal.tests.fixtures import logged_in
+from yiwang.workbench.views import due_state
+
+pytestmark = pytest.mark.django_db
+
+
+def test_anonymous_user_goes_to_the_workbench_login(client):
+    response = client.get(reverse("workbench:todo"))
+    assert response.status_code == 302
+    assert response["Location"].startswith(reverse("workbench:login"))
+
+
+def test_citizen_cannot_use_the_workbench(citizen_client, item, citizen):
+    case = apply_for(item, citizen)
+    for url in (
+        reverse("workbench:todo"),
+        reverse("workbench:case_list"),
+        reverse("workbench:case_detail", args=[case.public_id]),
+        reverse("workbench:result", args=[case.public_id]),
+    ):
+        response = citizen_client.get(url)
+        assert response.status_code == 403, url
+        assert "仅限政务服务工作人员" in response.content.decode()
+    assert (
+        citizen_client.post(
+            reverse("workbench:accept", args=[case.public_id]), {"lock_version": "0"}
+        ).status_code
+        == 403
+    )
+
+
+def test_clerk_sees_new_cases_of_his_department(
+    clerk_client, item, citizen, other_department, django_assert_max_num_queries
+):
+    mine = [apply_for(item, citizen, key=f"k{n}") for n in range(5)]
+    foreign_item = factories.make_item(other_department, name="居民身份证换领")
+    theirs = apply_for(foreign_item, citizen, key="other")
+    with django_assert_max_num_queries(9):
+        response = clerk_client.get(reverse("workbench:todo"))
+    html = response.content.decode()
+    assert response.status_code == 200
+    for case in mine:
+        assert case.number in html
+    assert theirs.number not in html
+    assert "张伟" in html
+    assert citizen.natural_person.id_number not in html
+    assert '<th scope="col">' in html
+
+
+def test_approver_sees_accepted_cases_with_due_labels(approver_client, item, citizen, clerk):
+    case = accept_case(apply_for(item, citizen), actor=clerk)
+    waiting = apply_for(item, citizen, key="waiting")
+    html = approver_client.get(reverse("workbench:todo")).content.decode()
+    assert case.number in html
+    assert waiting.number not in html
+    assert case.due_date.strftime("%Y-%m-%d") in html
+
+
+def test_due_state_labels():
+    today = timezone.localdate()
+    case = Case(status="accepted")
+    case.due_date = today - timedelta(days=2)
+    assert due_state(case, today) == {"css": "due-overdue", "label": "已超期 2 天"}
+    case.due_date = today + timedelta(days=1)
+    assert due_state(case, today)["css"] == "due-soon"
+    case.due_date = today + timedelta(days=10)
+    assert due_state(case, today)["css"] == "due-ok"
+    case.status = "completed"
+    assert due_state(case, today) is None
+
+
+def test_overdue_case_is_labelled_in_the_list(approver, item, citizen, clerk):
+    case = accept_case(apply_for(item, citizen), actor=clerk)
+    Case.objects.filter(pk=case.pk).update(due_date=timezone.localdate() - timedelta(days=3))
+    html = logged_in(approver).get(reverse("workbench:todo")).content.decode()
+    assert "due-overdue" in html and "已超期 3 天" in html
+
+
+def test_case_list_filters_by_status_and_number(
+    clerk_client, item, citizen, clerk, django_assert_max_num_queries
+):
+    accepted = accept_case(apply_for(item, citizen, key="a"), actor=clerk)
+    submitted = apply_for(item, citizen, key="b")
+    with django_assert_max_num_queries(9):
+        html = clerk_client.get(reverse("workbench:case_list"), {"status": "accepted"}).content.decode()
+    assert accepted.number in html and submitted.number not in html
+    html = clerk_client.get(
+        reverse("workbench:case_list"), {"number": submitted.number[-6:]}
+    ).content.decode()
+    assert submitted.number in html
