@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import re
+from datetime import date
 from pathlib import Path
 from typing import Any
 
 import pytest
 
+from yiwang.accounts.models import SmsOutboxMessage, User
 from yiwang.cases.models import Case, CaseStatus
+from yiwang.core.identifiers import make_id_number
 
 from .data import PASSWORD, build_world, write_upload_files
 from .helpers import login, new_context, screenshot
@@ -156,3 +159,37 @@ def test_elderly_mode_toggle_enlarges_the_type(page: Any, live_server: Any) -> N
     page.locator("#elderly-toggle").click()
     page.wait_for_load_state()
     assert page.evaluate("() => parseFloat(getComputedStyle(document.body).fontSize)") == 16
+
+
+def test_live_search_and_registration_with_an_sms_code(page: Any, live_server: Any) -> None:
+    build_world()
+    base = live_server.url
+
+    # Live search: typing updates the results in place (htmx) and the address bar follows.
+    page.goto(base + "/search/")
+    assert "个体工商户注册登记" in page.locator("#search-results").inner_text()
+    page.locator("#search-q").fill("换领")
+    page.wait_for_function(
+        "() => !document.querySelector('#search-results').innerText.includes('个体工商户注册登记')"
+    )
+    assert "居民身份证换领" in page.locator("#search-results").inner_text()
+    page.wait_for_url(re.compile(r"q=(%E6%8D%A2%E9%A2%86|换领)"))
+
+    # Registration: "获取验证码" posts with htmx and shows the result beside the button.
+    page.goto(base + "/register/")
+    page.locator("#id_username").fill("wangfang")
+    page.locator("#id_real_name").fill("王芳")
+    page.locator("#id_id_number").fill(make_id_number("340104", date(1992, 8, 1), 124))
+    page.locator("#id_phone").fill("13912345678")
+    page.locator("#sms-button").click()
+    page.wait_for_function("() => document.querySelector('#sms-status').innerText.includes('验证码已发送')")
+    assert page.locator("#sms-button").is_disabled()  # counting down before it can be used again
+    body = SmsOutboxMessage.objects.filter(phone="13912345678").latest("created_at").body
+    code = re.search(r"(\d{6})", body).group(1)  # type: ignore[union-attr]
+    page.locator("#id_sms_code").fill(code)
+    page.locator("#id_password").fill("Hefei#2026pass")
+    page.locator("#id_password2").fill("Hefei#2026pass")
+    page.locator("#register-submit").click()
+    page.wait_for_url(base + "/my/cases/")
+    assert "注册成功" in page.locator(".messages").inner_text()
+    assert User.objects.get(username="wangfang").natural_person.real_name == "王芳"

@@ -14,6 +14,7 @@ from typing import Any, TypeVar, cast
 from django.conf import settings
 from django.contrib.auth.views import redirect_to_login
 from django.http import HttpRequest, HttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -22,7 +23,7 @@ from django.utils.translation import gettext as _
 from yiwang.accounts.models import AccountKind, User
 from yiwang.core.errors import DomainError
 
-View = TypeVar("View", bound=Callable[..., HttpResponse])
+View = TypeVar("View", bound=Callable[..., HttpResponseBase])
 
 
 def current_user(request: HttpRequest) -> User:
@@ -136,7 +137,7 @@ def domain_errors(view: View) -> View:
     """Turn an uncaught DomainError into an error page with its status (never a 500)."""
 
     @wraps(view)
-    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
         try:
             return view(request, *args, **kwargs)
         except DomainError as exc:
@@ -149,7 +150,7 @@ def applicant_required(view: View) -> View:
     """My space: anonymous users go to the login page; staff go to their workbench."""
 
     @wraps(view)
-    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
         if not request.user.is_authenticated:
             return redirect_to_login(request.get_full_path(), reverse(settings.LOGIN_URL))
         if is_staff_user(request.user):
@@ -157,7 +158,3 @@ def applicant_required(view: View) -> View:
         return view(request, *args, **kwargs)
 
     return cast(View, wrapper)
-
-
-def translated_statuses() -> dict[int, str]:
-    return {400: _("请求有误"), 403: _("无权访问"), 404: _("未找到"), 409: _("冲突")}

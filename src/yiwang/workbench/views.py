@@ -18,6 +18,7 @@ from django.contrib.auth import login
 from django.contrib.auth.views import redirect_to_login
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -53,7 +54,7 @@ from yiwang.portal.ui import (
 )
 from yiwang.portal.views.my import file_response
 
-View = TypeVar("View", bound=Callable[..., HttpResponse])
+View = TypeVar("View", bound=Callable[..., HttpResponseBase])
 
 DUE_SOON_DAYS = 3
 CASES_PAGE_SIZE = 25
@@ -75,7 +76,7 @@ def staff_required(view: View) -> View:
     """Only staff: anonymous users go to the workbench login, applicants get a 403 page."""
 
     @wraps(view)
-    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
         if not request.user.is_authenticated:
             return redirect_to_login(request.get_full_path(), reverse("workbench:login"))
         if not is_staff_user(request.user):
@@ -168,10 +169,8 @@ def todo(request: HttpRequest) -> HttpResponse:
             "waiting_acceptance": sum(1 for case in cases if case.status == CaseStatus.SUBMITTED),
             "under_review": sum(1 for case in cases if case.status == CaseStatus.ACCEPTED),
             "overdue": sum(
-                1
-                for case in cases
-                if getattr(case, "due_info", None) and case.due_info["css"] == "due-overdue"
-            ),  # type: ignore[attr-defined]
+                1 for case in cases if (getattr(case, "due_info", None) or {}).get("css") == "due-overdue"
+            ),
         },
     )
 
@@ -446,7 +445,7 @@ def decide(request: HttpRequest, public_id: UUID) -> HttpResponse:
 # --- downloads -----------------------------------------------------------------------------------
 @staff_required
 @domain_errors
-def material_download(request: HttpRequest, public_id: UUID, material_id: UUID) -> HttpResponse:
+def material_download(request: HttpRequest, public_id: UUID, material_id: UUID) -> HttpResponseBase:
     user = current_user(request)
     case = get_case_for(user, public_id)
     material = case.materials.filter(public_id=material_id).first()
@@ -463,7 +462,7 @@ def material_download(request: HttpRequest, public_id: UUID, material_id: UUID) 
 
 @staff_required
 @domain_errors
-def result_download(request: HttpRequest, public_id: UUID) -> HttpResponse:
+def result_download(request: HttpRequest, public_id: UUID) -> HttpResponseBase:
     user = current_user(request)
     case = get_case_for(user, public_id)
     if not case.result_document:

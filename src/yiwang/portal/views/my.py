@@ -8,6 +8,7 @@ from uuid import UUID
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.http import FileResponse, HttpRequest, HttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -207,7 +208,7 @@ def file_response(field_file: Any, filename: str, content_type: str = "applicati
 
 @domain_errors
 @applicant_required
-def case_result(request: HttpRequest, public_id: UUID) -> HttpResponse:
+def case_result(request: HttpRequest, public_id: UUID) -> HttpResponseBase:
     """结果文书 The decision document, only for the applicant of the case."""
     user = current_user(request)
     case = get_case_for(user, public_id)
@@ -219,7 +220,7 @@ def case_result(request: HttpRequest, public_id: UUID) -> HttpResponse:
 
 @domain_errors
 @applicant_required
-def case_material(request: HttpRequest, public_id: UUID, material_id: UUID) -> HttpResponse:
+def case_material(request: HttpRequest, public_id: UUID, material_id: UUID) -> HttpResponseBase:
     user = current_user(request)
     case = get_case_for(user, public_id)
     material = case.materials.filter(public_id=material_id).first()

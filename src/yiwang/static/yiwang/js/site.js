@@ -53,3 +53,12 @@
     }
   });
 })();
+
+// After a refused submission the error summary takes the focus, so screen readers announce it and
+// keyboard users can jump from it to each field.
+document.addEventListener("DOMContentLoaded", function () {
+  var summary = document.getElementById("error-summary");
+  if (summary) {
+    summary.focus();
+  }
+});
