@@ -344,8 +344,7 @@ def submit_application(
     if delivery_method not in DeliveryMethod.values:
         raise DomainError("validation_error", "送达方式不正确", {"delivery_method": [delivery_method]})
     _check_applicant(applicant, item)
-    clean_form = validate_form_data(item, form_data)
-    uploads = check_material_uploads(item, files)
+    clean_form, uploads = _validate_application(item, form_data, files)
     name, id_type, id_number = applicant_identity(applicant)
 
     stored: list[str] = []
@@ -393,6 +392,31 @@ def submit_application(
         _cleanup(stored)
         raise
     return case
+
+
+def _validate_application(
+    item: ServiceItem, form_data: Mapping[str, Any], files: Mapping[str, Sequence[UploadedFile]]
+) -> tuple[dict[str, Any], list[MaterialUpload]]:
+    """Check the form and the materials together, so the applicant hears of every gap at once."""
+    form_error: DomainError | None = None
+    clean_form: dict[str, Any] = {}
+    try:
+        clean_form = validate_form_data(item, form_data)
+    except DomainError as exc:
+        form_error = exc
+    try:
+        uploads = check_material_uploads(item, files)
+    except DomainError as exc:
+        if form_error is None or exc.code != CaseErrorCode.MISSING_MATERIALS:
+            raise  # a bad file (type, size, content) is reported on its own
+        raise DomainError(
+            CaseErrorCode.FORM_INVALID,
+            f"{form_error.message}；{exc.message}",
+            {**form_error.fields, **exc.fields},
+        ) from exc
+    if form_error is not None:
+        raise form_error
+    return clean_form, uploads
 
 
 def _replay(existing: Case, item: ServiceItem) -> Case:

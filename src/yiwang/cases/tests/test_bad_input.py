@@ -216,3 +216,13 @@ def test_correction_must_supply_every_listed_material(item, citizen, clerk):
     assert materials[1].name in body["message"]
     assert Case.objects.get(public_id=case_id).status == "correction_required"
     assert CaseMaterial.objects.filter(case__public_id=case_id).count() == 2
+
+
+def test_form_and_material_gaps_are_reported_together(item, citizen, media_root):
+    body = _assert_error_shape(
+        _apply(token_client(citizen), item, form={}, files={"营业执照": pdf_upload()}), 400, "form_invalid"
+    )
+    assert "shop_name" in body["fields"]
+    assert "经营场所证明" in body["message"]
+    assert len(body["fields"]) == 2
+    _nothing_stored(media_root)
