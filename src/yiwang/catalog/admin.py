@@ -36,39 +36,12 @@ class MaterialInline(admin.TabularInline):
         return not _is_published(obj) and super().has_delete_permission(request, obj)
 
 
+# The fields a draft may set, in guide order, with the implementing body and region after the type.
 ITEM_FORM_FIELDS = [
-    "name",
-    "base_code",
-    "item_type",
-    "exercise_level",
+    *services.EDITABLE_FIELD_ORDER[:4],
     "implementing_body",
     "region",
-    "legal_basis",
-    "conditions",
-    "process_description",
-    "statutory_limit_days",
-    "committed_limit_days",
-    "limit_note",
-    "fee_required",
-    "fee_description",
-    "fee_basis",
-    "visits_required",
-    "handling_forms",
-    "online_depth",
-    "service_objects",
-    "case_kind",
-    "required_assurance_level",
-    "result_name",
-    "place",
-    "office_hours",
-    "consult_phone",
-    "supervise_phone",
-    "online_apply",
-    "appointment_supported",
-    "online_payment_supported",
-    "express_supported",
-    "form_fields",
-    "keywords",
+    *services.EDITABLE_FIELD_ORDER[4:],
 ]
 
 

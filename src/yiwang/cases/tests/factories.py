@@ -11,8 +11,9 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from yiwang.accounts.models import AssuranceLevel, User
 from yiwang.accounts.services import create_natural_person_account, create_staff_account
 from yiwang.catalog.models import CaseKind, ItemStatus, Material, ServiceItem
-from yiwang.core.identifiers import make_credit_code, make_id_number
-from yiwang.core.models import Organisation, Region, RegionLevel
+from yiwang.catalog.tests.factories import OrganisationFactory
+from yiwang.core.identifiers import make_id_number
+from yiwang.core.models import Organisation
 
 PASSWORD = "Yiwang@2026"
 _serial = itertools.count(1)
@@ -23,27 +24,6 @@ PNG_BYTES = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
 
 def pdf_upload(name: str = "material.pdf", content: bytes = PDF_BYTES) -> SimpleUploadedFile:
     return SimpleUploadedFile(name, content, content_type="application/pdf")
-
-
-class RegionFactory(factory.django.DjangoModelFactory):
-    class Meta:
-        model = Region
-        django_get_or_create = ("code",)
-
-    code = "340100"
-    full_code = factory.LazyAttribute(lambda o: o.code.ljust(12, "0"))
-    name = "合肥市"
-    level = RegionLevel.CITY
-
-
-class OrganisationFactory(factory.django.DjangoModelFactory):
-    class Meta:
-        model = Organisation
-
-    name = factory.Sequence(lambda n: f"合肥市测试局{n}")
-    short_name = factory.LazyAttribute(lambda o: o.name[:10])
-    credit_code = factory.Sequence(lambda n: make_credit_code("1", "1", "340100", f"T{n:07d}"))
-    region = factory.SubFactory(RegionFactory)
 
 
 class ServiceItemFactory(factory.django.DjangoModelFactory):
