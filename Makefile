@@ -27,7 +27,9 @@ assets: node_modules/.package-lock.json
 	@python3 scripts/build_assets.py
 
 messages: pydeps
-	@if [ -d src/yiwang/locale ]; then cd src/yiwang && $(UV) run python ../../manage.py compilemessages -v 0; fi
+	@# The compiled catalogues are committed; recompile only where gettext is installed.
+	@if [ -d src/yiwang/locale ] && command -v msgfmt >/dev/null 2>&1; then \
+	  cd src/yiwang && $(UV) run python ../../manage.py compilemessages -v 0; fi
 
 deps: pydeps assets messages
 

@@ -8,6 +8,7 @@ switches on the hardening that ``manage.py check --deploy`` expects.
 from __future__ import annotations
 
 import os
+import sys
 from pathlib import Path
 
 import dj_database_url
@@ -28,7 +29,8 @@ def env_list(name: str, default: str) -> list[str]:
     return [part.strip() for part in os.environ.get(name, default).split(",") if part.strip()]
 
 
-PROFILE = os.environ.get("YIWANG_PROFILE", "demo")  # demo | production | test
+# demo | production | test; a pytest run defaults to "test" even when the variable is not set.
+PROFILE = os.environ.get("YIWANG_PROFILE") or ("test" if "pytest" in sys.modules else "demo")
 IS_PRODUCTION = PROFILE == "production"
 
 DEBUG = env_bool("DEBUG", False)
