@@ -61,6 +61,8 @@ INSTALLED_APPS = [
     "yiwang.cases",
     "yiwang.portal",
     "yiwang.workbench",
+    "yiwang.seals",
+    "yiwang.workflow",
     "yiwang.demo",
 ]
 

@@ -6,6 +6,7 @@ from django.views.static import serve
 
 from yiwang.api import api
 from yiwang.core.health import healthz, readyz
+from yiwang.seals.urls import public_urlpatterns as public_seal_urls
 
 urlpatterns = [
     path("healthz", healthz, name="healthz"),
@@ -13,6 +14,8 @@ urlpatterns = [
     path("api/v1/", api.urls),
     path("admin/", admin.site.urls),
     path("i18n/setlang/", set_language, name="set_language"),
+    path("workbench/seals/", include("yiwang.seals.urls")),
+    path("seals/verify/", include((public_seal_urls, "seals_public"))),
     path("workbench/", include("yiwang.workbench.urls")),
     path("", include("yiwang.portal.urls")),
 ]

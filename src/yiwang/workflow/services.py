@@ -1,0 +1,366 @@
+"""Workflow services: deploy definitions, start processes, offer user tasks as work items to staff
+by role and department, claim/release/delegate/complete them, and record automatic decisions.
+
+The engine state lives in :class:`ProcessInstance.state`; every change loads it, advances it and
+saves it back under a row lock, so two staff completing tasks of one process never lose an update.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from django.db import transaction
+from django.db.models import Q, QuerySet
+from django.utils import timezone
+from SpiffWorkflow.exceptions import WorkflowException
+
+from yiwang.accounts.models import User
+from yiwang.accounts.services import staff_roles
+from yiwang.core import audit
+from yiwang.core.errors import Conflict, DomainError, NotFound, PermissionDenied
+from yiwang.core.models import Organisation
+from yiwang.workflow import engine
+from yiwang.workflow.errors import WorkflowErrorCode
+from yiwang.workflow.models import (
+    DecisionRecord,
+    ProcessDefinition,
+    ProcessEvent,
+    ProcessInstance,
+    ProcessStatus,
+    WorkItem,
+    WorkItemStatus,
+)
+
+DEFINITIONS_DIR = Path(__file__).resolve().parent / "definitions"
+DEFAULT_DEFINITIONS = (
+    ("standard", "标准审批流程（受理 → 审查 → 决定 → 办结）", "standard_process", "standard.bpmn", ""),
+    ("parallel", "并联审批流程（多部门会签）", "parallel_process", "parallel.bpmn", ""),
+    (
+        "auto_approval",
+        "秒批流程（规则判定，不满足转人工）",
+        "auto_process",
+        "auto_approval.bpmn",
+        "auto_approval.dmn",
+    ),
+)
+OPEN_STATUSES = (WorkItemStatus.OPEN, WorkItemStatus.CLAIMED)
+
+
+# --- definitions ---------------------------------------------------------------------------------
+def deploy_definition(
+    *, key: str, name: str, process_id: str, bpmn_xml: str, dmn_xml: str = "", actor: User | None = None
+) -> ProcessDefinition:
+    """Validate and store a new version; an identical latest version is returned unchanged."""
+    try:
+        engine.validate(bpmn_xml, dmn_xml, process_id)
+    except engine.DefinitionError as exc:
+        raise DomainError(
+            WorkflowErrorCode.INVALID_DEFINITION, f"流程定义无效：{exc}", {"bpmn_xml": [str(exc)[:300]]}
+        ) from exc
+    with transaction.atomic():
+        latest = ProcessDefinition.objects.select_for_update().filter(key=key).order_by("-version").first()
+        if latest and (latest.bpmn_xml, latest.dmn_xml, latest.process_id) == (bpmn_xml, dmn_xml, process_id):
+            return latest
+        definition = ProcessDefinition.objects.create(
+            key=key,
+            version=(latest.version + 1) if latest else 1,
+            name=name,
+            process_id=process_id,
+            bpmn_xml=bpmn_xml,
+            dmn_xml=dmn_xml,
+            created_by=actor,
+        )
+        audit.record(
+            "workflow.definition_deployed",
+            actor=actor,
+            obj=definition,
+            detail={"key": key, "version": definition.version},
+        )
+    return definition
+
+
+def install_default_definitions() -> list[ProcessDefinition]:
+    """The standard, parallel and rule-based processes shipped with the platform (idempotent)."""
+    deployed = []
+    for key, name, process_id, bpmn_file, dmn_file in DEFAULT_DEFINITIONS:
+        bpmn = (DEFINITIONS_DIR / bpmn_file).read_text(encoding="utf-8")
+        dmn = (DEFINITIONS_DIR / dmn_file).read_text(encoding="utf-8") if dmn_file else ""
+        deployed.append(
+            deploy_definition(key=key, name=name, process_id=process_id, bpmn_xml=bpmn, dmn_xml=dmn)
+        )
+    return deployed
+
+
+def latest_definition(key: str) -> ProcessDefinition:
+    definition = ProcessDefinition.objects.filter(key=key).order_by("-version").first()
+    if definition is None:
+        raise NotFound(f"流程定义“{key}”不存在", code=WorkflowErrorCode.DEFINITION_NOT_FOUND)
+    return definition
+
+
+# --- running processes ---------------------------------------------------------------------------
+def start_process(
+    definition: ProcessDefinition,
+    *,
+    organisation: Organisation,
+    data: dict[str, Any] | None = None,
+    subject_type: str = "",
+    subject_id: str = "",
+    reference: str = "",
+    actor: User | None = None,
+    due_date: date | None = None,
+) -> ProcessInstance:
+    """Start a process; user tasks that become ready are offered as work items at once."""
+    payload = dict(data or {})
+    if due_date is not None:
+        payload["due_date"] = due_date.isoformat()
+    try:
+        workflow = engine.start(definition.bpmn_xml, definition.dmn_xml, definition.process_id, payload)
+    except (WorkflowException, engine.DefinitionError) as exc:
+        raise DomainError(WorkflowErrorCode.INVALID_DEFINITION, f"流程无法启动：{str(exc)[:300]}") from exc
+    with transaction.atomic():
+        instance = ProcessInstance.objects.create(
+            definition=definition,
+            organisation=organisation,
+            subject_type=subject_type,
+            subject_id=subject_id,
+            reference=reference,
+            state=engine.dumps(workflow),
+            data=_jsonable(engine.data_of(workflow) or payload),
+            status=ProcessStatus.COMPLETED if workflow.is_completed() else ProcessStatus.RUNNING,
+        )
+        ProcessEvent.objects.create(
+            instance=instance, action="started", actor=actor, detail={"definition": str(definition)}
+        )
+        _after_step(instance, workflow, actor)
+        audit.record(
+            "workflow.started",
+            actor=actor,
+            obj=instance,
+            detail={"definition": definition.key, "reference": reference},
+        )
+    return instance
+
+
+def _jsonable(value: Any) -> Any:
+    import json
+
+    return json.loads(json.dumps(value, default=str, ensure_ascii=False))
+
+
+def _after_step(instance: ProcessInstance, workflow: Any, actor: User | None) -> None:
+    """Sync work items with the engine's ready user tasks and record new automatic decisions."""
+    ready = {task.task_id: task for task in engine.ready_user_tasks(workflow)}
+    existing = {item.task_id: item for item in instance.work_items.filter(status__in=OPEN_STATUSES)}
+    for task_id, item in existing.items():
+        if task_id not in ready:  # e.g. a boundary event or termination took the task away
+            item.status = WorkItemStatus.CANCELLED
+            item.save(update_fields=["status", "updated_at"])
+    due = instance.data.get("due_date") if isinstance(instance.data, dict) else None
+    for task_id, task in ready.items():
+        if task_id in existing or instance.work_items.filter(task_id=task_id).exists():
+            continue
+        organisation = _department(task.department) or instance.organisation
+        WorkItem.objects.create(
+            instance=instance,
+            task_id=task_id,
+            task_name=task.element_id,
+            title=task.title,
+            role=task.role,
+            organisation=organisation,
+            due_date=date.fromisoformat(due) if isinstance(due, str) else None,
+        )
+    recorded = set(instance.decisions.values_list("task_name", "decided_at"))
+    known_tasks = {name for name, _ in recorded}
+    for decision in engine.decisions(workflow):
+        if f"{decision.element_id}:{decision.task_id}" in known_tasks:
+            continue
+        DecisionRecord.objects.create(
+            instance=instance,
+            task_name=f"{decision.element_id}:{decision.task_id}",
+            decision_id=decision.decision_id,
+            inputs=_jsonable(decision.inputs),
+            outputs=_jsonable(decision.outputs),
+            matched_rules=decision.matched_rules,
+            decided_at=timezone.now(),
+        )
+        ProcessEvent.objects.create(
+            instance=instance,
+            action="decided",
+            task_name=decision.element_id,
+            detail=_jsonable(decision.outputs),
+        )
+        audit.record(
+            "workflow.auto_decision",
+            obj=instance,
+            detail={
+                "decision": decision.decision_id,
+                "inputs": decision.inputs,
+                "outputs": decision.outputs,
+                "rules": decision.matched_rules,
+            },
+        )
+    if workflow.is_completed() and instance.status == ProcessStatus.RUNNING:
+        instance.status = ProcessStatus.COMPLETED
+        instance.save(update_fields=["status", "updated_at"])
+        ProcessEvent.objects.create(instance=instance, action="completed", actor=actor)
+
+
+def _department(credit_code: str | None) -> Organisation | None:
+    if not credit_code:
+        return None
+    return Organisation.objects.filter(Q(credit_code=credit_code) | Q(short_name=credit_code)).first()
+
+
+# --- staff work items ----------------------------------------------------------------------------
+def eligible(user: User, item: WorkItem) -> bool:
+    """Staff of the work item's organisation holding its role (the BPMN lane)."""
+    if not hasattr(user, "staff_profile") or user.staff_profile.organisation_id != item.organisation_id:
+        return False
+    return item.role in staff_roles(user)
+
+
+def todo(user: User) -> QuerySet[WorkItem]:
+    """待办: open items for my roles in my organisation, and items claimed by or delegated to me."""
+    roles = staff_roles(user)
+    if not roles:
+        return WorkItem.objects.none()
+    org_id = user.staff_profile.organisation_id
+    return (
+        WorkItem.objects.filter(
+            Q(status=WorkItemStatus.OPEN, organisation_id=org_id, role__in=roles)
+            | Q(status=WorkItemStatus.CLAIMED, assignee=user)
+        )
+        .select_related("instance__definition", "organisation", "assignee")
+        .order_by("due_date", "created_at")
+    )
+
+
+def done(user: User) -> QuerySet[WorkItem]:
+    """已办: what I completed."""
+    return (
+        WorkItem.objects.filter(status=WorkItemStatus.COMPLETED, completed_by=user)
+        .select_related("instance__definition", "organisation")
+        .order_by("-completed_at")
+    )
+
+
+def _locked_item(item: WorkItem) -> WorkItem:
+    locked = WorkItem.objects.select_for_update().select_related("instance").get(pk=item.pk)
+    if locked.status not in OPEN_STATUSES:
+        raise Conflict("该待办已办结或已取消", code=WorkflowErrorCode.WORK_ITEM_CLOSED)
+    return locked
+
+
+def claim(item: WorkItem, *, user: User) -> WorkItem:
+    """签收: take an open item so colleagues see it is being handled."""
+    with transaction.atomic():
+        locked = _locked_item(item)
+        if not eligible(user, locked):
+            raise PermissionDenied("您不能办理该待办（角色或部门不符）", code=WorkflowErrorCode.NOT_ELIGIBLE)
+        if locked.status == WorkItemStatus.CLAIMED and locked.assignee_id != user.pk:
+            raise Conflict("该待办已被他人签收", code=WorkflowErrorCode.WORK_ITEM_TAKEN)
+        locked.status = WorkItemStatus.CLAIMED
+        locked.assignee = user
+        locked.save(update_fields=["status", "assignee", "updated_at"])
+        ProcessEvent.objects.create(
+            instance=locked.instance, action="claimed", task_name=locked.task_name, actor=user
+        )
+        audit.record("workflow.claimed", actor=user, obj=locked)
+    return locked
+
+
+def release(item: WorkItem, *, user: User) -> WorkItem:
+    """退回待领: give a claimed item back to the pool."""
+    with transaction.atomic():
+        locked = _locked_item(item)
+        if locked.assignee_id != user.pk:
+            raise PermissionDenied("只能释放本人签收的待办", code=WorkflowErrorCode.NOT_ELIGIBLE)
+        locked.status = WorkItemStatus.OPEN
+        locked.assignee = None
+        locked.save(update_fields=["status", "assignee", "updated_at"])
+        ProcessEvent.objects.create(
+            instance=locked.instance, action="released", task_name=locked.task_name, actor=user
+        )
+        audit.record("workflow.released", actor=user, obj=locked)
+    return locked
+
+
+def delegate(item: WorkItem, *, user: User, to: User) -> WorkItem:
+    """转办: hand an item to an eligible colleague."""
+    with transaction.atomic():
+        locked = _locked_item(item)
+        if not eligible(user, locked) or (locked.assignee_id not in (None, user.pk)):
+            raise PermissionDenied("您不能转办该待办", code=WorkflowErrorCode.NOT_ELIGIBLE)
+        if not eligible(to, locked):
+            raise DomainError(
+                WorkflowErrorCode.NOT_ELIGIBLE,
+                "转办对象须为同部门、同角色的工作人员",
+                {"to": [to.username]},
+                status=403,
+            )
+        locked.status = WorkItemStatus.CLAIMED
+        locked.assignee = to
+        locked.delegated_by = user
+        locked.save(update_fields=["status", "assignee", "delegated_by", "updated_at"])
+        ProcessEvent.objects.create(
+            instance=locked.instance,
+            action="delegated",
+            task_name=locked.task_name,
+            actor=user,
+            detail={"to": to.username},
+        )
+        audit.record("workflow.delegated", actor=user, obj=locked, detail={"to": to.username})
+    return locked
+
+
+def complete(item: WorkItem, *, user: User, data: dict[str, Any] | None = None) -> ProcessInstance:
+    """办理: finish the user task with its result data; the process moves on."""
+    result = _jsonable(data or {})
+    with transaction.atomic():
+        locked = _locked_item(item)
+        if not eligible(user, locked):
+            raise PermissionDenied("您不能办理该待办（角色或部门不符）", code=WorkflowErrorCode.NOT_ELIGIBLE)
+        if locked.status == WorkItemStatus.CLAIMED and locked.assignee_id != user.pk:
+            raise Conflict("该待办已被他人签收", code=WorkflowErrorCode.WORK_ITEM_TAKEN)
+        instance = ProcessInstance.objects.select_for_update().get(pk=locked.instance_id)
+        workflow = engine.loads(instance.state)
+        try:
+            engine.complete(workflow, locked.task_id, result)
+        except WorkflowException as exc:
+            raise Conflict(f"流程状态已变化：{str(exc)[:200]}", code=WorkflowErrorCode.STALE_PROCESS) from exc
+        locked.status = WorkItemStatus.COMPLETED
+        locked.completed_by = user
+        locked.completed_at = timezone.now()
+        locked.result = result
+        locked.save(update_fields=["status", "completed_by", "completed_at", "result", "updated_at"])
+        instance.state = engine.dumps(workflow)
+        instance.data = _jsonable(engine.data_of(workflow) or {**instance.data, **result})
+        instance.lock_version += 1
+        instance.save(update_fields=["state", "data", "lock_version", "updated_at"])
+        ProcessEvent.objects.create(
+            instance=instance, action="task_completed", task_name=locked.task_name, actor=user, detail=result
+        )
+        _after_step(instance, workflow, user)
+        audit.record("workflow.task_completed", actor=user, obj=locked, detail={"task": locked.task_name})
+    return instance
+
+
+def terminate(instance: ProcessInstance, *, actor: User | None, reason: str) -> ProcessInstance:
+    """终止: stop a process (withdrawal, termination); open work items are cancelled."""
+    with transaction.atomic():
+        locked = ProcessInstance.objects.select_for_update().get(pk=instance.pk)
+        if locked.status != ProcessStatus.RUNNING:
+            raise Conflict("流程已结束", code=WorkflowErrorCode.WORK_ITEM_CLOSED)
+        locked.status = ProcessStatus.TERMINATED
+        locked.save(update_fields=["status", "updated_at"])
+        locked.work_items.filter(status__in=OPEN_STATUSES).update(
+            status=WorkItemStatus.CANCELLED, updated_at=timezone.now()
+        )
+        ProcessEvent.objects.create(
+            instance=locked, action="terminated", actor=actor, detail={"reason": reason}
+        )
+        audit.record("workflow.terminated", actor=actor, obj=locked, detail={"reason": reason})
+    return locked
