@@ -75,6 +75,9 @@ def _register_routers() -> None:
     from yiwang.seals.api import router as seals_router
 
     api.add_router("/seals", seals_router)
+    from yiwang.licences.api import router as licences_router
+
+    api.add_router("/licences", licences_router)
 
 
 _register_routers()

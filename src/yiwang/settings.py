@@ -55,6 +55,9 @@ INSTALLED_APPS = [
     "django_tasks",
     "django_tasks_db",
     "ninja",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "yiwang.core",
     "yiwang.accounts",
     "yiwang.catalog",
@@ -63,7 +66,10 @@ INSTALLED_APPS = [
     "yiwang.workbench",
     "yiwang.seals",
     "yiwang.workflow",
+    "yiwang.licences",
     "yiwang.demo",
+    # After yiwang.accounts so that its Chinese consent and logout templates win.
+    "oauth2_provider",
 ]
 
 MIDDLEWARE = [
@@ -74,9 +80,11 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "yiwang.core.middleware.RequestContextMiddleware",
+    "yiwang.accounts.middleware.RefusalAuditMiddleware",
 ]
 
 ROOT_URLCONF = "yiwang.urls"
@@ -94,6 +102,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "django.template.context_processors.i18n",
                 "yiwang.core.context_processors.platform",
+                "yiwang.accounts.context_processors.staff_roles",
             ],
         },
     }
@@ -129,6 +138,8 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 8}},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+    # 等保三级 password complexity: at least three of upper case, lower case, digits and symbols.
+    {"NAME": "yiwang.accounts.passwords.CharacterClassesValidator", "OPTIONS": {"min_classes": 3}},
 ]
 LOGIN_URL = "portal:login"
 LOGIN_REDIRECT_URL = "portal:home"
@@ -138,6 +149,104 @@ SESSION_COOKIE_AGE = int(os.environ.get("SESSION_COOKIE_AGE", 30 * 60))
 SESSION_SAVE_EVERY_REQUEST = True
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
+
+# --- Account safety (等保三级): lockout with back-off, SMS limits, staff MFA --------------------------
+YIWANG_LOCKOUT_ACCOUNT_FAILURES = int(os.environ.get("YIWANG_LOCKOUT_ACCOUNT_FAILURES", 5))
+YIWANG_LOCKOUT_IP_FAILURES = int(os.environ.get("YIWANG_LOCKOUT_IP_FAILURES", 20))
+YIWANG_LOCKOUT_BASE_SECONDS = int(os.environ.get("YIWANG_LOCKOUT_BASE_SECONDS", 5 * 60))
+YIWANG_LOCKOUT_MAX_SECONDS = int(os.environ.get("YIWANG_LOCKOUT_MAX_SECONDS", 24 * 3600))
+OTP_TOTP_ISSUER = os.environ.get("YIWANG_PLATFORM_NAME", "合肥市政务服务网")
+OTP_TOTP_THROTTLE_FACTOR = 1
+
+# --- Identity check providers (实名核验服务): see docs/identity.md --------------------------------
+YIWANG_IDENTITY_PROVIDERS = {
+    "population": os.environ.get(
+        "YIWANG_POPULATION_PROVIDER", "yiwang.accounts.identity.SimulatedPopulationBase"
+    ),
+    "bank_card": os.environ.get("YIWANG_BANK_CARD_PROVIDER", "yiwang.accounts.identity.SimulatedBankCard"),
+    "face": os.environ.get("YIWANG_FACE_PROVIDER", "yiwang.accounts.identity.SimulatedFaceCheck"),
+}
+YIWANG_IDENTITY_CHECK_TIMEOUT_SECONDS = int(os.environ.get("YIWANG_IDENTITY_CHECK_TIMEOUT_SECONDS", 120))
+# How long the simulated providers take to answer (a real provider answers in seconds).
+YIWANG_IDENTITY_SIMULATED_DELAY_SECONDS = float(os.environ.get("YIWANG_IDENTITY_SIMULATED_DELAY", 2))
+YIWANG_ADVANCED_LEVEL_MINUTES = 30  # 高级实名按次有效: a face check elevates the account this long
+
+# --- OpenID Connect provider (django-oauth-toolkit): see docs/identity.md -------------------------
+
+
+def _oidc_private_key() -> str:
+    """The RS256 signing key: from the environment, else a key generated once into VAR_DIR."""
+    if os.environ.get("OIDC_RSA_PRIVATE_KEY"):
+        return os.environ["OIDC_RSA_PRIVATE_KEY"]
+    key_file = Path(os.environ.get("OIDC_RSA_PRIVATE_KEY_FILE", VAR_DIR / "oidc_rsa_private.pem"))
+    if not key_file.exists():
+        if IS_PRODUCTION:
+            raise RuntimeError("YIWANG_PROFILE=production needs OIDC_RSA_PRIVATE_KEY(_FILE)")
+        from cryptography.hazmat.primitives import serialization
+        from cryptography.hazmat.primitives.asymmetric import rsa
+
+        pem = (
+            rsa.generate_private_key(public_exponent=65537, key_size=2048)
+            .private_bytes(
+                serialization.Encoding.PEM,
+                serialization.PrivateFormat.PKCS8,
+                serialization.NoEncryption(),
+            )
+            .decode()
+        )
+        tmp = key_file.with_name(f"{key_file.name}.{os.getpid()}.tmp")
+        tmp.write_text(pem)
+        tmp.chmod(0o600)
+        try:  # the first process to link wins; the others read its key
+            os.link(tmp, key_file)
+        except FileExistsError:
+            pass
+        finally:
+            tmp.unlink(missing_ok=True)
+    return key_file.read_text()
+
+
+OAUTH2_PROVIDER = {
+    "OIDC_ENABLED": True,
+    "OIDC_RSA_PRIVATE_KEY": _oidc_private_key(),
+    "PKCE_REQUIRED": True,
+    "OAUTH2_VALIDATOR_CLASS": "yiwang.accounts.oidc.YiwangOAuth2Validator",
+    "SCOPES_BACKEND_CLASS": "yiwang.accounts.oidc.ClientScopes",
+    "SCOPES": {
+        "openid": "OpenID Connect 登录",
+        "profile": "姓名与账户类型",
+        "phone": "手机号码",
+        "assurance": "实名认证等级",
+        "identity": "证件号码",
+        "company": "企业名称、统一社会信用代码与代办人",
+    },
+    "DEFAULT_SCOPES": ["openid"],
+    "AUTHORIZATION_CODE_EXPIRE_SECONDS": 60,
+    "ACCESS_TOKEN_EXPIRE_SECONDS": 600,
+    "ID_TOKEN_EXPIRE_SECONDS": 600,
+    "REFRESH_TOKEN_EXPIRE_SECONDS": 8 * 3600,
+    "ROTATE_REFRESH_TOKEN": True,
+    "REFRESH_TOKEN_REUSE_PROTECTION": True,
+    "REQUEST_APPROVAL_PROMPT": "auto",
+    "OIDC_RP_INITIATED_LOGOUT_ENABLED": True,
+    "OIDC_RP_INITIATED_LOGOUT_ALWAYS_PROMPT": False,
+    "OIDC_RP_INITIATED_LOGOUT_STRICT_REDIRECT_URIS": True,
+    "ALLOWED_REDIRECT_URI_SCHEMES": ["https"] if IS_PRODUCTION else ["http", "https"],
+    # RFC 9700 (OAuth 2.0 Security BCP): no implicit or password grant, S256 only, tokens never in
+    # the query string, `iss` in authorization responses, tokens stored hashed.
+    "COMPLIANT_BCP_RFC9700_IMPLICIT_GRANT": True,
+    "COMPLIANT_BCP_RFC9700_PASSWORD_GRANT": True,
+    "COMPLIANT_BCP_RFC9700_PKCE_METHOD": True,
+    "COMPLIANT_BCP_RFC9700_ACCESS_TOKEN_TRANSPORT": True,
+    "COMPLIANT_BCP_RFC9700_AUTHZ_RESPONSE_ISS": True,
+    "COMPLIANT_BCP_RFC9700_TOKEN_STORAGE": True,
+}
+OAUTH2_PROVIDER_APPLICATION_MODEL = "oauth2_provider.Application"
+OAUTH2_PROVIDER_ACCESS_TOKEN_MODEL = "oauth2_provider.AccessToken"  # noqa: S105 - a model name
+OAUTH2_PROVIDER_REFRESH_TOKEN_MODEL = "oauth2_provider.RefreshToken"  # noqa: S105
+OAUTH2_PROVIDER_ID_TOKEN_MODEL = "oauth2_provider.IDToken"  # noqa: S105
+OAUTH2_PROVIDER_GRANT_MODEL = "oauth2_provider.Grant"
+YIWANG_SSO_PAIRWISE_SALT = os.environ.get("YIWANG_SSO_PAIRWISE_SALT", SECRET_KEY)
 
 # --- I18N -------------------------------------------------------------------------------------
 LANGUAGE_CODE = "zh-hans"
@@ -213,3 +322,4 @@ if PROFILE == "test":
     STORAGES["staticfiles"] = {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}
     TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
     PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher", *PASSWORD_HASHERS]
+    YIWANG_IDENTITY_SIMULATED_DELAY_SECONDS = 0

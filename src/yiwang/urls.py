@@ -3,6 +3,7 @@ from django.contrib import admin
 from django.urls import include, path
 from django.views.i18n import set_language
 from django.views.static import serve
+from oauth2_provider.views import ConnectDiscoveryInfoView
 
 from yiwang.api import api
 from yiwang.core.health import healthz, readyz
@@ -16,7 +17,12 @@ urlpatterns = [
     path("i18n/setlang/", set_language, name="set_language"),
     path("workbench/seals/", include("yiwang.seals.urls")),
     path("seals/verify/", include((public_seal_urls, "seals_public"))),
+    path("licences/", include("yiwang.licences.urls")),
+    path("verify/", include("yiwang.licences.verify_urls")),
     path("workbench/", include("yiwang.workbench.urls")),
+    # 统一身份认证: the OpenID Connect provider (issuer = <site>/o) and its discovery at the root too.
+    path("o/", include("yiwang.accounts.oidc_urls")),
+    path(".well-known/openid-configuration", ConnectDiscoveryInfoView.as_view(), name="oidc_discovery_root"),
     path("", include("yiwang.portal.urls")),
 ]
 

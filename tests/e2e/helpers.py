@@ -45,11 +45,23 @@ def screenshot(page: Any, name: str) -> Path:
 
 
 def login(page: Any, base_url: str, username: str, password: str, *, workbench: bool = False) -> None:
+    device = None
+    if workbench:  # staff: a TOTP device, and its current code after the password (MFA)
+        from yiwang.accounts.models import User
+        from yiwang.accounts.testing import totp_device
+
+        device = totp_device(User.objects.get(username=username))
     page.goto(f"{base_url}{'/workbench/login/' if workbench else '/login/'}")
     page.locator("#id_username").fill(username)
     page.locator("#id_password").fill(password)
     page.locator("main form button[type=submit]").click()
     page.wait_for_load_state()
+    if device is not None and "/workbench/mfa/" in page.url:
+        from yiwang.accounts.testing import current_code
+
+        page.locator("#id_token").fill(current_code(device))
+        page.locator("#mfa-submit").click()
+        page.wait_for_load_state()
 
 
 def logout(page: Any) -> None:

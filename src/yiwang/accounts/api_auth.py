@@ -44,5 +44,7 @@ class SessionAuth(APIKeyCookie):
     def authenticate(self, request: HttpRequest, key: str | None) -> Any:
         user = getattr(request, "user", None)
         if user is not None and user.is_authenticated:
+            if getattr(user, "kind", "") == "staff" and not getattr(user, "is_verified", lambda: False)():
+                return None  # staff sessions need the second factor (MFA) first
             return user
         return None

@@ -37,6 +37,10 @@ class User(AbstractUser):
         choices=AssuranceLevel.choices, default=AssuranceLevel.ANONYMOUS
     )
     display_name = models.CharField(max_length=200, blank=True)
+    advanced_until = models.DateTimeField(
+        null=True, blank=True, help_text=_("高级实名（人脸核验）有效至：高级认证按次有效")
+    )
+    password_changed_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -103,6 +107,22 @@ class StaffRole(models.TextChoices):
     APPROVER = "approver", _("审批人")
     SERVICE_MANAGER = "service_manager", _("事项管理员")
     ADMIN = "admin", _("系统管理员")
+    SUPERVISOR = "supervisor", _("监察人员")
+    HOTLINE_AGENT = "hotline_agent", _("12345 热线坐席")
+    DATA_OFFICIAL = "data_official", _("数据专员")
+    SECURITY_ADMIN = "security_admin", _("安全管理员")
+    AUDITOR = "auditor", _("安全审计员")
+
+
+# 三员 The three separated administrator roles: none of them may hold another of the three.
+THREE_ADMIN_ROLES = frozenset({StaffRole.ADMIN, StaffRole.SECURITY_ADMIN, StaffRole.AUDITOR})
+
+
+class DataScope(models.TextChoices):
+    """数据范围 What a role may act on: the staff member's own department or the whole region subtree."""
+
+    DEPARTMENT = "department", _("本部门")
+    REGION = "region", _("本行政区划及下级")
 
 
 class StaffProfile(TimeStampedModel):
@@ -129,6 +149,10 @@ class StaffRoleAssignment(TimeStampedModel):
 
     staff = models.ForeignKey(StaffProfile, on_delete=models.CASCADE, related_name="roles")
     role = models.CharField(max_length=30, choices=StaffRole.choices)
+    scope = models.CharField(max_length=12, choices=DataScope.choices, default=DataScope.DEPARTMENT)
+    granted_by = models.ForeignKey(
+        "accounts.User", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["staff", "role"], name="accounts_unique_staff_role")]
@@ -143,6 +167,8 @@ class SmsPurpose(models.TextChoices):
     REGISTER = "register", _("注册")
     LOGIN = "login", _("登录")
     NOTIFY = "notify", _("通知")
+    RECOVER = "recover", _("找回账户")
+    CHANGE_PHONE = "change_phone", _("更换手机号")
 
 
 class SmsVerificationCode(TimeStampedModel):
@@ -208,3 +234,191 @@ class InboxMessage(TimeStampedModel):
     class Meta:
         ordering = ["-created_at"]
         indexes = [models.Index(fields=["user", "read_at"])]
+
+
+# --- account safety ------------------------------------------------------------------------------
+class ThrottleScope(models.TextChoices):
+    ACCOUNT = "account", _("账户")
+    IP = "ip", _("IP 地址")
+
+
+class LoginThrottle(TimeStampedModel):
+    """登录失败计数 Failed logins per account or per IP; a row per key so every process sees it."""
+
+    scope = models.CharField(max_length=10, choices=ThrottleScope.choices)
+    key = models.CharField(max_length=150)
+    failures = models.PositiveIntegerField(default=0)
+    lockouts = models.PositiveIntegerField(default=0, help_text=_("连续锁定次数，用于退避"))
+    last_failure_at = models.DateTimeField(null=True, blank=True)
+    locked_until = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["scope", "key"], name="accounts_unique_throttle_key")]
+        verbose_name = _("登录失败计数")
+        verbose_name_plural = _("登录失败计数")
+
+
+class LoginChannel(models.TextChoices):
+    PORTAL = "portal", _("门户")
+    WORKBENCH = "workbench", _("工作台")
+    API = "api", _("接口令牌")
+    SSO = "sso", _("单点登录")
+    RECOVERY = "recovery", _("找回账户")
+
+
+class LoginRecord(models.Model):
+    """登录记录 One login attempt for an account, shown to its owner on the security page."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="login_records")
+    occurred_at = models.DateTimeField(db_index=True)
+    succeeded = models.BooleanField()
+    channel = models.CharField(max_length=10, choices=LoginChannel.choices)
+    ip_address = models.GenericIPAddressField(null=True, blank=True)
+    user_agent = models.CharField(max_length=300, blank=True)
+    reason = models.CharField(max_length=40, blank=True)
+
+    class Meta:
+        ordering = ["-occurred_at"]
+        indexes = [models.Index(fields=["user", "occurred_at"])]
+        verbose_name = _("登录记录")
+        verbose_name_plural = _("登录记录")
+
+    def __str__(self) -> str:
+        return f"{self.user} {self.occurred_at:%Y-%m-%d %H:%M} {'成功' if self.succeeded else '失败'}"
+
+
+# --- identity checks (实名核验) -------------------------------------------------------------------
+class IdentityCheckKind(models.TextChoices):
+    POPULATION = "population", _("人口库比对")
+    BANK_CARD = "bank_card", _("银行卡核验")
+    FACE = "face", _("人脸核验")
+    COUNTER = "counter", _("窗口核验")
+
+
+class IdentityCheckStatus(models.TextChoices):
+    PENDING = "pending", _("核验中")
+    PASSED = "passed", _("核验通过")
+    FAILED = "failed", _("核验未通过")
+    TIMEOUT = "timeout", _("核验超时")
+
+
+class IdentityCheck(TimeStampedModel):
+    """实名核验 One check of a person against an outside source, answered asynchronously."""
+
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="identity_checks")
+    kind = models.CharField(max_length=12, choices=IdentityCheckKind.choices)
+    status = models.CharField(
+        max_length=10, choices=IdentityCheckStatus.choices, default=IdentityCheckStatus.PENDING
+    )
+    target_level = models.PositiveSmallIntegerField(choices=AssuranceLevel.choices)
+    provider = models.CharField(max_length=100, blank=True)
+    reference = models.CharField(max_length=200, blank=True, help_text=_("核验服务商的流水号"))
+    masked_input = models.CharField(max_length=100, blank=True, help_text=_("脱敏后的核验要素，如卡号后四位"))
+    reason = models.CharField(max_length=200, blank=True)
+    deadline = models.DateTimeField()
+    completed_at = models.DateTimeField(null=True, blank=True)
+    verified_by = models.ForeignKey(User, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("实名核验")
+        verbose_name_plural = _("实名核验")
+
+    @property
+    def is_pending(self) -> bool:
+        return self.status == IdentityCheckStatus.PENDING
+
+
+# --- agents of legal persons (代办授权) -------------------------------------------------------------
+class AgentAuthorisation(TimeStampedModel):
+    """代办授权 A company's legal representative authorises a natural person to act in its name."""
+
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    company = models.ForeignKey(LegalPerson, on_delete=models.CASCADE, related_name="agent_authorisations")
+    agent = models.ForeignKey(NaturalPerson, on_delete=models.CASCADE, related_name="agent_authorisations")
+    all_items = models.BooleanField(default=False, help_text=_("授权办理全部事项"))
+    items = models.ManyToManyField("catalog.ServiceItem", blank=True, related_name="+")
+    valid_until = models.DateTimeField()
+    revoked_at = models.DateTimeField(null=True, blank=True)
+    granted_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("代办授权")
+        verbose_name_plural = _("代办授权")
+
+    def __str__(self) -> str:
+        return f"{self.company} → {self.agent}"
+
+
+# --- single sign-on (统一身份认证) -----------------------------------------------------------------
+class IntegrationMode(models.TextChoices):
+    UNIFIED = "unified", _("统一用户（信任平台身份）")
+    MAPPING = "mapping", _("用户映射（部门系统自有用户）")
+
+
+class SsoClientProfile(TimeStampedModel):
+    """接入系统 How a department system registered as an OIDC client integrates with the platform."""
+
+    application = models.OneToOneField(
+        "oauth2_provider.Application", on_delete=models.CASCADE, related_name="yiwang_profile"
+    )
+    organisation = models.ForeignKey(
+        Organisation, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    mode = models.CharField(max_length=10, choices=IntegrationMode.choices, default=IntegrationMode.UNIFIED)
+    allowed_scopes = models.CharField(
+        max_length=300, default="openid profile assurance", help_text=_("空格分隔，如 openid profile phone")
+    )
+
+    class Meta:
+        verbose_name = _("接入系统")
+        verbose_name_plural = _("接入系统")
+
+    def __str__(self) -> str:
+        return str(self.application)
+
+    @property
+    def scope_set(self) -> set[str]:
+        return set(self.allowed_scopes.split())
+
+
+class ClientUserMapping(TimeStampedModel):
+    """用户映射 In mapping mode: the department system's own user id for a platform user, set once."""
+
+    application = models.ForeignKey("oauth2_provider.Application", on_delete=models.CASCADE, related_name="+")
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="client_mappings")
+    pairwise_sub = models.CharField(max_length=64, db_index=True)
+    local_user_id = models.CharField(max_length=100, blank=True)
+    mapped_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["application", "user"], name="accounts_unique_client_user"),
+            models.UniqueConstraint(
+                fields=["application", "local_user_id"],
+                condition=~models.Q(local_user_id=""),
+                name="accounts_unique_client_local_user",
+            ),
+        ]
+        verbose_name = _("用户映射")
+        verbose_name_plural = _("用户映射")
+
+
+class SsoActingContext(TimeStampedModel):
+    """The principal a person chose when logging into a client: himself, or a company he may act for."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="+")
+    application = models.ForeignKey("oauth2_provider.Application", on_delete=models.CASCADE, related_name="+")
+    company = models.ForeignKey(
+        LegalPerson, null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["user", "application"], name="accounts_unique_acting_context")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} @ {self.application_id}: {self.company or '本人'}"

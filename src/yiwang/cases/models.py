@@ -59,12 +59,25 @@ class Case(TimeStampedModel):
         related_name="+",
         help_text=_("the clerk who registered a walk-in application"),
     )
+    acting_agent = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        help_text=_("代办人: the natural person who acted in the legal person's name"),
+    )
     channel = models.CharField(max_length=10, choices=Channel.choices)
     status = models.CharField(
         max_length=30, choices=CaseStatus.choices, default=CaseStatus.SUBMITTED, db_index=True
     )
     outcome = models.CharField(max_length=10, choices=CaseOutcome.choices, blank=True)
     form_data = models.JSONField(default=dict)
+    scenario_answers = models.JSONField(
+        default=list,
+        blank=True,
+        help_text=_('情形引导答案: [{"key", "question", "value", "answer"}]; empty when the item has none'),
+    )
     idempotency_key = models.CharField(max_length=100, blank=True)
     delivery_method = models.CharField(
         max_length=12, choices=DeliveryMethod.choices, default=DeliveryMethod.ELECTRONIC

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
@@ -22,8 +22,15 @@ from django.db import IntegrityError, transaction
 from django.db.models import F, QuerySet
 from django.utils import timezone
 
+from yiwang.accounts import staff as staff_scope
 from yiwang.accounts.models import AccountKind, User
-from yiwang.accounts.services import applicant_identity, staff_roles
+from yiwang.accounts.refusals import record_refusal
+from yiwang.accounts.services import (
+    applicant_identity,
+    check_agent_may_act,
+    require_assurance,
+    staff_roles,
+)
 from yiwang.cases.documents import DocumentSpec, render_pdf
 from yiwang.cases.errors import CaseErrorCode
 from yiwang.cases.models import (
@@ -140,10 +147,18 @@ def _require_staff_role(actor: User, case: Case, roles: Sequence[str]) -> None:
     held = staff_roles(actor)
     if not held:
         raise PermissionDenied("仅工作人员可执行此操作")
-    if actor.staff_profile.organisation_id != case.handling_organisation_id:
-        raise PermissionDenied("该办件不属于您所在部门", code=CaseErrorCode.NOT_IN_SCOPE)
-    if not held.intersection(roles):
+    in_any_scope = staff_scope.in_scope(actor, case.handling_organisation_id)
+    if in_any_scope and not held.intersection(roles):
         raise PermissionDenied("您没有执行此操作的角色", code=CaseErrorCode.ROLE_REQUIRED)
+    if not in_any_scope or not staff_scope.in_scope(actor, case.handling_organisation_id, roles):
+        record_refusal(
+            "staff.out_of_scope",
+            actor=actor,
+            object_type="cases.Case",
+            object_id=str(case.public_id),
+            detail={"roles": sorted(roles)},
+        )
+        raise PermissionDenied("该办件不在您的数据范围内", code=CaseErrorCode.NOT_IN_SCOPE)
 
 
 def next_case_number(item: ServiceItem, on: date) -> str:
@@ -173,7 +188,7 @@ def visible_cases(user: User) -> QuerySet[Case]:
             return qs
         if not hasattr(user, "staff_profile"):
             return qs.none()
-        return qs.filter(handling_organisation_id=user.staff_profile.organisation_id)
+        return qs.filter(handling_organisation__in=staff_scope.organisations_in_scope(user))
     return qs.filter(applicant=user)
 
 
@@ -255,13 +270,22 @@ def validate_form_data(item: ServiceItem, form_data: Mapping[str, Any]) -> dict[
 
 
 def check_material_uploads(
-    item: ServiceItem, files: Mapping[str, Sequence[UploadedFile]], *, require_mandatory: bool = True
+    item: ServiceItem,
+    files: Mapping[str, Sequence[UploadedFile]],
+    *,
+    require_mandatory: bool = True,
+    applicable_material_ids: Collection[str] | None = None,
 ) -> list[MaterialUpload]:
     """Validate every file and, for a new application, that every mandatory material is there.
 
     ``files`` maps a material's public id (or "other") to the uploaded files for it.
+    ``applicable_material_ids`` (情形引导): when given, only those materials may be uploaded and
+    only the mandatory ones among them are required.
     """
     materials = {str(material.public_id): material for material in item.materials.all()}
+    if applicable_material_ids is not None:
+        wanted = {str(key) for key in applicable_material_ids}
+        materials = {key: material for key, material in materials.items() if key in wanted}
     uploads: list[MaterialUpload] = []
     errors: dict[str, list[str]] = {}
     for key, file_list in files.items():
@@ -283,19 +307,20 @@ def check_material_uploads(
     return uploads
 
 
-def _check_applicant(applicant: User, item: ServiceItem) -> None:
+def _check_level(user: User, item: ServiceItem, action: str, next_url: str = "") -> None:
+    """实名等级: every applicant action needs the item's level (the acting agent's own, too)."""
+    require_assurance(user, item.required_assurance_level, action=action, obj=item, next_url=next_url)
+
+
+def _check_applicant(applicant: User, item: ServiceItem, acting_agent: User | None = None) -> None:
     if applicant.kind == AccountKind.STAFF:
         raise PermissionDenied("工作人员账户不能作为申请人提交申请")
-    if applicant.assurance_level < item.required_assurance_level:
-        from yiwang.accounts.models import AssuranceLevel
-
-        needed = AssuranceLevel(item.required_assurance_level).label
-        raise DomainError(
-            CaseErrorCode.ASSURANCE_TOO_LOW,
-            f"该事项需要“{needed}”及以上认证等级，请先到窗口或通过银行卡、人脸核验提升认证等级",
-            {"assurance_level": [str(applicant.assurance_level)]},
-            status=403,
-        )
+    if acting_agent is not None:
+        if applicant.kind != AccountKind.LEGAL:
+            raise PermissionDenied("只能以法人名义代办", code=CaseErrorCode.APPLICANT_TYPE_NOT_SERVED)
+        check_agent_may_act(acting_agent, applicant, item)
+        _check_level(acting_agent, item, "apply", f"/items/{item.public_id}/apply/")
+    _check_level(applicant, item, "apply", f"/items/{item.public_id}/apply/")
     accepted_objects = APPLICANT_OBJECTS.get(applicant.kind, set())
     if item.service_objects and not accepted_objects.intersection(item.service_objects):
         raise DomainError(
@@ -315,8 +340,17 @@ def submit_application(
     idempotency_key: str = "",
     delivery_method: str = DeliveryMethod.ELECTRONIC,
     registered_by: User | None = None,
+    scenario_answers: Mapping[str, Any] | None = None,
+    acting_agent: User | None = None,
 ) -> Case:
     """申请 + 登记赋码: file an application and give it the unified case number.
+
+    ``acting_agent`` (代办人) is the natural person acting in a legal person's name: his
+    authorisation for the item is checked and both are recorded on the case and its first event.
+
+    ``scenario_answers`` (情形引导, ``{question key: option value}``): for an item with scenario
+    questions, the answers decide which materials are required; they are checked and kept on the
+    case.  ``None`` keeps the plain rule (every mandatory material of the item).
 
     A repeated ``idempotency_key`` from the same applicant returns the case already filed (a
     double-clicked submit makes one case, not two).
@@ -343,8 +377,15 @@ def submit_application(
         raise PermissionDenied("只有该部门的窗口人员可以代为登记申请", code=CaseErrorCode.ROLE_REQUIRED)
     if delivery_method not in DeliveryMethod.values:
         raise DomainError("validation_error", "送达方式不正确", {"delivery_method": [delivery_method]})
-    _check_applicant(applicant, item)
-    clean_form, uploads = _validate_application(item, form_data, files)
+    _check_applicant(applicant, item, acting_agent)
+    scenario = None
+    if scenario_answers is not None:
+        from yiwang.catalog.scenarios import resolve_answers
+
+        scenario = resolve_answers(item, scenario_answers)
+    clean_form, uploads = _validate_application(
+        item, form_data, files, None if scenario is None else scenario.material_ids
+    )
     name, id_type, id_number = applicant_identity(applicant)
 
     stored: list[str] = []
@@ -362,21 +403,28 @@ def submit_application(
                 applicant_id_number=id_number,
                 applicant_phone=applicant.phone,
                 registered_by=registered_by,
+                acting_agent=acting_agent,
                 channel=channel,
                 status=CaseStatus.SUBMITTED,
                 form_data=clean_form,
+                scenario_answers=scenario.answer_labels() if scenario is not None else [],
                 idempotency_key=idempotency_key,
                 delivery_method=delivery_method,
                 submitted_at=timezone.now(),
             )
             case.save()
             _store_materials_tracked(case, uploads, registered_by or applicant, 0, stored)
+            applied_data: dict[str, Any] = {"materials": len(uploads), "item_version": item.version}
+            if acting_agent is not None:
+                applied_data["applicant"] = str(applicant.public_id)
+                applied_data["acting_agent"] = str(acting_agent.public_id)
+                applied_data["acting_agent_name"] = str(acting_agent)
             _record_event(
                 case,
                 CaseEventType.APPLIED,
-                actor=registered_by or applicant,
+                actor=registered_by or acting_agent or applicant,
                 from_status="",
-                data={"materials": len(uploads), "item_version": item.version},
+                data=applied_data,
                 comment="窗口代为登记" if registered_by else "",
             )
             increment_popularity(item)
@@ -395,7 +443,10 @@ def submit_application(
 
 
 def _validate_application(
-    item: ServiceItem, form_data: Mapping[str, Any], files: Mapping[str, Sequence[UploadedFile]]
+    item: ServiceItem,
+    form_data: Mapping[str, Any],
+    files: Mapping[str, Sequence[UploadedFile]],
+    applicable_material_ids: Collection[str] | None = None,
 ) -> tuple[dict[str, Any], list[MaterialUpload]]:
     """Check the form and the materials together, so the applicant hears of every gap at once."""
     form_error: DomainError | None = None
@@ -405,7 +456,7 @@ def _validate_application(
     except DomainError as exc:
         form_error = exc
     try:
-        uploads = check_material_uploads(item, files)
+        uploads = check_material_uploads(item, files, applicable_material_ids=applicable_material_ids)
     except DomainError as exc:
         if form_error is None or exc.code != CaseErrorCode.MISSING_MATERIALS:
             raise  # a bad file (type, size, content) is reported on its own
@@ -528,6 +579,7 @@ def supply_correction(
     """补正: the applicant answers the notice; the case goes back to the window for review."""
     if case.applicant_id != applicant.pk:
         raise NotFound("办件不存在")
+    _check_level(applicant, case.item, "correction", f"/my/cases/{case.public_id}/")
     uploads = check_material_uploads(case.item, files, require_mandatory=False)
     stored: list[str] = []
     try:
@@ -727,6 +779,7 @@ def withdraw_case(case: Case, *, applicant: User, reason: str = "") -> Case:
     """撤回: the applicant withdraws before a decision."""
     if case.applicant_id != applicant.pk:
         raise NotFound("办件不存在")
+    _check_level(applicant, case.item, "withdraw", f"/my/cases/{case.public_id}/")
     with transaction.atomic():
         locked = _locked_case(
             case, {CaseStatus.SUBMITTED, CaseStatus.CORRECTION_REQUIRED, CaseStatus.ACCEPTED}

@@ -10,14 +10,15 @@ from django.db.models import QuerySet
 from django.http import HttpRequest
 
 from yiwang.catalog import services
-from yiwang.catalog.models import ItemStatus, Material, ServiceItem
+from yiwang.catalog.models import BaseItem, IssuedCode, ItemStatus, Material, ServiceItem, ServiceItemVersion
 from yiwang.catalog.search import refresh_search_fields
 from yiwang.core import audit
 from yiwang.core.errors import DomainError
 
 
 def _is_published(obj: ServiceItem | None) -> bool:
-    return obj is not None and obj.status == ItemStatus.PUBLISHED
+    """Frozen in the admin: published versions, and drafts under review (submitted/approved)."""
+    return obj is not None and obj.status in (ItemStatus.PUBLISHED, ItemStatus.SUBMITTED, ItemStatus.APPROVED)
 
 
 class MaterialInline(admin.TabularInline):
@@ -138,3 +139,52 @@ class ServiceItemAdmin(admin.ModelAdmin):
     @admin.action(description="撤销发布所选事项")
     def withdraw_selected(self, request: HttpRequest, queryset: QuerySet[ServiceItem]) -> None:
         self._run(request, queryset, services.withdraw_item, "撤销")
+
+
+# --- governance (基本目录, 版本, 编码登记簿): read-mostly; changes go through the workbench/services ----
+@admin.register(BaseItem)
+class BaseItemAdmin(admin.ModelAdmin):
+    list_display = ["code", "name", "item_type", "exercise_level", "status"]
+    list_filter = ["status", "item_type", "exercise_level"]
+    search_fields = ["code", "name"]
+    readonly_fields = ["public_id", "code", "created_at", "updated_at"]
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False  # new base items get their code registered: use services.create_base_item
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+
+@admin.register(ServiceItemVersion)
+class ServiceItemVersionAdmin(admin.ModelAdmin):
+    """已发布版本 are immutable: listed and shown, never changed or deleted."""
+
+    list_display = ["item", "version", "published_at", "published_by", "reviewed_by"]
+    list_select_related = ["item", "published_by", "reviewed_by"]
+    search_fields = ["item__name", "item__implementation_code"]
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+
+@admin.register(IssuedCode)
+class IssuedCodeAdmin(admin.ModelAdmin):
+    list_display = ["kind", "code", "owner_public_id", "issued_at"]
+    list_filter = ["kind"]
+    search_fields = ["code"]
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False

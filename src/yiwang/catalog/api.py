@@ -38,9 +38,23 @@ def list_items(
     department: str | None = Query(None, description="实施部门 public_id"),  # type: ignore[type-arg]
     limit: int = Query(20, ge=1, le=MAX_LIMIT),  # type: ignore[type-arg]
     offset: int = Query(0, ge=0),  # type: ignore[type-arg]
+    theme: str | None = Query(None, max_length=3, description="主题分类代码, e.g. p01"),  # type: ignore[type-arg]
+    service_object: str | None = Query(None, max_length=1, description="服务对象代码 1–6"),  # type: ignore[type-arg]
+    level: str | None = Query(None, max_length=1, description="行使层级代码 1–7"),  # type: ignore[type-arg]
+    online_step: str | None = Query(None, max_length=1, description="网办深度环节代码 1–8"),  # type: ignore[type-arg]
+    fully_online: bool = Query(False, description="只看全程网办"),  # type: ignore[type-arg]
 ) -> dict[str, Any]:
     items, count = search_items(
-        q, published_only=True, department=department or None, limit=limit, offset=offset
+        q,
+        published_only=True,
+        department=department or None,
+        limit=limit,
+        offset=offset,
+        theme=theme or None,
+        service_object=service_object or None,
+        level=level or None,
+        online_step=online_step or None,
+        fully_online=fully_online,
     )
     return {"items": [summary_dict(item) for item in items], "count": count}
 
@@ -130,3 +144,66 @@ def withdraw(request: HttpRequest, public_id: str) -> dict[str, Any]:
     payload = _withdraw_payload(request)
     item = services.withdraw_item(services.get_item(public_id), user, reason=payload.reason)
     return _state(item)
+
+
+# --- staff: catalogue governance (drafts, review, versions, consistency) in api_manage.py ----------
+from yiwang.catalog.api_manage import manage_router  # noqa: E402
+
+router.add_router("/manage", manage_router)
+
+
+# --- public: discovery and channels (情形引导, 一件事, 主题) --------------------------------------------
+# Owned by the discovery work (scenarios, bundles, search); no login, published content only.
+from yiwang.catalog import bundles as bundle_services  # noqa: E402
+from yiwang.catalog.models import Theme  # noqa: E402
+from yiwang.catalog.scenarios import answers_from_params, applicable  # noqa: E402
+from yiwang.catalog.schemas import BundleGuideOut, BundleSummaryOut, ScenarioOut, ThemeOut  # noqa: E402
+
+
+@router.get("/items/{public_id}/scenarios", response=ScenarioOut, auth=None, summary="情形引导")
+def item_scenarios(request: HttpRequest, public_id: str) -> dict[str, Any]:
+    """The item's questions and the conditions and materials that apply; answers as ``s_<key>=<value>``
+    query parameters (the same as the guide page)."""
+    item = services.get_published_item(public_id)
+    result = applicable(item, answers_from_params(request.GET))
+
+    def material(m: Any) -> dict[str, Any]:
+        return {"public_id": m.public_id, "name": m.name, "mandatory": m.mandatory}
+
+    return {
+        "item_public_id": item.public_id,
+        "complete": result.complete,
+        "answers": result.answers,
+        "questions": [
+            {
+                "key": q.key,
+                "param": q.param,
+                "text": q.text,
+                "help_text": q.help_text,
+                "answer": q.answer,
+                "options": [{"value": o.value, "label": o.label, "selected": o.selected} for o in q.options],
+            }
+            for q in result.questions
+        ],
+        "conditions": [c.text for c in result.conditions],
+        "materials": [material(m) for m in result.materials],
+        "excluded_materials": [material(m) for m in result.excluded_materials],
+    }
+
+
+@router.get("/bundles", response=list[BundleSummaryOut], auth=None, summary="一件事列表")
+def list_bundles(
+    request: HttpRequest,
+    audience: str | None = Query(None, description="person 个人 / business 企业"),  # type: ignore[type-arg]
+) -> list[dict[str, Any]]:
+    return [bundle_services.bundle_dict(b) for b in bundle_services.list_bundles(audience or None)]
+
+
+@router.get("/bundles/{public_id}", response=BundleGuideOut, auth=None, summary="一件事指南")
+def bundle_guide(request: HttpRequest, public_id: str) -> dict[str, Any]:
+    return bundle_services.bundle_dict(bundle_services.get_published_bundle(public_id), detail=True)
+
+
+@router.get("/themes", response=list[ThemeOut], auth=None, summary="主题分类")
+def themes(request: HttpRequest) -> list[dict[str, str]]:
+    return [{"code": str(code), "label": str(label)} for code, label in Theme.choices]

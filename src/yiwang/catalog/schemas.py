@@ -74,6 +74,10 @@ class MaterialOut(Schema):
     copies: int
     material_form: str
     material_form_label: str
+    source_kind: str = "upload"
+    source_kind_label: str = ""
+    licence_type_code: str = ""
+    shared_resource_code: str = ""
     order: int
     blank_form_url: str
     sample_url: str
@@ -86,6 +90,30 @@ class FormFieldOut(Schema):
     required: bool = False
     choices: list[str] = Field(default_factory=list)
     help_text: str = ""
+
+
+class BaseItemRefOut(Schema):
+    code: str
+    name: str
+
+
+class SpecialProcedureOut(Schema):
+    kind: str
+    kind_label: str = ""
+    name: str
+    limit_days: int | None = None
+    note: str = ""
+
+
+class FeeItemOut(Schema):
+    name: str
+    standard: str
+    legal_basis: str
+
+
+class FaqOut(Schema):
+    question: str
+    answer: str
 
 
 class ItemGuideOut(Schema):
@@ -133,6 +161,22 @@ class ItemGuideOut(Schema):
     express_supported: bool
     form_fields: list[FormFieldOut]
     materials: list[MaterialOut]
+    # GB/T 39046 fields added with the catalogue governance (基本目录, 通办, 收费项目, 常见问题 …)
+    base_item: BaseItemRefOut | None = None
+    legal_basis_url: str = ""
+    authority_division: str = ""
+    exercise_content: str = ""
+    jurisdiction: str = ""
+    joint_bodies: str = ""
+    intermediary_services: str = ""
+    quantity_limits: str = ""
+    special_procedures: list[SpecialProcedureOut] = Field(default_factory=list)
+    fee_items: list[FeeItemOut] = Field(default_factory=list)
+    result_sample_url: str = ""
+    tongban_range: str = ""
+    tongban_range_label: str = ""
+    online_url: str = ""
+    faq: list[FaqOut] = Field(default_factory=list)
 
 
 class DepartmentOut(Schema):
@@ -183,3 +227,108 @@ def summary_dict(item: Any) -> dict[str, Any]:
         "version": item.version,
         "published_at": item.published_at,
     }
+
+
+# --- discovery and channels: scenarios (情形引导), bundles (一件事), themes ------------------------
+class ScenarioOptionOut(Schema):
+    value: str
+    label: str
+    selected: bool
+
+
+class ScenarioQuestionOut(Schema):
+    key: str
+    param: str
+    text: str
+    help_text: str
+    answer: str | None
+    options: list[ScenarioOptionOut]
+
+
+class ApplicableMaterialOut(Schema):
+    public_id: UUID
+    name: str
+    mandatory: bool
+
+
+class ScenarioOut(Schema):
+    """情形引导 The questions of an item and what applies for the given answers."""
+
+    item_public_id: UUID
+    complete: bool
+    answers: dict[str, str]
+    questions: list[ScenarioQuestionOut]
+    conditions: list[str]
+    materials: list[ApplicableMaterialOut]
+    excluded_materials: list[ApplicableMaterialOut]
+
+
+class BundleMemberOut(Schema):
+    public_id: UUID
+    name: str
+    implementation_code: str
+    department: str
+    optional: bool
+
+
+class BundleSummaryOut(Schema):
+    """一件事 One bundle of the list."""
+
+    public_id: UUID
+    code: str
+    name: str
+    audience: str
+    audience_label: str
+    event: str
+    description: str
+    lead_department: str
+    committed_limit_days: int
+    visits_required: int
+    members: list[BundleMemberOut]
+
+
+class BundleFieldTargetOut(Schema):
+    item_public_id: UUID
+    item_name: str
+    field: str
+
+
+class BundleFieldOut(Schema):
+    name: str
+    label: str
+    type: str
+    required: bool
+    choices: list[str]
+    help_text: str
+    maps_to: list[BundleFieldTargetOut]
+
+
+class BundleMemberFieldsOut(Schema):
+    item_public_id: UUID
+    item_name: str
+    fields: list[FormFieldOut]
+
+
+class BundleMaterialOut(Schema):
+    name: str
+    licence_type: str
+    mandatory: bool
+    originals: int
+    copies: int
+    description: str
+    source: str
+    needed_by: list[str]
+
+
+class BundleGuideOut(BundleSummaryOut):
+    """一件事指南: merged form (多表合一) and materials asked once."""
+
+    fields: list[BundleFieldOut]
+    member_fields: list[BundleMemberFieldsOut]
+    materials: list[BundleMaterialOut]
+    materials_without_bundle: int
+
+
+class ThemeOut(Schema):
+    code: str
+    label: str

@@ -22,4 +22,16 @@ DEMO_ACCOUNTS: tuple[DemoAccount, ...] = (
     DemoAccount("approver", "Yiwang@2026", "审批人 Approver", "staff", "王强", ("handler", "approver")),
     DemoAccount("manager", "Yiwang@2026", "事项管理员 Manager", "staff", "刘洋", ("service_manager",)),
     DemoAccount("admin", "Yiwang@2026", "系统管理员 Admin", "staff", "陈静", ("admin",)),
+    DemoAccount("secadmin", "Yiwang@2026", "安全管理员 SecAdmin", "staff", "黄磊", ("security_admin",)),
+    DemoAccount("auditor", "Yiwang@2026", "安全审计员 Auditor", "staff", "林芳", ("auditor",)),
 )
+
+# Demo only: every demo staff account gets a TOTP device with this fixed, documented secret so that
+# the demo stays usable (`yiwang totp <username>` prints the current code).  Base32 for authenticator
+# apps: GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ.  Never used outside demo mode.
+DEMO_TOTP_KEY_HEX = "3132333435363738393031323334353637383930"
+
+# The demo department system (演示部门系统) registered as an OIDC client by `yiwang loaddemo`.
+DEMO_DEPT_CLIENT_ID = "yiwang-demo-dept"
+DEMO_DEPT_CLIENT_SECRET = "yiwang-demo-dept-secret"  # noqa: S105 - demo only, documented
+DEMO_DEPT_REDIRECT_URI = "http://127.0.0.1:8001/callback"

@@ -15,8 +15,8 @@ from typing import Any
 from django.db import transaction
 
 from yiwang.accounts.models import NaturalPerson, User
-from yiwang.catalog.models import ItemStatus, ServiceItem
-from yiwang.catalog.services import create_item, make_implementation_code, publish_item
+from yiwang.catalog.models import BaseItem, ItemStatus, ServiceItem
+from yiwang.catalog.services import create_base_item, create_item, make_implementation_code, publish_item
 from yiwang.core import audit
 from yiwang.core.demo_accounts import DEMO_ACCOUNTS, DemoAccount
 from yiwang.core.identifiers import make_credit_code, make_id_number
@@ -32,6 +32,7 @@ from yiwang.demo.content.people import (
     DETAILS,
     EXTRA_STAFF,
 )
+from yiwang.demo.licences import load_licences
 
 CITY_CODE = "3401"  # 合肥市 as load_regions stores it (published 4-digit code)
 CITY_FULL_CODE = AREA_CODE.ljust(12, "0")
@@ -78,6 +79,7 @@ class DemoReport:
     organisations: Counter = field(default_factory=Counter)
     items: Counter = field(default_factory=Counter)
     accounts: Counter = field(default_factory=Counter)
+    discovery: Counter = field(default_factory=Counter)
     created_accounts: list[str] = field(default_factory=list)
     seconds: float = 0.0
 
@@ -89,6 +91,7 @@ class DemoReport:
             or self.organisations.created
             or self.items.created
             or self.accounts.created
+            or self.discovery.created
         )
 
     def lines(self) -> list[str]:
@@ -107,6 +110,7 @@ class DemoReport:
             ),
             f"  机构 Organisations:      {self.organisations}",
             f"  事项 Service items:      {self.items}（已发布 {published_count()}）",
+            f"  主题/情形/一件事 Discovery: {self.discovery}",
             f"  账户 Accounts:           {self.accounts}"
             + (f"（{', '.join(self.created_accounts)}）" if self.created_accounts else ""),
         ]
@@ -242,10 +246,32 @@ def _item_fields(spec: dict[str, Any], organisation: Organisation) -> dict[str, 
     return fields
 
 
+# 国家法律法规数据库: where the legal basis of the demo base items can be looked up.
+LEGAL_BASIS_URL = "https://flk.npc.gov.cn/"
+
+
+def _base_item(fields: dict[str, Any]) -> BaseItem:
+    """基本目录 The base item of a demo item (national catalogue), created on first use."""
+    base = BaseItem.objects.filter(code=fields["base_code"]).first()
+    if base is None:
+        base = create_base_item(
+            actor=None,
+            code=fields["base_code"],
+            name=fields["name"],
+            item_type=fields["item_type"],
+            legal_basis=fields["legal_basis"],
+            legal_basis_url=LEGAL_BASIS_URL,
+            exercise_level="7",  # 分级管理: implemented at several levels
+            statutory_limit_days=fields.get("statutory_limit_days"),
+        )
+    return base
+
+
 def _items(organisations: dict[str, Organisation], report: DemoReport) -> None:
     for spec in ITEMS:
         organisation = organisations[spec["department"]]
         fields = _item_fields(spec, organisation)
+        fields.setdefault("legal_basis_url", LEGAL_BASIS_URL)
         code = make_implementation_code(
             organisation.credit_code, fields["exercise_level"], fields["base_code"]
         )
@@ -254,10 +280,65 @@ def _items(organisations: dict[str, Organisation], report: DemoReport) -> None:
             continue
         with transaction.atomic():
             item = create_item(
-                actor=None, implementing_body=organisation, materials=spec["materials"], **fields
+                actor=None,
+                implementing_body=organisation,
+                base_item=_base_item(fields),
+                materials=spec["materials"],
+                **fields,
             )
             publish_item(item, None)
         report.items.created += 1
+
+
+# --- discovery: themes, scenarios, bundles ---------------------------------------------------------
+def _discovery(report: DemoReport) -> None:
+    """主题, 情形引导 and 一件事 of the demo items; what exists is left alone."""
+    from yiwang.catalog.bundles import save_bundle
+    from yiwang.catalog.io import set_item_themes
+    from yiwang.catalog.models import Bundle, ItemTheme, ScenarioQuestion
+    from yiwang.catalog.scenarios import define_scenarios
+    from yiwang.demo.content.discovery import BUNDLES, SCENARIOS, THEMES
+
+    live = ServiceItem.objects.filter(revision_of__isnull=True).select_related("region")
+    by_name = {item.name: item for item in live}
+    for name, themes in THEMES.items():
+        item = by_name.get(name)
+        if item is None or ItemTheme.objects.filter(item=item).exists():
+            report.discovery.unchanged += 1
+            continue
+        set_item_themes(item, themes, actor=None)
+        report.discovery.created += 1
+    for name, definition in SCENARIOS.items():
+        item = by_name.get(name)
+        if item is None or ScenarioQuestion.objects.filter(item=item).exists():
+            report.discovery.unchanged += 1
+            continue
+        define_scenarios(
+            item, actor=None, questions=definition["questions"], conditions=definition["conditions"]
+        )
+        report.discovery.created += 1
+    for spec in BUNDLES:
+        if Bundle.objects.filter(code=spec["code"]).exists():
+            report.discovery.unchanged += 1
+            continue
+        optional = set(spec.get("optional", []))
+        data = {key: value for key, value in spec.items() if key not in ("members", "fields", "optional")}
+        data["members"] = [
+            {"item": by_name[name].implementation_code, "optional": name in optional}
+            for name in spec["members"]
+        ]
+        data["fields"] = [
+            {
+                **{key: value for key, value in field_spec.items() if key != "maps_to"},
+                "maps_to": [
+                    {"item": by_name[name].implementation_code, "field": item_field}
+                    for name, item_field in field_spec["maps_to"]
+                ],
+            }
+            for field_spec in spec["fields"]
+        ]
+        save_bundle(data, actor=None, publish=True)
+        report.discovery.created += 1
 
 
 # --- accounts --------------------------------------------------------------------------------------
@@ -330,6 +411,42 @@ def _accounts(organisations: dict[str, Organisation], report: DemoReport) -> Non
             )
         report.accounts.created += 1
         report.created_accounts.append(username)
+    _demo_mfa_and_sso([username for username, _spec in wanted])
+
+
+def _demo_mfa_and_sso(usernames: list[str]) -> None:
+    """Demo only: fixed TOTP devices for the demo staff and the demo department system's client."""
+    from django.conf import settings
+
+    from yiwang.accounts.mfa import ensure_demo_device
+    from yiwang.accounts.models import IntegrationMode
+    from yiwang.accounts.oidc import register_client
+    from yiwang.core.demo_accounts import (
+        DEMO_DEPT_CLIENT_ID,
+        DEMO_DEPT_CLIENT_SECRET,
+        DEMO_DEPT_REDIRECT_URI,
+        DEMO_TOTP_KEY_HEX,
+    )
+
+    if not settings.YIWANG_DEMO or settings.IS_PRODUCTION:
+        return
+    from oauth2_provider.models import get_application_model
+
+    for user in User.objects.filter(username__in=usernames, kind="staff"):
+        ensure_demo_device(user, DEMO_TOTP_KEY_HEX)
+    if get_application_model().objects.filter(client_id=DEMO_DEPT_CLIENT_ID).exists():
+        return
+    register_client(
+        name="演示部门业务系统（市场监管）",
+        redirect_uris=[DEMO_DEPT_REDIRECT_URI, DEMO_DEPT_REDIRECT_URI.replace("127.0.0.1", "localhost")],
+        post_logout_redirect_uris=[DEMO_DEPT_REDIRECT_URI.removesuffix("callback")],
+        mode=IntegrationMode.UNIFIED,
+        trusted=True,
+        allowed_scopes="openid profile assurance company",
+        client_id=DEMO_DEPT_CLIENT_ID,
+        client_secret=DEMO_DEPT_CLIENT_SECRET,
+        organisation=Organisation.objects.filter(name__contains="市场监督").first(),
+    )
 
 
 # --- entry point -----------------------------------------------------------------------------------
@@ -347,6 +464,8 @@ def load_demo(*, skip_regions: bool = False, skip_calendar: bool = False) -> Dem
         city = _ensure_city(report)
         organisations = _organisations(city, report)
         _items(organisations, report)
+        _discovery(report)
         _accounts(organisations, report)
+        load_licences()  # 电子证照: types, 证照专用章 per issuing body, demo licences
     report.seconds = time.monotonic() - started
     return report

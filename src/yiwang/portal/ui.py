@@ -83,7 +83,8 @@ def error_context(exc: DomainError, labels: Mapping[str, tuple[str, str]] | None
         text = "；".join(str(message) for message in _as_list(messages))
         if str(key) in labels:
             links.append({"id": control_id, "label": label, "text": text})
-    return {"message": exc.message, "code": exc.code, "links": links}
+    upgrade_url = (exc.fields or {}).get("upgrade_url") if exc.code == "assurance_too_low" else None
+    return {"message": exc.message, "code": exc.code, "links": links, "upgrade_url": upgrade_url}
 
 
 def _as_list(value: Any) -> list[Any]:
@@ -141,6 +142,9 @@ def domain_errors(view: View) -> View:
         try:
             return view(request, *args, **kwargs)
         except DomainError as exc:
+            if exc.code == "assurance_too_low" and (exc.fields or {}).get("upgrade_url"):
+                # Not an error page: the way to the level the action needs.
+                return redirect(str(exc.fields["upgrade_url"]))
             return render_error(request, exc)
 
     return cast(View, wrapper)

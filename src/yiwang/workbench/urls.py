@@ -1,6 +1,6 @@
 from django.urls import path
 
-from yiwang.workbench import views
+from yiwang.workbench import staff_views, views
 
 app_name = "workbench"
 urlpatterns = [
@@ -14,4 +14,50 @@ urlpatterns = [
     path("cases/<uuid:public_id>/decide/", views.decide, name="decide"),
     path("cases/<uuid:public_id>/result/", views.result_download, name="result"),
     path("cases/<uuid:public_id>/materials/<uuid:material_id>/", views.material_download, name="material"),
+]
+
+# 事项管理 (service managers): catalogue governance pages, in workbench/catalog_views.py
+from yiwang.workbench import catalog_views  # noqa: E402
+
+urlpatterns += [
+    path("catalog/", catalog_views.item_list, name="catalog_list"),
+    path("catalog/new/", catalog_views.item_new, name="catalog_new"),
+    path("catalog/review/", catalog_views.review_queue, name="catalog_review_queue"),
+    path("catalog/consistency/", catalog_views.consistency, name="catalog_consistency"),
+    path("catalog/quality/", catalog_views.quality, name="catalog_quality"),
+    path("catalog/statistics/", catalog_views.statistics, name="catalog_statistics"),
+    path("catalog/<uuid:public_id>/", catalog_views.item_detail, name="catalog_detail"),
+    path("catalog/<uuid:public_id>/edit/", catalog_views.item_edit, name="catalog_edit"),
+    path("catalog/<uuid:public_id>/submit/", catalog_views.item_submit, name="catalog_submit"),
+    path("catalog/<uuid:public_id>/review/", catalog_views.item_review, name="catalog_review"),
+    path("catalog/<uuid:public_id>/publish/", catalog_views.item_publish, name="catalog_publish"),
+    path("catalog/<uuid:public_id>/withdraw/", catalog_views.item_withdraw, name="catalog_withdraw"),
+    path("catalog/<uuid:public_id>/revise/", catalog_views.item_revise, name="catalog_revise"),
+    path("catalog/<uuid:public_id>/discard/", catalog_views.item_discard, name="catalog_discard"),
+    path("catalog/<uuid:public_id>/schedule/", catalog_views.item_schedule, name="catalog_schedule"),
+    path("catalog/<uuid:public_id>/compare/", catalog_views.item_compare, name="catalog_compare"),
+    # 工作人员用户中心: MFA, staff administration (三员), audit trail, counter identity verification
+    path("mfa/", staff_views.mfa_verify, name="mfa"),
+    path("mfa/enrol/", staff_views.mfa_enrol, name="mfa_enrol"),
+    path("mfa/recovery-codes/", staff_views.mfa_recovery_codes, name="mfa_recovery_codes"),
+    path("staff/", staff_views.staff_admin, name="staff"),
+    path("staff/create/", staff_views.staff_create, name="staff_create"),
+    path("staff/<uuid:public_id>/", staff_views.staff_action, name="staff_action"),
+    path("audit/", staff_views.audit_log, name="audit"),
+    path("identity/", staff_views.identity_counter, name="identity_counter"),
+]
+
+# 检索同义词 and 事项导入导出 (service managers), in workbench/synonym_views.py and catalog_io_views.py
+from yiwang.workbench import catalog_io_views, synonym_views  # noqa: E402
+
+urlpatterns += [
+    path("catalog/synonyms/", synonym_views.synonym_list, name="catalog_synonyms"),
+    path("catalog/synonyms/<uuid:public_id>/", synonym_views.synonym_edit, name="catalog_synonym_edit"),
+    path(
+        "catalog/synonyms/<uuid:public_id>/delete/",
+        synonym_views.synonym_delete,
+        name="catalog_synonym_delete",
+    ),
+    path("catalog/io/", catalog_io_views.catalog_io, name="catalog_io"),
+    path("catalog/io/export.<str:fmt>", catalog_io_views.catalog_export, name="catalog_export"),
 ]

@@ -11,6 +11,7 @@ from collections.abc import Callable
 from datetime import date
 from functools import wraps
 from typing import Any, TypeVar, cast
+from urllib.parse import urlencode
 from uuid import UUID
 
 from django.contrib import messages
@@ -25,7 +26,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from yiwang.accounts.models import mask_phone
+from yiwang.accounts.models import LoginChannel, mask_phone
 from yiwang.accounts.services import login_check, staff_roles
 from yiwang.cases.models import Case, CaseStatus
 from yiwang.cases.services import (
@@ -90,6 +91,9 @@ def staff_required(view: View) -> View:
                 },
                 status=403,
             )
+        if not request.user.is_verified():  # type: ignore[union-attr,attr-defined]
+            # 多因素认证: a password alone never opens the workbench.
+            return redirect_to_login(request.get_full_path(), reverse("workbench:mfa"))
         return view(request, *args, **kwargs)
 
     return cast(View, wrapper)
@@ -99,14 +103,16 @@ def staff_required(view: View) -> View:
 def login_view(request: HttpRequest) -> HttpResponse:
     """工作人员登录. Applicant accounts are refused here (they log in on the portal)."""
     if is_staff_user(request.user) and request.method == "GET":
-        return redirect("workbench:todo")
+        return redirect("workbench:todo" if request.user.is_verified() else "workbench:mfa")  # type: ignore[union-attr]
     exc: DomainError | None = None
     username = ""
     status = 200
     if request.method == "POST":
         username = request.POST.get("username", "").strip()[:150]
         try:
-            user = login_check(request, username, request.POST.get("password", ""))
+            user = login_check(
+                request, username, request.POST.get("password", ""), channel=LoginChannel.WORKBENCH
+            )
             if not is_staff_user(user):
                 audit.record("auth.workbench_refused", actor=user, obj=user)
                 raise DomainError("not_staff", _("该账户不是工作人员账户，请在门户登录。"), status=403)
@@ -114,7 +120,12 @@ def login_view(request: HttpRequest) -> HttpResponse:
             exc, status = error, error.status
         else:
             login(request, user)
-            return HttpResponseRedirect(safe_next(request, reverse("workbench:todo")))
+            # Second factor next: verify (or enrol) a TOTP code, then on to where the user was going.
+            target = reverse("workbench:mfa")
+            next_url = safe_next(request, "")
+            if next_url:
+                target += "?" + urlencode({"next": next_url})
+            return HttpResponseRedirect(target)
     return render(
         request,
         "workbench/login.html",

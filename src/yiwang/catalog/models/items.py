@@ -1,4 +1,4 @@
-"""Service-item catalogue (事项). First cut: implementation items with the core GB/T 39046 fields."""
+"""Service-item catalogue (事项): implementation items (实施清单) with the GB/T 39046 fields, materials, fees."""
 
 from __future__ import annotations
 
@@ -83,9 +83,30 @@ class CaseKind(models.TextChoices):
 
 
 class ItemStatus(models.TextChoices):
+    """事项状态: 草稿 → 待审核 → 审核通过 → 已发布 → 已撤销 (see ``catalog.services``)."""
+
     DRAFT = "draft", _("草稿")
+    SUBMITTED = "submitted", _("待审核")
+    APPROVED = "approved", _("审核通过")
     PUBLISHED = "published", _("已发布")
     WITHDRAWN = "withdrawn", _("已撤销")
+
+
+class TongbanRange(models.TextChoices):
+    """通办范围 (documented code table, docs/catalogue-coding.md): where an application may be filed."""
+
+    NATIONWIDE = "1", _("全国通办")
+    CROSS_PROVINCE = "2", _("跨省通办")
+    PROVINCE = "3", _("省内通办")
+    CITY = "4", _("市内通办")
+    NONE = "9", _("不通办")
+
+
+class SpecialProcedureKind(models.TextChoices):
+    """特别程序种类 (GB/T 39046 Appendix A)."""
+
+    EXTENSION = "1", _("延长审批")
+    OTHER = "2", _("其他情况")
 
 
 class ServiceItem(TimeStampedModel):
@@ -96,8 +117,24 @@ class ServiceItem(TimeStampedModel):
     """
 
     name = models.CharField(max_length=200)
+    base_item = models.ForeignKey(
+        "catalog.BaseItem",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="implementations",
+        help_text=_("基本目录事项"),
+    )
+    revision_of = models.ForeignKey(
+        "self",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="revisions",
+        help_text=_("修订稿：所修订的已发布事项"),
+    )
     base_code = models.CharField(max_length=12, db_index=True, help_text=_("基本编码"))
-    implementation_code = models.CharField(max_length=31, unique=True, help_text=_("实施编码"))
+    implementation_code = models.CharField(max_length=31, db_index=True, help_text=_("实施编码"))
     item_type = models.CharField(max_length=2, choices=ItemType.choices)
     exercise_level = models.CharField(max_length=1, choices=ExerciseLevel.choices)
     implementing_body = models.ForeignKey(
@@ -105,8 +142,18 @@ class ServiceItem(TimeStampedModel):
     )
     region = models.ForeignKey(Region, on_delete=models.PROTECT, related_name="service_items")
     legal_basis = models.TextField(help_text=_("设定依据"))
+    legal_basis_url = models.CharField(max_length=500, blank=True, help_text=_("设定依据链接"))
+    authority_division = models.TextField(blank=True, help_text=_("权限划分"))
+    exercise_content = models.TextField(blank=True, help_text=_("行使内容"))
+    jurisdiction = models.TextField(blank=True, help_text=_("管辖范围"))
     conditions = models.TextField(blank=True, help_text=_("受理条件"))
     process_description = models.TextField(blank=True, help_text=_("办理流程"))
+    joint_bodies = models.TextField(blank=True, help_text=_("联办机构"))
+    intermediary_services = models.TextField(blank=True, help_text=_("中介服务"))
+    quantity_limits = models.TextField(blank=True, help_text=_("数量限制"))
+    special_procedures = models.JSONField(
+        default=list, blank=True, help_text=_('特别程序: [{"kind": "1"|"2", "name", "limit_days", "note"}]')
+    )
     statutory_limit_days = models.PositiveIntegerField(help_text=_("法定办结时限（工作日）"))
     committed_limit_days = models.PositiveIntegerField(help_text=_("承诺办结时限（工作日）"))
     limit_note = models.CharField(max_length=300, blank=True)
@@ -122,6 +169,12 @@ class ServiceItem(TimeStampedModel):
         choices=AssuranceLevel.choices, default=AssuranceLevel.PRIMARY
     )
     result_name = models.CharField(max_length=200, blank=True, help_text=_("审批结果名称"))
+    result_sample = models.FileField(upload_to="catalog/result_samples/", blank=True, help_text=_("结果样本"))
+    tongban_range = models.CharField(
+        max_length=1, choices=TongbanRange.choices, default=TongbanRange.NONE, help_text=_("通办范围")
+    )
+    online_url = models.CharField(max_length=500, blank=True, help_text=_("网上办理地址"))
+    faq = models.JSONField(default=list, blank=True, help_text=_('常见问题: [{"question", "answer"}]'))
     place = models.CharField(max_length=300, blank=True, help_text=_("办理地点"))
     office_hours = models.CharField(max_length=200, blank=True, help_text=_("办理时间"))
     consult_phone = models.CharField(max_length=60, blank=True)
@@ -142,6 +195,17 @@ class ServiceItem(TimeStampedModel):
     )
     version = models.PositiveIntegerField(default=0)
     published_at = models.DateTimeField(null=True, blank=True)
+    publish_at = models.DateTimeField(null=True, blank=True, help_text=_("定时发布时间"))
+    withdraw_at = models.DateTimeField(null=True, blank=True, help_text=_("定时撤销时间"))
+    submitted_by = models.ForeignKey(
+        "accounts.User", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    submitted_at = models.DateTimeField(null=True, blank=True)
+    reviewed_by = models.ForeignKey(
+        "accounts.User", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    reviewed_at = models.DateTimeField(null=True, blank=True, help_text=_("最近审核时间"))
+    review_comment = models.TextField(blank=True, help_text=_("最近审核意见"))
     keywords = models.CharField(
         max_length=300, blank=True, help_text=_("检索关键词/俗称，空格分隔，e.g. 低保 个体户 开店")
     )
@@ -162,7 +226,14 @@ class ServiceItem(TimeStampedModel):
             models.CheckConstraint(
                 condition=models.Q(committed_limit_days__lte=models.F("statutory_limit_days")),
                 name="catalog_committed_within_statutory",
-            )
+            ),
+            # One live row per implementation code; a revision draft (修订稿) shares its item's code.
+            models.UniqueConstraint(
+                fields=["implementation_code"],
+                condition=models.Q(revision_of__isnull=True),
+                name="catalog_unique_implementation_code",
+            ),
+            models.UniqueConstraint(fields=["revision_of"], name="catalog_one_revision_per_item"),
         ]
 
     def __str__(self) -> str:
@@ -172,11 +243,25 @@ class ServiceItem(TimeStampedModel):
     def is_fully_online(self) -> bool:
         return FULL_ONLINE_STEPS.issubset(set(self.online_depth))
 
+    @property
+    def is_revision(self) -> bool:
+        """修订稿: a draft that will replace the published content of ``revision_of``."""
+        return self.revision_of_id is not None
+
 
 class MaterialForm(models.TextChoices):
     PAPER = "paper", _("纸质")
     ELECTRONIC = "electronic", _("电子")
     BOTH = "both", _("纸质/电子")
+
+
+class MaterialSourceKind(models.TextChoices):
+    """材料来源方式: how the platform obtains a material (一证通办: never ask for what it holds)."""
+
+    UPLOAD = "upload", _("申请人提交")
+    LICENCE = "licence", _("电子证照")
+    SHARED = "shared", _("共享数据")
+    NOT_REQUIRED = "none", _("免于提交")
 
 
 class Material(TimeStampedModel):
@@ -186,6 +271,17 @@ class Material(TimeStampedModel):
     name = models.CharField(max_length=200)
     description = models.TextField(blank=True, help_text=_("填报须知/要求"))
     source = models.CharField(max_length=200, blank=True, help_text=_("来源渠道, e.g. 申请人自备 / 公安机关"))
+    source_kind = models.CharField(
+        max_length=10,
+        choices=MaterialSourceKind.choices,
+        default=MaterialSourceKind.UPLOAD,
+        help_text=_("来源方式"),
+    )
+    licence_type_code = models.CharField(max_length=40, blank=True, help_text=_("电子证照类型代码"))
+    shared_resource_code = models.CharField(max_length=60, blank=True, help_text=_("共享数据资源编码"))
+    origin_public_id = models.UUIDField(
+        null=True, blank=True, editable=False, help_text=_("修订稿材料对应的已发布材料")
+    )
     mandatory = models.BooleanField(default=True)
     originals = models.PositiveSmallIntegerField(default=0, help_text=_("原件份数"))
     copies = models.PositiveSmallIntegerField(default=0, help_text=_("复印件份数"))
@@ -200,6 +296,24 @@ class Material(TimeStampedModel):
         ordering = ["item", "order", "pk"]
         verbose_name = _("申请材料")
         verbose_name_plural = _("申请材料")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class FeeItem(TimeStampedModel):
+    """收费项目 One fee an item charges: name, standard and its legal basis."""
+
+    item = models.ForeignKey(ServiceItem, on_delete=models.CASCADE, related_name="fee_items")
+    name = models.CharField(max_length=200, help_text=_("收费项目名称"))
+    standard = models.CharField(max_length=300, help_text=_("收费标准"))
+    legal_basis = models.TextField(blank=True, help_text=_("收费依据"))
+    order = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["item", "order", "pk"]
+        verbose_name = _("收费项目")
+        verbose_name_plural = _("收费项目")
 
     def __str__(self) -> str:
         return self.name

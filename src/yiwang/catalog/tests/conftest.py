@@ -35,6 +35,12 @@ def manager(data_bureau: Organisation) -> User:
 
 
 @pytest.fixture
+def manager2(data_bureau: Organisation) -> User:
+    """A second service manager of the same region: reviews what ``manager`` submits."""
+    return make_staff(data_bureau, "manager2", [StaffRole.SERVICE_MANAGER])
+
+
+@pytest.fixture
 def wuhu_manager(db: None) -> User:
     wuhu = RegionFactory(code="3402", name="芜湖市")
     return make_staff(

@@ -18,7 +18,7 @@ from yiwang.accounts.models import (
     StaffRoleAssignment,
     User,
 )
-from yiwang.catalog.models import CaseKind, ItemStatus, Material, ServiceItem
+from yiwang.catalog.models import BaseItem, CaseKind, ItemStatus, Material, ServiceItem
 from yiwang.catalog.search import refresh_search_fields
 from yiwang.catalog.services import make_implementation_code
 from yiwang.core.identifiers import make_credit_code, make_id_number
@@ -70,8 +70,26 @@ class OrganisationFactory(factory.django.DjangoModelFactory):
     office_hours = "周一至周五 9:00—12:00，13:00—17:00"
 
 
+class BaseItemFactory(factory.django.DjangoModelFactory):
+    """基本目录事项; as a sub-factory of an item it copies the item's name, code, type and basis."""
+
+    class Meta:
+        model = BaseItem
+        django_get_or_create = ("code",)
+
+    code = factory.Sequence(lambda n: f"B{n:07d}")
+    name = factory.Sequence(lambda n: f"基本目录事项{n}")
+    item_type = "01"
+    legal_basis = "《中华人民共和国行政许可法》第十二条"
+    legal_basis_url = "https://flk.npc.gov.cn/"
+    exercise_level = "7"
+
+
 class ServiceItemFactory(factory.django.DjangoModelFactory):
-    """A published item with three materials; pass ``materials=[...]`` (names or dicts) to choose."""
+    """A published item with three materials; pass ``materials=[...]`` (names or dicts) to choose.
+
+    Its base item (基本目录) is created to match (四级四同) unless ``base_item`` is given.
+    """
 
     class Meta:
         model = ServiceItem
@@ -101,6 +119,13 @@ class ServiceItemFactory(factory.django.DjangoModelFactory):
     status = ItemStatus.PUBLISHED
     version = 1
     published_at = factory.LazyFunction(timezone.now)
+    base_item = factory.SubFactory(
+        BaseItemFactory,
+        code=factory.SelfAttribute("..base_code"),
+        name=factory.SelfAttribute("..name"),
+        item_type=factory.SelfAttribute("..item_type"),
+        legal_basis=factory.SelfAttribute("..legal_basis"),
+    )
 
     @factory.post_generation
     def materials(self, create: bool, extracted: Sequence[Any] | None, **kwargs: Any) -> None:
@@ -148,3 +173,19 @@ def make_staff(organisation: Organisation, username: str, roles: Sequence[str] =
     profile = StaffProfile.objects.create(user=user, organisation=organisation, real_name=username)
     StaffRoleAssignment.objects.bulk_create([StaffRoleAssignment(staff=profile, role=role) for role in roles])
     return user
+
+
+def login_verified(client: Any, user: User) -> Any:
+    """Log ``user`` in; staff sessions are also marked as having passed the second factor (MFA)."""
+    client.force_login(user)
+    if user.kind == AccountKind.STAFF:
+        try:
+            from django_otp import DEVICE_ID_SESSION_KEY
+            from django_otp.plugins.otp_static.models import StaticDevice
+        except ImportError:  # pragma: no cover - MFA not installed
+            return client
+        device, _ = StaticDevice.objects.get_or_create(user=user, name="test")
+        session = client.session
+        session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+        session.save()
+    return client

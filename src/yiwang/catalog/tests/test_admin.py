@@ -7,13 +7,13 @@ from django.test import Client
 
 from yiwang.accounts.models import User
 from yiwang.catalog.models import ItemStatus
-from yiwang.catalog.tests.factories import ServiceItemFactory
+from yiwang.catalog.tests.factories import ServiceItemFactory, login_verified
 from yiwang.core.models import AuditEvent
 
 
 @pytest.fixture
 def superuser_client(client: Client, admin_user: User) -> Client:
-    client.force_login(admin_user)
+    login_verified(client, admin_user)
     return client
 
 
@@ -38,7 +38,9 @@ def test_admin_actions_use_services(superuser_client: Client, manager: User, db:
     manager.is_superuser = True
     manager.save()
     client = Client()
-    client.force_login(manager)
+    login_verified(client, manager)
+    draft.status = ItemStatus.APPROVED  # reviewed by another manager (see test_versions)
+    draft.save(update_fields=["status"])
     client.post(url, {"action": "publish_selected", "_selected_action": [draft.pk]})
     draft.refresh_from_db()
     assert draft.status == ItemStatus.PUBLISHED and draft.version == 1
@@ -72,6 +74,9 @@ def test_saving_a_draft_derives_code_and_search_fields(superuser_client: Client,
         "case_kind": "2",
         "required_assurance_level": 1,
         "form_fields": "[]",
+        "faq": "[]",
+        "special_procedures": "[]",
+        "tongban_range": "9",
         "materials-TOTAL_FORMS": 1,
         "materials-INITIAL_FORMS": 1,
         "materials-MIN_NUM_FORMS": 0,

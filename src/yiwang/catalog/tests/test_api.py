@@ -11,7 +11,7 @@ from django.test import Client
 from yiwang.accounts.models import User
 from yiwang.catalog.errors import CatalogErrorCode
 from yiwang.catalog.models import ItemStatus, ServiceItem
-from yiwang.catalog.tests.factories import ServiceItemFactory
+from yiwang.catalog.tests.factories import ServiceItemFactory, login_verified
 from yiwang.core.models import Organisation
 
 BASE = "/api/v1/catalog"
@@ -51,7 +51,7 @@ def items(market_bureau: Organisation, police_bureau: Organisation) -> dict[str,
 
 def login(client: Client, user: User | None) -> Client:
     if user is not None:
-        client.force_login(user)
+        login_verified(client, user)
     return client
 
 
@@ -188,6 +188,10 @@ def test_manager_publishes_and_withdraws(
 ) -> None:
     login(client, manager)
     draft = items["draft"]
+    assert_error(
+        client.post(f"{BASE}/items/{draft.public_id}/publish"), 409, CatalogErrorCode.INVALID_TRANSITION
+    )  # not reviewed yet
+    ServiceItem.objects.filter(pk=draft.pk).update(status=ItemStatus.APPROVED)
     response = client.post(f"{BASE}/items/{draft.public_id}/publish")
     assert response.status_code == 200, response.content
     assert response.json()["status"] == "published" and response.json()["version"] == 1

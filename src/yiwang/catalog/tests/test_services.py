@@ -12,7 +12,7 @@ from yiwang.catalog import services
 from yiwang.catalog.errors import CatalogErrorCode
 from yiwang.catalog.models import ItemStatus, ServiceItem
 from yiwang.catalog.search import search_items
-from yiwang.catalog.tests.factories import ServiceItemFactory
+from yiwang.catalog.tests.factories import BaseItemFactory, ServiceItemFactory
 from yiwang.core.errors import DomainError
 from yiwang.core.identifiers import make_credit_code
 from yiwang.core.models import AuditEvent, Organisation
@@ -56,9 +56,20 @@ MATERIALS = [
 
 
 def create(body: Organisation, actor: User | None = None, **overrides: Any) -> ServiceItem:
-    return services.create_item(
-        actor=actor, implementing_body=body, materials=MATERIALS, **draft_fields(**overrides)
-    )
+    fields = draft_fields(**overrides)
+    if actor is not None:  # a manager derives the item from an existing base item (基本目录)
+        BaseItemFactory(
+            code=fields["base_code"],
+            name=fields["name"],
+            item_type=fields["item_type"],
+            legal_basis=fields["legal_basis"],
+        )
+    return services.create_item(actor=actor, implementing_body=body, materials=MATERIALS, **fields)
+
+
+def approve(item: ServiceItem, submitter: User, reviewer: User) -> None:
+    services.submit_item(item, submitter)
+    services.review_item(item, reviewer, approve=True, comment="同意")
 
 
 def error_code(exc: pytest.ExceptionInfo[DomainError]) -> str:
@@ -160,8 +171,11 @@ def test_create_item_validates_materials(market_bureau: Organisation) -> None:
 def test_duplicate_implementation_code_is_a_conflict(market_bureau: Organisation) -> None:
     create(market_bureau)
     with pytest.raises(DomainError) as exc:
-        create(market_bureau, name="另一个事项", base_code="000000117001")  # same code once padded
+        create(market_bureau)  # same base item, same body, same level
     assert exc.value.code == CatalogErrorCode.DUPLICATE_IMPLEMENTATION_CODE and exc.value.status == 409
+    with pytest.raises(DomainError) as exc:
+        create(market_bureau, name="另一个事项", base_code="000000117001")  # same code once padded
+    assert exc.value.code == CatalogErrorCode.CODE_ALREADY_USED and exc.value.status == 409
 
 
 def test_update_draft_and_replace_materials(market_bureau: Organisation, manager: User) -> None:
@@ -193,8 +207,12 @@ def test_update_refuses_invalid_changes(market_bureau: Organisation) -> None:
 
 
 # --- lifecycle -----------------------------------------------------------------------------------
-def test_publish_withdraw_republish(market_bureau: Organisation, manager: User) -> None:
+def test_publish_withdraw_republish(market_bureau: Organisation, manager: User, manager2: User) -> None:
     item = create(market_bureau)
+    with pytest.raises(DomainError) as exc:
+        services.publish_item(item, manager)  # a manager publishes only what another approved
+    assert exc.value.code == CatalogErrorCode.INVALID_TRANSITION
+    approve(item, manager, manager2)
     services.publish_item(item, manager)
     assert item.status == ItemStatus.PUBLISHED and item.version == 1 and item.published_at is not None
     assert search_items("食品经营许可")[0] == [item]
@@ -213,17 +231,28 @@ def test_publish_withdraw_republish(market_bureau: Organisation, manager: User) 
         services.withdraw_item(item, manager)
     assert exc.value.code == CatalogErrorCode.INVALID_TRANSITION
 
-    services.update_item(item, actor=manager, name="食品经营许可（告知承诺）")
+    services.publish_item(item, manager)  # a withdrawn version may go live again as it was
+    assert item.version == 2
+    services.withdraw_item(item, manager)
+    services.update_item(item, actor=manager, keywords="告知承诺")  # editing makes it a draft again
+    assert item.status == ItemStatus.DRAFT
+    approve(item, manager, manager2)
     services.publish_item(item, manager)
     item.refresh_from_db()
-    assert item.version == 2 and item.name == "食品经营许可（告知承诺）"
-    assert search_items("gaozhichengnuo")[0] == [item]
+    assert item.version == 3 and item.keywords == "告知承诺"
+    assert search_items("告知承诺")[0] == [item]
     actions = list(AuditEvent.objects.filter(object_id=str(item.public_id)).values_list("action", flat=True))
     assert actions == [
         "catalog.item.created",
+        "catalog.item.submitted",
+        "catalog.item.approved",
+        "catalog.item.published",
+        "catalog.item.withdrawn",
         "catalog.item.published",
         "catalog.item.withdrawn",
         "catalog.item.updated",
+        "catalog.item.submitted",
+        "catalog.item.approved",
         "catalog.item.published",
     ]
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 from typing import Any
 
 from yiwang.demo.content import (
+    items_bundles,
     items_civil_affairs,
     items_education,
     items_health,
@@ -34,6 +35,7 @@ _BY_DEPARTMENT: list[tuple[str, list[dict[str, Any]]]] = [
     (items_education.DEPARTMENT, items_education.ITEMS),
     ("disabled", items_other.DISABLED_ITEMS),
     ("fund", items_other.FUND_ITEMS),
+    *items_bundles.ITEMS_BY_DEPARTMENT.items(),
 ]
 
 ITEMS: list[dict[str, Any]] = [{"department": key, **item} for key, items in _BY_DEPARTMENT for item in items]

@@ -135,6 +135,47 @@ ORGANISATIONS: list[dict[str, Any]] = [
         "address": "合肥市蜀山区马鞍山路2000号（" + HALL + "公积金窗口）",
         "phone": "0551-12329",
     },
+    # Departments of the "one thing" bundles (一件事).
+    {
+        "key": "medical_insurance",
+        "name": "合肥市医疗保障局",
+        "short_name": "市医保局",
+        "entity_type": "1",
+        "org_body": "00302113",
+        "nature": "1",
+        "address": "合肥市蜀山区东流路100号（" + HALL + "医保窗口）",
+        "phone": "0551-63538113",
+    },
+    {
+        "key": "urban",
+        "name": "合肥市城市管理局",
+        "short_name": "市城管局",
+        "entity_type": "1",
+        "org_body": "00302114",
+        "nature": "1",
+        "address": "合肥市蜀山区怀宁路1800号",
+        "phone": "0551-63538114",
+    },
+    {
+        "key": "fire",
+        "name": "合肥市消防救援支队",
+        "short_name": "市消防救援支队",
+        "entity_type": "1",
+        "org_body": "00302115",
+        "nature": "1",
+        "address": "合肥市包河区徽州大道5599号（" + HALL + "消防窗口）",
+        "phone": "0551-63538119",
+    },
+    {
+        "key": "tax",
+        "name": "国家税务总局合肥市税务局",
+        "short_name": "市税务局",
+        "entity_type": "1",
+        "org_body": "00302116",
+        "nature": "1",
+        "address": "合肥市蜀山区政务区潜山路（" + HALL + "税务窗口）",
+        "phone": "0551-12366",
+    },
 ]
 
 for _org in ORGANISATIONS:

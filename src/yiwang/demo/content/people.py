@@ -27,6 +27,8 @@ DETAILS: dict[str, dict[str, Any]] = {
     "approver": {"organisation": "market", "phone": "13855100002"},
     "manager": {"organisation": "data", "phone": "13855100003"},
     "admin": {"organisation": "data", "phone": "13855100004", "is_superuser": True},
+    "secadmin": {"organisation": "data", "phone": "13855100005"},
+    "auditor": {"organisation": "data", "phone": "13855100006"},
 }
 
 # Additional staff so that items of the police and civil-affairs bureaus can be handled in the demo.
@@ -45,4 +47,6 @@ EXTRA_STAFF: list[dict[str, Any]] = [
         "organisation": "civil",
         "roles": ["handler", "approver"],
     },
+    # A second service manager: catalogue drafts are reviewed by a manager other than the submitter.
+    {"username": "manager2", "real_name": "何静", "organisation": "data", "roles": ["service_manager"]},
 ]

@@ -51,7 +51,7 @@ def test_second_run_changes_nothing_and_says_so(loaded: str) -> None:
     output = loaddemo("--skip-regions")
     assert counts() == before
     assert "Nothing changed" in output and "未作任何更改" in output
-    assert "新增 0，未变 34" in output
+    assert "新增 0，未变 46" in output
 
 
 def test_published_items_across_departments(loaded: str) -> None:
@@ -147,3 +147,18 @@ def test_full_load_with_regions_is_fast_and_idempotent() -> None:
     before = counts()
     assert "Nothing changed" in loaddemo()
     assert counts() == before
+
+
+def test_items_derive_from_base_items_and_are_consistent(loaded: str) -> None:
+    from yiwang.catalog.consistency import consistency_report
+    from yiwang.catalog.models import BaseItem, ServiceItemVersion
+    from yiwang.catalog.quality import quality_issues
+
+    assert not ServiceItem.objects.filter(base_item__isnull=True).exists()
+    assert BaseItem.objects.count() == ServiceItem.objects.values("base_code").distinct().count()
+    assert consistency_report() == []
+    assert (
+        ServiceItemVersion.objects.count() == ServiceItem.objects.filter(status=ItemStatus.PUBLISHED).count()
+    )
+    assert not [issue for issue in quality_issues() if issue.kind in ("invalid_code", "legal_basis_link")]
+    assert User.objects.filter(username="manager2", staff_profile__roles__role="service_manager").exists()

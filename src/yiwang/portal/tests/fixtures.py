@@ -8,6 +8,7 @@ import pytest
 from django.test import Client
 
 from yiwang.accounts.models import User
+from yiwang.accounts.testing import verify_mfa
 from yiwang.catalog.models import ServiceItem
 from yiwang.core.models import Organisation
 from yiwang.portal.tests import factories
@@ -67,6 +68,8 @@ def foreign_clerk(other_department: Organisation) -> User:
 def logged_in(user: User) -> Client:
     client = Client()
     client.force_login(user)
+    if user.kind == "staff":
+        verify_mfa(client, user)  # staff sessions need the second factor
     return client
 
 

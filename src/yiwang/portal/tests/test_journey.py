@@ -7,7 +7,8 @@ import re
 import pytest
 from django.urls import reverse
 
-from yiwang.accounts.models import InboxMessage
+from yiwang.accounts.models import InboxMessage, User
+from yiwang.accounts.testing import verify_mfa
 from yiwang.cases.models import Case, CaseStatus
 from yiwang.portal.tests.factories import PASSWORD, materials_by_name, pdf_upload
 
@@ -58,6 +59,7 @@ def test_journey_through_the_pages(
 
     # The clerk asks for two materials in one notice.
     client.post(reverse("workbench:login"), {"username": "clerk", "password": PASSWORD})
+    verify_mfa(client, User.objects.get(username="clerk"))  # the second factor
     todo = client.get(reverse("workbench:todo")).content.decode()
     assert case.number in todo
     staff_url = reverse("workbench:case_detail", args=[case.public_id])
@@ -92,6 +94,7 @@ def test_journey_through_the_pages(
 
     # The clerk accepts, the approver approves.
     client.post(reverse("workbench:login"), {"username": "clerk", "password": PASSWORD})
+    verify_mfa(client, User.objects.get(username="clerk"))  # the second factor
     page = client.get(staff_url).content.decode()
     with django_capture_on_commit_callbacks(execute=True):
         assert (
@@ -102,6 +105,7 @@ def test_journey_through_the_pages(
         )
     client.post(reverse("portal:logout"))
     client.post(reverse("workbench:login"), {"username": "approver", "password": PASSWORD})
+    verify_mfa(client, User.objects.get(username="approver"))  # the second factor
     page = client.get(staff_url).content.decode()
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post(

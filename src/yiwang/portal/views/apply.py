@@ -16,6 +16,7 @@ from yiwang.accounts.models import AssuranceLevel
 from yiwang.cases.models import DeliveryMethod
 from yiwang.cases.services import submit_application
 from yiwang.catalog.models import Material, ServiceItem
+from yiwang.catalog.scenarios import PARAM_PREFIX, answers_from_params, applicable
 from yiwang.catalog.services import get_published_item
 from yiwang.core.errors import DomainError
 from yiwang.portal.ui import (
@@ -91,6 +92,7 @@ def error_labels(item: ServiceItem, materials: list[Material]) -> dict[str, tupl
     for material in materials:
         labels[str(material.public_id)] = (f"id_{MATERIAL_PREFIX}{material.public_id}", material.name)
     labels["delivery_method"] = ("delivery-electronic", _("送达方式"))
+    labels["scenario"] = ("scenario-summary", _("办理情形"))
     return labels
 
 
@@ -114,9 +116,20 @@ def delivery_choices(item: ServiceItem) -> list[tuple[str, str]]:
 @domain_errors
 @applicant_required
 def apply(request: HttpRequest, public_id: UUID) -> HttpResponse:
+    """在线申请.  For an item with scenario questions (情形引导) the applicant first answers them
+    (carried as ``s_<key>`` parameters from the guide, or asked here); the form then asks only for
+    the materials that apply, and the answers go with the application."""
     item = get_published_item(public_id)
     user = current_user(request)
-    materials = list(item.materials.all())
+    params = request.POST if request.method == "POST" else request.GET
+    scenario = applicable(item, answers_from_params(params))
+    if scenario.has_questions and not scenario.complete and request.method != "POST":
+        return render(
+            request,
+            "portal/apply_scenario.html",
+            {"item": item, "scenario": scenario, "asked": bool(scenario.answers) or "asked" in request.GET},
+        )
+    materials = scenario.materials
     exc: DomainError | None = None
     values: dict[str, Any] = {}
     idempotency_key = uuid.uuid4().hex
@@ -138,6 +151,7 @@ def apply(request: HttpRequest, public_id: UUID) -> HttpResponse:
                 files=uploaded_files(request, materials),
                 idempotency_key=idempotency_key,
                 delivery_method=delivery_method,
+                scenario_answers=answers_from_params(request.POST) if scenario.has_questions else None,
             )
         except DomainError as error:
             exc = error
@@ -154,6 +168,8 @@ def apply(request: HttpRequest, public_id: UUID) -> HttpResponse:
         "portal/apply.html",
         {
             "item": item,
+            "scenario": scenario,
+            "scenario_params": [(PARAM_PREFIX + key, value) for key, value in scenario.answers.items()],
             "form_controls": form_controls(item, values, exc),
             "material_controls": material_controls(materials, exc),
             "delivery_choices": delivery_choices(item),

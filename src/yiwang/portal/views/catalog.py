@@ -11,7 +11,16 @@ from django.db.models import Count, Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
-from yiwang.catalog.models import HandlingForm, ItemStatus, OnlineDepthStep, ServiceItem, ServiceObject
+from yiwang.catalog.models import (
+    ExerciseLevel,
+    HandlingForm,
+    ItemStatus,
+    OnlineDepthStep,
+    ServiceItem,
+    ServiceObject,
+    Theme,
+)
+from yiwang.catalog.scenarios import PARAM_PREFIX, answers_from_params, applicable
 from yiwang.catalog.search import search_items
 from yiwang.catalog.services import get_published_item
 from yiwang.core.models import Organisation
@@ -50,30 +59,38 @@ def home(request: HttpRequest) -> HttpResponse:
     )
 
 
+SEARCH_FILTERS = ("department", "theme", "object", "level", "full")
+
+
 def search(request: HttpRequest) -> HttpResponse:
-    """事项检索: full page, or only the results list for an htmx request (live search)."""
+    """事项检索: full page, or only the results list for an htmx request (live search).
+
+    Filters: 实施部门 (department), 主题 (theme), 服务对象 (object), 行使层级 (level), 全程网办 (full=1).
+    """
     query = request.GET.get("q", "").strip()[:100]
-    department_id = request.GET.get("department", "").strip()
+    chosen = {name: request.GET.get(name, "").strip()[:40] for name in SEARCH_FILTERS}
     try:
         page_number = max(1, int(request.GET.get("page", "1")))
     except ValueError:
         page_number = 1
     items, total = search_items(
         query,
-        department=department_id or None,
+        department=chosen["department"] or None,
+        theme=chosen["theme"] or None,
+        service_object=chosen["object"] or None,
+        level=chosen["level"] or None,
+        fully_online=chosen["full"] == "1",
         limit=SEARCH_PAGE_SIZE,
         offset=(page_number - 1) * SEARCH_PAGE_SIZE,
     )
     paginator = Paginator(range(total), SEARCH_PAGE_SIZE)
     page_obj = paginator.get_page(page_number)
-    params = []
-    if query:
-        params.append(("q", query))
-    if department_id:
-        params.append(("department", department_id))
+    params = [("q", query)] if query else []
+    params += [(name, value) for name, value in chosen.items() if value]
     context: dict[str, Any] = {
         "query": query,
-        "department_id": department_id,
+        "department_id": chosen["department"],
+        "filters": chosen,
         "items": items,
         "total": total,
         "page_obj": page_obj,
@@ -82,6 +99,9 @@ def search(request: HttpRequest) -> HttpResponse:
     if request.headers.get("HX-Request") and not request.headers.get("HX-Boosted"):
         return render(request, "portal/_search_results.html", context)
     context["departments"] = _departments()
+    context["themes"] = Theme.choices
+    context["service_objects"] = ServiceObject.choices
+    context["levels"] = ExerciseLevel.choices
     return render(request, "portal/search.html", context)
 
 
@@ -92,15 +112,19 @@ def _labels(codes: list[str], enum: Any) -> list[str]:
 
 @domain_errors
 def item_guide(request: HttpRequest, public_id: UUID) -> HttpResponse:
+    """办事指南, with the scenario questions (情形引导): answers come as ``s_<key>`` GET parameters,
+    so the page works without JavaScript; with htmx only the scenario block is swapped."""
     item = get_published_item(public_id)
-    return render(
-        request,
-        "portal/item_guide.html",
-        {
-            "item": item,
-            "materials": list(item.materials.all()),
-            "handling_forms": _labels(item.handling_forms, HandlingForm),
-            "online_depth": _labels(item.online_depth, OnlineDepthStep),
-            "service_objects": _labels(item.service_objects, ServiceObject),
-        },
-    )
+    scenario = applicable(item, answers_from_params(request.GET))
+    context = {
+        "item": item,
+        "scenario": scenario,
+        "materials": scenario.materials,
+        "apply_query": urlencode({PARAM_PREFIX + k: v for k, v in scenario.answers.items()}),
+        "handling_forms": _labels(item.handling_forms, HandlingForm),
+        "online_depth": _labels(item.online_depth, OnlineDepthStep),
+        "service_objects": _labels(item.service_objects, ServiceObject),
+    }
+    if request.headers.get("HX-Request") and scenario.has_questions:
+        return render(request, "portal/_guide_scenario.html", context)
+    return render(request, "portal/item_guide.html", context)

@@ -19,14 +19,14 @@ def test_login_page_renders(client):
 def test_staff_log_in_to_the_todo_list(client, clerk):
     response = client.post(reverse("workbench:login"), {"username": "clerk", "password": PASSWORD})
     assert response.status_code == 302
-    assert response["Location"] == reverse("workbench:todo")
+    assert response["Location"] == reverse("workbench:mfa")  # the second factor comes next
 
 
 def test_next_is_followed(client, clerk):
     response = client.post(
         reverse("workbench:login"), {"username": "clerk", "password": PASSWORD, "next": "/workbench/cases/"}
     )
-    assert response["Location"] == "/workbench/cases/"
+    assert response["Location"] == reverse("workbench:mfa") + "?next=%2Fworkbench%2Fcases%2F"
 
 
 def test_citizen_is_refused(client, citizen):

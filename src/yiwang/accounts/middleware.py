@@ -1,0 +1,3 @@
+from yiwang.accounts.refusals import RefusalAuditMiddleware
+
+__all__ = ["RefusalAuditMiddleware"]

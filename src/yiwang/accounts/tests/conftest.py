@@ -1,0 +1,5 @@
+from yiwang.portal.tests.fixtures import (  # noqa: F401 - pytest fixtures
+    calendar,
+    department,
+    media_root,
+)

@@ -1,0 +1,255 @@
+"""演示电子证照 Licence types, one issued 证照专用章 per issuing department, and a few licences for
+the demo citizen and company.
+
+Seals go through the real lifecycle (apply → review → make → file → issue) with the seals services:
+the demo administrator 陈静 (``admin``) applies, and a system reviewer account
+``seal_reviewer`` (staff, admin role, no usable password: it cannot log in) reviews, because an
+applicant may not review her own application.  Ministry codes in the type codes are made-up valid
+统一社会信用代码, like every demo organisation's code.  Idempotent: what exists is left alone.
+"""
+
+from __future__ import annotations
+
+import secrets
+from typing import Any
+
+from yiwang.accounts.models import AccountKind, User
+from yiwang.accounts.services import create_staff_account
+from yiwang.core.identifiers import make_credit_code
+from yiwang.core.models import Organisation
+from yiwang.licences import services
+from yiwang.licences.models import HolderType, Licence, LicenceType
+from yiwang.seals import services as seal_services
+from yiwang.seals.models import Seal, SealStatus
+
+REVIEWER = "seal_reviewer"
+
+
+def _ministry(body: str) -> str:
+    return make_credit_code("1", "1", "100000", body)
+
+
+TYPES: list[dict[str, Any]] = [
+    {
+        "suffix": ("00010001", "001"),
+        "name": "营业执照",
+        "org": "合肥市市场监督管理局",
+        "holder_type": HolderType.LEGAL,
+        "validity_years": None,
+        "fields": [
+            {"name": "name", "label": "名称", "type": "text", "required": True},
+            {
+                "name": "kind",
+                "label": "类型",
+                "type": "choice",
+                "required": True,
+                "choices": ["有限责任公司", "股份有限公司", "个人独资企业", "合伙企业"],
+            },
+            {"name": "legal_representative", "label": "法定代表人", "type": "text", "required": True},
+            {"name": "capital", "label": "注册资本（万元）", "type": "number", "required": True},
+            {"name": "established_on", "label": "成立日期", "type": "date", "required": True},
+            {"name": "address", "label": "住所", "type": "text", "required": True},
+            {"name": "scope", "label": "经营范围", "type": "text", "required": True},
+        ],
+    },
+    {
+        "suffix": ("00010001", "002"),
+        "name": "食品经营许可证",
+        "org": "合肥市市场监督管理局",
+        "holder_type": HolderType.LEGAL,
+        "validity_years": 5,
+        "fields": [
+            {"name": "number", "label": "许可证编号", "type": "text", "required": True},
+            {
+                "name": "legal_representative",
+                "label": "法定代表人（负责人）",
+                "type": "text",
+                "required": True,
+            },
+            {"name": "address", "label": "经营场所", "type": "text", "required": True},
+            {
+                "name": "category",
+                "label": "主体业态",
+                "type": "choice",
+                "required": True,
+                "choices": ["食品销售经营者", "餐饮服务经营者", "单位食堂"],
+            },
+            {"name": "items", "label": "经营项目", "type": "text", "required": True},
+        ],
+    },
+    {
+        "suffix": ("00010002", "001"),
+        "name": "居民身份证（电子）",
+        "org": "合肥市公安局",
+        "holder_type": HolderType.NATURAL,
+        "validity_years": 20,
+        "fields": [
+            {"name": "gender", "label": "性别", "type": "choice", "required": True, "choices": ["男", "女"]},
+            {"name": "ethnicity", "label": "民族", "type": "text", "required": True},
+            {"name": "birth_date", "label": "出生", "type": "date", "required": True},
+            {"name": "address", "label": "住址", "type": "text", "required": True},
+        ],
+    },
+    {
+        "suffix": ("00010003", "001"),
+        "name": "结婚证",
+        "org": "合肥市民政局",
+        "holder_type": HolderType.NATURAL,
+        "validity_years": None,
+        "fields": [
+            {"name": "number", "label": "结婚证字号", "type": "text", "required": True},
+            {"name": "registered_on", "label": "登记日期", "type": "date", "required": True},
+            {"name": "spouse_name", "label": "配偶姓名", "type": "text", "required": True},
+            {"name": "spouse_id", "label": "配偶身份证件号", "type": "text", "required": True},
+        ],
+    },
+    {
+        "suffix": ("00010004", "001"),
+        "name": "医师执业证书",
+        "org": "合肥市卫生健康委员会",
+        "holder_type": HolderType.NATURAL,
+        "validity_years": None,
+        "fields": [
+            {"name": "number", "label": "编码", "type": "text", "required": True},
+            {
+                "name": "level",
+                "label": "医师级别",
+                "type": "choice",
+                "required": True,
+                "choices": ["执业医师", "执业助理医师"],
+            },
+            {"name": "category", "label": "执业类别", "type": "text", "required": True},
+            {"name": "scope", "label": "执业范围", "type": "text", "required": True},
+            {"name": "place", "label": "执业地点", "type": "text", "required": True},
+        ],
+    },
+    {
+        "suffix": ("00010005", "001"),
+        "name": "道路运输经营许可证",
+        "org": "合肥市交通运输局",
+        "holder_type": HolderType.LEGAL,
+        "validity_years": 4,
+        "fields": [
+            {"name": "number", "label": "许可证号", "type": "text", "required": True},
+            {"name": "scope", "label": "经营范围", "type": "text", "required": True},
+            {"name": "address", "label": "地址", "type": "text", "required": True},
+        ],
+    },
+]
+
+
+def _reviewer(admin: User) -> User:
+    existing = User.objects.filter(username=REVIEWER).first()
+    if existing is not None:
+        return existing
+    reviewer = create_staff_account(
+        username=REVIEWER,
+        password=secrets.token_urlsafe(24) + "Aa1!",
+        real_name="印章审核（系统）",
+        organisation=admin.staff_profile.organisation,
+        roles=["admin"],
+    )
+    reviewer.set_unusable_password()
+    reviewer.save(update_fields=["password"])
+    return reviewer
+
+
+def _ensure_seal(organisation: Organisation, admin: User, reviewer: User) -> Seal:
+    seal = Seal.objects.filter(organisation=organisation, status=SealStatus.ISSUED).first()
+    if seal is not None:
+        return seal
+    seal = seal_services.apply_for_seal(
+        organisation=organisation,
+        name="证照专用章",
+        seal_type="certificate",
+        purpose="电子证照签发（演示）",
+        actor=admin,
+    )
+    seal_services.review_seal(seal, actor=reviewer, approve=True, comment="演示数据")
+    seal_services.make_seal(seal, actor=reviewer)
+    seal_services.file_seal(seal, actor=reviewer)
+    return seal_services.issue_seal(seal, actor=reviewer)
+
+
+def load_licences() -> dict[str, int]:
+    """Types, seals and demo licences; returns what was created."""
+    created = {"types": 0, "seals": 0, "licences": 0}
+    admin = User.objects.filter(username="admin", kind=AccountKind.STAFF).first()
+    if admin is None:
+        return created
+    reviewer = _reviewer(admin)
+    types: dict[str, LicenceType] = {}
+    for spec in TYPES:
+        organisation = Organisation.objects.filter(name=spec["org"]).first()
+        if organisation is None:
+            continue
+        if not Seal.objects.filter(organisation=organisation, status=SealStatus.ISSUED).exists():
+            _ensure_seal(organisation, admin, reviewer)
+            created["seals"] += 1
+        body, suffix = spec["suffix"]
+        code = _ministry(body) + suffix
+        licence_type = LicenceType.objects.filter(code=code).first()
+        if licence_type is None:
+            licence_type = services.create_licence_type(
+                code=code,
+                name=spec["name"],
+                holder_type=spec["holder_type"],
+                fields=spec["fields"],
+                validity_years=spec["validity_years"],
+                issuing_department_kind=spec["org"].replace("合肥市", ""),
+                actor=admin,
+            )
+            created["types"] += 1
+        types[spec["name"]] = licence_type
+    citizen = User.objects.filter(username="citizen").select_related("natural_person").first()
+    company = User.objects.filter(username="company").select_related("legal_person").first()
+    person = getattr(citizen, "natural_person", None)
+    legal = getattr(company, "legal_person", None)
+    demo: list[tuple[str, Any, dict[str, Any]]] = []
+    if person is not None:
+        demo.append(
+            (
+                "居民身份证（电子）",
+                (person.real_name, person.id_number, "居民身份证", "合肥市公安局"),
+                {
+                    "gender": "男",
+                    "ethnicity": "汉",
+                    "birth_date": "1990-05-12",
+                    "address": "安徽省合肥市包河区徽州大道 1 号",
+                },
+            )
+        )
+    if legal is not None:
+        demo.append(
+            (
+                "营业执照",
+                (legal.name, legal.credit_code, "统一社会信用代码", "合肥市市场监督管理局"),
+                {
+                    "name": legal.name,
+                    "kind": "有限责任公司",
+                    "legal_representative": legal.legal_representative.real_name,
+                    "capital": 100,
+                    "established_on": "2024-03-18",
+                    "address": "安徽省合肥市高新区望江西路 800 号",
+                    "scope": "软件开发；信息技术咨询服务",
+                },
+            )
+        )
+    for type_name, (holder, code, code_type, org_name), data in demo:
+        licence_type = types.get(type_name)
+        organisation = Organisation.objects.filter(name=org_name).first()
+        if licence_type is None or organisation is None:
+            continue
+        if Licence.objects.filter(licence_type=licence_type, holder_code=code).exists():
+            continue
+        services.issue_licence(
+            licence_type,
+            holder_name=holder,
+            holder_code=code,
+            holder_code_type=code_type,
+            issuer=organisation,
+            data=data,
+            actor=admin,
+        )
+        created["licences"] += 1
+    return created
