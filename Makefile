@@ -34,10 +34,10 @@ messages: pydeps
 deps: pydeps assets messages
 
 chromium:
-	@command -v chromium >/dev/null 2>&1 || { \
-	  echo "Installing Debian's chromium for the browser tests"; \
+	@{ command -v chromium && command -v pdfsig; } >/dev/null 2>&1 || { \
+	  echo "Installing Debian's chromium (browser tests) and poppler-utils (pdfsig)"; \
 	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
-	  $$SUDO apt-get update -qq && $$SUDO apt-get install -y -qq chromium fonts-noto-cjk >/dev/null; }
+	  $$SUDO apt-get update -qq && $$SUDO apt-get install -y -qq chromium fonts-noto-cjk poppler-utils >/dev/null; }
 
 # --- the two contract commands -------------------------------------------------------------------
 run: deps

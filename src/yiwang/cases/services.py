@@ -44,6 +44,7 @@ from yiwang.cases.models import (
     CorrectionNotice,
     DeliveryMethod,
 )
+from yiwang.cases.signals import case_completed
 from yiwang.cases.uploads import CheckedUpload, check_upload
 from yiwang.catalog.models import ItemStatus, ServiceItem
 from yiwang.catalog.services import guide_snapshot, increment_popularity
@@ -772,6 +773,7 @@ def _decide_locked(
         data={"outcome": locked.outcome, "result_sha256": locked.result_sha256},
     )
     _notify(locked, CaseEventType.COMPLETED)
+    case_completed.send(sender=Case, case=locked, actor=actor)
     return locked
 
 
