@@ -7,7 +7,7 @@ import uuid
 import pytest
 from django.urls import reverse
 
-from yiwang.catalog.models import ItemStatus
+from yiwang.catalog.models import FeeItem, ItemStatus, TongbanRange
 from yiwang.portal.tests import factories
 
 pytestmark = pytest.mark.django_db
@@ -49,6 +49,45 @@ def test_guide_shows_every_field(client, item, django_assert_max_num_queries):
         assert text in html, text
     assert reverse("portal:apply", args=[item.public_id]) in html
     assert '<th scope="col">' in html and '<th scope="row">' in html
+
+
+def test_guide_shows_fee_items_faq_tongban_and_special_procedures(
+    client, item, django_assert_max_num_queries
+):
+    item.fee_required = True
+    item.tongban_range = TongbanRange.PROVINCE
+    item.joint_bodies = "市场监督管理局、税务局"
+    item.faq = [{"question": "可以委托他人办理吗？", "answer": "可以，须提交授权委托书。"}, {"bad": "row"}]
+    item.special_procedures = [{"kind": "1", "name": "专家评审", "limit_days": 10, "note": "不计入办理时限"}]
+    item.save()
+    FeeItem.objects.create(
+        item=item, name="证照工本费", standard="每证 10 元", legal_basis="《行政事业性收费目录》", order=1
+    )
+    with django_assert_max_num_queries(5):
+        response = client.get(reverse("portal:item_guide", args=[item.public_id]))
+    html = response.content.decode()
+    assert response.status_code == 200
+    for text in (
+        "通办范围",
+        str(TongbanRange.PROVINCE.label),
+        "市场监督管理局、税务局",
+        "证照工本费",
+        "每证 10 元",
+        "《行政事业性收费目录》",
+        'id="faq"',
+        "可以委托他人办理吗？",
+        "可以，须提交授权委托书。",
+        "专家评审",
+        "10 个工作日",
+        "不计入办理时限",
+    ):
+        assert text in html, text
+    assert html.count('class="faq-entry"') == 1  # the malformed FAQ row is skipped, not rendered empty
+
+
+def test_guide_without_faq_has_no_faq_section(client, item):
+    html = client.get(reverse("portal:item_guide", args=[item.public_id])).content.decode()
+    assert 'id="faq"' not in html and 'href="#faq"' not in html
 
 
 def test_draft_and_unknown_items_are_not_found(client, item):

@@ -124,6 +124,9 @@ def item_guide(request: HttpRequest, public_id: UUID) -> HttpResponse:
         "handling_forms": _labels(item.handling_forms, HandlingForm),
         "online_depth": _labels(item.online_depth, OnlineDepthStep),
         "service_objects": _labels(item.service_objects, ServiceObject),
+        "fee_items": list(item.fee_items.all()),
+        "faq": [entry for entry in item.faq or [] if isinstance(entry, dict) and entry.get("question")],
+        "special_procedures": [entry for entry in item.special_procedures or [] if isinstance(entry, dict)],
     }
     if request.headers.get("HX-Request") and scenario.has_questions:
         return render(request, "portal/_guide_scenario.html", context)
