@@ -7,6 +7,7 @@ from typing import Any
 from uuid import UUID
 
 from django.core.files.uploadedfile import UploadedFile
+from django.db.models import Q
 from django.http import FileResponse, HttpRequest
 from django.urls import reverse
 from ninja import Router, Status
@@ -146,7 +147,8 @@ def _form_data(raw: str | None) -> dict[str, Any]:
 # --- applicants ----------------------------------------------------------------------------------
 @router.post("", response={201: CaseDetailOut, 200: CaseDetailOut}, summary="Apply (申请): multipart form")
 def apply(request: HttpRequest) -> Status[CaseDetailOut]:
-    """Fields: ``item_id`` (UUID), ``form_data`` (JSON object), ``delivery_method``, and one file field
+    """Fields: ``item_id`` (UUID), ``form_data`` (JSON object), ``delivery_method``, optionally
+    ``on_behalf_of`` (a company's credit code: apply as its authorised agent, 代办), and one file field
     per material named ``material_<material id>``.  Send an ``Idempotency-Key`` header so that a
     retried request returns the case already filed (200) instead of filing a second one."""
     item_id = request.POST.get("item_id", "")
@@ -154,13 +156,16 @@ def apply(request: HttpRequest) -> Status[CaseDetailOut]:
         item = ServiceItem.objects.get(public_id=UUID(item_id))
     except (ValueError, ServiceItem.DoesNotExist) as exc:
         raise DomainError(CoreErrorCode.NOT_FOUND, "事项不存在", {"item_id": ["未找到"]}, status=404) from exc
+    applicant, acting_agent = services.applicant_acting_for(
+        _user(request), request.POST.get("on_behalf_of", "")
+    )
     key = request.headers.get("Idempotency-Key", "")
     existed = (
-        bool(key)
-        and Case.objects.filter(applicant=_user(request), idempotency_key=key.strip()[:100]).exists()
+        bool(key) and Case.objects.filter(applicant=applicant, idempotency_key=key.strip()[:100]).exists()
     )
     case = services.submit_application(
-        applicant=_user(request),
+        applicant=applicant,
+        acting_agent=acting_agent,
         item=item,
         form_data=_form_data(request.POST.get("form_data")),
         files=_material_files(request),
@@ -173,7 +178,12 @@ def apply(request: HttpRequest) -> Status[CaseDetailOut]:
 @router.get("", response=CasePageOut, summary="My cases (我的办件)")
 def my_cases(request: HttpRequest, limit: int = 20, offset: int = 0) -> CasePageOut:
     limit = max(1, min(limit, 100))
-    qs = services.visible_cases(_user(request)).filter(applicant=_user(request)).order_by("-submitted_at")
+    user = _user(request)
+    qs = (
+        services.visible_cases(user)
+        .filter(Q(applicant=user) | Q(acting_agent=user))
+        .order_by("-submitted_at")
+    )
     return CasePageOut(items=[summary(c) for c in qs[offset : offset + limit]], count=qs.count())
 
 

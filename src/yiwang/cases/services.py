@@ -19,11 +19,12 @@ from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, transaction
-from django.db.models import F, QuerySet
+from django.db.models import F, Q, QuerySet
 from django.utils import timezone
 
 from yiwang.accounts import staff as staff_scope
-from yiwang.accounts.models import AccountKind, User
+from yiwang.accounts.errors import AccountErrorCode
+from yiwang.accounts.models import AccountKind, LegalPerson, User
 from yiwang.accounts.refusals import record_refusal
 from yiwang.accounts.services import (
     applicant_identity,
@@ -190,7 +191,32 @@ def visible_cases(user: User) -> QuerySet[Case]:
         if not hasattr(user, "staff_profile"):
             return qs.none()
         return qs.filter(handling_organisation__in=staff_scope.organisations_in_scope(user))
-    return qs.filter(applicant=user)
+    # An agent (代办人) keeps sight of what he filed in a company's name; the company sees it too.
+    return qs.filter(Q(applicant=user) | Q(acting_agent=user))
+
+
+def applicant_acting_for(user: User, on_behalf_of: str = "") -> tuple[User, User | None]:
+    """代办: resolve "apply in the name of company <credit code>" to ``(applicant, acting_agent)``.
+
+    Without ``on_behalf_of`` the user applies for himself.  The authorisation itself (who, which
+    items, until when) is checked by :func:`submit_application`; an unknown credit code is refused
+    exactly like a missing authorisation so nobody can probe which companies exist.
+    """
+    code = (on_behalf_of or "").strip().upper()
+    if not code:
+        return user, None
+    company = LegalPerson.objects.select_related("user").filter(credit_code=code).first()
+    if company is None or user.kind != AccountKind.NATURAL:
+        record_refusal(
+            "agent.refused", actor=user, object_type="accounts.LegalPerson", object_id=code[:18], detail={}
+        )
+        raise DomainError(
+            AccountErrorCode.AGENT_NOT_AUTHORISED,
+            "您没有以该单位名义办理的有效授权",
+            {"on_behalf_of": [code[:18]]},
+            status=403,
+        )
+    return company.user, user
 
 
 def get_case_for(user: User, public_id: Any) -> Case:

@@ -13,9 +13,10 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
 from yiwang.accounts.models import AssuranceLevel
+from yiwang.accounts.services import companies_for_agent
 from yiwang.cases.models import DeliveryMethod
-from yiwang.cases.services import submit_application
-from yiwang.catalog.models import Material, ServiceItem
+from yiwang.cases.services import applicant_acting_for, submit_application
+from yiwang.catalog.models import Material, ServiceItem, ServiceObject
 from yiwang.catalog.scenarios import PARAM_PREFIX, answers_from_params, applicable
 from yiwang.catalog.services import get_published_item
 from yiwang.core.errors import DomainError
@@ -105,6 +106,11 @@ def uploaded_files(request: HttpRequest, materials: list[Material]) -> dict[str,
     return files
 
 
+def item_serves_legal_persons(item: ServiceItem) -> bool:
+    legal = {ServiceObject.ENTERPRISE, ServiceObject.INSTITUTION, ServiceObject.SOCIAL_ORGANISATION}
+    return not item.service_objects or bool(legal.intersection(item.service_objects))
+
+
 def delivery_choices(item: ServiceItem) -> list[tuple[str, str]]:
     choices = [(DeliveryMethod.ELECTRONIC.value, str(DeliveryMethod.ELECTRONIC.label))]
     choices.append((DeliveryMethod.WINDOW.value, str(DeliveryMethod.WINDOW.label)))
@@ -133,6 +139,7 @@ def apply(request: HttpRequest, public_id: UUID) -> HttpResponse:
     exc: DomainError | None = None
     values: dict[str, Any] = {}
     idempotency_key = uuid.uuid4().hex
+    on_behalf_of = ""
     delivery_method = DeliveryMethod.ELECTRONIC.value
     status = 200
     if request.method == "POST":
@@ -143,9 +150,12 @@ def apply(request: HttpRequest, public_id: UUID) -> HttpResponse:
         }
         idempotency_key = request.POST.get("idempotency_key", "")[:100] or idempotency_key
         delivery_method = request.POST.get("delivery_method", delivery_method)
+        on_behalf_of = request.POST.get("on_behalf_of", "")
         try:
+            applicant, acting_agent = applicant_acting_for(user, on_behalf_of)
             case = submit_application(
-                applicant=user,
+                applicant=applicant,
+                acting_agent=acting_agent,
                 item=item,
                 form_data=values,
                 files=uploaded_files(request, materials),
@@ -176,6 +186,9 @@ def apply(request: HttpRequest, public_id: UUID) -> HttpResponse:
             "delivery_method": delivery_method,
             "delivery_errors": field_errors(exc, "delivery_method"),
             "idempotency_key": idempotency_key,
+            # 代办: a natural person who represents or is authorised by companies may apply in their name.
+            "companies": companies_for_agent(user) if item_serves_legal_persons(item) else [],
+            "on_behalf_of": on_behalf_of,
             "error": error_context(exc, error_labels(item, materials)) if exc else None,
             "assurance_too_low": user.assurance_level < item.required_assurance_level,
             "required_level_label": AssuranceLevel(item.required_assurance_level).label,
