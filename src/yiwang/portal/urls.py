@@ -37,6 +37,7 @@ urlpatterns = [
     path("my/upgrade/face/", account.upgrade_face, name="upgrade_face"),
     path("my/upgrade/population/", account.upgrade_population, name="upgrade_population"),
     path("my/agents/", account.agents, name="agents"),
+    path("my/company/register/", account.company_register, name="company_register"),
     path("my/agents/<uuid:public_id>/revoke/", account.agent_revoke, name="agent_revoke"),
     path("sso/choose/", account.sso_choose, name="sso_choose"),
 ]

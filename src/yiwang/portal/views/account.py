@@ -26,6 +26,7 @@ from yiwang.accounts.models import (
     AgentAuthorisation,
     AssuranceLevel,
     IdentityCheck,
+    SmsPurpose,
     mask_phone,
 )
 from yiwang.accounts.oidc import SSO_CHOICE_SESSION_KEY
@@ -511,3 +512,81 @@ def sso_choose(request: HttpRequest) -> HttpResponse:
         request.session[SSO_CHOICE_SESSION_KEY] = choices
         return HttpResponseRedirect(next_url)
     return render(request, "portal/sso_choose.html", {"companies": companies, "next": next_url})
+
+
+# --- 法人注册: a verified natural person registers the company he legally represents ----------------
+COMPANY_FIELDS: list[tuple[str, str, str]] = [
+    ("name", "企业（单位）名称", "text"),
+    ("credit_code", "统一社会信用代码", "text"),
+    ("username", "企业账户用户名", "text"),
+    ("phone", "企业联系手机号", "tel"),
+    ("sms_code", "短信验证码", "text"),
+    ("password", "企业账户密码", "password"),
+    ("password2", "确认密码", "password"),
+]
+
+
+def _company_context(
+    values: dict[str, str], exc: DomainError | None = None, sms_sent: str = ""
+) -> dict[str, Any]:
+    fields = exc.fields if exc else {}
+    return {
+        "controls": [
+            field(
+                name,
+                _(label),
+                type=kind,
+                value="" if kind == "password" else values.get(name, ""),
+                errors=fields.get(name, []),
+                required=True,
+            )
+            for name, label, kind in COMPANY_FIELDS
+        ],
+        "error": error_context(exc, {name: (f"id_{name}", _(label)) for name, label, _k in COMPANY_FIELDS})
+        if exc
+        else None,
+        "sms_sent": sms_sent,
+    }
+
+
+@domain_errors
+@applicant_required
+def company_register(request: HttpRequest) -> HttpResponse:
+    """法人注册: the logged-in legal representative (初级实名 or above) creates the company account."""
+    user = current_user(request)
+    values: dict[str, str] = {}
+    if request.method == "POST":
+        values = {name: request.POST.get(name, "").strip()[:128] for name, *_rest in COMPANY_FIELDS}
+        try:
+            if request.POST.get("send_sms"):
+                accounts.send_verification_code(values["phone"], SmsPurpose.REGISTER)
+                sent = _("验证码已发送至 %(phone)s，5 分钟内有效。") % {
+                    "phone": values["phone"][:3] + "****" + values["phone"][-4:]
+                }
+                return render(
+                    request, "portal/company_register.html", _company_context(values, sms_sent=sent)
+                )
+            if request.POST.get("password", "") != request.POST.get("password2", ""):
+                raise DomainError(
+                    "validation_error", _("两次输入的密码不一致"), {"password2": [_("两次输入的密码不一致")]}
+                )
+            company = accounts.register_company(
+                user,
+                username=values["username"],
+                password=request.POST.get("password", ""),
+                name=values["name"],
+                credit_code=values["credit_code"],
+                phone=values["phone"],
+                sms_code=values["sms_code"],
+            )
+        except DomainError as exc:
+            return render(
+                request, "portal/company_register.html", _company_context(values, exc), status=exc.status
+            )
+        messages.success(
+            request,
+            _("企业账户 %(username)s 已注册，您是其法定代表人，可以在“企业代办授权”中授权代办人。")
+            % {"username": company.username},
+        )
+        return redirect("portal:agents")
+    return render(request, "portal/company_register.html", _company_context(values))
