@@ -422,3 +422,29 @@ class SsoActingContext(TimeStampedModel):
 
     def __str__(self) -> str:
         return f"{self.user} @ {self.application_id}: {self.company or '本人'}"
+
+
+class SecurityPolicy(TimeStampedModel):
+    """安全策略 The account-safety policy the security admin (安全管理员) edits: one row.
+
+    Until the first edit the deployment's settings apply; every edit is audited with the values
+    before and after.
+    """
+
+    password_min_length = models.PositiveSmallIntegerField(default=8)
+    password_min_classes = models.PositiveSmallIntegerField(
+        default=3, help_text=_("大写、小写、数字、符号中至少几类")
+    )
+    lockout_account_failures = models.PositiveSmallIntegerField(default=5)
+    lockout_ip_failures = models.PositiveSmallIntegerField(default=20)
+    lockout_base_seconds = models.PositiveIntegerField(default=300)
+    lockout_max_seconds = models.PositiveIntegerField(default=86400)
+    session_idle_minutes = models.PositiveSmallIntegerField(default=30)
+    updated_by = models.ForeignKey(User, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        verbose_name = _("安全策略")
+        verbose_name_plural = _("安全策略")
+
+    def __str__(self) -> str:
+        return "security policy"

@@ -44,6 +44,7 @@ from yiwang.accounts.models import (
     User,
     mask_phone,
 )
+from yiwang.accounts.policy import current_policy
 from yiwang.accounts.refusals import record_refusal
 from yiwang.accounts.sms import send_sms
 from yiwang.core import audit, request_context
@@ -351,8 +352,8 @@ def _client_ip() -> str:
 
 def _lock_seconds(lockouts: int) -> int:
     """Back-off: the base lock, doubled for every lock in a row, capped."""
-    base = settings.YIWANG_LOCKOUT_BASE_SECONDS
-    return int(min(base * (2 ** max(lockouts, 0)), settings.YIWANG_LOCKOUT_MAX_SECONDS))
+    policy = current_policy()
+    return int(min(policy.lockout_base_seconds * (2 ** max(lockouts, 0)), policy.lockout_max_seconds))
 
 
 def _retry_after(until: Any) -> int:
@@ -425,10 +426,10 @@ def register_login_failure(
     """登录失败 Count the failure per account and per IP; True when the account is now locked."""
     ip = _client_ip()
     locked = _count_failure(
-        ThrottleScope.ACCOUNT, username.strip().lower()[:150], settings.YIWANG_LOCKOUT_ACCOUNT_FAILURES
+        ThrottleScope.ACCOUNT, username.strip().lower()[:150], current_policy().lockout_account_failures
     )
     if ip:
-        _count_failure(ThrottleScope.IP, ip, settings.YIWANG_LOCKOUT_IP_FAILURES)
+        _count_failure(ThrottleScope.IP, ip, current_policy().lockout_ip_failures)
     if user is not None:
         _login_record(user, succeeded=False, channel=channel, reason=reason)
     return locked

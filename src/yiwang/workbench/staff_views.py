@@ -332,3 +332,58 @@ def identity_counter(request: HttpRequest) -> HttpResponse:
         },
         status=status,
     )
+
+
+# --- security policy (安全策略): the security admin only ------------------------------------------------
+POLICY_FIELDS: list[tuple[str, str, str]] = [
+    ("password_min_length", "密码最小长度", "8–64"),
+    ("password_min_classes", "密码字符类别数（大写、小写、数字、符号）", "3–4"),
+    ("lockout_account_failures", "同一账户连续失败几次后锁定", "3–10"),
+    ("lockout_ip_failures", "同一 IP 连续失败几次后锁定", "5–1000"),
+    ("lockout_base_seconds", "首次锁定时长（秒），此后每次加倍", "60–86400"),
+    ("lockout_max_seconds", "最长锁定时长（秒）", "60–604800"),
+    ("session_idle_minutes", "会话空闲超时（分钟），下次登录起生效", "5–30"),
+]
+
+
+@domain_errors
+@staff_required
+def security_policy(request: HttpRequest) -> HttpResponse:
+    """安全策略: password policy, lockout and session timeout, edited by the security admin."""
+    from dataclasses import asdict
+
+    from yiwang.accounts.policy import current_policy, update_security_policy
+
+    user = current_user(request)
+    staff_services.require_role(user, StaffRole.SECURITY_ADMIN, "view_security_policy")
+    values: dict[str, Any] = asdict(current_policy())
+    exc: DomainError | None = None
+    status = 200
+    if request.method == "POST":
+        values = {name: request.POST.get(name, "").strip()[:10] for name, *_rest in POLICY_FIELDS}
+        try:
+            update_security_policy(user, values)
+        except DomainError as error:
+            exc, status = error, error.status
+        else:
+            messages.success(request, _("安全策略已更新并记入审计日志。"))
+            return redirect("workbench:security_policy")
+    controls = [
+        field(
+            name,
+            _(label),
+            type="number",
+            value=values.get(name, ""),
+            errors=field_errors(exc, name),
+            required=True,
+            help=_("取值范围：%(r)s") % {"r": bounds},
+        )
+        for name, label, bounds in POLICY_FIELDS
+    ]
+    labels = {name: (f"id_{name}", _(label)) for name, label, _b in POLICY_FIELDS}
+    return render(
+        request,
+        "workbench/security_policy.html",
+        {"controls": controls, "error": error_context(exc, labels) if exc else None},
+        status=status,
+    )

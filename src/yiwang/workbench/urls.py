@@ -44,6 +44,7 @@ urlpatterns += [
     path("staff/create/", staff_views.staff_create, name="staff_create"),
     path("staff/<uuid:public_id>/", staff_views.staff_action, name="staff_action"),
     path("audit/", staff_views.audit_log, name="audit"),
+    path("security/policy/", staff_views.security_policy, name="security_policy"),
     path("identity/", staff_views.identity_counter, name="identity_counter"),
 ]
 
