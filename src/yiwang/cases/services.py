@@ -595,6 +595,18 @@ def request_correction(
     return notice
 
 
+def _check_case_party(case: Case, user: User) -> dict[str, Any]:
+    """The applicant, or the agent who filed the case in a company's name while still authorised
+    (代办); anyone else is told the case does not exist.  Returns what the event records about
+    whom an agent acted for."""
+    if case.applicant_id == user.pk:
+        return {}
+    if case.acting_agent_id is not None and case.acting_agent_id == user.pk:
+        check_agent_may_act(user, case.applicant, case.item)
+        return {"acting_agent_id": user.pk, "acting_for": case.applicant_id_number}
+    raise NotFound("办件不存在")
+
+
 def supply_correction(
     case: Case,
     *,
@@ -603,9 +615,9 @@ def supply_correction(
     form_data: Mapping[str, Any] | None = None,
     comment: str = "",
 ) -> Case:
-    """补正: the applicant answers the notice; the case goes back to the window for review."""
-    if case.applicant_id != applicant.pk:
-        raise NotFound("办件不存在")
+    """补正: the applicant (or the agent who filed it) answers the notice; the case goes back to the
+    window for review."""
+    acting_for = _check_case_party(case, applicant)
     _check_level(applicant, case.item, "correction", f"/my/cases/{case.public_id}/")
     uploads = check_material_uploads(case.item, files, require_mandatory=False)
     stored: list[str] = []
@@ -650,7 +662,7 @@ def supply_correction(
                 actor=applicant,
                 from_status=from_status,
                 comment=comment,
-                data={"round": notice.round, "files": len(uploads)},
+                data={"round": notice.round, "files": len(uploads), **acting_for},
             )
             _notify(locked, CaseEventType.CORRECTION_SUPPLIED)
     except BaseException:
@@ -805,8 +817,7 @@ def _decide_locked(
 
 def withdraw_case(case: Case, *, applicant: User, reason: str = "") -> Case:
     """撤回: the applicant withdraws before a decision."""
-    if case.applicant_id != applicant.pk:
-        raise NotFound("办件不存在")
+    acting_for = _check_case_party(case, applicant)
     _check_level(applicant, case.item, "withdraw", f"/my/cases/{case.public_id}/")
     with transaction.atomic():
         locked = _locked_case(
@@ -817,7 +828,12 @@ def withdraw_case(case: Case, *, applicant: User, reason: str = "") -> Case:
         locked.completed_at = timezone.now()
         _save_transition(locked, "completed_at")
         _record_event(
-            locked, CaseEventType.WITHDRAWN, actor=applicant, from_status=from_status, comment=reason
+            locked,
+            CaseEventType.WITHDRAWN,
+            actor=applicant,
+            from_status=from_status,
+            comment=reason,
+            data=acting_for,
         )
         _notify(locked, CaseEventType.WITHDRAWN)
     return locked

@@ -13,6 +13,7 @@ from yiwang.accounts.models import AssuranceLevel
 from yiwang.accounts.services import grant_agent_authorisation
 from yiwang.accounts.tests import factories
 from yiwang.cases.models import Case
+from yiwang.core.errors import DomainError
 from yiwang.core.models import AuditEvent
 from yiwang.portal.tests import factories as portal_factories
 
@@ -119,3 +120,49 @@ def test_cases_api_applies_on_behalf_of_a_company(world):
     )
     assert refused.status_code == 403
     assert refused.json()["code"] == "agent_not_authorised"
+
+
+def _filed_by_agent(world) -> Case:
+    from yiwang.cases.services import submit_application
+
+    _boss, company, agent, item = world
+    files = {str(m.public_id): [portal_factories.pdf_upload()] for m in item.materials.filter(mandatory=True)}
+    return submit_application(applicant=company, acting_agent=agent, item=item, form_data=FORM, files=files)
+
+
+def test_the_agent_answers_a_correction_notice_and_the_event_records_both(world):
+    from yiwang.cases.services import request_correction, supply_correction
+    from yiwang.cases.tests.factories import make_staff
+
+    _boss, company, agent, item = world
+    case = _filed_by_agent(world)
+    clerk = make_staff(item.implementing_body, "clerk", ("window_clerk",))
+    material = item.materials.filter(mandatory=True).first()
+    request_correction(
+        case, actor=clerk, items=[{"material_id": str(material.public_id), "reason": "不清晰"}]
+    )
+    case.refresh_from_db()
+    supplied = supply_correction(
+        case, applicant=agent, files={str(material.public_id): [portal_factories.pdf_upload()]}
+    )
+    event = supplied.events.order_by("-sequence").first()
+    assert event.actor == agent
+    assert event.data["acting_for"] == company.legal_person.credit_code
+
+
+def test_a_revoked_agent_can_no_longer_act_on_the_case_but_the_company_can(world):
+    from yiwang.accounts.models import AgentAuthorisation
+    from yiwang.accounts.services import revoke_agent_authorisation
+    from yiwang.cases.services import withdraw_case
+
+    boss, company, agent, _item = world
+    case = _filed_by_agent(world)
+    revoke_agent_authorisation(boss, AgentAuthorisation.objects.get())
+    with pytest.raises(DomainError) as refused:
+        withdraw_case(case, applicant=agent)
+    assert refused.value.status == 403
+    outsider = factories.citizen("outsider", level=AssuranceLevel.INTERMEDIATE)
+    with pytest.raises(DomainError) as hidden:
+        withdraw_case(case, applicant=outsider)
+    assert hidden.value.status == 404
+    assert withdraw_case(case, applicant=company).status == "withdrawn"
