@@ -49,7 +49,7 @@ urlpatterns += [
 ]
 
 # 检索同义词 and 事项导入导出 (service managers), in workbench/synonym_views.py and catalog_io_views.py
-from yiwang.workbench import catalog_io_views, synonym_views  # noqa: E402
+from yiwang.workbench import base_item_views, catalog_io_views, synonym_views  # noqa: E402
 
 urlpatterns += [
     path("catalog/synonyms/", synonym_views.synonym_list, name="catalog_synonyms"),
@@ -60,5 +60,14 @@ urlpatterns += [
         name="catalog_synonym_delete",
     ),
     path("catalog/io/", catalog_io_views.catalog_io, name="catalog_io"),
+    path("catalog/base-items/", base_item_views.base_item_list, name="catalog_base_items"),
+    path(
+        "catalog/base-items/<uuid:public_id>/", base_item_views.base_item_edit, name="catalog_base_item_edit"
+    ),
+    path(
+        "catalog/base-items/<uuid:public_id>/retire/",
+        base_item_views.base_item_retire,
+        name="catalog_base_item_retire",
+    ),
     path("catalog/io/export.<str:fmt>", catalog_io_views.catalog_export, name="catalog_export"),
 ]
