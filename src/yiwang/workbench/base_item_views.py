@@ -71,7 +71,7 @@ def _controls(values: dict[str, str], exc: DomainError | None, *, with_code: boo
             value=values.get("item_type", ""),
             required=True,
             errors=field_errors(exc, "item_type"),
-            choices=ItemType.choices,
+            choices=[(k, str(v)) for k, v in ItemType.choices],
         ),
         field(
             "exercise_level",
@@ -80,7 +80,7 @@ def _controls(values: dict[str, str], exc: DomainError | None, *, with_code: boo
             value=values.get("exercise_level", ""),
             required=True,
             errors=field_errors(exc, "exercise_level"),
-            choices=ExerciseLevel.choices,
+            choices=[(k, str(v)) for k, v in ExerciseLevel.choices],
         ),
         field(
             "legal_basis",
