@@ -8,6 +8,7 @@ from typing import Any
 
 import pytest
 import time_machine
+from django.test import Client
 
 from yiwang.cases import services as case_services
 from yiwang.cases.models import Case
@@ -124,3 +125,28 @@ def test_signal_sent_again_still_one_licence(
         case_completed.send(sender=Case, case=case, actor=None)
     assert services.issue_for_case(case) == first
     assert Licence.objects.filter(source_case=case).count() == 1
+
+
+def test_case_page_links_the_issued_licence(complete, licence_item, citizen, issuer, seal):
+
+    case = complete(licence_item, citizen, issuer)
+    licence = Licence.objects.get(source_case=case)
+    client = Client()
+    client.force_login(citizen)
+    page = client.get(f"/my/cases/{case.public_id}/").content.decode()
+    assert licence.identifier in page
+    assert f"/licences/{licence.public_id}/" in page
+    assert f"/licences/{licence.public_id}/document/" in page
+    download = client.get(f"/licences/{licence.public_id}/document/")
+    assert download.status_code == 200
+    assert b"".join(download.streaming_content if download.streaming else [download.content])[:5] == b"%PDF-"
+
+
+def test_case_page_without_licence_has_no_licence_section(complete, licence_item, citizen, issuer, seal):
+
+    case = complete(licence_item, citizen, issuer, approve=False)
+    client = Client()
+    client.force_login(citizen)
+    page = client.get(f"/my/cases/{case.public_id}/").content.decode()
+    assert 'id="case-licences"' not in page
+    assert "/my/cases/" in page and case.number in page
