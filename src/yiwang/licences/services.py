@@ -1314,8 +1314,9 @@ def licence_type_for_item(item: Any) -> LicenceType | None:
 
 
 def case_licence_data(licence_type: LicenceType, case: Any) -> dict[str, Any]:
-    """Build the licence data from the case: a form field of the same name wins; otherwise the
-    well-known names take the case number, the item, the applicant, the handling body, and a date
+    """Build the licence data from the case: a form field of the same name wins, then the form
+    fields the type's ``template["case_fields"]`` names for it (``{field: [form field, ...]}``);
+    otherwise the well-known names take the case number, the item, the applicant, the handling body, and a date
     field takes the completion date.  Only the type's fields are kept."""
     completed = timezone.localdate(case.completed_at) if case.completed_at else timezone.localdate()
     defaults: dict[str, Any] = {
@@ -1332,10 +1333,15 @@ def case_licence_data(licence_type: LicenceType, case: Any) -> dict[str, Any]:
         "handling_organisation": case.handling_organisation.name,
     }
     form = case.form_data or {}
+    sources = licence_type.template.get("case_fields") or {}
     data: dict[str, Any] = {}
     for spec in licence_type.fields:
         name = spec["name"]
         value = form.get(name)
+        for alias in sources.get(name, []):
+            if value not in (None, ""):
+                break
+            value = form.get(alias)
         if value in (None, ""):
             value = defaults.get(name)
         if value in (None, "") and spec["type"] == "date":
