@@ -11,6 +11,7 @@ from django.db import connection
 
 from yiwang.cases import services as case_services
 from yiwang.cases.tests.factories import ServiceItemFactory
+from yiwang.catalog.models import ServiceItem
 from yiwang.core.calendar import seed_calendar
 from yiwang.licences import services
 from yiwang.licences.models import Licence
@@ -28,7 +29,7 @@ def _completed_case() -> tuple[Any, Licence]:
         seed_calendar([2026, 2027])
         issuer, _seal, _approver = factories.make_issuer()
         licence_type = factories.make_type()
-        item = ServiceItemFactory(
+        item: ServiceItem = ServiceItemFactory(
             implementing_body=issuer,
             materials=[],
             form_fields=[
