@@ -15,6 +15,7 @@ from typing import Any
 
 from yiwang.accounts.models import AccountKind, User
 from yiwang.accounts.services import create_staff_account
+from yiwang.catalog.models import ServiceItem
 from yiwang.core.identifiers import make_credit_code
 from yiwang.core.models import Organisation
 from yiwang.licences import services
@@ -76,6 +77,13 @@ TYPES: list[dict[str, Any]] = [
             },
             {"name": "items", "label": "经营项目", "type": "text", "required": True},
         ],
+        # 办结出证: the items whose approval issues this licence, and where its data comes from
+        "result_items": ["000117001000"],
+        "case_fields": {
+            "address": ["business_address"],
+            "category": ["business_category"],
+            "items": ["business_items"],
+        },
     },
     {
         "suffix": ("00010002", "001"),
@@ -201,6 +209,15 @@ def load_licences() -> dict[str, int]:
             )
             created["types"] += 1
         types[spec["name"]] = licence_type
+        if spec.get("case_fields") and licence_type.template.get("case_fields") != spec["case_fields"]:
+            licence_type.template = {**licence_type.template, "case_fields": spec["case_fields"]}
+            licence_type.save(update_fields=["template", "updated_at"])
+        if spec.get("result_items"):
+            ServiceItem.objects.filter(
+                base_code__in=spec["result_items"],
+                implementing_body=organisation,
+                result_licence_type_code="",
+            ).update(result_licence_type_code=licence_type.code)
     citizen = User.objects.filter(username="citizen").select_related("natural_person").first()
     company = User.objects.filter(username="company").select_related("legal_person").first()
     person = getattr(citizen, "natural_person", None)

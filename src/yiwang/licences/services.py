@@ -1294,3 +1294,94 @@ def verify_imported_record(licence: Licence) -> bool:
 
 def data_ok(licence: Licence) -> bool:
     return verify_imported_record(licence) if licence.imported else verify_data_record(licence)
+
+
+# --- issuance with the case result (办结出证) ----------------------------------------------------
+_CASE_HOLDER_CODE_TYPES = {
+    "身份证": HolderCodeType.ID_CARD,
+    "居民身份证": HolderCodeType.ID_CARD,
+    "统一社会信用代码": HolderCodeType.CREDIT_CODE,
+    "护照": HolderCodeType.PASSPORT,
+}
+
+
+def licence_type_for_item(item: Any) -> LicenceType | None:
+    """The licence type an item's approval yields (``ServiceItem.result_licence_type_code``)."""
+    code = (getattr(item, "result_licence_type_code", "") or "").strip().upper()
+    if not code:
+        return None
+    return LicenceType.objects.filter(code=code, is_active=True).first()
+
+
+def case_licence_data(licence_type: LicenceType, case: Any) -> dict[str, Any]:
+    """Build the licence data from the case: a form field of the same name wins, then the form
+    fields the type's ``template["case_fields"]`` names for it (``{field: [form field, ...]}``);
+    otherwise the well-known names take the case number, the item, the applicant, the handling body, and a date
+    field takes the completion date.  Only the type's fields are kept."""
+    completed = timezone.localdate(case.completed_at) if case.completed_at else timezone.localdate()
+    defaults: dict[str, Any] = {
+        "number": case.number,
+        "case_number": case.number,
+        "item": case.item.name,
+        "item_name": case.item.name,
+        "holder": case.applicant_name,
+        "holder_name": case.applicant_name,
+        "applicant_name": case.applicant_name,
+        "name": case.applicant_name,
+        "legal_representative": case.applicant_name,
+        "issuer": case.handling_organisation.name,
+        "handling_organisation": case.handling_organisation.name,
+    }
+    form = case.form_data or {}
+    sources = licence_type.template.get("case_fields") or {}
+    data: dict[str, Any] = {}
+    for spec in licence_type.fields:
+        name = spec["name"]
+        value = form.get(name)
+        for alias in sources.get(name, []):
+            if value not in (None, ""):
+                break
+            value = form.get(alias)
+        if value in (None, ""):
+            value = defaults.get(name)
+        if value in (None, "") and spec["type"] == "date":
+            value = completed.isoformat()
+        if value in (None, "") and spec["type"] == "choice" and len(spec.get("choices", [])) == 1:
+            value = spec["choices"][0]
+        if value not in (None, ""):
+            data[name] = value
+    return data
+
+
+def issue_for_case(case: Any) -> Licence | None:
+    """办结出证 Issue the e-licence a completed, approved case yields, stamped with the handling
+    body's seal; ``None`` when the case yields none.  Idempotent: one licence per case (the case row
+    is locked while checking)."""
+    from yiwang.cases.models import Case, CaseOutcome, CaseStatus
+
+    with transaction.atomic():
+        locked = (
+            Case.objects.select_for_update(of=("self",))
+            .select_related("item", "handling_organisation", "applicant")
+            .get(pk=case.pk)
+        )
+        if locked.status != CaseStatus.COMPLETED or locked.outcome != CaseOutcome.APPROVED:
+            return None
+        licence_type = licence_type_for_item(locked.item)
+        if licence_type is None:
+            return None
+        existing = Licence.objects.filter(source_case=locked).order_by("pk").first()
+        if existing is not None:
+            return existing
+        completed = timezone.localdate(locked.completed_at) if locked.completed_at else None
+        return issue_licence(
+            licence_type,
+            holder_name=locked.applicant_name,
+            holder_code=locked.applicant_id_number,
+            holder_code_type=_CASE_HOLDER_CODE_TYPES.get(locked.applicant_id_type, HolderCodeType.OTHER),
+            issuer=locked.handling_organisation,
+            data=case_licence_data(licence_type, locked),
+            holder_user=locked.applicant,
+            source_case=locked,
+            issued_on=completed,
+        )

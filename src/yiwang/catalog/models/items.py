@@ -169,6 +169,12 @@ class ServiceItem(TimeStampedModel):
         choices=AssuranceLevel.choices, default=AssuranceLevel.PRIMARY
     )
     result_name = models.CharField(max_length=200, blank=True, help_text=_("审批结果名称"))
+    result_licence_type_code = models.CharField(
+        max_length=21,
+        blank=True,
+        default="",
+        help_text=_("结果电子证照类型代码：办结批准后自动签发该类证照；空为不出证"),
+    )
     result_sample = models.FileField(upload_to="catalog/result_samples/", blank=True, help_text=_("结果样本"))
     tongban_range = models.CharField(
         max_length=1, choices=TongbanRange.choices, default=TongbanRange.NONE, help_text=_("通办范围")

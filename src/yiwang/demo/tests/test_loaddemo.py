@@ -162,3 +162,44 @@ def test_items_derive_from_base_items_and_are_consistent(loaded: str) -> None:
     )
     assert not [issue for issue in quality_issues() if issue.kind in ("invalid_code", "legal_basis_link")]
     assert User.objects.filter(username="manager2", staff_profile__roles__role="service_manager").exists()
+
+
+def test_food_licence_item_yields_its_licence(loaded: str) -> None:
+    """办结出证: the demo 食品经营许可 items name the 食品经营许可证 type, and a case's form maps onto
+    valid licence data."""
+    from types import SimpleNamespace
+
+    from django.utils import timezone
+
+    from yiwang.licences import services as licence_services
+    from yiwang.licences.models import LicenceType
+
+    items = ServiceItem.objects.filter(base_code="000117001000")
+    assert items.exists()
+    for item in items:
+        licence_type = licence_services.licence_type_for_item(item)
+        assert licence_type is not None and licence_type.name == "食品经营许可证"
+    assert (
+        not ServiceItem.objects.filter(base_code="000107001000").exclude(result_licence_type_code="").exists()
+    )
+    licence_type = LicenceType.objects.get(name="食品经营许可证")
+    case = SimpleNamespace(
+        number="C-1",
+        item=items.first(),
+        applicant_name="合肥徽味餐饮有限公司",
+        handling_organisation=items.first().implementing_body,  # type: ignore[union-attr]
+        completed_at=timezone.now(),
+        form_data={
+            "shop_name": "徽味小馆",
+            "business_address": "合肥市蜀山区长江西路 1 号",
+            "business_category": "餐饮服务经营者",
+            "business_items": "热食类食品制售",
+        },
+    )
+    data = licence_services.validate_data(
+        licence_type, licence_services.case_licence_data(licence_type, case)
+    )
+    assert data["address"] == "合肥市蜀山区长江西路 1 号"
+    assert data["category"] == "餐饮服务经营者"
+    assert data["items"] == "热食类食品制售"
+    assert data["number"] == "C-1"
