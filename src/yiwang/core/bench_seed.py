@@ -9,13 +9,14 @@ with the CaseEvents its status implies and a unified case number (code + yyyyMMd
 
 from __future__ import annotations
 
+import json
 import random
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from django.db import transaction
+from django.db import connection, models, transaction
 from django.utils import timezone
 
 from yiwang.accounts.models import User
@@ -73,6 +74,45 @@ def bench_code(index: int) -> str:
 def _batches(total: int, size: int) -> Iterator[range]:
     for start in range(0, total, size):
         yield range(start, min(start + size, total))
+
+
+def _copy_insert(objs: list[Any]) -> None:
+    """PostgreSQL ``COPY … FROM STDIN`` for model instances (no signals, no returned ids)."""
+    if not objs:
+        return
+    model = type(objs[0])
+    fields = [f for f in model._meta.concrete_fields if not f.primary_key]
+    columns = ", ".join(connection.ops.quote_name(f.column) for f in fields)
+    table = connection.ops.quote_name(model._meta.db_table)
+    with connection.cursor() as cursor:
+        raw = cursor.cursor  # the psycopg cursor under Django's wrapper
+        with raw.copy(f"COPY {table} ({columns}) FROM STDIN") as copy:
+            for obj in objs:
+                row = []
+                for f in fields:
+                    value = f.pre_save(obj, add=True)
+                    if isinstance(f, models.JSONField):
+                        row.append(json.dumps(value, ensure_ascii=False))
+                    else:
+                        row.append(f.get_db_prep_save(value, connection))
+                copy.write_row(row)
+
+
+def _insert_cases(new_cases: list[Case]) -> list[Case]:
+    if connection.vendor != "postgresql":
+        return Case.objects.bulk_create(new_cases)
+    _copy_insert(new_cases)
+    ids = dict(Case.objects.filter(number__in=[c.number for c in new_cases]).values_list("number", "id"))
+    for case in new_cases:
+        case.pk = ids[case.number]
+    return new_cases
+
+
+def _insert_events(events: list[CaseEvent]) -> None:
+    if connection.vendor != "postgresql":
+        CaseEvent.objects.bulk_create(events)
+    else:
+        _copy_insert(events)
 
 
 def seed(items: int, cases: int, *, seed_value: int = 7, log: Callable[[str], None] = print) -> SeedResult:
@@ -181,7 +221,7 @@ def seed(items: int, cases: int, *, seed_value: int = 7, log: Callable[[str], No
             )
             plans.append((status, submitted))
         with transaction.atomic():
-            created_cases = Case.objects.bulk_create(new_cases)
+            created_cases = _insert_cases(new_cases)
             events: list[CaseEvent] = []
             for case, (status, submitted) in zip(created_cases, plans, strict=True):
                 events.append(
@@ -210,7 +250,7 @@ def seed(items: int, cases: int, *, seed_value: int = 7, log: Callable[[str], No
                             occurred_at=submitted + timedelta(hours=seq),
                         )
                     )
-            CaseEvent.objects.bulk_create(events)
+            _insert_events(events)
         total_events += len(events)
         log(f"cases {batch.stop}/{cases}")
     return SeedResult(items=len(item_rows), cases=cases, events=total_events)
