@@ -73,6 +73,7 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "yiwang.core.metrics.MetricsMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -279,6 +280,9 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = 30 * 1024 * 1024
 # Applicant uploads: allowed content by extension, checked again against the file's magic bytes.
 YIWANG_UPLOAD_MAX_BYTES = int(os.environ.get("YIWANG_UPLOAD_MAX_BYTES", 10 * 1024 * 1024))
 YIWANG_UPLOAD_EXTENSIONS = ["pdf", "jpg", "jpeg", "png", "ofd"]
+
+# /metrics: loopback clients always; others only with "Authorization: Bearer <token>".
+YIWANG_METRICS_TOKEN = os.environ.get("YIWANG_METRICS_TOKEN", "")
 
 # --- Tasks: database backend, no broker needed --------------------------------------------------
 TASKS = {

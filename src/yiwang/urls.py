@@ -7,11 +7,13 @@ from oauth2_provider.views import ConnectDiscoveryInfoView
 
 from yiwang.api import api
 from yiwang.core.health import healthz, readyz
+from yiwang.core.metrics import metrics_view
 from yiwang.seals.urls import public_urlpatterns as public_seal_urls
 
 urlpatterns = [
     path("healthz", healthz, name="healthz"),
     path("readyz", readyz, name="readyz"),
+    path("metrics", metrics_view, name="metrics"),
     path("api/v1/", api.urls),
     path("admin/", admin.site.urls),
     path("i18n/setlang/", set_language, name="set_language"),

@@ -1,0 +1,142 @@
+"""Prometheus metrics (监控指标) at /metrics in the text exposition format, written by hand.
+
+Request counts and a latency histogram per route name and status come from
+:class:`MetricsMiddleware` (in-process counters, one set per worker process); case counts by
+status and the task queue depth are read from the database at scrape time.  Only loopback
+clients or a caller presenting ``Authorization: Bearer <YIWANG_METRICS_TOKEN>`` may read it.
+"""
+
+from __future__ import annotations
+
+import hmac
+import threading
+import time
+from collections.abc import Callable
+from typing import Any
+
+from django.conf import settings
+from django.db.models import Count
+from django.http import HttpRequest, HttpResponse
+from django.views.decorators.cache import never_cache
+
+BUCKETS: tuple[float, ...] = (0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0)
+LOOPBACK = {"127.0.0.1", "::1"}
+
+_lock = threading.Lock()
+# (route, method, status) -> count
+_requests: dict[tuple[str, str, str], int] = {}
+# route -> [bucket counts..., +Inf count], sum
+_latency: dict[str, tuple[list[int], float]] = {}
+
+
+def _escape(value: str) -> str:
+    return value.replace("\\", "\\\\").replace("\n", "\\n").replace('"', '\\"')
+
+
+def record_request(route: str, method: str, status: int, seconds: float) -> None:
+    """Count one request and add its duration to the route's histogram."""
+    with _lock:
+        key = (route, method, str(status))
+        _requests[key] = _requests.get(key, 0) + 1
+        counts, total = _latency.get(route, ([0] * (len(BUCKETS) + 1), 0.0))
+        for i, bound in enumerate(BUCKETS):
+            if seconds <= bound:
+                counts[i] += 1
+        counts[-1] += 1
+        _latency[route] = (counts, total + seconds)
+
+
+def reset() -> None:
+    """Forget the in-process counters (tests only)."""
+    with _lock:
+        _requests.clear()
+        _latency.clear()
+
+
+def _route_name(request: HttpRequest) -> str:
+    match = getattr(request, "resolver_match", None)
+    if match is None:
+        return "unmatched"
+    return match.view_name or match.route or "unnamed"
+
+
+class MetricsMiddleware:
+    """Times every request and records it under its URL pattern name (never the raw path)."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        start = time.perf_counter()
+        response = self.get_response(request)
+        record_request(
+            _route_name(request), request.method or "", response.status_code, time.perf_counter() - start
+        )
+        return response
+
+
+def _allowed(request: HttpRequest) -> bool:
+    token: str = getattr(settings, "YIWANG_METRICS_TOKEN", "") or ""
+    header = request.headers.get("Authorization", "")
+    if token and header.startswith("Bearer "):
+        return hmac.compare_digest(header[len("Bearer ") :].encode(), token.encode())
+    return request.META.get("REMOTE_ADDR", "") in LOOPBACK
+
+
+def _db_lines() -> list[str]:
+    from django_tasks_db.models import DBTaskResult
+
+    from yiwang.cases.models import Case, CaseStatus
+
+    lines = [
+        "# HELP yiwang_cases Cases by status.",
+        "# TYPE yiwang_cases gauge",
+    ]
+    counts: dict[str, int] = dict.fromkeys(CaseStatus.values, 0)
+    for row in Case.objects.values("status").annotate(n=Count("id")).order_by():
+        counts[row["status"]] = row["n"]
+    for status, n in sorted(counts.items()):
+        lines.append(f'yiwang_cases{{status="{_escape(status)}"}} {n}')
+    lines += [
+        "# HELP yiwang_task_queue_depth Tasks waiting to run (READY) in the database queue.",
+        "# TYPE yiwang_task_queue_depth gauge",
+        f"yiwang_task_queue_depth {DBTaskResult.objects.ready().count()}",
+    ]
+    return lines
+
+
+def render() -> str:
+    """The whole exposition as text."""
+    with _lock:
+        requests = sorted(_requests.items())
+        latency = sorted((r, (list(c), s)) for r, (c, s) in _latency.items())
+    lines = [
+        "# HELP yiwang_http_requests_total HTTP requests by route name, method and status.",
+        "# TYPE yiwang_http_requests_total counter",
+    ]
+    for (route, method, status), n in requests:
+        lines.append(
+            f'yiwang_http_requests_total{{route="{_escape(route)}",method="{_escape(method)}",'
+            f'status="{status}"}} {n}'
+        )
+    lines += [
+        "# HELP yiwang_http_request_duration_seconds HTTP request latency by route name.",
+        "# TYPE yiwang_http_request_duration_seconds histogram",
+    ]
+    for route, (counts, total) in latency:
+        label = f'route="{_escape(route)}"'
+        for bound, n in zip(BUCKETS, counts, strict=False):
+            lines.append(f'yiwang_http_request_duration_seconds_bucket{{{label},le="{bound}"}} {n}')
+        lines.append(f'yiwang_http_request_duration_seconds_bucket{{{label},le="+Inf"}} {counts[-1]}')
+        lines.append(f"yiwang_http_request_duration_seconds_sum{{{label}}} {total:.6f}")
+        lines.append(f"yiwang_http_request_duration_seconds_count{{{label}}} {counts[-1]}")
+    lines += _db_lines()
+    return "\n".join(lines) + "\n"
+
+
+@never_cache
+def metrics_view(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+    """GET /metrics: loopback or bearer token only; everyone else gets 403."""
+    if not _allowed(request):
+        return HttpResponse("forbidden\n", status=403, content_type="text/plain")
+    return HttpResponse(render(), content_type="text/plain; version=0.0.4; charset=utf-8")
