@@ -169,6 +169,12 @@ class ServiceItem(TimeStampedModel):
         choices=AssuranceLevel.choices, default=AssuranceLevel.PRIMARY
     )
     result_name = models.CharField(max_length=200, blank=True, help_text=_("审批结果名称"))
+    process_key = models.CharField(
+        max_length=50,
+        null=True,
+        blank=True,
+        help_text=_("办理流程定义（空则为标准流程 standard）"),
+    )
     result_sample = models.FileField(upload_to="catalog/result_samples/", blank=True, help_text=_("结果样本"))
     tongban_range = models.CharField(
         max_length=1, choices=TongbanRange.choices, default=TongbanRange.NONE, help_text=_("通办范围")
