@@ -41,6 +41,8 @@ def start_for_case(case: Case, *, actor: User) -> ProcessInstance | None:
     if definition is None:
         return None
     data: dict[str, Any] = {**(case.form_data or {}), "case_number": case.number}
+    if case.item.process_departments:  # 并联审批: one countersign task per department
+        data["departments"] = list(case.item.process_departments)
     instance = workflow.start_process(
         definition,
         organisation=case.handling_organisation,

@@ -139,13 +139,6 @@ def test_failure_starting_process_rolls_back_acceptance(definitions, item, citiz
 
 
 @pytest.fixture
-def parallel_item(item: ServiceItem) -> ServiceItem:
-    item.process_key = "parallel"
-    item.save(update_fields=["process_key"])
-    return item
-
-
-@pytest.fixture
 def departments(db: None) -> tuple[User, User, list[str]]:
     health = OrganisationFactory(name="合肥市卫生健康委员会", short_name="卫健委")
     fire = OrganisationFactory(name="合肥市消防救援支队", short_name="消防支队")
@@ -154,6 +147,14 @@ def departments(db: None) -> tuple[User, User, list[str]]:
         make_staff(fire, "fire_handler", ("handler",)),
         [health.credit_code, fire.credit_code],
     )
+
+
+@pytest.fixture
+def parallel_item(item: ServiceItem, departments: tuple[User, User, list[str]]) -> ServiceItem:
+    item.process_key = "parallel"
+    item.process_departments = departments[2]
+    item.save(update_fields=["process_key", "process_departments"])
+    return item
 
 
 def _countersign(user: User, code: str, agree: bool, comment: str = "") -> None:
@@ -166,7 +167,7 @@ def _countersign(user: User, code: str, agree: bool, comment: str = "") -> None:
 
 def test_parallel_all_approve(definitions, parallel_item, departments, citizen, clerk, approver):
     health_handler, fire_handler, codes = departments
-    case = accept_case(_submit(parallel_item, citizen, {"departments": codes}), actor=clerk)
+    case = accept_case(_submit(parallel_item, citizen), actor=clerk)
     _countersign(health_handler, codes[0], True)
     assert list(workflow.todo(approver)) == []
     _countersign(fire_handler, codes[1], True)
@@ -179,7 +180,7 @@ def test_parallel_all_approve(definitions, parallel_item, departments, citizen, 
 
 def test_parallel_one_refusal_refuses_case(definitions, parallel_item, departments, citizen, clerk, approver):
     health_handler, fire_handler, codes = departments
-    case = accept_case(_submit(parallel_item, citizen, {"departments": codes}), actor=clerk)
+    case = accept_case(_submit(parallel_item, citizen), actor=clerk)
     _countersign(health_handler, codes[0], True)
     _countersign(fire_handler, codes[1], False, "消防通道不达标")
     case.refresh_from_db()
