@@ -696,6 +696,10 @@ def accept_case(case: Case, *, actor: User, comment: str = "", expected_version:
             },
         )
         _notify(locked, CaseEventType.ACCEPTED)
+        # 流程驱动: start the item's workflow process in this same transaction (see cases/process.py).
+        from yiwang.cases import process
+
+        process.start_for_case(locked, actor=actor)
     return locked
 
 
@@ -745,7 +749,13 @@ def _refuse_acceptance_locked(
 
 # --- decision and completion (审批 / 办结) ------------------------------------------------------
 def decide_case(
-    case: Case, *, actor: User, approve: bool, comment: str = "", expected_version: int | None = None
+    case: Case,
+    *,
+    actor: User | None,
+    approve: bool,
+    comment: str = "",
+    expected_version: int | None = None,
+    process_data: dict[str, Any] | None = None,
 ) -> Case:
     """批准 or 不予批准, then 办结 with the result document generated as PDF."""
     comment = (comment or "").strip()
@@ -754,7 +764,7 @@ def decide_case(
     stored: list[str] = []
     try:
         with transaction.atomic():
-            locked = _decide_locked(case, actor, approve, comment, expected_version, stored)
+            locked = _decide_locked(case, actor, approve, comment, expected_version, stored, process_data)
     except BaseException:
         _cleanup(stored)
         raise
@@ -762,10 +772,18 @@ def decide_case(
 
 
 def _decide_locked(
-    case: Case, actor: User, approve: bool, comment: str, expected_version: int | None, stored: list[str]
+    case: Case,
+    actor: User | None,
+    approve: bool,
+    comment: str,
+    expected_version: int | None,
+    stored: list[str],
+    process_data: dict[str, Any] | None = None,
 ) -> Case:
     locked = _locked_case(case, {CaseStatus.ACCEPTED}, expected_version)
-    _require_staff_role(actor, locked, ["approver"])
+    if process_data is None:  # a process-driven decision was authorised by the work item (cases/process.py)
+        assert actor is not None
+        _require_staff_role(actor, locked, ["approver"])
     from_status = locked.status
     locked.status = CaseStatus.COMPLETED
     locked.outcome = CaseOutcome.APPROVED if approve else CaseOutcome.REFUSED
@@ -802,6 +820,7 @@ def _decide_locked(
         actor=actor,
         from_status=from_status,
         comment=comment,
+        data=process_data,
     )
     _record_event(
         locked,

@@ -386,6 +386,12 @@ def may_stamp(seal: Seal, user: User) -> bool:
     )
 
 
+# Space reserved for the CMS signature in /Contents (bytes; written as hex, so twice this in the
+# file).  Fixed so pyHanko signs once instead of signing a dummy first to estimate the size: the
+# seal certificate, its CA chain (at most two CAs) and the signed attributes take about 4 KB.
+SIGNATURE_BYTES_RESERVED = 16384
+
+
 def _signer(seal: Seal) -> signers.SimpleSigner:
     issuer = seal.issuer
     assert issuer is not None
@@ -457,7 +463,7 @@ def stamp_pdf(
                 sig_field_name=field_name, on_page=page if page >= 0 else page_count - 1, box=box
             ),
         )
-        output = pdf_signer.sign_pdf(writer)
+        output = pdf_signer.sign_pdf(writer, bytes_reserved=SIGNATURE_BYTES_RESERVED)
     signed = output.getvalue()
     with transaction.atomic():
         StampRecord.objects.create(

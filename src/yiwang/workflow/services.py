@@ -13,6 +13,7 @@ from typing import Any
 
 from django.db import transaction
 from django.db.models import Q, QuerySet
+from django.dispatch import Signal
 from django.utils import timezone
 from SpiffWorkflow.exceptions import WorkflowException
 
@@ -46,6 +47,11 @@ DEFAULT_DEFINITIONS = (
     ),
 )
 OPEN_STATUSES = (WorkItemStatus.OPEN, WorkItemStatus.CLAIMED)
+
+# Sent inside the transaction of :func:`complete`, after the engine state is saved, with
+# ``instance``, ``item``, ``user`` and ``result``; receivers (e.g. the case bridge) apply the
+# business effect of the step in the same transaction, so an error rolls both back.
+task_completed = Signal()
 
 
 # --- definitions ---------------------------------------------------------------------------------
@@ -345,6 +351,7 @@ def complete(item: WorkItem, *, user: User, data: dict[str, Any] | None = None) 
         )
         _after_step(instance, workflow, user)
         audit.record("workflow.task_completed", actor=user, obj=locked, detail={"task": locked.task_name})
+        task_completed.send(sender=ProcessInstance, instance=instance, item=locked, user=user, result=result)
     return instance
 
 

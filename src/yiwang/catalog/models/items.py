@@ -175,6 +175,17 @@ class ServiceItem(TimeStampedModel):
         default="",
         help_text=_("结果电子证照类型代码：办结批准后自动签发该类证照；空为不出证"),
     )
+    process_key = models.CharField(
+        max_length=50,
+        null=True,
+        blank=True,
+        help_text=_("办理流程定义（空则为标准流程 standard）"),
+    )
+    process_departments = models.JSONField(
+        default=list,
+        blank=True,
+        help_text=_("并联审批会签部门的统一社会信用代码（parallel 流程）"),
+    )
     result_sample = models.FileField(upload_to="catalog/result_samples/", blank=True, help_text=_("结果样本"))
     tongban_range = models.CharField(
         max_length=1, choices=TongbanRange.choices, default=TongbanRange.NONE, help_text=_("通办范围")
