@@ -152,6 +152,11 @@ SESSION_SAVE_EVERY_REQUEST = True
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 
+# --- Load balancers whose X-Forwarded-For is believed (comma-separated IPs or CIDRs; none by default) ---
+YIWANG_TRUSTED_PROXIES = [
+    entry.strip() for entry in os.environ.get("YIWANG_TRUSTED_PROXIES", "").split(",") if entry.strip()
+]
+
 # --- Account safety (等保三级): lockout with back-off, SMS limits, staff MFA --------------------------
 YIWANG_LOCKOUT_ACCOUNT_FAILURES = int(os.environ.get("YIWANG_LOCKOUT_ACCOUNT_FAILURES", 5))
 YIWANG_LOCKOUT_IP_FAILURES = int(os.environ.get("YIWANG_LOCKOUT_IP_FAILURES", 20))

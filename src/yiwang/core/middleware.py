@@ -1,7 +1,9 @@
 from __future__ import annotations
 
+import ipaddress
 from collections.abc import Callable
 
+from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 
 from yiwang.core.models import Channel
@@ -10,12 +12,39 @@ from yiwang.core.request_context import RequestContext, use_context
 MOBILE_HINTS = ("Mobile", "Android", "iPhone")
 
 
+def _trusted_networks() -> list[ipaddress.IPv4Network | ipaddress.IPv6Network]:
+    networks = []
+    for entry in getattr(settings, "YIWANG_TRUSTED_PROXIES", []):
+        try:
+            networks.append(ipaddress.ip_network(entry.strip(), strict=False))
+        except ValueError:
+            continue
+    return networks
+
+
+def _is_trusted(address: str, networks: list[ipaddress.IPv4Network | ipaddress.IPv6Network]) -> bool:
+    try:
+        ip = ipaddress.ip_address(address.strip())
+    except ValueError:
+        return False
+    return any(ip in network for network in networks)
+
+
 def client_ip(request: HttpRequest) -> str | None:
-    # Behind the load balancer the first X-Forwarded-For hop is the client; the proxy sets it.
+    """The client's address.  ``X-Forwarded-For`` counts only when the request comes from one of
+    ``YIWANG_TRUSTED_PROXIES`` (the load balancers); then the right-most hop that is not a trusted
+    proxy is the client.  Anyone else could forge the header to dodge the per-IP lockout or to
+    plant a false address in the audit trail."""
+    remote = request.META.get("REMOTE_ADDR") or None
     forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
-    if forwarded:
-        return forwarded.split(",")[0].strip() or None
-    return request.META.get("REMOTE_ADDR") or None
+    networks = _trusted_networks()
+    if not forwarded or remote is None or not _is_trusted(remote, networks):
+        return remote
+    hops = [hop.strip() for hop in forwarded.split(",") if hop.strip()]
+    for hop in reversed(hops):
+        if not _is_trusted(hop, networks):
+            return hop
+    return hops[0] if hops else remote
 
 
 def channel_for(request: HttpRequest) -> str:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from io import StringIO
+from typing import Any
 
 import pytest
 from django.contrib.auth import get_user_model
@@ -128,7 +129,8 @@ def test_request_context_ip_and_channel_are_recorded() -> None:
 
 
 @pytest.mark.django_db
-def test_middleware_sets_the_context_for_services() -> None:
+def test_middleware_sets_the_context_for_services(settings: Any) -> None:
+    settings.YIWANG_TRUSTED_PROXIES = ["127.0.0.1", "10.0.0.0/8"]
     recorded: list[AuditEvent] = []
 
     def view(request: HttpRequest) -> HttpResponse:
@@ -145,6 +147,26 @@ def test_middleware_sets_the_context_for_services() -> None:
     RequestContextMiddleware(view)(request)
     stored = AuditEvent.objects.get(pk=recorded[1].pk)
     assert (stored.ip_address, stored.channel) == ("198.51.100.2", Channel.MOBILE)
+
+
+@pytest.mark.parametrize(
+    ("trusted", "remote", "forwarded", "expected"),
+    [
+        ([], "198.51.100.9", "203.0.113.7", "198.51.100.9"),  # no proxy configured: header ignored
+        (["10.0.0.1"], "198.51.100.9", "203.0.113.7", "198.51.100.9"),  # not from the proxy: ignored
+        (["10.0.0.1"], "10.0.0.1", "1.2.3.4, 203.0.113.7", "203.0.113.7"),  # forged left hop skipped
+        (["10.0.0.0/8"], "10.0.0.1", "203.0.113.7, 10.0.0.2", "203.0.113.7"),
+        (["10.0.0.1"], "10.0.0.1", "unknown", "unknown"),  # kept, then dropped by normalise_ip
+    ],
+)
+def test_forwarded_for_is_believed_only_from_trusted_proxies(
+    settings: Any, trusted: list[str], remote: str, forwarded: str, expected: str
+) -> None:
+    from yiwang.core.middleware import client_ip
+
+    settings.YIWANG_TRUSTED_PROXIES = trusted
+    request = RequestFactory().get("/", REMOTE_ADDR=remote, HTTP_X_FORWARDED_FOR=forwarded)
+    assert client_ip(request) == expected
 
 
 @pytest.mark.django_db
