@@ -20,6 +20,7 @@ class MaterialIn(Schema):
     source_kind: str = "upload"
     licence_type_code: str = Field(default="", max_length=40)
     shared_resource_code: str = Field(default="", max_length=60)
+    licence_legal_basis: str = Field(default="", max_length=300)
     mandatory: bool = True
     originals: int = Field(default=0, ge=0, le=999)
     copies: int = Field(default=0, ge=0, le=999)

@@ -367,6 +367,7 @@ MATERIAL_KEYS = (
     "source_kind",
     "licence_type_code",
     "shared_resource_code",
+    "licence_legal_basis",
     "mandatory",
     "originals",
     "copies",

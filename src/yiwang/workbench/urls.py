@@ -14,6 +14,11 @@ urlpatterns = [
     path("cases/<uuid:public_id>/decide/", views.decide, name="decide"),
     path("cases/<uuid:public_id>/result/", views.result_download, name="result"),
     path("cases/<uuid:public_id>/materials/<uuid:material_id>/", views.material_download, name="material"),
+    path(
+        "cases/<uuid:public_id>/materials/<uuid:material_id>/verify/",
+        views.material_verify,
+        name="material_verify",
+    ),
 ]
 
 # 事项管理 (service managers): catalogue governance pages, in workbench/catalog_views.py
