@@ -33,6 +33,7 @@ urlpatterns += [
     path("catalog/statistics/", catalog_views.statistics, name="catalog_statistics"),
     path("catalog/<uuid:public_id>/", catalog_views.item_detail, name="catalog_detail"),
     path("catalog/<uuid:public_id>/edit/", catalog_views.item_edit, name="catalog_edit"),
+    path("catalog/<uuid:public_id>/scenarios/", catalog_views.item_scenarios, name="catalog_scenarios"),
     path("catalog/<uuid:public_id>/submit/", catalog_views.item_submit, name="catalog_submit"),
     path("catalog/<uuid:public_id>/review/", catalog_views.item_review, name="catalog_review"),
     path("catalog/<uuid:public_id>/publish/", catalog_views.item_publish, name="catalog_publish"),
