@@ -116,6 +116,21 @@ class BaseItemOut(Schema):
     status: str
 
 
+class ScenariosIn(Schema):
+    """情形引导 of a draft or revision draft: the shape of ``catalog.scenarios.define_scenarios``
+    (questions are validated there, with one error entry per question)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    conditions: list[str] = Field(default_factory=list, max_length=50)
+    questions: list[dict[str, Any]] = Field(default_factory=list, max_length=40)
+
+
+class ScenariosOut(Schema):
+    conditions: list[str]
+    questions: list[dict[str, Any]]
+
+
 class CommentIn(Schema):
     model_config = ConfigDict(extra="forbid")
 

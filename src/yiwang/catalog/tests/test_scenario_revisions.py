@@ -248,3 +248,30 @@ def test_scenario_endpoint_authorisation(
     assert login_verified(Client(), manager).get(f"{W}/{revision.public_id}/scenarios/").status_code == 405
     assert [q["key"] for q in scenario_definition(revision)["questions"]] == ["agent"]
     assert ServiceItem.objects.get(pk=item.pk).status == ItemStatus.PUBLISHED
+
+
+def test_manage_api_edits_the_revision_scenarios(
+    item: ServiceItem, revision: ServiceItem, manager: User
+) -> None:
+    client = login_verified(Client(), manager)
+    url = f"/api/v1/catalog/manage/items/{revision.public_id}/scenarios"
+    assert client.get(url).json() == scenario_definition(item)
+    response = client.put(
+        url, {"conditions": CONDITIONS, "questions": edited_questions()}, content_type="application/json"
+    )
+    assert response.status_code == 200, response.content
+    assert [q["key"] for q in response.json()["questions"]] == ["agent", "premises"]
+    bad = client.put(
+        url,
+        {"conditions": [], "questions": [{"key": "Bad Key", "text": "x", "options": []}]},
+        content_type="application/json",
+    )
+    assert bad.status_code == 400 and bad.json()["code"] == CatalogErrorCode.INVALID_SCENARIO
+    frozen = client.put(
+        f"/api/v1/catalog/manage/items/{item.public_id}/scenarios",
+        {"conditions": [], "questions": []},
+        content_type="application/json",
+    )
+    assert frozen.status_code == 409
+    diff = client.get(f"/api/v1/catalog/manage/items/{revision.public_id}/diff").json()
+    assert any(row["field"] == "scenarios.premises" for row in diff["rows"])
