@@ -219,6 +219,8 @@ def test_edit_page_shows_and_saves_the_revision_scenarios(revision: ServiceItem,
     assert saved["questions"][1]["options"][1]["removes_materials"] == ["经营场所使用证明"]
     compare = client.get(f"{W}/{revision.public_id}/compare/").content.decode()
     assert "有无固定经营场所？" in compare
+    detail = client.get(f"{W}/{revision.public_id}/").content.decode()
+    assert "由谁办理？" in detail and "有无固定经营场所？" in detail
 
 
 def test_edit_page_reports_bad_scenarios(revision: ServiceItem, manager: User) -> None:
