@@ -4,10 +4,14 @@ from __future__ import annotations
 
 import hashlib
 import json
+import uuid
 
 import pytest
 from django.test import Client
+from hypothesis import given
+from hypothesis import strategies as st
 
+from yiwang.cases.licence_materials import parse_authorisations
 from yiwang.cases.models import CaseMaterial
 from yiwang.cases.services import submit_application, verify_material
 from yiwang.cases.tests.conftest import token_client
@@ -334,3 +338,22 @@ def test_workbench_case_detail_shows_source_and_trust_level(item_with_basis, cit
         403,
         404,
     )
+
+
+# --- the licence_authorisations parser ---------------------------------------------------------
+@given(st.lists(st.uuids(), max_size=5), st.sampled_from([",", " , "]))
+def test_authorisations_parse_from_lists_and_comma_strings(ids, sep):
+    expected = [str(value) for value in ids]
+    assert parse_authorisations([str(value).upper() for value in ids]) == expected
+    assert parse_authorisations(sep.join(str(value) for value in ids)) == expected
+    assert parse_authorisations(None) == parse_authorisations("") == []
+
+
+@given(st.text(min_size=1, max_size=40).filter(lambda text: text.strip() and "," not in text))
+def test_anything_but_uuids_is_a_400(text):
+    try:
+        uuid.UUID(text.strip())
+    except ValueError:
+        with pytest.raises(DomainError) as refused:
+            parse_authorisations(text)
+        assert refused.value.code == "licence_authorisation_invalid" and refused.value.status == 400
