@@ -159,6 +159,7 @@ def apply(request: HttpRequest, public_id: UUID) -> HttpResponse:
     on_behalf_of = ""
     delivery_method = DeliveryMethod.ELECTRONIC.value
     authorised: list[str] = []
+    licence_holder = user  # whose wallet the e-licence offers come from (the company when 代办)
     status = 200
     if request.method == "POST":
         values = {
@@ -172,6 +173,7 @@ def apply(request: HttpRequest, public_id: UUID) -> HttpResponse:
         authorised = [value[:40] for value in request.POST.getlist(licence_materials.FIELD)][:50]
         try:
             applicant, acting_agent = applicant_acting_for(user, on_behalf_of)
+            licence_holder = applicant
             case = submit_application(
                 applicant=applicant,
                 acting_agent=acting_agent,
@@ -202,7 +204,7 @@ def apply(request: HttpRequest, public_id: UUID) -> HttpResponse:
             "scenario_params": [(PARAM_PREFIX + key, value) for key, value in scenario.answers.items()],
             "form_controls": form_controls(item, values, exc),
             "material_controls": material_controls(
-                materials, exc, licence_materials.offers(user, materials), authorised
+                materials, exc, licence_materials.offers(licence_holder, materials), authorised
             ),
             "licence_errors": field_errors(exc, licence_materials.FIELD),
             "delivery_choices": delivery_choices(item),
