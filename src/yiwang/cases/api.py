@@ -13,7 +13,7 @@ from django.urls import reverse
 from ninja import Router, Status
 
 from yiwang.accounts.models import User
-from yiwang.cases import services
+from yiwang.cases import licence_materials, services
 from yiwang.cases.models import Case, CaseEventType, CaseMaterial
 from yiwang.cases.schemas import (
     ActionIn,
@@ -62,6 +62,25 @@ def summary(case: Case) -> CaseSummaryOut:
     )
 
 
+def material_out(case: Case, material: CaseMaterial) -> CaseMaterialOut:
+    return CaseMaterialOut(
+        id=material.public_id,
+        material_name=material.material_name,
+        original_name=material.original_name,
+        content_type=material.content_type,
+        size=material.size,
+        sha256=material.sha256,
+        correction_round=material.correction_round,
+        superseded=material.superseded,
+        source=material.source,
+        source_label=str(material.get_source_display()),
+        trust_level=material.trust_level,
+        trust_level_label=str(material.get_trust_level_display()),
+        licence_identifier=material.licence_identifier,
+        download_url=reverse("api:case_material", args=[case.public_id, material.public_id]),
+    )
+
+
 def detail(case: Case) -> CaseDetailOut:
     notice = services.open_correction_notice(case) or case.correction_notices.order_by("-round").first()
     base = summary(case).dict()
@@ -89,20 +108,7 @@ def detail(case: Case) -> CaseDetailOut:
             )
             for event in services.case_queryset_for_events(case)
         ],
-        materials=[
-            CaseMaterialOut(
-                id=material.public_id,
-                material_name=material.material_name,
-                original_name=material.original_name,
-                content_type=material.content_type,
-                size=material.size,
-                sha256=material.sha256,
-                correction_round=material.correction_round,
-                superseded=material.superseded,
-                download_url=reverse("api:case_material", args=[case.public_id, material.public_id]),
-            )
-            for material in services.materials_of(case)
-        ],
+        materials=[material_out(case, material) for material in services.materials_of(case)],
         correction_notice=CorrectionNoticeOut(
             round=notice.round,
             items=notice.items,
@@ -148,8 +154,10 @@ def _form_data(raw: str | None) -> dict[str, Any]:
 @router.post("", response={201: CaseDetailOut, 200: CaseDetailOut}, summary="Apply (申请): multipart form")
 def apply(request: HttpRequest) -> Status[CaseDetailOut]:
     """Fields: ``item_id`` (UUID), ``form_data`` (JSON object), ``delivery_method``, optionally
-    ``on_behalf_of`` (a company's credit code: apply as its authorised agent, 代办), and one file field
-    per material named ``material_<material id>``.  Send an ``Idempotency-Key`` header so that a
+    ``on_behalf_of`` (a company's credit code: apply as its authorised agent, 代办),
+    ``licence_authorisations`` (一证通办: ids of the applicant's e-licences he authorises the handling
+    body to use for materials declared as e-licences without a legal basis; repeated or
+    comma-separated), and one file field per material named ``material_<material id>``.  Send an ``Idempotency-Key`` header so that a
     retried request returns the case already filed (200) instead of filing a second one."""
     item_id = request.POST.get("item_id", "")
     try:
@@ -171,6 +179,9 @@ def apply(request: HttpRequest) -> Status[CaseDetailOut]:
         files=_material_files(request),
         idempotency_key=key,
         delivery_method=request.POST.get("delivery_method") or "electronic",
+        licence_authorisations=licence_materials.parse_authorisations(
+            [part for value in request.POST.getlist(licence_materials.FIELD) for part in value.split(",")]
+        ),
     )
     return Status(200 if existed else 201, detail(case))
 
@@ -331,3 +342,14 @@ def decide(request: HttpRequest, case_id: UUID, payload: DecideIn) -> CaseDetail
             expected_version=payload.lock_version,
         )
     )
+
+
+@staff_router.post(
+    "/cases/{case_id}/materials/{material_id}/verify",
+    response=CaseMaterialOut,
+    summary="Verify a material against the original (核验, trust level C → B)",
+)
+def verify_material(request: HttpRequest, case_id: UUID, material_id: UUID) -> CaseMaterialOut:
+    case = _staff_case(request, case_id)
+    material = services.verify_material(case, material_id, actor=_user(request))
+    return material_out(case, material)

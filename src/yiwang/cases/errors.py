@@ -18,3 +18,6 @@ class CaseErrorCode(StrEnum):
     ROLE_REQUIRED = "role_required"
     CORRECTION_EMPTY = "correction_empty"
     REASON_REQUIRED = "reason_required"
+    LICENCE_AUTHORISATION_INVALID = "licence_authorisation_invalid"
+    LICENCE_NOT_USABLE = "licence_not_usable"
+    ALREADY_VERIFIED = "material_already_verified"

@@ -30,6 +30,11 @@ class CaseMaterialOut(Schema):
     sha256: str
     correction_round: int
     superseded: bool
+    source: str = "upload"
+    source_label: str = ""
+    trust_level: str = "C"
+    trust_level_label: str = ""
+    licence_identifier: str = ""
     download_url: str
 
 

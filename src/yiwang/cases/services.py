@@ -35,10 +35,12 @@ from yiwang.accounts.services import (
 from yiwang.cases.documents import DocumentSpec, render_pdf
 from yiwang.cases.errors import CaseErrorCode
 from yiwang.cases.models import (
+    DEFAULT_TRUST_LEVEL,
     Case,
     CaseEvent,
     CaseEventType,
     CaseMaterial,
+    CaseMaterialSource,
     CaseNumberSequence,
     CaseOutcome,
     CaseStatus,
@@ -53,6 +55,7 @@ from yiwang.core import audit, request_context
 from yiwang.core.calendar import add_working_days
 from yiwang.core.errors import Conflict, DomainError, NotFound, PermissionDenied
 from yiwang.core.models import Channel
+from yiwang.licences.models import TrustLevel
 
 CORRECTION_DEADLINE_WORKING_DAYS = 10
 REFUSAL_APPEAL_NOTE = (
@@ -302,12 +305,14 @@ def check_material_uploads(
     *,
     require_mandatory: bool = True,
     applicable_material_ids: Collection[str] | None = None,
+    provided_material_ids: Collection[int] = (),
 ) -> list[MaterialUpload]:
     """Validate every file and, for a new application, that every mandatory material is there.
 
     ``files`` maps a material's public id (or "other") to the uploaded files for it.
     ``applicable_material_ids`` (情形引导): when given, only those materials may be uploaded and
-    only the mandatory ones among them are required.
+    only the mandatory ones among them are required.  ``provided_material_ids`` (一证通办) are
+    materials the platform takes from the licence store, so they need no upload.
     """
     materials = {str(material.public_id): material for material in item.materials.all()}
     if applicable_material_ids is not None:
@@ -324,7 +329,7 @@ def check_material_uploads(
         for upload in file_list:
             uploads.append(MaterialUpload(material.pk, material.name, check_upload(upload, str(key))))
     if require_mandatory:
-        present = {upload.material_id for upload in uploads}
+        present = {upload.material_id for upload in uploads} | set(provided_material_ids)
         for key, material in materials.items():
             if material.mandatory and material.pk not in present:
                 errors[key] = [f"缺少必要材料：{material.name}"]
@@ -369,6 +374,7 @@ def submit_application(
     registered_by: User | None = None,
     scenario_answers: Mapping[str, Any] | None = None,
     acting_agent: User | None = None,
+    licence_authorisations: Collection[str] = (),
 ) -> Case:
     """申请 + 登记赋码: file an application and give it the unified case number.
 
@@ -378,6 +384,11 @@ def submit_application(
     ``scenario_answers`` (情形引导, ``{question key: option value}``): for an item with scenario
     questions, the answers decide which materials are required; they are checked and kept on the
     case.  ``None`` keeps the plain rule (every mandatory material of the item).
+
+    一证通办 (:mod:`yiwang.cases.licence_materials`): a material declared as an e-licence type is
+    taken from the licence store, with the material's legal basis or when the holder lists the
+    licence in ``licence_authorisations``; the use is logged with the case number.  Every material
+    records its source and trust level (A–D).
 
     A repeated ``idempotency_key`` from the same applicant returns the case already filed (a
     double-clicked submit makes one case, not two).
@@ -410,8 +421,19 @@ def submit_application(
         from yiwang.catalog.scenarios import resolve_answers
 
         scenario = resolve_answers(item, scenario_answers)
+    from yiwang.cases import licence_materials
+
+    applicable_materials = list(item.materials.all()) if scenario is None else list(scenario.materials)
+    uploaded_ids = {material.pk for material in applicable_materials if files.get(str(material.public_id))}
+    licence_choices = licence_materials.plan(
+        applicant, applicable_materials, uploaded_ids, licence_authorisations
+    )
     clean_form, uploads = _validate_application(
-        item, form_data, files, None if scenario is None else scenario.material_ids
+        item,
+        form_data,
+        files,
+        None if scenario is None else scenario.material_ids,
+        provided_material_ids={choice.material.pk for choice in licence_choices},
     )
     name, id_type, id_number = applicant_identity(applicant)
 
@@ -440,8 +462,23 @@ def submit_application(
                 submitted_at=timezone.now(),
             )
             case.save()
-            _store_materials_tracked(case, uploads, registered_by or applicant, 0, stored)
-            applied_data: dict[str, Any] = {"materials": len(uploads), "item_version": item.version}
+            _store_materials_tracked(
+                case,
+                uploads,
+                registered_by or applicant,
+                0,
+                stored,
+                source=CaseMaterialSource.CLERK_SCAN if registered_by else CaseMaterialSource.UPLOAD,
+            )
+            licence_materials.attach(
+                case, licence_choices, actor=registered_by or acting_agent or applicant, stored=stored
+            )
+            applied_data: dict[str, Any] = {
+                "materials": len(uploads) + len(licence_choices),
+                "item_version": item.version,
+            }
+            if licence_choices:
+                applied_data["e_licences"] = licence_materials.summary(licence_choices)
             if acting_agent is not None:
                 applied_data["applicant"] = str(applicant.public_id)
                 applied_data["acting_agent"] = str(acting_agent.public_id)
@@ -474,6 +511,7 @@ def _validate_application(
     form_data: Mapping[str, Any],
     files: Mapping[str, Sequence[UploadedFile]],
     applicable_material_ids: Collection[str] | None = None,
+    provided_material_ids: Collection[int] = (),
 ) -> tuple[dict[str, Any], list[MaterialUpload]]:
     """Check the form and the materials together, so the applicant hears of every gap at once."""
     form_error: DomainError | None = None
@@ -483,7 +521,12 @@ def _validate_application(
     except DomainError as exc:
         form_error = exc
     try:
-        uploads = check_material_uploads(item, files, applicable_material_ids=applicable_material_ids)
+        uploads = check_material_uploads(
+            item,
+            files,
+            applicable_material_ids=applicable_material_ids,
+            provided_material_ids=provided_material_ids,
+        )
     except DomainError as exc:
         if form_error is None or exc.code != CaseErrorCode.MISSING_MATERIALS:
             raise  # a bad file (type, size, content) is reported on its own
@@ -508,7 +551,13 @@ def _replay(existing: Case, item: ServiceItem) -> Case:
 
 
 def _store_materials_tracked(
-    case: Case, uploads: Sequence[MaterialUpload], uploaded_by: User, correction_round: int, stored: list[str]
+    case: Case,
+    uploads: Sequence[MaterialUpload],
+    uploaded_by: User,
+    correction_round: int,
+    stored: list[str],
+    *,
+    source: str = CaseMaterialSource.UPLOAD,
 ) -> None:
     for upload in uploads:
         checked = upload.checked
@@ -522,6 +571,8 @@ def _store_materials_tracked(
             sha256=checked.sha256,
             correction_round=correction_round,
             uploaded_by=uploaded_by,
+            source=source,
+            trust_level=DEFAULT_TRUST_LEVEL[source],
         )
         material.file.save(checked.storage_name, checked.upload, save=False)
         stored.append(str(material.file.name))
@@ -899,3 +950,42 @@ def open_correction_notice(case: Case) -> CorrectionNotice | None:
 def materials_of(case: Case, include_superseded: bool = True) -> QuerySet[CaseMaterial]:
     qs = case.materials.all().order_by("material_name", "correction_round", "created_at")
     return qs if include_superseded else qs.filter(superseded=False)
+
+
+def verify_material(case: Case, material_public_id: Any, *, actor: User) -> CaseMaterial:
+    """核验材料 A window clerk checks an uploaded material against the original: C → B (可信等级).
+
+    Materials at A (from the licence store or shared data) or already at B are not changed (409).
+    """
+    with transaction.atomic():
+        locked = _locked_case(
+            case, {CaseStatus.SUBMITTED, CaseStatus.CORRECTION_REQUIRED, CaseStatus.ACCEPTED}
+        )
+        _require_staff_role(actor, locked, ["window_clerk", "handler"])
+        try:
+            material = CaseMaterial.objects.select_for_update().get(case=locked, public_id=material_public_id)
+        except (CaseMaterial.DoesNotExist, ValueError, TypeError) as exc:
+            raise NotFound("材料不存在") from exc
+        if material.trust_level not in (TrustLevel.C, TrustLevel.D):
+            raise Conflict(
+                f"该材料可信等级已为 {material.trust_level} 级，无需核验",
+                code=CaseErrorCode.ALREADY_VERIFIED,
+                fields={"trust_level": [material.trust_level]},
+            )
+        before = material.trust_level
+        material.trust_level = TrustLevel.B
+        material.verified_by = actor
+        material.verified_at = timezone.now()
+        material.save(update_fields=["trust_level", "verified_by", "verified_at", "updated_at"])
+        audit.record(
+            "case.material_verified",
+            actor=actor,
+            obj=locked,
+            detail={
+                "number": locked.number,
+                "material": material.material_name,
+                "from": before,
+                "to": TrustLevel.B,
+            },
+        )
+    return material

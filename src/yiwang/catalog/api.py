@@ -61,7 +61,7 @@ def list_items(
 
 @router.get("/items/{public_id}", response=ItemGuideOut, auth=None, summary="办事指南")
 def item_guide(request: HttpRequest, public_id: str) -> dict[str, Any]:
-    return services.guide_snapshot(services.get_published_item(public_id))
+    return services.guide_snapshot(services.get_published_item(public_id), scenarios=False)
 
 
 @router.get("/departments", response=list[DepartmentOut], auth=None, summary="有已发布事项的部门")

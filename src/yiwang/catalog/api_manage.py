@@ -16,6 +16,7 @@ from yiwang.catalog import services
 from yiwang.catalog.consistency import consistency_report
 from yiwang.catalog.errors import CatalogErrorCode
 from yiwang.catalog.models import BaseItem, ServiceItem
+from yiwang.catalog.scenarios import define_scenarios, scenario_definition
 from yiwang.catalog.schemas_manage import (
     BaseItemIn,
     BaseItemOut,
@@ -26,6 +27,8 @@ from yiwang.catalog.schemas_manage import (
     ItemFieldsIn,
     ManagedItemOut,
     ReviewIn,
+    ScenariosIn,
+    ScenariosOut,
     ScheduleIn,
     VersionOut,
 )
@@ -111,6 +114,21 @@ def update_draft(request: HttpRequest, public_id: str, payload: ItemFieldsIn) ->
 def start_revision(request: HttpRequest, public_id: str) -> Status[dict[str, Any]]:
     user, item = _item_in_scope(request, public_id)
     return Status(201, _managed(services.start_revision(item, user)))
+
+
+@manage_router.get("/items/{public_id}/scenarios", response=ScenariosOut, summary="情形引导（草稿或修订稿）")
+def get_scenarios(request: HttpRequest, public_id: str) -> dict[str, Any]:
+    _user, item = _item_in_scope(request, public_id)
+    return scenario_definition(item)
+
+
+@manage_router.put(
+    "/items/{public_id}/scenarios", response=ScenariosOut, summary="设置情形引导（草稿或修订稿）"
+)
+def put_scenarios(request: HttpRequest, public_id: str, payload: ScenariosIn) -> dict[str, Any]:
+    user, item = _item_in_scope(request, public_id)
+    define_scenarios(item, actor=user, questions=payload.questions, conditions=payload.conditions)
+    return scenario_definition(item)
 
 
 @manage_router.post("/items/{public_id}/submit", response=ManagedItemOut, summary="提交审核")

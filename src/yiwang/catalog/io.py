@@ -126,6 +126,7 @@ MATERIAL_COLUMNS: tuple[Column, ...] = (
     Column("来源方式", "source_kind", "code", MaterialSourceKind),
     Column("电子证照类型代码", "licence_type_code"),
     Column("共享数据资源编码", "shared_resource_code"),
+    Column("用证法律依据", "licence_legal_basis"),
     Column("是否必需", "mandatory", "bool"),
     Column("原件份数", "originals", "int"),
     Column("复印件份数", "copies", "int"),

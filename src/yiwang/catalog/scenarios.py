@@ -8,6 +8,11 @@ State changes (:func:`define_scenarios`) follow the house rule: validated, atomi
 only by a service manager covering the item's region (``actor=None`` is the system: demo loader,
 imports).  An item's scenarios are edited while the item is a draft or withdrawn, like the rest
 of its guide.
+
+Scenarios are part of the versioned item content: a revision draft (修订稿) gets a copy
+(:func:`copy_scenarios`, options pointing to the revision's own materials), the manager edits the
+copy, the guide snapshot (hence every :class:`ServiceItemVersion`, the field-level diff and the
+snapshot a case keeps) contains them, and publishing the revision replaces the published scenarios.
 """
 
 from __future__ import annotations
@@ -303,7 +308,14 @@ def define_scenarios(
 
     require_manager(actor, item.region)
     if item.status == ItemStatus.PUBLISHED and actor is not None:
-        raise Conflict("已发布的事项不能修改情形引导，请先撤销发布", code=CatalogErrorCode.ITEM_NOT_EDITABLE)
+        raise Conflict(
+            "已发布的事项不能修改情形引导，请新建修订稿或先撤销发布", code=CatalogErrorCode.ITEM_NOT_EDITABLE
+        )
+    if item.status in (ItemStatus.SUBMITTED, ItemStatus.APPROVED) and actor is not None:
+        raise Conflict(
+            f"事项处于“{item.get_status_display()}”状态，不能修改情形引导",
+            code=CatalogErrorCode.ITEM_NOT_EDITABLE,
+        )
     specs, materials, condition_texts = _validate_specs(item, questions, conditions)
     with transaction.atomic():
         ScenarioQuestion.objects.filter(item=item).delete()
@@ -363,3 +375,43 @@ def scenario_definition(item: ServiceItem) -> dict[str, Any]:
             for question in questions
         ],
     }
+
+
+def copy_scenarios(source: ServiceItem, target: ServiceItem, material_map: Mapping[int, Material]) -> None:
+    """Make ``target``'s scenarios an exact copy of ``source``'s (replacing any it had).
+
+    ``material_map`` maps each of ``source``'s material pks to the corresponding material of
+    ``target`` (a revision's copy, or the published material a revision's material is applied to).
+    Used inside the caller's transaction by :func:`yiwang.catalog.services.start_revision` and
+    when a revision is published.
+    """
+    ScenarioQuestion.objects.filter(item=target).delete()
+    ScenarioCondition.objects.filter(item=target).delete()
+    conditions = {
+        condition.pk: ScenarioCondition.objects.create(
+            item=target, text=condition.text, order=condition.order
+        )
+        for condition in ScenarioCondition.objects.filter(item=source).order_by("order", "pk")
+    }
+    for question in _questions(source):
+        copy = ScenarioQuestion.objects.create(
+            item=target,
+            key=question.key,
+            text=question.text,
+            help_text=question.help_text,
+            order=question.order,
+        )
+        for option in question.options.all():
+            new = ScenarioOption.objects.create(
+                question=copy, value=option.value, label=option.label, order=option.order
+            )
+            new.adds_materials.set(
+                [material_map[m.pk] for m in option.adds_materials.all() if m.pk in material_map]
+            )
+            new.removes_materials.set(
+                [material_map[m.pk] for m in option.removes_materials.all() if m.pk in material_map]
+            )
+            new.adds_conditions.set([conditions[c.pk] for c in option.adds_conditions.all()])
+            new.removes_conditions.set([conditions[c.pk] for c in option.removes_conditions.all()])
+    if hasattr(target, "_scenario_questions_cache"):
+        del target._scenario_questions_cache

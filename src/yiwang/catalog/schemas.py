@@ -78,6 +78,7 @@ class MaterialOut(Schema):
     source_kind_label: str = ""
     licence_type_code: str = ""
     shared_resource_code: str = ""
+    licence_legal_basis: str = ""
     order: int
     blank_form_url: str
     sample_url: str

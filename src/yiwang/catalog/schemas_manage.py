@@ -20,6 +20,7 @@ class MaterialIn(Schema):
     source_kind: str = "upload"
     licence_type_code: str = Field(default="", max_length=40)
     shared_resource_code: str = Field(default="", max_length=60)
+    licence_legal_basis: str = Field(default="", max_length=300)
     mandatory: bool = True
     originals: int = Field(default=0, ge=0, le=999)
     copies: int = Field(default=0, ge=0, le=999)
@@ -113,6 +114,21 @@ class BaseItemOut(Schema):
     exercise_level: str
     statutory_limit_days: int | None
     status: str
+
+
+class ScenariosIn(Schema):
+    """情形引导 of a draft or revision draft: the shape of ``catalog.scenarios.define_scenarios``
+    (questions are validated there, with one error entry per question)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    conditions: list[str] = Field(default_factory=list, max_length=50)
+    questions: list[dict[str, Any]] = Field(default_factory=list, max_length=40)
+
+
+class ScenariosOut(Schema):
+    conditions: list[str]
+    questions: list[dict[str, Any]]
 
 
 class CommentIn(Schema):

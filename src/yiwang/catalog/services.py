@@ -64,6 +64,7 @@ from yiwang.catalog.models import (
     SpecialProcedureKind,
     TongbanRange,
 )
+from yiwang.catalog.scenarios import copy_scenarios, scenario_definition
 from yiwang.catalog.search import refresh_search_fields
 from yiwang.catalog.versions import DiffRow, diff_snapshots
 from yiwang.core import audit
@@ -128,6 +129,7 @@ MATERIAL_FIELDS: frozenset[str] = frozenset(
         "source_kind",
         "licence_type_code",
         "shared_resource_code",
+        "licence_legal_basis",
         "mandatory",
         "originals",
         "copies",
@@ -272,6 +274,7 @@ def _clean_materials(materials: Sequence[Mapping[str, Any]]) -> list[dict[str, A
             "source_kind": raw.get("source_kind") or MaterialSourceKind.UPLOAD,
             "licence_type_code": str(raw.get("licence_type_code", "") or "").strip()[:40],
             "shared_resource_code": str(raw.get("shared_resource_code", "") or "").strip()[:60],
+            "licence_legal_basis": str(raw.get("licence_legal_basis", "") or "").strip()[:300],
             "mandatory": bool(raw.get("mandatory", True)),
             "originals": raw.get("originals", 0),
             "copies": raw.get("copies", 0),
@@ -844,7 +847,8 @@ def set_item_file(
 
 
 def start_revision(item: ServiceItem, actor: User | None) -> ServiceItem:
-    """新建修订稿 Make an editable draft copy of a published item (its materials, fees and FAQ too).
+    """新建修订稿 Make an editable draft copy of a published item (its materials, fees, FAQ and
+    scenarios too).
 
     The published item stays on every channel until the revision is approved and published.
     """
@@ -886,6 +890,12 @@ def start_revision(item: ServiceItem, actor: User | None) -> ServiceItem:
                 )
                 for material in current.materials.all()
             ]
+        )
+        copies = {material.origin_public_id: material for material in revision.materials.all()}
+        copy_scenarios(
+            current,
+            revision,
+            {material.pk: copies[material.public_id] for material in current.materials.all()},
         )
         FeeItem.objects.bulk_create(
             [
@@ -1079,7 +1089,7 @@ def publish_item(item: ServiceItem, actor: User | None, *, scheduled: bool = Fal
 
 
 def _apply_revision(target: ServiceItem, revision: ServiceItem) -> None:
-    """Copy a revision's content (fields, materials, fees) onto the item it revises."""
+    """Copy a revision's content (fields, materials, fees, scenarios) onto the item it revises."""
     for field in REVISION_FIELDS:
         setattr(target, field, getattr(revision, field))
     for field in ("submitted_by_id", "submitted_at", "reviewed_by_id", "reviewed_at", "review_comment"):
@@ -1091,12 +1101,15 @@ def _apply_revision(target: ServiceItem, revision: ServiceItem) -> None:
         for field in Material._meta.concrete_fields
         if field.name not in ("id", "public_id", "created_at", "updated_at", "item", "origin_public_id")
     ]
+    applied: dict[int, Material] = {}
     for material in revision.materials.all():
         destination = originals.get(material.origin_public_id) or Material(item=target)  # type: ignore[arg-type]
         for attname in copy_fields:
             setattr(destination, attname, getattr(material, attname))
         destination.save()
         kept.add(destination.pk)
+        applied[material.pk] = destination
+    copy_scenarios(revision, target, applied)
     target.materials.exclude(pk__in=kept).delete()
     _save_fee_items(
         target,
@@ -1327,10 +1340,12 @@ def _labelled(codes: Sequence[str], enum: type[Any]) -> list[dict[str, str]]:
     return [{"code": str(code), "label": str(labels.get(code, code))} for code in codes]
 
 
-def guide_snapshot(item: ServiceItem) -> dict[str, Any]:
+def guide_snapshot(item: ServiceItem, *, scenarios: bool = True) -> dict[str, Any]:
     """办事指南快照 Everything the guide shows, as a JSON-serialisable dict (labels in Chinese).
 
-    Cases store it to freeze the version an application was filed under.
+    Cases store it to freeze the version an application was filed under; versions store it, so
+    ``scenarios`` (情形引导, :func:`yiwang.catalog.scenarios.scenario_definition`) are part of it.
+    ``scenarios=False`` leaves them out (the public guide API serves them at ``/scenarios``).
     """
     body = item.implementing_body
     special_labels = dict(SpecialProcedureKind.choices)
@@ -1345,6 +1360,7 @@ def guide_snapshot(item: ServiceItem) -> dict[str, Any]:
                 "source_kind_label": str(material.get_source_kind_display()),
                 "licence_type_code": material.licence_type_code,
                 "shared_resource_code": material.shared_resource_code,
+                "licence_legal_basis": material.licence_legal_basis,
                 "mandatory": material.mandatory,
                 "originals": material.originals,
                 "copies": material.copies,
@@ -1431,4 +1447,5 @@ def guide_snapshot(item: ServiceItem) -> dict[str, Any]:
             "form_fields": list(item.form_fields or []),
             "faq": list(item.faq or []),
             "materials": materials,
+            **({"scenarios": scenario_definition(item)} if scenarios else {}),
         }

@@ -65,6 +65,7 @@ FIELD_LABELS: dict[str, str] = {
     "form_fields": "申请表字段",
     "faq": "常见问题",
     "materials": "申请材料",
+    "scenarios": "情形引导",
     "base_item": "基本目录事项",
 }
 
@@ -75,6 +76,7 @@ MATERIAL_LABELS = {
     "source_kind": "来源方式",
     "licence_type_code": "电子证照类型",
     "shared_resource_code": "共享资源编码",
+    "licence_legal_basis": "用证法律依据",
     "mandatory": "是否必需",
     "originals": "原件份数",
     "copies": "复印件份数",
@@ -194,6 +196,9 @@ def diff_snapshots(old: Mapping[str, Any], new: Mapping[str, Any]) -> list[DiffR
         before, after = _label_of(old, key), _label_of(new, key)
         if before == after:
             continue
+        if key == "scenarios":
+            rows.extend(diff_scenarios(before or {}, after or {}))
+            continue
         if key in ENTRY_KEYS and isinstance(before or [], list) and isinstance(after or [], list):
             rows.extend(_diff_entries(key, list(before or []), list(after or []), ENTRY_KEYS[key]))
             continue
@@ -209,3 +214,135 @@ def _with_label(snapshot: Mapping[str, Any], key: str, value: Any) -> str:
     label = snapshot.get(f"{key}{LABEL_SUFFIX}")
     text = render_value(value)
     return f"{text} {label}" if label and text else text
+
+
+# --- 情形引导 -------------------------------------------------------------------------------------
+OPTION_LABELS = {
+    "label": "选项文字",
+    "adds_materials": "选择时增加的材料",
+    "removes_materials": "选择时免交的材料",
+    "adds_conditions": "选择时适用的条件",
+    "removes_conditions": "选择时不适用的条件",
+}
+
+
+def _option_text(option: Mapping[str, Any]) -> str:
+    parts = [str(option.get("label", ""))]
+    for key, label in OPTION_LABELS.items():
+        if key != "label" and option.get(key):
+            parts.append(f"{label}：{render_value(option.get(key))}")
+    return "；".join(parts)
+
+
+def _question_text(question: Mapping[str, Any]) -> str:
+    options = " / ".join(_option_text(option) for option in question.get("options") or [])
+    return f"{question.get('text', '')}（{options}）"
+
+
+def diff_scenarios(old: Mapping[str, Any], new: Mapping[str, Any]) -> list[DiffRow]:
+    """情形引导的比对: conditions by text, questions by key, options by value, each part named."""
+    rows: list[DiffRow] = []
+    old_conditions, new_conditions = list(old.get("conditions") or []), list(new.get("conditions") or [])
+    for text in old_conditions:
+        if text not in new_conditions:
+            rows.append(DiffRow(f"scenarios.conditions.{text}", "情形条件", str(text), "", "removed"))
+    for text in new_conditions:
+        if text not in old_conditions:
+            rows.append(DiffRow(f"scenarios.conditions.{text}", "情形条件", "", str(text), "added"))
+    old_q = {str(q.get("key")): q for q in old.get("questions") or []}
+    new_q = {str(q.get("key")): q for q in new.get("questions") or []}
+    for key, question in old_q.items():
+        if key not in new_q:
+            rows.append(
+                DiffRow(
+                    f"scenarios.{key}",
+                    f"情形问题「{question.get('text', key)}」",
+                    _question_text(question),
+                    "",
+                    "removed",
+                )
+            )
+    for key, question in new_q.items():
+        if key not in old_q:
+            rows.append(
+                DiffRow(
+                    f"scenarios.{key}",
+                    f"情形问题「{question.get('text', key)}」",
+                    "",
+                    _question_text(question),
+                    "added",
+                )
+            )
+            continue
+        before = old_q[key]
+        name = f"情形问题「{question.get('text', key)}」"
+        for sub, label in (("text", "问题"), ("help_text", "说明")):
+            if before.get(sub, "") != question.get(sub, ""):
+                rows.append(
+                    DiffRow(
+                        f"scenarios.{key}.{sub}",
+                        f"{name}：{label}",
+                        str(before.get(sub, "")),
+                        str(question.get(sub, "")),
+                        "changed",
+                    )
+                )
+        old_o = {str(o.get("value")): o for o in before.get("options") or []}
+        new_o = {str(o.get("value")): o for o in question.get("options") or []}
+        if list(old_o) != list(new_o) and set(old_o) == set(new_o):
+            rows.append(
+                DiffRow(
+                    f"scenarios.{key}.order",
+                    f"{name}：选项顺序",
+                    "、".join(old_o),
+                    "、".join(new_o),
+                    "changed",
+                )
+            )
+        for value, option in old_o.items():
+            if value not in new_o:
+                rows.append(
+                    DiffRow(
+                        f"scenarios.{key}.{value}",
+                        f"{name}：选项「{option.get('label', value)}」",
+                        _option_text(option),
+                        "",
+                        "removed",
+                    )
+                )
+        for value, option in new_o.items():
+            if value not in old_o:
+                rows.append(
+                    DiffRow(
+                        f"scenarios.{key}.{value}",
+                        f"{name}：选项「{option.get('label', value)}」",
+                        "",
+                        _option_text(option),
+                        "added",
+                    )
+                )
+                continue
+            for sub, label in OPTION_LABELS.items():
+                if old_o[value].get(sub) != option.get(sub):
+                    rows.append(
+                        DiffRow(
+                            f"scenarios.{key}.{value}.{sub}",
+                            f"{name}：选项「{option.get('label', value)}」{label}",
+                            render_value(old_o[value].get(sub)),
+                            render_value(option.get(sub)),
+                            "changed",
+                        )
+                    )
+    if [str(q.get("key")) for q in old.get("questions") or [] if str(q.get("key")) in new_q] != [
+        str(q.get("key")) for q in new.get("questions") or [] if str(q.get("key")) in old_q
+    ]:
+        rows.append(
+            DiffRow(
+                "scenarios.order",
+                "情形问题顺序",
+                "、".join(str(q.get("text", "")) for q in old.get("questions") or []),
+                "、".join(str(q.get("text", "")) for q in new.get("questions") or []),
+                "changed",
+            )
+        )
+    return rows

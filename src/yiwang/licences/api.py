@@ -131,6 +131,7 @@ class UseOut(Schema):
     purpose: str
     legal_basis: str
     by_consent: bool
+    case_number: str = ""
     used_at: datetime
 
 
@@ -342,7 +343,7 @@ def mine_document(request: HttpRequest, licence_id: UUID) -> HttpResponse:
 def mine_uses(request: HttpRequest, licence_id: UUID) -> list[UseOut]:
     licence = services.licence_for_holder(_user(request), licence_id)
     records = LicenceUseRecord.objects.filter(licence=licence).select_related(
-        "organisation", "licence__licence_type"
+        "organisation", "licence__licence_type", "case"
     )[:500]
     return [_use_out(r) for r in records]
 
@@ -356,6 +357,7 @@ def _use_out(record: LicenceUseRecord) -> UseOut:
         purpose=record.purpose,
         legal_basis=record.legal_basis,
         by_consent=record.consent_id is not None,
+        case_number=record.case.number if record.case is not None else "",
         used_at=record.used_at,
     )
 
@@ -364,7 +366,7 @@ def _use_out(record: LicenceUseRecord) -> UseOut:
 def my_uses(request: HttpRequest) -> list[UseOut]:
     ids = services.wallet(_user(request)).values("pk")
     records = LicenceUseRecord.objects.filter(licence__in=ids).select_related(
-        "organisation", "licence__licence_type"
+        "organisation", "licence__licence_type", "case"
     )[:500]
     return [_use_out(r) for r in records]
 

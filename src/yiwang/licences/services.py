@@ -834,6 +834,92 @@ def current_consent(
     )
 
 
+def _check_usable(licence: Licence, user: User, organisation: Organisation, purpose: str) -> None:
+    """A revoked, suspended, superseded or expired licence, or one whose data record no longer
+    verifies, is not used (409, audited).  The status is read afresh from the database."""
+    licence.refresh_from_db(fields=["status", "valid_until", "status_reason", "status_changed_at"])
+    status = effective_status(licence)
+    if status == LicenceStatus.VALID and data_ok(licence):
+        return
+    audit.record(
+        "licence.use_refused",
+        actor=user,
+        obj=licence,
+        detail={"organisation": organisation.name, "purpose": purpose[:200], "reason": f"status_{status}"},
+    )
+    raise Conflict(
+        f"该电子证照当前状态为“{status_label(status)}”，不能使用"
+        if status != LicenceStatus.VALID
+        else "该电子证照的数据签名核验未通过，不能使用",
+        code=LicenceErrorCode.NOT_CURRENT,
+        fields={"licence": [licence.identifier]},
+    )
+
+
+def _record_use(
+    licence: Licence,
+    *,
+    organisation: Organisation,
+    user: User,
+    purpose: str,
+    legal_basis: str,
+    consent: LicenceUseConsent | None,
+    case: Any,
+    trust_level: str = TrustLevel.A,
+) -> LicenceUseRecord:
+    """The use record, its audit record and the holder's message (inside the caller's transaction)."""
+    record = LicenceUseRecord.objects.create(
+        public_id=uuid.uuid4(),
+        licence=licence,
+        organisation=organisation,
+        user=user,
+        purpose=purpose[:300],
+        legal_basis=legal_basis[:300],
+        consent=consent,
+        case=case,
+        trust_level=trust_level,
+        used_at=timezone.now(),
+    )
+    audit.record(
+        "licence.use",
+        actor=user,
+        obj=licence,
+        detail={
+            "organisation": organisation.name,
+            "purpose": purpose[:200],
+            "legal_basis": legal_basis[:200],
+            "consent": str(consent.public_id) if consent else "",
+            "case": getattr(case, "number", ""),
+        },
+    )
+    _notify(
+        licence.holder_user_id,
+        f"{organisation.name}使用了您的{licence.licence_type.name}",
+        f"{purpose}（办件编号 {case.number}）" if case is not None else purpose,
+        "/licences/",
+    )
+    return record
+
+
+def _refuse_use(licence: Licence, user: User, organisation: Organisation, purpose: str) -> DomainError:
+    audit.record(
+        "licence.use_refused",
+        actor=user,
+        obj=licence,
+        detail={
+            "organisation": organisation.name,
+            "purpose": purpose[:200],
+            "reason": "no_basis_no_consent",
+        },
+    )
+    return DomainError(
+        LicenceErrorCode.USE_REFUSED,
+        "使用该电子证照须有法律依据或持证人授权",
+        {"legal_basis": ["未提供法律依据"], "consent": ["持证人未授权本单位"]},
+        status=403,
+    )
+
+
 def use_licence(
     licence: Licence,
     *,
@@ -844,7 +930,8 @@ def use_licence(
     case: Any = None,
 ) -> LicenceUseRecord:
     """用证 A department uses a licence: allowed with a legal basis or the holder's current
-    authorisation, refused otherwise (403, audited); every use is logged for the holder to see."""
+    authorisation, refused otherwise (403, audited); a licence that is not currently valid is
+    refused (409); every use is logged for the holder to see."""
     _staff_org(user, USE_ROLES)
     if "admin" not in staff_roles(user) and user.staff_profile.organisation_id != organisation.pk:
         raise PermissionDenied("只能以本单位名义使用证照", code=LicenceErrorCode.ROLE_REQUIRED)
@@ -853,54 +940,80 @@ def use_licence(
         raise DomainError(LicenceErrorCode.INVALID_DATA, "请说明用证事由", {"purpose": ["必填"]})
     consent = None if legal_basis else current_consent(licence, organisation)
     if not legal_basis and consent is None:
-        audit.record(
-            "licence.use_refused",
-            actor=user,
-            obj=licence,
-            detail={
-                "organisation": organisation.name,
-                "purpose": purpose[:200],
-                "reason": "no_basis_no_consent",
-            },
-        )
-        raise DomainError(
-            LicenceErrorCode.USE_REFUSED,
-            "使用该电子证照须有法律依据或持证人授权",
-            {"legal_basis": ["未提供法律依据"], "consent": ["持证人未授权本单位"]},
-            status=403,
-        )
+        raise _refuse_use(licence, user, organisation, purpose)
+    _check_usable(licence, user, organisation, purpose)
     with transaction.atomic():
-        record = LicenceUseRecord.objects.create(
-            public_id=uuid.uuid4(),
-            licence=licence,
+        return _record_use(
+            licence,
             organisation=organisation,
             user=user,
-            purpose=purpose[:300],
-            legal_basis=legal_basis[:300],
+            purpose=purpose,
+            legal_basis=legal_basis,
             consent=consent,
             case=case,
-            trust_level=TrustLevel.A,
-            used_at=timezone.now(),
+        )
+
+
+def holds(user: User, licence: Licence) -> bool:
+    """Whether ``user`` is the holder of ``licence`` (bound account, ID number or credit code)."""
+    return licence.holder_user_id == user.pk or licence.holder_code in holder_codes(user)
+
+
+def use_licence_for_case(
+    licence: Licence,
+    *,
+    case: Any,
+    actor: User,
+    purpose: str,
+    legal_basis: str = "",
+    authorised: bool = False,
+) -> LicenceUseRecord:
+    """一证通办 The platform takes the applicant's licence from the store for a case's material.
+
+    The using organisation is the case's handling body; the licence must be held by the case's
+    applicant and be currently valid with a verifying data record (409 otherwise).  With the
+    material's ``legal_basis`` it is used at once; otherwise only when the holder ``authorised``
+    it with this application, which is kept as a one-day :class:`LicenceUseConsent` for this
+    organisation and licence.  Call inside the case's transaction; ``actor`` is who submitted
+    (the applicant, his agent or the registering clerk).
+    """
+    organisation = case.handling_organisation
+    applicant = case.applicant
+    purpose, legal_basis = purpose.strip(), legal_basis.strip()
+    if not holds(applicant, licence):
+        raise PermissionDenied("只能使用申请人本人（本单位）的电子证照", code=LicenceErrorCode.NOT_HOLDER)
+    if not legal_basis and not authorised:
+        raise _refuse_use(licence, actor, organisation, purpose)
+    _check_usable(licence, actor, organisation, purpose)
+    consent = None
+    if not legal_basis:
+        consent = LicenceUseConsent.objects.create(
+            holder_user=applicant,
+            holder_code=licence.holder_code,
+            organisation=organisation,
+            licence=licence,
+            valid_until=timezone.localdate(),
         )
         audit.record(
-            "licence.use",
-            actor=user,
-            obj=licence,
+            "licence.consent_granted",
+            actor=actor,
+            obj=consent,
             detail={
                 "organisation": organisation.name,
-                "purpose": purpose[:200],
-                "legal_basis": legal_basis[:200],
-                "consent": str(consent.public_id) if consent else "",
+                "licence": licence.identifier,
+                "until": consent.valid_until,
                 "case": getattr(case, "number", ""),
             },
         )
-        _notify(
-            licence.holder_user_id,
-            f"{organisation.name}使用了您的{licence.licence_type.name}",
-            purpose,
-            "/licences/",
-        )
-    return record
+    return _record_use(
+        licence,
+        organisation=organisation,
+        user=actor,
+        purpose=purpose,
+        legal_basis=legal_basis,
+        consent=consent,
+        case=case,
+    )
 
 
 def lookup_for_use(user: User, *, holder_code: str, licence_type: LicenceType | None = None) -> list[Licence]:

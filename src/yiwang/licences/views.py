@@ -67,7 +67,7 @@ def wallet(request: HttpRequest) -> HttpResponse:
     licences = [_decorate(licence) for licence in services.wallet(user)[:200]]
     uses = list(
         LicenceUseRecord.objects.filter(licence__in=[licence.pk for licence in licences]).select_related(
-            "organisation", "licence__licence_type"
+            "organisation", "licence__licence_type", "case"
         )[:50]
     )
     return render(request, "licences/wallet.html", {"licences": licences, "uses": uses})
@@ -79,7 +79,7 @@ def _detail_context(request: HttpRequest, licence: Licence, **extra: Any) -> dic
         "licence": _decorate(licence),
         "rows": _rows(licence),
         "shares": list(licence.shares.all()[:20]),
-        "uses": list(licence.uses.select_related("organisation")[:50]),
+        "uses": list(licence.uses.select_related("organisation", "case")[:50]),
         "consents": list(
             LicenceUseConsent.objects.filter(holder_user=user)
             .filter(licence=licence)

@@ -48,6 +48,7 @@ from yiwang.catalog.models import (
     TongbanRange,
 )
 from yiwang.catalog.quality import KIND_LABELS, catalogue_statistics, quality_issues
+from yiwang.catalog.scenarios import define_scenarios, scenario_definition
 from yiwang.core.errors import DomainError, PermissionDenied
 from yiwang.core.models import Organisation, Region
 from yiwang.portal.ui import current_user, error_context, field, field_errors, is_staff_user, render_error
@@ -367,6 +368,7 @@ MATERIAL_KEYS = (
     "source_kind",
     "licence_type_code",
     "shared_resource_code",
+    "licence_legal_basis",
     "mandatory",
     "originals",
     "copies",
@@ -428,8 +430,11 @@ def _editable(item: ServiceItem) -> bool:
     return item.status in (ItemStatus.DRAFT, ItemStatus.WITHDRAWN)
 
 
-def _edit_context(request: HttpRequest, item: ServiceItem, exc: DomainError | None) -> dict[str, Any]:
-    post = request.POST if request.method == "POST" else None
+def _edit_context(
+    request: HttpRequest, item: ServiceItem, exc: DomainError | None, *, item_form_posted: bool | None = None
+) -> dict[str, Any]:
+    posted = request.method == "POST" if item_form_posted is None else item_form_posted
+    post = request.POST if posted else None
 
     def value(name: str) -> Any:
         if post is not None:
@@ -551,6 +556,92 @@ def _edit_context(request: HttpRequest, item: ServiceItem, exc: DomainError | No
     }
 
 
+# --- 情形引导 scenario editor (a section of the edit page with its own form) ---------------------
+OPTION_LISTS = ("adds_materials", "removes_materials", "adds_conditions", "removes_conditions")
+
+
+def parse_scenario_form(post: Any) -> dict[str, Any]:
+    """``define_scenarios`` arguments from the scenario form.
+
+    ``scenario-conditions`` has one condition per line; question ``i`` is ``q-{i}-key/text/help_text``
+    with options ``q-{i}-o-{j}-value/label`` and the checked materials/conditions as repeated
+    ``q-{i}-o-{j}-adds_materials`` (etc.) values.  Blank questions and options are skipped; a
+    question marked ``q-{i}-delete`` is removed.
+    """
+    conditions = [
+        line.strip() for line in (post.get("scenario-conditions") or "").splitlines() if line.strip()
+    ]
+    questions = []
+    for q in range(min(_int(post, "q-count", {}, 0) or 0, 40)):
+        prefix = f"q-{q}"
+        key = (post.get(f"{prefix}-key") or "").strip()
+        text = (post.get(f"{prefix}-text") or "").strip()
+        if post.get(f"{prefix}-delete") or (not key and not text):
+            continue
+        options = []
+        for o in range(min(_int(post, f"{prefix}-option-count", {}, 0) or 0, 20)):
+            oprefix = f"{prefix}-o-{o}"
+            value = (post.get(f"{oprefix}-value") or "").strip()
+            label = (post.get(f"{oprefix}-label") or "").strip()
+            if not value and not label:
+                continue
+            option: dict[str, Any] = {"value": value, "label": label}
+            for name in OPTION_LISTS:
+                option[name] = [v for v in post.getlist(f"{oprefix}-{name}") if v]
+            options.append(option)
+        questions.append(
+            {
+                "key": key,
+                "text": text,
+                "help_text": (post.get(f"{prefix}-help_text") or "").strip(),
+                "options": options,
+            }
+        )
+    return {"questions": questions, "conditions": conditions}
+
+
+def _scenario_context(item: ServiceItem, post: Any | None = None) -> dict[str, Any]:
+    """The scenario editor rows: the saved (or just posted) questions plus a blank one, each with
+    two blank options, and the materials and conditions an option can select."""
+    definition = parse_scenario_form(post) if post is not None else scenario_definition(item)
+    blank_option = {"value": "", "label": "", **{name: [] for name in OPTION_LISTS}}
+    questions = [
+        {**question, "options": [*question["options"], blank_option, blank_option]}
+        for question in definition["questions"]
+    ]
+    questions.append({"key": "", "text": "", "help_text": "", "options": [blank_option, blank_option]})
+    return {
+        "scenario_questions": questions,
+        "scenario_conditions": definition["conditions"],
+        "scenario_conditions_text": "\n".join(definition["conditions"]),
+        "scenario_materials": [material.name for material in item.materials.all()],
+    }
+
+
+@require_POST
+@manager_required
+def item_scenarios(request: HttpRequest, public_id: UUID) -> HttpResponse:
+    """保存情形引导 Replace the draft's (or revision draft's) scenario questions and conditions."""
+    item = _item(request, public_id)
+    try:
+        if not _editable(item):
+            raise DomainError(
+                CatalogErrorCode.ITEM_NOT_EDITABLE,
+                _("该事项处于“%(status)s”状态，不能编辑；已发布的事项请新建修订稿。")
+                % {"status": item.get_status_display()},
+                status=409,
+            )
+        define_scenarios(item, actor=current_user(request), **parse_scenario_form(request.POST))
+    except DomainError as exc:
+        context = _edit_context(request, item, None, item_form_posted=False)
+        context.update(_scenario_context(item, request.POST))
+        context["scenario_error"] = exc
+        context["scenario_row_errors"] = exc.fields
+        return render(request, "workbench/catalog/item_edit.html", context, status=exc.status)
+    messages.success(request, _("情形引导已保存。"))
+    return redirect(reverse("workbench:catalog_edit", args=[item.public_id]) + "#scenarios")
+
+
 @manager_required
 def item_edit(request: HttpRequest, public_id: UUID) -> HttpResponse:
     """编辑草稿 All fields, materials, fee items, FAQ and special procedures on one page."""
@@ -587,7 +678,7 @@ def item_edit(request: HttpRequest, public_id: UUID) -> HttpResponse:
     return render(
         request,
         "workbench/catalog/item_edit.html",
-        _edit_context(request, item, exc),
+        {**_edit_context(request, item, exc), **_scenario_context(item)},
         status=exc.status if exc else 200,
     )
 

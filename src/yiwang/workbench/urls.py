@@ -14,6 +14,11 @@ urlpatterns = [
     path("cases/<uuid:public_id>/decide/", views.decide, name="decide"),
     path("cases/<uuid:public_id>/result/", views.result_download, name="result"),
     path("cases/<uuid:public_id>/materials/<uuid:material_id>/", views.material_download, name="material"),
+    path(
+        "cases/<uuid:public_id>/materials/<uuid:material_id>/verify/",
+        views.material_verify,
+        name="material_verify",
+    ),
 ]
 
 # 事项管理 (service managers): catalogue governance pages, in workbench/catalog_views.py
@@ -28,6 +33,7 @@ urlpatterns += [
     path("catalog/statistics/", catalog_views.statistics, name="catalog_statistics"),
     path("catalog/<uuid:public_id>/", catalog_views.item_detail, name="catalog_detail"),
     path("catalog/<uuid:public_id>/edit/", catalog_views.item_edit, name="catalog_edit"),
+    path("catalog/<uuid:public_id>/scenarios/", catalog_views.item_scenarios, name="catalog_scenarios"),
     path("catalog/<uuid:public_id>/submit/", catalog_views.item_submit, name="catalog_submit"),
     path("catalog/<uuid:public_id>/review/", catalog_views.item_review, name="catalog_review"),
     path("catalog/<uuid:public_id>/publish/", catalog_views.item_publish, name="catalog_publish"),

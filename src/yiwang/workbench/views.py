@@ -39,6 +39,7 @@ from yiwang.cases.services import (
     refuse_acceptance,
     request_correction,
     staff_todo,
+    verify_material,
     visible_cases,
 )
 from yiwang.core import audit
@@ -451,6 +452,18 @@ def decide(request: HttpRequest, public_id: UUID) -> HttpResponse:
         return _("已批准并办结，结果文书已生成。") if approve else _("已作出不予批准决定并办结。")
 
     return _act(request, public_id, "decide", run)
+
+
+@require_POST
+@staff_required
+@domain_errors
+def material_verify(request: HttpRequest, public_id: UUID, material_id: UUID) -> HttpResponse:
+    """核验材料: the clerk has checked an uploaded material against the original (可信等级 C → B)."""
+    user = current_user(request)
+    case = get_case_for(user, public_id)
+    material = verify_material(case, material_id, actor=user)
+    messages.success(request, _("已核验“%(name)s”，可信等级为 B 级。") % {"name": material.material_name})
+    return redirect("workbench:case_detail", public_id=case.public_id)
 
 
 # --- downloads -----------------------------------------------------------------------------------

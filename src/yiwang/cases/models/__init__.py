@@ -1,11 +1,13 @@
 """Case models, one module per concern; everything is re-exported here for ``cases.models``."""
 
 from yiwang.cases.models.core import (
+    DEFAULT_TRUST_LEVEL,
     TERMINAL_STATUSES,
     Case,
     CaseEvent,
     CaseEventType,
     CaseMaterial,
+    CaseMaterialSource,
     CaseNumberSequence,
     CaseOutcome,
     CaseStatus,
@@ -14,11 +16,13 @@ from yiwang.cases.models.core import (
 )
 
 __all__ = [
+    "DEFAULT_TRUST_LEVEL",
     "TERMINAL_STATUSES",
     "Case",
     "CaseEvent",
     "CaseEventType",
     "CaseMaterial",
+    "CaseMaterialSource",
     "CaseNumberSequence",
     "CaseOutcome",
     "CaseStatus",

@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from yiwang.catalog.models import Material, ServiceItem
 from yiwang.core.models import Channel, Organisation, TimeStampedModel
+from yiwang.licences.models import TrustLevel
 
 
 class CaseStatus(models.TextChoices):
@@ -168,8 +169,33 @@ class CaseEvent(models.Model):
         raise RuntimeError("Case events are immutable")
 
 
+class CaseMaterialSource(models.TextChoices):
+    """材料来源 How a material reached the case (一证通办: what the platform holds is not asked again)."""
+
+    UPLOAD = "upload", _("申请人上传")
+    E_LICENCE = "e_licence", _("电子证照库调取")
+    SHARED_DATA = "shared_data", _("共享数据调取")
+    CLERK_SCAN = "clerk_scan", _("窗口扫描")
+
+
+# 可信等级 by source (STANDARDS.md, 国办函〔2016〕108号): A issued by the body and usable directly
+# (an e-licence whose signature verified; data from the authoritative source), B checked by a clerk
+# (a scan made at the window from the original), C uploaded by the user with the original still to
+# be checked.  D (self-declared) is for the applicant's own declarations; a clerk's check raises C to B.
+DEFAULT_TRUST_LEVEL: dict[str, str] = {
+    CaseMaterialSource.UPLOAD: TrustLevel.C,
+    CaseMaterialSource.E_LICENCE: TrustLevel.A,
+    CaseMaterialSource.SHARED_DATA: TrustLevel.A,
+    CaseMaterialSource.CLERK_SCAN: TrustLevel.B,
+}
+
+
 class CaseMaterial(TimeStampedModel):
-    """提交材料 A file submitted for a case, hashed and kept even when superseded by a correction."""
+    """提交材料 A file submitted for a case, hashed and kept even when superseded by a correction.
+
+    ``source`` and ``trust_level`` (可信等级 A–D) are recorded for every material; a material taken
+    from the licence store (一证通办) points to the licence and to the use record that logged it.
+    """
 
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="materials")
     material = models.ForeignKey(Material, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
@@ -182,6 +208,26 @@ class CaseMaterial(TimeStampedModel):
     correction_round = models.PositiveSmallIntegerField(default=0)
     superseded = models.BooleanField(default=False)
     uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    source = models.CharField(
+        max_length=12, choices=CaseMaterialSource.choices, default=CaseMaterialSource.UPLOAD
+    )
+    trust_level = models.CharField(max_length=1, choices=TrustLevel.choices, default=TrustLevel.C)
+    licence = models.ForeignKey(
+        "licences.Licence", null=True, blank=True, on_delete=models.PROTECT, related_name="case_materials"
+    )
+    licence_identifier = models.CharField(max_length=120, blank=True, help_text=_("证照标识"))
+    licence_use = models.ForeignKey(
+        "licences.LicenceUseRecord", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    verified_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        help_text=_("the clerk who checked it against the original (核验)"),
+    )
+    verified_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["case", "material_name", "correction_round"]

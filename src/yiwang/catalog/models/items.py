@@ -296,6 +296,14 @@ class Material(TimeStampedModel):
     )
     licence_type_code = models.CharField(max_length=40, blank=True, help_text=_("电子证照类型代码"))
     shared_resource_code = models.CharField(max_length=60, blank=True, help_text=_("共享数据资源编码"))
+    licence_legal_basis = models.CharField(
+        max_length=300,
+        blank=True,
+        help_text=_(
+            "用证法律依据: with it the platform attaches the applicant's e-licence automatically; "
+            "without it only after the holder authorises the use (一证通办)"
+        ),
+    )
     origin_public_id = models.UUIDField(
         null=True, blank=True, editable=False, help_text=_("修订稿材料对应的已发布材料")
     )

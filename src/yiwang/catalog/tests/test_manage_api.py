@@ -70,6 +70,8 @@ def endpoints(
         ("post", f"/items/{draft.public_id}/schedule", {"publish_at": None, "withdraw_at": None}),
         ("get", f"/items/{published.public_id}/versions", None),
         ("get", f"/items/{published.public_id}/diff", None),
+        ("get", f"/items/{draft.public_id}/scenarios", None),
+        ("put", f"/items/{draft.public_id}/scenarios", {"conditions": ["x"], "questions": []}),
         (
             "post",
             "/base-items",

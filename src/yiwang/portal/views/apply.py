@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import uuid
+from collections.abc import Collection
 from typing import Any
 from uuid import UUID
 
@@ -14,6 +15,7 @@ from django.utils.translation import gettext as _
 
 from yiwang.accounts.models import AssuranceLevel
 from yiwang.accounts.services import companies_for_agent
+from yiwang.cases import licence_materials
 from yiwang.cases.models import DeliveryMethod
 from yiwang.cases.services import applicant_acting_for, submit_application
 from yiwang.catalog.models import Material, ServiceItem, ServiceObject
@@ -62,21 +64,35 @@ def form_controls(item: ServiceItem, values: dict[str, Any], exc: DomainError | 
     return controls
 
 
-def material_controls(materials: list[Material], exc: DomainError | None) -> list[dict[str, Any]]:
+def material_controls(
+    materials: list[Material],
+    exc: DomainError | None,
+    offers: list[licence_materials.LicenceOffer] | None = None,
+    authorised: Collection[str] = (),
+) -> list[dict[str, Any]]:
+    """One upload control per material; an e-licence material the applicant holds (一证通办) shows
+    the licence (taken automatically, or with the "授权使用" checkbox) and its upload is optional."""
+    by_material = {offer.material.pk: offer for offer in offers or []}
     controls = []
     for material in materials:
         key = str(material.public_id)
         hint = material.description or ""
+        offer = by_material.get(material.pk)
+        from_store = offer is not None and offer.licence is not None
         controls.append(
             {
                 "material": material,
+                "offer": offer,
+                "authorised": from_store and str(offer.licence.public_id) in authorised,  # type: ignore[union-attr]
                 "control": field(
                     MATERIAL_PREFIX + key,
                     material.name,
                     type="file",
                     errors=field_errors(exc, key),
-                    required=material.mandatory,
-                    help=hint,
+                    required=material.mandatory and not from_store,
+                    help=hint
+                    if not from_store
+                    else _("已可从电子证照库调取；如上传文件，则以上传的文件为准。"),
                     accept=UPLOAD_ACCEPT,
                     multiple=True,
                 ),
@@ -94,6 +110,7 @@ def error_labels(item: ServiceItem, materials: list[Material]) -> dict[str, tupl
         labels[str(material.public_id)] = (f"id_{MATERIAL_PREFIX}{material.public_id}", material.name)
     labels["delivery_method"] = ("delivery-electronic", _("送达方式"))
     labels["scenario"] = ("scenario-summary", _("办理情形"))
+    labels[licence_materials.FIELD] = ("licence-error", _("电子证照授权"))
     return labels
 
 
@@ -141,6 +158,8 @@ def apply(request: HttpRequest, public_id: UUID) -> HttpResponse:
     idempotency_key = uuid.uuid4().hex
     on_behalf_of = ""
     delivery_method = DeliveryMethod.ELECTRONIC.value
+    authorised: list[str] = []
+    licence_holder = user  # whose wallet the e-licence offers come from (the company when 代办)
     status = 200
     if request.method == "POST":
         values = {
@@ -151,8 +170,10 @@ def apply(request: HttpRequest, public_id: UUID) -> HttpResponse:
         idempotency_key = request.POST.get("idempotency_key", "")[:100] or idempotency_key
         delivery_method = request.POST.get("delivery_method", delivery_method)
         on_behalf_of = request.POST.get("on_behalf_of", "")
+        authorised = [value[:40] for value in request.POST.getlist(licence_materials.FIELD)][:50]
         try:
             applicant, acting_agent = applicant_acting_for(user, on_behalf_of)
+            licence_holder = applicant
             case = submit_application(
                 applicant=applicant,
                 acting_agent=acting_agent,
@@ -162,6 +183,7 @@ def apply(request: HttpRequest, public_id: UUID) -> HttpResponse:
                 idempotency_key=idempotency_key,
                 delivery_method=delivery_method,
                 scenario_answers=answers_from_params(request.POST) if scenario.has_questions else None,
+                licence_authorisations=licence_materials.parse_authorisations(authorised),
             )
         except DomainError as error:
             exc = error
@@ -181,7 +203,10 @@ def apply(request: HttpRequest, public_id: UUID) -> HttpResponse:
             "scenario": scenario,
             "scenario_params": [(PARAM_PREFIX + key, value) for key, value in scenario.answers.items()],
             "form_controls": form_controls(item, values, exc),
-            "material_controls": material_controls(materials, exc),
+            "material_controls": material_controls(
+                materials, exc, licence_materials.offers(licence_holder, materials), authorised
+            ),
+            "licence_errors": field_errors(exc, licence_materials.FIELD),
             "delivery_choices": delivery_choices(item),
             "delivery_method": delivery_method,
             "delivery_errors": field_errors(exc, "delivery_method"),
