@@ -75,7 +75,9 @@ def ensure_data(items: int, cases: int) -> None:
             cursor.execute("VACUUM ANALYZE")
         log(f"seeded in {time.monotonic() - started:.0f} s")
     else:
-        log("bench data present: reused")
+        from yiwang.core.bench_seed import sync_number_sequences
+
+        log(f"bench data present: reused ({sync_number_sequences()} case-number counters of today synced)")
     call_command("collectstatic", "--no-input", verbosity=0)
 
 
@@ -83,7 +85,7 @@ def tokens(users: list[Any], name: str) -> list[str]:
     from yiwang.accounts.models import ApiToken
     from yiwang.accounts.services import issue_api_token
 
-    ApiToken.objects.filter(name=name).delete()
+    ApiToken.objects.filter(name=name, user__in=users).delete()
     return [issue_api_token(user, name=name) for user in users]
 
 
@@ -104,6 +106,7 @@ def apply_payload(token: str) -> dict[str, Any]:
         "date": "2026-01-01",
         "phone": "13800138000",
     }
+    found: dict[str, Any] = {}
     for item in candidates:
         form: dict[str, Any] = {}
         for spec in item.form_fields or []:
@@ -118,8 +121,12 @@ def apply_payload(token: str) -> dict[str, Any]:
             "/api/v1/cases", {"item_id": str(item.public_id), "form_data": json.dumps(form), **files}
         )
         if response.status_code == 201:
-            log(f"apply payload: item {item.pk} ({len(materials)} materials)")
-            return {"item_id": str(item.public_id), "form_data": json.dumps(form), "materials": materials}
+            found = {"item_id": str(item.public_id), "form_data": json.dumps(form), "materials": materials}
+            if materials:  # prefer an item with uploads (the realistic case)
+                break
+    if found:
+        log(f"apply payload: item {found['item_id']} ({len(found['materials'])} materials)")
+        return found
     raise SystemExit("no bench item accepts an application from the bench citizen")
 
 

@@ -29,3 +29,13 @@ max_requests = int(os.environ.get("GUNICORN_MAX_REQUESTS", "0"))
 max_requests_jitter = max_requests // 10
 _access = os.environ.get("GUNICORN_ACCESS_LOG", "-")
 accesslog = _access or None
+
+
+def post_worker_init(worker: object) -> None:
+    """Load the search dictionary (jieba, ~1 s) before the worker takes traffic, not on a request."""
+    try:
+        from yiwang.catalog.search import tokenize
+
+        tokenize("营业执照办理")
+    except Exception:  # noqa: S110 - a warm-up must never stop a worker from starting
+        pass
