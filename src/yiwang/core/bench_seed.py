@@ -268,9 +268,9 @@ def sync_number_sequences() -> int:
     today = f"{midnight:%Y%m%d}"
     highest: dict[str, int] = {}
     for number in Case.objects.filter(submitted_at__gte=midnight).values_list("number", flat=True).iterator():
-        prefix, serial = number[:39], number[39:]
-        if prefix.endswith(today) and serial.isdigit():
-            highest[prefix] = max(highest.get(prefix, 0), int(serial))
+        prefix, tail = number[:39], number[39:]
+        if prefix.endswith(today) and tail.isdigit():
+            highest[prefix] = max(highest.get(prefix, 0), int(tail))
     with transaction.atomic():
         known = dict(
             CaseNumberSequence.objects.select_for_update()
