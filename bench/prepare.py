@@ -166,13 +166,15 @@ def pgbench_scripts(out: Path, fixture: dict[str, Any], clerks: list[Any]) -> di
     scripts: dict[str, list[list[str]]] = {"todo": [], "status": [], "search": [], "detail": [], "insert": []}
     for clerk in clerks:
         qs = staff_todo(clerk)
-        scripts["todo"].append([sql_of(qs[:50]), f"SELECT COUNT(*) FROM ({sql_of(qs.order_by())}) AS t"])
+        scripts["todo"].append(
+            [sql_of(qs[:50]), f"SELECT COUNT(*) FROM ({sql_of(qs.order_by().values('pk'))}) AS t"]
+        )
     for number in rng.sample([n for n, _ in fixture["status"]], min(20, len(fixture["status"]))):
         scripts["status"].append([sql_of(Case.objects.filter(number=number).select_related("item")[:1])])
     for q in SEARCH_QUERIES:
         matches = search_queryset(q, published_only=True)
         scripts["search"].append(
-            [sql_of(matches[:20]), f"SELECT COUNT(*) FROM ({sql_of(matches.order_by())}) AS t"]
+            [sql_of(matches[:20]), f"SELECT COUNT(*) FROM ({sql_of(matches.order_by().values('pk'))}) AS t"]
         )
     for case_id in rng.sample(fixture["cases"], min(20, len(fixture["cases"]))):
         case = Case.objects.get(public_id=case_id)

@@ -361,6 +361,38 @@ def print_table(results: dict[str, Any]) -> None:
             )
 
 
+def markdown(results: dict[str, Any]) -> str:
+    """The figures as the Markdown tables kept in docs/benchmarks.md."""
+    m, db, srv = results["machine"], results["database"], results["server"]
+    lines = [
+        f"Run {results['date']} — {m['cores']} cores ({m['cpu']}), {m['memory_gib']} GiB, {m['platform']}, "
+        f"Python {m['python']}; PostgreSQL {db['postgresql']} with {db['items']:,} published items and "
+        f"{db['cases']:,} cases; gunicorn {srv['workers']} workers × {srv['threads']} threads, pool "
+        f"{srv['db_pool']}; {results['settings']['users']} users, {results['settings']['duration_s']:.0f} s "
+        f"per scenario; load average at start {m['load_average_at_start']}.",
+        "",
+        "| scenario | req/s | p50 ms | p95 ms | p99 ms | errors | peak RSS MiB | target | met |",
+        "|---|---|---|---|---|---|---|---|---|",
+    ]
+    for name, f in results["scenarios"].items():
+        lines.append(
+            f"| {name} | {f['rps']} | {f['p50_ms']} | {f['p95_ms']} | {f['p99_ms']} | {f['errors']} | "
+            f"{f['peak_rss_mib']} | {f['target']} | {'yes' if f['target_met'] else '**no**'} |"
+        )
+    if results["raw"]:
+        lines += [
+            "",
+            "| raw SQL (pgbench) | tx/s | p50 ms | p95 ms | p99 ms | errors | app scenario | app/raw req/s |",
+            "|---|---|---|---|---|---|---|---|",
+        ]
+        for name, r in results["raw"].items():
+            lines.append(
+                f"| {name} | {r['tps']} | {r['p50_ms']} | {r['p95_ms']} | {r['p99_ms']} | {r['errors']} | "
+                f"{r.get('app_scenario', '')} | {r.get('ratio', '')} |"
+            )
+    return "\n".join(lines) + "\n"
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--scale", choices=sorted(SCALES), default=os.environ.get("BENCH_SCALE", "large"))
@@ -482,6 +514,7 @@ def main() -> int:
     target_dir.mkdir(parents=True, exist_ok=True)
     text = json.dumps(results, ensure_ascii=False, indent=2)
     (target_dir / "latest.json").write_text(text)
+    (target_dir / "latest.md").write_text(markdown(results))
     (target_dir / f"run-{datetime.now(UTC):%Y%m%dT%H%M%S}.json").write_text(text)
     log(f"written bench/results/latest.json; whole run {results['total_seconds']} s")
     return 0
