@@ -253,7 +253,7 @@ def main() -> int:
     parser.add_argument("--out", type=Path, default=ROOT / "var" / "bench")
     parser.add_argument("--items", type=int, default=100_000)
     parser.add_argument("--cases", type=int, default=1_000_000)
-    parser.add_argument("--licences", type=int, default=50)
+    parser.add_argument("--licences", type=int, default=20)
     args = parser.parse_args()
     import django
 
