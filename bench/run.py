@@ -421,6 +421,7 @@ def main() -> int:
         "DJANGO_SETTINGS_MODULE": "yiwang.settings",
         "YIWANG_PROFILE": os.environ.get("YIWANG_PROFILE", "demo"),
         "YIWANG_DB_POOL": os.environ.get("YIWANG_DB_POOL", "1"),
+        "YIWANG_CATALOG_CACHE_SECONDS": os.environ.get("YIWANG_CATALOG_CACHE_SECONDS", "60"),
         "YIWANG_DEMO_DEPT": "0",
         "LOG_LEVEL": "WARNING",
     }
@@ -456,6 +457,7 @@ def main() -> int:
             "workers": int(env.get("WEB_CONCURRENCY", max(2, 2 * (os.cpu_count() or 1)))),
             "threads": int(env.get("GUNICORN_THREADS", 4)),
             "db_pool": env["YIWANG_DB_POOL"],
+            "catalog_cache_seconds": env["YIWANG_CATALOG_CACHE_SECONDS"],
             "profile": env["YIWANG_PROFILE"],
         },
         "settings": {

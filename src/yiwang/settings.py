@@ -314,8 +314,9 @@ CACHES = {
     if _CACHE_URL.startswith(("redis://", "rediss://"))
     else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "OPTIONS": {"MAX_ENTRIES": 5000}}
 }
-# Published catalogue data (search results, guide data) is cached this long; 0 = off.
-YIWANG_CATALOG_CACHE_SECONDS = int(os.environ.get("YIWANG_CATALOG_CACHE_SECONDS", 60))
+# Published catalogue data (search results, guide data) is cached this long; 0 = off.  Off by
+# default outside production: the demo's per-process caches would show a just-published item late.
+YIWANG_CATALOG_CACHE_SECONDS = int(os.environ.get("YIWANG_CATALOG_CACHE_SECONDS", 60 if IS_PRODUCTION else 0))
 
 # --- Tasks: database backend, no broker needed --------------------------------------------------
 TASKS = {
