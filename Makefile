@@ -68,5 +68,14 @@ migrate: pydeps
 demo-data: pydeps
 	$(UV) run yiwang loaddemo
 
+# --- benchmark suite (docs/benchmarks.md): PostgreSQL, seeds once (~7 min), then ~10 min of load ---
+BENCH_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/yiwang_bench
+BENCH_ARGS ?=
+bench: deps
+	@command -v pgbench >/dev/null 2>&1 || { echo "Installing pgbench (postgresql-client)"; \
+	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
+	  $$SUDO apt-get update -qq && $$SUDO apt-get install -y -qq postgresql-client >/dev/null; }
+	BENCH_DATABASE_URL=$(BENCH_DATABASE_URL) $(UV) run python bench/run.py $(BENCH_ARGS)
+
 clean:
 	rm -rf build var/static .pytest_cache

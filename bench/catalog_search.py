@@ -163,7 +163,7 @@ def generate(total: int) -> None:
     template_words = [_template_words(spec) for spec in templates]
     org_words = {org.pk: [org.name, org.short_name, *tokenize(org.name)] for org in orgs}
     now = timezone.now()
-    rng = random.Random(42)  # noqa: S311 - benchmark data, not security
+    rng = random.Random(42)
     created = 0
     batch_items: list[ServiceItem] = []
     batch_specs: list[dict] = []
@@ -286,7 +286,7 @@ def main() -> int:
     ids = list(
         ServiceItem.objects.filter(status=ItemStatus.PUBLISHED).values_list("public_id", flat=True)[:5000]
     )
-    rng = random.Random(7)  # noqa: S311
+    rng = random.Random(7)
     guide_ids = [rng.choice(ids) for _ in range(args.runs)]
     # warm up: jieba, connections, caches of the database
     for query in QUERIES:

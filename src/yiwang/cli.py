@@ -37,22 +37,8 @@ def prepare() -> None:
 def serve(extra: list[str]) -> None:
     port = os.environ.get("PORT", "8000")
     host = os.environ.get("HOST", "127.0.0.1")
-    workers = os.environ.get("WEB_CONCURRENCY", str(max(2, (os.cpu_count() or 1) * 2)))
-    argv = [
-        "gunicorn",
-        "yiwang.wsgi:application",
-        "--bind",
-        f"{host}:{port}",
-        "--workers",
-        workers,
-        "--threads",
-        os.environ.get("GUNICORN_THREADS", "4"),
-        "--timeout",
-        "60",
-        "--access-logfile",
-        "-",
-        *extra,
-    ]
+    # Workers, threads, timeouts and logs: yiwang/gunicorn_conf.py (environment variables).
+    argv = ["gunicorn", "--config", "python:yiwang.gunicorn_conf", "yiwang.wsgi:application", *extra]
     print_banner(host, port)
     if os.environ.get("YIWANG_DEMO_DEPT", "1") == "1" and _demo_mode():
         start_demo_dept(host, port)

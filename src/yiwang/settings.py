@@ -126,6 +126,23 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"]["TEST"] = {
         "NAME": os.environ.get("YIWANG_TEST_SQLITE_NAME", str(VAR_DIR / f"test_yiwang_{os.getpid()}.sqlite3"))
     }
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql" and env_bool("YIWANG_DB_POOL"):
+    # psycopg's connection pool inside each gunicorn worker (Django 5.1+): a request borrows a
+    # connection and gives it back at its end.  Persistent connections and the pool exclude each
+    # other, so CONN_MAX_AGE is 0 here.
+    DATABASES["default"]["CONN_MAX_AGE"] = 0
+    DATABASES["default"].setdefault("OPTIONS", {})["pool"] = {
+        "min_size": int(os.environ.get("YIWANG_DB_POOL_MIN", 2)),
+        "max_size": int(os.environ.get("YIWANG_DB_POOL_MAX", 8)),
+        "timeout": 10,
+    }
+# Read replica (reports and search read from it): yiwang.core.dbrouter.ReplicaRouter.
+if os.environ.get("DATABASE_REPLICA_URL"):
+    DATABASES["replica"] = dj_database_url.parse(
+        os.environ["DATABASE_REPLICA_URL"], conn_max_age=60, conn_health_checks=True
+    )
+    DATABASES["replica"]["TEST"] = {"MIRROR": "default"}
+    DATABASE_ROUTERS = ["yiwang.core.dbrouter.ReplicaRouter"]
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "accounts.User"
@@ -289,6 +306,18 @@ YIWANG_UPLOAD_EXTENSIONS = ["pdf", "jpg", "jpeg", "png", "ofd"]
 # /metrics: loopback clients always; others only with "Authorization: Bearer <token>".
 YIWANG_METRICS_TOKEN = os.environ.get("YIWANG_METRICS_TOKEN", "")
 
+# --- Cache: per-process memory by default; a shared Redis (YIWANG_CACHE_URL=redis://…, needs the
+# `redis` package) for several workers/nodes so that catalogue invalidation reaches all at once.
+_CACHE_URL = os.environ.get("YIWANG_CACHE_URL", "")
+CACHES = {
+    "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": _CACHE_URL}
+    if _CACHE_URL.startswith(("redis://", "rediss://"))
+    else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "OPTIONS": {"MAX_ENTRIES": 5000}}
+}
+# Published catalogue data (search results, guide data) is cached this long; 0 = off.  Off by
+# default outside production: the demo's per-process caches would show a just-published item late.
+YIWANG_CATALOG_CACHE_SECONDS = int(os.environ.get("YIWANG_CATALOG_CACHE_SECONDS", 60 if IS_PRODUCTION else 0))
+
 # --- Tasks: database backend, no broker needed --------------------------------------------------
 TASKS = {
     "default": {
@@ -333,3 +362,4 @@ if PROFILE == "test":
     TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
     PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher", *PASSWORD_HASHERS]
     YIWANG_IDENTITY_SIMULATED_DELAY_SECONDS = 0
+    YIWANG_CATALOG_CACHE_SECONDS = 0  # tests see their own data; test_catalog_cache switches it on

@@ -13,6 +13,7 @@ from django.http import HttpRequest
 from ninja import Query, Router
 from pydantic import ValidationError as PydanticValidationError
 
+from yiwang.catalog import cache as catalog_cache
 from yiwang.catalog import services
 from yiwang.catalog.errors import CatalogErrorCode
 from yiwang.catalog.models import ItemStatus
@@ -44,24 +45,43 @@ def list_items(
     online_step: str | None = Query(None, max_length=1, description="网办深度环节代码 1–8"),  # type: ignore[type-arg]
     fully_online: bool = Query(False, description="只看全程网办"),  # type: ignore[type-arg]
 ) -> dict[str, Any]:
-    items, count = search_items(
-        q,
-        published_only=True,
-        department=department or None,
-        limit=limit,
-        offset=offset,
-        theme=theme or None,
-        service_object=service_object or None,
-        level=level or None,
-        online_step=online_step or None,
-        fully_online=fully_online,
-    )
-    return {"items": [summary_dict(item) for item in items], "count": count}
+    params: dict[str, Any] = {
+        "q": q,
+        "department": department or None,
+        "limit": limit,
+        "offset": offset,
+        "theme": theme or None,
+        "service_object": service_object or None,
+        "level": level or None,
+        "online_step": online_step or None,
+        "fully_online": fully_online,
+    }
+
+    def compute() -> dict[str, Any]:
+        items, count = search_items(
+            q,
+            published_only=True,
+            department=department or None,
+            limit=limit,
+            offset=offset,
+            theme=theme or None,
+            service_object=service_object or None,
+            level=level or None,
+            online_step=online_step or None,
+            fully_online=fully_online,
+        )
+        return {"items": [summary_dict(item) for item in items], "count": count}
+
+    return catalog_cache.cached("search", params, compute)
 
 
 @router.get("/items/{public_id}", response=ItemGuideOut, auth=None, summary="办事指南")
 def item_guide(request: HttpRequest, public_id: str) -> dict[str, Any]:
-    return services.guide_snapshot(services.get_published_item(public_id), scenarios=False)
+    return catalog_cache.cached(
+        "guide",
+        str(public_id),
+        lambda: services.guide_snapshot(services.get_published_item(public_id), scenarios=False),
+    )
 
 
 @router.get("/departments", response=list[DepartmentOut], auth=None, summary="有已发布事项的部门")

@@ -597,6 +597,7 @@ def save_synonym(
     query: synonyms are expanded at query time, so no re-indexing is needed."""
     from django.db import IntegrityError, transaction
 
+    from yiwang.catalog import cache as catalog_cache
     from yiwang.catalog.errors import CatalogErrorCode
     from yiwang.core import audit
     from yiwang.core.errors import Conflict
@@ -610,6 +611,7 @@ def save_synonym(
             target.term, target.equivalents = clean_term, words
             target.note, target.is_active = note.strip()[:200], is_active
             target.save()
+            catalog_cache.bump_on_commit()
             audit.record(
                 "catalog.synonym.created" if created else "catalog.synonym.updated",
                 actor=actor,
@@ -627,12 +629,14 @@ def delete_synonym(synonym: Synonym, *, actor: object) -> None:
     """删除同义词."""
     from django.db import transaction
 
+    from yiwang.catalog import cache as catalog_cache
     from yiwang.core import audit
 
     _require_synonym_manager(actor)
     with transaction.atomic():
         audit.record("catalog.synonym.deleted", actor=actor, obj=synonym, detail={"term": synonym.term})
         synonym.delete()
+        catalog_cache.bump_on_commit()
 
 
 def get_synonym(public_id: object) -> Synonym:

@@ -38,6 +38,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from pydantic import ValidationError as PydanticValidationError
 
 from yiwang.accounts.models import AccountKind, AssuranceLevel, StaffRole, StaffRoleAssignment, User
+from yiwang.catalog import cache as catalog_cache
 from yiwang.catalog import coding
 from yiwang.catalog.coding import BASE_CODE_RE, make_implementation_code, normalise_base_code
 from yiwang.catalog.consistency import REGION_PREFIX_LENGTH, Violation, item_violations
@@ -1070,6 +1071,7 @@ def publish_item(item: ServiceItem, actor: User | None, *, scheduled: bool = Fal
             reviewed_by_id=target.reviewed_by_id,
             review_comment=target.review_comment,
         )
+        catalog_cache.bump_on_commit()
         audit.record(
             "catalog.item.published",
             actor=actor,
@@ -1138,6 +1140,7 @@ def withdraw_item(
         current.status = ItemStatus.WITHDRAWN
         current.withdraw_at = None
         current.save(update_fields=["status", "withdraw_at", "updated_at"])
+        catalog_cache.bump_on_commit()
         audit.record(
             "catalog.item.withdrawn",
             actor=actor,

@@ -20,7 +20,7 @@ from django.db import connection, models, transaction
 from django.utils import timezone
 
 from yiwang.accounts.models import User
-from yiwang.cases.models import Case, CaseEvent, CaseEventType, CaseOutcome, CaseStatus
+from yiwang.cases.models import Case, CaseEvent, CaseEventType, CaseNumberSequence, CaseOutcome, CaseStatus
 from yiwang.catalog.models import ItemStatus, ServiceItem
 from yiwang.core.errors import Conflict
 from yiwang.core.models import Channel
@@ -253,4 +253,33 @@ def seed(items: int, cases: int, *, seed_value: int = 7, log: Callable[[str], No
             _insert_events(events)
         total_events += len(events)
         log(f"cases {batch.stop}/{cases}")
+    sync_number_sequences()
     return SeedResult(items=len(item_rows), cases=cases, events=total_events)
+
+
+def sync_number_sequences() -> int:
+    """Advance today's case-number counters past the seeded numbers of today.
+
+    Seeded cases of today carry serials the counters (:class:`CaseNumberSequence`) do not know;
+    without this a real submission today would be given a number already taken.  Returns the
+    number of counters touched.
+    """
+    midnight = timezone.localtime().replace(hour=0, minute=0, second=0, microsecond=0)
+    today = f"{midnight:%Y%m%d}"
+    highest: dict[str, int] = {}
+    for number in Case.objects.filter(submitted_at__gte=midnight).values_list("number", flat=True).iterator():
+        prefix, tail = number[:39], number[39:]
+        if prefix.endswith(today) and tail.isdigit():
+            highest[prefix] = max(highest.get(prefix, 0), int(tail))
+    with transaction.atomic():
+        known = dict(
+            CaseNumberSequence.objects.select_for_update()
+            .filter(prefix__in=list(highest))
+            .values_list("prefix", "last_value")
+        )
+        for prefix, serial in highest.items():
+            if prefix not in known:
+                CaseNumberSequence.objects.create(prefix=prefix, last_value=serial)
+            elif known[prefix] < serial:
+                CaseNumberSequence.objects.filter(prefix=prefix).update(last_value=serial)
+    return len(highest)

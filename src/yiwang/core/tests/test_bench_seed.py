@@ -62,3 +62,21 @@ def test_bench_seed_refuses_when_data_exists(templates: None) -> None:
 def test_bench_seed_needs_template_items() -> None:
     with pytest.raises(CommandError):
         call_command("bench_seed", "--scale", "small", stdout=StringIO())
+
+
+@pytest.mark.django_db(transaction=True)
+def test_seeded_numbers_of_today_are_not_given_again(templates: None) -> None:
+    from django.utils import timezone
+
+    from yiwang.cases.services import next_case_number
+    from yiwang.core.bench_seed import sync_number_sequences
+
+    call_command("bench_seed", "--items", "3", "--cases", "5", stdout=StringIO())
+    case = Case.objects.filter(item__base_code__startswith=BENCH_PREFIX).select_related("item").first()
+    assert case is not None
+    today = timezone.localdate()
+    Case.objects.filter(pk=case.pk).update(
+        number=f"{case.item.implementation_code}{today:%Y%m%d}0042", submitted_at=timezone.now()
+    )
+    assert sync_number_sequences() >= 1
+    assert next_case_number(case.item, today).endswith("0043")
