@@ -18,3 +18,6 @@ class CaseErrorCode(StrEnum):
     ROLE_REQUIRED = "role_required"
     CORRECTION_EMPTY = "correction_empty"
     REASON_REQUIRED = "reason_required"
+    ARCHIVE_CASE_OPEN = "archive_case_open"
+    ARCHIVE_FILE_MISSING = "archive_file_missing"
+    EXPORT_TARGET_INVALID = "export_target_invalid"

@@ -1,5 +1,12 @@
 """Case models, one module per concern; everything is re-exported here for ``cases.models``."""
 
+from yiwang.cases.models.archive import (
+    RETENTION_YEARS,
+    ArchivePackage,
+    DatasetExport,
+    DatasetExportCursor,
+    RetentionPeriod,
+)
 from yiwang.cases.models.core import (
     TERMINAL_STATUSES,
     Case,
@@ -14,7 +21,9 @@ from yiwang.cases.models.core import (
 )
 
 __all__ = [
+    "RETENTION_YEARS",
     "TERMINAL_STATUSES",
+    "ArchivePackage",
     "Case",
     "CaseEvent",
     "CaseEventType",
@@ -23,5 +32,8 @@ __all__ = [
     "CaseOutcome",
     "CaseStatus",
     "CorrectionNotice",
+    "DatasetExport",
+    "DatasetExportCursor",
     "DeliveryMethod",
+    "RetentionPeriod",
 ]
