@@ -59,7 +59,11 @@ DEFAULT_LIMIT = 10_000
 
 # 办理形式 (Appendix A): 1 窗口, 2 电脑端网办, 3 移动端, 4 快递, 9 其他.
 HANDLING_FORM = {"window": "1", "web": "2", "mobile": "3"}
-APPLICANT_ID_TYPES = {"身份证": "111", "统一社会信用代码": "001"}  # GA/T 2000.156 常用证件代码
+APPLICANT_ID_TYPES = {
+    "居民身份证": "111",
+    "身份证": "111",
+    "统一社会信用代码": "001",
+}  # GA/T 2000.156 常用证件代码
 ACCEPTANCE_EVENTS = {CaseEventType.ACCEPTED.value, CaseEventType.NOT_ACCEPTED.value}
 # 特别程序 events by value (the variants module records them): type → (种类, 开始/结束).
 SPECIAL_EVENTS: dict[str, tuple[str, str]] = {

@@ -60,8 +60,8 @@ def case_library(request: HttpRequest) -> HttpResponse:
     user = current_user(request)
     try:
         library.require_library_access(user)
-    except DomainError as exc:
-        return render_error(request, exc)
+    except DomainError as refusal:
+        return render_error(request, refusal)
     criteria, exc = _criteria(request)
     cases = library.search_cases(user, criteria)
     page_obj = Paginator(cases, LIBRARY_PAGE_SIZE).get_page(request.GET.get("page"))
