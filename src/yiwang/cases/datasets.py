@@ -95,7 +95,7 @@ def _common(case: Case) -> dict[str, Any]:
     return {
         "办件编号": case.number,
         "事项名称": item.name,
-        "事项编码": item.implementation_code,
+        "实施编码": item.implementation_code,
         "基本编码": item.base_code,
         "事项类型": item.item_type,
         "实施主体名称": organisation.name,
@@ -143,7 +143,7 @@ def acceptance_record(case: Case, event: CaseEvent) -> dict[str, Any]:
 def process_record(case: Case, event: CaseEvent) -> dict[str, Any]:
     return {
         "办件编号": case.number,
-        "事项编码": case.item.implementation_code,
+        "实施编码": case.item.implementation_code,
         "环节序号": event.sequence,
         "环节名称": str(EVENT_LABELS.get(event.event_type, event.event_type)),
         "环节代码": event.event_type,
@@ -162,7 +162,7 @@ def special_procedure_record(case: Case, event: CaseEvent) -> dict[str, Any]:
     data = event.data or {}
     return {
         "办件编号": case.number,
-        "事项编码": case.item.implementation_code,
+        "实施编码": case.item.implementation_code,
         "特别程序种类": kind,
         "特别程序名称": str(
             data.get("name") or data.get("kind_label") or EVENT_LABELS.get(event.event_type, "")
