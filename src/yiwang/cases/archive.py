@@ -233,7 +233,11 @@ def _zip(members: dict[str, bytes], manifest_bytes: bytes) -> bytes:
 
 
 def build_archive(case: Case | int) -> ArchivePackage:
-    """归档: build the package of a closed case once (idempotent: an existing package is returned)."""
+    """归档: build the package of a closed case (idempotent).
+
+    The latest package is returned when it already covers every event; an event recorded after it
+    (e.g. the handover of the result) gives a new version chained to the previous package hash.
+    """
     pk = case.pk if isinstance(case, Case) else case
     stored: list[str] = []
     try:
@@ -241,56 +245,78 @@ def build_archive(case: Case | int) -> ArchivePackage:
             locked = (
                 Case.objects.select_for_update().select_related("item", "handling_organisation").get(pk=pk)
             )
-            existing = ArchivePackage.objects.filter(case=locked).first()
-            if existing is not None:
-                return existing
+            latest = ArchivePackage.objects.filter(case=locked).order_by("-version").first()
+            last_sequence = (
+                locked.events.order_by("-sequence").values_list("sequence", flat=True).first() or 0
+            )
+            if latest is not None and latest.last_event_sequence >= last_sequence:
+                return latest
             if locked.status not in ARCHIVABLE_STATUSES:
                 raise Conflict("办件尚未办结，不能归档", code=CaseErrorCode.ARCHIVE_CASE_OPEN)
-            now = timezone.now()
-            closed_on = timezone.localdate(locked.completed_at or now)
-            period = retention_for(locked)
-            entries, members = _collect_entries(locked)
-            manifest = {
-                "format": FORMAT,
-                "case_id": str(locked.public_id),
-                "case_number": locked.number,
-                "status": locked.status,
-                "outcome": locked.outcome,
-                "archived_at": now,
-                "retention": period,
-                "disposal_date": disposal_date(period, closed_on),
-                "hash_algorithms": ["SM3", "SHA-256"],
-                "entries": entries,
-            }
-            manifest = json.loads(canonical_json(manifest))  # the JSON form is what gets stored
-            manifest_bytes = canonical_json(manifest)
-            package_bytes = _zip(members, manifest_bytes)
-            package = ArchivePackage(
-                case=locked,
-                format=FORMAT,
-                manifest=manifest,
-                manifest_sm3=sm3_hex(manifest_bytes),
-                manifest_sha256=hashlib.sha256(manifest_bytes).hexdigest(),
-                zip_sm3=sm3_hex(package_bytes),
-                zip_sha256=hashlib.sha256(package_bytes).hexdigest(),
-                entry_count=len(entries),
-                retention=period,
-                disposal_date=disposal_date(period, closed_on),
-                archived_at=now,
-            )
-            package.package_file.save(f"{locked.public_id.hex}.zip", ContentFile(package_bytes), save=False)
-            stored.append(str(package.package_file.name))
-            package.save()
+            package = _new_package(locked, latest, last_sequence, stored)
             audit.record(
                 "case.archived",
                 obj=locked,
-                detail={"number": locked.number, "package_sm3": package.manifest_sm3, "retention": period},
+                detail={
+                    "number": locked.number,
+                    "version": package.version,
+                    "package_sm3": package.manifest_sm3,
+                    "retention": package.retention,
+                },
             )
             return package
     except BaseException:
         for name in stored:
             default_storage.delete(name)
         raise
+
+
+def _new_package(
+    locked: Case, previous: ArchivePackage | None, last_sequence: int, stored: list[str]
+) -> ArchivePackage:
+    now = timezone.now()
+    closed_on = timezone.localdate(locked.completed_at or now)
+    period = retention_for(locked)
+    version = previous.version + 1 if previous else 1
+    entries, members = _collect_entries(locked)
+    manifest = {
+        "format": FORMAT,
+        "case_id": str(locked.public_id),
+        "case_number": locked.number,
+        "version": version,
+        "previous_sm3": previous.manifest_sm3 if previous else None,
+        "last_event_sequence": last_sequence,
+        "status": locked.status,
+        "outcome": locked.outcome,
+        "archived_at": now,
+        "retention": period,
+        "disposal_date": disposal_date(period, closed_on),
+        "hash_algorithms": ["SM3", "SHA-256"],
+        "entries": entries,
+    }
+    manifest = json.loads(canonical_json(manifest))  # the JSON form is what gets stored
+    manifest_bytes = canonical_json(manifest)
+    package_bytes = _zip(members, manifest_bytes)
+    package = ArchivePackage(
+        case=locked,
+        version=version,
+        last_event_sequence=last_sequence,
+        format=FORMAT,
+        manifest=manifest,
+        manifest_sm3=sm3_hex(manifest_bytes),
+        manifest_sha256=hashlib.sha256(manifest_bytes).hexdigest(),
+        zip_sm3=sm3_hex(package_bytes),
+        zip_sha256=hashlib.sha256(package_bytes).hexdigest(),
+        entry_count=len(entries),
+        retention=period,
+        disposal_date=disposal_date(period, closed_on),
+        archived_at=now,
+    )
+    name = f"{locked.public_id.hex}-v{version}.zip"
+    package.package_file.save(name, ContentFile(package_bytes), save=False)
+    stored.append(str(package.package_file.name))
+    package.save()
+    return package
 
 
 # --- verification --------------------------------------------------------------------------------
@@ -408,12 +434,13 @@ ARCHIVE_ROLES = ("supervisor", "approver", "data_official")
 
 
 def package_for(user: User, case_public_id: Any) -> ArchivePackage:
-    """The archive package of a case the user may see with an archive role; 404 otherwise."""
+    """The latest archive package of a case the user may see with an archive role; 404 otherwise."""
     from yiwang.accounts import staff as staff_scope
 
     package = (
         ArchivePackage.objects.select_related("case", "case__item", "case__handling_organisation")
         .filter(case__public_id=case_public_id)
+        .order_by("-version")
         .first()
     )
     if package is None or not staff_scope.in_scope(
@@ -445,7 +472,10 @@ def on_case_completed(sender: Any, case: Case, **kwargs: Any) -> None:
 
 
 def on_case_event(sender: Any, instance: CaseEvent, created: bool, **kwargs: Any) -> None:
-    if created and instance.event_type in CLOSING_EVENT_TYPES:
+    """Closing events archive the case; an event on an already closed case adds a new version."""
+    if not created:
+        return
+    if instance.event_type in CLOSING_EVENT_TYPES or instance.from_status in ARCHIVABLE_STATUSES:
         schedule_archive(instance.case_id)
 
 

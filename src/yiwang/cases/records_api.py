@@ -35,6 +35,7 @@ class ArchivePackageOut(Schema):
     id: UUID
     case_id: UUID
     case_number: str
+    version: int
     format: str
     manifest_sm3: str
     manifest_sha256: str
@@ -63,6 +64,7 @@ def _package_out(package: Any) -> ArchivePackageOut:
         id=package.public_id,
         case_id=package.case.public_id,
         case_number=package.case.number,
+        version=package.version,
         format=package.format,
         manifest_sm3=package.manifest_sm3,
         manifest_sha256=package.manifest_sha256,

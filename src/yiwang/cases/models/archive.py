@@ -30,10 +30,14 @@ class ArchivePackage(TimeStampedModel):
 
     ``manifest_sm3`` / ``manifest_sha256`` are the package hash: computed over the canonical JSON
     of ``manifest`` (sorted keys, no spaces, UTF-8).  ``zip_sm3`` / ``zip_sha256`` are the hashes of
-    the stored zip file itself.
+    the stored zip file itself.  An event recorded after closing (e.g. the handover of the result)
+    gives a new ``version`` whose manifest names the previous package hash (``previous_sm3``);
+    earlier versions are kept and still verify.
     """
 
-    case = models.OneToOneField(Case, on_delete=models.PROTECT, related_name="archive_package")
+    case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="archive_packages")
+    version = models.PositiveIntegerField(default=1)
+    last_event_sequence = models.PositiveIntegerField(default=0)
     format = models.CharField(max_length=40, default="yiwang-archive/1")
     manifest = models.JSONField()
     manifest_sm3 = models.CharField(max_length=64)
@@ -51,11 +55,14 @@ class ArchivePackage(TimeStampedModel):
 
     class Meta:
         ordering = ["-archived_at"]
+        constraints = [
+            models.UniqueConstraint(fields=["case", "version"], name="cases_unique_archive_version")
+        ]
         verbose_name = _("归档包")
         verbose_name_plural = _("归档包")
 
     def __str__(self) -> str:
-        return f"归档 {self.case_id} {self.manifest_sm3[:12]}"
+        return f"归档 {self.case_id} v{self.version} {self.manifest_sm3[:12]}"
 
 
 class DatasetExportCursor(models.Model):

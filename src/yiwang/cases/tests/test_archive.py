@@ -151,3 +151,29 @@ def test_verify_archives_command_reports_tampering(completed, capsys):
         call_command("verify_archives")
     assert exc.value.code == 1
     assert "results/result.pdf" in capsys.readouterr().out
+
+
+def test_an_event_after_closing_adds_a_chained_version(completed, django_capture_on_commit_callbacks):
+    from django.utils import timezone
+
+    from yiwang.cases.models import CaseEvent
+
+    first = ArchivePackage.objects.get(case=completed)
+    with django_capture_on_commit_callbacks(execute=True):
+        CaseEvent.objects.create(  # e.g. the handover of the result (送达), recorded after 办结
+            case=completed,
+            sequence=5,
+            event_type="delivered",
+            from_status=CaseStatus.COMPLETED,
+            to_status=CaseStatus.COMPLETED,
+            actor_label="窗口人员",
+            channel="window",
+            occurred_at=timezone.now(),
+        )
+    second = ArchivePackage.objects.get(case=completed, version=2)
+    assert second.manifest["previous_sm3"] == first.manifest_sm3
+    assert second.last_event_sequence == 5
+    with zipfile.ZipFile(default_storage.open(second.package_file.name, "rb")) as archive:
+        assert json.loads(archive.read("events.json"))[-1]["event_type"] == "delivered"
+    assert verify_archive(first).ok and verify_archive(second).ok
+    assert build_archive(completed).pk == second.pk  # nothing new: no third version
