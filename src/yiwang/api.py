@@ -78,6 +78,11 @@ def _register_routers() -> None:
     from yiwang.licences.api import router as licences_router
 
     api.add_router("/licences", licences_router)
+    from yiwang.cases.records_api import archives_router, datasets_router, library_router
+
+    api.add_router("/archives", archives_router)
+    api.add_router("/library", library_router)
+    api.add_router("/datasets", datasets_router)
 
 
 _register_routers()

@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from yiwang.cases.models import Case, CaseEvent, CaseMaterial, CorrectionNotice
+from yiwang.cases.models import ArchivePackage, Case, CaseEvent, CaseMaterial, CorrectionNotice, DatasetExport
 
 
 class CaseEventInline(admin.TabularInline):
@@ -44,3 +44,29 @@ class CaseAdmin(admin.ModelAdmin):
 
 admin.site.register(CorrectionNotice)
 admin.site.register(CaseMaterial)
+
+
+class _ReadOnlyAdmin(admin.ModelAdmin):
+    """Archive packages and export records are written only by their services."""
+
+    def has_change_permission(self, request, obj=None):  # type: ignore[no-untyped-def]
+        return False
+
+    def has_add_permission(self, request):  # type: ignore[no-untyped-def]
+        return False
+
+    def has_delete_permission(self, request, obj=None):  # type: ignore[no-untyped-def]
+        return False
+
+
+@admin.register(ArchivePackage)
+class ArchivePackageAdmin(_ReadOnlyAdmin):
+    list_display = ("case", "retention", "disposal_date", "archived_at", "last_verification_ok")
+    list_filter = ("retention", "last_verification_ok")
+    search_fields = ("case__number", "manifest_sm3")
+
+
+@admin.register(DatasetExport)
+class DatasetExportAdmin(_ReadOnlyAdmin):
+    list_display = ("target", "created_at", "exported_by", "record_count", "sm3")
+    list_filter = ("target",)

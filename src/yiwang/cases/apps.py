@@ -7,4 +7,6 @@ class CasesConfig(AppConfig):
     verbose_name = "办件 Cases"
 
     def ready(self) -> None:
-        from yiwang.cases import process  # noqa: F401  (connects the workflow → case bridge)
+        from yiwang.cases import archive, process  # noqa: F401  (process connects the workflow → case bridge)
+
+        archive.connect()  # 电子归档 on every terminal transition

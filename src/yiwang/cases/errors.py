@@ -21,3 +21,6 @@ class CaseErrorCode(StrEnum):
     LICENCE_AUTHORISATION_INVALID = "licence_authorisation_invalid"
     LICENCE_NOT_USABLE = "licence_not_usable"
     ALREADY_VERIFIED = "material_already_verified"
+    ARCHIVE_CASE_OPEN = "archive_case_open"
+    ARCHIVE_FILE_MISSING = "archive_file_missing"
+    EXPORT_TARGET_INVALID = "export_target_invalid"

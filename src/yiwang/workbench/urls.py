@@ -77,3 +77,12 @@ urlpatterns += [
     ),
     path("catalog/io/export.<str:fmt>", catalog_io_views.catalog_export, name="catalog_export"),
 ]
+
+# 办件库, 办件统计, 归档包 (case records), in workbench/records_views.py
+from yiwang.workbench import records_views  # noqa: E402
+
+urlpatterns += [
+    path("library/", records_views.case_library, name="library"),
+    path("library/report/", records_views.case_report, name="library_report"),
+    path("archives/<uuid:public_id>/", records_views.archive_detail, name="archive_detail"),
+]

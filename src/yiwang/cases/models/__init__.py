@@ -1,5 +1,12 @@
 """Case models, one module per concern; everything is re-exported here for ``cases.models``."""
 
+from yiwang.cases.models.archive import (
+    RETENTION_YEARS,
+    ArchivePackage,
+    DatasetExport,
+    DatasetExportCursor,
+    RetentionPeriod,
+)
 from yiwang.cases.models.core import (
     DEFAULT_TRUST_LEVEL,
     TERMINAL_STATUSES,
@@ -17,7 +24,9 @@ from yiwang.cases.models.core import (
 
 __all__ = [
     "DEFAULT_TRUST_LEVEL",
+    "RETENTION_YEARS",
     "TERMINAL_STATUSES",
+    "ArchivePackage",
     "Case",
     "CaseEvent",
     "CaseEventType",
@@ -27,5 +36,8 @@ __all__ = [
     "CaseOutcome",
     "CaseStatus",
     "CorrectionNotice",
+    "DatasetExport",
+    "DatasetExportCursor",
     "DeliveryMethod",
+    "RetentionPeriod",
 ]

@@ -85,3 +85,74 @@ def foreign_clerk(other_department: Organisation) -> User:
 
 def token_client(user: User) -> Client:
     return Client(headers={"Authorization": f"Bearer {issue_api_token(user)}"})
+
+
+# --- case records (办件库, 归档, 数据集上报): a small world over three regions -------------------------
+@pytest.fixture
+def records_world(
+    db, department, other_department, calendar, frozen_time, django_capture_on_commit_callbacks
+):
+    """Cases in 合肥 (city 3401, two departments and a county 340104) and 芜湖 (3402).
+
+    ``on_time``: accepted and approved the same day; ``late``: approved 40 days after acceptance;
+    ``open``: submitted at the window; ``county`` and ``far``: submitted elsewhere.
+    """
+    from datetime import timedelta
+
+    from yiwang.cases.models import Case
+    from yiwang.cases.services import accept_case, decide_case
+    from yiwang.cases.tests.factories import submit_case
+    from yiwang.catalog.tests.factories import RegionFactory
+    from yiwang.core.models import RegionLevel
+
+    hefei = department.region
+    county = RegionFactory(code="340104", name="蜀山区", level=RegionLevel.COUNTY, parent=hefei)
+    wuhu = RegionFactory(code="3402", name="芜湖市")
+    county_dept = OrganisationFactory(name="蜀山区市场监督管理局", region=county)
+    far_dept = OrganisationFactory(name="芜湖市市场监督管理局", region=wuhu)
+    item = ServiceItemFactory(implementing_body=department, name="食品经营许可")
+    other_item = ServiceItemFactory(implementing_body=department, name="药品经营许可", item_type="20")
+    county_item = ServiceItemFactory(implementing_body=county_dept, name="个体工商户登记")
+    far_item = ServiceItemFactory(implementing_body=far_dept, name="食品生产许可")
+    clerk = make_staff(department, "rec_clerk", ("window_clerk",))
+    approver = make_staff(department, "rec_approver", ("handler", "approver"))
+    applicant = make_citizen("rec_citizen")
+    company = make_citizen("rec_citizen2")
+    with django_capture_on_commit_callbacks(execute=True):
+        on_time = accept_case(submit_case(item, applicant), actor=clerk)
+        on_time = decide_case(on_time, actor=approver, approve=True, comment="同意")
+    late = accept_case(submit_case(other_item, company), actor=clerk)
+    open_case = submit_case(item, company)
+    Case.objects.filter(pk=open_case.pk).update(channel="window")
+    county_case = submit_case(county_item, applicant)
+    far_case = submit_case(far_item, applicant)
+    frozen_time.shift(timedelta(days=40))
+    with django_capture_on_commit_callbacks(execute=True):
+        late = decide_case(late, actor=approver, approve=False, comment="条件不符")
+    for case in (open_case, county_case, far_case):
+        case.refresh_from_db()
+    return {
+        "department": department,
+        "other_department": other_department,
+        "county_dept": county_dept,
+        "far_dept": far_dept,
+        "item": item,
+        "other_item": other_item,
+        "clerk": clerk,
+        "approver": approver,
+        "on_time": on_time,
+        "late": late,
+        "open": open_case,
+        "county": county_case,
+        "far": far_case,
+        "traveller": frozen_time,
+    }
+
+
+def make_region_staff(organisation: Organisation, username: str, roles: tuple[str, ...]) -> User:
+    """A staff member whose roles reach his whole region and every region below (数据范围：本行政区划及下级)."""
+    from yiwang.accounts.models import DataScope, StaffRoleAssignment
+
+    user = make_staff(organisation, username, roles)
+    StaffRoleAssignment.objects.filter(staff__user=user).update(scope=DataScope.REGION)
+    return User.objects.get(pk=user.pk)

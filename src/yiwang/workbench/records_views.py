@@ -1,0 +1,160 @@
+"""办件库, 办件统计 and 归档包 pages: thin views over cases.library and cases.archive."""
+
+from __future__ import annotations
+
+from typing import Any
+from urllib.parse import urlencode
+from uuid import UUID
+
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+
+from yiwang.accounts import staff as staff_scope
+from yiwang.cases import archive, library
+from yiwang.cases.models import ArchivePackage, CaseStatus
+from yiwang.catalog.models import ServiceItem
+from yiwang.core.errors import DomainError
+from yiwang.core.models import Channel
+from yiwang.portal.ui import current_user, error_context, render_error
+from yiwang.workbench.views import _with_due, staff_required
+
+LIBRARY_PAGE_SIZE = 25
+GROUP_LABELS = {
+    "item": "按事项",
+    "department": "按部门",
+    "status": "按状态",
+    "channel": "按渠道",
+    "month": "按月份",
+}
+
+
+def _filter_options(request: HttpRequest) -> dict[str, Any]:
+    user = current_user(request)
+    organisations = staff_scope.organisations_in_scope(user, library.LIBRARY_ROLES).order_by("name")
+    return {
+        "departments": list(organisations.values_list("public_id", "name")),
+        "items": list(
+            ServiceItem.objects.filter(implementing_body__in=organisations.values("pk"))
+            .order_by("name")
+            .values_list("public_id", "name")
+            .distinct()[:500]
+        ),
+        "statuses": CaseStatus.choices,
+        "channels": Channel.choices,
+    }
+
+
+def _criteria(request: HttpRequest) -> tuple[library.LibraryFilter, DomainError | None]:
+    try:
+        return library.parse_filter(request.GET), None
+    except DomainError as exc:
+        return library.LibraryFilter(), exc
+
+
+@staff_required
+def case_library(request: HttpRequest) -> HttpResponse:
+    """办件库 Search every case in the staff member's data scope."""
+    user = current_user(request)
+    try:
+        library.require_library_access(user)
+    except DomainError as refusal:
+        return render_error(request, refusal)
+    criteria, exc = _criteria(request)
+    cases = library.search_cases(user, criteria)
+    page_obj = Paginator(cases, LIBRARY_PAGE_SIZE).get_page(request.GET.get("page"))
+    rows = _with_due(list(page_obj.object_list))
+    archived = set(
+        ArchivePackage.objects.filter(case__in=[c.pk for c in rows]).values_list("case_id", flat=True)
+    )
+    for case in rows:
+        case.has_archive = case.pk in archived  # type: ignore[attr-defined]
+    query = criteria.as_query()
+    return render(
+        request,
+        "workbench/library/cases.html",
+        {
+            **_filter_options(request),
+            "criteria": criteria,
+            "page_obj": page_obj,
+            "cases": rows,
+            "page_query": urlencode(query) + "&" if query else "",
+            "report_query": urlencode(query),
+            "error": error_context(exc) if exc else None,
+            "can_view_archives": archive.can_view_archives(user),
+        },
+        status=exc.status if exc else 200,
+    )
+
+
+@staff_required
+def case_report(request: HttpRequest) -> HttpResponse:
+    """办件统计 Counts and on-time rate by one dimension, as a chart and the same data as a table."""
+    user = current_user(request)
+    group_by = request.GET.get("group_by", "item")
+    if group_by not in library.GROUPINGS:
+        group_by = "item"
+    criteria, exc = _criteria(request)
+    try:
+        rows = library.case_report(user, criteria, group_by)
+    except DomainError as error:
+        return render_error(request, error)
+    query = criteria.as_query()
+    return render(
+        request,
+        "workbench/library/report.html",
+        {
+            **_filter_options(request),
+            "criteria": criteria,
+            "group_by": group_by,
+            "groupings": GROUP_LABELS.items(),
+            "rows": rows,
+            "chart": {
+                "labels": [r.label for r in rows],
+                "total": [r.total for r in rows],
+                "closed": [r.closed for r in rows],
+                "on_time_rate": [
+                    None if r.on_time_rate is None else round(r.on_time_rate * 100, 1) for r in rows
+                ],
+            },
+            "totals": {
+                "total": sum(r.total for r in rows),
+                "closed": sum(r.closed for r in rows),
+            },
+            "filter_query": urlencode(query),
+            "error": error_context(exc) if exc else None,
+        },
+        status=exc.status if exc else 200,
+    )
+
+
+@staff_required
+def archive_detail(request: HttpRequest, public_id: UUID) -> HttpResponse:
+    """归档包 The manifest of a closed case's package; POST verifies it again."""
+    user = current_user(request)
+    try:
+        if not archive.can_view_archives(user):
+            raise DomainError("permission_denied", _("仅监察人员、审批人或数据专员可查看归档包"), status=403)
+        package = archive.package_for(user, public_id)
+    except DomainError as exc:
+        return render_error(request, exc)
+    report = None
+    if request.method == "POST":
+        report = archive.verify_archive(package, actor=user)
+        if report.ok:
+            messages.success(request, _("校验通过：归档包及在库文件均与清单一致。"))
+        else:
+            messages.error(request, _("校验发现 %(n)d 处不一致。") % {"n": len(report.problems)})
+        return redirect("workbench:archive_detail", public_id=public_id)
+    return render(
+        request,
+        "workbench/library/archive.html",
+        {
+            "package": package,
+            "case": package.case,
+            "entries": package.manifest.get("entries", []),
+            "report": report,
+        },
+    )
