@@ -7,4 +7,8 @@ class CasesConfig(AppConfig):
     verbose_name = "办件 Cases"
 
     def ready(self) -> None:
-        from yiwang.cases import process  # noqa: F401  (connects the workflow → case bridge)
+        from yiwang.cases import (  # noqa: F401  (connect signal receivers)
+            bundles,
+            delivery,
+            process,
+        )

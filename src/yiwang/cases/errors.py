@@ -18,3 +18,7 @@ class CaseErrorCode(StrEnum):
     ROLE_REQUIRED = "role_required"
     CORRECTION_EMPTY = "correction_empty"
     REASON_REQUIRED = "reason_required"
+    DELIVERY_INVALID = "delivery_invalid"
+    ALREADY_DELIVERED = "already_delivered"
+    APPLICANT_IDENTITY_INVALID = "applicant_identity_invalid"
+    BUNDLE_NOT_AVAILABLE = "bundle_not_available"

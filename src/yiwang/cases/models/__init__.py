@@ -12,10 +12,24 @@ from yiwang.cases.models.core import (
     CorrectionNotice,
     DeliveryMethod,
 )
+from yiwang.cases.models.results import (
+    BundleApplication,
+    BundleApplicationStatus,
+    BundleCase,
+    CaseDelivery,
+    CaseDocument,
+    DeliveryStatus,
+    DocumentKind,
+)
 
 __all__ = [
     "TERMINAL_STATUSES",
+    "BundleApplication",
+    "BundleApplicationStatus",
+    "BundleCase",
     "Case",
+    "CaseDelivery",
+    "CaseDocument",
     "CaseEvent",
     "CaseEventType",
     "CaseMaterial",
@@ -24,4 +38,6 @@ __all__ = [
     "CaseStatus",
     "CorrectionNotice",
     "DeliveryMethod",
+    "DeliveryStatus",
+    "DocumentKind",
 ]
