@@ -13,6 +13,7 @@ from yiwang.cases.models import Case, CaseDocument, DocumentKind
 from yiwang.cases.services import accept_case, decide_case, refuse_acceptance, request_correction
 from yiwang.cases.tests.conftest import token_client
 from yiwang.cases.tests.factories import make_document_seal, submit
+from yiwang.portal.tests.fixtures import logged_in
 from yiwang.seals import services as seal_services
 from yiwang.seals.models import StampRecord
 
@@ -110,8 +111,8 @@ def test_portal_and_workbench_pages_show_documents(client, item, citizen, clerk)
     page = client.get(f"/my/cases/{case.public_id}/").content.decode()
     assert "受理通知书" in page and f"/my/cases/{case.public_id}/documents/{document.public_id}/" in page
     assert client.get(f"/my/cases/{case.public_id}/documents/{document.public_id}/").status_code == 200
-    client.force_login(clerk)
-    page = client.get(f"/workbench/cases/{case.public_id}/").content.decode()
+    staff = logged_in(clerk)
+    page = staff.get(f"/workbench/cases/{case.public_id}/").content.decode()
     assert f"/workbench/cases/{case.public_id}/documents/{document.public_id}/" in page
 
 
