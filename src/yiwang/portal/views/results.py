@@ -119,7 +119,7 @@ def bundle_apply(request: HttpRequest, public_id: UUID) -> HttpResponse:
         form_data = {
             name.removeprefix("f_"): value for name, value in request.POST.items() if name.startswith("f_")
         }
-        member_forms: dict[str, dict[str, str]] = {}
+        member_forms: dict[str, dict[str, Any]] = {}
         for member in bundle.members.all():
             prefix = f"m_{member.item.public_id}_"
             member_forms[str(member.item.public_id)] = {
