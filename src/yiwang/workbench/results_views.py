@@ -155,6 +155,7 @@ def window_register(request: HttpRequest) -> HttpResponse:
             "controls": controls,
             "post": post,
             "found": found,
+            "applicant_name": post.get("applicant_name") or (found.display_name if found is not None else ""),
             "lookup": lookup,
             "identity_errors": {k: v for k, v in errors.items() if k.startswith("applicant")},
             "delivery_methods": DeliveryMethod.choices,
