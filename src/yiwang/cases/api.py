@@ -35,7 +35,7 @@ from yiwang.cases.schemas import (
     WithdrawIn,
 )
 from yiwang.catalog.models import ServiceItem
-from yiwang.core.errors import CoreErrorCode, DomainError, NotFound
+from yiwang.core.errors import CoreErrorCode, DomainError, NotFound, PermissionDenied
 
 router = Router(tags=["cases"])
 staff_router = Router(tags=["workbench"])
@@ -207,6 +207,10 @@ def apply(request: HttpRequest) -> Status[CaseDetailOut]:
         request.POST.get("delivery_phone", ""),
     )
     if _user(request).kind == "staff":
+        if not request.POST.get("applicant_id_number"):
+            raise PermissionDenied(
+                "工作人员账户不能作为申请人；窗口登记须填写申请人身份（applicant_id_number）"
+            )
         key = request.headers.get("Idempotency-Key", "")
         existed = (
             bool(key)

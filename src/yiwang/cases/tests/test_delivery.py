@@ -155,3 +155,24 @@ def test_portal_and_workbench_show_delivery(client, item, citizen, clerk, approv
     client.force_login(citizen)
     page = client.get(f"/my/cases/{case.public_id}/").content.decode()
     assert "已送达" in page and "张伟" in page
+
+
+def test_portal_apply_with_courier_address(client, item, citizen):
+    materials = {m.name: m for m in item.materials.all()}
+
+    def data(**extra):
+        return {
+            "field_shop_name": "小店",
+            "delivery_method": "courier",
+            f"material_{materials['营业执照'].public_id}": pdf_upload(),
+            f"material_{materials['经营场所证明'].public_id}": pdf_upload(),
+            **extra,
+        }
+
+    client.force_login(citizen)
+    missing = client.post(f"/items/{item.public_id}/apply/", data())
+    assert missing.status_code == 400 and "快递送达须填写详细地址" in missing.content.decode()
+    ok = client.post(f"/items/{item.public_id}/apply/", data(delivery_address="合肥市蜀山区长江西路 100 号"))
+    assert ok.status_code == 302
+    delivery = CaseDelivery.objects.get()
+    assert delivery.method == "courier" and delivery.address == "合肥市蜀山区长江西路 100 号"
