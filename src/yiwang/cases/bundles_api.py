@@ -49,7 +49,7 @@ def application_out(application: BundleApplication) -> BundleApplicationOut:
             )
             for case in bundles.sub_cases(application)
         ],
-        documents=[document_out(d) for d in application.documents.select_related("bundle_application")],
+        documents=[document_out(d) for d in application.documents.all()],
     )
 
 
@@ -109,7 +109,7 @@ def apply(request: HttpRequest) -> Status[BundleApplicationOut]:
 @router.get("", response=list[BundleApplicationOut], summary="My bundle applications")
 def my_applications(request: HttpRequest, limit: int = 20, offset: int = 0) -> list[BundleApplicationOut]:
     limit = max(1, min(limit, 100))
-    qs = bundles.visible_applications(_user(request)).order_by("-submitted_at")
+    qs = bundles.with_details(bundles.visible_applications(_user(request))).order_by("-submitted_at")
     return [application_out(a) for a in qs[offset : offset + limit]]
 
 

@@ -235,3 +235,12 @@ def make_other():
     from yiwang.cases.tests.factories import make_citizen
 
     return make_citizen("stranger")
+
+
+def test_list_costs_a_fixed_number_of_queries(bundle, citizen, fire_item, django_assert_max_num_queries):
+    for _ in range(3):
+        _apply(bundle, citizen, fire_item)
+    client = token_client(citizen)
+    with django_assert_max_num_queries(8):
+        listing = client.get("/api/v1/bundle-applications").json()
+    assert len(listing) == 3 and all(len(a["sub_cases"]) == 2 for a in listing)
