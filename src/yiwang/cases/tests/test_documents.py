@@ -6,6 +6,8 @@ from __future__ import annotations
 from io import BytesIO
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 from pypdf import PdfReader
 
 from yiwang.cases import documents
@@ -127,3 +129,21 @@ def test_case_is_unchanged_when_document_fails(item, citizen, clerk, monkeypatch
         accept_case(case, actor=clerk)
     assert Case.objects.get(pk=case.pk).status == "submitted"
     assert not CaseDocument.objects.exists()
+
+
+@given(
+    values=st.dictionaries(
+        st.sampled_from(["item", "applicant", "reason", "comment", "review_body", "legal_basis", "deadline"]),
+        st.text(max_size=60),
+    ),
+    kind=st.sampled_from(sorted(documents.TEMPLATES)),
+)
+def test_any_context_fills_every_template(values, kind):
+    """Whatever the context holds (braces, blanks, missing keys), filling never fails and never
+    leaves a placeholder behind."""
+    title, paragraphs, facts = documents.fill_template(kind, values, licensing=True)
+    rendered = [title, *paragraphs, *(value for _, value in facts)]
+    if not any("{" in value for value in values.values()):  # a value may itself contain braces
+        assert not any("{" in text for text in rendered)
+    if values.get("reason") and kind in {"refusal_decision", "not_accepted_notice"}:
+        assert any(values["reason"] in p for p in paragraphs)
