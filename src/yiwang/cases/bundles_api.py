@@ -14,7 +14,7 @@ from yiwang.accounts.models import User
 from yiwang.cases import bundles
 from yiwang.cases.api import _form_data, document_out
 from yiwang.cases.models import BundleApplication, CaseDocument
-from yiwang.cases.schemas import BundleApplicationOut, BundleSubCaseOut
+from yiwang.cases.schemas import BundleApplicationOut, BundleSubCaseOut, HandoverIn
 from yiwang.catalog.bundles import get_published_bundle
 from yiwang.core.errors import CoreErrorCode, DomainError, NotFound
 
@@ -131,3 +131,22 @@ def application_document(request: HttpRequest, application_id: UUID, document_id
     return FileResponse(
         document.file.open("rb"), content_type="application/pdf", filename=f"{document.title}.pdf"
     )
+
+
+@router.post(
+    "/{application_id}/handover",
+    response=BundleApplicationOut,
+    summary="Record the one handover of the combined result (一次送达)",
+)
+def application_handover(
+    request: HttpRequest, application_id: UUID, payload: HandoverIn
+) -> BundleApplicationOut:
+    application = bundles.get_application_for(_user(request), application_id)
+    updated = bundles.record_bundle_handover(
+        application,
+        actor=_user(request),
+        recipient_name=payload.recipient_name,
+        recipient_signature=payload.recipient_signature,
+        tracking_number=payload.tracking_number,
+    )
+    return application_out(updated)
