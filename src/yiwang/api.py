@@ -72,6 +72,9 @@ def _register_routers() -> None:
     api.add_router("/catalog", catalog_router)
     api.add_router("/cases", cases_router)
     api.add_router("/workbench", staff_router)
+    from yiwang.cases.bundles_api import router as bundle_applications_router
+
+    api.add_router("/bundle-applications", bundle_applications_router)
     from yiwang.seals.api import router as seals_router
 
     api.add_router("/seals", seals_router)

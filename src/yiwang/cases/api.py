@@ -13,11 +13,13 @@ from django.urls import reverse
 from ninja import Router, Status
 
 from yiwang.accounts.models import User
-from yiwang.cases import licence_materials, services
-from yiwang.cases.models import Case, CaseEventType, CaseMaterial
+from yiwang.cases import delivery as delivery_services
+from yiwang.cases import licence_materials, services, window
+from yiwang.cases.models import Case, CaseDelivery, CaseDocument, CaseEventType, CaseMaterial
 from yiwang.cases.schemas import (
     ActionIn,
     CaseDetailOut,
+    CaseDocumentOut,
     CaseEventOut,
     CaseMaterialOut,
     CasePageOut,
@@ -25,12 +27,15 @@ from yiwang.cases.schemas import (
     CorrectionIn,
     CorrectionNoticeOut,
     DecideIn,
+    DeliveryIn,
+    DeliveryOut,
+    HandoverIn,
     RefuseIn,
     StatusOut,
     WithdrawIn,
 )
 from yiwang.catalog.models import ServiceItem
-from yiwang.core.errors import CoreErrorCode, DomainError, NotFound
+from yiwang.core.errors import CoreErrorCode, DomainError, NotFound, PermissionDenied
 
 router = Router(tags=["cases"])
 staff_router = Router(tags=["workbench"])
@@ -118,6 +123,42 @@ def detail(case: Case) -> CaseDetailOut:
         )
         if notice
         else None,
+        documents=[document_out(d) for d in case.documents.all()],
+        delivery=delivery_out(case),
+    )
+
+
+def document_out(document: CaseDocument) -> CaseDocumentOut:
+    if document.case is not None:
+        url = reverse("api:case_document", args=[document.case.public_id, document.public_id])
+    else:
+        assert document.bundle_application is not None
+        url = reverse("api:bundle_document", args=[document.bundle_application.public_id, document.public_id])
+    return CaseDocumentOut(
+        id=document.public_id,
+        kind=document.kind,
+        kind_label=str(document.get_kind_display()),
+        title=document.title,
+        sha256=document.sha256,
+        signed=document.signed,
+        created_at=document.created_at,
+        download_url=url,
+    )
+
+
+def delivery_out(case: Case) -> DeliveryOut:
+    record = CaseDelivery.objects.filter(case=case).first()
+    if record is None:
+        record = CaseDelivery(case=case, method=case.delivery_method)
+    return DeliveryOut(
+        method=record.method,
+        method_label=str(record.get_method_display()),
+        address=record.address,
+        status=record.status,
+        status_label=str(record.get_status_display()),
+        delivered_at=record.delivered_at,
+        recipient_name=record.recipient_name,
+        tracking_number=record.tracking_number,
     )
 
 
@@ -157,13 +198,46 @@ def apply(request: HttpRequest) -> Status[CaseDetailOut]:
     ``on_behalf_of`` (a company's credit code: apply as its authorised agent, 代办),
     ``licence_authorisations`` (一证通办: ids of the applicant's e-licences he authorises the handling
     body to use for materials declared as e-licences without a legal basis; repeated or
-    comma-separated), and one file field per material named ``material_<material id>``.  Send an ``Idempotency-Key`` header so that a
-    retried request returns the case already filed (200) instead of filing a second one."""
+    comma-separated), and one file field per material named ``material_<material id>``.  Send an
+    ``Idempotency-Key`` header so that a retried request returns the case already filed (200) instead
+    of filing a second one.
+
+    ``delivery_method`` is ``window``, ``courier`` (then ``delivery_address`` is required) or
+    ``electronic``.  A window clerk registers a walk-in applicant (窗口登记) with the same call plus
+    ``applicant_name``, ``applicant_id_number`` and optionally ``applicant_phone``."""
     item_id = request.POST.get("item_id", "")
     try:
         item = ServiceItem.objects.get(public_id=UUID(item_id))
     except (ValueError, ServiceItem.DoesNotExist) as exc:
         raise DomainError(CoreErrorCode.NOT_FOUND, "事项不存在", {"item_id": ["未找到"]}, status=404) from exc
+    method, address, phone = delivery_services.validate_choice(
+        request.POST.get("delivery_method") or "electronic",
+        request.POST.get("delivery_address", ""),
+        request.POST.get("delivery_phone", ""),
+    )
+    if _user(request).kind == "staff":
+        if not request.POST.get("applicant_id_number"):
+            raise PermissionDenied(
+                "工作人员账户不能作为申请人；窗口登记须填写申请人身份（applicant_id_number）"
+            )
+        key = request.headers.get("Idempotency-Key", "")
+        existed = (
+            bool(key)
+            and Case.objects.filter(registered_by=_user(request), idempotency_key=key.strip()[:100]).exists()
+        )
+        case = window.register_walk_in(
+            clerk=_user(request),
+            item=item,
+            applicant_name=request.POST.get("applicant_name", ""),
+            applicant_id_number=request.POST.get("applicant_id_number", ""),
+            applicant_phone=request.POST.get("applicant_phone", ""),
+            form_data=_form_data(request.POST.get("form_data")),
+            files=_material_files(request),
+            delivery_method=method,
+            delivery_address=address,
+            idempotency_key=key,
+        )
+        return Status(200 if existed else 201, detail(case))
     applicant, acting_agent = services.applicant_acting_for(
         _user(request), request.POST.get("on_behalf_of", "")
     )
@@ -178,11 +252,12 @@ def apply(request: HttpRequest) -> Status[CaseDetailOut]:
         form_data=_form_data(request.POST.get("form_data")),
         files=_material_files(request),
         idempotency_key=key,
-        delivery_method=request.POST.get("delivery_method") or "electronic",
         licence_authorisations=licence_materials.parse_authorisations(
             [part for value in request.POST.getlist(licence_materials.FIELD) for part in value.split(",")]
         ),
+        delivery_method=method,
     )
+    delivery_services.record_choice(case, method=method, address=address, phone=phone)
     return Status(200 if existed else 201, detail(case))
 
 
@@ -246,6 +321,30 @@ def result_document(request: HttpRequest, case_id: UUID) -> FileResponse:
     return FileResponse(
         case.result_document.open("rb"), content_type="application/pdf", filename=f"{case.number}.pdf"
     )
+
+
+@router.get(
+    "/{case_id}/documents/{document_id}", url_name="case_document", summary="Download a document (文书, PDF)"
+)
+def case_document(request: HttpRequest, case_id: UUID, document_id: UUID) -> FileResponse:
+    case = services.get_case_for(_user(request), case_id)
+    document = CaseDocument.objects.filter(case=case, public_id=document_id).first()
+    if document is None:
+        raise NotFound("文书不存在")
+    return FileResponse(
+        document.file.open("rb"),
+        content_type="application/pdf",
+        filename=f"{case.number}-{document.kind}.pdf",
+    )
+
+
+@router.post("/{case_id}/delivery", response=DeliveryOut, summary="Change the delivery method (变更送达方式)")
+def change_delivery(request: HttpRequest, case_id: UUID, payload: DeliveryIn) -> DeliveryOut:
+    case = services.get_case_for(_user(request), case_id)
+    delivery_services.change_delivery(
+        case, user=_user(request), method=payload.method, address=payload.address, phone=payload.phone
+    )
+    return delivery_out(case)
 
 
 @router.get(
@@ -353,3 +452,19 @@ def verify_material(request: HttpRequest, case_id: UUID, material_id: UUID) -> C
     case = _staff_case(request, case_id)
     material = services.verify_material(case, material_id, actor=_user(request))
     return material_out(case, material)
+
+
+@staff_router.post(
+    "/cases/{case_id}/handover", response=CaseDetailOut, summary="Record the result handover (送达交接)"
+)
+def handover(request: HttpRequest, case_id: UUID, payload: HandoverIn) -> CaseDetailOut:
+    case = _staff_case(request, case_id)
+    delivery_services.record_handover(
+        case,
+        actor=_user(request),
+        recipient_name=payload.recipient_name,
+        recipient_signature=payload.recipient_signature,
+        tracking_number=payload.tracking_number,
+    )
+    case.refresh_from_db()
+    return detail(case)

@@ -7,6 +7,11 @@ class CasesConfig(AppConfig):
     verbose_name = "办件 Cases"
 
     def ready(self) -> None:
-        from yiwang.cases import archive, process  # noqa: F401  (process connects the workflow → case bridge)
+        from yiwang.cases import (  # noqa: F401  (connect signal receivers; process bridges workflow → case)
+            archive,
+            bundles,
+            delivery,
+            process,
+        )
 
         archive.connect()  # 电子归档 on every terminal transition

@@ -24,3 +24,7 @@ class CaseErrorCode(StrEnum):
     ARCHIVE_CASE_OPEN = "archive_case_open"
     ARCHIVE_FILE_MISSING = "archive_file_missing"
     EXPORT_TARGET_INVALID = "export_target_invalid"
+    DELIVERY_INVALID = "delivery_invalid"
+    ALREADY_DELIVERED = "already_delivered"
+    APPLICANT_IDENTITY_INVALID = "applicant_identity_invalid"
+    BUNDLE_NOT_AVAILABLE = "bundle_not_available"

@@ -64,6 +64,64 @@ class CaseSummaryOut(Schema):
     lock_version: int
 
 
+class CaseDocumentOut(Schema):
+    id: UUID
+    kind: str
+    kind_label: str
+    title: str
+    sha256: str
+    signed: bool
+    created_at: datetime
+    download_url: str
+
+
+class DeliveryOut(Schema):
+    method: str
+    method_label: str
+    address: str
+    status: str
+    status_label: str
+    delivered_at: datetime | None
+    recipient_name: str
+    tracking_number: str
+
+
+class DeliveryIn(Schema):
+    method: str = Field(max_length=12)
+    address: str = Field(default="", max_length=300)
+    phone: str = Field(default="", max_length=11)
+
+
+class HandoverIn(Schema):
+    recipient_name: str = Field(max_length=100)
+    recipient_signature: str = Field(default="", max_length=100)
+    tracking_number: str = Field(default="", max_length=40)
+
+
+class BundleSubCaseOut(Schema):
+    id: UUID
+    number: str
+    item_name: str
+    handling_organisation: str
+    status: str
+    status_label: str
+    outcome: str
+
+
+class BundleApplicationOut(Schema):
+    id: UUID
+    bundle_id: UUID
+    bundle_name: str
+    status: str
+    status_label: str
+    delivery_method: str
+    submitted_at: datetime
+    completed_at: datetime | None
+    delivered_at: datetime | None
+    sub_cases: list[BundleSubCaseOut]
+    documents: list[CaseDocumentOut]
+
+
 class CaseDetailOut(CaseSummaryOut):
     item_version: int
     form_data: dict[str, Any]
@@ -75,6 +133,8 @@ class CaseDetailOut(CaseSummaryOut):
     events: list[CaseEventOut]
     materials: list[CaseMaterialOut]
     correction_notice: CorrectionNoticeOut | None
+    documents: list[CaseDocumentOut] = []
+    delivery: DeliveryOut | None = None
 
 
 class CasePageOut(Schema):

@@ -8,14 +8,11 @@ record, and sends notifications only after the transaction commits.
 from __future__ import annotations
 
 import contextlib
-import hashlib
 from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from django.conf import settings
-from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, transaction
@@ -32,7 +29,7 @@ from yiwang.accounts.services import (
     require_assurance,
     staff_roles,
 )
-from yiwang.cases.documents import DocumentSpec, render_pdf
+from yiwang.cases.documents import case_context, issue_document
 from yiwang.cases.errors import CaseErrorCode
 from yiwang.cases.models import (
     DEFAULT_TRUST_LEVEL,
@@ -46,6 +43,7 @@ from yiwang.cases.models import (
     CaseStatus,
     CorrectionNotice,
     DeliveryMethod,
+    DocumentKind,
 )
 from yiwang.cases.signals import case_completed
 from yiwang.cases.uploads import CheckedUpload, check_upload
@@ -58,10 +56,6 @@ from yiwang.core.models import Channel
 from yiwang.licences.models import TrustLevel
 
 CORRECTION_DEADLINE_WORKING_DAYS = 10
-REFUSAL_APPEAL_NOTE = (
-    "如不服本决定，可以自收到本决定书之日起六十日内依法申请行政复议，"
-    "或者在六个月内依法向人民法院提起行政诉讼。"
-)
 
 # Which applicant kinds each 服务对象 code admits.
 APPLICANT_OBJECTS: dict[str, set[str]] = {AccountKind.NATURAL: {"1"}, AccountKind.LEGAL: {"2", "3", "4", "6"}}
@@ -344,7 +338,11 @@ def _check_level(user: User, item: ServiceItem, action: str, next_url: str = "")
     require_assurance(user, item.required_assurance_level, action=action, obj=item, next_url=next_url)
 
 
-def _check_applicant(applicant: User, item: ServiceItem, acting_agent: User | None = None) -> None:
+def _check_applicant(
+    applicant: User, item: ServiceItem, acting_agent: User | None = None, *, in_person: bool = False
+) -> None:
+    """``in_person``: a window clerk checked the identity document, which stands in for the online
+    assurance level (实名等级)."""
     if applicant.kind == AccountKind.STAFF:
         raise PermissionDenied("工作人员账户不能作为申请人提交申请")
     if acting_agent is not None:
@@ -352,7 +350,8 @@ def _check_applicant(applicant: User, item: ServiceItem, acting_agent: User | No
             raise PermissionDenied("只能以法人名义代办", code=CaseErrorCode.APPLICANT_TYPE_NOT_SERVED)
         check_agent_may_act(acting_agent, applicant, item)
         _check_level(acting_agent, item, "apply", f"/items/{item.public_id}/apply/")
-    _check_level(applicant, item, "apply", f"/items/{item.public_id}/apply/")
+    if not in_person:
+        _check_level(applicant, item, "apply", f"/items/{item.public_id}/apply/")
     accepted_objects = APPLICANT_OBJECTS.get(applicant.kind, set())
     if item.service_objects and not accepted_objects.intersection(item.service_objects):
         raise DomainError(
@@ -415,7 +414,7 @@ def submit_application(
         raise PermissionDenied("只有该部门的窗口人员可以代为登记申请", code=CaseErrorCode.ROLE_REQUIRED)
     if delivery_method not in DeliveryMethod.values:
         raise DomainError("validation_error", "送达方式不正确", {"delivery_method": [delivery_method]})
-    _check_applicant(applicant, item, acting_agent)
+    _check_applicant(applicant, item, acting_agent, in_person=registered_by is not None)
     scenario = None
     if scenario_answers is not None:
         from yiwang.catalog.scenarios import resolve_answers
@@ -642,6 +641,20 @@ def request_correction(
             comment=comment,
             data={"round": round_number, "items": notice_items, "deadline": notice.deadline.isoformat()},
         )
+        issue_document(
+            DocumentKind.CORRECTION_NOTICE,
+            case_context(
+                locked,
+                correction_items="\n".join(
+                    f"{n}. {entry['name']}：{entry['reason']}" for n, entry in enumerate(notice_items, 1)
+                ),
+                comment=comment,
+                deadline=f"{notice.deadline:%Y年%m月%d日}",
+            ),
+            organisation=locked.handling_organisation,
+            number=locked.number,
+            case=locked,
+        )
         _notify(locked, CaseEventType.CORRECTION_REQUESTED)
     return notice
 
@@ -746,6 +759,13 @@ def accept_case(case: Case, *, actor: User, comment: str = "", expected_version:
                 "statutory_due_date": locked.statutory_due_date.isoformat(),
             },
         )
+        issue_document(
+            DocumentKind.ACCEPTANCE_NOTICE,
+            case_context(locked),
+            organisation=locked.handling_organisation,
+            number=locked.number,
+            case=locked,
+        )
         _notify(locked, CaseEventType.ACCEPTED)
         # 流程驱动: start the item's workflow process in this same transaction (see cases/process.py).
         from yiwang.cases import process
@@ -779,17 +799,7 @@ def _refuse_acceptance_locked(
     locked.outcome = CaseOutcome.REFUSED
     locked.completed_at = timezone.now()
     locked.decision_comment = reason
-    stored.append(
-        _attach_document(
-            locked,
-            "不予受理通知书",
-            [
-                f"你（单位）于{timezone.localtime(locked.submitted_at):%Y年%m月%d日}提出的“{locked.item.name}”申请，经审查，"
-                f"决定不予受理。理由：{reason}",
-                REFUSAL_APPEAL_NOTE,
-            ],
-        )
-    )
+    stored.append(_attach_document(locked, DocumentKind.NOT_ACCEPTED_NOTICE, reason=reason))
     _save_transition(
         locked, "outcome", "completed_at", "decision_comment", "result_document", "result_sha256"
     )
@@ -840,28 +850,8 @@ def _decide_locked(
     locked.outcome = CaseOutcome.APPROVED if approve else CaseOutcome.REFUSED
     locked.completed_at = timezone.now()
     locked.decision_comment = comment
-    item_name = locked.item.name
-    if approve:
-        title = f"准予{item_name}决定书" if locked.item.item_type == "01" else f"{item_name}办理结果通知书"
-        paragraphs = [
-            f"你（单位）于{timezone.localtime(locked.submitted_at):%Y年%m月%d日}提出的“{item_name}”申请，"
-            "经审查，符合法定条件、标准，决定予以批准。",
-        ]
-        if locked.item.result_name:
-            paragraphs.append(f"审批结果：{locked.item.result_name}。")
-        if comment:
-            paragraphs.append(f"审批意见：{comment}")
-    else:
-        title = f"不予{item_name}决定书" if locked.item.item_type == "01" else f"{item_name}不予办理通知书"
-        paragraphs = [
-            f"你（单位）于{timezone.localtime(locked.submitted_at):%Y年%m月%d日}提出的“{item_name}”申请，"
-            f"经审查，决定不予批准。理由：{comment}",
-            REFUSAL_APPEAL_NOTE,
-        ]
-    paragraphs.append(
-        f"依据：{locked.item.legal_basis.splitlines()[0] if locked.item.legal_basis else '相关法律法规'}"
-    )
-    stored.append(_attach_document(locked, title, paragraphs))
+    kind = DocumentKind.APPROVAL_DECISION if approve else DocumentKind.REFUSAL_DECISION
+    stored.append(_attach_document(locked, kind, comment=comment, reason=comment))
     _save_transition(
         locked, "outcome", "completed_at", "decision_comment", "result_document", "result_sha256"
     )
@@ -909,24 +899,19 @@ def withdraw_case(case: Case, *, applicant: User, reason: str = "") -> Case:
     return locked
 
 
-def _attach_document(case: Case, title: str, paragraphs: list[str]) -> str:
-    site = getattr(settings, "YIWANG_PUBLIC_URL", "http://127.0.0.1:8000").rstrip("/")
-    pdf = render_pdf(
-        DocumentSpec(
-            title=title,
-            issuer=case.handling_organisation.name,
-            case_number=case.number,
-            applicant_name=case.applicant_name,
-            item_name=case.item.name,
-            paragraphs=paragraphs,
-            issued_on=_local_today(),
-            verify_url=f"{site}/status/?number={case.number}",
-            facts=[("事项名称", case.item.name), ("申请人", case.applicant_name)],
-        )
+def _attach_document(case: Case, kind: str, **context: object) -> str:
+    """Issue the result document (文书, see cases/documents.py) and keep it as the case's result."""
+    document = issue_document(
+        kind,
+        case_context(case, **context),
+        organisation=case.handling_organisation,
+        number=case.number,
+        case=case,
+        licensing=case.item.item_type == "01",
     )
-    case.result_sha256 = hashlib.sha256(pdf).hexdigest()
-    case.result_document.save(f"{case.public_id.hex}.pdf", ContentFile(pdf), save=False)
-    return str(case.result_document.name)
+    case.result_document.name = document.file.name
+    case.result_sha256 = document.sha256
+    return str(document.file.name)
 
 
 def status_lookup(number: str, id_tail: str) -> Case:

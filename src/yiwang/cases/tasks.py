@@ -16,6 +16,7 @@ MESSAGES = {
     CaseEventType.NOT_ACCEPTED: "您的“{item}”申请不予受理，请登录查看通知书。办件编号 {number}。",
     CaseEventType.COMPLETED: "您的“{item}”已办结（{outcome}），请登录查看结果文书。办件编号 {number}。",
     CaseEventType.WITHDRAWN: "您的“{item}”申请已撤回。办件编号 {number}。",
+    CaseEventType.DELIVERED: "您的“{item}”办理结果已送达（{delivery}）。办件编号 {number}。",
 }
 
 
@@ -31,6 +32,7 @@ def notify_applicant(case_id: int, event_type: str) -> None:
         number=case.number,
         due=case.due_date.isoformat() if case.due_date else "",
         outcome=case.get_outcome_display() or "",
+        delivery=case.get_delivery_method_display(),
     )
     InboxMessage.objects.create(
         user=case.applicant,
@@ -40,3 +42,23 @@ def notify_applicant(case_id: int, event_type: str) -> None:
     )
     if case.applicant_phone:
         send_sms(case.applicant_phone, body)
+
+
+BUNDLE_MESSAGE = "您申请的“{bundle}”一件事已全部办结（{status}），请登录查看办理结果告知书。"
+
+
+@task()
+def notify_bundle(application_id: int) -> None:
+    """一件事办结 One message for the whole bundle when its last sub-case has ended."""
+    from yiwang.cases.models import BundleApplication
+
+    application = BundleApplication.objects.select_related("bundle", "applicant").get(pk=application_id)
+    body = BUNDLE_MESSAGE.format(bundle=application.bundle.name, status=application.get_status_display())
+    InboxMessage.objects.create(
+        user=application.applicant,
+        title=f"一件事办结：{application.bundle.name}",
+        body=body,
+        link=f"/my/bundles/{application.public_id}/",
+    )
+    if application.applicant.phone:
+        send_sms(application.applicant.phone, body)

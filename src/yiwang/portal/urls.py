@@ -1,6 +1,6 @@
 from django.urls import path
 
-from yiwang.portal.views import account, apply, auth, bundles, catalog, hall, my, public
+from yiwang.portal.views import account, apply, auth, bundles, catalog, hall, my, public, results
 
 app_name = "portal"
 urlpatterns = [
@@ -21,6 +21,19 @@ urlpatterns = [
     path("my/cases/<uuid:public_id>/correction/", my.case_correction, name="case_correction"),
     path("my/cases/<uuid:public_id>/withdraw/", my.case_withdraw, name="case_withdraw"),
     path("my/cases/<uuid:public_id>/result/", my.case_result, name="case_result"),
+    path(
+        "my/cases/<uuid:public_id>/documents/<uuid:document_id>/",
+        results.case_document,
+        name="case_document",
+    ),
+    path("my/cases/<uuid:public_id>/delivery/", results.case_delivery, name="case_delivery"),
+    path("bundles/<uuid:public_id>/apply/", results.bundle_apply, name="bundle_apply"),
+    path("my/bundles/<uuid:public_id>/", results.bundle_application, name="bundle_application"),
+    path(
+        "my/bundles/<uuid:public_id>/documents/<uuid:document_id>/",
+        results.bundle_document,
+        name="bundle_document",
+    ),
     path("my/cases/<uuid:public_id>/materials/<uuid:material_id>/", my.case_material, name="case_material"),
     path("my/messages/", my.inbox, name="messages"),
     path("status/", public.status_lookup_view, name="status_lookup"),

@@ -386,6 +386,30 @@ def may_stamp(seal: Seal, user: User) -> bool:
     )
 
 
+# Which seal a body's documents carry: decisions and notices (文书) prefer the 行政审批专用章,
+# licences (证照) the 证照专用章; the 公章 serves when there is no special seal.
+DOCUMENT_SEAL_PREFERENCE = (SealType.ADMINISTRATIVE_APPROVAL, SealType.OFFICIAL)
+LICENCE_SEAL_PREFERENCE = (SealType.CERTIFICATE, SealType.ADMINISTRATIVE_APPROVAL, SealType.OFFICIAL)
+
+
+def organisation_seal(
+    organisation: Organisation | int, preference: Iterable[str] = DOCUMENT_SEAL_PREFERENCE
+) -> Seal | None:
+    """The usable seal (issued, with its key) of ``organisation`` first in ``preference``, or None."""
+    org_id = organisation if isinstance(organisation, int) else organisation.pk
+    wanted = list(preference)
+    seals = list(
+        Seal.objects.filter(organisation_id=org_id, status__in=USABLE_STATUSES, seal_type__in=wanted)
+        .exclude(private_key_encrypted="")
+        .select_related("organisation", "issuer__parent")
+    )
+    for kind in wanted:
+        for seal in seals:
+            if seal.seal_type == kind:
+                return seal
+    return None
+
+
 # Space reserved for the CMS signature in /Contents (bytes; written as hex, so twice this in the
 # file).  Fixed so pyHanko signs once instead of signing a dummy first to estimate the size: the
 # seal certificate, its CA chain (at most two CAs) and the signed attributes take about 4 KB.

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from yiwang.workbench import staff_views, views
+from yiwang.workbench import results_views, staff_views, views
 
 app_name = "workbench"
 urlpatterns = [
@@ -13,6 +13,14 @@ urlpatterns = [
     path("cases/<uuid:public_id>/correction/", views.correction, name="correction"),
     path("cases/<uuid:public_id>/decide/", views.decide, name="decide"),
     path("cases/<uuid:public_id>/result/", views.result_download, name="result"),
+    path(
+        "cases/<uuid:public_id>/documents/<uuid:document_id>/",
+        results_views.document_download,
+        name="document",
+    ),
+    path("cases/<uuid:public_id>/handover/", results_views.handover, name="handover"),
+    path("window/register/", results_views.window_register, name="window_register"),
+    path("window/receipt/<uuid:public_id>/", results_views.window_receipt, name="window_receipt"),
     path("cases/<uuid:public_id>/materials/<uuid:material_id>/", views.material_download, name="material"),
     path(
         "cases/<uuid:public_id>/materials/<uuid:material_id>/verify/",

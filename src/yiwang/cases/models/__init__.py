@@ -21,13 +21,27 @@ from yiwang.cases.models.core import (
     CorrectionNotice,
     DeliveryMethod,
 )
+from yiwang.cases.models.results import (
+    BundleApplication,
+    BundleApplicationStatus,
+    BundleCase,
+    CaseDelivery,
+    CaseDocument,
+    DeliveryStatus,
+    DocumentKind,
+)
 
 __all__ = [
     "DEFAULT_TRUST_LEVEL",
     "RETENTION_YEARS",
     "TERMINAL_STATUSES",
     "ArchivePackage",
+    "BundleApplication",
+    "BundleApplicationStatus",
+    "BundleCase",
     "Case",
+    "CaseDelivery",
+    "CaseDocument",
     "CaseEvent",
     "CaseEventType",
     "CaseMaterial",
@@ -39,5 +53,7 @@ __all__ = [
     "DatasetExport",
     "DatasetExportCursor",
     "DeliveryMethod",
+    "DeliveryStatus",
+    "DocumentKind",
     "RetentionPeriod",
 ]

@@ -129,6 +129,8 @@ class CaseEventType(models.TextChoices):
     REFUSED = "refused", _("不予批准")
     COMPLETED = "completed", _("办结")
     WITHDRAWN = "withdrawn", _("撤回")
+    DELIVERY_CHANGED = "delivery_changed", _("变更送达方式")
+    DELIVERED = "delivered", _("送达")
 
 
 class CaseEvent(models.Model):

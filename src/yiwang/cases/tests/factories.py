@@ -101,3 +101,33 @@ def submit_case(item: ServiceItem, applicant: User, **form: object) -> Case:
     return submit_application(
         applicant=applicant, item=item, form_data={"shop_name": "小店", **form}, files=files
     )
+
+
+def make_document_seal(organisation: Organisation, seal_type: str = "approval") -> object:
+    """An issued 行政审批专用章 (or another type) for ``organisation``, usable by the platform."""
+    from yiwang.seals import services as seal_services
+
+    n = next(_serial)
+    manager = make_staff(organisation, f"seal_mgr{n}", ("service_manager",))
+    admin = make_staff(organisation, f"seal_admin{n}", ("admin",))
+    seal = seal_services.apply_for_seal(
+        organisation=organisation, name="行政审批专用章", seal_type=seal_type, actor=manager
+    )
+    seal_services.review_seal(seal, actor=admin, approve=True)
+    seal_services.make_seal(seal, actor=admin)
+    seal_services.file_seal(seal, actor=admin)
+    return seal_services.issue_seal(seal, actor=admin)
+
+
+def submit(item: ServiceItem, applicant: User, **kwargs: object) -> object:
+    """File an application with the item's mandatory materials through the service."""
+    from yiwang.cases.services import submit_application
+
+    files = {str(m.public_id): [pdf_upload()] for m in item.materials.all() if m.mandatory}
+    return submit_application(
+        applicant=applicant,
+        item=item,
+        form_data=kwargs.pop("form_data", {"shop_name": "小店"}),  # type: ignore[arg-type]
+        files=kwargs.pop("files", files),  # type: ignore[arg-type]
+        **kwargs,  # type: ignore[arg-type]
+    )

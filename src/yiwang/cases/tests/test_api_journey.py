@@ -29,7 +29,7 @@ def test_full_journey_through_the_api(item, citizen, clerk, approver, django_cap
     assert InboxMessage.objects.filter(user=citizen).count() == 5
     assert SmsOutboxMessage.objects.filter(phone=citizen.phone).count() == 5
     assert verify_chain().ok
-    assert CaseEvent.objects.filter(case__number=number).count() == 6
+    assert CaseEvent.objects.filter(case__number=number).count() == 7  # … completed, delivered
 
 
 def _journey(item, citizen, clerk, approver):
@@ -129,6 +129,7 @@ def _journey(item, citizen, clerk, approver):
         "accepted",
         "approved",
         "completed",
+        "delivered",  # electronic delivery, recorded at completion
     ]
     assert all(e["actor"] and e["channel"] == "api" for e in detail["events"])
     pdf = applicant.get(done["result_url"])

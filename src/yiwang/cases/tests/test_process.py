@@ -80,7 +80,11 @@ def test_decision_work_item_completes_case(definitions, item, citizen, clerk, ap
         CaseOutcome.APPROVED,
         "同意",
     )
-    assert _event_types(case)[-2:] == [CaseEventType.APPROVED, CaseEventType.COMPLETED]
+    assert _event_types(case)[-3:] == [
+        CaseEventType.APPROVED,
+        CaseEventType.COMPLETED,
+        CaseEventType.DELIVERED,
+    ]
     approved = case.events.get(event_type=CaseEventType.APPROVED)
     assert approved.actor == approver
     assert approved.data["process"] == str(instance.public_id)

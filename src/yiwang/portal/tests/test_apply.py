@@ -21,6 +21,7 @@ FORM = {
     "field_business_scope": "软件开发",
     "field_company_type": "有限责任公司",
     "delivery_method": "courier",
+    "delivery_address": "合肥市蜀山区长江西路 100 号",
 }
 
 

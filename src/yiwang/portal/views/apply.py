@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 
 from yiwang.accounts.models import AssuranceLevel
 from yiwang.accounts.services import companies_for_agent
-from yiwang.cases import licence_materials
+from yiwang.cases import delivery, licence_materials
 from yiwang.cases.models import DeliveryMethod
 from yiwang.cases.services import applicant_acting_for, submit_application
 from yiwang.catalog.models import Material, ServiceItem, ServiceObject
@@ -171,7 +171,9 @@ def apply(request: HttpRequest, public_id: UUID) -> HttpResponse:
         delivery_method = request.POST.get("delivery_method", delivery_method)
         on_behalf_of = request.POST.get("on_behalf_of", "")
         authorised = [value[:40] for value in request.POST.getlist(licence_materials.FIELD)][:50]
+        delivery_address = request.POST.get("delivery_address", "").strip()[:300]
         try:
+            delivery.validate_choice(delivery_method, delivery_address)
             applicant, acting_agent = applicant_acting_for(user, on_behalf_of)
             licence_holder = applicant
             case = submit_application(
@@ -185,6 +187,7 @@ def apply(request: HttpRequest, public_id: UUID) -> HttpResponse:
                 scenario_answers=answers_from_params(request.POST) if scenario.has_questions else None,
                 licence_authorisations=licence_materials.parse_authorisations(authorised),
             )
+            delivery.record_choice(case, method=delivery_method, address=delivery_address)
         except DomainError as error:
             exc = error
             status = error.status
@@ -210,6 +213,8 @@ def apply(request: HttpRequest, public_id: UUID) -> HttpResponse:
             "delivery_choices": delivery_choices(item),
             "delivery_method": delivery_method,
             "delivery_errors": field_errors(exc, "delivery_method"),
+            "delivery_address": request.POST.get("delivery_address", ""),
+            "delivery_address_errors": field_errors(exc, "delivery_address"),
             "idempotency_key": idempotency_key,
             # 代办: a natural person who represents or is authorised by companies may apply in their name.
             "companies": companies_for_agent(user) if item_serves_legal_persons(item) else [],
