@@ -219,6 +219,20 @@ def _collect_entries(case: Case) -> tuple[list[dict[str, Any]], dict[str, bytes]
             source=case.result_document.name,
             recorded_sha256=case.result_sha256,
         )
+    # Every notice and decision the case produced (受理通知书, 一次性告知书, 决定书...), as issued.
+    for index, document in enumerate(case.documents.order_by("created_at", "pk"), 1):
+        data = _read_storage(document.file.name)
+        if data is None:
+            raise Conflict(f"文书文件缺失，无法归档：{document.title}", code=CaseErrorCode.ARCHIVE_FILE_MISSING)
+        add(
+            f"documents/{index:03d}-{document.kind}.pdf",
+            "document",
+            data,
+            source=document.file.name,
+            title=document.title,
+            signed=document.signed,
+            recorded_sha256=document.sha256,
+        )
     return entries, members
 
 

@@ -56,7 +56,7 @@ def test_completion_builds_the_package_with_both_hashes(completed):
         assert archive.read("manifest.json") == manifest_bytes
         events = json.loads(archive.read("events.json"))
         result = archive.read("results/result.pdf")
-    assert [e["event_type"] for e in events] == ["applied", "accepted", "approved", "completed"]
+    assert [e["event_type"] for e in events] == ["applied", "accepted", "approved", "completed", "delivered"]
     result_entry = next(e for e in manifest["entries"] if e["kind"] == "result")
     assert result_entry["sha256"] == hashlib.sha256(result).hexdigest() == completed.result_sha256
     assert result_entry["sm3"] == sm3_hex(result)
@@ -160,9 +160,9 @@ def test_an_event_after_closing_adds_a_chained_version(completed, django_capture
 
     first = ArchivePackage.objects.get(case=completed)
     with django_capture_on_commit_callbacks(execute=True):
-        CaseEvent.objects.create(  # e.g. the handover of the result (送达), recorded after 办结
+        CaseEvent.objects.create(  # e.g. a second handover (送达), recorded after 办结
             case=completed,
-            sequence=5,
+            sequence=6,
             event_type="delivered",
             from_status=CaseStatus.COMPLETED,
             to_status=CaseStatus.COMPLETED,
@@ -172,7 +172,7 @@ def test_an_event_after_closing_adds_a_chained_version(completed, django_capture
         )
     second = ArchivePackage.objects.get(case=completed, version=2)
     assert second.manifest["previous_sm3"] == first.manifest_sm3
-    assert second.last_event_sequence == 5
+    assert second.last_event_sequence == 6
     with zipfile.ZipFile(default_storage.open(second.package_file.name, "rb")) as archive:
         assert json.loads(archive.read("events.json"))[-1]["event_type"] == "delivered"
     assert verify_archive(first).ok and verify_archive(second).ok

@@ -61,7 +61,7 @@ def test_first_export_has_every_dataset_with_standard_field_names(records_world,
     assert payload["counts"] == {
         "application": 5,
         "acceptance": 2,
-        "process": 11,
+        "process": 13,
         "special_procedure": 0,
         "completion": 2,
     }
@@ -88,7 +88,7 @@ def test_second_export_is_empty_and_a_new_event_appears_in_the_third(records_wor
     w = records_world
     _later(w)
     first = export_datasets("province", actor=officer)
-    assert first["counts"]["process"] == 11
+    assert first["counts"]["process"] == 13
     second = export_datasets("province", actor=officer)
     assert sum(second["counts"].values()) == 0
     assert second["from_cursor"] == second["to_cursor"] == first["to_cursor"]
@@ -109,7 +109,7 @@ def test_second_export_is_empty_and_a_new_event_appears_in_the_third(records_wor
 def test_each_target_has_its_own_cursor(records_world, officer):
     _later(records_world)
     export_datasets("province", actor=officer)
-    assert export_datasets("national", actor=officer)["counts"]["process"] == 11
+    assert export_datasets("national", actor=officer)["counts"]["process"] == 13
     assert set(DatasetExportCursor.objects.values_list("target", flat=True)) == {"province", "national"}
 
 
@@ -129,11 +129,11 @@ def test_events_at_the_same_instant_are_split_by_id(records_world, officer):
     payload = export_datasets("province", actor=officer, limit=3)
     assert payload["more"] is True
     rest = export_datasets("province", actor=officer)
-    assert payload["counts"]["process"] + rest["counts"]["process"] == 11
+    assert payload["counts"]["process"] + rest["counts"]["process"] == 13
     seen = [
         (r["办件编号"], r["环节序号"]) for r in payload["datasets"]["process"] + rest["datasets"]["process"]
     ]
-    assert len(set(seen)) == 11
+    assert len(set(seen)) == 13
 
 
 def test_special_procedure_events_are_exported(records_world, officer):
@@ -177,7 +177,7 @@ def test_each_export_is_recorded_with_its_hashes(records_world, officer):
     body = canonical_json(payload)
     assert record.sha256 == hashlib.sha256(body).hexdigest()
     assert record.sm3 == sm3_hex(body)
-    assert (record.exported_by, record.target, record.record_count) == (officer, "province", 20)
+    assert (record.exported_by, record.target, record.record_count) == (officer, "province", 22)
     assert record.counts == payload["counts"]
 
 
