@@ -18,3 +18,6 @@ class CaseErrorCode(StrEnum):
     ROLE_REQUIRED = "role_required"
     CORRECTION_EMPTY = "correction_empty"
     REASON_REQUIRED = "reason_required"
+    DECISION_BLOCKED = "decision_blocked"
+    VARIANT_NOT_ALLOWED = "variant_not_allowed"
+    EXTENSION_NOT_ALLOWED = "extension_not_allowed"

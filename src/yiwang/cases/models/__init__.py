@@ -5,12 +5,16 @@ from yiwang.cases.models.core import (
     Case,
     CaseEvent,
     CaseEventType,
+    CaseExtension,
     CaseMaterial,
     CaseNumberSequence,
     CaseOutcome,
     CaseStatus,
     CorrectionNotice,
     DeliveryMethod,
+    ExtensionStatus,
+    SpecialProcedure,
+    SpecialProcedureKind,
 )
 
 __all__ = [
@@ -18,10 +22,14 @@ __all__ = [
     "Case",
     "CaseEvent",
     "CaseEventType",
+    "CaseExtension",
     "CaseMaterial",
     "CaseNumberSequence",
     "CaseOutcome",
     "CaseStatus",
     "CorrectionNotice",
     "DeliveryMethod",
+    "ExtensionStatus",
+    "SpecialProcedure",
+    "SpecialProcedureKind",
 ]
