@@ -9,6 +9,7 @@ import factory
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from yiwang.accounts.models import AssuranceLevel, User
+from yiwang.cases.models import Case
 from yiwang.accounts.services import create_natural_person_account, create_staff_account
 from yiwang.catalog.models import CaseKind, ItemStatus, Material, ServiceItem
 from yiwang.catalog.tests.factories import OrganisationFactory
@@ -89,4 +90,14 @@ def make_citizen(
 def make_staff(organisation: Organisation, username: str, roles: tuple[str, ...]) -> User:
     return create_staff_account(
         username=username, password=PASSWORD, real_name=username, organisation=organisation, roles=list(roles)
+    )
+
+
+def submit_case(item: ServiceItem, applicant: User, **kwargs: object) -> Case:
+    """File an application for ``item`` with every mandatory material (through the service)."""
+    from yiwang.cases.services import submit_application
+
+    files = {str(m.public_id): [pdf_upload()] for m in item.materials.filter(mandatory=True)}
+    return submit_application(
+        applicant=applicant, item=item, form_data={"shop_name": "小店"}, files=files, **kwargs  # type: ignore[arg-type]
     )
