@@ -9,8 +9,8 @@ import factory
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from yiwang.accounts.models import AssuranceLevel, User
-from yiwang.cases.models import Case
 from yiwang.accounts.services import create_natural_person_account, create_staff_account
+from yiwang.cases.models import Case
 from yiwang.catalog.models import CaseKind, ItemStatus, Material, ServiceItem
 from yiwang.catalog.tests.factories import OrganisationFactory
 from yiwang.core.identifiers import make_id_number
@@ -99,5 +99,9 @@ def submit_case(item: ServiceItem, applicant: User, **kwargs: object) -> Case:
 
     files = {str(m.public_id): [pdf_upload()] for m in item.materials.filter(mandatory=True)}
     return submit_application(
-        applicant=applicant, item=item, form_data={"shop_name": "小店"}, files=files, **kwargs  # type: ignore[arg-type]
+        applicant=applicant,
+        item=item,
+        form_data={"shop_name": "小店"},
+        files=files,
+        **kwargs,  # type: ignore[arg-type]
     )

@@ -166,7 +166,9 @@ def test_calculator_properties(calendar_2026, start, committed, extra, extension
     if committed + extension + paused:
         assert is_working_day(result.due_date)
     # a pause never brings a deadline forward, and the same pause twice counts once
-    bare = compute_deadlines(start, committed_days=committed, statutory_days=statutory, extension_days=extension)
+    bare = compute_deadlines(
+        start, committed_days=committed, statutory_days=statutory, extension_days=extension
+    )
     assert bare.due_date <= result.due_date
     assert paused_days(start, spans + spans) == paused
     # a pause wholly before the start counts nothing
