@@ -328,25 +328,28 @@ def case_context(
         ),
         "error": error_context(exc) if exc else None,
         "error_action": action,
-        **_variant_context(case, roles),
+        **_variant_context(case, roles, item_materials),
     }
 
 
-def _variant_context(case: Case, roles: set[str]) -> dict[str, Any]:
+def _variant_context(case: Case, roles: set[str], item_materials: list[Any]) -> dict[str, Any]:
     """What the variant panels (容缺, 告知承诺, 延长, 特别程序, 终止) show and offer."""
     accepted = case.status == CaseStatus.ACCEPTED
     handling = bool(roles & {"handler", "approver"})
-    open_procedure = case.special_procedures.filter(ended_at__isnull=True).first() if accepted else None
-    pending_extension = case.extensions.filter(status=ExtensionStatus.PENDING).first() if accepted else None
+    ever_accepted = case.accepted_at is not None  # nothing to load for a case not yet accepted
+    procedures = list(case.special_procedures.all()) if ever_accepted else []
+    extensions = list(case.extensions.select_related("requested_by")) if ever_accepted else []
+    open_procedure = next((p for p in procedures if p.ended_at is None), None)
+    pending_extension = next((x for x in extensions if x.status == ExtensionStatus.PENDING), None)
     return {
         "gap_overdue": gap_overdue(case),
-        "special_procedures": list(case.special_procedures.all()),
-        "extensions": list(case.extensions.select_related("requested_by")),
+        "special_procedures": procedures,
+        "extensions": extensions,
         "special_kinds": SpecialProcedureKind.choices,
         "open_procedure": open_procedure,
         "pending_extension": pending_extension,
         "extension_limit": variants.extension_limit(case),
-        "item_materials": list(case.item.materials.all()),
+        "item_materials": item_materials,
         "can_gap_accept": case.status == CaseStatus.SUBMITTED and "window_clerk" in roles,
         "can_commitment": accepted and "approver" in roles and case.item.commitment_approval,
         "can_verify": case.status == CaseStatus.COMPLETED
@@ -355,8 +358,8 @@ def _variant_context(case: Case, roles: set[str]) -> dict[str, Any]:
         and "approver" in roles,
         "can_extend": accepted
         and handling
-        and not case.extensions.exclude(status=ExtensionStatus.REJECTED).exists(),
-        "can_decide_extension": pending_extension is not None and "approver" in roles,
+        and not any(x.status != ExtensionStatus.REJECTED for x in extensions),
+        "can_decide_extension": accepted and pending_extension is not None and "approver" in roles,
         "can_special": accepted and handling,
         "can_terminate": not case.is_terminal and "approver" in roles,
     }
