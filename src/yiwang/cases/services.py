@@ -864,6 +864,9 @@ def withdraw_case(case: Case, *, applicant: User, reason: str = "") -> Case:
             comment=reason,
             data=acting_for,
         )
+        from yiwang.cases.variants import terminate_process
+
+        terminate_process(locked, applicant, "申请人撤回")
         _notify(locked, CaseEventType.WITHDRAWN)
     return locked
 

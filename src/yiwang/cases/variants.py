@@ -82,7 +82,7 @@ def _finish_process(case: Case, actor: User | None, data: dict[str, Any]) -> Non
         workflow.run_to_end(instance, actor=actor, data=data)
 
 
-def _terminate_process(case: Case, actor: User | None, reason: str) -> None:
+def terminate_process(case: Case, actor: User | None, reason: str) -> None:
     from yiwang.cases import process
     from yiwang.workflow import services as workflow
     from yiwang.workflow.models import ProcessStatus
@@ -492,7 +492,7 @@ def terminate_case(case: Case, *, actor: User, reason: str, expected_version: in
         services._record_event(
             locked, CaseEventType.TERMINATED, actor=actor, from_status=from_status, comment=reason
         )
-        _terminate_process(locked, actor, f"办件终止：{reason}")
+        terminate_process(locked, actor, f"办件终止：{reason}")
         services._notify(locked, CaseEventType.TERMINATED)
     return locked
 

@@ -325,3 +325,14 @@ def test_termination_needs_approver_and_reason(item, citizen, clerk, approver):
         f"/api/v1/workbench/cases/{case.public_id}/terminate", {"reason": ""}, content_type="application/json"
     )
     assert response.status_code in (400, 422)
+
+
+def test_withdrawal_after_acceptance_terminates_the_process(definitions, item, citizen, clerk):
+    from yiwang.cases.services import withdraw_case
+
+    case = accept_case(submit_case(item, citizen), actor=clerk)
+    assert process.process_of(case).status == ProcessStatus.RUNNING
+    withdraw_case(case, applicant=citizen, reason="不再需要")
+    instance = process.process_of(case)
+    assert instance.status == ProcessStatus.TERMINATED
+    assert not instance.work_items.filter(status__in=[WorkItemStatus.OPEN, WorkItemStatus.CLAIMED]).exists()
