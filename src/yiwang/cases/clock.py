@@ -84,7 +84,7 @@ def compute_deadlines(
     )
 
 
-def _pauses_from_events(
+def pauses_from_events(
     events: Iterable[tuple[str, date, dict[str, object]]], until: date
 ) -> tuple[list[tuple[date, date]], int, bool]:
     pauses: list[tuple[date, date]] = []
@@ -116,7 +116,7 @@ def recompute_clock(case: Case, today: date | None = None) -> Deadlines | None:
     until = timezone.localdate(case.completed_at) if closed and case.completed_at else today
     rows = case.events.filter(event_type__in=CLOCK_EVENTS).order_by("sequence")
     events = [(e.event_type, timezone.localdate(e.occurred_at), e.data or {}) for e in rows]
-    pauses, extension, paused_now = _pauses_from_events(events, until)
+    pauses, extension, paused_now = pauses_from_events(events, until)
     result = compute_deadlines(
         start,
         committed_days=case.item.committed_limit_days,

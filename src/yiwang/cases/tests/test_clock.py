@@ -181,3 +181,38 @@ def test_single_pause_counts_its_working_days(calendar_2026, start, a, b):
     first, last = sorted((start + timedelta(days=a), start + timedelta(days=b)))
     assert paused_days(start, [(first, last)]) == working_days_between(first, last)
     assert add_working_days(start, paused_days(start, [(first, last)])) >= start
+
+
+def test_pauses_from_events_rules():
+    from yiwang.cases.clock import pauses_from_events
+
+    d = date
+    events = [
+        ("correction_requested", d(2026, 9, 10), {}),  # before acceptance: clamped away later
+        ("correction_supplied", d(2026, 9, 15), {}),
+        ("special_procedure_started", d(2026, 9, 22), {}),
+        ("correction_requested", d(2026, 9, 23), {}),  # overlaps the special procedure
+        ("correction_timed_out", d(2026, 9, 24), {}),
+        ("special_procedure_ended", d(2026, 9, 28), {}),
+        ("extension_approved", d(2026, 9, 29), {"days": 10}),
+        ("special_procedure_started", d(2026, 10, 12), {}),  # still open: counts up to "until"
+    ]
+    pauses, extension, open_now = pauses_from_events(events, until=d(2026, 10, 14))
+    assert extension == 10 and open_now
+    assert pauses == [
+        (d(2026, 9, 10), d(2026, 9, 15)),
+        (d(2026, 9, 23), d(2026, 9, 24)),
+        (d(2026, 9, 22), d(2026, 9, 28)),
+        (d(2026, 10, 12), d(2026, 10, 14)),
+    ]
+
+
+def test_paused_days_clamp_and_merge(calendar_2026):
+    start = date(2026, 9, 21)
+    pauses = [
+        (date(2026, 9, 10), date(2026, 9, 15)),  # before acceptance
+        (date(2026, 9, 23), date(2026, 9, 24)),
+        (date(2026, 9, 22), date(2026, 9, 28)),  # 23, 24, 28 (25 中秋)
+        (date(2026, 10, 12), date(2026, 10, 14)),  # 13, 14
+    ]
+    assert paused_days(start, pauses) == 5
