@@ -59,7 +59,6 @@ from yiwang.portal.views.my import file_response
 
 View = TypeVar("View", bound=Callable[..., HttpResponseBase])
 
-DUE_SOON_DAYS = 3
 CASES_PAGE_SIZE = 25
 ACTION_ROLES = {
     "accept": "window_clerk",
