@@ -194,6 +194,10 @@ YIWANG_IDENTITY_CHECK_TIMEOUT_SECONDS = int(os.environ.get("YIWANG_IDENTITY_CHEC
 # How long the simulated providers take to answer (a real provider answers in seconds).
 YIWANG_IDENTITY_SIMULATED_DELAY_SECONDS = float(os.environ.get("YIWANG_IDENTITY_SIMULATED_DELAY", 2))
 YIWANG_ADVANCED_LEVEL_MINUTES = 30  # 高级实名按次有效: a face check elevates the account this long
+# 办理时限 (cases/clock.py, docs/cases.md): "due soon" when at most this many working days are left.
+YIWANG_DUE_SOON_WORKING_DAYS = int(os.environ.get("YIWANG_DUE_SOON_WORKING_DAYS", 2))
+# 告知承诺: working days from a commitment-based approval to its verification (承诺核查).
+YIWANG_COMMITMENT_VERIFICATION_DAYS = int(os.environ.get("YIWANG_COMMITMENT_VERIFICATION_DAYS", 20))
 
 # --- OpenID Connect provider (django-oauth-toolkit): see docs/identity.md -------------------------
 

@@ -14,7 +14,8 @@ from ninja import Router, Status
 
 from yiwang.accounts.models import User
 from yiwang.cases import delivery as delivery_services
-from yiwang.cases import licence_materials, services, window
+from yiwang.cases import licence_materials, services, variants, window
+from yiwang.cases.clock import clock_state, gap_overdue
 from yiwang.cases.models import Case, CaseDelivery, CaseDocument, CaseEventType, CaseMaterial
 from yiwang.cases.schemas import (
     ActionIn,
@@ -24,14 +25,23 @@ from yiwang.cases.schemas import (
     CaseMaterialOut,
     CasePageOut,
     CaseSummaryOut,
+    CommitmentApproveIn,
     CorrectionIn,
     CorrectionNoticeOut,
     DecideIn,
     DeliveryIn,
     DeliveryOut,
+    ExtensionDecideIn,
+    ExtensionOut,
+    ExtensionRequestIn,
+    GapAcceptIn,
     HandoverIn,
     RefuseIn,
+    SpecialEndIn,
+    SpecialProcedureOut,
+    SpecialStartIn,
     StatusOut,
+    VerifyIn,
     WithdrawIn,
 )
 from yiwang.catalog.models import ServiceItem
@@ -48,6 +58,7 @@ def _user(request: HttpRequest) -> User:
 
 
 def summary(case: Case) -> CaseSummaryOut:
+    state = clock_state(case)
     return CaseSummaryOut(
         id=case.public_id,
         number=case.number,
@@ -64,6 +75,10 @@ def summary(case: Case) -> CaseSummaryOut:
         due_date=case.due_date,
         completed_at=case.completed_at,
         lock_version=case.lock_version,
+        due_soon=state.due_soon,
+        overdue=state.overdue,
+        clock_paused=state.paused,
+        working_days_left=state.working_days_left,
     )
 
 
@@ -125,6 +140,41 @@ def detail(case: Case) -> CaseDetailOut:
         else None,
         documents=[document_out(d) for d in case.documents.all()],
         delivery=delivery_out(case),
+        paused_working_days=case.paused_working_days,
+        extension_days=case.extension_days,
+        gap_items=case.gap_items or [],
+        gap_deadline=case.gap_deadline,
+        gap_resolved_at=case.gap_resolved_at,
+        gap_overdue=gap_overdue(case),
+        commitment_based=case.commitment_based,
+        verification_due_date=case.verification_due_date,
+        verified_at=case.verified_at,
+        special_procedures=[
+            SpecialProcedureOut(
+                id=p.public_id,
+                kind=p.kind,
+                kind_label=str(p.get_kind_display()),
+                reason=p.reason,
+                started_at=p.started_at,
+                ended_at=p.ended_at,
+                result=p.result,
+                paused_working_days=p.paused_working_days,
+            )
+            for p in case.special_procedures.all()
+        ],
+        extensions=[
+            ExtensionOut(
+                id=x.public_id,
+                days=x.days,
+                reason=x.reason,
+                status=x.status,
+                requested_by=services._actor_label(x.requested_by),
+                decided_by=services._actor_label(x.decided_by) if x.decided_by else "",
+                decided_at=x.decided_at,
+                decision_comment=x.decision_comment,
+            )
+            for x in case.extensions.select_related("requested_by", "decided_by")
+        ],
     )
 
 
@@ -468,3 +518,140 @@ def handover(request: HttpRequest, case_id: UUID, payload: HandoverIn) -> CaseDe
     )
     case.refresh_from_db()
     return detail(case)
+
+
+# --- variants (cases/variants.py) ----------------------------------------------------------------
+def _refreshed(case: Case) -> CaseDetailOut:
+    case.refresh_from_db()
+    return detail(case)
+
+
+@router.post("/{case_id}/gap-materials", response=CaseDetailOut, summary="Supply 容缺 materials")
+def supply_gap(request: HttpRequest, case_id: UUID) -> CaseDetailOut:
+    case = services.get_case_for(_user(request), case_id)
+    return _refreshed(
+        variants.supply_gap_materials(
+            case,
+            applicant=_user(request),
+            files=_material_files(request),
+            comment=str(request.POST.get("comment", ""))[:2000],
+        )
+    )
+
+
+@staff_router.post("/cases/{case_id}/accept-with-gap", response=CaseDetailOut, summary="容缺受理")
+def accept_with_gap(request: HttpRequest, case_id: UUID, payload: GapAcceptIn) -> CaseDetailOut:
+    case = _staff_case(request, case_id)
+    return _refreshed(
+        variants.accept_with_gap(
+            case,
+            actor=_user(request),
+            items=[item.dict() for item in payload.items],
+            days=payload.days,
+            comment=payload.comment,
+            expected_version=payload.lock_version,
+        )
+    )
+
+
+@staff_router.post(
+    "/cases/{case_id}/approve-on-commitment", response=CaseDetailOut, summary="告知承诺 approval"
+)
+def approve_on_commitment(request: HttpRequest, case_id: UUID, payload: CommitmentApproveIn) -> CaseDetailOut:
+    case = _staff_case(request, case_id)
+    return _refreshed(
+        variants.approve_on_commitment(
+            case,
+            actor=_user(request),
+            comment=payload.comment,
+            verification_days=payload.verification_days,
+            expected_version=payload.lock_version,
+        )
+    )
+
+
+@staff_router.post(
+    "/cases/{case_id}/verify-commitment", response=CaseDetailOut, summary="承诺核查 / 撤销许可"
+)
+def verify_commitment(request: HttpRequest, case_id: UUID, payload: VerifyIn) -> CaseDetailOut:
+    case = _staff_case(request, case_id)
+    return _refreshed(
+        variants.verify_commitment(
+            case,
+            actor=_user(request),
+            truthful=payload.truthful,
+            comment=payload.comment,
+            expected_version=payload.lock_version,
+        )
+    )
+
+
+@staff_router.get("/verifications", response=CasePageOut, summary="待核查 commitment verifications")
+def verifications(request: HttpRequest, limit: int = 50, offset: int = 0) -> CasePageOut:
+    limit = max(1, min(limit, 200))
+    user = _user(request)
+    if not services.staff_roles(user):
+        from yiwang.core.errors import PermissionDenied
+
+        raise PermissionDenied("仅工作人员可访问工作台")
+    qs = variants.verification_todo(user)
+    return CasePageOut(items=[summary(c) for c in qs[offset : offset + limit]], count=qs.count())
+
+
+@staff_router.post("/cases/{case_id}/extension", response=CaseDetailOut, summary="延长申请")
+def request_extension(request: HttpRequest, case_id: UUID, payload: ExtensionRequestIn) -> CaseDetailOut:
+    case = _staff_case(request, case_id)
+    variants.request_extension(
+        case,
+        actor=_user(request),
+        days=payload.days,
+        reason=payload.reason,
+        expected_version=payload.lock_version,
+    )
+    return _refreshed(case)
+
+
+@staff_router.post("/cases/{case_id}/extension/decide", response=CaseDetailOut, summary="延长审批")
+def decide_extension(request: HttpRequest, case_id: UUID, payload: ExtensionDecideIn) -> CaseDetailOut:
+    case = _staff_case(request, case_id)
+    return _refreshed(
+        variants.decide_extension(
+            case,
+            actor=_user(request),
+            approve=payload.approve,
+            comment=payload.comment,
+            expected_version=payload.lock_version,
+        )
+    )
+
+
+@staff_router.post("/cases/{case_id}/special-procedures", response=CaseDetailOut, summary="特别程序开始")
+def start_special(request: HttpRequest, case_id: UUID, payload: SpecialStartIn) -> CaseDetailOut:
+    case = _staff_case(request, case_id)
+    variants.start_special_procedure(
+        case,
+        actor=_user(request),
+        kind=payload.kind,
+        reason=payload.reason,
+        expected_version=payload.lock_version,
+    )
+    return _refreshed(case)
+
+
+@staff_router.post("/cases/{case_id}/special-procedures/end", response=CaseDetailOut, summary="特别程序结束")
+def end_special(request: HttpRequest, case_id: UUID, payload: SpecialEndIn) -> CaseDetailOut:
+    case = _staff_case(request, case_id)
+    variants.end_special_procedure(
+        case, actor=_user(request), result=payload.result, expected_version=payload.lock_version
+    )
+    return _refreshed(case)
+
+
+@staff_router.post("/cases/{case_id}/terminate", response=CaseDetailOut, summary="终止")
+def terminate(request: HttpRequest, case_id: UUID, payload: RefuseIn) -> CaseDetailOut:
+    case = _staff_case(request, case_id)
+    return _refreshed(
+        variants.terminate_case(
+            case, actor=_user(request), reason=payload.reason, expected_version=payload.lock_version
+        )
+    )

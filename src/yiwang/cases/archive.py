@@ -223,7 +223,9 @@ def _collect_entries(case: Case) -> tuple[list[dict[str, Any]], dict[str, bytes]
     for index, document in enumerate(case.documents.order_by("created_at", "pk"), 1):
         data = _read_storage(document.file.name)
         if data is None:
-            raise Conflict(f"文书文件缺失，无法归档：{document.title}", code=CaseErrorCode.ARCHIVE_FILE_MISSING)
+            raise Conflict(
+                f"文书文件缺失，无法归档：{document.title}", code=CaseErrorCode.ARCHIVE_FILE_MISSING
+            )
         add(
             f"documents/{index:03d}-{document.kind}.pdf",
             "document",

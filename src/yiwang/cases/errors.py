@@ -28,3 +28,6 @@ class CaseErrorCode(StrEnum):
     ALREADY_DELIVERED = "already_delivered"
     APPLICANT_IDENTITY_INVALID = "applicant_identity_invalid"
     BUNDLE_NOT_AVAILABLE = "bundle_not_available"
+    DECISION_BLOCKED = "decision_blocked"
+    VARIANT_NOT_ALLOWED = "variant_not_allowed"
+    EXTENSION_NOT_ALLOWED = "extension_not_allowed"

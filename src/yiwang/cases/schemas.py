@@ -62,6 +62,32 @@ class CaseSummaryOut(Schema):
     due_date: date | None
     completed_at: datetime | None
     lock_version: int
+    due_soon: bool = False
+    overdue: bool = False
+    clock_paused: bool = False
+    working_days_left: int | None = None
+
+
+class SpecialProcedureOut(Schema):
+    id: UUID
+    kind: str
+    kind_label: str
+    reason: str
+    started_at: datetime
+    ended_at: datetime | None
+    result: str
+    paused_working_days: int
+
+
+class ExtensionOut(Schema):
+    id: UUID
+    days: int
+    reason: str
+    status: str
+    requested_by: str
+    decided_by: str
+    decided_at: datetime | None
+    decision_comment: str
 
 
 class CaseDocumentOut(Schema):
@@ -135,6 +161,17 @@ class CaseDetailOut(CaseSummaryOut):
     correction_notice: CorrectionNoticeOut | None
     documents: list[CaseDocumentOut] = []
     delivery: DeliveryOut | None = None
+    paused_working_days: int = 0
+    extension_days: int = 0
+    gap_items: list[dict[str, str]] = []
+    gap_deadline: date | None = None
+    gap_resolved_at: datetime | None = None
+    gap_overdue: bool = False
+    commitment_based: bool = False
+    verification_due_date: date | None = None
+    verified_at: datetime | None = None
+    special_procedures: list[SpecialProcedureOut] = []
+    extensions: list[ExtensionOut] = []
 
 
 class CasePageOut(Schema):
@@ -182,3 +219,50 @@ class DecideIn(Schema):
 
 class WithdrawIn(Schema):
     reason: str = Field(default="", max_length=500)
+
+
+class GapItemIn(Schema):
+    material_id: str = Field(min_length=1, max_length=40)
+    reason: str = Field(default="", max_length=500)
+
+
+class GapAcceptIn(Schema):
+    items: list[GapItemIn] = Field(min_length=1, max_length=50)
+    days: int = Field(default=5, ge=1, le=60)
+    comment: str = Field(default="", max_length=2000)
+    lock_version: int | None = None
+
+
+class CommitmentApproveIn(Schema):
+    comment: str = Field(default="", max_length=2000)
+    verification_days: int | None = Field(default=None, ge=1, le=250)
+    lock_version: int | None = None
+
+
+class VerifyIn(Schema):
+    truthful: bool
+    comment: str = Field(default="", max_length=2000)
+    lock_version: int | None = None
+
+
+class ExtensionRequestIn(Schema):
+    days: int = Field(ge=1, le=15)
+    reason: str = Field(min_length=1, max_length=2000)
+    lock_version: int | None = None
+
+
+class ExtensionDecideIn(Schema):
+    approve: bool
+    comment: str = Field(default="", max_length=2000)
+    lock_version: int | None = None
+
+
+class SpecialStartIn(Schema):
+    kind: str = Field(min_length=1, max_length=20)
+    reason: str = Field(min_length=1, max_length=2000)
+    lock_version: int | None = None
+
+
+class SpecialEndIn(Schema):
+    result: str = Field(min_length=1, max_length=2000)
+    lock_version: int | None = None

@@ -102,6 +102,10 @@ def _record_event(
     audit.record(
         f"case.{event_type}", actor=actor, obj=case, detail={"number": case.number, "comment": comment[:500]}
     )
+    if case.accepted_at is not None:  # 办理时限: recomputed on every event (cases/clock.py)
+        from yiwang.cases.clock import recompute_clock
+
+        recompute_clock(case)
     return event
 
 
@@ -771,6 +775,9 @@ def accept_case(case: Case, *, actor: User, comment: str = "", expected_version:
         from yiwang.cases import process
 
         process.start_for_case(locked, actor=actor)
+        from yiwang.cases import variants
+
+        locked = variants.after_acceptance(locked, actor=actor)
     return locked
 
 
@@ -842,6 +849,9 @@ def _decide_locked(
     process_data: dict[str, Any] | None = None,
 ) -> Case:
     locked = _locked_case(case, {CaseStatus.ACCEPTED}, expected_version)
+    from yiwang.cases.variants import check_decision_allowed
+
+    check_decision_allowed(locked)
     if process_data is None:  # a process-driven decision was authorised by the work item (cases/process.py)
         assert actor is not None
         _require_staff_role(actor, locked, ["approver"])
@@ -895,6 +905,9 @@ def withdraw_case(case: Case, *, applicant: User, reason: str = "") -> Case:
             comment=reason,
             data=acting_for,
         )
+        from yiwang.cases.variants import terminate_process
+
+        terminate_process(locked, applicant, "申请人撤回")
         _notify(locked, CaseEventType.WITHDRAWN)
     return locked
 

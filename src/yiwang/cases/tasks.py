@@ -17,6 +17,14 @@ MESSAGES = {
     CaseEventType.COMPLETED: "您的“{item}”已办结（{outcome}），请登录查看结果文书。办件编号 {number}。",
     CaseEventType.WITHDRAWN: "您的“{item}”申请已撤回。办件编号 {number}。",
     CaseEventType.DELIVERED: "您的“{item}”办理结果已送达（{delivery}）。办件编号 {number}。",
+    CaseEventType.CORRECTION_TIMED_OUT: "您的“{item}”申请逾期未补正，不予受理，请登录查看通知书。办件编号 {number}。",
+    CaseEventType.GAP_ACCEPTED: "您的“{item}”申请已容缺受理，请在 {gap_deadline} 前补齐容缺材料。办件编号 {number}。",
+    CaseEventType.GAP_SUPPLIED: "您的“{item}”容缺材料已补齐。办件编号 {number}。",
+    CaseEventType.EXTENSION_APPROVED: "您的“{item}”办理期限经批准延长，法定办结日期 {statutory_due}。办件编号 {number}。",
+    CaseEventType.SPECIAL_PROCEDURE_STARTED: "您的“{item}”进入特别程序，所需时间不计入办理时限。办件编号 {number}。",
+    CaseEventType.SPECIAL_PROCEDURE_ENDED: "您的“{item}”特别程序已结束，承诺办结日期 {due}。办件编号 {number}。",
+    CaseEventType.APPROVAL_REVOKED: "经核查，您在“{item}”中作出的承诺与实际不符，已撤销该许可，请登录查看。办件编号 {number}。",
+    CaseEventType.TERMINATED: "您的“{item}”办件已终止办理，请登录查看原因。办件编号 {number}。",
 }
 
 
@@ -33,6 +41,8 @@ def notify_applicant(case_id: int, event_type: str) -> None:
         due=case.due_date.isoformat() if case.due_date else "",
         outcome=case.get_outcome_display() or "",
         delivery=case.get_delivery_method_display(),
+        gap_deadline=case.gap_deadline.isoformat() if case.gap_deadline else "",
+        statutory_due=case.statutory_due_date.isoformat() if case.statutory_due_date else "",
     )
     InboxMessage.objects.create(
         user=case.applicant,
@@ -62,3 +72,11 @@ def notify_bundle(application_id: int) -> None:
     )
     if application.applicant.phone:
         send_sms(application.applicant.phone, body)
+
+
+@task()
+def expire_corrections_task() -> list[str]:
+    """补正超期: close cases whose correction deadline passed (idempotent; enqueue from cron)."""
+    from yiwang.cases.variants import expire_corrections
+
+    return expire_corrections()

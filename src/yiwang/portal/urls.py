@@ -20,6 +20,7 @@ urlpatterns = [
     path("my/cases/<uuid:public_id>/", my.case_detail, name="case_detail"),
     path("my/cases/<uuid:public_id>/correction/", my.case_correction, name="case_correction"),
     path("my/cases/<uuid:public_id>/withdraw/", my.case_withdraw, name="case_withdraw"),
+    path("my/cases/<uuid:public_id>/gap/", my.case_gap, name="case_gap"),
     path("my/cases/<uuid:public_id>/result/", my.case_result, name="case_result"),
     path(
         "my/cases/<uuid:public_id>/documents/<uuid:document_id>/",

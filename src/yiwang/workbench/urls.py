@@ -12,6 +12,7 @@ urlpatterns = [
     path("cases/<uuid:public_id>/refuse/", views.refuse, name="refuse"),
     path("cases/<uuid:public_id>/correction/", views.correction, name="correction"),
     path("cases/<uuid:public_id>/decide/", views.decide, name="decide"),
+    path("cases/<uuid:public_id>/variant/<slug:action>/", views.variant, name="variant"),
     path("cases/<uuid:public_id>/result/", views.result_download, name="result"),
     path(
         "cases/<uuid:public_id>/documents/<uuid:document_id>/",

@@ -28,7 +28,9 @@ from django.views.decorators.http import require_POST
 
 from yiwang.accounts.models import LoginChannel, mask_phone
 from yiwang.accounts.services import login_check, staff_roles
-from yiwang.cases.models import Case, CaseStatus
+from yiwang.cases import variants
+from yiwang.cases.clock import clock_state, gap_overdue
+from yiwang.cases.models import Case, CaseStatus, ExtensionStatus, SpecialProcedureKind
 from yiwang.cases.services import (
     accept_case,
     case_queryset_for_events,
@@ -58,7 +60,6 @@ from yiwang.portal.views.my import file_response
 
 View = TypeVar("View", bound=Callable[..., HttpResponseBase])
 
-DUE_SOON_DAYS = 3
 CASES_PAGE_SIZE = 25
 ACTION_ROLES = {
     "accept": "window_clerk",
@@ -151,14 +152,22 @@ def login_view(request: HttpRequest) -> HttpResponse:
 
 # --- lists ---------------------------------------------------------------------------------------
 def due_state(case: Case, today: date) -> dict[str, str] | None:
-    """The due-date warning of an open case: overdue, due soon (≤ 3 days) or on time."""
+    """The clock flag of an open case (cases/clock.py): paused, overdue, due soon or on time."""
     if case.due_date is None or case.is_terminal:
         return None
-    days = (case.due_date - today).days
-    if days < 0:
-        return {"css": "due-overdue", "label": _("已超期 %(n)d 天") % {"n": -days}}
-    if days <= DUE_SOON_DAYS:
-        return {"css": "due-soon", "label": _("即将到期（剩 %(n)d 天）") % {"n": days}}
+    state = clock_state(case, today)
+    if state.paused:
+        return {"css": "due-paused", "label": _("计时暂停")}
+    if state.overdue:
+        return {
+            "css": "due-overdue",
+            "label": _("已超期 %(n)d 个工作日") % {"n": -(state.working_days_left or 0)},
+        }
+    if state.due_soon:
+        return {
+            "css": "due-soon",
+            "label": _("即将到期（剩 %(n)d 个工作日）") % {"n": state.working_days_left or 0},
+        }
     return {"css": "due-ok", "label": _("正常")}
 
 
@@ -319,6 +328,40 @@ def case_context(
         ),
         "error": error_context(exc) if exc else None,
         "error_action": action,
+        **_variant_context(case, roles, item_materials),
+    }
+
+
+def _variant_context(case: Case, roles: set[str], item_materials: list[Any]) -> dict[str, Any]:
+    """What the variant panels (容缺, 告知承诺, 延长, 特别程序, 终止) show and offer."""
+    accepted = case.status == CaseStatus.ACCEPTED
+    handling = bool(roles & {"handler", "approver"})
+    ever_accepted = case.accepted_at is not None  # nothing to load for a case not yet accepted
+    procedures = list(case.special_procedures.all()) if ever_accepted else []
+    extensions = list(case.extensions.select_related("requested_by")) if ever_accepted else []
+    open_procedure = next((p for p in procedures if p.ended_at is None), None)
+    pending_extension = next((x for x in extensions if x.status == ExtensionStatus.PENDING), None)
+    return {
+        "gap_overdue": gap_overdue(case),
+        "special_procedures": procedures,
+        "extensions": extensions,
+        "special_kinds": SpecialProcedureKind.choices,
+        "open_procedure": open_procedure,
+        "pending_extension": pending_extension,
+        "extension_limit": variants.extension_limit(case),
+        "item_materials": item_materials,
+        "can_gap_accept": case.status == CaseStatus.SUBMITTED and "window_clerk" in roles,
+        "can_commitment": accepted and "approver" in roles and case.item.commitment_approval,
+        "can_verify": case.status == CaseStatus.COMPLETED
+        and case.commitment_based
+        and case.verified_at is None
+        and "approver" in roles,
+        "can_extend": accepted
+        and handling
+        and not any(x.status != ExtensionStatus.REJECTED for x in extensions),
+        "can_decide_extension": accepted and pending_extension is not None and "approver" in roles,
+        "can_special": accepted and handling,
+        "can_terminate": not case.is_terminal and "approver" in roles,
     }
 
 
@@ -464,6 +507,72 @@ def material_verify(request: HttpRequest, public_id: UUID, material_id: UUID) ->
     material = verify_material(case, material_id, actor=user)
     messages.success(request, _("已核验“%(name)s”，可信等级为 B 级。") % {"name": material.material_name})
     return redirect("workbench:case_detail", public_id=case.public_id)
+
+
+def _int(request: HttpRequest, name: str, default: int | None = None) -> int:
+    try:
+        return int(request.POST.get(name, "") or (default if default is not None else ""))
+    except ValueError as exc:
+        raise DomainError(CoreErrorCode.VALIDATION_ERROR, _("请填写整数"), {name: ["应为整数"]}) from exc
+
+
+@require_POST
+@staff_required
+@domain_errors
+def variant(request: HttpRequest, public_id: UUID, action: str) -> HttpResponse:
+    """容缺受理, 告知承诺, 承诺核查, 延长, 特别程序, 终止: one form each on the case page."""
+    user = current_user(request)
+    text = request.POST.get("text", "").strip()[:1000]
+
+    def run(case: Case, version: int) -> str:
+        if action == "gap":
+            items = [
+                {"material_id": key, "reason": request.POST.get(f"gap_reason_{key}", "").strip()[:300]}
+                for key in request.POST.getlist("material")
+            ]
+            accepted = variants.accept_with_gap(
+                case,
+                actor=user,
+                items=items,
+                days=_int(request, "days", 5),
+                comment=text,
+                expected_version=version,
+            )
+            return _("已容缺受理，容缺材料补齐期限 %(d)s。") % {"d": accepted.gap_deadline}
+        if action == "commitment":
+            variants.approve_on_commitment(case, actor=user, comment=text, expected_version=version)
+            return _("已按告知承诺批准，请在核查期限内完成核查。")
+        if action == "verify":
+            truthful = request.POST.get("truthful") == "yes"
+            variants.verify_commitment(
+                case, actor=user, truthful=truthful, comment=text, expected_version=version
+            )
+            return _("核查属实，许可维持。") if truthful else _("承诺不实，已撤销许可。")
+        if action == "extend":
+            variants.request_extension(
+                case, actor=user, days=_int(request, "days"), reason=text, expected_version=version
+            )
+            return _("已提交延长申请，待负责人批准。")
+        if action == "extension-decide":
+            approve = request.POST.get("approve") == "yes"
+            variants.decide_extension(
+                case, actor=user, approve=approve, comment=text, expected_version=version
+            )
+            return _("已批准延长。") if approve else _("已不予批准延长。")
+        if action == "special-start":
+            variants.start_special_procedure(
+                case, actor=user, kind=request.POST.get("kind", ""), reason=text, expected_version=version
+            )
+            return _("特别程序已开始，办理时限暂停计算。")
+        if action == "special-end":
+            variants.end_special_procedure(case, actor=user, result=text, expected_version=version)
+            return _("特别程序已结束，办理时限恢复计算。")
+        if action == "terminate":
+            variants.terminate_case(case, actor=user, reason=text, expected_version=version)
+            return _("办件已终止。")
+        raise NotFound(_("未知操作"))
+
+    return _act(request, public_id, action, run)
 
 
 # --- downloads -----------------------------------------------------------------------------------

@@ -371,3 +371,39 @@ def terminate(instance: ProcessInstance, *, actor: User | None, reason: str) -> 
         )
         audit.record("workflow.terminated", actor=actor, obj=locked, detail={"reason": reason})
     return locked
+
+
+def run_to_end(
+    instance: ProcessInstance, *, actor: User | None, data: dict[str, Any], max_steps: int = 50
+) -> ProcessInstance:
+    """办结: the case was decided outside the user tasks (即办件, 告知承诺): complete every remaining
+    user task with ``data`` on the actor's behalf so the process ends completed; a process that
+    still cannot finish is terminated.  Must run inside the case transaction."""
+    result = _jsonable(data)
+    with transaction.atomic():
+        locked = ProcessInstance.objects.select_for_update().get(pk=instance.pk)
+        if locked.status != ProcessStatus.RUNNING:
+            return locked
+        workflow = engine.loads(locked.state)
+        for _ in range(max_steps):
+            ready = engine.ready_user_tasks(workflow)
+            if not ready or workflow.is_completed():
+                break
+            for task in ready:
+                engine.complete(workflow, task.task_id, result)
+                locked.work_items.filter(task_id=task.task_id, status__in=OPEN_STATUSES).update(
+                    status=WorkItemStatus.COMPLETED,
+                    completed_by=actor,
+                    completed_at=timezone.now(),
+                    result=result,
+                    updated_at=timezone.now(),
+                )
+        locked.state = engine.dumps(workflow)
+        locked.data = _jsonable(engine.data_of(workflow) or {**locked.data, **result})
+        locked.lock_version += 1
+        locked.save(update_fields=["state", "data", "lock_version", "updated_at"])
+        ProcessEvent.objects.create(instance=locked, action="run_to_end", actor=actor, detail=result)
+        _after_step(locked, workflow, actor)
+        if locked.status == ProcessStatus.RUNNING:
+            return terminate(locked, actor=actor, reason="办件已在流程外办结")
+    return locked

@@ -13,6 +13,7 @@ from yiwang.cases.models.core import (
     Case,
     CaseEvent,
     CaseEventType,
+    CaseExtension,
     CaseMaterial,
     CaseMaterialSource,
     CaseNumberSequence,
@@ -20,6 +21,9 @@ from yiwang.cases.models.core import (
     CaseStatus,
     CorrectionNotice,
     DeliveryMethod,
+    ExtensionStatus,
+    SpecialProcedure,
+    SpecialProcedureKind,
 )
 from yiwang.cases.models.results import (
     BundleApplication,
@@ -44,6 +48,7 @@ __all__ = [
     "CaseDocument",
     "CaseEvent",
     "CaseEventType",
+    "CaseExtension",
     "CaseMaterial",
     "CaseMaterialSource",
     "CaseNumberSequence",
@@ -55,5 +60,8 @@ __all__ = [
     "DeliveryMethod",
     "DeliveryStatus",
     "DocumentKind",
+    "ExtensionStatus",
     "RetentionPeriod",
+    "SpecialProcedure",
+    "SpecialProcedureKind",
 ]

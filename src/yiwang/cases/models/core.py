@@ -18,9 +18,17 @@ class CaseStatus(models.TextChoices):
     NOT_ACCEPTED = "not_accepted", _("不予受理")
     COMPLETED = "completed", _("已办结")
     WITHDRAWN = "withdrawn", _("已撤回")
+    TERMINATED = "terminated", _("已终止")
+    REVOKED = "revoked", _("已撤销许可")
 
 
-TERMINAL_STATUSES = {CaseStatus.NOT_ACCEPTED, CaseStatus.COMPLETED, CaseStatus.WITHDRAWN}
+TERMINAL_STATUSES = {
+    CaseStatus.NOT_ACCEPTED,
+    CaseStatus.COMPLETED,
+    CaseStatus.WITHDRAWN,
+    CaseStatus.TERMINATED,
+    CaseStatus.REVOKED,
+}
 
 
 class CaseOutcome(models.TextChoices):
@@ -92,6 +100,20 @@ class Case(TimeStampedModel):
     result_document = models.FileField(upload_to="cases/results/%Y/%m/", blank=True)
     result_sha256 = models.CharField(max_length=64, blank=True)
     lock_version = models.PositiveIntegerField(default=0)
+    # 办理时限 clock (cases/clock.py): recomputed from the events on every event.
+    paused_working_days = models.PositiveIntegerField(default=0, help_text=_("暂停计时的工作日数"))
+    clock_paused = models.BooleanField(default=False, help_text=_("计时暂停中（补正、特别程序）"))
+    extension_days = models.PositiveIntegerField(default=0, help_text=_("经批准延长的工作日数"))
+    # 容缺受理 (cases/variants.py)
+    gap_items = models.JSONField(
+        default=list, blank=True, help_text=_('容缺材料 [{"material_id", "name", "reason"}]')
+    )
+    gap_deadline = models.DateField(null=True, blank=True, help_text=_("容缺材料补齐期限"))
+    gap_resolved_at = models.DateTimeField(null=True, blank=True)
+    # 告知承诺 (cases/variants.py)
+    commitment_based = models.BooleanField(default=False, help_text=_("告知承诺审批"))
+    verification_due_date = models.DateField(null=True, blank=True, help_text=_("承诺核查期限"))
+    verified_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["-submitted_at"]
@@ -131,6 +153,17 @@ class CaseEventType(models.TextChoices):
     WITHDRAWN = "withdrawn", _("撤回")
     DELIVERY_CHANGED = "delivery_changed", _("变更送达方式")
     DELIVERED = "delivered", _("送达")
+    CORRECTION_TIMED_OUT = "correction_timed_out", _("补正超期")
+    GAP_ACCEPTED = "gap_accepted", _("容缺受理")
+    GAP_SUPPLIED = "gap_supplied", _("容缺材料补齐")
+    EXTENSION_REQUESTED = "extension_requested", _("延长申请")
+    EXTENSION_APPROVED = "extension_approved", _("延长批准")
+    EXTENSION_REJECTED = "extension_rejected", _("延长不予批准")
+    SPECIAL_PROCEDURE_STARTED = "special_procedure_started", _("特别程序开始")
+    SPECIAL_PROCEDURE_ENDED = "special_procedure_ended", _("特别程序结束")
+    COMMITMENT_VERIFIED = "commitment_verified", _("承诺核查属实")
+    APPROVAL_REVOKED = "approval_revoked", _("撤销许可")
+    TERMINATED = "terminated", _("终止")
 
 
 class CaseEvent(models.Model):
@@ -259,3 +292,74 @@ class CaseNumberSequence(models.Model):
 
     def __str__(self) -> str:
         return f"{self.prefix}:{self.last_value}"
+
+
+class ExtensionStatus(models.TextChoices):
+    PENDING = "pending", _("待审批")
+    APPROVED = "approved", _("已批准")
+    REJECTED = "rejected", _("不予批准")
+
+
+class CaseExtension(TimeStampedModel):
+    """延长 A request by the handling staff to extend the limit, approved by the body's head (审批人)."""
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="extensions")
+    days = models.PositiveSmallIntegerField()
+    reason = models.TextField()
+    status = models.CharField(max_length=10, choices=ExtensionStatus.choices, default=ExtensionStatus.PENDING)
+    requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+    decision_comment = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["case", "created_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["case"],
+                condition=models.Q(status="pending"),
+                name="cases_one_pending_extension",
+            )
+        ]
+
+
+class SpecialProcedureKind(models.TextChoices):
+    """特别程序 (行政许可法 第四十五条): time spent does not count toward the limit."""
+
+    HEARING = "hearing", _("听证")
+    TENDER = "tender", _("招标")
+    AUCTION = "auction", _("拍卖")
+    INSPECTION = "inspection", _("检验")
+    TESTING = "testing", _("检测")
+    QUARANTINE = "quarantine", _("检疫")
+    APPRAISAL = "appraisal", _("鉴定")
+    EXPERT_REVIEW = "expert_review", _("专家评审")
+    OTHER = "other", _("其他")
+
+
+class SpecialProcedure(TimeStampedModel):
+    """特别程序 One hearing, test, expert review...: start with kind and reason, end with a result."""
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="special_procedures")
+    kind = models.CharField(max_length=20, choices=SpecialProcedureKind.choices)
+    reason = models.TextField()
+    started_at = models.DateTimeField()
+    started_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    ended_at = models.DateTimeField(null=True, blank=True)
+    ended_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    result = models.TextField(blank=True)
+    paused_working_days = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = ["case", "started_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["case"],
+                condition=models.Q(ended_at__isnull=True),
+                name="cases_one_open_special_procedure",
+            )
+        ]

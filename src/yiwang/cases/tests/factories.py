@@ -93,16 +93,6 @@ def make_staff(organisation: Organisation, username: str, roles: tuple[str, ...]
     )
 
 
-def submit_case(item: ServiceItem, applicant: User, **form: object) -> Case:
-    """A submitted case with the item's mandatory materials, through the service (as the API does)."""
-    from yiwang.cases.services import submit_application
-
-    files = {str(m.public_id): [pdf_upload(f"{m.name}.pdf")] for m in item.materials.filter(mandatory=True)}
-    return submit_application(
-        applicant=applicant, item=item, form_data={"shop_name": "小店", **form}, files=files
-    )
-
-
 def make_document_seal(organisation: Organisation, seal_type: str = "approval") -> object:
     """An issued 行政审批专用章 (or another type) for ``organisation``, usable by the platform."""
     from yiwang.seals import services as seal_services
@@ -129,5 +119,19 @@ def submit(item: ServiceItem, applicant: User, **kwargs: object) -> object:
         item=item,
         form_data=kwargs.pop("form_data", {"shop_name": "小店"}),  # type: ignore[arg-type]
         files=kwargs.pop("files", files),  # type: ignore[arg-type]
+        **kwargs,  # type: ignore[arg-type]
+    )
+
+
+def submit_case(item: ServiceItem, applicant: User, **kwargs: object) -> Case:
+    """File an application for ``item`` with every mandatory material (through the service)."""
+    from yiwang.cases.services import submit_application
+
+    files = {str(m.public_id): [pdf_upload()] for m in item.materials.filter(mandatory=True)}
+    return submit_application(
+        applicant=applicant,
+        item=item,
+        form_data={"shop_name": "小店"},
+        files=files,
         **kwargs,  # type: ignore[arg-type]
     )

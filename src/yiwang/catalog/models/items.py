@@ -165,6 +165,9 @@ class ServiceItem(TimeStampedModel):
     online_depth = models.JSONField(default=list, help_text=_("网办深度 codes"))
     service_objects = models.JSONField(default=list, help_text=_("服务对象 codes"))
     case_kind = models.CharField(max_length=1, choices=CaseKind.choices, default=CaseKind.COMMITMENT)
+    commitment_approval = models.BooleanField(
+        default=False, help_text=_("告知承诺制: may be approved on the applicant's written commitment")
+    )
     required_assurance_level = models.PositiveSmallIntegerField(
         choices=AssuranceLevel.choices, default=AssuranceLevel.PRIMARY
     )

@@ -15,7 +15,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from yiwang.accounts.models import InboxMessage
-from yiwang.cases.models import Case, CaseStatus, CorrectionNotice
+from yiwang.cases.clock import clock_state, gap_overdue
+from yiwang.cases.models import TERMINAL_STATUSES, Case, CaseStatus, CorrectionNotice
 from yiwang.cases.services import (
     case_queryset_for_events,
     get_case_for,
@@ -119,6 +120,24 @@ def case_page_context(
         "correction_comment": request.POST.get("comment", "") if action == "correction" else "",
         "withdraw_reason": request.POST.get("reason", "") if action == "withdraw" else "",
         "can_withdraw": case.status in WITHDRAWABLE,
+        "clock": clock_state(case),
+        "gap_open": bool(case.gap_items)
+        and case.gap_resolved_at is None
+        and case.status == CaseStatus.ACCEPTED,
+        "gap_overdue": gap_overdue(case),
+        "gap_controls": [
+            field(
+                f"material_{entry['material_id']}",
+                entry.get("name", ""),
+                type="file",
+                required=True,
+                errors=field_errors(exc, entry["material_id"]) if action == "gap" else [],
+                accept=".pdf,.jpg,.jpeg,.png,.ofd",
+                multiple=True,
+            )
+            for entry in case.gap_items or []
+        ],
+        "special_procedures": list(case.special_procedures.all()),
         "error": error_context(exc, labels) if exc else None,
         "error_action": action,
     }
@@ -130,11 +149,9 @@ def my_cases(request: HttpRequest) -> HttpResponse:
     status_filter = request.GET.get("status", "")
     cases = visible_cases(user).order_by("-submitted_at")
     if status_filter == "open":
-        cases = cases.exclude(
-            status__in=[CaseStatus.COMPLETED, CaseStatus.NOT_ACCEPTED, CaseStatus.WITHDRAWN]
-        )
+        cases = cases.exclude(status__in=TERMINAL_STATUSES)
     elif status_filter == "done":
-        cases = cases.filter(status__in=[CaseStatus.COMPLETED, CaseStatus.NOT_ACCEPTED, CaseStatus.WITHDRAWN])
+        cases = cases.filter(status__in=TERMINAL_STATUSES)
     elif status_filter in CaseStatus.values:
         cases = cases.filter(status=status_filter)
     page_obj = Paginator(cases, CASES_PAGE_SIZE).get_page(request.GET.get("page"))
@@ -179,6 +196,30 @@ def case_correction(request: HttpRequest, public_id: UUID) -> HttpResponse:
         context = case_page_context(request, case, exc=exc, action="correction")
         return render(request, "portal/case_detail.html", context, status=exc.status)
     messages.success(request, _("补正材料已提交，请等待窗口工作人员审核。"))
+    return redirect("portal:case_detail", public_id=case.public_id)
+
+
+@require_POST
+@domain_errors
+@applicant_required
+def case_gap(request: HttpRequest, public_id: UUID) -> HttpResponse:
+    """容缺受理: upload the materials accepted as missing, before their deadline."""
+    from yiwang.cases.variants import supply_gap_materials
+
+    user = current_user(request)
+    case = get_case_for(user, public_id)
+    files = {
+        key.removeprefix("material_"): request.FILES.getlist(key)
+        for key in request.FILES
+        if key.startswith("material_")
+    }
+    try:
+        supply_gap_materials(case, applicant=user, files=files)
+    except DomainError as exc:
+        case.refresh_from_db()
+        context = case_page_context(request, case, exc=exc, action="gap")
+        return render(request, "portal/case_detail.html", context, status=exc.status)
+    messages.success(request, _("容缺材料已补齐。"))
     return redirect("portal:case_detail", public_id=case.public_id)
 
 

@@ -71,14 +71,21 @@ def test_approver_sees_accepted_cases_with_due_labels(approver_client, item, cit
 
 
 def test_due_state_labels():
-    today = timezone.localdate()
+    from datetime import date
+
+    from yiwang.core.calendar import seed_calendar
+
+    seed_calendar([2026])
+    today = date(2026, 10, 13)
     case = Case(status="accepted")
-    case.due_date = today - timedelta(days=2)
-    assert due_state(case, today) == {"css": "due-overdue", "label": "已超期 2 天"}
-    case.due_date = today + timedelta(days=1)
-    assert due_state(case, today)["css"] == "due-soon"
-    case.due_date = today + timedelta(days=10)
+    case.due_date = date(2026, 10, 9)  # Sat 10 Oct is a 调休 working day
+    assert due_state(case, today) == {"css": "due-overdue", "label": "已超期 3 个工作日"}
+    case.due_date = date(2026, 10, 14)
+    assert due_state(case, today) == {"css": "due-soon", "label": "即将到期（剩 1 个工作日）"}
+    case.due_date = date(2026, 10, 30)
     assert due_state(case, today)["css"] == "due-ok"
+    case.clock_paused = True
+    assert due_state(case, today)["css"] == "due-paused"
     case.status = "completed"
     assert due_state(case, today) is None
 
@@ -87,7 +94,7 @@ def test_overdue_case_is_labelled_in_the_list(approver, item, citizen, clerk):
     case = accept_case(apply_for(item, citizen), actor=clerk)
     Case.objects.filter(pk=case.pk).update(due_date=timezone.localdate() - timedelta(days=3))
     html = logged_in(approver).get(reverse("workbench:todo")).content.decode()
-    assert "due-overdue" in html and "已超期 3 天" in html
+    assert "due-overdue" in html and "已超期" in html and "个工作日" in html
 
 
 def test_case_list_filters_by_status_and_number(
