@@ -31,6 +31,7 @@ from yiwang.accounts.models import User
 from yiwang.cases.errors import CaseErrorCode
 from yiwang.cases.models import (
     RETENTION_YEARS,
+    TERMINAL_STATUSES,
     ArchivePackage,
     Case,
     CaseEvent,
@@ -48,9 +49,14 @@ ZIP_DATE = (1980, 1, 1, 0, 0, 0)  # fixed member times: the same case gives the 
 
 # Events that close a case other than 办结 (which sends ``case_completed``).  "terminated" is the
 # termination event of the variants module; listed by value so this module does not depend on it.
-CLOSING_EVENT_TYPES = {CaseEventType.NOT_ACCEPTED.value, CaseEventType.WITHDRAWN.value, "terminated"}
-ARCHIVABLE_STATUSES = {CaseStatus.COMPLETED.value, CaseStatus.NOT_ACCEPTED.value, CaseStatus.WITHDRAWN.value}
-ARCHIVABLE_STATUSES |= {"terminated"}
+CLOSING_EVENT_TYPES = {
+    CaseEventType.NOT_ACCEPTED.value,
+    CaseEventType.WITHDRAWN.value,
+    CaseEventType.TERMINATED.value,
+    CaseEventType.CORRECTION_TIMED_OUT.value,
+    CaseEventType.APPROVAL_REVOKED.value,
+}
+ARCHIVABLE_STATUSES = {str(status) for status in TERMINAL_STATUSES}
 
 # 保管期限 default table: (item type, outcome) → period; "*" matches any.  Overridden per deployment
 # by settings.YIWANG_ARCHIVE_RETENTION (same shape) and per base item code by

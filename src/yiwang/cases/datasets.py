@@ -77,7 +77,8 @@ COMPLETION_EVENTS = {
     CaseEventType.COMPLETED.value,
     CaseEventType.NOT_ACCEPTED.value,
     CaseEventType.WITHDRAWN.value,
-    "terminated",
+    CaseEventType.TERMINATED.value,
+    CaseEventType.CORRECTION_TIMED_OUT.value,
 }
 EVENT_LABELS = dict(CaseEventType.choices)
 
