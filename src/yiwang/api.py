@@ -78,6 +78,9 @@ def _register_routers() -> None:
     from yiwang.licences.api import router as licences_router
 
     api.add_router("/licences", licences_router)
+    from yiwang.workflow.api import router as workflow_router
+
+    api.add_router("/workflow", workflow_router)
 
 
 _register_routers()

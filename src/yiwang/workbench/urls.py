@@ -71,3 +71,17 @@ urlpatterns += [
     ),
     path("catalog/io/export.<str:fmt>", catalog_io_views.catalog_export, name="catalog_export"),
 ]
+
+# 流程待办 / 已办 and the process definitions (BPMN viewer, variants), in workbench/task_views.py
+from yiwang.workbench import task_views  # noqa: E402
+
+urlpatterns += [
+    path("tasks/", task_views.tasks, name="tasks"),
+    path("tasks/done/", task_views.tasks_done, name="tasks_done"),
+    path("tasks/batch/", task_views.task_batch, name="task_batch"),
+    path(
+        "tasks/<uuid:public_id>/<str:action>/",
+        task_views.task_action,
+        name="task_action",
+    ),
+]
