@@ -85,3 +85,10 @@ urlpatterns += [
         name="task_action",
     ),
 ]
+
+from yiwang.workbench import process_views  # noqa: E402
+
+urlpatterns += [
+    path("processes/", process_views.process_list, name="processes"),
+    path("processes/<slug:key>/", process_views.process_detail, name="process_detail"),
+]

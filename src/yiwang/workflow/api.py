@@ -189,3 +189,72 @@ def batch(request: HttpRequest, payload: BatchIn) -> list[BatchResultOut]:
         payload.action, [str(i) for i in payload.ids], user=user, comment=payload.comment
     )
     return [BatchResultOut(id=r.public_id, ok=r.ok, message=r.message, code=r.code) for r in results]
+
+
+# --- process definitions (流程定义与变体) -------------------------------------------------------------
+class DefinitionOut(Schema):
+    id: UUID
+    key: str
+    version: int
+    name: str
+    process_id: str
+    created_at: datetime
+
+
+class DefinitionIn(Schema):
+    key: str = Field(..., min_length=1, max_length=80)
+    name: str = Field(..., min_length=1, max_length=200)
+    bpmn_xml: str = Field(..., min_length=1, max_length=1_000_000)
+
+
+class AssignIn(Schema):
+    key: str = Field(..., min_length=1, max_length=80)
+
+
+class AssignOut(Schema):
+    item_id: UUID
+    process_key: str
+
+
+def _definition_out(d: Any) -> DefinitionOut:
+    return DefinitionOut(
+        id=d.public_id,
+        key=d.key,
+        version=d.version,
+        name=d.name,
+        process_id=d.process_id,
+        created_at=d.created_at,
+    )
+
+
+@router.get("/definitions", response=list[DefinitionOut], summary="Process definitions, every version")
+def definitions(request: HttpRequest, key: str = "") -> list[DefinitionOut]:
+    from yiwang.accounts.staff import require_role
+    from yiwang.workflow.models import ProcessDefinition
+
+    require_role(_staff(request), "service_manager", "list_processes")
+    qs = ProcessDefinition.objects.only("public_id", "key", "version", "name", "process_id", "created_at")
+    if key:
+        qs = qs.filter(key=key)
+    return [_definition_out(d) for d in qs.order_by("key", "-version")[:500]]
+
+
+@router.post("/definitions", response={201: DefinitionOut}, summary="Upload a process (new version)")
+def upload_definition(request: HttpRequest, payload: DefinitionIn) -> tuple[int, DefinitionOut]:
+    definition = services.upload_variant(
+        key=payload.key, name=payload.name, bpmn_xml=payload.bpmn_xml, actor=_staff(request)
+    )
+    return 201, _definition_out(definition)
+
+
+@router.post("/items/{item_id}/process", response=AssignOut, summary="Assign a process to an item")
+def assign(request: HttpRequest, item_id: UUID, payload: AssignIn) -> AssignOut:
+    from yiwang.catalog.models import ServiceItem
+    from yiwang.core.errors import NotFound
+
+    user = _staff(request)
+    item = ServiceItem.objects.filter(public_id=item_id).first()
+    if item is None:
+        raise NotFound("事项不存在")
+    item = services.assign_process(item, key=payload.key, actor=user)
+    return AssignOut(item_id=item.public_id, process_key=item.process_key or "")

@@ -531,3 +531,113 @@ def batch(action: str, public_ids: list[str], *, user: User, comment: str = "") 
         else:
             results.append(BatchResult(item=item, public_id=public_id, ok=True, message=message))
     return results
+
+
+# --- process variants (流程变体): upload, validate, assign to an item ----------------------------------
+MAX_BPMN_BYTES = 1_000_000
+BPMN_NS = "http://www.omg.org/spec/BPMN/20100524/MODEL"
+# The case bridge (cases/process.py) needs a decision by a person holding one of these roles, or a
+# business-rule task that decides on its own (秒批).
+DECIDING_ROLES = {"approver"}
+
+
+def inspect_bpmn(bpmn_xml: str) -> tuple[str, dict[str, str]]:
+    """The executable process id and ``{user task id: lane name}`` of a BPMN document.
+
+    Refuses DTDs/entities (no XXE) and oversized input; raises :class:`engine.DefinitionError`.
+    """
+    from lxml import etree
+
+    if len(bpmn_xml.encode()) > MAX_BPMN_BYTES:
+        raise engine.DefinitionError("BPMN 文件过大（上限 1 MB）")
+    if "<!DOCTYPE" in bpmn_xml.upper() or "<!ENTITY" in bpmn_xml.upper():
+        raise engine.DefinitionError("BPMN 不得包含 DOCTYPE 或实体声明")
+    parser = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False, huge_tree=False)
+    try:
+        root = etree.fromstring(bpmn_xml.encode(), parser=parser)
+    except etree.XMLSyntaxError as exc:
+        raise engine.DefinitionError(f"XML 格式错误：{exc}") from exc
+    processes = [p for p in root.iter(f"{{{BPMN_NS}}}process") if p.get("isExecutable") == "true"]
+    if len(processes) != 1:
+        raise engine.DefinitionError('须有且仅有一个可执行流程（isExecutable="true"）')
+    process = processes[0]
+    lanes: dict[str, str] = {}
+    for lane in process.iter(f"{{{BPMN_NS}}}lane"):
+        for ref in lane.iter(f"{{{BPMN_NS}}}flowNodeRef"):
+            lanes[(ref.text or "").strip()] = lane.get("name", "")
+    tasks = {t.get("id", ""): lanes.get(t.get("id", ""), "") for t in process.iter(f"{{{BPMN_NS}}}userTask")}
+    return str(process.get("id", "")), tasks
+
+
+def check_roles(bpmn_xml: str) -> str:
+    """The lane rules the case bridge relies on: every user task in a lane naming a staff role, and a
+    decision (a user task in the approver lane, or a business-rule task). Returns the process id."""
+    from yiwang.accounts.models import StaffRole
+
+    try:
+        process_id, tasks = inspect_bpmn(bpmn_xml)
+    except engine.DefinitionError as exc:
+        raise DomainError(
+            WorkflowErrorCode.INVALID_DEFINITION, f"流程定义无效：{exc}", {"bpmn_xml": [str(exc)]}
+        ) from exc
+    errors = [
+        f"用户任务“{task}”须放在以工作人员角色命名的泳道中（当前：{lane or '无泳道'}）"
+        for task, lane in tasks.items()
+        if lane not in StaffRole.values
+    ]
+    has_rules = "businessRuleTask" in bpmn_xml
+    if not has_rules and not DECIDING_ROLES & set(tasks.values()):
+        errors.append("流程须包含审批人（approver）泳道中的决定任务，或规则判定任务")
+    if errors:
+        raise DomainError(
+            WorkflowErrorCode.MISSING_ROLE_LANES, "流程缺少办件所需的角色泳道", {"bpmn_xml": errors}
+        )
+    return process_id
+
+
+def upload_variant(
+    *, key: str, name: str, bpmn_xml: str, actor: User, dmn_xml: str = ""
+) -> ProcessDefinition:
+    """上传流程变体 A service manager deploys a new version of ``key`` (validated by SpiffWorkflow's
+    parser and the lane rules); running processes keep the version they started with."""
+    from django.utils.text import slugify
+
+    from yiwang.accounts.staff import require_role
+
+    require_role(actor, "service_manager", "upload_process")
+    key = slugify(key or "")[:80]
+    if not key:
+        raise DomainError(WorkflowErrorCode.INVALID_DEFINITION, "请填写流程标识", {"key": ["必填"]})
+    if not (name or "").strip():
+        raise DomainError(WorkflowErrorCode.INVALID_DEFINITION, "请填写流程名称", {"name": ["必填"]})
+    process_id = check_roles(bpmn_xml)
+    return deploy_definition(
+        key=key,
+        name=name.strip()[:200],
+        process_id=process_id,
+        bpmn_xml=bpmn_xml,
+        dmn_xml=dmn_xml,
+        actor=actor,
+    )
+
+
+def assign_process(item: Any, *, key: str, actor: User) -> Any:
+    """启用流程 Make ``key`` (its latest version) the process of an implementation item's new cases."""
+    from yiwang.accounts.staff import check_scope, require_role
+    from yiwang.catalog.models import ServiceItem
+
+    require_role(actor, "service_manager", "assign_process")
+    definition = latest_definition(key)
+    with transaction.atomic():
+        locked = ServiceItem.objects.select_for_update().get(pk=item.pk)
+        check_scope(actor, locked.implementing_body_id, ["service_manager"], obj=locked)
+        previous = locked.process_key or ""
+        locked.process_key = definition.key
+        locked.save(update_fields=["process_key", "updated_at"])
+        audit.record(
+            "workflow.process_assigned",
+            actor=actor,
+            obj=locked,
+            detail={"from": previous, "to": definition.key, "version": definition.version},
+        )
+    return locked

@@ -13,10 +13,10 @@
     viewer.importXML(data("process-bpmn", "")).then(function () {
       var canvas = viewer.get("canvas");
       var registry = viewer.get("elementRegistry");
-      data("process-done", []).forEach(function (id) {
+      (data("process-done", []) || []).forEach(function (id) {
         if (registry.get(id)) { canvas.addMarker(id, "task-done"); }
       });
-      data("process-active", []).forEach(function (id) {
+      (data("process-active", []) || []).forEach(function (id) {
         if (registry.get(id)) { canvas.addMarker(id, "task-active"); }
       });
       canvas.zoom("fit-viewport");
