@@ -51,6 +51,9 @@ def test_every_shipped_definition_has_a_diagram_for_each_element(definitions):
         for element in elements:
             assert f'bpmnElement="{element}"' in xml, (definition.key, element)
         assert "<dc:Bounds" in xml and "<di:waypoint" in xml
+        # bpmn-js draws a collaboration's plane only when it references the collaboration itself
+        collaboration = re.search(r'<bpmn:collaboration id="([^"]+)"', xml).group(1)
+        assert re.search(rf'<bpmndi:BPMNPlane id="[^"]+" bpmnElement="{collaboration}"', xml)
 
 
 def test_manager_uploads_a_variant_and_assigns_it(definitions, manager, item, citizen, clerk, approver):
