@@ -22,7 +22,7 @@ from yiwang.workflow import services as workflow
 from yiwang.workflow.models import WorkItem, WorkItemStatus
 
 from .data import PASSWORD, build_world, write_upload_files
-from .helpers import login, logout, new_context, screenshot
+from .helpers import assert_no_serious_axe_violations, login, logout, new_context, screenshot
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
@@ -40,6 +40,8 @@ def _approve_from_the_queue(page: Any, base: str, username: str, number: str, ta
     page.wait_for_url("**/workbench/tasks/")
     row = page.locator("tr", has_text=number)
     assert row.count() == 1
+    if task == "decide":
+        assert_no_serious_axe_violations(page, "workbench-tasks")
     # the claim button, then the task on the case page
     row.get_by_role("button", name=re.compile("^签收")).click()
     page.wait_for_url("**/workbench/tasks/")
@@ -48,6 +50,8 @@ def _approve_from_the_queue(page: Any, base: str, username: str, number: str, ta
     page.wait_for_url("**/workbench/cases/*/")
     _wait_for_diagram(page, task)
     screenshot(page, f"workflow-{username}-{task}")
+    if task == "decide":
+        assert_no_serious_axe_violations(page, "workbench-case-with-process")
     panel = page.locator(f"#my-task-{task}")
     panel.get_by_label("办理意见").fill("同意")
     panel.locator(f"#task-approve-{task}").click()
