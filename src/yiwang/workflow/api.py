@@ -9,7 +9,7 @@ from uuid import UUID
 
 from django.http import HttpRequest
 from django.utils import timezone
-from ninja import Router, Schema
+from ninja import Router, Schema, Status
 from pydantic import Field
 
 from yiwang.accounts.models import User
@@ -240,11 +240,11 @@ def definitions(request: HttpRequest, key: str = "") -> list[DefinitionOut]:
 
 
 @router.post("/definitions", response={201: DefinitionOut}, summary="Upload a process (new version)")
-def upload_definition(request: HttpRequest, payload: DefinitionIn) -> tuple[int, DefinitionOut]:
+def upload_definition(request: HttpRequest, payload: DefinitionIn) -> Status[DefinitionOut]:
     definition = services.upload_variant(
         key=payload.key, name=payload.name, bpmn_xml=payload.bpmn_xml, actor=_staff(request)
     )
-    return 201, _definition_out(definition)
+    return Status(201, _definition_out(definition))
 
 
 @router.post("/items/{item_id}/process", response=AssignOut, summary="Assign a process to an item")
