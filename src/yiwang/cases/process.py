@@ -133,3 +133,20 @@ def case_for_task_holder(user: User, public_id: Any) -> Case:
             if item.status in workflow.OPEN_STATUSES and workflow.eligible(user, item):
                 return case
         raise
+
+
+def _on_case_completed(sender: Any, *, case: Case, actor: User | None, **_: Any) -> None:
+    """A case completed outside its process (e.g. the direct decision API) ends the process too, so no
+    work item stays in anyone's to-do list for a finished case."""
+    instance = process_of(case)
+    if instance is not None and instance.status == ProcessStatus.RUNNING:
+        workflow.terminate(instance, actor=actor, reason="办件已办结")
+
+
+def _connect_case_completed() -> None:
+    from yiwang.cases.signals import case_completed
+
+    case_completed.connect(_on_case_completed, dispatch_uid="cases.process.case_completed")
+
+
+_connect_case_completed()

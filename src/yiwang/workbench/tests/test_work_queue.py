@@ -291,3 +291,23 @@ def test_work_queue_authorisation(
         .status_code
         == 404
     )
+
+
+def test_a_case_decided_outside_its_process_cancels_the_open_tasks(
+    definitions, item, citizen, clerk, approver
+):
+    from yiwang.cases.tests.conftest import token_client
+    from yiwang.workflow.models import ProcessStatus
+
+    case = _accepted(item, citizen, clerk, "direct")
+    response = token_client(approver).post(
+        f"/api/v1/workbench/cases/{case.public_id}/decide",
+        {"approve": True, "comment": "同意"},
+        content_type="application/json",
+    )
+    assert response.status_code == 200, response.content
+    assert response.json()["status"] == "completed"
+    review = _review(case)
+    assert review.status == WorkItemStatus.CANCELLED
+    assert review.instance.status == ProcessStatus.TERMINATED
+    assert list(workflow.todo(approver)) == []
