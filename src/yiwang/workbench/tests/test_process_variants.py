@@ -4,9 +4,12 @@ item; running cases keep their version; every definition ships with a diagram (B
 from __future__ import annotations
 
 import re
+from datetime import date, timedelta
 
 import pytest
 from django.urls import reverse
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from yiwang.cases.process import process_of
 from yiwang.cases.services import accept_case
@@ -160,3 +163,29 @@ def test_process_api_and_authorisation(definitions, manager, item, clerk, other_
     assert logged_in(clerk).post(reverse("workbench:processes"), {"key": "x"}).status_code == 403
     item.refresh_from_db()
     assert item.process_key == "short"
+
+
+@given(text=st.text(max_size=300))
+@settings(max_examples=60, deadline=None)
+def test_inspecting_any_text_fails_only_with_a_definition_error(text):
+    from yiwang.workflow import engine
+
+    try:
+        process_id, tasks = workflow.inspect_bpmn(text)
+    except engine.DefinitionError as exc:
+        assert str(exc)
+    else:  # only a well-formed document with one executable process gets through
+        assert process_id is not None and isinstance(tasks, dict)
+
+
+@given(offset=st.integers(min_value=-60, max_value=60), day=st.integers(min_value=0, max_value=300))
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+def test_clock_colour_is_red_exactly_when_overdue(calendar, offset, day):
+    from yiwang.workbench.task_views import clock_state
+
+    today = date(2026, 1, 1) + timedelta(days=day)
+    due = today + timedelta(days=offset)
+    state = clock_state(due, today)
+    assert (state["css"] == "due-overdue") is (offset < 0)
+    if 0 <= offset <= 3:  # working days left never exceed calendar days left
+        assert state["css"] == "due-soon"
