@@ -144,7 +144,15 @@ def task_list_context(request: HttpRequest, *, done: bool = False) -> dict[str, 
         "filters": filters,
         "done_view": done,
         "list_url": reverse("workbench:tasks_done" if done else "workbench:tasks"),
+        "page_query": _page_query(request),
     }
+
+
+def _page_query(request: HttpRequest) -> str:
+    """The current filters as a query string for the page links (without ``page``)."""
+    params = request.GET.copy()
+    params.pop("page", None)
+    return params.urlencode()
 
 
 @staff_required

@@ -250,6 +250,7 @@ def process_context(user: Any, case: Case, process: ProcessInstance | None) -> d
         "process_items": items,
         "my_tasks": my_tasks,
         "active_elements": sorted({item.task_name for item in active}),
+        "active_titles": sorted({item.title for item in active}),
         # an element still active (e.g. a 会签 waiting for another department) is shown as active
         "done_elements": sorted(
             {item.task_name for item in items if item.status == WorkItemStatus.COMPLETED}
