@@ -42,6 +42,7 @@ def _approve_from_the_queue(page: Any, base: str, username: str, number: str, ta
     assert row.count() == 1
     if task == "decide":
         assert_no_serious_axe_violations(page, "workbench-tasks")
+        screenshot(page, "workflow-tasks")
     # the claim button, then the task on the case page
     row.get_by_role("button", name=re.compile("^签收")).click()
     page.wait_for_url("**/workbench/tasks/")
