@@ -16,6 +16,10 @@ TARGET = ROOT / "build" / "assets"
 FILES = {
     "htmx/htmx.min.js": "htmx.org/dist/htmx.min.js",
     "echarts/echarts.min.js": "echarts/dist/echarts.min.js",
+    # 流程图: the read-only BPMN viewer and its styles
+    "bpmn-js/bpmn-navigated-viewer.production.min.js": "bpmn-js/dist/bpmn-navigated-viewer.production.min.js",
+    "bpmn-js/diagram-js.css": "bpmn-js/dist/assets/diagram-js.css",
+    "bpmn-js/bpmn-js.css": "bpmn-js/dist/assets/bpmn-js.css",
 }
 
 

@@ -86,6 +86,9 @@ def _register_routers() -> None:
     api.add_router("/archives", archives_router)
     api.add_router("/library", library_router)
     api.add_router("/datasets", datasets_router)
+    from yiwang.workflow.api import router as workflow_router
+
+    api.add_router("/workflow", workflow_router)
 
 
 _register_routers()

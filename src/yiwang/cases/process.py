@@ -108,3 +108,45 @@ def _on_task_completed(
 
 
 workflow.task_completed.connect(_on_task_completed, dispatch_uid="cases.process.task_completed")
+
+
+def case_for_task_holder(user: User, public_id: Any) -> Case:
+    """A case the staff member may see: in his data scope, or one whose process offers him (or he
+    completed) a work item — e.g. a countersigning department (会签部门) of another organisation."""
+    from yiwang.cases.services import get_case_for
+    from yiwang.core.errors import NotFound
+
+    try:
+        return get_case_for(user, public_id)
+    except NotFound:
+        case = (
+            Case.objects.select_related("item", "handling_organisation").filter(public_id=public_id).first()
+        )
+        if case is None:
+            raise
+        items = WorkItem.objects.filter(
+            instance__subject_type=SUBJECT_TYPE, instance__subject_id=str(case.public_id)
+        ).select_related("organisation")
+        for item in items:
+            if item.assignee_id == user.pk or item.completed_by_id == user.pk:
+                return case
+            if item.status in workflow.OPEN_STATUSES and workflow.eligible(user, item):
+                return case
+        raise
+
+
+def _on_case_completed(sender: Any, *, case: Case, actor: User | None, **_: Any) -> None:
+    """A case completed outside its process (e.g. the direct decision API) ends the process too, so no
+    work item stays in anyone's to-do list for a finished case."""
+    instance = process_of(case)
+    if instance is not None and instance.status == ProcessStatus.RUNNING:
+        workflow.terminate(instance, actor=actor, reason="办件已办结")
+
+
+def _connect_case_completed() -> None:
+    from yiwang.cases.signals import case_completed
+
+    case_completed.connect(_on_case_completed, dispatch_uid="cases.process.case_completed")
+
+
+_connect_case_completed()

@@ -95,3 +95,24 @@ urlpatterns += [
     path("library/report/", records_views.case_report, name="library_report"),
     path("archives/<uuid:public_id>/", records_views.archive_detail, name="archive_detail"),
 ]
+
+# 流程待办 / 已办 and the process definitions (BPMN viewer, variants), in workbench/task_views.py
+from yiwang.workbench import task_views  # noqa: E402
+
+urlpatterns += [
+    path("tasks/", task_views.tasks, name="tasks"),
+    path("tasks/done/", task_views.tasks_done, name="tasks_done"),
+    path("tasks/batch/", task_views.task_batch, name="task_batch"),
+    path(
+        "tasks/<uuid:public_id>/<str:action>/",
+        task_views.task_action,
+        name="task_action",
+    ),
+]
+
+from yiwang.workbench import process_views  # noqa: E402
+
+urlpatterns += [
+    path("processes/", process_views.process_list, name="processes"),
+    path("processes/<slug:key>/", process_views.process_detail, name="process_detail"),
+]

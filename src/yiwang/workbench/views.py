@@ -31,6 +31,7 @@ from yiwang.accounts.services import login_check, staff_roles
 from yiwang.cases import variants
 from yiwang.cases.clock import clock_state, gap_overdue
 from yiwang.cases.models import Case, CaseStatus, ExtensionStatus, SpecialProcedureKind
+from yiwang.cases.process import case_for_task_holder, process_of
 from yiwang.cases.services import (
     accept_case,
     case_queryset_for_events,
@@ -57,6 +58,7 @@ from yiwang.portal.ui import (
     safe_next,
 )
 from yiwang.portal.views.my import file_response
+from yiwang.workflow.models import ProcessInstance, ProcessStatus, WorkItemStatus
 
 View = TypeVar("View", bound=Callable[..., HttpResponseBase])
 
@@ -182,10 +184,13 @@ def _with_due(cases: list[Case]) -> list[Case]:
 def todo(request: HttpRequest) -> HttpResponse:
     user = current_user(request)
     cases = _with_due(list(staff_todo(user)[:200]))
+    from yiwang.workflow import services as workflow
+
     return render(
         request,
         "workbench/todo.html",
         {
+            "task_count": workflow.todo(user).count(),
             "cases": cases,
             "waiting_acceptance": sum(1 for case in cases if case.status == CaseStatus.SUBMITTED),
             "under_review": sum(1 for case in cases if case.status == CaseStatus.ACCEPTED),
@@ -226,6 +231,44 @@ def case_list(request: HttpRequest) -> HttpResponse:
 
 
 # --- one case ------------------------------------------------------------------------------------
+def process_context(user: Any, case: Case, process: ProcessInstance | None) -> dict[str, Any]:
+    """流程: the process diagram with the active tasks highlighted, and the tasks I can act on."""
+    if process is None:
+        return {"process": None}
+    from yiwang.workflow import services as workflow
+
+    items = list(
+        process.work_items.select_related("organisation", "assignee", "completed_by").order_by("created_at")
+    )
+    active = [item for item in items if item.status in workflow.OPEN_STATUSES]
+    for item in items:
+        result = item.result if isinstance(item.result, dict) else {}
+        opinion = result.get("opinion")
+        item.comment_text = (  # type: ignore[attr-defined]
+            opinion.get("comment", "")
+            if isinstance(opinion, dict)
+            else str(result.get("comment") or opinion or "")
+        )
+    my_tasks = [
+        item
+        for item in active
+        if item.assignee_id == user.pk
+        or (item.status == WorkItemStatus.OPEN and workflow.eligible(user, item))
+    ]
+    return {
+        "process": process,
+        "process_items": items,
+        "my_tasks": my_tasks,
+        "active_elements": sorted({item.task_name for item in active}),
+        "active_titles": sorted({item.title for item in active}),
+        # an element still active (e.g. a 会签 waiting for another department) is shown as active
+        "done_elements": sorted(
+            {item.task_name for item in items if item.status == WorkItemStatus.COMPLETED}
+            - {item.task_name for item in active}
+        ),
+    }
+
+
 def _form_rows(case: Case) -> list[tuple[str, Any]]:
     labels = {
         str(spec.get("name")): str(spec.get("label")) for spec in case.item_snapshot.get("form_fields", [])
@@ -240,6 +283,7 @@ def case_context(
     roles = staff_roles(user)
     post = request.POST if action else {}
     item_materials = list(case.item.materials.all())
+    process = process_of(case)
     checked = set(post.getlist("material")) if action == "correction" and hasattr(post, "getlist") else set()
 
     def errs(key: str, for_action: str) -> list[str]:
@@ -270,7 +314,11 @@ def case_context(
         "notices": list(case.correction_notices.order_by("round")),
         "due_info": due_state(case, timezone.localdate()),
         "can_accept": case.status == CaseStatus.SUBMITTED and "window_clerk" in roles,
-        "can_decide": case.status == CaseStatus.ACCEPTED and "approver" in roles,
+        # With a running process the decision is the process's 决定 task (see the 流程 panel).
+        "can_decide": case.status == CaseStatus.ACCEPTED
+        and "approver" in roles
+        and not (process and process.status == ProcessStatus.RUNNING),
+        **process_context(user, case, process),
         "accept_comment": field(
             "comment",
             _("受理意见（选填）"),
@@ -369,7 +417,7 @@ def _variant_context(case: Case, roles: set[str], item_materials: list[Any]) -> 
 @domain_errors
 def case_detail(request: HttpRequest, public_id: UUID) -> HttpResponse:
     user = current_user(request)
-    case = get_case_for(user, public_id)
+    case = case_for_task_holder(user, public_id)
     # Reading an applicant's personal data is logged (MLPS level 3).
     audit.record("case.viewed", actor=user, obj=case, detail={"number": case.number})
     return render(request, "workbench/case_detail.html", case_context(request, case))
@@ -580,7 +628,7 @@ def variant(request: HttpRequest, public_id: UUID, action: str) -> HttpResponse:
 @domain_errors
 def material_download(request: HttpRequest, public_id: UUID, material_id: UUID) -> HttpResponseBase:
     user = current_user(request)
-    case = get_case_for(user, public_id)
+    case = case_for_task_holder(user, public_id)
     material = case.materials.filter(public_id=material_id).first()
     if material is None:
         raise NotFound(_("材料不存在"))

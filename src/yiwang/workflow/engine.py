@@ -34,6 +34,7 @@ class ReadyTask:
     role: str
     department: str | None
     data: dict[str, Any]
+    properties: dict[str, str]
 
 
 @functools.lru_cache(maxsize=64)
@@ -85,6 +86,7 @@ def ready_user_tasks(workflow: BpmnWorkflow) -> list[ReadyTask]:
                 role=str(spec.lane or ""),
                 department=str(department) if department else None,
                 data=dict(task.data),
+                properties=dict((getattr(spec, "extensions", None) or {}).get("properties") or {}),
             )
         )
     return ready

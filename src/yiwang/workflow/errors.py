@@ -8,3 +8,6 @@ class WorkflowErrorCode(StrEnum):
     WORK_ITEM_TAKEN = "work_item_taken"
     NOT_ELIGIBLE = "not_eligible_for_work_item"
     STALE_PROCESS = "stale_process"
+    WORK_ITEM_NOT_FOUND = "work_item_not_found"
+    BATCH_NOT_ALLOWED = "batch_approval_not_allowed"
+    MISSING_ROLE_LANES = "process_missing_role_lanes"

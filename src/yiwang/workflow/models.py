@@ -101,6 +101,14 @@ class WorkItem(TimeStampedModel):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
     due_date = models.DateField(null=True, blank=True)
+    department = models.CharField(
+        max_length=40,
+        blank=True,
+        help_text=_("会签部门 (credit code or short name) of a multi-instance task"),
+    )
+    allow_batch = models.BooleanField(
+        default=False, help_text=_("批量审批: the BPMN task has the property batch_approve=true")
+    )
     completed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )

@@ -7,12 +7,14 @@ saves it back under a row lock, so two staff completing tasks of one process nev
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 from typing import Any
+from uuid import UUID
 
 from django.db import transaction
-from django.db.models import Q, QuerySet
+from django.db.models import F, Q, QuerySet
 from django.dispatch import Signal
 from django.utils import timezone
 from SpiffWorkflow.exceptions import WorkflowException
@@ -177,6 +179,8 @@ def _after_step(instance: ProcessInstance, workflow: Any, actor: User | None) ->
             role=task.role,
             organisation=organisation,
             due_date=date.fromisoformat(due) if isinstance(due, str) else None,
+            department=(task.department or "")[:40],
+            allow_batch=task.properties.get("batch_approve", "").lower() == "true",
         )
     recorded = set(instance.decisions.values_list("task_name", "decided_at"))
     known_tasks = {name for name, _ in recorded}
@@ -221,26 +225,49 @@ def _department(credit_code: str | None) -> Organisation | None:
 
 
 # --- staff work items ----------------------------------------------------------------------------
+def _offer_condition(user: User) -> Q | None:
+    """分派规则: which open work items are offered to the user — role + department + region.
+
+    An item is offered to staff holding its role (the BPMN lane) in its organisation; a role granted
+    with the 本行政区划及下级 data scope also covers the organisations of the staff member's region
+    and its subordinate regions.
+    """
+    from yiwang.accounts.models import DataScope
+    from yiwang.accounts.staff import _region_prefix, assignments_of
+
+    assignments = assignments_of(user)
+    profile = getattr(user, "staff_profile", None)
+    if not assignments or profile is None:
+        return None
+    department_roles = sorted({a.role for a in assignments})
+    condition = Q(organisation_id=profile.organisation_id, role__in=department_roles)
+    region_roles = sorted({a.role for a in assignments if a.scope == DataScope.REGION})
+    if region_roles:
+        prefix = _region_prefix(profile.organisation.region)
+        condition |= Q(role__in=region_roles, organisation__region__full_code__startswith=prefix)
+    return condition
+
+
 def eligible(user: User, item: WorkItem) -> bool:
-    """Staff of the work item's organisation holding its role (the BPMN lane)."""
-    if not hasattr(user, "staff_profile") or user.staff_profile.organisation_id != item.organisation_id:
+    """Staff holding the work item's role (the BPMN lane) with its organisation in that role's scope."""
+    from yiwang.accounts.staff import in_scope
+
+    if not hasattr(user, "staff_profile") or item.role not in staff_roles(user):
         return False
-    return item.role in staff_roles(user)
+    return in_scope(user, item.organisation_id, [item.role])
 
 
 def todo(user: User) -> QuerySet[WorkItem]:
-    """待办: open items for my roles in my organisation, and items claimed by or delegated to me."""
-    roles = staff_roles(user)
-    if not roles:
+    """待办: open items offered to me (role + department + region) and items claimed by or delegated to me."""
+    condition = _offer_condition(user)
+    if condition is None:
         return WorkItem.objects.none()
-    org_id = user.staff_profile.organisation_id
     return (
         WorkItem.objects.filter(
-            Q(status=WorkItemStatus.OPEN, organisation_id=org_id, role__in=roles)
-            | Q(status=WorkItemStatus.CLAIMED, assignee=user)
+            (Q(status=WorkItemStatus.OPEN) & condition) | Q(status=WorkItemStatus.CLAIMED, assignee=user)
         )
-        .select_related("instance__definition", "organisation", "assignee")
-        .order_by("due_date", "created_at")
+        .select_related("instance__definition", "organisation", "assignee", "delegated_by")
+        .order_by(F("due_date").asc(nulls_last=True), "created_at")
     )
 
 
@@ -251,6 +278,88 @@ def done(user: User) -> QuerySet[WorkItem]:
         .select_related("instance__definition", "organisation")
         .order_by("-completed_at")
     )
+
+
+@dataclass(frozen=True)
+class TaskFilters:
+    """待办筛选 Filters of the to-do and done lists (the workbench page and the API share them)."""
+
+    item: str = ""  # ServiceItem public id
+    status: str = ""  # open | claimed
+    task: str = ""  # BPMN element id (task type)
+    due_from: date | None = None
+    due_to: date | None = None
+    mine: str = ""  # "mine": claimed by me, "unclaimed": open
+    q: str = ""  # case number or applicant name
+
+    @property
+    def active(self) -> bool:
+        return any((self.item, self.status, self.task, self.due_from, self.due_to, self.mine, self.q))
+
+
+def filter_tasks(qs: QuerySet[WorkItem], filters: TaskFilters, *, user: User) -> QuerySet[WorkItem]:
+    """Apply :class:`TaskFilters`; case facts (item, applicant) are matched through the case number."""
+    from yiwang.cases.models import Case
+
+    if filters.status in (WorkItemStatus.OPEN, WorkItemStatus.CLAIMED):
+        qs = qs.filter(status=filters.status)
+    if filters.task:
+        qs = qs.filter(task_name=filters.task)
+    if filters.due_from:
+        qs = qs.filter(due_date__gte=filters.due_from)
+    if filters.due_to:
+        qs = qs.filter(due_date__lte=filters.due_to)
+    if filters.mine == "mine":
+        qs = qs.filter(assignee=user)
+    elif filters.mine == "unclaimed":
+        qs = qs.filter(status=WorkItemStatus.OPEN)
+    if filters.item:
+        try:
+            item_id = UUID(filters.item)
+        except ValueError:
+            return qs.none()
+        qs = qs.filter(instance__reference__in=Case.objects.filter(item__public_id=item_id).values("number"))
+    if filters.q:
+        term = filters.q.strip()[:50]
+        qs = qs.filter(
+            Q(instance__reference__icontains=term)
+            | Q(instance__reference__in=Case.objects.filter(applicant_name__icontains=term).values("number"))
+        )
+    return qs
+
+
+def get_work_item(user: User, public_id: Any) -> WorkItem:
+    """A work item the user may act on or completed; any other is reported as not found."""
+    try:
+        item = WorkItem.objects.select_related("instance__definition", "organisation", "assignee").get(
+            public_id=public_id
+        )
+    except (WorkItem.DoesNotExist, ValueError, TypeError) as exc:
+        raise NotFound("待办不存在", code=WorkflowErrorCode.WORK_ITEM_NOT_FOUND) from exc
+    if item.assignee_id == user.pk or item.completed_by_id == user.pk or eligible(user, item):
+        return item
+    raise NotFound("待办不存在", code=WorkflowErrorCode.WORK_ITEM_NOT_FOUND)
+
+
+def delegation_candidates(item: WorkItem, *, exclude: User | None = None) -> QuerySet[User]:
+    """转办对象: active staff of the item's organisation holding its role."""
+    qs = User.objects.filter(
+        is_active=True,
+        staff_profile__organisation_id=item.organisation_id,
+        staff_profile__roles__role=item.role,
+    ).select_related("staff_profile")
+    if exclude is not None:
+        qs = qs.exclude(pk=exclude.pk)
+    return qs.order_by("username")
+
+
+def approval_result(item: WorkItem, *, approve: bool, comment: str = "") -> dict[str, Any]:
+    """The result data of an approve/refuse on a user task: a 会签 opinion for a department's task,
+    otherwise ``approve`` + ``comment`` (what the 决定 task and the case bridge read)."""
+    comment = (comment or "").strip()[:1000]
+    if item.department:
+        return {"opinion": {"department": item.department, "agree": approve, "comment": comment}}
+    return {"approve": approve, "comment": comment}
 
 
 def _locked_item(item: WorkItem) -> WorkItem:
@@ -406,4 +515,165 @@ def run_to_end(
         _after_step(locked, workflow, actor)
         if locked.status == ProcessStatus.RUNNING:
             return terminate(locked, actor=actor, reason="办件已在流程外办结")
+    return locked
+
+
+# --- batch actions (批量操作) ----------------------------------------------------------------------
+BATCH_ACTIONS = ("claim", "release", "approve")
+
+
+@dataclass(frozen=True)
+class BatchResult:
+    """The outcome of one work item in a batch: each item is its own transaction."""
+
+    item: WorkItem | None
+    public_id: str
+    ok: bool
+    message: str
+    code: str = ""
+
+
+def batch(action: str, public_ids: list[str], *, user: User, comment: str = "") -> list[BatchResult]:
+    """批量签收 / 批量释放 / 批量审批: run one action over many work items.
+
+    Each item runs through the same service function as a single action, in its own transaction,
+    so one refusal (taken by a colleague, not batch-approvable, ...) never undoes the others; the
+    result for every item is reported.
+    """
+    if action not in BATCH_ACTIONS:
+        raise DomainError(WorkflowErrorCode.BATCH_NOT_ALLOWED, "不支持的批量操作", {"action": [action]})
+    results: list[BatchResult] = []
+    for public_id in dict.fromkeys(str(p) for p in public_ids):
+        item: WorkItem | None = None
+        try:
+            item = get_work_item(user, public_id)
+            if action == "claim":
+                claim(item, user=user)
+                message = "已签收"
+            elif action == "release":
+                release(item, user=user)
+                message = "已释放"
+            else:
+                if not item.allow_batch:
+                    raise DomainError(
+                        WorkflowErrorCode.BATCH_NOT_ALLOWED, "该环节不允许批量审批，请逐件办理", status=409
+                    )
+                complete(item, user=user, data=approval_result(item, approve=True, comment=comment or "同意"))
+                message = "已审批通过"
+        except DomainError as exc:
+            results.append(
+                BatchResult(item=item, public_id=public_id, ok=False, message=exc.message, code=exc.code)
+            )
+        else:
+            results.append(BatchResult(item=item, public_id=public_id, ok=True, message=message))
+    return results
+
+
+# --- process variants (流程变体): upload, validate, assign to an item ----------------------------------
+MAX_BPMN_BYTES = 1_000_000
+BPMN_NS = "http://www.omg.org/spec/BPMN/20100524/MODEL"
+# The case bridge (cases/process.py) needs a decision by a person holding one of these roles, or a
+# business-rule task that decides on its own (秒批).
+DECIDING_ROLES = {"approver"}
+
+
+def inspect_bpmn(bpmn_xml: str) -> tuple[str, dict[str, str]]:
+    """The executable process id and ``{user task id: lane name}`` of a BPMN document.
+
+    Refuses DTDs/entities (no XXE) and oversized input; raises :class:`engine.DefinitionError`.
+    """
+    from lxml import etree
+
+    if len(bpmn_xml.encode()) > MAX_BPMN_BYTES:
+        raise engine.DefinitionError("BPMN 文件过大（上限 1 MB）")
+    if "<!DOCTYPE" in bpmn_xml.upper() or "<!ENTITY" in bpmn_xml.upper():
+        raise engine.DefinitionError("BPMN 不得包含 DOCTYPE 或实体声明")
+    parser = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False, huge_tree=False)
+    try:
+        root = etree.fromstring(bpmn_xml.encode(), parser=parser)
+    except etree.XMLSyntaxError as exc:
+        raise engine.DefinitionError(f"XML 格式错误：{exc}") from exc
+    processes = [p for p in root.iter(f"{{{BPMN_NS}}}process") if p.get("isExecutable") == "true"]
+    if len(processes) != 1:
+        raise engine.DefinitionError('须有且仅有一个可执行流程（isExecutable="true"）')
+    process = processes[0]
+    lanes: dict[str, str] = {}
+    for lane in process.iter(f"{{{BPMN_NS}}}lane"):
+        for ref in lane.iter(f"{{{BPMN_NS}}}flowNodeRef"):
+            lanes[(ref.text or "").strip()] = lane.get("name", "")
+    tasks = {t.get("id", ""): lanes.get(t.get("id", ""), "") for t in process.iter(f"{{{BPMN_NS}}}userTask")}
+    return str(process.get("id", "")), tasks
+
+
+def check_roles(bpmn_xml: str) -> str:
+    """The lane rules the case bridge relies on: every user task in a lane naming a staff role, and a
+    decision (a user task in the approver lane, or a business-rule task). Returns the process id."""
+    from yiwang.accounts.models import StaffRole
+
+    try:
+        process_id, tasks = inspect_bpmn(bpmn_xml)
+    except engine.DefinitionError as exc:
+        raise DomainError(
+            WorkflowErrorCode.INVALID_DEFINITION, f"流程定义无效：{exc}", {"bpmn_xml": [str(exc)]}
+        ) from exc
+    errors = [
+        f"用户任务“{task}”须放在以工作人员角色命名的泳道中（当前：{lane or '无泳道'}）"
+        for task, lane in tasks.items()
+        if lane not in StaffRole.values
+    ]
+    has_rules = "businessRuleTask" in bpmn_xml
+    if not has_rules and not DECIDING_ROLES & set(tasks.values()):
+        errors.append("流程须包含审批人（approver）泳道中的决定任务，或规则判定任务")
+    if errors:
+        raise DomainError(
+            WorkflowErrorCode.MISSING_ROLE_LANES, "流程缺少办件所需的角色泳道", {"bpmn_xml": errors}
+        )
+    return process_id
+
+
+def upload_variant(
+    *, key: str, name: str, bpmn_xml: str, actor: User, dmn_xml: str = ""
+) -> ProcessDefinition:
+    """上传流程变体 A service manager deploys a new version of ``key`` (validated by SpiffWorkflow's
+    parser and the lane rules); running processes keep the version they started with."""
+    from django.utils.text import slugify
+
+    from yiwang.accounts.staff import require_role
+
+    require_role(actor, "service_manager", "upload_process")
+    key = slugify(key or "")[:80]
+    if not key:
+        raise DomainError(WorkflowErrorCode.INVALID_DEFINITION, "请填写流程标识", {"key": ["必填"]})
+    if not (name or "").strip():
+        raise DomainError(WorkflowErrorCode.INVALID_DEFINITION, "请填写流程名称", {"name": ["必填"]})
+    process_id = check_roles(bpmn_xml)
+    return deploy_definition(
+        key=key,
+        name=name.strip()[:200],
+        process_id=process_id,
+        bpmn_xml=bpmn_xml,
+        dmn_xml=dmn_xml,
+        actor=actor,
+    )
+
+
+def assign_process(item: Any, *, key: str, actor: User) -> Any:
+    """启用流程 Make ``key`` (its latest version) the process of an implementation item's new cases."""
+    from yiwang.accounts.staff import check_scope, require_role
+    from yiwang.catalog.models import ServiceItem
+
+    require_role(actor, "service_manager", "assign_process")
+    definition = latest_definition(key)
+    with transaction.atomic():
+        locked = ServiceItem.objects.select_for_update().get(pk=item.pk)
+        check_scope(actor, locked.implementing_body_id, ["service_manager"], obj=locked)
+        previous = locked.process_key or ""
+        locked.process_key = definition.key
+        locked.save(update_fields=["process_key", "updated_at"])
+        audit.record(
+            "workflow.process_assigned",
+            actor=actor,
+            obj=locked,
+            detail={"from": previous, "to": definition.key, "version": definition.version},
+        )
     return locked
