@@ -58,7 +58,10 @@ def test_citizen_clerk_and_approver_complete_a_case(browser: Any, live_server: A
     citizen.set_input_files(f"#id_material_{materials['公司登记（备案）申请书']}", str(files["pdf"]))
     citizen.set_input_files(f"#id_material_{materials['公司章程']}", str(files["pdf2"]))
     citizen.set_input_files(f"#id_material_{materials['住所使用证明']}", str(files["png"]))
-    citizen.get_by_label("快递送达").check()
+    citizen.get_by_role("radio", name="快递送达").check()
+    citizen.get_by_role("textbox", name="快递送达地址（选择快递送达时必填）").fill(
+        "安徽省合肥市蜀山区长江西路 100 号"
+    )
     screenshot(citizen, "04-apply")
     citizen.locator("#submit-application").click()
     citizen.wait_for_url("**/my/cases/*/")

@@ -13,6 +13,9 @@ Cases whose process definition is not deployed run without a process and are dec
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from typing import Any
 
 from yiwang.accounts.models import User
@@ -135,9 +138,25 @@ def case_for_task_holder(user: User, public_id: Any) -> Case:
         raise
 
 
+# Set while a lifecycle variant (即办件, 告知承诺) decides a case and then runs its process to the end
+# itself: the completion listener below must then leave the process alone.
+_variant_finishes_process: ContextVar[bool] = ContextVar("variant_finishes_process", default=False)
+
+
+@contextmanager
+def variant_finishes_process() -> Iterator[None]:
+    token = _variant_finishes_process.set(True)
+    try:
+        yield
+    finally:
+        _variant_finishes_process.reset(token)
+
+
 def _on_case_completed(sender: Any, *, case: Case, actor: User | None, **_: Any) -> None:
     """A case completed outside its process (e.g. the direct decision API) ends the process too, so no
     work item stays in anyone's to-do list for a finished case."""
+    if _variant_finishes_process.get():
+        return
     instance = process_of(case)
     if instance is not None and instance.status == ProcessStatus.RUNNING:
         workflow.terminate(instance, actor=actor, reason="办件已办结")

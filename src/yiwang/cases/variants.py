@@ -104,9 +104,12 @@ def after_acceptance(case: Case, *, actor: User) -> Case:
         return case
     stored: list[str] = []
     try:
-        decided = services._decide_locked(
-            case, actor, True, "即办件，受理即办结", None, stored, {"instant": True}
-        )
+        from yiwang.cases.process import variant_finishes_process
+
+        with variant_finishes_process():
+            decided = services._decide_locked(
+                case, actor, True, "即办件，受理即办结", None, stored, {"instant": True}
+            )
     except BaseException:
         services._cleanup(stored)
         raise
@@ -239,15 +242,18 @@ def approve_on_commitment(
             locked.verification_due_date = due
             Case.objects.filter(pk=locked.pk).update(commitment_based=True, verification_due_date=due)
             text = comment.strip() or "申请人书面承诺符合条件，实行告知承诺审批"
-            decided = services._decide_locked(
-                locked,
-                actor,
-                True,
-                text,
-                None,
-                stored,
-                {"commitment": True, "verification_due_date": due.isoformat()},
-            )
+            from yiwang.cases.process import variant_finishes_process
+
+            with variant_finishes_process():
+                decided = services._decide_locked(
+                    locked,
+                    actor,
+                    True,
+                    text,
+                    None,
+                    stored,
+                    {"commitment": True, "verification_due_date": due.isoformat()},
+                )
             _finish_process(decided, actor, {"approve": True, "agree": True, "comment": text})
     except BaseException:
         services._cleanup(stored)

@@ -63,7 +63,9 @@ def test_archive_page_shows_manifest_and_verifies(records_world):
     default_storage.delete(name)
     default_storage.save(name, ContentFile(b"forged"))
     response = client.post(url, follow=True)
-    assert "校验发现 2 处不一致" in response.content.decode()
+    # the result file is also the stamped decision document (documents/…): both entries differ from the
+    # live file and from their recorded hash
+    assert "校验发现 4 处不一致" in response.content.decode()
     package.refresh_from_db()
     assert package.last_verification_ok is False
     assert {

@@ -49,7 +49,7 @@ def test_instant_item_is_completed_at_acceptance(definitions, department, citize
     case = accept_case(submit_case(item, citizen), actor=clerk)
     assert case.status == CaseStatus.COMPLETED and case.outcome == CaseOutcome.APPROVED
     assert case.result_document and case.completed_at is not None
-    assert events(case) == ["applied", "accepted", "approved", "completed"]
+    assert events(case) == ["applied", "accepted", "approved", "completed", "delivered"]
     assert case.events.get(event_type="approved").data == {"instant": True}
     instance = process.process_of(case)
     assert instance is not None and instance.status == ProcessStatus.COMPLETED
