@@ -19,7 +19,7 @@ from typing import Any
 
 from django.conf import settings
 from django.core.files.base import ContentFile
-from django.db import transaction
+from django.db import IntegrityError, OperationalError, ProgrammingError, connection, transaction
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
@@ -282,12 +282,43 @@ def _valid_until(licence_type: LicenceType, valid_from: date) -> date | None:
 
 
 def _next_serial(licence_type: LicenceType, issuer: Organisation, year: int) -> str:
+    """The next 流水号 of (type, issuer, year); numbers are never reused.
+
+    On PostgreSQL a sequence per (type, issuer, year) hands out numbers without a row lock: the
+    counter row used to stay locked until the issuing transaction committed, i.e. across the PDF
+    stamping, which serialised every issuer of one licence type (a rolled-back issuance leaves a gap,
+    as case numbers may).  SQLite serialises writers anyway and keeps the counter row.
+    """
+    if connection.vendor == "postgresql":
+        return f"{year}{_sequence_next(licence_type, issuer, year):07d}"
     counter, _ = LicenceSerial.objects.select_for_update().get_or_create(
         licence_type=licence_type, issuer=issuer, year=year
     )
     counter.last += 1
     counter.save(update_fields=["last"])
     return f"{year}{counter.last:07d}"
+
+
+def _sequence_next(licence_type: LicenceType, issuer: Organisation, year: int) -> int:
+    name = f"yw_licence_serial_{int(licence_type.pk)}_{int(issuer.pk)}_{int(year)}"
+    for _attempt in range(3):
+        try:
+            with transaction.atomic(), connection.cursor() as cursor:
+                cursor.execute("SELECT nextval(%s)", [name])
+                return int(cursor.fetchone()[0])
+        except (ProgrammingError, OperationalError):
+            pass  # no sequence yet: create it after the numbers the counter row already gave out
+        last = (
+            LicenceSerial.objects.filter(licence_type=licence_type, issuer=issuer, year=year)
+            .values_list("last", flat=True)
+            .first()
+        ) or 0
+        try:
+            with transaction.atomic(), connection.cursor() as cursor:
+                cursor.execute(f'CREATE SEQUENCE IF NOT EXISTS "{name}" START WITH {int(last) + 1}')
+        except (IntegrityError, ProgrammingError):
+            pass  # a concurrent issuer created it first
+    raise RuntimeError(f"licence serial sequence {name} unavailable")
 
 
 def _layout(licence: Licence) -> LicenceLayout:
