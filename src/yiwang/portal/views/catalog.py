@@ -11,6 +11,7 @@ from django.db.models import Count, Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
+from yiwang.catalog import cache as catalog_cache
 from yiwang.catalog.models import (
     ExerciseLevel,
     HandlingForm,
@@ -31,13 +32,19 @@ HOT_WORDS = ("营业执照", "身份证", "社保卡", "公积金", "食品经�
 
 
 def _departments() -> list[Organisation]:
-    published = Q(service_items__status=ItemStatus.PUBLISHED)
-    return list(
-        Organisation.objects.filter(is_active=True)
-        .annotate(item_count=Count("service_items", filter=published))
-        .filter(item_count__gt=0)
-        .order_by("name")
-    )
+    """The department facet with item counts: an aggregate over every published item (~110 ms at
+    100,000 items), so it is cached per catalogue generation (publish/withdraw invalidate it)."""
+
+    def compute() -> list[Organisation]:
+        published = Q(service_items__status=ItemStatus.PUBLISHED)
+        return list(
+            Organisation.objects.filter(is_active=True)
+            .annotate(item_count=Count("service_items", filter=published))
+            .filter(item_count__gt=0)
+            .order_by("name")
+        )
+
+    return catalog_cache.cached("departments", "facet", compute)
 
 
 def home(request: HttpRequest) -> HttpResponse:
