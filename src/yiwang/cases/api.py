@@ -410,10 +410,7 @@ def result_document(request: HttpRequest, case_id: UUID) -> FileResponse:
     "/{case_id}/documents/{document_id}", url_name="case_document", summary="Download a document (文书, PDF)"
 )
 def case_document(request: HttpRequest, case_id: UUID, document_id: UUID) -> FileResponse:
-    case = services.get_case_for(_user(request), case_id)
-    document = CaseDocument.objects.filter(case=case, public_id=document_id).first()
-    if document is None:
-        raise NotFound("文书不存在")
+    case, document = services.case_document_for(_user(request), case_id, document_id)
     return FileResponse(
         document.file.open("rb"),
         content_type="application/pdf",

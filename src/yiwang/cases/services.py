@@ -34,6 +34,7 @@ from yiwang.cases.errors import CaseErrorCode
 from yiwang.cases.models import (
     DEFAULT_TRUST_LEVEL,
     Case,
+    CaseDocument,
     CaseEvent,
     CaseEventType,
     CaseMaterial,
@@ -226,6 +227,17 @@ def get_case_for(user: User, public_id: Any) -> Case:
         return visible_cases(user).get(public_id=public_id)
     except (Case.DoesNotExist, ValueError, TypeError) as exc:
         raise NotFound("办件不存在") from exc
+
+
+def case_document_for(user: User, public_id: Any, document_id: Any) -> tuple[Case, CaseDocument]:
+    """A document (文书) of a case the user may see, for download; every download is audited."""
+    case = get_case_for(user, public_id)
+    try:
+        document = CaseDocument.objects.get(case=case, public_id=document_id)
+    except (CaseDocument.DoesNotExist, ValueError, TypeError) as exc:
+        raise NotFound("文书不存在") from exc
+    audit.record("case.document_downloaded", actor=user, obj=case, detail={"kind": document.kind})
+    return case, document
 
 
 def staff_todo(user: User) -> QuerySet[Case]:

@@ -16,11 +16,10 @@ from django.views.decorators.http import require_POST
 from yiwang.accounts.services import staff_roles
 from yiwang.cases.delivery import record_handover
 from yiwang.cases.models import CaseDocument, DeliveryMethod, DocumentKind
-from yiwang.cases.services import get_case_for
+from yiwang.cases.services import case_document_for, get_case_for
 from yiwang.cases.window import find_applicant, register_walk_in, require_window_clerk
 from yiwang.catalog.models import ItemStatus, ServiceItem
-from yiwang.core import audit
-from yiwang.core.errors import DomainError, NotFound
+from yiwang.core.errors import DomainError
 from yiwang.portal.ui import current_user, domain_errors, error_context, field
 from yiwang.portal.views.my import file_response
 from yiwang.workbench.views import staff_required
@@ -29,12 +28,7 @@ from yiwang.workbench.views import staff_required
 @staff_required
 @domain_errors
 def document_download(request: HttpRequest, public_id: UUID, document_id: UUID) -> HttpResponseBase:
-    user = current_user(request)
-    case = get_case_for(user, public_id)
-    document = CaseDocument.objects.filter(case=case, public_id=document_id).first()
-    if document is None:
-        raise NotFound(_("文书不存在"))
-    audit.record("case.document_downloaded", actor=user, obj=case, detail={"kind": document.kind})
+    case, document = case_document_for(current_user(request), public_id, document_id)
     return file_response(document.file, f"{case.number}-{document.kind}.pdf")
 
 

@@ -15,9 +15,8 @@ from django.views.decorators.http import require_POST
 from yiwang.cases import bundles
 from yiwang.cases.delivery import change_delivery
 from yiwang.cases.models import CaseDocument, DeliveryMethod
-from yiwang.cases.services import get_case_for
+from yiwang.cases.services import case_document_for, get_case_for
 from yiwang.catalog.bundles import bundle_materials, get_published_bundle, merged_form
-from yiwang.core import audit
 from yiwang.core.errors import DomainError, NotFound
 from yiwang.portal.ui import applicant_required, current_user, domain_errors, error_context, field
 from yiwang.portal.views.my import file_response
@@ -27,12 +26,7 @@ from yiwang.portal.views.my import file_response
 @applicant_required
 def case_document(request: HttpRequest, public_id: UUID, document_id: UUID) -> HttpResponseBase:
     """文书下载 One of the case's documents, only for the applicant (or his agent)."""
-    user = current_user(request)
-    case = get_case_for(user, public_id)
-    document = CaseDocument.objects.filter(case=case, public_id=document_id).first()
-    if document is None:
-        raise NotFound(_("文书不存在"))
-    audit.record("case.document_downloaded", actor=user, obj=case, detail={"kind": document.kind})
+    case, document = case_document_for(current_user(request), public_id, document_id)
     return file_response(document.file, f"{case.number}-{document.kind}.pdf")
 
 
