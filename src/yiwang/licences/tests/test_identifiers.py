@@ -93,12 +93,22 @@ def test_any_single_character_change_is_detected(type_code, issuer_code, serial,
     assert not is_check_valid(changed)
 
 
-@given(type_codes, credit, serials, versions, st.data())
-def test_adjacent_transpositions_are_detected(type_code, issuer_code, serial, version, data):
-    body = type_code + issuer_code + serial + f"{version:03d}"
-    full = body + check_character(body)
-    index = data.draw(st.integers(min_value=0, max_value=len(full) - 2))
-    if full[index] == full[index + 1]:
-        return
-    swapped = full[:index] + full[index + 1] + full[index] + full[index + 2 :]
-    assert not is_check_valid(swapped)
+def test_nearly_all_adjacent_transpositions_are_detected():
+    # ISO 7064 hybrid systems (MOD 37,36) detect every single substitution (property test above) but
+    # only *nearly* all adjacent transpositions: hypothesis found e.g. "…D01…" ↔ "…D10…" undetected.
+    # So the claim tested is the rate, over every adjacent pair of 2,000 random identifiers.
+    import random
+
+    rng = random.Random(7064)
+    pairs = undetected = 0
+    for _ in range(2000):
+        body = "".join(rng.choice(ALPHABET) for _ in range(43))
+        full = body + check_character(body)
+        for index in range(len(full) - 1):
+            if full[index] == full[index + 1]:
+                continue
+            pairs += 1
+            swapped = full[:index] + full[index + 1] + full[index] + full[index + 2 :]
+            undetected += is_check_valid(swapped)
+    assert pairs > 80_000
+    assert undetected / pairs < 0.005  # measured: 0.16 %
