@@ -18,8 +18,9 @@ def hash_token(token: str) -> str:
 
 class BearerTokenAuth(HttpBearer):
     def authenticate(self, request: HttpRequest, token: str) -> Any:
+        # The staff profile comes along (one query instead of two): every workbench endpoint needs it.
         api_token = (
-            ApiToken.objects.select_related("user")
+            ApiToken.objects.select_related("user", "user__staff_profile")
             .filter(token_hash=hash_token(token), revoked_at__isnull=True, expires_at__gt=timezone.now())
             .first()
         )

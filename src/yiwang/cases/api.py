@@ -3,42 +3,41 @@
 from __future__ import annotations
 
 import json
+from datetime import date, datetime
 from typing import Any
 from uuid import UUID
 
 from django.core.files.uploadedfile import UploadedFile
-from django.db.models import Q
-from django.http import FileResponse, HttpRequest
+from django.db.models import Q, QuerySet
+from django.http import FileResponse, HttpRequest, HttpResponse
 from django.urls import reverse
+from django.utils import timezone
 from ninja import Router, Status
+from ninja.responses import Response as NinjaResponse
 
 from yiwang.accounts.models import User
 from yiwang.cases import delivery as delivery_services
 from yiwang.cases import licence_materials, services, variants, window
-from yiwang.cases.clock import clock_state, gap_overdue
+from yiwang.cases.clock import clock_state_of, gap_overdue
 from yiwang.cases.models import Case, CaseDelivery, CaseDocument, CaseEventType, CaseMaterial, CaseStatus
 from yiwang.cases.schemas import (
     ActionIn,
     CaseDetailOut,
     CaseDocumentOut,
-    CaseEventOut,
     CaseMaterialOut,
     CasePageOut,
     CaseSummaryOut,
     CommitmentApproveIn,
     CorrectionIn,
-    CorrectionNoticeOut,
     DecideIn,
     DeliveryIn,
     DeliveryOut,
     ExtensionDecideIn,
-    ExtensionOut,
     ExtensionRequestIn,
     GapAcceptIn,
     HandoverIn,
     RefuseIn,
     SpecialEndIn,
-    SpecialProcedureOut,
     SpecialStartIn,
     StatusOut,
     VerifyIn,
@@ -57,9 +56,10 @@ def _user(request: HttpRequest) -> User:
     return request.user  # type: ignore[return-value]
 
 
-# Exactly what :func:`summary` reads: list endpoints load these columns only, not the guide snapshot,
-# form data or the item's full guide text (a 50-row to-do page otherwise moves ~100 KB per request).
-SUMMARY_FIELDS = (
+# Exactly what a list row shows, in the order :func:`summary_page` unpacks them: list endpoints load
+# these columns as plain values — not the guide snapshot, form data or the item's guide text (a 50-row
+# to-do page otherwise moves ~100 KB per request), and no model instances.
+SUMMARY_COLUMNS = (
     "public_id",
     "number",
     "item__public_id",
@@ -87,31 +87,87 @@ def _status_label(status: str) -> str:
         return status
 
 
+def _summary_row(
+    today: date | None,
+    public_id: UUID,
+    number: str,
+    item_public_id: UUID,
+    item_name: str,
+    organisation_name: str,
+    applicant_name: str,
+    status: str,
+    outcome: str,
+    channel: str,
+    submitted_at: datetime,
+    accepted_at: datetime | None,
+    due_date: date | None,
+    completed_at: datetime | None,
+    lock_version: int,
+    clock_paused: bool,
+) -> dict[str, Any]:
+    """One list row (the fields of :class:`CaseSummaryOut`, in its order)."""
+    state = clock_state_of(due_date, completed_at, clock_paused, today)
+    return {
+        "id": public_id,
+        "number": number,
+        "item_id": item_public_id,
+        "item_name": item_name,
+        "handling_organisation": organisation_name,
+        "applicant_name": applicant_name,
+        "status": status,
+        "status_label": _status_label(status),
+        "outcome": outcome,
+        "channel": channel,
+        "submitted_at": submitted_at,
+        "accepted_at": accepted_at,
+        "due_date": due_date,
+        "completed_at": completed_at,
+        "lock_version": lock_version,
+        "due_soon": state.due_soon,
+        "overdue": state.overdue,
+        "clock_paused": state.paused,
+        "working_days_left": state.working_days_left,
+    }
+
+
 def summary(case: Case) -> CaseSummaryOut:
-    """One list row.  Built with ``model_construct``: every value comes typed from the database, and
-    django-ninja validates the response once more on the way out."""
-    state = clock_state(case)
+    """One list row of a loaded case (the detail view starts from it)."""
     return CaseSummaryOut.model_construct(
-        id=case.public_id,
-        number=case.number,
-        item_id=case.item.public_id,
-        item_name=case.item.name,
-        handling_organisation=case.handling_organisation.name,
-        applicant_name=case.applicant_name,
-        status=case.status,
-        status_label=_status_label(case.status),
-        outcome=case.outcome,
-        channel=case.channel,
-        submitted_at=case.submitted_at,
-        accepted_at=case.accepted_at,
-        due_date=case.due_date,
-        completed_at=case.completed_at,
-        lock_version=case.lock_version,
-        due_soon=state.due_soon,
-        overdue=state.overdue,
-        clock_paused=state.paused,
-        working_days_left=state.working_days_left,
+        **_summary_row(
+            None,
+            case.public_id,
+            case.number,
+            case.item.public_id,
+            case.item.name,
+            case.handling_organisation.name,
+            case.applicant_name,
+            case.status,
+            case.outcome,
+            case.channel,
+            case.submitted_at,
+            case.accepted_at,
+            case.due_date,
+            case.completed_at,
+            case.lock_version,
+            case.clock_paused,
+        )
     )
+
+
+def summary_page(qs: QuerySet[Case], offset: int, limit: int) -> HttpResponse:
+    """A :class:`CasePageOut` page rendered straight from column values.
+
+    The hot lists (a clerk's to-do is reloaded all day) skip model instances and the second
+    validation pass of the response model: the rows are built from typed database values with the
+    schema's field names, and the JSON encoder is django-ninja's own, so the body is byte-for-byte
+    what the schema would render (``tests/test_list_rows.py`` checks both).
+    """
+    today = timezone.localdate()
+    rows = [
+        _summary_row(today, *values)
+        for values in qs.values_list(*SUMMARY_COLUMNS)[offset : offset + limit]
+    ]
+    return NinjaResponse({"items": rows, "count": qs.count()})
 
 
 def material_out(case: Case, material: CaseMaterial) -> CaseMaterialOut:
@@ -133,11 +189,28 @@ def material_out(case: Case, material: CaseMaterial) -> CaseMaterialOut:
     )
 
 
-def detail(case: Case) -> CaseDetailOut:
-    notice = services.open_correction_notice(case) or case.correction_notices.order_by("-round").first()
-    base = summary(case).dict()
-    return CaseDetailOut(
-        **base,
+# Timeline events that prove a case has rows in a side table: without one of them the detail view
+# does not query that table (every service that creates such a row records its event in the same
+# transaction).
+_NOTICE_EVENTS = frozenset({CaseEventType.CORRECTION_REQUESTED})
+_SPECIAL_EVENTS = frozenset({CaseEventType.SPECIAL_PROCEDURE_STARTED})
+_EXTENSION_EVENTS = frozenset({CaseEventType.EXTENSION_REQUESTED})
+
+
+def detail_data(case: Case, *, delivery_loaded: bool = False) -> dict[str, Any]:
+    """The :class:`CaseDetailOut` fields as plain values (the GET endpoints render them directly).
+
+    ``delivery_loaded``: the case was read with ``select_related("delivery")`` just now.
+    """
+    events = list(services.case_queryset_for_events(case))
+    seen = {event.event_type for event in events}
+    notice = None
+    if seen & _NOTICE_EVENTS:
+        notices = list(case.correction_notices.order_by("-round"))
+        # The open round if there is one, otherwise the latest (what the applicant last answered).
+        notice = next((n for n in notices if n.resolved_at is None), notices[0] if notices else None)
+    data = summary(case).model_dump()
+    data.update(
         item_version=case.item_version,
         form_data=case.form_data,
         delivery_method=case.delivery_method,
@@ -146,32 +219,32 @@ def detail(case: Case) -> CaseDetailOut:
         result_url=reverse("api:case_result", args=[case.public_id]) if case.result_document else None,
         result_sha256=case.result_sha256,
         events=[
-            CaseEventOut(
-                sequence=event.sequence,
-                event_type=event.event_type,
-                event_label=str(CaseEventType(event.event_type).label),
-                from_status=event.from_status,
-                to_status=event.to_status,
-                actor=event.actor_label,
-                channel=event.channel,
-                comment=event.comment,
-                data=event.data,
-                occurred_at=event.occurred_at,
-            )
-            for event in services.case_queryset_for_events(case)
+            {
+                "sequence": event.sequence,
+                "event_type": event.event_type,
+                "event_label": _event_label(event.event_type),
+                "from_status": event.from_status,
+                "to_status": event.to_status,
+                "actor": event.actor_label,
+                "channel": event.channel,
+                "comment": event.comment,
+                "data": event.data,
+                "occurred_at": event.occurred_at,
+            }
+            for event in events
         ],
-        materials=[material_out(case, material) for material in services.materials_of(case)],
-        correction_notice=CorrectionNoticeOut(
-            round=notice.round,
-            items=notice.items,
-            comment=notice.comment,
-            deadline=notice.deadline,
-            resolved_at=notice.resolved_at,
-        )
+        materials=[material_out(case, material).model_dump() for material in services.materials_of(case)],
+        correction_notice={
+            "round": notice.round,
+            "items": notice.items,
+            "comment": notice.comment,
+            "deadline": notice.deadline,
+            "resolved_at": notice.resolved_at,
+        }
         if notice
         else None,
-        documents=[document_out(d) for d in case.documents.all()],
-        delivery=delivery_out(case),
+        documents=[document_out(d).model_dump() for d in case.documents.all()],
+        delivery=delivery_out(case, loaded=delivery_loaded).model_dump(),
         paused_working_days=case.paused_working_days,
         extension_days=case.extension_days,
         gap_items=case.gap_items or [],
@@ -182,32 +255,56 @@ def detail(case: Case) -> CaseDetailOut:
         verification_due_date=case.verification_due_date,
         verified_at=case.verified_at,
         special_procedures=[
-            SpecialProcedureOut(
-                id=p.public_id,
-                kind=p.kind,
-                kind_label=str(p.get_kind_display()),
-                reason=p.reason,
-                started_at=p.started_at,
-                ended_at=p.ended_at,
-                result=p.result,
-                paused_working_days=p.paused_working_days,
-            )
-            for p in case.special_procedures.all()
+            {
+                "id": p.public_id,
+                "kind": p.kind,
+                "kind_label": str(p.get_kind_display()),
+                "reason": p.reason,
+                "started_at": p.started_at,
+                "ended_at": p.ended_at,
+                "result": p.result,
+                "paused_working_days": p.paused_working_days,
+            }
+            for p in (case.special_procedures.all() if seen & _SPECIAL_EVENTS else [])
         ],
         extensions=[
-            ExtensionOut(
-                id=x.public_id,
-                days=x.days,
-                reason=x.reason,
-                status=x.status,
-                requested_by=services._actor_label(x.requested_by),
-                decided_by=services._actor_label(x.decided_by) if x.decided_by else "",
-                decided_at=x.decided_at,
-                decision_comment=x.decision_comment,
+            {
+                "id": x.public_id,
+                "days": x.days,
+                "reason": x.reason,
+                "status": x.status,
+                "requested_by": services._actor_label(x.requested_by),
+                "decided_by": services._actor_label(x.decided_by) if x.decided_by else "",
+                "decided_at": x.decided_at,
+                "decision_comment": x.decision_comment,
+            }
+            for x in (
+                case.extensions.select_related("requested_by", "decided_by")
+                if seen & _EXTENSION_EVENTS
+                else []
             )
-            for x in case.extensions.select_related("requested_by", "decided_by")
         ],
     )
+    return data
+
+
+def detail(case: Case) -> CaseDetailOut:
+    """The detail of a case just changed by a service (validated like any response)."""
+    return CaseDetailOut.model_validate(detail_data(case))
+
+
+def _event_label(event_type: str) -> str:
+    try:
+        return str(CaseEventType(event_type).label)
+    except ValueError:
+        return event_type
+
+
+def detail_response(user: User, case_id: UUID) -> HttpResponse:
+    """GET case detail: one read of the case with what its header shows, rendered without the second
+    validation pass (the body equals the schema's rendering; ``tests/test_list_rows.py``)."""
+    case = services.get_case_for(user, case_id, for_detail=True)
+    return NinjaResponse(detail_data(case, delivery_loaded=True))
 
 
 def document_out(document: CaseDocument) -> CaseDocumentOut:
@@ -228,8 +325,15 @@ def document_out(document: CaseDocument) -> CaseDocumentOut:
     )
 
 
-def delivery_out(case: Case) -> DeliveryOut:
-    record = CaseDelivery.objects.filter(case=case).first()
+def delivery_out(case: Case, *, loaded: bool = False) -> DeliveryOut:
+    """``loaded``: ``case.delivery`` was selected with the case just now (otherwise read it fresh)."""
+    if loaded:
+        try:
+            record: CaseDelivery | None = case.delivery
+        except CaseDelivery.DoesNotExist:
+            record = None
+    else:
+        record = CaseDelivery.objects.filter(case=case).first()
     if record is None:
         record = CaseDelivery(case=case, method=case.delivery_method)
     return DeliveryOut(
@@ -344,7 +448,7 @@ def apply(request: HttpRequest) -> Status[CaseDetailOut]:
 
 
 @router.get("", response=CasePageOut, summary="My cases (我的办件)")
-def my_cases(request: HttpRequest, limit: int = 20, offset: int = 0) -> CasePageOut:
+def my_cases(request: HttpRequest, limit: int = 20, offset: int = 0) -> HttpResponse:
     limit = max(1, min(limit, 100))
     user = _user(request)
     qs = (
@@ -352,8 +456,7 @@ def my_cases(request: HttpRequest, limit: int = 20, offset: int = 0) -> CasePage
         .filter(Q(applicant=user) | Q(acting_agent=user))
         .order_by("-submitted_at")
     )
-    page = qs.select_related("item", "handling_organisation").only(*SUMMARY_FIELDS)[offset : offset + limit]
-    return CasePageOut(items=[summary(c) for c in page], count=qs.count())
+    return summary_page(qs, offset, limit)
 
 
 @router.get("/status", auth=None, response=StatusOut, summary="Public status lookup (办件查询)")
@@ -371,8 +474,8 @@ def status(request: HttpRequest, number: str, id_tail: str) -> StatusOut:
 
 
 @router.get("/{case_id}", response=CaseDetailOut, summary="Case detail with timeline")
-def case_detail(request: HttpRequest, case_id: UUID) -> CaseDetailOut:
-    return detail(services.get_case_for(_user(request), case_id))
+def case_detail(request: HttpRequest, case_id: UUID) -> HttpResponse:
+    return detail_response(_user(request), case_id)
 
 
 @router.post("/{case_id}/corrections", response=CaseDetailOut, summary="Supply corrections (补正)")
@@ -442,7 +545,7 @@ def material_file(request: HttpRequest, case_id: UUID, material_id: UUID) -> Fil
 
 # --- staff workbench -----------------------------------------------------------------------------
 @staff_router.get("/todo", response=CasePageOut, summary="Staff to-do list (待办)")
-def todo(request: HttpRequest, limit: int = 50, offset: int = 0) -> CasePageOut:
+def todo(request: HttpRequest, limit: int = 50, offset: int = 0) -> HttpResponse:
     limit = max(1, min(limit, 200))
     user = _user(request)
     if not services.staff_roles(user):
@@ -450,8 +553,7 @@ def todo(request: HttpRequest, limit: int = 50, offset: int = 0) -> CasePageOut:
 
         raise PermissionDenied("仅工作人员可访问工作台")
     qs = services.staff_todo(user)
-    page = qs.only(*SUMMARY_FIELDS)[offset : offset + limit]
-    return CasePageOut(items=[summary(c) for c in page], count=qs.count())
+    return summary_page(qs, offset, limit)
 
 
 def _staff_case(request: HttpRequest, case_id: UUID) -> Case:
@@ -464,8 +566,11 @@ def _staff_case(request: HttpRequest, case_id: UUID) -> Case:
 
 
 @staff_router.get("/cases/{case_id}", response=CaseDetailOut, summary="Case detail for staff")
-def staff_case_detail(request: HttpRequest, case_id: UUID) -> CaseDetailOut:
-    return detail(_staff_case(request, case_id))
+def staff_case_detail(request: HttpRequest, case_id: UUID) -> HttpResponse:
+    user = _user(request)
+    if not services.staff_roles(user):
+        raise PermissionDenied("仅工作人员可访问工作台")
+    return detail_response(user, case_id)
 
 
 @staff_router.post("/cases/{case_id}/accept", response=CaseDetailOut, summary="Accept (受理)")
@@ -618,7 +723,7 @@ def verify_commitment(request: HttpRequest, case_id: UUID, payload: VerifyIn) ->
 
 
 @staff_router.get("/verifications", response=CasePageOut, summary="待核查 commitment verifications")
-def verifications(request: HttpRequest, limit: int = 50, offset: int = 0) -> CasePageOut:
+def verifications(request: HttpRequest, limit: int = 50, offset: int = 0) -> HttpResponse:
     limit = max(1, min(limit, 200))
     user = _user(request)
     if not services.staff_roles(user):
@@ -626,7 +731,7 @@ def verifications(request: HttpRequest, limit: int = 50, offset: int = 0) -> Cas
 
         raise PermissionDenied("仅工作人员可访问工作台")
     qs = variants.verification_todo(user)
-    return CasePageOut(items=[summary(c) for c in qs[offset : offset + limit]], count=qs.count())
+    return summary_page(qs, offset, limit)
 
 
 @staff_router.post("/cases/{case_id}/extension", response=CaseDetailOut, summary="延长申请")

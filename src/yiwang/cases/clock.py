@@ -22,7 +22,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 from typing import TYPE_CHECKING
 
 from django.conf import settings
@@ -150,16 +150,23 @@ class ClockState:
 
 def clock_state(case: Case, today: date | None = None) -> ClockState:
     """Due-soon / overdue flags of a case against today (no queries: calendar is cached)."""
-    if case.due_date is None:
+    return clock_state_of(case.due_date, case.completed_at, case.clock_paused, today)
+
+
+def clock_state_of(
+    due_date: date | None, completed_at: datetime | None, clock_paused: bool, today: date | None = None
+) -> ClockState:
+    """:func:`clock_state` from the three columns it reads, for list rows loaded as plain values."""
+    if due_date is None:
         return ClockState(None, False, False, False)
     today = today or timezone.localdate()
-    if case.completed_at is not None:
-        closed_on = timezone.localdate(case.completed_at)
-        return ClockState(None, False, closed_on > case.due_date, False)
-    if case.clock_paused:
-        return ClockState(working_days_between(today, case.due_date), False, False, True)
-    left = working_days_between(today, case.due_date)
-    overdue = today > case.due_date
+    if completed_at is not None:
+        closed_on = timezone.localdate(completed_at)
+        return ClockState(None, False, closed_on > due_date, False)
+    if clock_paused:
+        return ClockState(working_days_between(today, due_date), False, False, True)
+    left = working_days_between(today, due_date)
+    overdue = today > due_date
     return ClockState(left, not overdue and left <= due_soon_days(), overdue, False)
 
 

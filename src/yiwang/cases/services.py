@@ -53,7 +53,7 @@ from yiwang.catalog.services import guide_snapshot, increment_popularity
 from yiwang.core import audit, request_context
 from yiwang.core.calendar import add_working_days
 from yiwang.core.errors import Conflict, DomainError, NotFound, PermissionDenied
-from yiwang.core.models import Channel
+from yiwang.core.models import Channel, Organisation
 from yiwang.licences.models import TrustLevel
 
 CORRECTION_DEADLINE_WORKING_DAYS = 10
@@ -221,10 +221,35 @@ def applicant_acting_for(user: User, on_behalf_of: str = "") -> tuple[User, User
     return company.user, user
 
 
-def get_case_for(user: User, public_id: Any) -> Case:
-    """A case the user may see; any other case is reported as not found (no existence leak)."""
+# The item and handling body columns a case page shows; the rest of the item (its whole guide text)
+# is not read with the case.
+_DETAIL_ITEM_FIELDS = frozenset({"id", "public_id", "name"})
+_DETAIL_ORGANISATION_FIELDS = frozenset({"id", "public_id", "name"})
+
+
+def get_case_for(user: User, public_id: Any, *, for_detail: bool = False) -> Case:
+    """A case the user may see; any other case is reported as not found (no existence leak).
+
+    ``for_detail``: read only what the detail view shows (no guide snapshot, the item's name, the
+    delivery record in the same query) — for a read, not for a case about to change.
+    """
+    qs = visible_cases(user)
+    if for_detail:
+        qs = qs.select_related("delivery").defer(
+            "item_snapshot",
+            *(
+                f"item__{f.name}"
+                for f in ServiceItem._meta.concrete_fields
+                if f.name not in _DETAIL_ITEM_FIELDS
+            ),
+            *(
+                f"handling_organisation__{f.name}"
+                for f in Organisation._meta.concrete_fields
+                if f.name not in _DETAIL_ORGANISATION_FIELDS
+            ),
+        )
     try:
-        return visible_cases(user).get(public_id=public_id)
+        return qs.get(public_id=public_id)
     except (Case.DoesNotExist, ValueError, TypeError) as exc:
         raise NotFound("办件不存在") from exc
 

@@ -23,9 +23,11 @@ import logging
 import threading
 import time
 import weakref
+from bisect import bisect_left, bisect_right
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date, timedelta
+from functools import cached_property
 from importlib.metadata import PackageNotFoundError
 from importlib.metadata import version as package_version
 from typing import Any
@@ -101,6 +103,22 @@ class YearSchedule:
         if day in self.holidays:
             return False
         return day.weekday() < 5
+
+    @cached_property
+    def weekday_holidays(self) -> tuple[date, ...]:
+        """Holidays falling Monday–Friday, sorted (they remove a working day)."""
+        return tuple(sorted(day for day in self.holidays if day.weekday() < 5))
+
+    @cached_property
+    def weekend_workdays(self) -> tuple[date, ...]:
+        """调休 make-up workdays falling on a weekend, sorted (they add one)."""
+        return tuple(sorted(day for day in self.workdays if day.weekday() >= 5))
+
+    def adjustment(self, first: date, last: date) -> int:
+        """Working days ``first..last`` (inclusive, within this year) minus their Mon–Fri count."""
+        removed = bisect_right(self.weekday_holidays, last) - bisect_left(self.weekday_holidays, first)
+        added = bisect_right(self.weekend_workdays, last) - bisect_left(self.weekend_workdays, first)
+        return added - removed
 
 
 # --- cache -----------------------------------------------------------------------------------------
@@ -315,10 +333,9 @@ def working_days_between(start: date, end: date) -> int:
         return -working_days_between(end, start)
     first = start + timedelta(days=1)
     count = _weekdays_in(first, end)
+    # Every list row asks this (days left on its clock): bisect the year's sorted exceptions.
     for year in range(first.year, end.year + 1):
-        schedule = _schedule(year)
-        count -= sum(1 for day in schedule.holidays if first <= day <= end and day.weekday() < 5)
-        count += sum(1 for day in schedule.workdays if first <= day <= end and day.weekday() >= 5)
+        count += _schedule(year).adjustment(first, end)
     return count
 
 
