@@ -164,8 +164,7 @@ def summary_page(qs: QuerySet[Case], offset: int, limit: int) -> HttpResponse:
     """
     today = timezone.localdate()
     rows = [
-        _summary_row(today, *values)
-        for values in qs.values_list(*SUMMARY_COLUMNS)[offset : offset + limit]
+        _summary_row(today, *values) for values in qs.values_list(*SUMMARY_COLUMNS)[offset : offset + limit]
     ]
     return NinjaResponse({"items": rows, "count": qs.count()})
 
@@ -393,7 +392,11 @@ def apply(request: HttpRequest) -> Status[CaseDetailOut]:
     ``applicant_name``, ``applicant_id_number`` and optionally ``applicant_phone``."""
     item_id = request.POST.get("item_id", "")
     try:
-        item = ServiceItem.objects.get(public_id=UUID(item_id))
+        item = (
+            ServiceItem.objects.select_related("implementing_body")
+            .prefetch_related("materials")
+            .get(public_id=UUID(item_id))
+        )
     except (ValueError, ServiceItem.DoesNotExist) as exc:
         raise DomainError(CoreErrorCode.NOT_FOUND, "事项不存在", {"item_id": ["未找到"]}, status=404) from exc
     method, address, phone = delivery_services.validate_choice(
@@ -442,8 +445,10 @@ def apply(request: HttpRequest) -> Status[CaseDetailOut]:
             [part for value in request.POST.getlist(licence_materials.FIELD) for part in value.split(",")]
         ),
         delivery_method=method,
+        record_delivery=True,
+        delivery_address=address,
+        delivery_phone=phone,
     )
-    delivery_services.record_choice(case, method=method, address=address, phone=phone)
     return Status(200 if existed else 201, detail(case))
 
 

@@ -71,6 +71,13 @@ def record_choice(case: Case, *, method: str, address: str = "", phone: str = ""
     return delivery
 
 
+def record_new_choice(case: Case, *, method: str, address: str = "", phone: str = "") -> CaseDelivery:
+    """The choice made with an application, inside the transaction that files it (a new case has
+    no delivery record yet)."""
+    method, address, phone = validate_choice(method, address, phone)
+    return CaseDelivery.objects.create(case=case, method=method, address=address, recipient_phone=phone)
+
+
 def change_delivery(
     case: Case, *, user: User, method: str, address: str = "", phone: str = ""
 ) -> CaseDelivery:

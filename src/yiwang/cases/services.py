@@ -8,6 +8,7 @@ record, and sends notifications only after the transaction commits.
 from __future__ import annotations
 
 import contextlib
+import uuid
 from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
@@ -15,7 +16,7 @@ from typing import Any
 
 from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import UploadedFile
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.models import F, Q, QuerySet
 from django.utils import timezone
 
@@ -48,6 +49,7 @@ from yiwang.cases.models import (
 )
 from yiwang.cases.signals import case_completed
 from yiwang.cases.uploads import CheckedUpload, check_upload
+from yiwang.catalog import cache as catalog_cache
 from yiwang.catalog.models import ItemStatus, ServiceItem
 from yiwang.catalog.services import guide_snapshot, increment_popularity
 from yiwang.core import audit, request_context
@@ -83,12 +85,15 @@ def _record_event(
     from_status: str,
     comment: str = "",
     data: dict[str, Any] | None = None,
+    sequence: int | None = None,
 ) -> CaseEvent:
+    """``sequence``: known by the caller (1 for a case just created); otherwise the next one."""
     ctx = request_context.current()
-    last = case.events.order_by("-sequence").values_list("sequence", flat=True).first() or 0
+    if sequence is None:
+        sequence = (case.events.order_by("-sequence").values_list("sequence", flat=True).first() or 0) + 1
     event = CaseEvent.objects.create(
         case=case,
-        sequence=last + 1,
+        sequence=sequence,
         event_type=event_type,
         from_status=from_status,
         to_status=case.status,
@@ -166,19 +171,28 @@ def _require_staff_role(actor: User, case: Case, roles: Sequence[str]) -> None:
 
 
 def next_case_number(item: ServiceItem, on: date) -> str:
-    """Unified case number: 31-char implementation code + yyyyMMdd + daily serial (≥ 4 digits)."""
+    """Unified case number: 31-char implementation code + yyyyMMdd + daily serial (≥ 4 digits).
+
+    One statement creates or increments the day's counter and returns the new value.  It holds the
+    counter row's lock until the caller's transaction commits, so callers take it as late as they
+    can: serials stay gap-free, and filings of one item only queue for the last few statements.
+    """
     prefix = f"{item.implementation_code}{on:%Y%m%d}"
-    with transaction.atomic():
-        try:
-            with transaction.atomic():
-                CaseNumberSequence.objects.create(prefix=prefix, last_value=0)
-        except IntegrityError:
-            pass  # another request created today's counter first
-        CaseNumberSequence.objects.select_for_update().filter(prefix=prefix).update(
-            last_value=F("last_value") + 1
+    table = connection.ops.quote_name(CaseNumberSequence._meta.db_table)
+    with connection.cursor() as cursor:
+        # INSERT … ON CONFLICT … RETURNING: PostgreSQL ≥ 9.5 and SQLite ≥ 3.35 alike.
+        cursor.execute(
+            f"INSERT INTO {table} (prefix, last_value) VALUES (%s, 1) "  # noqa: S608 - table name from the model
+            f"ON CONFLICT (prefix) DO UPDATE SET last_value = {table}.last_value + 1 RETURNING last_value",
+            [prefix],
         )
-        value = CaseNumberSequence.objects.get(prefix=prefix).last_value
+        value = cursor.fetchone()[0]
     return f"{prefix}{value:04d}"
+
+
+def _provisional_number() -> str:
+    """A unique placeholder for the instant between inserting a case and numbering it."""
+    return f"PENDING-{uuid.uuid4().hex}"
 
 
 # --- visibility ----------------------------------------------------------------------------------
@@ -415,6 +429,9 @@ def submit_application(
     scenario_answers: Mapping[str, Any] | None = None,
     acting_agent: User | None = None,
     licence_authorisations: Collection[str] = (),
+    record_delivery: bool = False,
+    delivery_address: str = "",
+    delivery_phone: str = "",
 ) -> Case:
     """申请 + 登记赋码: file an application and give it the unified case number.
 
@@ -429,6 +446,9 @@ def submit_application(
     taken from the licence store, with the material's legal basis or when the holder lists the
     licence in ``licence_authorisations``; the use is logged with the case number.  Every material
     records its source and trust level (A–D).
+
+    ``record_delivery``: keep the delivery choice (送达方式, with ``delivery_address`` for a courier)
+    in the same transaction as the case.
 
     A repeated ``idempotency_key`` from the same applicant returns the case already filed (a
     double-clicked submit makes one case, not two).
@@ -455,6 +475,12 @@ def submit_application(
         raise PermissionDenied("只有该部门的窗口人员可以代为登记申请", code=CaseErrorCode.ROLE_REQUIRED)
     if delivery_method not in DeliveryMethod.values:
         raise DomainError("validation_error", "送达方式不正确", {"delivery_method": [delivery_method]})
+    if record_delivery:
+        from yiwang.cases.delivery import validate_choice
+
+        delivery_method, delivery_address, delivery_phone = validate_choice(
+            delivery_method, delivery_address, delivery_phone
+        )
     _check_applicant(applicant, item, acting_agent, in_person=registered_by is not None)
     scenario = None
     if scenario_answers is not None:
@@ -477,15 +503,20 @@ def submit_application(
     )
     name, id_type, id_number = applicant_identity(applicant)
 
+    # The guide as filed: the same for every filing of this version, so read once per catalogue
+    # generation (publishing, withdrawing or editing the item changes the key or the generation).
+    snapshot = catalog_cache.cached(
+        "case-snapshot", [item.pk, item.version, item.updated_at], lambda: guide_snapshot(item)
+    )
     stored: list[str] = []
     try:
         with transaction.atomic():
             case = Case(
-                number=next_case_number(item, _local_today()),
+                number=_provisional_number(),
                 item=item,
                 item_version=item.version,
-                item_snapshot=guide_snapshot(item),
-                handling_organisation_id=item.implementing_body_id,
+                item_snapshot=snapshot,
+                handling_organisation=item.implementing_body,
                 applicant=applicant,
                 applicant_name=name,
                 applicant_id_type=id_type,
@@ -510,6 +541,16 @@ def submit_application(
                 stored,
                 source=CaseMaterialSource.CLERK_SCAN if registered_by else CaseMaterialSource.UPLOAD,
             )
+            # Numbered only now (files stored, rows written): the day's counter stays locked until
+            # commit, and what follows is a handful of short statements.
+            case.number = next_case_number(item, _local_today())
+            Case.objects.filter(pk=case.pk).update(number=case.number)
+            if record_delivery:
+                from yiwang.cases.delivery import record_new_choice
+
+                record_new_choice(
+                    case, method=delivery_method, address=delivery_address, phone=delivery_phone
+                )
             licence_materials.attach(
                 case, licence_choices, actor=registered_by or acting_agent or applicant, stored=stored
             )
@@ -530,8 +571,10 @@ def submit_application(
                 from_status="",
                 data=applied_data,
                 comment="窗口代为登记" if registered_by else "",
+                sequence=1,
             )
-            increment_popularity(item)
+            # A ranking counter: updated after commit so the item's row is not locked meanwhile.
+            transaction.on_commit(lambda: increment_popularity(item))
             _notify(case, CaseEventType.APPLIED)
     except IntegrityError:
         _cleanup(stored)

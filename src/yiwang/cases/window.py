@@ -143,9 +143,10 @@ def register_walk_in(
             delivery_method=method,
             registered_by=clerk,
             idempotency_key=idempotency_key,
+            record_delivery=True,
+            delivery_address=address,
         )
         if not case.documents.filter(kind=DocumentKind.RECEIPT).exists():
-            delivery.record_choice(case, method=method, address=address)
             issue_document(
                 DocumentKind.RECEIPT,
                 case_context(

@@ -186,8 +186,9 @@ def apply(request: HttpRequest, public_id: UUID) -> HttpResponse:
                 delivery_method=delivery_method,
                 scenario_answers=answers_from_params(request.POST) if scenario.has_questions else None,
                 licence_authorisations=licence_materials.parse_authorisations(authorised),
+                record_delivery=True,
+                delivery_address=delivery_address,
             )
-            delivery.record_choice(case, method=delivery_method, address=delivery_address)
         except DomainError as error:
             exc = error
             status = error.status
