@@ -189,20 +189,22 @@ def user_class(name: str, fx: dict[str, Any]) -> type[FastHttpUser]:
     rng = random.Random()
     citizen = {"Authorization": f"Bearer {fx['citizen_token']}"}
     clerk_tokens = fx["clerk_tokens"]
+    apply_bodies: list[tuple[bytes, dict[str, str]]] = []
     if name == "apply":
-        fields: list[tuple[str, Any]] = [
-            ("item_id", fx["apply"]["item_id"]),
-            ("form_data", fx["apply"]["form_data"]),
-        ]
-        fields += [
-            (
-                f"material_{m}",
-                (f"{m[:8]}.pdf", b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n", "application/pdf"),
-            )
-            for m in fx["apply"]["materials"]
-        ]
-        body, content_type = encode_multipart_formdata(fields)
-        apply_headers = {**citizen, "Content-Type": content_type}
+        for payload in fx["apply"].get("payloads") or [fx["apply"]]:
+            fields: list[tuple[str, Any]] = [
+                ("item_id", payload["item_id"]),
+                ("form_data", payload["form_data"]),
+            ]
+            fields += [
+                (
+                    f"material_{m}",
+                    (f"{m[:8]}.pdf", b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n", "application/pdf"),
+                )
+                for m in payload["materials"]
+            ]
+            body, content_type = encode_multipart_formdata(fields)
+            apply_bodies.append((body, {**citizen, "Content-Type": content_type}))
 
     class Scenario(FastHttpUser):
         wait_time = constant(0)
@@ -215,7 +217,8 @@ def user_class(name: str, fx: dict[str, Any]) -> type[FastHttpUser]:
         @task
         def hit(self) -> None:
             if name == "apply":
-                self.client.post("/api/v1/cases", data=body, headers=apply_headers, name=name)
+                body, headers = rng.choice(apply_bodies)
+                self.client.post("/api/v1/cases", data=body, headers=headers, name=name)
             elif name == "todo":
                 self.client.get("/api/v1/workbench/todo?limit=50", headers=self.clerk, name=name)
             elif name == "detail":

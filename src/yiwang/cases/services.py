@@ -105,13 +105,14 @@ def _record_event(
         data=data or {},
         occurred_at=timezone.now(),
     )
-    audit.record(
-        f"case.{event_type}", actor=actor, obj=case, detail={"number": case.number, "comment": comment[:500]}
-    )
     if case.accepted_at is not None:  # 办理时限: recomputed on every event (cases/clock.py)
         from yiwang.cases.clock import recompute_clock
 
         recompute_clock(case)
+    # Last: the audit chain's lock is shared by every writer and held until commit.
+    audit.record(
+        f"case.{event_type}", actor=actor, obj=case, detail={"number": case.number, "comment": comment[:500]}
+    )
     return event
 
 
@@ -1011,7 +1012,21 @@ def status_lookup(number: str, id_tail: str) -> Case:
     """Public status lookup (办件查询) by case number plus the last 4 characters of the applicant's ID."""
     number = (number or "").strip()
     id_tail = (id_tail or "").strip().upper()
-    case = Case.objects.filter(number=number).select_related("item").first()
+    case = (
+        Case.objects.filter(number=number)
+        .select_related("item")
+        # what the public answer shows and the check needs, not the filed guide or form
+        .only(
+            "number",
+            "status",
+            "submitted_at",
+            "due_date",
+            "completed_at",
+            "applicant_id_number",
+            "item__name",
+        )
+        .first()
+    )
     if case is None or len(id_tail) != 4 or not case.applicant_id_number.upper().endswith(id_tail):
         raise NotFound("未查询到办件，请核对办件编号和证件号后四位")
     return case

@@ -2,7 +2,8 @@
 
 Every record carries the SHA-256 of the previous record plus its own canonical content, so editing,
 inserting or deleting any row breaks the chain from that point; :func:`verify_chain` finds where.
-Appends lock the single :class:`AuditChainHead` row so two writers can never fork the chain.
+Appends lock the single :class:`AuditChainHead` row so two writers can never fork the chain (on
+PostgreSQL in two statements, so that the lock every audited transaction shares is held briefly).
 """
 
 from __future__ import annotations
@@ -15,7 +16,9 @@ from datetime import UTC, datetime
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.db import models, transaction
+from django.db import connections, models, router, transaction
+from django.db.backends.base.base import BaseDatabaseWrapper
+from django.db.models.sql import InsertQuery
 from django.utils import timezone
 
 from yiwang.core import request_context
@@ -79,27 +82,71 @@ def record(
         object_type = object_type or obj._meta.label
         object_id = object_id or str(getattr(obj, "public_id", None) or obj.pk)
     actor_obj = actor if getattr(actor, "is_authenticated", False) else None
-    with transaction.atomic():
+    event = AuditEvent(
+        occurred_at=occurred_at or timezone.now(),
+        actor=actor_obj,
+        actor_label=str(actor_obj.get_username()) if actor_obj else "",
+        action=action,
+        object_type=object_type,
+        object_id=object_id,
+        ip_address=normalise_ip(ctx.ip_address),
+        channel=ctx.channel,
+        detail=json.loads(json.dumps(detail or {}, ensure_ascii=False, default=str)),
+    )
+    connection = connections[router.db_for_write(AuditEvent)]
+    if connection.vendor == "postgresql":
+        with transaction.atomic(using=connection.alias, savepoint=False):
+            if _append_postgresql(connection, event):
+                return event
+    with transaction.atomic(using=connection.alias):
         head, _ = AuditChainHead.objects.select_for_update().get_or_create(pk=1)
-        event = AuditEvent(
-            sequence=head.last_sequence + 1,
-            occurred_at=occurred_at or timezone.now(),
-            actor=actor_obj,
-            actor_label=str(actor_obj.get_username()) if actor_obj else "",
-            action=action,
-            object_type=object_type,
-            object_id=object_id,
-            ip_address=normalise_ip(ctx.ip_address),
-            channel=ctx.channel,
-            detail=json.loads(json.dumps(detail or {}, ensure_ascii=False, default=str)),
-            prev_hash=head.last_hash,
-        )
+        event.sequence = head.last_sequence + 1
+        event.prev_hash = head.last_hash
         event.hash = compute_hash(head.last_hash, event)
         event.save()
         head.last_sequence = event.sequence
         head.last_hash = event.hash
         head.save(update_fields=["last_sequence", "last_hash", "updated_at"])
     return event
+
+
+def _append_postgresql(connection: BaseDatabaseWrapper, event: AuditEvent) -> bool:
+    """Append ``event`` holding the chain head's lock for as short as possible.
+
+    The head row is the one lock every audited transaction takes, and it is held until the caller
+    commits; each round trip made while holding it is a round trip every other writer waits out.
+    So: one statement takes the lock and reads the link, one statement writes the record and the
+    new head (a data-modifying CTE), and the caller commits — instead of a savepoint, a locking
+    read, an insert, an update and a savepoint release.  ``False`` when the head row does not exist
+    yet (the first record ever; the portable path creates it).
+    """
+    head = connection.ops.quote_name(AuditChainHead._meta.db_table)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"UPDATE {head} SET last_sequence = last_sequence + 1 WHERE id = 1 "  # noqa: S608 - model table name
+            "RETURNING last_sequence, last_hash"
+        )
+        row = cursor.fetchone()
+        if row is None:
+            return False
+        event.sequence, event.prev_hash = int(row[0]), str(row[1])
+        event.hash = compute_hash(event.prev_hash, event)
+        insert = InsertQuery(AuditEvent)
+        insert.insert_values(
+            [f for f in AuditEvent._meta.local_concrete_fields if not f.primary_key], [event]
+        )
+        compiler = insert.get_compiler(connection=connection)
+        compiler.returning_fields = [AuditEvent._meta.pk]
+        ((insert_sql, insert_params),) = compiler.as_sql()
+        cursor.execute(
+            f"WITH appended AS ({insert_sql}) "  # noqa: S608 - SQL built by Django's compiler
+            f"UPDATE {head} SET last_hash = %s, updated_at = %s WHERE id = 1 RETURNING (SELECT id FROM appended)",
+            [*insert_params, event.hash, timezone.now()],
+        )
+        event.pk = cursor.fetchone()[0]
+    event._state.adding = False
+    event._state.db = connection.alias
+    return True
 
 
 @dataclass(frozen=True)

@@ -196,3 +196,59 @@ def test_actor_and_object_are_recorded() -> None:
     assert stored.object_type == "accounts.User"
     assert stored.object_id
     assert audit.verify_chain().ok
+
+
+@pytest.mark.django_db(transaction=True)
+def test_concurrent_writers_never_fork_the_chain() -> None:
+    """Writers in parallel transactions (PostgreSQL: the two-statement append) keep one chain."""
+    import threading
+
+    from django.db import connection, transaction
+
+    if connection.vendor != "postgresql":
+        pytest.skip("needs concurrent writers (PostgreSQL)")
+    audit.record("test.first")  # creates the chain head; every later append takes the short path
+    writers, each = 6, 5
+    barrier = threading.Barrier(writers)
+    errors: list[BaseException] = []
+
+    def write(n: int) -> None:
+        try:
+            barrier.wait(timeout=10)
+            for i in range(each):
+                with transaction.atomic():
+                    audit.record("test.parallel", object_id=f"{n}-{i}", detail={"writer": n, "i": i})
+        except BaseException as exc:
+            errors.append(exc)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=write, args=(n,)) for n in range(writers)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    assert errors == []
+    report = audit.verify_chain()
+    assert report.ok and report.checked == 1 + writers * each
+    assert list(AuditEvent.objects.order_by("sequence").values_list("sequence", flat=True)) == list(
+        range(1, 2 + writers * each)
+    )
+    head = AuditChainHead.objects.get()
+    assert head.last_sequence == 1 + writers * each
+    assert head.last_hash == AuditEvent.objects.get(sequence=head.last_sequence).hash
+
+
+@pytest.mark.django_db
+def test_an_append_rolled_back_with_its_transaction_leaves_no_trace() -> None:
+    from django.db import transaction
+
+    audit.record("test.kept")
+    with pytest.raises(RuntimeError), transaction.atomic():
+        audit.record("test.lost", detail={"ip": "2001:0db8::1"})
+        raise RuntimeError("the business change failed")
+    event = audit.record("test.after", actor=None, detail={"nested": {"a": [1, "二"]}})
+    assert event.sequence == 2 and AuditEvent.objects.filter(action="test.lost").count() == 0
+    stored = AuditEvent.objects.get(pk=event.pk)
+    assert stored.hash == audit.compute_hash(stored.prev_hash, stored) == event.hash
+    assert audit.verify_chain().ok
