@@ -12,7 +12,7 @@ from django.db.models import Q, QuerySet
 from django.http import FileResponse, HttpRequest, HttpResponse
 from django.urls import reverse
 from django.utils import timezone
-from ninja import Router, Status
+from ninja import Router
 from ninja.responses import Response as NinjaResponse
 
 from yiwang.accounts.models import User
@@ -393,8 +393,14 @@ def _form_data(raw: str | None) -> dict[str, Any]:
 
 
 # --- applicants ----------------------------------------------------------------------------------
+def _filed(case: Case, existed: bool) -> HttpResponse:
+    """201 with the new case (200 when an idempotent retry found it), rendered like the detail GET:
+    the delivery record made with it is already on the case object."""
+    return NinjaResponse(detail_data(case, delivery_loaded=True), status=200 if existed else 201)
+
+
 @router.post("", response={201: CaseDetailOut, 200: CaseDetailOut}, summary="Apply (申请): multipart form")
-def apply(request: HttpRequest) -> Status[CaseDetailOut]:
+def apply(request: HttpRequest) -> HttpResponse:
     """Fields: ``item_id`` (UUID), ``form_data`` (JSON object), ``delivery_method``, optionally
     ``on_behalf_of`` (a company's credit code: apply as its authorised agent, 代办),
     ``licence_authorisations`` (一证通办: ids of the applicant's e-licences he authorises the handling
@@ -442,7 +448,7 @@ def apply(request: HttpRequest) -> Status[CaseDetailOut]:
             delivery_address=address,
             idempotency_key=key,
         )
-        return Status(200 if existed else 201, detail(case))
+        return _filed(case, existed)
     applicant, acting_agent = services.applicant_acting_for(
         _user(request), request.POST.get("on_behalf_of", "")
     )
@@ -465,7 +471,7 @@ def apply(request: HttpRequest) -> Status[CaseDetailOut]:
         delivery_address=address,
         delivery_phone=phone,
     )
-    return Status(200 if existed else 201, detail(case))
+    return _filed(case, existed)
 
 
 @router.get("", response=CasePageOut, summary="My cases (我的办件)")

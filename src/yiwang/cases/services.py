@@ -565,6 +565,9 @@ def submit_application(
                 applied_data["applicant"] = str(applicant.public_id)
                 applied_data["acting_agent"] = str(acting_agent.public_id)
                 applied_data["acting_agent_name"] = str(acting_agent)
+            # The ranking counter locks the item's row: taken here, after the day's counter of the
+            # same item (so no new contention) and before the audit chain (shared by everyone).
+            increment_popularity(item)
             _record_event(
                 case,
                 CaseEventType.APPLIED,
@@ -574,8 +577,6 @@ def submit_application(
                 comment="窗口代为登记" if registered_by else "",
                 sequence=1,
             )
-            # A ranking counter: updated after commit so the item's row is not locked meanwhile.
-            transaction.on_commit(lambda: increment_popularity(item))
             _notify(case, CaseEventType.APPLIED)
     except IntegrityError:
         _cleanup(stored)
