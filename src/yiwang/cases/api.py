@@ -8,7 +8,7 @@ from typing import Any
 from uuid import UUID
 
 from django.core.files.uploadedfile import UploadedFile
-from django.db.models import Q, QuerySet
+from django.db.models import Q, QuerySet, TextChoices
 from django.http import FileResponse, HttpRequest, HttpResponse
 from django.urls import reverse
 from django.utils import timezone
@@ -78,13 +78,19 @@ SUMMARY_COLUMNS = (
 )
 
 
-def _status_label(status: str) -> str:
-    # Direct enum lookup: get_status_display() hashes every lazy choice on each call, which showed up
-    # as the largest single cost of a 50-row to-do page.
+def _label(choices: type[TextChoices], value: str) -> str:
+    """The display label of a stored choice (the value itself if the choice is unknown).
+
+    Direct enum lookup: ``get_FOO_display()`` hashes every lazy choice on each call, which showed up
+    as the largest single cost of a 50-row to-do page."""
     try:
-        return str(CaseStatus(status).label)
+        return str(choices(value).label)
     except ValueError:
-        return status
+        return value
+
+
+def _status_label(status: str) -> str:
+    return _label(CaseStatus, status)
 
 
 def _summary_row(
@@ -237,7 +243,7 @@ def detail_data(case: Case, *, delivery_loaded: bool = False) -> dict[str, Any]:
             {
                 "sequence": event.sequence,
                 "event_type": event.event_type,
-                "event_label": _event_label(event.event_type),
+                "event_label": _label(CaseEventType, event.event_type),
                 "from_status": event.from_status,
                 "to_status": event.to_status,
                 "actor": event.actor_label,
@@ -306,13 +312,6 @@ def detail_data(case: Case, *, delivery_loaded: bool = False) -> dict[str, Any]:
 def detail(case: Case) -> CaseDetailOut:
     """The detail of a case just changed by a service (validated like any response)."""
     return CaseDetailOut.model_validate(detail_data(case))
-
-
-def _event_label(event_type: str) -> str:
-    try:
-        return str(CaseEventType(event_type).label)
-    except ValueError:
-        return event_type
 
 
 def detail_response(user: User, case_id: UUID) -> HttpResponse:
