@@ -573,33 +573,29 @@ def material_file(request: HttpRequest, case_id: UUID, material_id: UUID) -> Fil
 
 
 # --- staff workbench -----------------------------------------------------------------------------
+def _staff_user(request: HttpRequest) -> User:
+    """The caller, if he holds a staff role; anyone else is refused (403)."""
+    user = _user(request)
+    if not services.staff_roles(user):
+        raise PermissionDenied("仅工作人员可访问工作台")
+    return user
+
+
 @staff_router.get("/todo", response=CasePageOut, summary="Staff to-do list (待办)")
 def todo(request: HttpRequest, limit: int = 50, offset: int = 0) -> HttpResponse:
     limit = max(1, min(limit, 200))
-    user = _user(request)
-    if not services.staff_roles(user):
-        from yiwang.core.errors import PermissionDenied
-
-        raise PermissionDenied("仅工作人员可访问工作台")
+    user = _staff_user(request)
     qs = services.staff_todo(user)
     return summary_page(qs, offset, limit)
 
 
 def _staff_case(request: HttpRequest, case_id: UUID) -> Case:
-    user = _user(request)
-    if not services.staff_roles(user):
-        from yiwang.core.errors import PermissionDenied
-
-        raise PermissionDenied("仅工作人员可访问工作台")
-    return services.get_case_for(user, case_id)
+    return services.get_case_for(_staff_user(request), case_id)
 
 
 @staff_router.get("/cases/{case_id}", response=CaseDetailOut, summary="Case detail for staff")
 def staff_case_detail(request: HttpRequest, case_id: UUID) -> HttpResponse:
-    user = _user(request)
-    if not services.staff_roles(user):
-        raise PermissionDenied("仅工作人员可访问工作台")
-    return detail_response(user, case_id)
+    return detail_response(_staff_user(request), case_id)
 
 
 @staff_router.post("/cases/{case_id}/accept", response=CaseDetailOut, summary="Accept (受理)")
@@ -754,11 +750,7 @@ def verify_commitment(request: HttpRequest, case_id: UUID, payload: VerifyIn) ->
 @staff_router.get("/verifications", response=CasePageOut, summary="待核查 commitment verifications")
 def verifications(request: HttpRequest, limit: int = 50, offset: int = 0) -> HttpResponse:
     limit = max(1, min(limit, 200))
-    user = _user(request)
-    if not services.staff_roles(user):
-        from yiwang.core.errors import PermissionDenied
-
-        raise PermissionDenied("仅工作人员可访问工作台")
+    user = _staff_user(request)
     qs = variants.verification_todo(user)
     return summary_page(qs, offset, limit)
 
