@@ -15,6 +15,8 @@ from django.utils import timezone
 from ninja import Router
 from ninja.responses import Response as NinjaResponse
 
+from yiwang.core.wire import json_response, wire_date, wire_datetime
+
 from yiwang.accounts.models import User
 from yiwang.cases import delivery as delivery_services
 from yiwang.cases import licence_materials, services, variants, window
@@ -113,7 +115,8 @@ def _summary_row(
     *,
     memo: dict[Any, Any] | None = None,
 ) -> dict[str, Any]:
-    """One list row (the fields of :class:`CaseSummaryOut`, in its order).
+    """One list row (the fields of :class:`CaseSummaryOut`, in its order), in wire form
+    (:mod:`yiwang.core.wire`: strings for ids and times, so the C encoder renders the page).
 
     ``memo``: shared by the rows of one page — many rows share a due date and a status, and the
     clock and the label then need working out once.
@@ -128,9 +131,9 @@ def _summary_row(
         )
         label = memo.get(status) or memo.setdefault(status, _status_label(status))
     return {
-        "id": public_id,
+        "id": str(public_id),
         "number": number,
-        "item_id": item_public_id,
+        "item_id": str(item_public_id),
         "item_name": item_name,
         "handling_organisation": organisation_name,
         "applicant_name": applicant_name,
@@ -138,10 +141,10 @@ def _summary_row(
         "status_label": label,
         "outcome": outcome,
         "channel": channel,
-        "submitted_at": submitted_at,
-        "accepted_at": accepted_at,
-        "due_date": due_date,
-        "completed_at": completed_at,
+        "submitted_at": wire_datetime(submitted_at),
+        "accepted_at": wire_datetime(accepted_at),
+        "due_date": wire_date(due_date),
+        "completed_at": wire_datetime(completed_at),
         "lock_version": lock_version,
         "due_soon": state.due_soon,
         "overdue": state.overdue,
@@ -151,26 +154,29 @@ def _summary_row(
 
 
 def summary(case: Case) -> CaseSummaryOut:
-    """One list row of a loaded case (the detail view starts from it)."""
-    return CaseSummaryOut.model_construct(
-        **_summary_row(
-            None,
-            case.public_id,
-            case.number,
-            case.item.public_id,
-            case.item.name,
-            case.handling_organisation.name,
-            case.applicant_name,
-            case.status,
-            case.outcome,
-            case.channel,
-            case.submitted_at,
-            case.accepted_at,
-            case.due_date,
-            case.completed_at,
-            case.lock_version,
-            case.clock_paused,
-        )
+    """One list row of a loaded case, as the response model."""
+    return CaseSummaryOut.model_validate(summary_row(case))
+
+
+def summary_row(case: Case) -> dict[str, Any]:
+    """One list row of a loaded case in wire form (the detail view starts from it)."""
+    return _summary_row(
+        None,
+        case.public_id,
+        case.number,
+        case.item.public_id,
+        case.item.name,
+        case.handling_organisation.name,
+        case.applicant_name,
+        case.status,
+        case.outcome,
+        case.channel,
+        case.submitted_at,
+        case.accepted_at,
+        case.due_date,
+        case.completed_at,
+        case.lock_version,
+        case.clock_paused,
     )
 
 
@@ -179,8 +185,8 @@ def summary_page(qs: QuerySet[Case], offset: int, limit: int) -> HttpResponse:
 
     The hot lists (a clerk's to-do is reloaded all day) skip model instances and the second
     validation pass of the response model: the rows are built from typed database values with the
-    schema's field names, and the JSON encoder is django-ninja's own, so the body is byte-for-byte
-    what the schema would render (``tests/test_list_rows.py`` checks both).
+    schema's field names, already in wire form, so the body is what django-ninja would render for
+    the schema (``tests/test_list_rows.py`` checks both).
     """
     today = timezone.localdate()
     memo: dict[Any, Any] = {}
@@ -188,7 +194,7 @@ def summary_page(qs: QuerySet[Case], offset: int, limit: int) -> HttpResponse:
         _summary_row(today, *values, memo=memo)
         for values in qs.values_list(*SUMMARY_COLUMNS)[offset : offset + limit]
     ]
-    return NinjaResponse({"items": rows, "count": qs.count()})
+    return json_response({"items": rows, "count": qs.count()})
 
 
 def material_out(case: Case, material: CaseMaterial) -> CaseMaterialOut:
@@ -230,7 +236,7 @@ def detail_data(case: Case, *, delivery_loaded: bool = False) -> dict[str, Any]:
         notices = list(case.correction_notices.order_by("-round"))
         # The open round if there is one, otherwise the latest (what the applicant last answered).
         notice = next((n for n in notices if n.resolved_at is None), notices[0] if notices else None)
-    data = summary(case).model_dump()
+    data = summary_row(case)
     data.update(
         item_version=case.item_version,
         form_data=case.form_data,
