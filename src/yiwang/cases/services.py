@@ -30,6 +30,7 @@ from yiwang.accounts.services import (
     require_assurance,
     staff_roles,
 )
+from yiwang.cases import queues
 from yiwang.cases.documents import case_context, issue_document
 from yiwang.cases.errors import CaseErrorCode
 from yiwang.cases.models import (
@@ -280,21 +281,36 @@ def case_document_for(user: User, public_id: Any, document_id: Any) -> tuple[Cas
     return case, document
 
 
-def staff_todo(user: User) -> QuerySet[Case]:
-    """待办: what the staff member's roles can act on in his department, oldest first."""
+def _todo_scope(user: User) -> tuple[int, set[str]] | None:
+    """The department and statuses of the staff member's to-do (None: he has no queue)."""
     roles = staff_roles(user)
-    if not roles:
-        return Case.objects.none()
     wanted: set[str] = set()
     if roles & {"window_clerk"}:
         wanted.add(CaseStatus.SUBMITTED)
     if roles & {"approver", "handler"}:
         wanted.add(CaseStatus.ACCEPTED)
+    if not wanted:
+        return None
+    return user.staff_profile.organisation_id, wanted
+
+
+def staff_todo(user: User) -> QuerySet[Case]:
+    """待办: what the staff member's roles can act on in his department, oldest first."""
+    scope = _todo_scope(user)
+    if scope is None:
+        return Case.objects.none()
+    organisation_id, wanted = scope
     return (
-        Case.objects.filter(handling_organisation_id=user.staff_profile.organisation_id, status__in=wanted)
+        Case.objects.filter(handling_organisation_id=organisation_id, status__in=wanted)
         .select_related("item", "handling_organisation")
         .order_by("submitted_at")
     )
+
+
+def staff_todo_count(user: User) -> int:
+    """How many cases :func:`staff_todo` holds, from the queue counters (no count over the cases)."""
+    scope = _todo_scope(user)
+    return 0 if scope is None else queues.total(*scope)
 
 
 # --- application ---------------------------------------------------------------------------------

@@ -254,6 +254,10 @@ def seed(items: int, cases: int, *, seed_value: int = 7, log: Callable[[str], No
         total_events += len(events)
         log(f"cases {batch.stop}/{cases}")
     sync_number_sequences()
+    # Bulk inserts bypass Case.save, so the queue counters are recounted once at the end.
+    from yiwang.cases import queues
+
+    queues.rebuild()
     return SeedResult(items=len(item_rows), cases=cases, events=total_events)
 
 

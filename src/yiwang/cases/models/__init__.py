@@ -25,6 +25,7 @@ from yiwang.cases.models.core import (
     SpecialProcedure,
     SpecialProcedureKind,
 )
+from yiwang.cases.models.queues import QUEUE_COUNTER_SHARDS, QueueCounter
 from yiwang.cases.models.results import (
     BundleApplication,
     BundleApplicationStatus,
@@ -37,6 +38,7 @@ from yiwang.cases.models.results import (
 
 __all__ = [
     "DEFAULT_TRUST_LEVEL",
+    "QUEUE_COUNTER_SHARDS",
     "RETENTION_YEARS",
     "TERMINAL_STATUSES",
     "ArchivePackage",
@@ -61,6 +63,7 @@ __all__ = [
     "DeliveryStatus",
     "DocumentKind",
     "ExtensionStatus",
+    "QueueCounter",
     "RetentionPeriod",
     "SpecialProcedure",
     "SpecialProcedureKind",

@@ -10,6 +10,7 @@ import pytest
 from django.db import connection
 
 from yiwang.accounts.models import User
+from yiwang.cases import queues
 from yiwang.cases.models import Case, CaseDelivery, CaseEvent
 from yiwang.cases.services import next_case_number, submit_application
 from yiwang.cases.tests.factories import ServiceItemFactory, submit_case
@@ -102,6 +103,8 @@ def test_concurrent_filings_of_one_item_get_consecutive_numbers(item: ServiceIte
         thread.join(timeout=60)
     assert errors == []
     assert sorted(n[-4:] for n in numbers) == [f"{i:04d}" for i in range(1, filings + 1)]
+    # The department's queue counter took every filing exactly once.
+    assert queues.drift() == [] and queues.total(item.implementing_body_id, {"submitted"}) == filings
 
 
 @pytest.fixture
