@@ -30,6 +30,7 @@ QueueKey = tuple[int, str]
 
 
 def _names() -> tuple[str, str, str]:
+    """Quoted table and column names; the SQL below is built from these and placeholders only."""
     quote = connection.ops.quote_name
     return quote(QueueCounter._meta.db_table), quote(Case._meta.db_table), quote("count")
 
@@ -56,12 +57,12 @@ def _apply(shard: int, deltas: dict[QueueKey, int]) -> None:
         return
     table, _, count = _names()
     values = ", ".join(["(%s, %s, %s, %s)"] * len(rows))
-    params: list[object] = []
+    params: list[int | str] = []
     for (organisation_id, status), delta in rows:
         params += [organisation_id, status, shard, delta]
     # One upsert for both counters of a move: insert the shard row, or add to it.
     sql = (
-        f"INSERT INTO {table} (organisation_id, status, shard, {count}) VALUES {values} "
+        f"INSERT INTO {table} (organisation_id, status, shard, {count}) VALUES {values} "  # noqa: S608
         f"ON CONFLICT (organisation_id, status, shard) DO UPDATE SET {count} = {table}.{count} + excluded.{count}"
     )
     with connection.cursor() as cursor:
@@ -80,7 +81,7 @@ def total(organisation_id: int, statuses: Iterable[str]) -> int:
     placeholders = ", ".join(["%s"] * len(wanted))
     with connection.cursor() as cursor:
         cursor.execute(
-            f"SELECT COALESCE(SUM({count}), 0) FROM {table} "
+            f"SELECT COALESCE(SUM({count}), 0) FROM {table} "  # noqa: S608
             f"WHERE organisation_id = %s AND status IN ({placeholders})",
             [organisation_id, *wanted],
         )
@@ -128,14 +129,14 @@ def rebuild() -> int:
     with transaction.atomic(), connection.cursor() as cursor:
         if connection.vendor == "postgresql":
             cursor.execute(f"LOCK TABLE {table} IN EXCLUSIVE MODE")
-        cursor.execute(f"DELETE FROM {table}")
+        cursor.execute(f"DELETE FROM {table}")  # noqa: S608
         cursor.execute(
-            f"INSERT INTO {table} (organisation_id, status, shard, {count}) "
+            f"INSERT INTO {table} (organisation_id, status, shard, {count}) "  # noqa: S608
             f"SELECT handling_organisation_id, status, id %% {QUEUE_COUNTER_SHARDS}, COUNT(*) FROM {cases} "
             f"WHERE status IN ({placeholders}) "
             f"GROUP BY handling_organisation_id, status, id %% {QUEUE_COUNTER_SHARDS}",
             statuses,
         )
-        cursor.execute(f"SELECT COALESCE(SUM({count}), 0) FROM {table}")
+        cursor.execute(f"SELECT COALESCE(SUM({count}), 0) FROM {table}")  # noqa: S608
         row = cursor.fetchone()
     return int(row[0]) if row else 0

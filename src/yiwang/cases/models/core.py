@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from typing import Any
 
 from django.conf import settings
@@ -145,8 +146,10 @@ class Case(TimeStampedModel):
     _queue_key: tuple[int, str] | None = None
 
     @classmethod
-    def from_db(cls, db: str, field_names: Any, values: Any) -> Case:
-        case = super().from_db(db, field_names, values)
+    def from_db(
+        cls, db: str | None, field_names: Collection[str], values: Collection[Any], **kwargs: Any
+    ) -> Case:
+        case = super().from_db(db, field_names, values, **kwargs)
         data = case.__dict__
         if "status" in data and "handling_organisation_id" in data:
             case._queue_key = (data["handling_organisation_id"], data["status"])
