@@ -405,7 +405,7 @@ def main() -> int:
     parser.add_argument("--raw-duration", type=int, default=15, help="seconds per pgbench run")
     parser.add_argument("--scenarios", default=",".join(TARGETS))
     parser.add_argument("--port", type=int, default=8765)
-    parser.add_argument("--workers", type=int, default=None, help="gunicorn workers (default 2 × cores)")
+    parser.add_argument("--workers", type=int, default=None, help="gunicorn workers (default cores + 1)")
     parser.add_argument("--threads", type=int, default=None, help="threads per worker (default 4)")
     parser.add_argument("--no-raw", action="store_true")
     args = parser.parse_args()
@@ -457,7 +457,7 @@ def main() -> int:
         "machine": machine(),
         "database": {"name": fx["database"], "postgresql": fx["postgresql"], **fx["counts"]},
         "server": {
-            "workers": int(env.get("WEB_CONCURRENCY", max(2, 2 * (os.cpu_count() or 1)))),
+            "workers": int(env.get("WEB_CONCURRENCY", max(2, (os.cpu_count() or 1) + 1))),
             "threads": int(env.get("GUNICORN_THREADS", 4)),
             "db_pool": env["YIWANG_DB_POOL"],
             "catalog_cache_seconds": env["YIWANG_CATALOG_CACHE_SECONDS"],
