@@ -406,7 +406,7 @@ def main() -> int:
     parser.add_argument("--scenarios", default=",".join(TARGETS))
     parser.add_argument("--port", type=int, default=8765)
     parser.add_argument("--workers", type=int, default=None, help="gunicorn workers (default cores + 1)")
-    parser.add_argument("--threads", type=int, default=None, help="threads per worker (default 4)")
+    parser.add_argument("--threads", type=int, default=None, help="threads per worker (default 2)")
     parser.add_argument("--no-raw", action="store_true")
     args = parser.parse_args()
     url = os.environ.get("BENCH_DATABASE_URL") or os.environ.get("DATABASE_URL") or DEFAULT_DB
@@ -458,7 +458,7 @@ def main() -> int:
         "database": {"name": fx["database"], "postgresql": fx["postgresql"], **fx["counts"]},
         "server": {
             "workers": int(env.get("WEB_CONCURRENCY", max(2, (os.cpu_count() or 1) + 1))),
-            "threads": int(env.get("GUNICORN_THREADS", 4)),
+            "threads": int(env.get("GUNICORN_THREADS", 2)),
             "db_pool": env["YIWANG_DB_POOL"],
             "catalog_cache_seconds": env["YIWANG_CATALOG_CACHE_SECONDS"],
             "profile": env["YIWANG_PROFILE"],

@@ -3,11 +3,13 @@
 Everything comes from the environment so that one image serves every node:
 
 * ``HOST``/``PORT`` — bind address (``127.0.0.1:8000``);
-* ``WEB_CONCURRENCY`` — worker processes, default cores + 1.  Each worker runs several threads, so
-  the usual 2 × cores rule for sync workers oversubscribes the CPU: on the 2-core benchmark machine
-  3 workers × 4 threads served the to-do list 20–40 % faster than 4 × 4 (docs/benchmarks.md);
+* ``WEB_CONCURRENCY`` — worker processes, default cores + 1.  Each worker runs threads, so the
+  usual 2 × cores rule for sync workers oversubscribes the CPU: the threads of one process share
+  its interpreter lock, and on the 2-core benchmark machine 3 workers × 2 threads served the to-do
+  list and the case detail 20–40 % faster than 4 × 4 or 3 × 4 (docs/benchmarks.md);
 * ``GUNICORN_WORKER_CLASS`` — overrides the worker class (``gthread`` with threads, else ``sync``);
-* ``GUNICORN_THREADS`` — threads per worker (``gthread``), default 4; each thread holds its own
+* ``GUNICORN_THREADS`` — threads per worker (``gthread``), default 2 (enough to overlap one
+  request's database waits with another's Python); each thread holds its own
   database connection (or borrows one from the pool when ``YIWANG_DB_POOL`` is on);
 * ``GUNICORN_ACCESS_LOG`` — ``-`` (stdout, the default) or a path; empty switches the access log off
   (the benchmark does, so that it measures the application and not the log writer);
@@ -22,7 +24,7 @@ import os
 cores = os.cpu_count() or 1
 bind = f"{os.environ.get('HOST', '127.0.0.1')}:{os.environ.get('PORT', '8000')}"
 workers = int(os.environ.get("WEB_CONCURRENCY", str(max(2, cores + 1))))
-threads = int(os.environ.get("GUNICORN_THREADS", "4"))
+threads = int(os.environ.get("GUNICORN_THREADS", "2"))
 worker_class = os.environ.get("GUNICORN_WORKER_CLASS") or ("gthread" if threads > 1 else "sync")
 timeout = int(os.environ.get("GUNICORN_TIMEOUT", "60"))
 graceful_timeout = 30
