@@ -51,6 +51,14 @@ def move(case: Case, old_key: QueueKey | None, *, adding: bool) -> QueueKey:
     return new_key
 
 
+def count_filed(case: Case) -> None:
+    """Count a case saved with ``count_in_queue=False``; call it inside the filing's transaction.
+
+    Filing counts late, as it numbers late: the shard row stays locked until commit, and concurrent
+    filings into one department should meet on it only for the last statements."""
+    case._queue_key = move(case, None, adding=True)
+
+
 def _apply(shard: int, deltas: dict[QueueKey, int]) -> None:
     rows = sorted((key, delta) for key, delta in deltas.items() if delta)
     if not rows:

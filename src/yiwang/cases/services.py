@@ -549,7 +549,7 @@ def submit_application(
                 delivery_method=delivery_method,
                 submitted_at=timezone.now(),
             )
-            case.save()
+            case.save(count_in_queue=False)  # counted with the popularity, below
             _store_materials_tracked(
                 case,
                 uploads,
@@ -584,6 +584,7 @@ def submit_application(
             # The ranking counter locks the item's row: taken here, after the day's counter of the
             # same item (so no new contention) and before the audit chain (shared by everyone).
             increment_popularity(item)
+            queues.count_filed(case)
             _record_event(
                 case,
                 CaseEventType.APPLIED,

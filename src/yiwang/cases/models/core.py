@@ -155,7 +155,10 @@ class Case(TimeStampedModel):
             case._queue_key = (data["handling_organisation_id"], data["status"])
         return case
 
-    def save(self, *args: Any, **kwargs: Any) -> None:
+    def save(self, *args: Any, count_in_queue: bool = True, **kwargs: Any) -> None:
+        """``count_in_queue=False``: a new case whose caller counts it itself, later in the same
+        transaction (:func:`yiwang.cases.queues.count_filed`), so the counter row is locked only for
+        the last statements of the filing."""
         from yiwang.cases import queues
 
         adding = self._state.adding
@@ -163,7 +166,7 @@ class Case(TimeStampedModel):
         moves = (
             adding or update_fields is None or bool({"status", "handling_organisation"} & set(update_fields))
         )
-        if not moves:
+        if not moves or (adding and not count_in_queue):
             super().save(*args, **kwargs)
             return
         # The case row and its queue counters commit together (joins the caller's transaction).

@@ -144,3 +144,21 @@ def test_the_migration_fills_the_same_statuses() -> None:
     migration = importlib.import_module("yiwang.cases.migrations.0009_queue_counters")
     assert sorted(migration.OPEN_STATUSES) == sorted(queues.QUEUE_STATUSES)
     assert migration.SHARDS == queues.QUEUE_COUNTER_SHARDS
+
+
+def test_a_filing_takes_its_counter_late(item: ServiceItem, citizen: User, department: Organisation) -> None:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as captured:
+        case = submit_case(item, citizen)
+    statements = [q["sql"] for q in captured.captured_queries]
+    counter = next(i for i, sql in enumerate(statements) if "cases_queuecounter" in sql)
+    numbering = next(i for i, sql in enumerate(statements) if "cases_casenumbersequence" in sql)
+    case_insert = next(i for i, sql in enumerate(statements) if sql.startswith('INSERT INTO "cases_case"'))
+    # Locked only for the last statements of the filing: after the number, not at the case insert.
+    assert case_insert < numbering < counter
+    assert queues.total(department.pk, {CaseStatus.SUBMITTED}) == 1
+    case.applicant_phone = "13800000001"
+    case.save(update_fields=["applicant_phone", "updated_at"])
+    assert queues.drift() == []
