@@ -98,14 +98,14 @@ def _stamp(row: tuple[Any, ...]) -> tuple[Any, ...]:
     return (*row[1:-1], tuple(sorted(roles.split(","))) if roles else ())
 
 
-def _load(token_id: int) -> _Remembered | None:
+def _load(token_id: int, stamp: tuple[Any, ...]) -> _Remembered | None:
     api_token = ApiToken.objects.select_related("user", "user__staff_profile").filter(pk=token_id).first()
     if api_token is None:
         return None
     user = api_token.user
     profile = getattr(user, "staff_profile", None)  # select_related also remembers "none"
     assignments = tuple(profile.roles.all()) if profile is not None else ()
-    return _Remembered(stamp=(), user=user, profile=profile, assignments=assignments)
+    return _Remembered(stamp=stamp, user=user, profile=profile, assignments=assignments)
 
 
 def _fresh_copy(entry: _Remembered) -> User:
@@ -130,10 +130,10 @@ class BearerTokenAuth(HttpBearer):
         token_id, stamp = row[0], _stamp(row)
         entry = _remembered.get(token_hash)
         if entry is None or entry.stamp != stamp:
-            loaded = _load(token_id)
+            loaded = _load(token_id, stamp)
             if loaded is None:
                 return None
-            entry = _Remembered(stamp, loaded.user, loaded.profile, loaded.assignments)
+            entry = loaded
             with _lock:
                 if len(_remembered) >= MAX_REMEMBERED:
                     _remembered.clear()
