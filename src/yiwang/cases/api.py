@@ -17,7 +17,7 @@ from ninja.responses import Response as NinjaResponse
 
 from yiwang.accounts.models import User
 from yiwang.cases import delivery as delivery_services
-from yiwang.cases import licence_materials, services, variants, window
+from yiwang.cases import detail_cache, licence_materials, services, variants, window
 from yiwang.cases.clock import clock_state_of, gap_overdue
 from yiwang.cases.models import Case, CaseDelivery, CaseDocument, CaseEventType, CaseMaterial, CaseStatus
 from yiwang.cases.schemas import (
@@ -321,10 +321,16 @@ def detail(case: Case) -> CaseDetailOut:
 
 
 def detail_response(user: User, case_id: UUID) -> HttpResponse:
-    """GET case detail: one read of the case with what its header shows, rendered without the second
-    validation pass (the body equals the schema's rendering; ``tests/test_list_rows.py``)."""
-    case = services.get_case_for(user, case_id, for_detail=True)
-    return NinjaResponse(detail_data(case, delivery_loaded=True))
+    """GET case detail: the stored rendering while it is current (:mod:`yiwang.cases.detail_cache`),
+    else one read of the case with what its header shows, rendered without the second validation
+    pass (the body equals the schema's rendering; ``tests/test_list_rows.py``)."""
+
+    def build() -> tuple[bytes, bool]:
+        data = detail_data(services.get_case_for(user, case_id, for_detail=True), delivery_loaded=True)
+        # Extensions show the current names of staff (another table): such a detail is not stored.
+        return NinjaResponse(data).content, not data["extensions"]
+
+    return detail_cache.detail_response(user, case_id, build)
 
 
 def document_out(document: CaseDocument) -> CaseDocumentOut:

@@ -15,3 +15,10 @@ class CasesConfig(AppConfig):
         )
 
         archive.connect()  # 电子归档 on every terminal transition
+
+        from django.db.models.signals import post_migrate
+
+        from yiwang.cases import detail_cache
+
+        # After every migrate (SQLite drops a table's triggers when it rebuilds the table).
+        post_migrate.connect(detail_cache.on_post_migrate, dispatch_uid="yiwang.cases.detail_cache")

@@ -35,6 +35,7 @@ from yiwang.cases.models.results import (
     DeliveryStatus,
     DocumentKind,
 )
+from yiwang.cases.models.snapshots import CaseDetailSnapshot
 
 __all__ = [
     "DEFAULT_TRUST_LEVEL",
@@ -47,6 +48,7 @@ __all__ = [
     "BundleCase",
     "Case",
     "CaseDelivery",
+    "CaseDetailSnapshot",
     "CaseDocument",
     "CaseEvent",
     "CaseEventType",
