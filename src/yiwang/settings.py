@@ -131,6 +131,8 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql" and env_boo
     # connection and gives it back at its end.  Persistent connections and the pool exclude each
     # other, so CONN_MAX_AGE is 0 here.
     DATABASES["default"]["CONN_MAX_AGE"] = 0
+    # Django's backend, checking a borrowed connection without a round trip (yiwang.core.postgresql).
+    DATABASES["default"]["ENGINE"] = "yiwang.core.postgresql"
     DATABASES["default"].setdefault("OPTIONS", {})["pool"] = {
         "min_size": int(os.environ.get("YIWANG_DB_POOL_MIN", 2)),
         "max_size": int(os.environ.get("YIWANG_DB_POOL_MAX", 8)),
