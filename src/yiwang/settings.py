@@ -126,6 +126,13 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"]["TEST"] = {
         "NAME": os.environ.get("YIWANG_TEST_SQLITE_NAME", str(VAR_DIR / f"test_yiwang_{os.getpid()}.sqlite3"))
     }
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql" and env_bool(
+    "YIWANG_DB_PREPARE", default=True
+):
+    # Server-side parameters, so psycopg prepares a statement the connection has run five times:
+    # PostgreSQL then skips planning it (0.3 ms of a 0.35 ms case lookup).  Off (YIWANG_DB_PREPARE=0)
+    # behind a transaction-mode PgBouncer older than 1.21, which cannot keep prepared statements.
+    DATABASES["default"].setdefault("OPTIONS", {}).update(server_side_binding=True, prepare_threshold=5)
 if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql" and env_bool("YIWANG_DB_POOL"):
     # psycopg's connection pool inside each gunicorn worker (Django 5.1+): a request borrows a
     # connection and gives it back at its end.  Persistent connections and the pool exclude each
