@@ -11,14 +11,14 @@ Correctness rests on the database, not on every code path remembering to invalid
   ``CaseDetailSnapshot.revision`` of a case in the same transaction as any insert, update or delete
   of the case row or of a row its detail shows — events, materials, correction notices, documents,
   delivery, special procedures, extensions — whether the change comes from a service, a queryset
-  ``update()``, a migration or SQL typed by hand.  A change of the holiday calendar voids every body
-  (working days left depend on it).
+  ``update()``, a migration or SQL typed by hand.
 * **Compare and set.**  A reader reads the revision in the same statement as the case (and its
   visibility columns), renders from later reads, and stores the body only ``WHERE revision`` is still
   what it read (an upsert with a condition): a change committed meanwhile makes the stored body
   stale at once, and a change still uncommitted holds the row lock the upsert waits for.
 * **Stamp.**  What the body shows besides the case's own rows: the language, the day (due-soon,
-  overdue and working days left move with the date), the URL prefix, the item's and department's
+  overdue and working days left move with the date), the holiday calendar (a digest of the years
+  around today as this process has them cached), the URL prefix, the item's and department's
   names, and :data:`FORMAT`.  A body is served only under the stamp it was built with.
 
 Visibility is checked on every request from the same statement's columns, by the same rule as
@@ -57,8 +57,9 @@ from yiwang.cases.models import (
     SpecialProcedure,
 )
 from yiwang.catalog.models import ServiceItem
+from yiwang.core.calendar import calendar_fingerprint
 from yiwang.core.errors import NotFound
-from yiwang.core.models import CalendarDay, CalendarYear, Organisation
+from yiwang.core.models import Organisation
 
 logger = logging.getLogger(__name__)
 
@@ -75,7 +76,6 @@ CHILD_MODELS: tuple[type[Model], ...] = (
     SpecialProcedure,
     CaseExtension,
 )
-CALENDAR_MODELS: tuple[type[Model], ...] = (CalendarDay, CalendarYear)
 TRIGGER_PREFIX = "yiwang_detail_"
 NEW_CASE_SETTING = "yiwang.detail_new_case"
 CONTENT_TYPE = "application/json"
@@ -95,9 +95,6 @@ def _bump(target: str) -> str:
         f"VALUES ({target}, 1, -1, '', NULL, '') ON CONFLICT (case_id) DO UPDATE SET "
         f"revision = {SNAPSHOTS}.revision + 1, built_revision = -1, stamp = '', body = ''"
     )
-
-
-_VOID_ALL = f"UPDATE {SNAPSHOTS} SET built_revision = -1, stamp = '', body = '' WHERE built_revision >= 0"  # noqa: S608
 
 
 def _sqlite_triggers() -> list[str]:
@@ -122,13 +119,6 @@ def _sqlite_triggers() -> list[str]:
         f"CREATE TRIGGER IF NOT EXISTS {TRIGGER_PREFIX}{case_table}_update "
         f"AFTER UPDATE ON {case_table} FOR EACH ROW BEGIN {_bump('NEW.id')}; END"
     )
-    for model in CALENDAR_MODELS:
-        table = _table(model)
-        for operation in ("INSERT", "UPDATE", "DELETE"):
-            statements.append(
-                f"CREATE TRIGGER IF NOT EXISTS {TRIGGER_PREFIX}{table}_{operation.lower()} "
-                f"AFTER {operation} ON {table} FOR EACH ROW BEGIN {_VOID_ALL}; END"
-            )
     return statements
 
 
@@ -164,8 +154,6 @@ def _postgresql_triggers() -> list[str]:
         f"""CREATE OR REPLACE FUNCTION {TRIGGER_PREFIX}case_changed() RETURNS trigger
         LANGUAGE plpgsql AS $$
         BEGIN PERFORM {TRIGGER_PREFIX}bump(NEW.id); RETURN NULL; END $$""",
-        f"""CREATE OR REPLACE FUNCTION {TRIGGER_PREFIX}calendar_changed() RETURNS trigger
-        LANGUAGE plpgsql AS $$ BEGIN {_VOID_ALL}; RETURN NULL; END $$""",
     ]
     for model in CHILD_MODELS:
         table = _table(model)
@@ -182,13 +170,6 @@ def _postgresql_triggers() -> list[str]:
         f"CREATE OR REPLACE TRIGGER {TRIGGER_PREFIX}{case_table}_insert AFTER INSERT ON {case_table} "
         f"FOR EACH ROW EXECUTE FUNCTION {TRIGGER_PREFIX}case_created()"
     )
-    for model in CALENDAR_MODELS:
-        table = _table(model)
-        statements.append(
-            f"CREATE OR REPLACE TRIGGER {TRIGGER_PREFIX}{table} "
-            f"AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE ON {table} "
-            f"FOR EACH STATEMENT EXECUTE FUNCTION {TRIGGER_PREFIX}calendar_changed()"
-        )
     return statements
 
 
@@ -221,9 +202,11 @@ def install_triggers(connection: BaseDatabaseWrapper | None = None) -> None:
         statements = _sqlite_triggers()
     else:  # pragma: no cover - the platform runs on SQLite and PostgreSQL only
         raise NotImplementedError(connection.vendor)
-    with transaction.atomic(using=connection.alias), connection.cursor() as cursor:
-        for statement in statements:
-            cursor.execute(statement)
+    with transaction.atomic(using=connection.alias):
+        drop_triggers(connection)  # also any an earlier version installed and this one does not
+        with connection.cursor() as cursor:
+            for statement in statements:
+                cursor.execute(statement)
 
 
 def drop_triggers(connection: BaseDatabaseWrapper | None = None) -> None:
@@ -300,11 +283,17 @@ def may_see(user: User, applicant_id: int | None, agent_id: int | None, organisa
 
 
 def stamp_for(item_name: str, organisation_name: str, today: date | None = None) -> str:
-    """What a body shows besides the case's own rows, as a short digest."""
+    """What a body shows besides the case's own rows, as a short digest.
+
+    The calendar part covers last year to next year as this process has them cached (working days
+    left and overdue counts run between today and the due date); another process that has already
+    reloaded a changed calendar computes another stamp and renders afresh."""
+    day = today or timezone.localdate()
     parts = (
         FORMAT,
         translation.get_language() or "",
-        (today or timezone.localdate()).isoformat(),
+        day.isoformat(),
+        calendar_fingerprint(range(day.year - 1, day.year + 2)),
         get_script_prefix(),
         item_name,
         organisation_name,

@@ -19,6 +19,7 @@ Schedules are read one year per query and cached in-process:
 
 from __future__ import annotations
 
+import hashlib
 import logging
 import threading
 import time
@@ -48,6 +49,7 @@ __all__ = [
     "CalendarYearMissing",
     "YearSchedule",
     "add_working_days",
+    "calendar_fingerprint",
     "clear_calendar_cache",
     "is_working_day",
     "loaded_years",
@@ -97,6 +99,18 @@ class YearSchedule:
     workdays: frozenset[date]
     names: Mapping[date, str] = field(default_factory=dict)
 
+    @cached_property
+    def fingerprint(self) -> str:
+        """A digest of the year's exceptions: equal in every process that loaded the same rows."""
+        text = "|".join(
+            (
+                str(self.year),
+                ",".join(sorted(d.isoformat() for d in self.holidays)),
+                ",".join(sorted(d.isoformat() for d in self.workdays)),
+            )
+        )
+        return hashlib.blake2b(text.encode(), digest_size=8).hexdigest()
+
     def is_working_day(self, day: date) -> bool:
         if day in self.workdays:
             return True
@@ -126,6 +140,8 @@ class YearSchedule:
 _lock = threading.Lock()
 _generation = 0
 _committed: dict[int, tuple[YearSchedule, float]] = {}
+# Years found not loaded (monotonic time), for calendar_fingerprint only.
+_missing: dict[int, float] = {}
 
 
 class _Promote:
@@ -189,6 +205,7 @@ def clear_calendar_cache() -> None:
     with _lock:
         _generation += 1
         _committed.clear()
+        _missing.clear()
     state = _transaction_state.get(connections[DEFAULT_DB_ALIAS])
     if state is not None:
         state.schedules.clear()
@@ -273,6 +290,26 @@ def _schedule(year: int) -> YearSchedule:
 
 
 # --- queries ---------------------------------------------------------------------------------------
+
+
+def calendar_fingerprint(years: Iterable[int]) -> str:
+    """What working-day counts within ``years`` depend on, as this process sees it (a year not
+    loaded counts too): results computed from the calendar can be stored under it."""
+    parts = []
+    for year in years:
+        with _lock:
+            missing_since = _missing.get(year)
+        if missing_since is not None and time.monotonic() - missing_since < _cache_seconds():
+            parts.append(f"{year}:-")
+            continue
+        try:
+            parts.append(_schedule(year).fingerprint)
+        except CalendarYearMissing:
+            # Remembered like a loaded year (a year not published yet is asked about on every read).
+            with _lock:
+                _missing[year] = time.monotonic()
+            parts.append(f"{year}:-")
+    return ".".join(parts)
 
 
 def is_working_day(day: date) -> bool:
