@@ -281,8 +281,8 @@ def case_document_for(user: User, public_id: Any, document_id: Any) -> tuple[Cas
     return case, document
 
 
-def _todo_scope(user: User) -> tuple[int, set[str]] | None:
-    """The department and statuses of the staff member's to-do (None: he has no queue)."""
+def todo_scope(user: User) -> tuple[int, tuple[str, ...]] | None:
+    """The department and statuses (sorted) of the staff member's to-do (None: he has no queue)."""
     roles = staff_roles(user)
     wanted: set[str] = set()
     if roles & {"window_clerk"}:
@@ -291,17 +291,17 @@ def _todo_scope(user: User) -> tuple[int, set[str]] | None:
         wanted.add(CaseStatus.ACCEPTED)
     if not wanted:
         return None
-    return user.staff_profile.organisation_id, wanted
+    return user.staff_profile.organisation_id, tuple(sorted(wanted))
 
 
 def staff_todo(user: User) -> QuerySet[Case]:
     """待办: what the staff member's roles can act on in his department, oldest first."""
-    scope = _todo_scope(user)
+    scope = todo_scope(user)
     if scope is None:
         return Case.objects.none()
     organisation_id, wanted = scope
     return (
-        Case.objects.filter(handling_organisation_id=organisation_id, status__in=wanted)
+        Case.objects.filter(handling_organisation_id=organisation_id, status__in=list(wanted))
         .select_related("item", "handling_organisation")
         .order_by("submitted_at")
     )
@@ -309,7 +309,7 @@ def staff_todo(user: User) -> QuerySet[Case]:
 
 def staff_todo_count(user: User) -> int:
     """How many cases :func:`staff_todo` holds, from the queue counters (no count over the cases)."""
-    scope = _todo_scope(user)
+    scope = todo_scope(user)
     return 0 if scope is None else queues.total(*scope)
 
 

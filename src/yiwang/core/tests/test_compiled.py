@@ -1,0 +1,78 @@
+"""Compiled reads give exactly the ORM's rows, and a shape they cannot prove goes to the ORM."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from yiwang.cases.api import SUMMARY_COLUMNS
+from yiwang.cases.models import Case, CaseStatus
+from yiwang.cases.services import accept_case
+from yiwang.cases.tests.factories import (
+    OrganisationFactory,
+    ServiceItemFactory,
+    make_citizen,
+    make_staff,
+    submit_case,
+)
+from yiwang.core.calendar import seed_calendar
+from yiwang.core.compiled import CompiledRows
+
+pytestmark = pytest.mark.django_db
+
+
+def page(organisation_id: int, statuses: list[str], offset: int, limit: int) -> Any:
+    return (
+        Case.objects.filter(handling_organisation_id=organisation_id, status__in=statuses)
+        .order_by("submitted_at")
+        .values_list(*SUMMARY_COLUMNS)[offset : offset + limit]
+    )
+
+
+@pytest.fixture
+def world(settings: Any, tmp_path: Any) -> tuple[int, int]:
+    settings.MEDIA_ROOT = tmp_path / "media"
+    seed_calendar([2025, 2026, 2027])
+    first, second = OrganisationFactory(name="甲局"), OrganisationFactory(name="乙局")
+    citizen = make_citizen("citizen_c")
+    for organisation, count in ((first, 5), (second, 3)):
+        item = ServiceItemFactory(implementing_body=organisation)
+        clerk = make_staff(organisation, f"clerk_{organisation.pk}", ("window_clerk",))
+        for n in range(count):
+            case = submit_case(item, citizen)
+            if n % 2:
+                accept_case(case, actor=clerk)
+    return first.pk, second.pk
+
+
+def test_compiled_rows_equal_the_orm(world: tuple[int, int]) -> None:
+    compiled = CompiledRows("test")
+    for organisation_id in world:
+        for statuses in ([CaseStatus.SUBMITTED], [CaseStatus.ACCEPTED, CaseStatus.SUBMITTED]):
+            statuses = sorted(statuses)
+            for offset, limit in ((0, 50), (1, 2), (0, 1)):
+                got = compiled.rows(
+                    lambda o=organisation_id, s=statuses, a=offset, b=limit: page(o, s, a, b),
+                    shape=(tuple(statuses), offset, limit),
+                    params=[organisation_id, *statuses],
+                )
+                expected = list(page(organisation_id, statuses, offset, limit))
+                assert got == expected
+                assert [type(v) for v in got[0]] == [type(v) for v in expected[0]]
+    assert all(compiled.shapes().values())
+
+
+def test_a_shape_whose_parameters_differ_goes_to_the_orm(world: tuple[int, int]) -> None:
+    compiled = CompiledRows("test")
+    first, second = world
+    statuses = [CaseStatus.SUBMITTED]
+    # The caller claims other parameters than the SQL takes: never compiled, always the ORM's answer.
+    for organisation_id in (first, second, first):
+        got = compiled.rows(
+            lambda o=organisation_id: page(o, statuses, 0, 50),
+            shape=("wrong",),
+            params=[organisation_id, "not-a-status"],
+        )
+        assert got == list(page(organisation_id, statuses, 0, 50))
+    assert compiled.shapes() == {("wrong",): False}
