@@ -18,7 +18,7 @@ from ninja.responses import Response as NinjaResponse
 
 from yiwang.accounts.models import User
 from yiwang.cases import delivery as delivery_services
-from yiwang.cases import detail_cache, licence_materials, services, variants, window
+from yiwang.cases import detail_cache, licence_materials, queues, services, variants, window
 from yiwang.cases.clock import clock_state_of, gap_overdue
 from yiwang.cases.models import Case, CaseDelivery, CaseDocument, CaseEventType, CaseMaterial, CaseStatus
 from yiwang.cases.schemas import (
@@ -611,7 +611,7 @@ def todo(request: HttpRequest, limit: int = 50, offset: int = 0) -> HttpResponse
         shape=(statuses, offset, limit),
         params=[organisation_id, *statuses],
     )
-    return _rows_page(values, services.staff_todo_count(user))
+    return _rows_page(values, queues.total(organisation_id, statuses))
 
 
 _TODO_ROWS = CompiledRows("workbench.todo")
