@@ -6,6 +6,10 @@ from typing import Any
 
 from django.http import HttpRequest
 
+from yiwang.core.calendar import horizon_warning
+
+CALENDAR_WATCHERS = frozenset({"admin", "service_manager"})
+
 
 def staff_roles(request: HttpRequest) -> dict[str, Any]:
     from yiwang.accounts.staff import roles_of
@@ -13,4 +17,9 @@ def staff_roles(request: HttpRequest) -> dict[str, Any]:
     user = getattr(request, "user", None)
     if user is None or getattr(user, "kind", "") != "staff":
         return {"staff_role_names": set()}
-    return {"staff_role_names": roles_of(user)}
+    roles = roles_of(user)
+    context: dict[str, Any] = {"staff_role_names": roles}
+    if roles & CALENDAR_WATCHERS:
+        # 日历预警: from 1 October, while next year's official holiday schedule is not loaded.
+        context["calendar_horizon_year"] = horizon_warning()
+    return context

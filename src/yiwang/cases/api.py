@@ -28,6 +28,7 @@ from yiwang.cases.schemas import (
     CaseMaterialOut,
     CasePageOut,
     CaseSummaryOut,
+    CaseWithdrawIn,
     CommitmentApproveIn,
     CorrectionIn,
     DecideIn,
@@ -42,7 +43,6 @@ from yiwang.cases.schemas import (
     SpecialStartIn,
     StatusOut,
     VerifyIn,
-    WithdrawIn,
 )
 from yiwang.catalog.models import ServiceItem
 from yiwang.core.compiled import CompiledRows
@@ -246,6 +246,8 @@ def detail_data(case: Case, *, delivery_loaded: bool = False) -> dict[str, Any]:
         form_data=case.form_data,
         delivery_method=case.delivery_method,
         statutory_due_date=case.statutory_due_date,
+        due_date_provisional=case.due_date_provisional,
+        statutory_due_date_provisional=case.statutory_due_date_provisional,
         decision_comment=case.decision_comment,
         result_url=reverse("api:case_result", args=[case.public_id]) if case.result_document else None,
         result_sha256=case.result_sha256,
@@ -539,7 +541,7 @@ def supply_correction(request: HttpRequest, case_id: UUID) -> CaseDetailOut:
 
 
 @router.post("/{case_id}/withdraw", response=CaseDetailOut, summary="Withdraw (撤回)")
-def withdraw(request: HttpRequest, case_id: UUID, payload: WithdrawIn) -> CaseDetailOut:
+def withdraw(request: HttpRequest, case_id: UUID, payload: CaseWithdrawIn) -> CaseDetailOut:
     case = services.get_case_for(_user(request), case_id)
     return detail(services.withdraw_case(case, applicant=_user(request), reason=payload.reason))
 

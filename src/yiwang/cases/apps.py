@@ -12,9 +12,11 @@ class CasesConfig(AppConfig):
             bundles,
             delivery,
             process,
+            provisional,
         )
 
         archive.connect()  # 电子归档 on every terminal transition
+        provisional.connect()  # 时限重算 when an official holiday schedule is entered
 
         from django.db.models.signals import post_migrate
 

@@ -11,6 +11,10 @@ Rules (docs/cases.md):
 * Approved extensions (延长, 第四十二条) add their days to both deadlines.
 * ``due_date = start + committed + extension + paused`` and
   ``statutory_due_date = start + statutory + extension + paused`` (working days).
+* Provisional (预计): when the span from the start to either deadline touches a year whose official
+  holiday schedule is not loaded, the deadlines are counted on the statutory rule
+  (:mod:`yiwang.core.statutory_holidays`) and ``deadline_provisional`` is set; they are recomputed
+  when the schedule is entered (``services.recompute_provisional_deadlines``).
 * Flags, computed against today: ``overdue`` when today is after the committed due date (for a
   closed case: when it closed after it); ``due_soon`` when at most ``YIWANG_DUE_SOON_WORKING_DAYS``
   (default 2) working days are left.  A paused clock is neither due soon nor overdue.
@@ -28,7 +32,7 @@ from typing import TYPE_CHECKING
 from django.conf import settings
 from django.utils import timezone
 
-from yiwang.core.calendar import add_working_days, working_days_between
+from yiwang.core.calendar import add_working_days, provisional_years_between, working_days_between
 
 if TYPE_CHECKING:
     from yiwang.cases.models import Case
@@ -49,6 +53,7 @@ class Deadlines:
     statutory_due_date: date
     paused_working_days: int
     paused: bool
+    provisional: bool = False
 
 
 def paused_days(start: date, pauses: Iterable[tuple[date, date]]) -> int:
@@ -76,11 +81,14 @@ def compute_deadlines(
 ) -> Deadlines:
     """The calculator: deadlines from the acceptance day, the limits, pauses and extensions."""
     paused = paused_days(start, pauses)
+    due_date = add_working_days(start, committed_days + extension_days + paused)
+    statutory_due_date = add_working_days(start, statutory_days + extension_days + paused)
     return Deadlines(
-        due_date=add_working_days(start, committed_days + extension_days + paused),
-        statutory_due_date=add_working_days(start, statutory_days + extension_days + paused),
+        due_date=due_date,
+        statutory_due_date=statutory_due_date,
         paused_working_days=paused,
         paused=paused_now,
+        provisional=bool(provisional_years_between(start, max(due_date, statutory_due_date))),
     )
 
 
@@ -130,12 +138,14 @@ def recompute_clock(case: Case, today: date | None = None) -> Deadlines | None:
     case.paused_working_days = result.paused_working_days
     case.clock_paused = result.paused
     case.extension_days = extension
+    case.deadline_provisional = result.provisional
     type(case).objects.filter(pk=case.pk).update(
         due_date=case.due_date,
         statutory_due_date=case.statutory_due_date,
         paused_working_days=case.paused_working_days,
         clock_paused=case.clock_paused,
         extension_days=extension,
+        deadline_provisional=result.provisional,
     )
     return result
 

@@ -68,7 +68,7 @@ class CaseSummaryOut(Schema):
     working_days_left: int | None = None
 
 
-class SpecialProcedureOut(Schema):
+class CaseSpecialProcedureOut(Schema):
     id: UUID
     kind: str
     kind_label: str
@@ -153,6 +153,12 @@ class CaseDetailOut(CaseSummaryOut):
     form_data: dict[str, Any]
     delivery_method: str
     statutory_due_date: date | None
+    due_date_provisional: bool = Field(
+        False, description="预计: counted on the statutory rule for a year whose schedule is not announced"
+    )
+    statutory_due_date_provisional: bool = Field(
+        False, description="预计: counted on the statutory rule for a year whose schedule is not announced"
+    )
     decision_comment: str
     result_url: str | None
     result_sha256: str
@@ -170,7 +176,7 @@ class CaseDetailOut(CaseSummaryOut):
     commitment_based: bool = False
     verification_due_date: date | None = None
     verified_at: datetime | None = None
-    special_procedures: list[SpecialProcedureOut] = []
+    special_procedures: list[CaseSpecialProcedureOut] = []
     extensions: list[ExtensionOut] = []
 
 
@@ -217,7 +223,7 @@ class DecideIn(Schema):
     lock_version: int | None = None
 
 
-class WithdrawIn(Schema):
+class CaseWithdrawIn(Schema):
     reason: str = Field(default="", max_length=500)
 
 

@@ -54,7 +54,7 @@ from yiwang.catalog import cache as catalog_cache
 from yiwang.catalog.models import ItemStatus, ServiceItem
 from yiwang.catalog.services import guide_snapshot, increment_popularity
 from yiwang.core import audit, request_context
-from yiwang.core.calendar import add_working_days
+from yiwang.core.calendar import add_working_days, provisional_years_between
 from yiwang.core.errors import Conflict, DomainError, NotFound, PermissionDenied
 from yiwang.core.models import Channel, Organisation
 from yiwang.licences.models import TrustLevel
@@ -838,6 +838,55 @@ def supply_correction(
     return locked
 
 
+# --- provisional deadlines (预计办结日期) ------------------------------------------------------------
+def recompute_provisional_deadlines(years: Iterable[int] | None = None) -> int:
+    """时限重算 Recompute the deadlines counted on a provisional calendar, once its year is official.
+
+    Each case whose ``deadline_provisional`` is set (and, with ``years``, whose clock span touches
+    one of them) is locked in id order, its clock rebuilt from its events, and a
+    ``deadline_recomputed`` event records the old and new dates; nothing else about the case
+    changes.  The applicant is told when a date moved.  Returns how many cases were recomputed.
+    """
+    from yiwang.cases.clock import recompute_clock
+
+    wanted = sorted(set(years)) if years is not None else None
+    candidates = Case.objects.filter(deadline_provisional=True, accepted_at__isnull=False)
+    if wanted:
+        candidates = candidates.filter(
+            Q(due_date__year__gte=wanted[0]) | Q(statutory_due_date__year__gte=wanted[0])
+        )
+    recomputed = 0
+    for case_id in candidates.order_by("id").values_list("id", flat=True).iterator():
+        with transaction.atomic():
+            locked = Case.objects.select_for_update().select_related("item").filter(pk=case_id).first()
+            if locked is None or not locked.deadline_provisional:
+                continue
+            before = (locked.due_date, locked.statutory_due_date)
+            result = recompute_clock(locked)
+            if result is None:
+                continue
+            moved = before != (result.due_date, result.statutory_due_date)
+            _record_event(
+                locked,
+                CaseEventType.DEADLINE_RECOMPUTED,
+                actor=None,
+                from_status=locked.status,
+                comment="按国务院公布的节假日安排重新计算办理时限",
+                data={
+                    "due_date_before": before[0].isoformat() if before[0] else None,
+                    "statutory_due_date_before": before[1].isoformat() if before[1] else None,
+                    "due_date": result.due_date.isoformat(),
+                    "statutory_due_date": result.statutory_due_date.isoformat(),
+                    "provisional": result.provisional,
+                    "years": wanted or [],
+                },
+            )
+            if moved and locked.completed_at is None:
+                _notify(locked, CaseEventType.DEADLINE_RECOMPUTED)
+            recomputed += 1
+    return recomputed
+
+
 # --- acceptance (受理 / 不予受理) ---------------------------------------------------------------
 def accept_case(case: Case, *, actor: User, comment: str = "", expected_version: int | None = None) -> Case:
     """受理: the committed and statutory deadlines start counting in working days from today."""
@@ -848,9 +897,12 @@ def accept_case(case: Case, *, actor: User, comment: str = "", expected_version:
         locked.accepted_at = timezone.now()
         locked.due_date = add_working_days(today, locked.item.committed_limit_days)
         locked.statutory_due_date = add_working_days(today, locked.item.statutory_limit_days)
+        locked.deadline_provisional = bool(
+            provisional_years_between(today, max(locked.due_date, locked.statutory_due_date))
+        )
         from_status = locked.status
         locked.status = CaseStatus.ACCEPTED
-        _save_transition(locked, "accepted_at", "due_date", "statutory_due_date")
+        _save_transition(locked, "accepted_at", "due_date", "statutory_due_date", "deadline_provisional")
         _record_event(
             locked,
             CaseEventType.ACCEPTED,
@@ -860,6 +912,7 @@ def accept_case(case: Case, *, actor: User, comment: str = "", expected_version:
             data={
                 "due_date": locked.due_date.isoformat(),
                 "statutory_due_date": locked.statutory_due_date.isoformat(),
+                "provisional": locked.deadline_provisional,
             },
         )
         issue_document(

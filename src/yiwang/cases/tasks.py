@@ -6,6 +6,7 @@ from django_tasks import task
 
 from yiwang.accounts.models import InboxMessage
 from yiwang.accounts.sms import send_sms
+from yiwang.cases import services
 from yiwang.cases.models import Case, CaseEventType
 
 MESSAGES = {
@@ -25,6 +26,7 @@ MESSAGES = {
     CaseEventType.SPECIAL_PROCEDURE_ENDED: "您的“{item}”特别程序已结束，承诺办结日期 {due}。办件编号 {number}。",
     CaseEventType.APPROVAL_REVOKED: "经核查，您在“{item}”中作出的承诺与实际不符，已撤销该许可，请登录查看。办件编号 {number}。",
     CaseEventType.TERMINATED: "您的“{item}”办件已终止办理，请登录查看原因。办件编号 {number}。",
+    CaseEventType.DEADLINE_RECOMPUTED: "国务院已公布节假日安排，您的“{item}”承诺办结日期重新计算为 {due}。办件编号 {number}。",
 }
 
 
@@ -80,3 +82,9 @@ def expire_corrections_task() -> list[str]:
     from yiwang.cases.variants import expire_corrections
 
     return expire_corrections()
+
+
+@task()
+def recompute_provisional_deadlines(years: list[int]) -> int:
+    """时限重算: run when an official holiday schedule is entered or imported (cases/provisional.py)."""
+    return services.recompute_provisional_deadlines(years)

@@ -3,8 +3,11 @@
 Time limits under the 行政许可法 (Art. 82) count working days.  A day is a working day when it is a
 make-up workday, or a Monday–Friday that is not a statutory holiday.  The State Council publishes each
 year's schedule near the end of the year before, so a year that has not been loaded (no
-:class:`~yiwang.core.models.CalendarYear` row) is an explicit :class:`CalendarYearMissing` error,
-never a silent guess.
+:class:`~yiwang.core.models.CalendarYear` row) gets a **provisional** schedule, never a silent
+guess and never a refusal to count: :mod:`yiwang.core.statutory_holidays` (the statutory festivals
+and weekends, no 调休).  A schedule knows whether it is provisional; deadlines computed through one are stored as provisional (预计)
+and recomputed when the official schedule arrives (:mod:`yiwang.core.calendar_import`).  Only a
+year outside the lunar tables (before 1901, after 2099) still raises :class:`CalendarYearMissing`.
 
 Schedules are read one year per query and cached in-process:
 
@@ -42,6 +45,11 @@ from django.utils import timezone
 
 from yiwang.core.errors import CoreErrorCode, DomainError
 from yiwang.core.models import CalendarDay, CalendarDayKind, CalendarYear
+from yiwang.core.statutory_holidays import (
+    FIRST_SUPPORTED_YEAR,
+    LAST_SUPPORTED_YEAR,
+    statutory_holidays,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -51,10 +59,15 @@ __all__ = [
     "add_working_days",
     "calendar_fingerprint",
     "clear_calendar_cache",
+    "horizon_warning",
+    "is_provisional_year",
     "is_working_day",
     "loaded_years",
     "next_working_day",
     "package_years",
+    "provisional_schedule",
+    "provisional_years_between",
+    "replace_year_days",
     "seed_calendar",
     "working_days_between",
 ]
@@ -98,13 +111,15 @@ class YearSchedule:
     holidays: frozenset[date]
     workdays: frozenset[date]
     names: Mapping[date, str] = field(default_factory=dict)
+    provisional: bool = False
+    """预计: built from the statutory rule because no official schedule is loaded."""
 
     @cached_property
     def fingerprint(self) -> str:
         """A digest of the year's exceptions: equal in every process that loaded the same rows."""
         text = "|".join(
             (
-                str(self.year),
+                f"{self.year}{'p' if self.provisional else ''}",
                 ",".join(sorted(d.isoformat() for d in self.holidays)),
                 ",".join(sorted(d.isoformat() for d in self.workdays)),
             )
@@ -237,9 +252,17 @@ def _on_post_migrate(sender: object, **kwargs: Any) -> None:
     clear_calendar_cache()
 
 
+def provisional_schedule(year: int) -> YearSchedule:
+    """预计日历 The provisional schedule of ``year`` from the statutory rule (no database read)."""
+    if not FIRST_SUPPORTED_YEAR <= year <= LAST_SUPPORTED_YEAR:
+        raise CalendarYearMissing(year)
+    names = statutory_holidays(year)
+    return YearSchedule(year, frozenset(names), frozenset(), names, provisional=True)
+
+
 def _load(year: int) -> YearSchedule:
     if not CalendarYear.objects.filter(year=year).exists():
-        raise CalendarYearMissing(year)
+        return provisional_schedule(year)
     holidays: set[date] = set()
     workdays: set[date] = set()
     names: dict[date, str] = {}
@@ -315,6 +338,29 @@ def calendar_fingerprint(years: Iterable[int]) -> str:
 def is_working_day(day: date) -> bool:
     """是否工作日 Whether ``day`` is a working day (raises :class:`CalendarYearMissing`)."""
     return _schedule(day.year).is_working_day(day)
+
+
+def is_provisional_year(year: int) -> bool:
+    """预计年度 Whether ``year`` is counted from the statutory rule (no official schedule loaded)."""
+    return _schedule(year).provisional
+
+
+def provisional_years_between(first: date, last: date) -> list[int]:
+    """The provisional years among those of ``first..last`` (either order), ascending."""
+    low, high = sorted((first.year, last.year))
+    return [year for year in range(low, high + 1) if is_provisional_year(year)]
+
+
+HORIZON_WARNING_FROM_MONTH = 10
+
+
+def horizon_warning(today: date | None = None) -> int | None:
+    """日历预警 The next year, when from 1 October it still has no official schedule; else ``None``."""
+    today = today or timezone.localdate()
+    if today.month < HORIZON_WARNING_FROM_MONTH:
+        return None
+    following = today.year + 1
+    return following if not CalendarYear.objects.filter(year=following).exists() else None
 
 
 def holiday_name(day: date) -> str:
@@ -450,6 +496,12 @@ def seed_calendar(years: Iterable[int], *, replace_manual: bool = False) -> int:
         # bulk writes send no row signals
         _calendar_changed()
     return loaded
+
+
+def replace_year_days(year: int, desired: dict[date, tuple[str, str]]) -> None:
+    """Make ``year``'s holiday and make-up workday rows exactly ``desired`` (date → (kind, name))."""
+    _sync_days(year, desired)
+    _calendar_changed()  # bulk writes send no row signals
 
 
 def _sync_days(year: int, desired: dict[date, tuple[str, str]]) -> None:

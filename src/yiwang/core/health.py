@@ -7,6 +7,8 @@ from django.db.migrations.executor import MigrationExecutor
 from django.http import HttpRequest, JsonResponse
 from django.views.decorators.cache import never_cache
 
+from yiwang.core.calendar import horizon_warning
+
 
 @never_cache
 def healthz(request: HttpRequest) -> JsonResponse:
@@ -35,4 +37,15 @@ def readyz(request: HttpRequest) -> JsonResponse:
             },
             status=503,
         )
-    return JsonResponse({"status": "ok", "database": "ok", "migrations": "applied"})
+    body: dict[str, object] = {"status": "ok", "database": "ok", "migrations": "applied"}
+    missing_year = horizon_warning()
+    if missing_year is not None:
+        # A warning, not a failure: deadlines into that year are counted provisionally (预计).
+        body["warnings"] = [
+            {
+                "code": "calendar_year_provisional",
+                "message": f"{missing_year} 年的节假日安排尚未载入，跨年办理时限按法定节假日推算（预计）",
+                "year": missing_year,
+            }
+        ]
+    return JsonResponse(body)

@@ -17,7 +17,10 @@ from typing import Any
 from django.conf import settings
 from django.db.models import Count
 from django.http import HttpRequest, HttpResponse
+from django.utils import timezone
 from django.views.decorators.cache import never_cache
+
+from yiwang.core.calendar import horizon_warning, is_provisional_year
 
 BUCKETS: tuple[float, ...] = (0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0)
 LOOPBACK = {"127.0.0.1", "::1"}
@@ -101,6 +104,24 @@ def _db_lines() -> list[str]:
         "# HELP yiwang_task_queue_depth Tasks waiting to run (READY) in the database queue.",
         "# TYPE yiwang_task_queue_depth gauge",
         f"yiwang_task_queue_depth {DBTaskResult.objects.ready().count()}",
+    ]
+    today = timezone.localdate()
+    following = today.year + 1
+    lines += [
+        "# HELP yiwang_calendar_year_loaded Whether the official holiday schedule of a year is loaded "
+        "(0: counted provisionally).",
+        "# TYPE yiwang_calendar_year_loaded gauge",
+        *(
+            f'yiwang_calendar_year_loaded{{year="{year}"}} {int(not is_provisional_year(year))}'
+            for year in (today.year, following)
+        ),
+        "# HELP yiwang_calendar_horizon_warning 1 from 1 October while next year's schedule is missing.",
+        "# TYPE yiwang_calendar_horizon_warning gauge",
+        f"yiwang_calendar_horizon_warning {int(horizon_warning(today) is not None)}",
+        "# HELP yiwang_cases_deadline_provisional Open cases whose deadlines are counted provisionally.",
+        "# TYPE yiwang_cases_deadline_provisional gauge",
+        "yiwang_cases_deadline_provisional "
+        f"{Case.objects.filter(deadline_provisional=True, completed_at__isnull=True).count()}",
     ]
     return lines
 

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from yiwang.workbench import results_views, staff_views, views
+from yiwang.workbench import calendar_views, results_views, staff_views, views
 
 app_name = "workbench"
 urlpatterns = [
@@ -60,6 +60,7 @@ urlpatterns += [
     path("staff/<uuid:public_id>/", staff_views.staff_action, name="staff_action"),
     path("audit/", staff_views.audit_log, name="audit"),
     path("security/policy/", staff_views.security_policy, name="security_policy"),
+    path("calendar/", calendar_views.calendar_page, name="calendar"),
     path("identity/", staff_views.identity_counter, name="identity_counter"),
 ]
 

@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 from collections.abc import Collection
+from datetime import date
 from typing import Any
 
 from django.conf import settings
 from django.db import models, router, transaction
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from yiwang.catalog.models import Material, ServiceItem
+from yiwang.core.calendar import provisional_years_between
 from yiwang.core.models import Channel, Organisation, TimeStampedModel
 from yiwang.licences.models import TrustLevel
 
@@ -107,6 +110,9 @@ class Case(TimeStampedModel):
     paused_working_days = models.PositiveIntegerField(default=0, help_text=_("暂停计时的工作日数"))
     clock_paused = models.BooleanField(default=False, help_text=_("计时暂停中（补正、特别程序）"))
     extension_days = models.PositiveIntegerField(default=0, help_text=_("经批准延长的工作日数"))
+    deadline_provisional = models.BooleanField(
+        default=False, help_text=_("预计：时限跨入尚未公布节假日安排的年度，按法定节假日推算")
+    )
     # 容缺受理 (cases/variants.py)
     gap_items = models.JSONField(
         default=list, blank=True, help_text=_('容缺材料 [{"material_id", "name", "reason"}]')
@@ -117,6 +123,21 @@ class Case(TimeStampedModel):
     commitment_based = models.BooleanField(default=False, help_text=_("告知承诺审批"))
     verification_due_date = models.DateField(null=True, blank=True, help_text=_("承诺核查期限"))
     verified_at = models.DateTimeField(null=True, blank=True)
+
+    @property
+    def due_date_provisional(self) -> bool:
+        """预计: the committed due date was counted on a provisional (not yet announced) year."""
+        return self._counted_provisionally(self.due_date)
+
+    @property
+    def statutory_due_date_provisional(self) -> bool:
+        """预计: the statutory due date was counted on a provisional (not yet announced) year."""
+        return self._counted_provisionally(self.statutory_due_date)
+
+    def _counted_provisionally(self, day: date | None) -> bool:
+        if not self.deadline_provisional or day is None or self.accepted_at is None:
+            return False
+        return bool(provisional_years_between(timezone.localdate(self.accepted_at), day))
 
     class Meta:
         ordering = ["-submitted_at"]
@@ -208,6 +229,7 @@ class CaseEventType(models.TextChoices):
     COMMITMENT_VERIFIED = "commitment_verified", _("承诺核查属实")
     APPROVAL_REVOKED = "approval_revoked", _("撤销许可")
     TERMINATED = "terminated", _("终止")
+    DEADLINE_RECOMPUTED = "deadline_recomputed", _("时限重算")
 
 
 class CaseEvent(models.Model):

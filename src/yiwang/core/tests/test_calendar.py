@@ -20,10 +20,12 @@ from yiwang.core.calendar import (
     add_working_days,
     clear_calendar_cache,
     holiday_name,
+    is_provisional_year,
     is_working_day,
     loaded_years,
     next_working_day,
     package_years,
+    provisional_years_between,
     seed_calendar,
     working_days_between,
 )
@@ -122,27 +124,35 @@ def test_next_working_day() -> None:
 
 
 @pytest.mark.django_db
-def test_missing_year_is_an_explicit_error() -> None:
+def test_year_without_schedule_is_provisional() -> None:
     seed_calendar([2025])
+    assert not is_provisional_year(2025)
+    CalendarYear.objects.filter(year=2026).delete()
+    assert is_provisional_year(2026)
+    # 1 January 2026 is a Thursday: 元旦 by the statutory rule, so the first working day is Friday.
+    assert add_working_days(date(2025, 12, 31), 1) == date(2026, 1, 2)
+    assert holiday_name(date(2026, 1, 1)) == "元旦"
+    assert provisional_years_between(date(2025, 12, 1), date(2026, 1, 5)) == [2026]
+    assert provisional_years_between(date(2025, 12, 1), date(2025, 12, 5)) == []
+
+
+@pytest.mark.django_db
+def test_year_outside_the_lunar_tables_is_an_explicit_error() -> None:
     with pytest.raises(CalendarYearMissing) as caught:
-        add_working_days(date(2025, 12, 31), 1)
+        is_working_day(date(2100, 1, 4))
     error = caught.value
-    assert error.year == 2026
+    assert error.year == 2100
     assert error.code == CoreErrorCode.CALENDAR_YEAR_MISSING
     assert error.status == 409
-    assert "2026 年的节假日安排尚未载入" in error.message
+    assert "2100 年的节假日安排尚未载入" in error.message
     assert "节假日/调休日" in error.message
-    assert "yiwang load_calendar --year 2026" in error.message
-    with pytest.raises(CalendarYearMissing):
-        is_working_day(date(2027, 1, 4))
-    with pytest.raises(CalendarYearMissing):
-        working_days_between(date(2025, 12, 1), date(2026, 1, 5))
 
 
 @pytest.mark.django_db
 def test_year_added_by_hand_is_used() -> None:
-    with pytest.raises(CalendarYearMissing):
-        is_working_day(date(2031, 1, 1))
+    assert is_provisional_year(2031)
+    assert not is_working_day(date(2031, 1, 1))  # 元旦 by the statutory rule
+    assert not is_working_day(date(2031, 1, 4))  # a Saturday: no 调休 is guessed
     CalendarDay.objects.create(date=date(2031, 1, 1), kind=CalendarDayKind.HOLIDAY, name="元旦")
     CalendarDay.objects.create(date=date(2031, 1, 4), kind=CalendarDayKind.MAKEUP_WORKDAY, name="元旦")
     CalendarYear.objects.create(year=2031, source="人工录入")
@@ -224,8 +234,9 @@ def test_edits_are_seen_at_once() -> None:
     day.delete()
     assert is_working_day(date(2025, 3, 3))
     CalendarYear.objects.filter(year=2025).get().delete()
-    with pytest.raises(CalendarYearMissing):
-        is_working_day(date(2025, 3, 3))
+    assert is_provisional_year(2025)
+    assert is_working_day(date(2025, 3, 3))
+    assert not is_working_day(date(2025, 10, 1))
 
 
 @pytest.mark.django_db(transaction=True)
