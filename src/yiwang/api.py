@@ -5,13 +5,103 @@ from __future__ import annotations
 from typing import Any
 
 from django.http import HttpRequest, HttpResponse
-from ninja import NinjaAPI
+from django.urls import URLPattern, URLResolver, path
+from ninja import NinjaAPI, Schema
 from ninja.errors import AuthenticationError, HttpError, ValidationError
+from ninja.openapi.schema import OpenAPISchema
+from ninja.responses import Response
+from pydantic import Field
 
 from yiwang.accounts.api_auth import BearerTokenAuth, SessionAuth
 from yiwang.core.errors import CoreErrorCode, DomainError
 
-api = NinjaAPI(
+
+class ErrorOut(Schema):
+    """The one error shape of every 4xx answer."""
+
+    code: str = Field(description="stable machine code, e.g. `not_found`, `stale_case`")
+    message: str = Field(description="for people (Chinese)")
+    fields: dict[str, Any] = Field(
+        description="input field → list of messages; a few codes carry a value instead "
+        "(`retry_after` seconds, `upgrade_url`)"
+    )
+
+
+ERROR_STATUSES: dict[int, str] = {
+    400: "Refused by a domain check (`validation_error` and the app's codes)",
+    401: "Not logged in, or the token is missing, revoked or expired (`not_authenticated`)",
+    403: "Logged in without the right role, assurance level or scope (`permission_denied`, …)",
+    404: "Not found, or not visible to you (`not_found`)",
+    409: "Conflicts with the current state (`invalid_transition`, `stale_case`, …)",
+    413: "A file is too large (`file_too_large`)",
+    415: "A file type or content is not accepted (`file_type_forbidden`, …)",
+    422: "The request does not match this schema (`validation_error`, `fields` says where)",
+    429: "Too many attempts; wait and retry (`sms_rate_limited`, `account_locked`, …)",
+}
+_ERROR_REF = {"$ref": "#/components/schemas/ErrorOut"}
+
+
+def _error_response(status: int) -> dict[str, Any]:
+    return {"description": ERROR_STATUSES[status], "content": {"application/json": {"schema": _ERROR_REF}}}
+
+
+def error_responses(*statuses: int) -> dict[str, Any]:
+    """``openapi_extra`` for an operation that can answer more than the errors :func:`_standard_errors`
+    infers from its shape, e.g. ``openapi_extra=error_responses(429)`` on a rate-limited endpoint."""
+    return {"responses": {status: _error_response(status) for status in statuses}}
+
+
+def _standard_errors(method: str, operation: dict[str, Any]) -> set[int]:
+    """The error statuses an operation can answer, from its shape (inputs, auth, method, files)."""
+    statuses: set[int] = set()
+    parameters = operation.get("parameters", [])
+    body = operation.get("requestBody", {}).get("content", {})
+    if parameters or body:
+        statuses |= {400, 422}
+    if operation.get("security"):
+        statuses |= {401, 403}
+    if any(p.get("in") == "path" for p in parameters):
+        statuses.add(404)
+    if method in ("post", "put", "patch", "delete"):
+        statuses |= {400, 409}
+    if "multipart/form-data" in body:
+        statuses |= {413, 415}
+    return statuses
+
+
+class YiwangAPI(NinjaAPI):
+    """NinjaAPI whose document lists every error answer and the server it was served from."""
+
+    def get_openapi_schema(
+        self, *, path_prefix: str | None = None, path_params: dict[str, Any] | None = None
+    ) -> OpenAPISchema:
+        schema = super().get_openapi_schema(path_prefix=path_prefix, path_params=path_params)
+        schema["components"]["schemas"]["ErrorOut"] = ErrorOut.model_json_schema(
+            ref_template="#/components/schemas/{model}"
+        )
+        for operations in schema["paths"].values():
+            for method, operation in operations.items():
+                responses = operation["responses"]
+                for status in sorted(_standard_errors(method, operation)):
+                    if status not in responses and str(status) not in responses:
+                        responses[status] = _error_response(status)
+        return schema
+
+    def _get_urls(self) -> list[URLResolver | URLPattern]:
+        urls = super()._get_urls()
+        for index, pattern in enumerate(urls):
+            if isinstance(pattern, URLPattern) and pattern.name == "openapi-json":
+                urls[index] = path(str(pattern.pattern), self._openapi_json, name="openapi-json")
+        return urls
+
+    def _openapi_json(self, request: HttpRequest, **kwargs: Any) -> HttpResponse:
+        """The document, with ``servers`` the scheme, host and port the request came to."""
+        schema = self.get_openapi_schema(path_params=kwargs)
+        schema["servers"] = [{"url": f"{request.scheme}://{request.get_host()}"}]
+        return Response(schema)
+
+
+api = YiwangAPI(
     title="Yiwang 一网 API",
     version="1",
     urls_namespace="api",

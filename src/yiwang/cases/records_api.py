@@ -51,7 +51,7 @@ class ArchivePackageOut(Schema):
     manifest: dict[str, Any]
 
 
-class VerificationOut(Schema):
+class ArchiveVerificationOut(Schema):
     package_id: UUID
     case_number: str
     ok: bool
@@ -101,11 +101,11 @@ def archive_download(request: HttpRequest, case_id: UUID) -> FileResponse:
     )
 
 
-@archives_router.post("/{case_id}/verify", response=VerificationOut, summary="Verify integrity (校验)")
-def archive_verify(request: HttpRequest, case_id: UUID) -> VerificationOut:
+@archives_router.post("/{case_id}/verify", response=ArchiveVerificationOut, summary="Verify integrity (校验)")
+def archive_verify(request: HttpRequest, case_id: UUID) -> ArchiveVerificationOut:
     user = _archive_user(request)
     report = archive.verify_archive(archive.package_for(user, case_id), actor=user)
-    return VerificationOut(**report.as_dict())
+    return ArchiveVerificationOut(**report.as_dict())
 
 
 # --- case library --------------------------------------------------------------------------------

@@ -22,7 +22,7 @@ from yiwang.catalog.schemas import (
     ItemGuideOut,
     ItemListOut,
     ItemStateOut,
-    WithdrawIn,
+    ItemWithdrawIn,
     summary_dict,
 )
 from yiwang.catalog.search import MAX_LIMIT, search_items
@@ -135,12 +135,12 @@ def publish(request: HttpRequest, public_id: str) -> dict[str, Any]:
     return _state(item)
 
 
-def _withdraw_payload(request: HttpRequest) -> WithdrawIn:
+def _withdraw_payload(request: HttpRequest) -> ItemWithdrawIn:
     """The optional body ``{"reason": ...}`` (JSON, or a form field); no body means no reason."""
     try:
         if request.content_type == "application/json" and request.body.strip():
-            return WithdrawIn.model_validate_json(request.body)
-        return WithdrawIn.model_validate({"reason": request.POST.get("reason", "")})
+            return ItemWithdrawIn.model_validate_json(request.body)
+        return ItemWithdrawIn.model_validate({"reason": request.POST.get("reason", "")})
     except PydanticValidationError as exc:
         fields = {
             ".".join(str(p) for p in error["loc"]) or "__all__": [error["msg"]] for error in exc.errors()
@@ -155,7 +155,7 @@ def _withdraw_payload(request: HttpRequest) -> WithdrawIn:
     openapi_extra={
         "requestBody": {
             "required": False,
-            "content": {"application/json": {"schema": WithdrawIn.model_json_schema()}},
+            "content": {"application/json": {"schema": ItemWithdrawIn.model_json_schema()}},
         }
     },
 )

@@ -25,8 +25,8 @@ from yiwang.catalog.schemas_manage import (
     DiffOut,
     ItemCreateIn,
     ItemFieldsIn,
+    ItemReviewIn,
     ManagedItemOut,
-    ReviewIn,
     ScenariosIn,
     ScenariosOut,
     ScheduleIn,
@@ -138,7 +138,7 @@ def submit(request: HttpRequest, public_id: str, payload: CommentIn) -> dict[str
 
 
 @manage_router.post("/items/{public_id}/review", response=ManagedItemOut, summary="审核（通过/退回）")
-def review(request: HttpRequest, public_id: str, payload: ReviewIn) -> dict[str, Any]:
+def review(request: HttpRequest, public_id: str, payload: ItemReviewIn) -> dict[str, Any]:
     user, item = _item_in_scope(request, public_id)
     return _managed(services.review_item(item, user, approve=payload.approve, comment=payload.comment))
 

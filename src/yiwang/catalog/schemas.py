@@ -98,7 +98,7 @@ class BaseItemRefOut(Schema):
     name: str
 
 
-class SpecialProcedureOut(Schema):
+class ItemSpecialProcedureOut(Schema):
     kind: str
     kind_label: str = ""
     name: str
@@ -171,7 +171,7 @@ class ItemGuideOut(Schema):
     joint_bodies: str = ""
     intermediary_services: str = ""
     quantity_limits: str = ""
-    special_procedures: list[SpecialProcedureOut] = Field(default_factory=list)
+    special_procedures: list[ItemSpecialProcedureOut] = Field(default_factory=list)
     fee_items: list[FeeItemOut] = Field(default_factory=list)
     result_sample_url: str = ""
     tongban_range: str = ""
@@ -203,7 +203,7 @@ class ItemStateOut(Schema):
     published_at: datetime | None
 
 
-class WithdrawIn(Schema):
+class ItemWithdrawIn(Schema):
     reason: str = Field(default="", max_length=500)
 
 

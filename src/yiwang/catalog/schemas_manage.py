@@ -137,7 +137,7 @@ class CommentIn(Schema):
     comment: str = Field(default="", max_length=2000)
 
 
-class ReviewIn(Schema):
+class ItemReviewIn(Schema):
     model_config = ConfigDict(extra="forbid")
 
     approve: bool

@@ -57,7 +57,7 @@ class LicenceDetailOut(LicenceOut):
     verify_url: str
 
 
-class SignatureOut(Schema):
+class LicenceSignatureOut(Schema):
     signer: str
     organisation: str
     intact: bool
@@ -67,7 +67,7 @@ class SignatureOut(Schema):
     signed_at: datetime | None
 
 
-class VerificationOut(Schema):
+class LicenceVerificationOut(Schema):
     ok: bool
     found: bool
     identifier: str | None
@@ -83,7 +83,7 @@ class VerificationOut(Schema):
     issuer: str
     issued_on: date | None
     valid_until: date | None
-    signatures: list[SignatureOut]
+    signatures: list[LicenceSignatureOut]
     error: str
 
 
@@ -104,7 +104,7 @@ class ShareCreatedOut(ShareOut):
 
 class SharedLicenceOut(Schema):
     licence: LicenceDetailOut
-    verification: VerificationOut
+    verification: LicenceVerificationOut
 
 
 class ConsentIn(Schema):
@@ -155,7 +155,7 @@ class UseResultOut(Schema):
     licence: LicenceDetailOut
 
 
-class ReasonIn(Schema):
+class LicenceReasonIn(Schema):
     reason: str = Field(default="", max_length=500)
 
 
@@ -214,9 +214,9 @@ def _detail(licence: Licence) -> LicenceDetailOut:
     )
 
 
-def _verification_out(result: services.LicenceVerification) -> VerificationOut:
+def _verification_out(result: services.LicenceVerification) -> LicenceVerificationOut:
     licence = result.licence
-    return VerificationOut(
+    return LicenceVerificationOut(
         ok=result.ok,
         found=licence is not None,
         identifier=licence.identifier if licence else None,
@@ -233,7 +233,7 @@ def _verification_out(result: services.LicenceVerification) -> VerificationOut:
         issued_on=licence.issued_on if licence else None,
         valid_until=licence.valid_until if licence else None,
         signatures=[
-            SignatureOut(
+            LicenceSignatureOut(
                 signer=s.signer,
                 organisation=s.organisation,
                 intact=s.intact,
@@ -286,17 +286,19 @@ def types(request: HttpRequest) -> list[LicenceTypeOut]:
 @router.get(
     "/verify/{identifier}",
     auth=None,
-    response=VerificationOut,
+    response=LicenceVerificationOut,
     summary="Verify a licence by identifier (public)",
 )
-def verify_by_identifier(request: HttpRequest, identifier: str, document: bool = False) -> VerificationOut:
+def verify_by_identifier(
+    request: HttpRequest, identifier: str, document: bool = False
+) -> LicenceVerificationOut:
     return _verification_out(services.verify_identifier(identifier, check_document=document))
 
 
 @router.post(
-    "/verify", auth=None, response=VerificationOut, summary="Verify an uploaded licence PDF (public)"
+    "/verify", auth=None, response=LicenceVerificationOut, summary="Verify an uploaded licence PDF (public)"
 )
-def verify_upload(request: HttpRequest, file: UploadedFile = File(...)) -> VerificationOut:
+def verify_upload(request: HttpRequest, file: UploadedFile = File(...)) -> LicenceVerificationOut:
     return _verification_out(services.verify_document(_pdf(file)))
 
 
@@ -519,7 +521,7 @@ def use(request: HttpRequest, licence_id: UUID, payload: UseIn) -> UseResultOut:
 
 
 @router.post("/{uuid:licence_id}/revoke", response=LicenceOut, summary="Revoke (注销)")
-def revoke(request: HttpRequest, licence_id: UUID, payload: ReasonIn) -> LicenceOut:
+def revoke(request: HttpRequest, licence_id: UUID, payload: LicenceReasonIn) -> LicenceOut:
     user = _staff(request)
     return LicenceOut(
         **_out(
@@ -531,7 +533,7 @@ def revoke(request: HttpRequest, licence_id: UUID, payload: ReasonIn) -> Licence
 
 
 @router.post("/{uuid:licence_id}/suspend", response=LicenceOut, summary="Suspend (暂停)")
-def suspend(request: HttpRequest, licence_id: UUID, payload: ReasonIn) -> LicenceOut:
+def suspend(request: HttpRequest, licence_id: UUID, payload: LicenceReasonIn) -> LicenceOut:
     user = _staff(request)
     return LicenceOut(
         **_out(
@@ -543,7 +545,7 @@ def suspend(request: HttpRequest, licence_id: UUID, payload: ReasonIn) -> Licenc
 
 
 @router.post("/{uuid:licence_id}/resume", response=LicenceOut, summary="Resume (恢复)")
-def resume(request: HttpRequest, licence_id: UUID, payload: ReasonIn) -> LicenceOut:
+def resume(request: HttpRequest, licence_id: UUID, payload: LicenceReasonIn) -> LicenceOut:
     user = _staff(request)
     return LicenceOut(
         **_out(

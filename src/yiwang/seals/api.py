@@ -46,12 +46,12 @@ class SealIn(Schema):
     purpose: str = Field(default="", max_length=300)
 
 
-class ReviewIn(Schema):
+class SealReviewIn(Schema):
     approve: bool
     comment: str = Field(default="", max_length=1000)
 
 
-class ReasonIn(Schema):
+class SealReasonIn(Schema):
     reason: str = Field(min_length=1, max_length=500)
 
 
@@ -71,7 +71,7 @@ class StampOut(Schema):
     stamped_at: datetime
 
 
-class SignatureOut(Schema):
+class SealSignatureOut(Schema):
     field_name: str
     ok: bool
     intact: bool
@@ -86,10 +86,10 @@ class SignatureOut(Schema):
     organisation: str
 
 
-class VerificationOut(Schema):
+class SealVerificationOut(Schema):
     ok: bool
     error: str
-    signatures: list[SignatureOut]
+    signatures: list[SealSignatureOut]
 
 
 class TrustedCaIn(Schema):
@@ -175,7 +175,7 @@ def detail(request: HttpRequest, seal_id: UUID) -> SealOut:
 
 
 @router.post("/{uuid:seal_id}/review", response=SealOut, summary="Review (审核)")
-def review(request: HttpRequest, seal_id: UUID, payload: ReviewIn) -> SealOut:
+def review(request: HttpRequest, seal_id: UUID, payload: SealReviewIn) -> SealOut:
     user = _user(request)
     return _out(
         services.review_seal(
@@ -217,13 +217,13 @@ def authorise(request: HttpRequest, seal_id: UUID, payload: AuthoriseIn) -> Stat
 
 
 @router.post("/{uuid:seal_id}/report-loss", response=SealOut, summary="Report loss (挂失)")
-def report_loss(request: HttpRequest, seal_id: UUID, payload: ReasonIn) -> SealOut:
+def report_loss(request: HttpRequest, seal_id: UUID, payload: SealReasonIn) -> SealOut:
     user = _user(request)
     return _out(services.report_loss(_seal(user, seal_id), actor=user, reason=payload.reason))
 
 
 @router.post("/{uuid:seal_id}/destroy", response=SealOut, summary="Destroy (销毁)")
-def destroy(request: HttpRequest, seal_id: UUID, payload: ReasonIn) -> SealOut:
+def destroy(request: HttpRequest, seal_id: UUID, payload: SealReasonIn) -> SealOut:
     user = _user(request)
     return _out(services.destroy_seal(_seal(user, seal_id), actor=user, reason=payload.reason))
 
@@ -266,13 +266,13 @@ def stampings(request: HttpRequest, seal_id: UUID, limit: int = 100) -> list[Sta
     ]
 
 
-@router.post("/verify", auth=None, response=VerificationOut, summary="Verify the seals on a PDF (public)")
-def verify(request: HttpRequest, file: NinjaUploadedFile = File(...)) -> VerificationOut:
+@router.post("/verify", auth=None, response=SealVerificationOut, summary="Verify the seals on a PDF (public)")
+def verify(request: HttpRequest, file: NinjaUploadedFile = File(...)) -> SealVerificationOut:
     report = services.verify_pdf(_pdf_bytes(file))
-    return VerificationOut(
+    return SealVerificationOut(
         ok=report.ok,
         error=report.error,
-        signatures=[SignatureOut(ok=s.ok, **s.__dict__) for s in report.signatures],
+        signatures=[SealSignatureOut(ok=s.ok, **s.__dict__) for s in report.signatures],
     )
 
 
