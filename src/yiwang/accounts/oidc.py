@@ -16,20 +16,28 @@ from __future__ import annotations
 import hashlib
 import hmac
 import json
+from contextvars import ContextVar
 from typing import Any
-from urllib.parse import urlencode
+from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 from django.conf import settings
+from django.contrib.auth import logout
 from django.contrib.auth.views import redirect_to_login
 from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from oauth2_provider.models import get_application_model
-from oauth2_provider.oauth2_validators import OAuth2Validator
+from jwcrypto import jwt as jwcrypto_jwt
+from jwcrypto.common import JWException
+from oauth2_provider.exceptions import InvalidOIDCRedirectURIError, OAuthToolkitError
+from oauth2_provider.models import get_access_token_model, get_application_model
+from oauth2_provider.oauth2_validators import OAuth2Validator, is_valid_resource_uri
 from oauth2_provider.scopes import SettingsScopes
-from oauth2_provider.views import AuthorizationView, TokenView
+from oauth2_provider.settings import oauth2_settings
+from oauth2_provider.views import AuthorizationView, RPInitiatedLogoutView, TokenView
+from oauthlib.oauth2.rfc6749.errors import InvalidRequestError
+from oauthlib.openid.connect.core.exceptions import AccountSelectionRequired
 
 from yiwang.accounts.errors import AccountErrorCode
 from yiwang.accounts.models import (
@@ -47,7 +55,67 @@ from yiwang.core import audit
 from yiwang.core.errors import DomainError
 
 Application = get_application_model()
+AccessToken = get_access_token_model()
 SSO_CHOICE_SESSION_KEY = "yiwang_sso_acting_choice"
+# Errors of a silent (prompt=none) request: routine answers to the client, not refusals to audit.
+SILENT_ERRORS = frozenset(
+    {"login_required", "consent_required", "interaction_required", "account_selection_required"}
+)
+# The browser request being authorised: oauthlib validates the authorization request before the
+# session user is handed to it, and the silent-login checks need that user (OIDC Core 3.1.2.6).
+_authorization_request: ContextVar[HttpRequest | None] = ContextVar(
+    "yiwang_oidc_authorization_request", default=None
+)
+
+
+def demo_mode() -> bool:
+    return bool(settings.YIWANG_DEMO and not settings.IS_PRODUCTION)
+
+
+def issuer(request: Any) -> str:
+    """The issuer identifier, ``<site>/o`` (or ``OIDC_ISS_ENDPOINT``), from a Django or oauthlib request.
+
+    The one computation behind the discovery ``issuer`` (DOT's ``oidc_issuer``), the ID token's
+    ``iss`` (:meth:`YiwangOAuth2Validator.get_oidc_issuer_endpoint`) and the RFC 9207 ``iss`` of every
+    authorization response (:meth:`YiwangAuthorizationView.redirect`).
+    """
+    return str(oauth2_settings.oidc_issuer(request))
+
+
+def with_issuer(uri: str, issuer_id: str) -> str:
+    """``uri`` with exactly one ``iss`` parameter (RFC 9207): in the fragment if it carries the response."""
+    parts = urlsplit(uri)
+    query = [(k, v) for k, v in parse_qsl(parts.query, keep_blank_values=True) if k != "iss"]
+    fragment = [(k, v) for k, v in parse_qsl(parts.fragment, keep_blank_values=True) if k != "iss"]
+    (fragment if parts.fragment else query).append(("iss", issuer_id))
+    return urlunsplit(parts._replace(query=urlencode(query), fragment=urlencode(fragment)))
+
+
+def requested_prompt(request: HttpRequest) -> set[str]:
+    return set(request.GET.get("prompt", "").split())
+
+
+def parse_max_age(value: Any) -> int | None:
+    """``max_age`` in seconds, or ``None`` when absent or not a non-negative integer."""
+    try:
+        seconds = int(value)
+    except (TypeError, ValueError):
+        return None
+    return seconds if seconds >= 0 else None
+
+
+def authenticated_within(user: Any, max_age: int) -> bool:
+    """Did ``user`` log in at most ``max_age`` seconds ago? (``auth_time`` is ``last_login``, as in DOT.)"""
+    last_login = getattr(user, "last_login", None)
+    return last_login is not None and (timezone.now() - last_login).total_seconds() <= max_age
+
+
+def session_signed_in(user: Any) -> bool:
+    """An active session user; staff only once they passed the second factor (MFA)."""
+    if user is None or not getattr(user, "is_authenticated", False) or not user.is_active:
+        return False
+    return user.kind != AccountKind.STAFF or bool(getattr(user, "is_verified", lambda: False)())
+
 
 CLAIM_SCOPES = {
     "sub": "openid",
@@ -89,6 +157,15 @@ def subject_for(application: Any, user: User) -> str:
         )
         return mapping.pairwise_sub
     return str(user.public_id)
+
+
+def subjects_of(user: User, application: Any) -> set[str]:
+    """The subjects ``user`` appears as to ``application``: its own, or the company's it acts for."""
+    subjects = {subject_for(application, user)}
+    company = _acting_company(user, application)
+    if company is not None:
+        subjects.add(subject_for(application, company.user))
+    return subjects
 
 
 class ClientScopes(SettingsScopes):
@@ -179,6 +256,89 @@ class YiwangOAuth2Validator(OAuth2Validator):
     def get_additional_claims(self, request: Any) -> dict[str, Any]:  # pragma: no cover - see get_claim_dict
         return {}
 
+    def get_oidc_issuer_endpoint(self, request: Any) -> str:
+        return issuer(request)
+
+    def validate_redirect_uri(
+        self, client_id: str, redirect_uri: str, request: Any, *args: Any, **kwargs: Any
+    ) -> bool:
+        """Exact string match with a registered URI; only the demo keeps RFC 8252's loopback ports."""
+        if not super().validate_redirect_uri(client_id, redirect_uri, request, *args, **kwargs):
+            return False
+        return demo_mode() or redirect_uri in request.client.redirect_uris.split()
+
+    # --- prompt=none, max_age and id_token_hint (OIDC Core 3.1.2.1, 3.1.2.6) ----------------------
+    @staticmethod
+    def _session_user(request: Any) -> Any:
+        """The logged-in user: oauthlib has it when issuing the code, the browser request before."""
+        user = getattr(request, "user", None)
+        if user is None:
+            user = getattr(_authorization_request.get(), "user", None)
+        return user
+
+    def validate_silent_login(self, request: Any) -> bool:
+        user = self._session_user(request)
+        if not session_signed_in(user):
+            return False
+        max_age = parse_max_age(request.max_age)
+        return max_age is None or authenticated_within(user, max_age)
+
+    def validate_silent_authorization(self, request: Any) -> bool:
+        """Consent given before (or a trusted client), and the principal already chosen for this client."""
+        from yiwang.accounts.services import check_agent_may_act, companies_for_agent
+
+        user = self._session_user(request)
+        scopes = list(request.scopes or [])
+        if "company" in scopes and companies_for_agent(user):
+            context = (
+                SsoActingContext.objects.filter(user=user, application=request.client)
+                .select_related("company")
+                .first()
+            )
+            if context is None:
+                raise AccountSelectionRequired(request=request)
+            if context.company is not None:
+                try:
+                    check_agent_may_act(user, context.company)
+                except DomainError as exc:
+                    raise AccountSelectionRequired(request=request) from exc
+        if request.client.skip_authorization:
+            return True
+        tokens = AccessToken.objects.filter(user=user, application=request.client, expires__gt=timezone.now())
+        return any(token.allow_scopes(scopes) for token in tokens)
+
+    def _hinted_token(self, id_token_hint: str, request: Any) -> tuple[Any, dict[str, Any]]:
+        """The client and claims of an ID token this provider signed (expired ones are fine as hints)."""
+        try:
+            key = self._get_key_for_token(id_token_hint)
+            if key is None:
+                raise ValueError("no audience")
+            claims = json.loads(jwcrypto_jwt.JWT(key=key, jwt=id_token_hint, check_claims={}).claims)
+            audience = self._get_client_by_audience(claims["aud"])
+        except (JWException, ValueError, KeyError, TypeError) as exc:
+            raise InvalidRequestError(
+                description="id_token_hint is not an ID token of this provider", request=request
+            ) from exc
+        if claims.get("iss") != issuer(request) or audience is None:
+            raise InvalidRequestError(
+                description="id_token_hint is not an ID token of this provider", request=request
+            )
+        return audience, claims
+
+    def validate_user_match(self, id_token_hint: Any, scopes: Any, claims: Any, request: Any) -> bool:
+        """The session user must be the one named by ``id_token_hint`` (and a requested ``sub``)."""
+        user = self._session_user(request)
+        if not getattr(user, "is_authenticated", False):
+            return not id_token_hint
+        if id_token_hint:
+            audience, hint = self._hinted_token(id_token_hint, request)
+            if hint.get("sub") not in subjects_of(user, audience):
+                return False
+        requested = ((claims or {}).get("id_token") or {}).get("sub")
+        if isinstance(requested, dict) and requested.get("value"):
+            return requested["value"] in subjects_of(user, request.client)
+        return True
+
     def save_bearer_token(self, token: Any, request: Any, *args: Any, **kwargs: Any) -> None:
         super().save_bearer_token(token, request, *args, **kwargs)
         audit.record(
@@ -206,9 +366,69 @@ class YiwangAuthorizationView(AuthorizationView):
 
     def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         user = request.user
-        if user.is_authenticated and user.kind == AccountKind.STAFF and not user.is_verified():  # type: ignore[union-attr,attr-defined]
+        if (
+            user.is_authenticated
+            and user.kind == AccountKind.STAFF  # type: ignore[union-attr]
+            and not user.is_verified()  # type: ignore[union-attr,attr-defined]
+            and "none" not in requested_prompt(request)  # silent: login_required (see the validator)
+        ):
             return redirect_to_login(request.get_full_path(), reverse("workbench:login"))
-        return super().dispatch(request, *args, **kwargs)  # type: ignore[no-any-return]
+        token = _authorization_request.set(request)
+        try:
+            return super().dispatch(request, *args, **kwargs)  # type: ignore[no-any-return]
+        finally:
+            _authorization_request.reset(token)
+
+    def _login_again(self) -> HttpResponse:
+        """To the login page and back here, without what the new login satisfies (prompt=login, max_age)."""
+        parts = urlsplit(self.request.get_full_path())
+        query = []
+        for key, value in parse_qsl(parts.query, keep_blank_values=True):
+            if key == "max_age":
+                continue
+            if key == "prompt":
+                value = " ".join(p for p in value.split() if p != "login")
+                if not value:
+                    continue
+            query.append((key, value))
+        return redirect_to_login(urlunsplit(parts._replace(query=urlencode(query))), self.get_login_url())
+
+    def handle_no_permission(self) -> HttpResponse:
+        if requested_prompt(self.request) & {"none", "create"}:
+            return super().handle_no_permission()  # type: ignore[no-any-return]
+        return self._login_again()
+
+    def redirect(self, redirect_to: str, application: Any) -> HttpResponse:
+        """Every response to the client carries the issuer (RFC 9207), errors included."""
+        return super().redirect(with_issuer(redirect_to, issuer(self.request)), application)  # type: ignore[no-any-return]
+
+    def _silent(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        """prompt=none: the code at once, or an error to the client; never a page (OIDC Core 3.1.2.6).
+
+        The validator refuses with login_required (no session, too old for max_age, another user
+        than id_token_hint), consent_required or account_selection_required.
+        """
+        try:
+            scopes, credentials = self.validate_authorization_request(request)
+        except OAuthToolkitError as error:
+            return self.error_response(error, application=None)
+        if "openid" not in scopes:  # plain OAuth 2.0 knows no prompt: the ordinary flow
+            return super().get(request, *args, **kwargs)  # type: ignore[no-any-return]
+        application = Application.objects.get(client_id=credentials["client_id"])
+        if isinstance(credentials.get("ui_locales"), list):
+            credentials["ui_locales"] = " ".join(credentials["ui_locales"])
+        resources = request.GET.getlist("resource")
+        if resources:
+            if not all(is_valid_resource_uri(uri) for uri in resources):
+                return super().get(request, *args, **kwargs)  # type: ignore[no-any-return]  # invalid_target
+            credentials["resource"] = resources
+        try:
+            uri, _headers, _body, _status = self.create_authorization_response(
+                request=request, scopes=" ".join(scopes), credentials=credentials, allow=True
+            )
+        except OAuthToolkitError as error:
+            return self.error_response(error, application)
+        return self.redirect(uri, application)
 
     def _companies(self) -> list[LegalPerson]:
         from yiwang.accounts.services import companies_for_agent
@@ -218,6 +438,21 @@ class YiwangAuthorizationView(AuthorizationView):
     def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         scopes = request.GET.get("scope", "").split()
         application = Application.objects.filter(client_id=request.GET.get("client_id", "")).first()
+        prompt = requested_prompt(request)
+        if "none" in prompt:
+            if application is not None and not ("company" in scopes and self._companies()):
+                _set_acting(request.user, application, None)  # type: ignore[arg-type]
+            return self._silent(request, *args, **kwargs)  # a principal chosen before stands
+        max_age = parse_max_age(request.GET.get("max_age"))
+        if request.user.is_authenticated and (
+            "login" in prompt or (max_age is not None and not authenticated_within(request.user, max_age))
+        ):
+            try:  # only for a valid request of a registered client: no logout by any crafted link
+                self.validate_authorization_request(request)
+            except OAuthToolkitError as error:
+                return self.error_response(error, application=None)
+            logout(request)  # 重新认证 the portal's login page only serves signed-out users
+            return self._login_again()
         if application is not None and request.user.is_authenticated:
             company: LegalPerson | None = None
             if "company" in scopes and self._companies():
@@ -275,6 +510,8 @@ class YiwangAuthorizationView(AuthorizationView):
 
     def error_response(self, error: Any, application: Any, **kwargs: Any) -> HttpResponse:
         oauth_error = getattr(error, "oauthlib_error", None)
+        if getattr(oauth_error, "error", "") in SILENT_ERRORS:
+            return super().error_response(error, application, **kwargs)  # type: ignore[no-any-return]
         record_refusal(
             "sso.authorize_refused",
             actor=self.request.user if self.request.user.is_authenticated else None,
@@ -294,6 +531,19 @@ def _set_acting(user: User, application: Any, company: LegalPerson | None) -> No
     SsoActingContext.objects.update_or_create(
         user=user, application=application, defaults={"company": company}
     )
+
+
+class YiwangLogoutView(RPInitiatedLogoutView):
+    """RP-initiated logout: outside the demo the ``post_logout_redirect_uri`` matches exactly, too."""
+
+    def validate_post_logout_redirect_uri(self, application: Any, post_logout_redirect_uri: Any) -> None:
+        super().validate_post_logout_redirect_uri(application, post_logout_redirect_uri)
+        if (
+            post_logout_redirect_uri
+            and not demo_mode()
+            and post_logout_redirect_uri not in application.post_logout_redirect_uris.split()
+        ):
+            raise InvalidOIDCRedirectURIError("This client does not have this redirect uri registered.")
 
 
 class YiwangTokenView(TokenView):

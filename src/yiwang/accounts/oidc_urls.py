@@ -7,7 +7,7 @@ registered by administrators) and no dynamic client registration.
 from django.urls import path, re_path
 from oauth2_provider import views
 
-from yiwang.accounts.oidc import YiwangAuthorizationView, YiwangTokenView
+from yiwang.accounts.oidc import YiwangAuthorizationView, YiwangLogoutView, YiwangTokenView
 
 app_name = "oauth2_provider"
 urlpatterns = [
@@ -22,5 +22,5 @@ urlpatterns = [
     ),
     path(".well-known/jwks.json", views.JwksInfoView.as_view(), name="jwks-info"),
     path("userinfo/", views.UserInfoView.as_view(), name="user-info"),
-    path("logout/", views.RPInitiatedLogoutView.as_view(), name="rp-initiated-logout"),
+    path("logout/", YiwangLogoutView.as_view(), name="rp-initiated-logout"),
 ]
