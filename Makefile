@@ -34,10 +34,10 @@ messages: pydeps
 deps: pydeps assets messages
 
 chromium:
-	@{ command -v chromium && command -v pdfsig; } >/dev/null 2>&1 || { \
-	  echo "Installing Debian's chromium (browser tests) and poppler-utils (pdfsig)"; \
+	@{ command -v chromium && command -v pdfsig && command -v certutil; } >/dev/null 2>&1 || { \
+	  echo "Installing Debian's chromium (browser tests), poppler-utils (pdfsig) and libnss3-tools (certutil)"; \
 	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
-	  $$SUDO apt-get update -qq && $$SUDO apt-get install -y -qq chromium fonts-noto-cjk poppler-utils >/dev/null; }
+	  $$SUDO apt-get update -qq && $$SUDO apt-get install -y -qq chromium fonts-noto-cjk poppler-utils libnss3-tools >/dev/null; }
 
 # --- the two contract commands -------------------------------------------------------------------
 run: deps

@@ -346,6 +346,12 @@ YIWANG_REGION_DATA_DIR = Path(
 )
 YIWANG_PLATFORM_NAME = os.environ.get("YIWANG_PLATFORM_NAME", "合肥市政务服务网")
 YIWANG_DEMO = env_bool("YIWANG_DEMO", not IS_PRODUCTION)
+# The public address: QR codes on documents, share links, and the /pki/ URLs in seal certificates.
+YIWANG_PUBLIC_URL = (
+    os.environ.get("YIWANG_PUBLIC_URL") or f"http://127.0.0.1:{os.environ.get('PORT', '8000')}"
+)
+# 文书用印: a notice or decision is never issued without the body's e-seal (the service refuses).
+YIWANG_REQUIRE_DOCUMENT_SEAL = env_bool("YIWANG_REQUIRE_DOCUMENT_SEAL", True)
 
 LOGGING = {
     "version": 1,
@@ -376,3 +382,5 @@ if PROFILE == "test":
     PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher", *PASSWORD_HASHERS]
     YIWANG_IDENTITY_SIMULATED_DELAY_SECONDS = 0
     YIWANG_CATALOG_CACHE_SECONDS = 0  # tests see their own data; test_catalog_cache switches it on
+    # Most case tests make no seals; the tests of document sealing (seals/tests/test_pki.py) switch it on.
+    YIWANG_REQUIRE_DOCUMENT_SEAL = env_bool("YIWANG_REQUIRE_DOCUMENT_SEAL", False)

@@ -19,6 +19,7 @@ urlpatterns = [
     path("i18n/setlang/", set_language, name="set_language"),
     path("workbench/seals/", include("yiwang.seals.urls")),
     path("seals/verify/", include((public_seal_urls, "seals_public"))),
+    path("pki/", include("yiwang.seals.pki")),  # the platform CA's certificates and CRLs
     path("licences/", include("yiwang.licences.urls")),
     path("verify/", include("yiwang.licences.verify_urls")),
     path("workbench/", include("yiwang.workbench.urls")),

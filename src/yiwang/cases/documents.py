@@ -304,8 +304,9 @@ def issue_document(
     bundle_application: BundleApplication | None = None,
     licensing: bool = False,
 ) -> CaseDocument:
-    """Render the template ``kind``, stamp it with ``organisation``'s e-seal (行政审批专用章, else 公章)
-    when it has one, store the file and a :class:`CaseDocument` row.  Runs in the caller's
+    """Render the template ``kind``, stamp it with ``organisation``'s e-seal (行政审批专用章, else 公章;
+    a :class:`Conflict` when it has none, unless ``YIWANG_REQUIRE_DOCUMENT_SEAL`` is off), store the
+    file and a :class:`CaseDocument` row.  Runs in the caller's
     transaction; the file name is registered for removal if that transaction rolls back."""
     import hashlib
 
@@ -316,6 +317,8 @@ def issue_document(
     from yiwang.cases.models import CaseDocument
     from yiwang.seals import services as seal_services
 
+    # Notices and decisions carry the body's seal; without one the service refuses (409).
+    seal = seal_services.require_document_seal(organisation) if kind in SEAL_REASONS else None
     title, paragraphs, facts = fill_template(kind, context, licensing=licensing)
     site = getattr(settings, "YIWANG_PUBLIC_URL", "http://127.0.0.1:8000").rstrip("/")
     pdf = render_pdf(
@@ -331,7 +334,6 @@ def issue_document(
             facts=facts,
         )
     )
-    seal = seal_services.organisation_seal(organisation) if kind in SEAL_REASONS else None
     if seal is not None:
         pdf = seal_services.stamp_pdf(
             seal, pdf, user=None, reason=SEAL_REASONS[kind], reference=number[-60:], system=True

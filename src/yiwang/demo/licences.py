@@ -1,5 +1,5 @@
-"""演示电子证照 Licence types, one issued 证照专用章 per issuing department, and a few licences for
-the demo citizen and company.
+"""演示电子证照 Licence types, one issued 证照专用章 per issuing department, a few licences for
+the demo citizen and company, and a 行政审批专用章 for every department that handles cases.
 
 Seals go through the real lifecycle (apply → review → make → file → issue) with the seals services:
 the demo administrator 陈静 (``admin``) applies, and a system reviewer account
@@ -21,7 +21,7 @@ from yiwang.core.models import Organisation
 from yiwang.licences import services
 from yiwang.licences.models import HolderType, Licence, LicenceType
 from yiwang.seals import services as seal_services
-from yiwang.seals.models import Seal, SealStatus
+from yiwang.seals.models import Seal, SealStatus, SealType
 
 REVIEWER = "seal_reviewer"
 
@@ -162,15 +162,25 @@ def _reviewer(admin: User) -> User:
     return reviewer
 
 
-def _ensure_seal(organisation: Organisation, admin: User, reviewer: User) -> Seal:
-    seal = Seal.objects.filter(organisation=organisation, status=SealStatus.ISSUED).first()
+def _ensure_seal(
+    organisation: Organisation,
+    admin: User,
+    reviewer: User,
+    *,
+    seal_type: str = SealType.CERTIFICATE,
+    name: str = "证照专用章",
+    purpose: str = "电子证照签发（演示）",
+) -> Seal:
+    seal = Seal.objects.filter(
+        organisation=organisation, status=SealStatus.ISSUED, seal_type=seal_type
+    ).first()
     if seal is not None:
         return seal
     seal = seal_services.apply_for_seal(
         organisation=organisation,
-        name="证照专用章",
-        seal_type="certificate",
-        purpose="电子证照签发（演示）",
+        name=name,
+        seal_type=seal_type,
+        purpose=purpose,
         actor=admin,
     )
     seal_services.review_seal(seal, actor=reviewer, approve=True, comment="演示数据")
@@ -269,4 +279,26 @@ def load_licences() -> dict[str, int]:
             actor=admin,
         )
         created["licences"] += 1
+    created["seals"] += _load_document_seals(admin, reviewer)
     return created
+
+
+def _load_document_seals(admin: User, reviewer: User) -> int:
+    """行政审批专用章 for every body that handles cases: its notices and decisions are sealed (a body
+    without a usable seal cannot accept or decide).  Returns how many seals were made."""
+    made = 0
+    bodies = Organisation.objects.filter(
+        pk__in=ServiceItem.objects.values("implementing_body").distinct()
+    ).order_by("pk")
+    for organisation in bodies:
+        if seal_services.organisation_seal(organisation) is None:
+            _ensure_seal(
+                organisation,
+                admin,
+                reviewer,
+                seal_type=SealType.ADMINISTRATIVE_APPROVAL,
+                name="行政审批专用章",
+                purpose="受理通知书、审批决定书等文书用印（演示）",
+            )
+            made += 1
+    return made

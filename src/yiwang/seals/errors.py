@@ -11,3 +11,4 @@ class SealErrorCode(StrEnum):
     INVALID_PDF = "invalid_pdf"
     INVALID_CERTIFICATE = "invalid_certificate"
     INVALID_IMAGE = "invalid_seal_image"
+    NO_DOCUMENT_SEAL = "seal_no_document_seal"

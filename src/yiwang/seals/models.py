@@ -29,7 +29,9 @@ class CertificateAuthority(TimeStampedModel):
         blank=True, help_text=_("AES-GCM encrypted PKCS#8; empty for imported CAs")
     )
     fingerprint_sha256 = models.CharField(max_length=64, unique=True)
-    crl_number = models.PositiveIntegerField(default=0)
+    crl_number = models.PositiveIntegerField(default=0, help_text=_("number of the last CRL issued"))
+    crl_der = models.BinaryField(null=True, blank=True, help_text=_("the last CRL issued (DER)"))
+    crl_next_update = models.DateTimeField(null=True, blank=True)
     is_trusted = models.BooleanField(default=True)
 
     class Meta:

@@ -13,15 +13,16 @@ import tempfile
 import uuid
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from asn1crypto import keys as asn1_keys
 from asn1crypto import x509 as asn1_x509
 from cryptography import x509
 from cryptography.hazmat.primitives import serialization
+from django.conf import settings
 from django.core.files.base import ContentFile
 from django.db import transaction
-from django.db.models import F
+from django.urls import reverse
 from django.utils import timezone
 from pyhanko.pdf_utils.content import ImportedPdfPage
 from pyhanko.pdf_utils.images import PdfImage
@@ -63,8 +64,23 @@ SEAL_APPLICANT_ROLES = {"admin", "service_manager"}
 
 
 # --- the platform CA -----------------------------------------------------------------------------
+def public_base_url() -> str:
+    """The platform's public address (``YIWANG_PUBLIC_URL``, by default ``http://127.0.0.1:$PORT``)."""
+    return str(getattr(settings, "YIWANG_PUBLIC_URL", "") or "http://127.0.0.1:8000").rstrip("/")
+
+
+def publication_links(level: str) -> ca.PublicationLinks:
+    """Where the platform CA at ``level`` (``root`` or ``issuing``) publishes its CRL and certificate:
+    /pki/ on the public address; certificates it issues carry these URLs."""
+    base = public_base_url()
+    return ca.PublicationLinks(
+        crl_url=base + reverse("pki:file", kwargs={"name": level, "extension": "crl"}),
+        issuer_url=base + reverse("pki:file", kwargs={"name": level, "extension": "crt"}),
+    )
+
+
 def ensure_platform_ca() -> CertificateAuthority:
-    """Create the root and intermediate CA once; return the intermediate that issues seal certificates."""
+    """Create the root and issuing (intermediate) CA once; return the issuing CA of seal certificates."""
     with transaction.atomic():
         intermediate = (
             CertificateAuthority.objects.select_for_update()
@@ -72,6 +88,7 @@ def ensure_platform_ca() -> CertificateAuthority:
             .first()
         )
         if intermediate is not None:
+            _refresh_links(intermediate)
             return intermediate
         root_issued = ca.make_root("一网平台根 CA", PLATFORM_ORGANISATION)
         root = CertificateAuthority.objects.create(
@@ -88,6 +105,7 @@ def ensure_platform_ca() -> CertificateAuthority:
             organisation=PLATFORM_ORGANISATION,
             is_ca=True,
             years=10,
+            links=publication_links("root"),
         )
         intermediate = CertificateAuthority.objects.create(
             name="一网平台电子印章 CA",
@@ -99,6 +117,51 @@ def ensure_platform_ca() -> CertificateAuthority:
         )
         audit.record("seal.ca_created", obj=intermediate, detail={"root": root.fingerprint_sha256})
     return intermediate
+
+
+def _refresh_links(intermediate: CertificateAuthority) -> None:
+    """Re-certify the issuing CA (same name and key) when its certificate lacks the root's current
+    /pki/ links (a CA made before they existed, or a new public address).  Certificates it issued
+    keep chaining to it, so documents already stamped keep verifying.  Caller holds the row lock."""
+    root = intermediate.parent
+    if root is None or not root.private_key_encrypted or not intermediate.private_key_encrypted:
+        return
+    expected = publication_links("root")
+    current = ca.load_pem(intermediate.certificate_pem)
+    if ca.links_of(current) == expected:
+        return
+    renewed = ca.recertify_ca(
+        ca.load_pem(root.certificate_pem), ca.decrypt_key(root.private_key_encrypted), current, expected
+    )
+    previous = intermediate.fingerprint_sha256
+    intermediate.certificate_pem = renewed.public_bytes(serialization.Encoding.PEM).decode()
+    intermediate.fingerprint_sha256 = ca.fingerprint(renewed)
+    intermediate.save(update_fields=["certificate_pem", "fingerprint_sha256", "updated_at"])
+    audit.record(
+        "seal.ca_recertified",
+        obj=intermediate,
+        detail={
+            "previous": previous,
+            "fingerprint": intermediate.fingerprint_sha256,
+            "crl": expected.crl_url,
+        },
+    )
+
+
+def published_authorities() -> tuple[CertificateAuthority, CertificateAuthority] | None:
+    """(root, issuing CA) as published at /pki/, or None before the platform CA exists."""
+    issuing = (
+        CertificateAuthority.objects.filter(kind=AuthorityKind.INTERMEDIATE, is_trusted=True)
+        .select_related("parent")
+        .first()
+    )
+    if issuing is None or issuing.parent is None:
+        return None
+    if ca.links_of(ca.load_pem(issuing.certificate_pem)) != publication_links("root"):
+        issuing = ensure_platform_ca()  # re-certified with the current links (row lock, rare)
+    if issuing.parent is None:
+        return None
+    return issuing.parent, issuing
 
 
 def import_trusted_ca(pem: str, *, name: str, actor: User) -> CertificateAuthority:
@@ -137,18 +200,49 @@ def import_trusted_ca(pem: str, *, name: str, actor: User) -> CertificateAuthori
     return authority
 
 
+CRL_VALIDITY = timedelta(days=7)
+CRL_REISSUE_BEFORE = timedelta(days=6)  # a new CRL each day; one is valid a week (nextUpdate)
+
+
 def crl_der(authority: CertificateAuthority) -> bytes:
-    """The authority's current CRL (DER), listing every certificate it revoked."""
+    """The authority's current CRL (DER), listing every certificate it revoked.
+
+    Issued once and kept: a new one (next CRL number) when a certificate is revoked or when the kept
+    one has less than :data:`CRL_REISSUE_BEFORE` left before its nextUpdate.
+    """
     if not authority.private_key_encrypted:
         raise DomainError(SealErrorCode.INVALID_CERTIFICATE, "外部 CA 的吊销列表由其平台发布")
-    revoked = [(int(r.serial, 16), r.revoked_at) for r in authority.revocations.all()]
-    crl = ca.build_crl(
-        ca.load_pem(authority.certificate_pem),
-        ca.decrypt_key(authority.private_key_encrypted),
-        revoked,
-        authority.crl_number + 1,
-    )
-    return crl.public_bytes(serialization.Encoding.DER)
+    if _crl_current(authority):
+        return bytes(authority.crl_der or b"")
+    with transaction.atomic():
+        locked = CertificateAuthority.objects.select_for_update().get(pk=authority.pk)
+        if not _crl_current(locked):
+            now = timezone.now()
+            revoked = [(int(r.serial, 16), r.revoked_at, r.reason) for r in locked.revocations.all()]
+            crl = ca.build_crl(
+                ca.load_pem(locked.certificate_pem),
+                ca.decrypt_key(locked.private_key_encrypted),
+                revoked,
+                locked.crl_number + 1,
+                this_update=now - timedelta(minutes=5),  # tolerate clock skew, like certificates
+                validity=CRL_VALIDITY,
+            )
+            locked.crl_number += 1
+            locked.crl_der = crl.public_bytes(serialization.Encoding.DER)
+            locked.crl_next_update = crl.next_update_utc
+            locked.save(update_fields=["crl_number", "crl_der", "crl_next_update", "updated_at"])
+    authority.crl_der, authority.crl_number = locked.crl_der, locked.crl_number
+    authority.crl_next_update = locked.crl_next_update
+    return bytes(locked.crl_der or b"")
+
+
+def _crl_current(authority: CertificateAuthority) -> bool:
+    if not authority.crl_der or authority.crl_next_update is None:
+        return False
+    now = timezone.now()
+    # Not before its own thisUpdate (a test may travel back in time) and not close to its end.
+    issued = authority.crl_next_update - CRL_VALIDITY
+    return issued <= now and authority.crl_next_update - now > CRL_REISSUE_BEFORE
 
 
 # --- lifecycle -----------------------------------------------------------------------------------
@@ -249,6 +343,7 @@ def make_seal(seal: Seal, *, actor: User, image_png: bytes | None = None) -> Sea
             common_name=f"{locked.organisation.name}{locked.name}",
             organisation=locked.organisation.name,
             unit=locked.organisation.credit_code,
+            links=publication_links("issuing"),
         )
         sm2_pair = sm2_generate_keypair()
         locked.issuer = issuer
@@ -338,7 +433,8 @@ def _revoke_certificate(seal: Seal, reason: str) -> None:
             serial=seal.certificate_serial,
             defaults={"reason": reason, "revoked_at": timezone.now()},
         )
-        CertificateAuthority.objects.filter(pk=seal.issuer_id).update(crl_number=F("crl_number") + 1)
+        # The kept CRL is out of date: the next request issues one with the next CRL number.
+        CertificateAuthority.objects.filter(pk=seal.issuer_id).update(crl_der=None, crl_next_update=None)
 
 
 def report_loss(seal: Seal, *, actor: User, reason: str) -> Seal:
@@ -408,6 +504,33 @@ def organisation_seal(
             if seal.seal_type == kind:
                 return seal
     return None
+
+
+def document_seal_required() -> bool:
+    """Whether notices and decisions must carry the body's e-seal (``YIWANG_REQUIRE_DOCUMENT_SEAL``)."""
+    return bool(getattr(settings, "YIWANG_REQUIRE_DOCUMENT_SEAL", True))
+
+
+def missing_document_seal_message(organisation: Organisation) -> str:
+    return (
+        f"“{organisation.name}”没有可用的行政审批专用章或公章，不能出具加盖电子印章的文书"
+        "（受理通知书、决定书等）。请先申请并启用电子印章。"
+    )
+
+
+def lacks_document_seal(organisation: Organisation) -> bool:
+    """True when ``organisation`` could not issue a notice or decision now (no usable seal while
+    seals are required): the workbench warns before anyone tries to accept or decide."""
+    return document_seal_required() and organisation_seal(organisation) is None
+
+
+def require_document_seal(organisation: Organisation) -> Seal | None:
+    """The seal for ``organisation``'s notices and decisions; a 409 ``seal_no_document_seal`` when it
+    has none and seals are required (never a silently unsigned document), None when not required."""
+    seal = organisation_seal(organisation)
+    if seal is None and document_seal_required():
+        raise Conflict(missing_document_seal_message(organisation), code=SealErrorCode.NO_DOCUMENT_SEAL)
+    return seal
 
 
 # Space reserved for the CMS signature in /Contents (bytes; written as hex, so twice this in the

@@ -58,11 +58,14 @@ from yiwang.portal.ui import (
     safe_next,
 )
 from yiwang.portal.views.my import file_response
+from yiwang.seals.services import lacks_document_seal
 from yiwang.workflow.models import ProcessInstance, ProcessStatus, WorkItemStatus
 
 View = TypeVar("View", bound=Callable[..., HttpResponseBase])
 
 CASES_PAGE_SIZE = 25
+# A case still waiting for a notice or a decision (文书) from its handling body.
+OPEN_FOR_DOCUMENTS = {CaseStatus.SUBMITTED, CaseStatus.CORRECTION_REQUIRED, CaseStatus.ACCEPTED}
 ACTION_ROLES = {
     "accept": "window_clerk",
     "refuse": "window_clerk",
@@ -314,6 +317,8 @@ def case_context(
         "notices": list(case.correction_notices.order_by("round")),
         "due_info": due_state(case, timezone.localdate()),
         "can_accept": case.status == CaseStatus.SUBMITTED and "window_clerk" in roles,
+        # 文书用印: without a usable seal the body cannot issue the notice or decision (the service refuses).
+        "seal_missing": case.status in OPEN_FOR_DOCUMENTS and lacks_document_seal(case.handling_organisation),
         # With a running process the decision is the process's 决定 task (see the 流程 panel).
         "can_decide": case.status == CaseStatus.ACCEPTED
         and "approver" in roles
