@@ -7,7 +7,7 @@ PYTEST_WORKERS ?= 2
 PG_URL ?= postgres://postgres@127.0.0.1:5432/postgres
 export UV_LINK_MODE := copy
 
-.PHONY: help run test deps uv pydeps assets messages chromium lint typecheck test-sqlite test-postgres migrate demo-data bench clean
+.PHONY: help run test deps uv pydeps assets messages chromium lint typecheck test-sqlite test-dates test-postgres migrate demo-data bench clean
 
 help:
 	@echo "make run    install what is missing, migrate, load demo data, serve on http://127.0.0.1:$(PORT)"
@@ -45,6 +45,7 @@ run: deps
 
 test: deps chromium lint
 	@$(MAKE) --no-print-directory test-sqlite
+	@$(MAKE) --no-print-directory test-dates
 	@if [ -n "$$DATABASE_URL" ] || pg_isready -q -h 127.0.0.1 -p 5432 2>/dev/null; then \
 	  $(MAKE) --no-print-directory test-postgres; \
 	else echo "PostgreSQL not reachable: skipped the PostgreSQL run"; fi
@@ -57,6 +58,22 @@ lint: pydeps
 test-sqlite: pydeps
 	@echo "=== test suite on SQLite ==="
 	env -u DATABASE_URL YIWANG_PROFILE=test $(UV) run pytest -n $(PYTEST_WORKERS) -p no:cacheprovider
+
+# The date-sensitive tests (case clocks, calendar, licence validity, to-do flags) again as if today
+# were late December of each of the next two years: the suite must pass on any date.
+THIS_YEAR := $(shell date +%Y)
+TEST_DATES ?= $(shell echo $$(( $(THIS_YEAR) + 1 )))-12-21 $(shell echo $$(( $(THIS_YEAR) + 2 )))-12-30
+DATE_SENSITIVE_TESTS ?= src/yiwang/cases src/yiwang/licences src/yiwang/core/tests/test_calendar.py \
+  src/yiwang/core/tests/test_calendar_fingerprint.py src/yiwang/core/tests/test_calendar_import.py \
+  src/yiwang/core/tests/test_statutory_holidays.py src/yiwang/core/tests/test_health.py \
+  src/yiwang/workbench/tests/test_todo.py src/yiwang/workbench/tests/test_work_queue.py \
+  src/yiwang/workbench/tests/test_calendar_page.py src/yiwang/portal/tests/test_case_clock_page.py
+test-dates: pydeps
+	@set -e; for day in $(TEST_DATES); do \
+	  echo "=== date-sensitive tests as if today were $$day (SQLite) ==="; \
+	  env -u DATABASE_URL YIWANG_PROFILE=test YIWANG_TEST_TODAY=$$day $(UV) run pytest -n $(PYTEST_WORKERS) \
+	    -p no:cacheprovider -q $(DATE_SENSITIVE_TESTS); \
+	done
 
 test-postgres: pydeps
 	@echo "=== test suite on PostgreSQL ==="

@@ -6,6 +6,15 @@ import os
 
 os.environ.setdefault("YIWANG_PROFILE", "test")
 
+# ``YIWANG_TEST_TODAY=2027-12-20`` runs the suite as if that were today (``make test-dates``): the
+# suite must pass on any date, so tests that depend on "today" freeze time themselves.  Tests that
+# travel elsewhere (time_machine) still do; this only moves the clock the others see.
+if os.environ.get("YIWANG_TEST_TODAY"):
+    import time_machine
+
+    _today_traveller = time_machine.travel(f"{os.environ['YIWANG_TEST_TODAY']} 10:00:00+08:00", tick=True)
+    _today_traveller.start()
+
 
 import pytest
 

@@ -6,6 +6,7 @@ from typing import Any
 from unittest import mock
 
 import pytest
+import time_machine
 from django.test import Client
 
 
@@ -18,9 +19,31 @@ def test_healthz_needs_no_database(client: Client) -> None:
 
 @pytest.mark.django_db
 def test_readyz_is_ready_when_migrations_are_applied(client: Client) -> None:
-    response = client.get("/readyz")
+    with time_machine.travel("2026-06-01 10:00:00+08:00", tick=False):
+        response = client.get("/readyz")
     assert response.status_code == 200
     assert response.json() == {"status": "ok", "database": "ok", "migrations": "applied"}
+
+
+@pytest.mark.django_db
+def test_readyz_warns_from_october_while_next_year_is_provisional(client: Client) -> None:
+    from yiwang.core.calendar import clear_calendar_cache
+    from yiwang.core.models import CalendarYear
+
+    CalendarYear.objects.filter(year=2031).delete()
+    clear_calendar_cache()
+    with time_machine.travel("2030-09-30 10:00:00+08:00", tick=False):
+        assert "warnings" not in client.get("/readyz").json()
+    with time_machine.travel("2030-10-01 10:00:00+08:00", tick=False):
+        response = client.get("/readyz")
+    assert response.status_code == 200  # a warning, not a failure
+    body = response.json()
+    assert body["status"] == "ok"
+    assert body["warnings"][0]["code"] == "calendar_year_provisional"
+    assert body["warnings"][0]["year"] == 2031
+    CalendarYear.objects.create(year=2031, source="人工录入")
+    with time_machine.travel("2030-10-01 10:00:00+08:00", tick=False):
+        assert "warnings" not in client.get("/readyz").json()
 
 
 @pytest.mark.django_db
