@@ -379,7 +379,7 @@ class YiwangAuthorizationView(AuthorizationView):
         finally:
             _authorization_request.reset(token)
 
-    def _login_again(self) -> HttpResponse:
+    def _login_again(self, login_url: str | None = None) -> HttpResponse:
         """To the login page and back here, without what the new login satisfies (prompt=login, max_age)."""
         parts = urlsplit(self.request.get_full_path())
         query = []
@@ -391,7 +391,9 @@ class YiwangAuthorizationView(AuthorizationView):
                 if not value:
                     continue
             query.append((key, value))
-        return redirect_to_login(urlunsplit(parts._replace(query=urlencode(query))), self.get_login_url())
+        return redirect_to_login(
+            urlunsplit(parts._replace(query=urlencode(query))), login_url or self.get_login_url()
+        )
 
     def handle_no_permission(self) -> HttpResponse:
         if requested_prompt(self.request) & {"none", "create"}:
@@ -451,8 +453,9 @@ class YiwangAuthorizationView(AuthorizationView):
                 self.validate_authorization_request(request)
             except OAuthToolkitError as error:
                 return self.error_response(error, application=None)
-            logout(request)  # 重新认证 the portal's login page only serves signed-out users
-            return self._login_again()
+            staff = request.user.kind == AccountKind.STAFF  # type: ignore[union-attr]
+            logout(request)  # 重新认证 the login pages only serve signed-out users
+            return self._login_again(reverse("workbench:login") if staff else None)
         if application is not None and request.user.is_authenticated:
             company: LegalPerson | None = None
             if "company" in scopes and self._companies():

@@ -297,6 +297,23 @@ def test_max_age_asks_for_a_recent_login(live_server):
     assert "code" in params
 
 
+def test_prompt_none_for_staff_needs_the_second_factor(live_server, client):
+    from django.conf import settings
+
+    from yiwang.accounts.testing import verify_mfa
+
+    clerk = factories.staff("clerk", ["window_clerk"])
+    factories.oidc_client()
+    rp = RelyingParty(live_server.url)
+    client.force_login(clerk)  # password only: no MFA yet
+    browser = Browser(live_server.url)
+    browser.http.cookies.set(settings.SESSION_COOKIE_NAME, client.cookies[settings.SESSION_COOKIE_NAME].value)
+    _error(rp.callback(browser.follow(rp.authorization_url(prompt="none"))), "login_required")
+    verify_mfa(client, clerk)
+    _token, claims = rp.sign_in(browser, prompt="none")
+    assert claims["sub"] == str(clerk.public_id)
+
+
 def test_prompt_none_for_a_third_party_client_needs_consent_first(live_server):
     factories.citizen()
     factories.oidc_client(trusted=False)
