@@ -160,3 +160,10 @@ def test_servers_follow_the_host_the_document_was_asked_from():
     assert response.json()["servers"] == [{"url": "https://localhost:9000"}]
     # the paths carry the /api/v1 prefix, so server URL + path is the endpoint
     assert "/api/v1/seals/verify" in response.json()["paths"]
+
+
+def test_every_extra_error_entry_names_an_operation(document):
+    from yiwang.api import EXTRA_ERRORS
+
+    for method, path in EXTRA_ERRORS:
+        assert method in document["paths"].get(f"/api/v1{path}", {}), (method, path)

@@ -47,6 +47,7 @@ from yiwang.cases.schemas import (
 from yiwang.catalog.models import ServiceItem
 from yiwang.core.compiled import CompiledRows
 from yiwang.core.errors import CoreErrorCode, DomainError, NotFound, PermissionDenied
+from yiwang.core.openapi import DELIVERY_METHOD, FORM_DATA, multipart_body, text
 from yiwang.core.wire import json_response, wire_date, wire_datetime
 
 router = Router(tags=["cases"])
@@ -416,7 +417,27 @@ def _filed(case: Case, existed: bool) -> HttpResponse:
     return NinjaResponse(detail_data(case, delivery_loaded=True), status=200 if existed else 201)
 
 
-@router.post("", response={201: CaseDetailOut, 200: CaseDetailOut}, summary="Apply (申请): multipart form")
+@router.post(
+    "",
+    response={201: CaseDetailOut, 200: CaseDetailOut},
+    summary="Apply (申请): multipart form",
+    openapi_extra=multipart_body(
+        {
+            "item_id": {"type": "string", "format": "uuid"},
+            "form_data": FORM_DATA,
+            "delivery_method": DELIVERY_METHOD,
+            "delivery_address": text(300),
+            "delivery_phone": text(20),
+            "on_behalf_of": text(18, description="a company's unified social credit code (代办)"),
+            "licence_authorisations": text(2000, description="e-licence ids, comma-separated (一证通办)"),
+            "applicant_name": text(100, description="window registration of a walk-in applicant"),
+            "applicant_id_number": text(18),
+            "applicant_phone": text(20),
+        },
+        required=("item_id",),
+    )
+    | {"parameters": [{"in": "header", "name": "Idempotency-Key", "schema": text(100), "required": False}]},
+)
 def apply(request: HttpRequest) -> HttpResponse:
     """Fields: ``item_id`` (UUID), ``form_data`` (JSON object), ``delivery_method``, optionally
     ``on_behalf_of`` (a company's credit code: apply as its authorised agent, 代办),
@@ -525,7 +546,12 @@ def case_detail(request: HttpRequest, case_id: UUID) -> HttpResponse:
     return detail_response(_user(request), case_id)
 
 
-@router.post("/{case_id}/corrections", response=CaseDetailOut, summary="Supply corrections (补正)")
+@router.post(
+    "/{case_id}/corrections",
+    response=CaseDetailOut,
+    summary="Supply corrections (补正)",
+    openapi_extra=multipart_body({"form_data": FORM_DATA, "comment": text(2000)}),
+)
 def supply_correction(request: HttpRequest, case_id: UUID) -> CaseDetailOut:
     case = services.get_case_for(_user(request), case_id)
     if case.applicant_id != _user(request).pk:
@@ -717,7 +743,12 @@ def _refreshed(case: Case) -> CaseDetailOut:
     return detail(case)
 
 
-@router.post("/{case_id}/gap-materials", response=CaseDetailOut, summary="Supply 容缺 materials")
+@router.post(
+    "/{case_id}/gap-materials",
+    response=CaseDetailOut,
+    summary="Supply 容缺 materials",
+    openapi_extra=multipart_body({"comment": text(2000)}),
+)
 def supply_gap(request: HttpRequest, case_id: UUID) -> CaseDetailOut:
     case = services.get_case_for(_user(request), case_id)
     return _refreshed(

@@ -17,6 +17,7 @@ from yiwang.cases.models import BundleApplication, CaseDocument
 from yiwang.cases.schemas import BundleApplicationOut, BundleSubCaseOut, HandoverIn
 from yiwang.catalog.bundles import get_published_bundle
 from yiwang.core.errors import CoreErrorCode, DomainError, NotFound
+from yiwang.core.openapi import DELIVERY_METHOD, FORM_DATA, multipart_body, text
 
 router = Router(tags=["bundles"])
 MATERIAL_FIELD_PREFIX = "material_"
@@ -80,7 +81,22 @@ def _files(request: HttpRequest) -> dict[str, list[UploadedFile]]:
     return files
 
 
-@router.post("", response={201: BundleApplicationOut}, summary="Apply for a bundle (一件事申请): multipart")
+@router.post(
+    "",
+    response={201: BundleApplicationOut},
+    summary="Apply for a bundle (一件事申请): multipart",
+    openapi_extra=multipart_body(
+        {
+            "bundle_id": {"type": "string", "format": "uuid"},
+            "form_data": FORM_DATA,
+            "member_forms": FORM_DATA | {"description": "JSON `{item id: {field: value}}`"},
+            "optional_items": text(2000, description="item ids of optional members, comma-separated"),
+            "delivery_method": DELIVERY_METHOD,
+            "delivery_address": text(300),
+        },
+        required=("bundle_id",),
+    ),
+)
 def apply(request: HttpRequest) -> Status[BundleApplicationOut]:
     """Fields: ``bundle_id``, ``form_data`` (the merged form, JSON), ``member_forms`` (JSON
     ``{item id: {field: value}}`` for fields a member still asks on its own), ``optional_items``
