@@ -31,7 +31,7 @@ router = Router(tags=["accounts"])
 
 class SmsCodeIn(Schema):
     phone: str = Field(min_length=1, max_length=20)
-    purpose: str = SmsPurpose.REGISTER
+    purpose: SmsPurpose = SmsPurpose.REGISTER
 
 
 class RegisterIn(Schema):

@@ -206,7 +206,7 @@ class RefuseIn(Schema):
 
 
 class CorrectionItemIn(Schema):
-    material_id: str = ""
+    material_id: str = Field(default="", max_length=40)
     name: str = Field(default="", max_length=200)
     reason: str = Field(default="", max_length=500)
 

@@ -19,7 +19,7 @@ from yiwang.core.errors import DomainError, NotFound, PermissionDenied
 from yiwang.core.models import Organisation
 from yiwang.seals import services
 from yiwang.seals.errors import SealErrorCode
-from yiwang.seals.models import CertificateAuthority, Seal, StampRecord
+from yiwang.seals.models import CertificateAuthority, Seal, SealType, StampRecord
 
 router = Router(tags=["seals"])
 MAX_PDF_BYTES = 20 * 1024 * 1024
@@ -42,7 +42,7 @@ class SealOut(Schema):
 class SealIn(Schema):
     organisation_id: UUID
     name: str = Field(min_length=1, max_length=200)
-    seal_type: str = "official"
+    seal_type: SealType = SealType.OFFICIAL
     purpose: str = Field(default="", max_length=300)
 
 
