@@ -74,7 +74,6 @@ class DemoReport:
     regions_changed: bool = False
     calendar_years_created: int = 0
     calendar_years: int = 0
-    calendar_missing: list[int] = field(default_factory=list)
     calendar_provisional: list[int] = field(default_factory=list)
     organisations: Counter = field(default_factory=Counter)
     items: Counter = field(default_factory=Counter)
@@ -99,12 +98,8 @@ class DemoReport:
             f"  行政区划 Regions:        {self.regions}",
             f"  节假日 Calendar:         {self.calendar_years} 个年度已载入（新增 {self.calendar_years_created}）"
             + (
-                f"；{', '.join(map(str, self.calendar_missing))} 年的安排尚未发布，需手工录入"
-                if self.calendar_missing
-                else ""
-            )
-            + (
-                f"；{', '.join(map(str, self.calendar_provisional))} 年为演示用临时安排（未含调休）"
+                f"；{', '.join(map(str, self.calendar_provisional))} 年尚未公布，按法定节假日推算（预计），"
+                "公布后在工作台“节假日安排”导入"
                 if self.calendar_provisional
                 else ""
             ),
@@ -152,61 +147,24 @@ def _ensure_city(report: DemoReport) -> Region:
 
 
 def _seed_calendar(report: DemoReport) -> None:
-    from yiwang.core.calendar import seed_calendar
+    from yiwang.core.calendar import replace_year_days, seed_calendar
 
     before = CalendarYear.objects.count()
     seed_calendar(CALENDAR_YEARS)
     loaded = set(CalendarYear.objects.filter(year__in=list(CALENDAR_YEARS)).values_list("year", flat=True))
+    # A year the State Council has not announced yet is counted on the statutory rule (预计) by
+    # core.calendar itself; earlier demos stored a hand-made stand-in as if it were official.
+    stand_ins = list(CalendarYear.objects.filter(source=DEMO_STAND_IN_SOURCE).values_list("year", flat=True))
+    for year in stand_ins:
+        replace_year_days(year, {})
+    CalendarYear.objects.filter(source=DEMO_STAND_IN_SOURCE).delete()
+    loaded -= set(stand_ins)
     report.calendar_years = len(loaded)
-    report.calendar_missing = [year for year in CALENDAR_YEARS if year not in loaded]
-    # The demo must keep working near a year's end, before the State Council has published the
-    # next year's schedule: load a clearly labelled provisional year so deadlines can be computed.
-    for year in list(report.calendar_missing):
-        if year in PROVISIONAL_HOLIDAYS:
-            _provisional_year(year)
-            report.calendar_missing.remove(year)
-            report.calendar_provisional.append(year)
-            report.calendar_years += 1
+    report.calendar_provisional = [year for year in CALENDAR_YEARS if year not in loaded]
     report.calendar_years_created = CalendarYear.objects.count() - before
 
 
-# Statutory holidays of 2027 by 《全国年节及纪念日放假办法》(2024): dates fixed by law, lunar dates
-# converted, without the State Council's bridging days (调休), which are unknown until published.
-PROVISIONAL_HOLIDAYS: dict[int, list[tuple[str, str]]] = {
-    2027: [
-        ("2027-01-01", "元旦"),
-        ("2027-02-05", "春节"),
-        ("2027-02-06", "春节"),
-        ("2027-02-07", "春节"),
-        ("2027-02-08", "春节"),
-        ("2027-04-05", "清明节"),
-        ("2027-05-01", "劳动节"),
-        ("2027-05-02", "劳动节"),
-        ("2027-06-09", "端午节"),
-        ("2027-09-15", "中秋节"),
-        ("2027-10-01", "国庆节"),
-        ("2027-10-02", "国庆节"),
-        ("2027-10-03", "国庆节"),
-    ]
-}
-
-
-def _provisional_year(year: int) -> None:
-    from datetime import date as _date
-
-    from yiwang.core.models import CalendarDay, CalendarDayKind
-
-    for iso, name in PROVISIONAL_HOLIDAYS[year]:
-        CalendarDay.objects.get_or_create(
-            date=_date.fromisoformat(iso), defaults={"kind": CalendarDayKind.HOLIDAY, "name": name}
-        )
-    CalendarYear.objects.get_or_create(
-        year=year,
-        defaults={
-            "source": "demo-provisional",
-            "note": "演示用临时安排：仅含法定节日，未含调休；国务院公布后请在管理后台替换",
-        },
-    )
+DEMO_STAND_IN_SOURCE = "demo-provisional"
 
 
 # --- organisations ---------------------------------------------------------------------------------

