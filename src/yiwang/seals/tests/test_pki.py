@@ -128,6 +128,7 @@ def test_published_certificates_and_crls(issued_seal, manager):
 def test_pki_page_in_english(issued_seal):
     page = Client(headers={"accept-language": "en"}).get("/pki/")
     assert page.status_code == 200
+    assert "E-seal certificates and trust settings" in page.content.decode()
 
 
 def test_seal_certificates_point_at_pki_on_the_public_address(issued_seal):
@@ -376,3 +377,18 @@ def test_a_seal_lost_before_the_decision_blocks_the_decision(department_with_sea
     )
     assert response.status_code == 409
     assert "行政审批专用章" in response.content.decode()
+
+
+def test_demo_bodies_have_their_approval_seal():
+    from django.core.management import call_command
+
+    from yiwang.catalog.models import ServiceItem
+    from yiwang.core.models import Organisation
+
+    call_command("loaddemo", "--skip-regions", stdout=io.StringIO())
+    bodies = Organisation.objects.filter(pk__in=ServiceItem.objects.values("implementing_body"))
+    assert bodies.count() >= 6
+    for body in bodies:
+        seal = services.organisation_seal(body)
+        assert seal is not None and seal.seal_type == "approval", body.name
+        assert not services.lacks_document_seal(body)
