@@ -6,8 +6,17 @@ from datetime import datetime
 from typing import Any
 from uuid import UUID
 
+from django.db.models import TextChoices
 from ninja import Schema
 from pydantic import ConfigDict, Field
+
+from yiwang.catalog.models import ExerciseLevel, ItemType, MaterialForm, MaterialSourceKind
+
+
+def code_pattern(choices: type[TextChoices], *, blank: bool = False) -> str:
+    """A regular expression that admits exactly the code table's values (and ``""`` if ``blank``)."""
+    alternatives = "|".join(sorted(choices.values))
+    return f"^({alternatives}){'?' if blank else ''}$"
 
 
 class MaterialIn(Schema):
@@ -17,14 +26,14 @@ class MaterialIn(Schema):
     name: str = Field(max_length=200)
     description: str = ""
     source: str = Field(default="", max_length=200)
-    source_kind: str = "upload"
+    source_kind: str = Field(default="upload", pattern=code_pattern(MaterialSourceKind, blank=True))
     licence_type_code: str = Field(default="", max_length=40)
     shared_resource_code: str = Field(default="", max_length=60)
     licence_legal_basis: str = Field(default="", max_length=300)
     mandatory: bool = True
     originals: int = Field(default=0, ge=0, le=999)
     copies: int = Field(default=0, ge=0, le=999)
-    material_form: str = "electronic"
+    material_form: str = Field(default="electronic", pattern=code_pattern(MaterialForm))
     order: int | None = Field(default=None, ge=0, le=999)
 
 
@@ -96,10 +105,10 @@ class BaseItemIn(Schema):
 
     code: str = Field(max_length=12)
     name: str = Field(max_length=200)
-    item_type: str
+    item_type: str = Field(pattern=code_pattern(ItemType), description="事项类型 (GB/T 39046 附录A)")
     legal_basis: str
     legal_basis_url: str = Field(default="", max_length=500)
-    exercise_level: str
+    exercise_level: str = Field(pattern=code_pattern(ExerciseLevel), description="行使层级 1–7")
     defining_region: str = Field(description="行政区划代码")
     statutory_limit_days: int | None = Field(default=None, ge=0, le=9999)
 

@@ -229,3 +229,22 @@ def test_base_items_and_consistency(
     report = call(client, "get", "/consistency", None).json()
     assert report["count"] == 1 and report["violations"][0]["field"] == "name"
     assert call(client, "get", "/consistency?region=3402", None).status_code in (403, 404)
+
+
+def test_code_table_fields_are_checked_by_the_schema(client: Client, hefei: Any, manager: User) -> None:
+    as_user(client, manager)
+    body = {
+        "code": "AB13",
+        "name": "城市道路挖掘许可",
+        "item_type": "99",
+        "legal_basis": "《城市道路管理条例》第三十三条",
+        "exercise_level": "8",
+        "defining_region": "3401",
+    }
+    response = call(client, "post", "/base-items", body)
+    assert response.status_code == 422
+    error = response.json()
+    assert set(error) == {"code", "message", "fields"}
+    assert "item_type" in str(error["fields"]) and "exercise_level" in str(error["fields"])
+    schema = client.get("/api/v1/openapi.json").json()["components"]["schemas"]
+    assert schema["BaseItemIn"]["properties"]["item_type"]["pattern"].startswith("^(01|")
