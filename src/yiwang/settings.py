@@ -84,6 +84,7 @@ MIDDLEWARE = [
     "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "yiwang.core.inputs.NulByteGuardMiddleware",
     "yiwang.core.middleware.RequestContextMiddleware",
     "yiwang.accounts.middleware.RefusalAuditMiddleware",
 ]

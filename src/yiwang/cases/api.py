@@ -13,7 +13,7 @@ from django.db.models import Q, QuerySet, TextChoices
 from django.http import FileResponse, HttpRequest, HttpResponse
 from django.urls import reverse
 from django.utils import timezone
-from ninja import Router
+from ninja import Query, Router
 from ninja.responses import Response as NinjaResponse
 
 from yiwang.accounts.models import User
@@ -48,6 +48,7 @@ from yiwang.catalog.models import ServiceItem
 from yiwang.core.compiled import CompiledRows
 from yiwang.core.errors import CoreErrorCode, DomainError, NotFound, PermissionDenied
 from yiwang.core.openapi import DELIVERY_METHOD, FORM_DATA, multipart_body, text
+from yiwang.core.paging import PageIn, ShortPageIn
 from yiwang.core.wire import json_response, wire_date, wire_datetime
 
 router = Router(tags=["cases"])
@@ -513,15 +514,14 @@ def apply(request: HttpRequest) -> HttpResponse:
 
 
 @router.get("", response=CasePageOut, summary="My cases (我的办件)")
-def my_cases(request: HttpRequest, limit: int = 20, offset: int = 0) -> HttpResponse:
-    limit = max(1, min(limit, 100))
+def my_cases(request: HttpRequest, paging: Query[ShortPageIn]) -> HttpResponse:
     user = _user(request)
     qs = (
         services.visible_cases(user)
         .filter(Q(applicant=user) | Q(acting_agent=user))
         .order_by("-submitted_at")
     )
-    return summary_page(qs, offset, limit)
+    return summary_page(qs, paging.offset, paging.limit)
 
 
 @router.get("/status", auth=None, response=StatusOut, summary="Public status lookup (办件查询)")
@@ -626,11 +626,11 @@ def _staff_user(request: HttpRequest) -> User:
 
 
 @staff_router.get("/todo", response=CasePageOut, summary="Staff to-do list (待办)")
-def todo(request: HttpRequest, limit: int = 50, offset: int = 0) -> HttpResponse:
-    limit = max(1, min(limit, 200))
+def todo(request: HttpRequest, paging: Query[PageIn]) -> HttpResponse:
+    offset, limit = paging.offset, paging.limit
     user = _staff_user(request)
     scope = services.todo_scope(user)
-    if scope is None or offset < 0:
+    if scope is None:
         return summary_page(services.staff_todo(user), offset, limit, count=services.staff_todo_count(user))
     organisation_id, statuses = scope
     # The page asked all day by every clerk: its SQL is built once per shape (yiwang.core.compiled).
@@ -809,11 +809,10 @@ def verify_commitment(request: HttpRequest, case_id: UUID, payload: VerifyIn) ->
 
 
 @staff_router.get("/verifications", response=CasePageOut, summary="待核查 commitment verifications")
-def verifications(request: HttpRequest, limit: int = 50, offset: int = 0) -> HttpResponse:
-    limit = max(1, min(limit, 200))
+def verifications(request: HttpRequest, paging: Query[PageIn]) -> HttpResponse:
     user = _staff_user(request)
     qs = variants.verification_todo(user)
-    return summary_page(qs, offset, limit)
+    return summary_page(qs, paging.offset, paging.limit)
 
 
 @staff_router.post("/cases/{case_id}/extension", response=CaseDetailOut, summary="延长申请")

@@ -8,7 +8,7 @@ from uuid import UUID
 
 from django.core.files.uploadedfile import UploadedFile
 from django.http import FileResponse, HttpRequest
-from ninja import Router, Status
+from ninja import Query, Router, Status
 
 from yiwang.accounts.models import User
 from yiwang.cases import bundles
@@ -18,6 +18,7 @@ from yiwang.cases.schemas import BundleApplicationOut, BundleSubCaseOut, Handove
 from yiwang.catalog.bundles import get_published_bundle
 from yiwang.core.errors import CoreErrorCode, DomainError, NotFound
 from yiwang.core.openapi import DELIVERY_METHOD, FORM_DATA, multipart_body, text
+from yiwang.core.paging import ShortPageIn
 
 router = Router(tags=["bundles"])
 MATERIAL_FIELD_PREFIX = "material_"
@@ -123,10 +124,9 @@ def apply(request: HttpRequest) -> Status[BundleApplicationOut]:
 
 
 @router.get("", response=list[BundleApplicationOut], summary="My bundle applications")
-def my_applications(request: HttpRequest, limit: int = 20, offset: int = 0) -> list[BundleApplicationOut]:
-    limit = max(1, min(limit, 100))
+def my_applications(request: HttpRequest, paging: Query[ShortPageIn]) -> list[BundleApplicationOut]:
     qs = bundles.with_details(bundles.visible_applications(_user(request))).order_by("-submitted_at")
-    return [application_out(a) for a in qs[offset : offset + limit]]
+    return [application_out(a) for a in paging.window(qs)]
 
 
 @router.get(

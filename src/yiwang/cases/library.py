@@ -22,6 +22,7 @@ from yiwang.accounts import staff as staff_scope
 from yiwang.accounts.models import User
 from yiwang.cases.models import TERMINAL_STATUSES, Case, CaseStatus
 from yiwang.core.errors import CoreErrorCode, DomainError, PermissionDenied
+from yiwang.core.inputs import parse_day
 from yiwang.core.models import Channel
 
 LIBRARY_ROLES = ("window_clerk", "handler", "approver", "supervisor", "data_official")
@@ -75,11 +76,10 @@ def parse_filter(params: Any) -> LibraryFilter:
         raw = text(name, 20)
         if not raw:
             return None
-        try:
-            return date.fromisoformat(raw)
-        except ValueError:
-            errors[name] = ["日期格式应为 YYYY-MM-DD"]
-            return None
+        day = parse_day(raw)  # a real day in 1900–2999: the end of the range + 1 day cannot overflow
+        if day is None:
+            errors[name] = ["日期格式应为 YYYY-MM-DD（1900–2999 年）"]
+        return day
 
     status = text("status", 30)
     if status and status not in set(CaseStatus.values) | {"terminated"}:

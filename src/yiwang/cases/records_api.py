@@ -12,7 +12,7 @@ from typing import Any
 from uuid import UUID
 
 from django.http import FileResponse, HttpRequest, HttpResponse
-from ninja import Router, Schema
+from ninja import Query, Router, Schema
 
 from yiwang.accounts.models import User
 from yiwang.cases import archive, datasets, library
@@ -20,6 +20,7 @@ from yiwang.cases.api import summary
 from yiwang.cases.models import DatasetExport
 from yiwang.cases.schemas import CasePageOut
 from yiwang.core.errors import PermissionDenied
+from yiwang.core.paging import PageIn
 
 archives_router = Router(tags=["archives"])
 library_router = Router(tags=["library"])
@@ -125,13 +126,11 @@ class ReportOut(Schema):
 
 
 @library_router.get("/cases", response=CasePageOut, summary="Case library search (办件库)")
-def library_cases(request: HttpRequest, limit: int = 50, offset: int = 0) -> CasePageOut:
+def library_cases(request: HttpRequest, paging: Query[PageIn]) -> CasePageOut:
     """Filters: item, department (UUIDs), region (GB/T 2260 code), status, channel, date_from,
     date_to (YYYY-MM-DD, submission date), number (prefix or part), applicant_name (part)."""
-    limit = max(1, min(limit, 200))
-    offset = max(0, offset)
     qs = library.search_cases(_user(request), library.parse_filter(request.GET))
-    return CasePageOut(items=[summary(c) for c in qs[offset : offset + limit]], count=qs.count())
+    return CasePageOut(items=[summary(c) for c in paging.window(qs)], count=qs.count())
 
 
 @library_router.get("/report", response=ReportOut, summary="Case statistics (办件统计) with on-time rate")
@@ -172,7 +171,11 @@ def export_now(request: HttpRequest, payload: ExportIn) -> HttpResponse:
 
 
 @datasets_router.get("/exports", response=list[ExportRecordOut], summary="Export history (上报记录)")
-def export_history(request: HttpRequest, target: str = "", limit: int = 50) -> list[ExportRecordOut]:
+def export_history(
+    request: HttpRequest,
+    paging: Query[PageIn],
+    target: str = Query("", max_length=30),  # type: ignore[type-arg]
+) -> list[ExportRecordOut]:
     datasets.require_export_role(_user(request))
     qs = DatasetExport.objects.select_related("exported_by").order_by("-created_at", "-pk")
     if target:
@@ -190,5 +193,5 @@ def export_history(request: HttpRequest, target: str = "", limit: int = 50) -> l
             from_cursor=r.from_cursor,
             to_cursor=r.to_cursor,
         )
-        for r in qs[: max(1, min(limit, 200))]
+        for r in paging.window(qs)
     ]

@@ -25,9 +25,10 @@ from yiwang.catalog.schemas import (
     ItemWithdrawIn,
     summary_dict,
 )
-from yiwang.catalog.search import MAX_LIMIT, search_items
+from yiwang.catalog.search import search_items
 from yiwang.core.errors import CoreErrorCode, DomainError, PermissionDenied
 from yiwang.core.models import Organisation
+from yiwang.core.paging import ShortPageIn
 
 router = Router(tags=["catalog"])
 
@@ -35,10 +36,9 @@ router = Router(tags=["catalog"])
 @router.get("/items", response=ItemListOut, auth=None, summary="检索已发布事项")
 def list_items(
     request: HttpRequest,
+    paging: Query[ShortPageIn],
     q: str = Query("", max_length=100, description="关键词、全拼或拼音首字母"),  # type: ignore[type-arg]
     department: str | None = Query(None, description="实施部门 public_id"),  # type: ignore[type-arg]
-    limit: int = Query(20, ge=1, le=MAX_LIMIT),  # type: ignore[type-arg]
-    offset: int = Query(0, ge=0),  # type: ignore[type-arg]
     theme: str | None = Query(None, max_length=3, description="主题分类代码, e.g. p01"),  # type: ignore[type-arg]
     service_object: str | None = Query(None, max_length=1, description="服务对象代码 1–6"),  # type: ignore[type-arg]
     level: str | None = Query(None, max_length=1, description="行使层级代码 1–7"),  # type: ignore[type-arg]
@@ -48,8 +48,8 @@ def list_items(
     params: dict[str, Any] = {
         "q": q,
         "department": department or None,
-        "limit": limit,
-        "offset": offset,
+        "limit": paging.limit,
+        "offset": paging.offset,
         "theme": theme or None,
         "service_object": service_object or None,
         "level": level or None,
@@ -62,8 +62,8 @@ def list_items(
             q,
             published_only=True,
             department=department or None,
-            limit=limit,
-            offset=offset,
+            limit=paging.limit,
+            offset=paging.offset,
             theme=theme or None,
             service_object=service_object or None,
             level=level or None,

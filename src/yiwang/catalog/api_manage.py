@@ -33,6 +33,7 @@ from yiwang.catalog.schemas_manage import (
     VersionOut,
 )
 from yiwang.core.errors import CoreErrorCode, DomainError, NotFound, PermissionDenied
+from yiwang.core.inputs import MAX_DB_INT
 from yiwang.core.models import Organisation, Region
 
 manage_router = Router(tags=["catalog-manage"])
@@ -170,8 +171,8 @@ def versions(request: HttpRequest, public_id: str) -> list[dict[str, Any]]:
 def diff(
     request: HttpRequest,
     public_id: str,
-    old: int | None = Query(None, ge=1, description="旧版本号"),  # type: ignore[type-arg]
-    new: int | None = Query(None, ge=1, description="新版本号"),  # type: ignore[type-arg]
+    old: int | None = Query(None, ge=1, le=MAX_DB_INT, description="旧版本号"),  # type: ignore[type-arg]
+    new: int | None = Query(None, ge=1, le=MAX_DB_INT, description="新版本号"),  # type: ignore[type-arg]
 ) -> dict[str, Any]:
     """Two version numbers compare those versions; none compares the draft with its published version."""
     _user, item = _item_in_scope(request, public_id)

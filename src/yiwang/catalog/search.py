@@ -47,11 +47,11 @@ from yiwang.catalog.models import (
     Synonym,
     Theme,
 )
+from yiwang.core.paging import MAX_LIMIT, MAX_OFFSET
 
 if TYPE_CHECKING:
     from yiwang.core.models import Organisation
 
-MAX_LIMIT = 100
 MAX_QUERY_LENGTH = 100
 MAX_CONDITION_TOKENS = 80
 MAX_ALTERNATIVES = 8
@@ -545,7 +545,7 @@ def search_items(
     """检索事项 One page of matching items and the total count (three queries: synonyms, count, page;
     two for an empty query)."""
     limit = max(1, min(int(limit), MAX_LIMIT))
-    offset = max(0, int(offset))
+    offset = max(0, min(int(offset), MAX_OFFSET))  # the callers bound it too (yiwang.core.paging)
     matches = search_queryset(
         query,
         published_only=published_only,

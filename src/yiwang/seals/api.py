@@ -9,7 +9,7 @@ from uuid import UUID
 from django.core.files.uploadedfile import UploadedFile
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
-from ninja import File, Form, Router, Schema, Status
+from ninja import File, Form, Query, Router, Schema, Status
 from ninja.files import UploadedFile as NinjaUploadedFile
 from pydantic import Field
 
@@ -17,6 +17,7 @@ from yiwang.accounts.models import User
 from yiwang.accounts.services import staff_roles
 from yiwang.core.errors import DomainError, NotFound, PermissionDenied
 from yiwang.core.models import Organisation
+from yiwang.core.paging import PageIn
 from yiwang.seals import services
 from yiwang.seals.errors import SealErrorCode
 from yiwang.seals.models import CertificateAuthority, Seal, SealType, StampRecord
@@ -248,9 +249,9 @@ def stamp(
 
 
 @router.get("/{uuid:seal_id}/stampings", response=list[StampOut], summary="Stamping log (用印记录)")
-def stampings(request: HttpRequest, seal_id: UUID, limit: int = 100) -> list[StampOut]:
+def stampings(request: HttpRequest, seal_id: UUID, paging: Query[PageIn]) -> list[StampOut]:
     seal = _seal(_user(request), seal_id)
-    records = StampRecord.objects.filter(seal=seal).select_related("user")[: max(1, min(limit, 500))]
+    records = paging.window(StampRecord.objects.filter(seal=seal).select_related("user"))
     return [
         StampOut(
             id=r.public_id,

@@ -16,7 +16,6 @@ from uuid import UUID
 
 from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
-from django.core.paginator import Paginator
 from django.db.models import Q, QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
@@ -51,6 +50,7 @@ from yiwang.catalog.quality import KIND_LABELS, catalogue_statistics, quality_is
 from yiwang.catalog.scenarios import define_scenarios, scenario_definition
 from yiwang.core.errors import DomainError, PermissionDenied
 from yiwang.core.models import Organisation, Region
+from yiwang.core.paging import paginate
 from yiwang.portal.ui import current_user, error_context, field, field_errors, is_staff_user, render_error
 
 View = TypeVar("View", bound=Callable[..., HttpResponseBase])
@@ -138,9 +138,7 @@ def item_list(request: HttpRequest) -> HttpResponse:
         items = items.filter(
             Q(name__icontains=query) | Q(implementation_code__icontains=query) | Q(base_code__icontains=query)
         )
-    page_obj = Paginator(items.order_by("implementing_body__name", "name", "pk"), PAGE_SIZE).get_page(
-        request.GET.get("page")
-    )
+    page_obj = paginate(request, items.order_by("implementing_body__name", "name", "pk"), PAGE_SIZE)
     params = [("status", status), ("department", department), ("type", item_type), ("q", query)]
     departments = Organisation.objects.filter(
         region__full_code__startswith=region_prefix(_scope(request)), service_items__isnull=False

@@ -7,7 +7,6 @@ from urllib.parse import urlencode
 from uuid import UUID
 
 from django.contrib import messages
-from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -18,6 +17,7 @@ from yiwang.cases.models import ArchivePackage, CaseStatus
 from yiwang.catalog.models import ServiceItem
 from yiwang.core.errors import DomainError
 from yiwang.core.models import Channel
+from yiwang.core.paging import paginate
 from yiwang.portal.ui import current_user, error_context, render_error
 from yiwang.workbench.views import _with_due, staff_required
 
@@ -64,7 +64,7 @@ def case_library(request: HttpRequest) -> HttpResponse:
         return render_error(request, refusal)
     criteria, exc = _criteria(request)
     cases = library.search_cases(user, criteria)
-    page_obj = Paginator(cases, LIBRARY_PAGE_SIZE).get_page(request.GET.get("page"))
+    page_obj = paginate(request, cases, LIBRARY_PAGE_SIZE)
     rows = _with_due(list(page_obj.object_list))
     archived = set(
         ArchivePackage.objects.filter(case__in=[c.pk for c in rows]).values_list("case_id", flat=True)

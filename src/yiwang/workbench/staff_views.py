@@ -9,7 +9,6 @@ from uuid import UUID
 
 from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
-from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -28,7 +27,9 @@ from yiwang.accounts.models import (
     User,
 )
 from yiwang.core.errors import DomainError
+from yiwang.core.inputs import parse_day
 from yiwang.core.models import Organisation
+from yiwang.core.paging import paginate
 from yiwang.portal.ui import (
     current_user,
     domain_errors,
@@ -246,11 +247,8 @@ def staff_action(request: HttpRequest, public_id: UUID) -> HttpResponse:
 
 # --- audit trail (安全审计员) -------------------------------------------------------------------------
 def _parse_day(value: str) -> datetime | None:
-    try:
-        day = datetime.strptime(value, "%Y-%m-%d").date()
-    except ValueError:
-        return None
-    return timezone.make_aware(datetime.combine(day, time.min))
+    day = parse_day(value)
+    return timezone.make_aware(datetime.combine(day, time.min)) if day else None
 
 
 @domain_errors
@@ -272,7 +270,7 @@ def audit_log(request: HttpRequest) -> HttpResponse:
         since=since,
         until=until + timedelta(days=1) if until else None,
     )
-    page = Paginator(events, AUDIT_PAGE_SIZE).get_page(request.GET.get("page"))
+    page = paginate(request, events, AUDIT_PAGE_SIZE)
     report = None
     if request.method == "POST" and request.POST.get("verify"):
         report = staff_services.verify_audit_chain(user)

@@ -8,7 +8,6 @@ from typing import Any
 from uuid import UUID
 
 from django.contrib import messages
-from django.core.paginator import Paginator
 from django.db.models import Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -22,6 +21,8 @@ from yiwang.cases.models import Case
 from yiwang.catalog.models import ServiceItem
 from yiwang.core import calendar
 from yiwang.core.errors import DomainError
+from yiwang.core.inputs import parse_day
+from yiwang.core.paging import paginate
 from yiwang.portal.ui import current_user, domain_errors, safe_next
 from yiwang.workbench.views import staff_required
 from yiwang.workflow import services as workflow
@@ -62,10 +63,7 @@ def case_clock(item: WorkItem, case: Case | None, today: date) -> dict[str, str]
 
 # --- filters ------------------------------------------------------------------------------------
 def _date(value: str) -> date | None:
-    try:
-        return date.fromisoformat(value.strip()) if value else None
-    except ValueError:
-        return None
+    return parse_day(value)
 
 
 def filters_from(params: Any) -> workflow.TaskFilters:
@@ -136,7 +134,7 @@ def task_list_context(request: HttpRequest, *, done: bool = False) -> dict[str, 
     filters = filters_from(request.GET)
     base = workflow.done(user) if done else workflow.todo(user)
     qs = workflow.filter_tasks(base, filters, user=user)
-    page_obj = Paginator(qs, TASKS_PAGE_SIZE).get_page(request.GET.get("page"))
+    page_obj = paginate(request, qs, TASKS_PAGE_SIZE)
     items = decorate(list(page_obj.object_list), user=user, with_candidates=not done)
     return {
         "tasks": items,

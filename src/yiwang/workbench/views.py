@@ -17,7 +17,6 @@ from uuid import UUID
 from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth.views import redirect_to_login
-from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
@@ -47,6 +46,7 @@ from yiwang.cases.services import (
 )
 from yiwang.core import audit
 from yiwang.core.errors import CoreErrorCode, DomainError, NotFound
+from yiwang.core.paging import paginate
 from yiwang.portal.ui import (
     current_user,
     domain_errors,
@@ -215,7 +215,7 @@ def case_list(request: HttpRequest) -> HttpResponse:
     number = request.GET.get("number", "").strip()[:50]
     if number:
         cases = cases.filter(number__icontains=number)
-    page_obj = Paginator(cases, CASES_PAGE_SIZE).get_page(request.GET.get("page"))
+    page_obj = paginate(request, cases, CASES_PAGE_SIZE)
     query = "".join(
         f"{key}={value}&" for key, value in (("status", status_filter), ("number", number)) if value
     )

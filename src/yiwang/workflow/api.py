@@ -9,13 +9,14 @@ from uuid import UUID
 
 from django.http import HttpRequest
 from django.utils import timezone
-from ninja import Router, Schema, Status
+from ninja import Query, Router, Schema, Status
 from pydantic import Field
 
 from yiwang.accounts.models import User
 from yiwang.accounts.services import staff_roles
 from yiwang.cases.models import Case
 from yiwang.core.errors import CoreErrorCode, DomainError, PermissionDenied
+from yiwang.core.paging import PageIn
 from yiwang.workflow import services
 from yiwang.workflow.models import WorkItem
 
@@ -106,6 +107,7 @@ def task_out(item: WorkItem, case: Case | None, today: date) -> TaskOut:
 @router.get("/tasks", response=TaskPageOut, summary="Work queue (待办 / 已办) with filters")
 def tasks(
     request: HttpRequest,
+    paging: Query[PageIn],
     done: bool = False,
     item: str = "",
     status: str = "",
@@ -114,21 +116,17 @@ def tasks(
     due_to: date | None = None,
     mine: str = "",
     q: str = "",
-    limit: int = 50,
-    offset: int = 0,
 ) -> TaskPageOut:
     from yiwang.workbench.task_views import filters_from
 
     user = _staff(request)
-    limit = max(1, min(limit, 200))
-    offset = max(0, offset)
     params = {"item": item, "status": status, "task": task, "mine": mine, "q": q}
     params["due_from"] = due_from.isoformat() if due_from else ""
     params["due_to"] = due_to.isoformat() if due_to else ""
     qs = services.filter_tasks(
         services.done(user) if done else services.todo(user), filters_from(params), user=user
     ).select_related("delegated_by")
-    page = list(qs[offset : offset + limit])
+    page = list(paging.window(qs))
     numbers = {i.instance.reference for i in page if i.instance.reference}
     cases = {c.number: c for c in Case.objects.filter(number__in=numbers).select_related("item")}
     today = timezone.localdate()

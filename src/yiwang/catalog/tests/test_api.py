@@ -89,7 +89,9 @@ def test_list_search_and_department(
     assert client.get(f"{BASE}/items", {"department": "x"}).json() == {"items": [], "count": 0}
 
 
-@pytest.mark.parametrize("params", [{"limit": 0}, {"limit": 101}, {"offset": -1}, {"q": "x" * 101}])
+@pytest.mark.parametrize(
+    "params", [{"limit": 0}, {"limit": 201}, {"offset": -1}, {"offset": 1_000_001}, {"q": "x" * 101}]
+)
 def test_list_rejects_bad_paging(client: Client, db: None, params: dict[str, Any]) -> None:
     assert_error(client.get(f"{BASE}/items", params), 422, "validation_error")
 

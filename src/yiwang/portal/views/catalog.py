@@ -25,6 +25,7 @@ from yiwang.catalog.scenarios import PARAM_PREFIX, answers_from_params, applicab
 from yiwang.catalog.search import search_items
 from yiwang.catalog.services import get_published_item
 from yiwang.core.models import Organisation
+from yiwang.core.paging import page_number
 from yiwang.portal.ui import domain_errors
 
 SEARCH_PAGE_SIZE = 10
@@ -76,22 +77,24 @@ def search(request: HttpRequest) -> HttpResponse:
     """
     query = request.GET.get("q", "").strip()[:100]
     chosen = {name: request.GET.get(name, "").strip()[:40] for name in SEARCH_FILTERS}
-    try:
-        page_number = max(1, int(request.GET.get("page", "1")))
-    except ValueError:
-        page_number = 1
-    items, total = search_items(
-        query,
-        department=chosen["department"] or None,
-        theme=chosen["theme"] or None,
-        service_object=chosen["object"] or None,
-        level=chosen["level"] or None,
-        fully_online=chosen["full"] == "1",
-        limit=SEARCH_PAGE_SIZE,
-        offset=(page_number - 1) * SEARCH_PAGE_SIZE,
-    )
-    paginator = Paginator(range(total), SEARCH_PAGE_SIZE)
-    page_obj = paginator.get_page(page_number)
+    number = page_number(request.GET.get("page"), per_page=SEARCH_PAGE_SIZE)
+
+    def page_of(number: int) -> tuple[list[Any], int]:
+        return search_items(
+            query,
+            department=chosen["department"] or None,
+            theme=chosen["theme"] or None,
+            service_object=chosen["object"] or None,
+            level=chosen["level"] or None,
+            fully_online=chosen["full"] == "1",
+            limit=SEARCH_PAGE_SIZE,
+            offset=(number - 1) * SEARCH_PAGE_SIZE,
+        )
+
+    items, total = page_of(number)
+    page_obj = Paginator(range(total), SEARCH_PAGE_SIZE).get_page(number)
+    if page_obj.number != number and total:  # past the last page: show the last page (clamped)
+        items, total = page_of(page_obj.number)
     params = [("q", query)] if query else []
     params += [(name, value) for name, value in chosen.items() if value]
     context: dict[str, Any] = {

@@ -6,7 +6,6 @@ from typing import Any
 from uuid import UUID
 
 from django.contrib import messages
-from django.core.paginator import Paginator
 from django.http import FileResponse, HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
@@ -28,6 +27,7 @@ from yiwang.cases.services import (
 )
 from yiwang.core import audit
 from yiwang.core.errors import DomainError, NotFound
+from yiwang.core.paging import paginate
 from yiwang.portal.ui import (
     applicant_required,
     current_user,
@@ -154,7 +154,7 @@ def my_cases(request: HttpRequest) -> HttpResponse:
         cases = cases.filter(status__in=TERMINAL_STATUSES)
     elif status_filter in CaseStatus.values:
         cases = cases.filter(status=status_filter)
-    page_obj = Paginator(cases, CASES_PAGE_SIZE).get_page(request.GET.get("page"))
+    page_obj = paginate(request, cases, CASES_PAGE_SIZE)
     return render(
         request,
         "portal/my_cases.html",
@@ -274,9 +274,9 @@ def case_material(request: HttpRequest, public_id: UUID, material_id: UUID) -> H
 def inbox(request: HttpRequest) -> HttpResponse:
     """站内消息 In-site messages, newest first; the ones shown are marked read."""
     user = current_user(request)
-    page_obj = Paginator(
-        InboxMessage.objects.filter(user=user).order_by("-created_at"), MESSAGES_PAGE_SIZE
-    ).get_page(request.GET.get("page"))
+    page_obj = paginate(
+        request, InboxMessage.objects.filter(user=user).order_by("-created_at"), MESSAGES_PAGE_SIZE
+    )
     shown = list(page_obj.object_list)
     unread_ids = [message.pk for message in shown if message.read_at is None]
     response = render(
