@@ -22,7 +22,7 @@ import pytest
 import time_machine
 from django.core.management import call_command
 from django.db import transaction
-from django.test import Client
+from django.test import Client, override_settings
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -109,11 +109,20 @@ hostile_values = st.one_of(
 )
 
 
-@pytest.fixture
-def world(settings: Any, tmp_path: Any) -> Iterator[dict[str, Client]]:
-    """The demo data, and a client per identity (session clients for pages, token clients for the API)."""
-    settings.MEDIA_ROOT = tmp_path / "media"
-    with time_machine.travel(FROZEN_NOW, tick=False):
+@pytest.fixture(scope="module")
+def demo_world(
+    django_db_setup: None, django_db_blocker: Any, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[dict[str, Client]]:
+    """The demo data, loaded once for the module in a transaction rolled back at its end (each test
+    then runs in a savepoint of it), and a client per identity (session clients for pages, token
+    clients for the API)."""
+    media = tmp_path_factory.mktemp("media")
+    with (
+        django_db_blocker.unblock(),
+        override_settings(MEDIA_ROOT=media),
+        time_machine.travel(FROZEN_NOW, tick=False),
+        transaction.atomic(),
+    ):
         call_command("loaddemo", "--skip-regions", stdout=io.StringIO())
         clients: dict[str, Client] = {
             "anon": Client(raise_request_exception=False),
@@ -131,6 +140,12 @@ def world(settings: Any, tmp_path: Any) -> Iterator[dict[str, Client]]:
                 raise_request_exception=False, headers={"Authorization": f"Bearer {issue_api_token(user)}"}
             )
         yield clients
+        transaction.set_rollback(True)
+
+
+@pytest.fixture
+def world(demo_world: dict[str, Client], db: None) -> dict[str, Client]:
+    return demo_world
 
 
 def get(client: Client, url: str) -> Any:
