@@ -323,3 +323,11 @@ def test_any_text_with_nul_is_found(text: str) -> None:
 
     request = RequestFactory().get("/api/v1/catalog/items", {"q": text})
     assert nul_fields(request) == ["q"]
+
+
+@pytest.mark.parametrize(
+    "query", ["client_id=-1", "client_id=unknown", "id_token_hint=x.y.z", "client_id=1&id_token_hint=a"]
+)
+def test_oidc_logout_with_bad_parameters_is_a_400(world, query: str) -> None:
+    response = get(world["anon"], f"/o/logout/?{query}")
+    assert response.status_code == 400, (query, response.status_code)

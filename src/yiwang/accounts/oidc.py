@@ -23,6 +23,7 @@ from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 from django.conf import settings
 from django.contrib.auth import logout
 from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import ObjectDoesNotExist
 from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -30,7 +31,11 @@ from django.urls import reverse
 from django.utils import timezone
 from jwcrypto import jwt as jwcrypto_jwt
 from jwcrypto.common import JWException
-from oauth2_provider.exceptions import InvalidOIDCRedirectURIError, OAuthToolkitError
+from oauth2_provider.exceptions import (
+    InvalidOIDCClientError,
+    InvalidOIDCRedirectURIError,
+    OAuthToolkitError,
+)
 from oauth2_provider.models import get_access_token_model, get_application_model
 from oauth2_provider.oauth2_validators import OAuth2Validator, is_valid_resource_uri
 from oauth2_provider.scopes import SettingsScopes
@@ -537,7 +542,14 @@ def _set_acting(user: User, application: Any, company: LegalPerson | None) -> No
 
 
 class YiwangLogoutView(RPInitiatedLogoutView):
-    """RP-initiated logout: outside the demo the ``post_logout_redirect_uri`` matches exactly, too."""
+    """RP-initiated logout: outside the demo the ``post_logout_redirect_uri`` matches exactly, too;
+    an unknown ``client_id`` is a 400 ``invalid_request`` like any other bad request, not a 500."""
+
+    def get_request_application(self, id_token: Any, client_id: Any) -> Any:
+        try:
+            return super().get_request_application(id_token, client_id)
+        except ObjectDoesNotExist as exc:
+            raise InvalidOIDCClientError() from exc
 
     def validate_post_logout_redirect_uri(self, application: Any, post_logout_redirect_uri: Any) -> None:
         super().validate_post_logout_redirect_uri(application, post_logout_redirect_uri)
