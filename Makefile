@@ -6,6 +6,8 @@ UV ?= $(shell command -v uv 2>/dev/null || echo "$(HOME)/.local/bin/uv")
 PYTEST_WORKERS ?= 2
 PG_URL ?= postgres://postgres@127.0.0.1:5432/postgres
 export UV_LINK_MODE := copy
+# Property tests use the same examples on every `make test` run (conftest.py); plain pytest explores.
+export YIWANG_HYPOTHESIS_PROFILE ?= repeatable
 
 .PHONY: help run test deps uv pydeps assets messages chromium lint typecheck test-sqlite test-dates test-postgres migrate demo-data bench clean
 

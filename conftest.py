@@ -17,6 +17,13 @@ if os.environ.get("YIWANG_TEST_TODAY"):
 
 
 import pytest
+from hypothesis import settings as hypothesis_settings
+
+# ``make test`` runs property tests derandomized (the same examples every run), so that what lands
+# does not depend on luck; plain ``pytest`` explores new examples every run.
+hypothesis_settings.register_profile("repeatable", derandomize=True, print_blob=True)
+if os.environ.get("YIWANG_HYPOTHESIS_PROFILE"):
+    hypothesis_settings.load_profile(os.environ["YIWANG_HYPOTHESIS_PROFILE"])
 
 
 @pytest.fixture(autouse=True)

@@ -81,12 +81,12 @@ def _rows_from_json(text: str) -> tuple[int | None, str, list[dict[str, Any]]]:
 
 
 def _rows_from_csv(text: str) -> list[dict[str, Any]]:
-    reader = csv.DictReader(io.StringIO(text))
-    header = [name.strip().lower() for name in reader.fieldnames or []]
-    if header[:2] != ["date", "kind"]:
-        raise _invalid("CSV 首行须为表头 date,kind,name")
-    reader.fieldnames = header
+    reader = csv.DictReader(io.StringIO(text, newline=""))
     try:
+        header = [name.strip().lower() for name in reader.fieldnames or []]
+        if header[:2] != ["date", "kind"]:
+            raise _invalid("CSV 首行须为表头 date,kind,name")
+        reader.fieldnames = header
         return [dict(row) for row in reader]
     except csv.Error as exc:
         raise _invalid(f"CSV 格式错误：{exc}") from exc

@@ -153,3 +153,13 @@ def test_metrics_expose_the_calendar_horizon(client: Client) -> None:
     assert "yiwang_calendar_horizon_warning 1" in text
     with time_machine.travel("2030-09-08 10:00:00+08:00", tick=False):
         assert "yiwang_calendar_horizon_warning 0" in client.get("/metrics").content.decode()
+
+
+@pytest.mark.parametrize("content", [b"\r", b"date,kind\r\n2031-01-01,holiday\r\n", b'"\n', b"a\rb\n"])
+def test_line_endings_and_stray_quotes(content: bytes) -> None:
+    try:
+        schedule = parse_schedule(content)
+    except DomainError as exc:
+        assert exc.status == 422
+    else:
+        assert schedule.days == {date(2031, 1, 1): ("holiday", "")}
