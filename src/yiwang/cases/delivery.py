@@ -1,8 +1,10 @@
 """送达 Delivery of a case's result: the applicant's choice (window pickup, courier, electronic), made
 at application and changeable until the case is completed, and the handover record.
 
-* 窗口领取 / 快递送达: a window clerk of the handling body records the handover (who, when, to whom,
-  the recipient's signature name, and for a courier the tracking number) as a ``delivered`` event.
+* 窗口领取: a window clerk of the handling body records the handover (who, when, to whom, the
+  recipient's signature name) as a ``delivered`` event.
+* 快递送达: handing the result to the courier (收件人, tracking number) is a ``dispatched`` event and
+  the delivery is 已寄出, not delivered; a second handover confirms receipt (签收人) as ``delivered``.
 * 电子送达: recorded automatically when the case completes (the result documents are in the
   applicant's case page), as a ``delivered`` event by the system.
 """
@@ -113,7 +115,8 @@ def record_handover(
     recipient_signature: str = "",
     tracking_number: str = "",
 ) -> CaseDelivery:
-    """交接 A window clerk hands the result over (window pickup) or to a courier (tracking number)."""
+    """交接 A window clerk hands the result over (window pickup) or to a courier (tracking number:
+    已寄出); for a dispatched courier delivery the next handover confirms receipt (签收人 required)."""
     from yiwang.cases import services
 
     recipient_name = (recipient_name or "").strip()[:100]
@@ -125,6 +128,22 @@ def record_handover(
         delivery = CaseDelivery.objects.select_for_update().filter(case=locked).first() or delivery_of(locked)
         if delivery.status == DeliveryStatus.DELIVERED:
             raise Conflict("该办件结果已送达", code=CaseErrorCode.ALREADY_DELIVERED)
+        if delivery.status == DeliveryStatus.DISPATCHED:
+            if not recipient_signature:
+                raise DomainError(
+                    CaseErrorCode.DELIVERY_INVALID,
+                    "确认送达须填写签收人",
+                    {"recipient_signature": ["请填写签收人"]},
+                )
+            _mark_delivered(
+                locked,
+                delivery,
+                actor=actor,
+                recipient_name=recipient_name or delivery.recipient_name,
+                recipient_signature=recipient_signature,
+                tracking_number=tracking_number or delivery.tracking_number,
+            )
+            return delivery
         errors: dict[str, list[str]] = {}
         if not recipient_name:
             errors["recipient_name"] = ["请填写领取人/收件人"]
@@ -136,6 +155,11 @@ def record_handover(
             raise Conflict("电子送达在办结时自动完成，无需交接", code=CaseErrorCode.INVALID_TRANSITION)
         if errors:
             raise DomainError(CaseErrorCode.DELIVERY_INVALID, "送达交接信息不完整", errors)
+        if delivery.method == DeliveryMethod.COURIER:
+            _mark_dispatched(
+                locked, delivery, actor=actor, recipient_name=recipient_name, tracking_number=tracking_number
+            )
+            return delivery
         _mark_delivered(
             locked,
             delivery,
@@ -145,6 +169,37 @@ def record_handover(
             tracking_number=tracking_number,
         )
     return delivery
+
+
+def _mark_dispatched(
+    case: Case, delivery: CaseDelivery, *, actor: User, recipient_name: str, tracking_number: str
+) -> None:
+    """已寄出 The result is with the courier: not delivered until receipt is confirmed."""
+    from yiwang.cases import services
+
+    delivery.status = DeliveryStatus.DISPATCHED
+    delivery.dispatched_at = timezone.now()
+    delivery.handed_over_by = actor
+    delivery.recipient_name, delivery.tracking_number = recipient_name, tracking_number
+    delivery.save(
+        update_fields=[
+            "status",
+            "dispatched_at",
+            "handed_over_by",
+            "recipient_name",
+            "tracking_number",
+            "updated_at",
+        ]
+    )
+    data: dict[str, Any] = {
+        "method": delivery.method,
+        "recipient_name": recipient_name,
+        "tracking_number": tracking_number,
+    }
+    if delivery.address:
+        data["address"] = delivery.address
+    services._record_event(case, CaseEventType.DISPATCHED, actor=actor, from_status=case.status, data=data)
+    services._notify(case, CaseEventType.DISPATCHED)
 
 
 def _mark_delivered(case: Case, delivery: CaseDelivery, *, actor: User | None, **fields: str) -> None:

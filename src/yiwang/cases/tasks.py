@@ -17,6 +17,7 @@ MESSAGES = {
     CaseEventType.NOT_ACCEPTED: "您的“{item}”申请不予受理，请登录查看通知书。办件编号 {number}。",
     CaseEventType.COMPLETED: "您的“{item}”已办结（{outcome}），请登录查看结果文书。办件编号 {number}。",
     CaseEventType.WITHDRAWN: "您的“{item}”申请已撤回。办件编号 {number}。",
+    CaseEventType.DISPATCHED: "您的“{item}”办理结果已寄出，快递单号 {tracking}。办件编号 {number}。",
     CaseEventType.DELIVERED: "您的“{item}”办理结果已送达（{delivery}）。办件编号 {number}。",
     CaseEventType.CORRECTION_TIMED_OUT: "您的“{item}”申请逾期未补正，不予受理，请登录查看通知书。办件编号 {number}。",
     CaseEventType.GAP_ACCEPTED: "您的“{item}”申请已容缺受理，请在 {gap_deadline} 前补齐容缺材料。办件编号 {number}。",
@@ -45,6 +46,9 @@ def notify_applicant(case_id: int, event_type: str) -> None:
         delivery=case.get_delivery_method_display(),
         gap_deadline=case.gap_deadline.isoformat() if case.gap_deadline else "",
         statutory_due=case.statutory_due_date.isoformat() if case.statutory_due_date else "",
+        tracking=getattr(getattr(case, "delivery", None), "tracking_number", "")
+        if "{tracking}" in template
+        else "",
     )
     InboxMessage.objects.create(
         user=case.applicant,

@@ -217,6 +217,7 @@ class CaseEventType(models.TextChoices):
     COMPLETED = "completed", _("办结")
     WITHDRAWN = "withdrawn", _("撤回")
     DELIVERY_CHANGED = "delivery_changed", _("变更送达方式")
+    DISPATCHED = "dispatched", _("寄出")
     DELIVERED = "delivered", _("送达")
     CORRECTION_TIMED_OUT = "correction_timed_out", _("补正超期")
     GAP_ACCEPTED = "gap_accepted", _("容缺受理")

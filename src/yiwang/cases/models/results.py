@@ -119,6 +119,7 @@ class CaseDocument(TimeStampedModel):
 
 class DeliveryStatus(models.TextChoices):
     PENDING = "pending", _("待送达")
+    DISPATCHED = "dispatched", _("已寄出")  # handed to the courier; delivered once receipt is confirmed
     DELIVERED = "delivered", _("已送达")
 
 
@@ -130,6 +131,7 @@ class CaseDelivery(TimeStampedModel):
     address = models.CharField(max_length=300, blank=True, help_text=_("快递送达地址"))
     recipient_phone = models.CharField(max_length=11, blank=True)
     status = models.CharField(max_length=10, choices=DeliveryStatus.choices, default=DeliveryStatus.PENDING)
+    dispatched_at = models.DateTimeField(null=True, blank=True, help_text=_("交寄快递时间"))
     delivered_at = models.DateTimeField(null=True, blank=True)
     handed_over_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"

@@ -121,8 +121,70 @@ def test_courier_handover_needs_tracking_number_via_api(item, citizen, clerk, ap
         url, {"recipient_name": "张伟", "tracking_number": "SF1234567890"}, content_type="application/json"
     )
     assert ok.status_code == 200
-    assert ok.json()["delivery"]["status"] == "delivered"
+    # Handed to the courier is 已寄出, not 已送达: delivery is confirmed by a second handover.
+    assert ok.json()["delivery"]["status"] == "dispatched"
+    assert ok.json()["delivery"]["status_label"] == "已寄出"
     assert ok.json()["delivery"]["tracking_number"] == "SF1234567890"
+    assert ok.json()["delivery"]["delivered_at"] is None
+    assert (
+        token_client(clerk).post(url, {"recipient_name": "张伟"}, content_type="application/json").status_code
+        == 400
+    )
+    confirmed = token_client(clerk).post(
+        url, {"recipient_name": "张伟", "recipient_signature": "张伟"}, content_type="application/json"
+    )
+    assert confirmed.status_code == 200
+    assert confirmed.json()["delivery"]["status"] == "delivered"
+    assert confirmed.json()["delivery"]["tracking_number"] == "SF1234567890"
+
+
+def test_courier_dispatch_is_not_delivery_on_pages(client, item, citizen, clerk, approver):
+    address = "合肥市蜀山区长江西路 100 号"
+    case = _completed(
+        item,
+        citizen,
+        clerk,
+        approver,
+        delivery_method="courier",
+        delivery_address=address,
+        record_delivery=True,
+    )
+    record_handover(case, actor=clerk, recipient_name="张伟", tracking_number="SF1234567890")
+    delivery = CaseDelivery.objects.get(case=case)
+    assert delivery.status == DeliveryStatus.DISPATCHED and delivery.delivered_at is None
+    assert delivery.dispatched_at is not None
+    types = list(CaseEvent.objects.filter(case=case).values_list("event_type", flat=True))
+    assert types[-1] == CaseEventType.DISPATCHED and CaseEventType.DELIVERED not in types
+    client.force_login(citizen)
+    status = _delivery_status(client.get(f"/my/cases/{case.public_id}/").content.decode())
+    assert "已寄出" in status and "SF1234567890" in status and "已送达" not in status
+    staff_page = logged_in(clerk).get(f"/workbench/cases/{case.public_id}/").content.decode()
+    assert "已寄出" in _delivery_status(staff_page) and "confirm-delivery-form" in staff_page
+    assert "handover-form" not in staff_page
+    record_handover(case, actor=clerk, recipient_name="", recipient_signature="李四")
+    client.force_login(citizen)
+    status = _delivery_status(client.get(f"/my/cases/{case.public_id}/").content.decode())
+    assert "已送达" in status and "李四" in status and "SF1234567890" in status
+
+
+def _delivery_status(page: str) -> str:
+    start = page.index('id="delivery-status"')
+    return page[start : page.index("</", start)]
+
+
+def test_delivery_form_preselects_the_current_choice(client, item, citizen):
+    address = "合肥市蜀山区长江西路 100 号"
+    case = submit(item, citizen, delivery_method="courier", delivery_address=address, record_delivery=True)
+    client.force_login(citizen)
+    page = client.get(f"/my/cases/{case.public_id}/").content.decode()
+    form = page[page.index('id="delivery-form"') :]
+    assert '<option value="courier" selected>' in form
+    assert '<option value="window" selected>' not in form
+    # The address field is a full-width text input holding the current address.
+    assert 'type="text" class="input-wide" id="id_delivery_address"' in form and address in form
+    change_delivery(case, user=citizen, method="electronic")
+    page = client.get(f"/my/cases/{case.public_id}/").content.decode()
+    assert '<option value="electronic" selected>' in page[page.index('id="delivery-form"') :]
 
 
 def test_handover_needs_a_completed_case_and_a_clerk(item, citizen, clerk, approver):
