@@ -352,7 +352,9 @@ def validate_form_data(item: ServiceItem, form_data: Mapping[str, Any]) -> dict[
         elif kind == "select":
             choices = [str(choice) for choice in spec.get("choices", [])]
             if str(value) not in choices:
-                errors[name] = [f"{spec.get('label', name)}的取值不在可选范围内"]
+                errors[name] = [
+                    f"{spec.get('label', name)}的取值不在可选范围内（可选：{'、'.join(choices)}）"
+                ]
                 continue
         else:
             value = str(value)

@@ -25,6 +25,7 @@ from yiwang.cases.models.core import (
     SpecialProcedure,
     SpecialProcedureKind,
 )
+from yiwang.cases.models.held import HeldUpload
 from yiwang.cases.models.queues import QUEUE_COUNTER_SHARDS, QueueCounter
 from yiwang.cases.models.results import (
     BundleApplication,
@@ -65,6 +66,7 @@ __all__ = [
     "DeliveryStatus",
     "DocumentKind",
     "ExtensionStatus",
+    "HeldUpload",
     "QueueCounter",
     "RetentionPeriod",
     "SpecialProcedure",

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import uuid
-from collections.abc import Collection
+from collections.abc import Collection, Mapping, Sequence
 from typing import Any
 from uuid import UUID
 
@@ -16,52 +16,31 @@ from django.utils.translation import gettext as _
 from yiwang.accounts.models import AssuranceLevel
 from yiwang.accounts.services import companies_for_agent
 from yiwang.cases import delivery, licence_materials
-from yiwang.cases.models import DeliveryMethod
+from yiwang.cases import held as held_uploads
+from yiwang.cases.models import DeliveryMethod, HeldUpload
 from yiwang.cases.services import applicant_acting_for, submit_application
 from yiwang.catalog.models import Material, ServiceItem, ServiceObject
 from yiwang.catalog.scenarios import PARAM_PREFIX, answers_from_params, applicable
 from yiwang.catalog.services import get_published_item
 from yiwang.core.errors import DomainError
+from yiwang.portal.forms import spec_controls, upload_control
 from yiwang.portal.ui import (
     applicant_required,
     current_user,
     domain_errors,
     error_context,
-    field,
     field_errors,
 )
 
 FIELD_PREFIX = "field_"
 MATERIAL_PREFIX = "material_"
-UPLOAD_ACCEPT = ".pdf,.jpg,.jpeg,.png,.ofd"
 
 
 def form_controls(item: ServiceItem, values: dict[str, Any], exc: DomainError | None) -> list[dict[str, Any]]:
-    """The item's application form (申请表) as labelled controls."""
-    controls = []
-    for spec in item.form_fields or []:
-        name = str(spec.get("name") or "")
-        if not name:
-            continue
-        kind = spec.get("type", "text")
-        html_type = {"textarea": "textarea", "select": "select", "date": "date", "number": "number"}.get(
-            kind, "text"
-        )
-        controls.append(
-            field(
-                FIELD_PREFIX + name,
-                str(spec.get("label") or name),
-                type=html_type,
-                value=values.get(name, ""),
-                errors=field_errors(exc, name),
-                required=bool(spec.get("required")),
-                help=str(spec.get("help_text") or ""),
-                choices=[(str(choice), str(choice)) for choice in spec.get("choices", [])],
-                inputmode="decimal" if kind == "number" else "",
-                maxlength=2000 if html_type in {"text", "textarea"} else None,
-            )
-        )
-    return controls
+    """The item's application form (申请表) as labelled controls (the renderer the 一件事 form shares)."""
+    return spec_controls(
+        item.form_fields or [], values, prefix=FIELD_PREFIX, errors_for=lambda name: field_errors(exc, name)
+    )
 
 
 def material_controls(
@@ -69,6 +48,7 @@ def material_controls(
     exc: DomainError | None,
     offers: list[licence_materials.LicenceOffer] | None = None,
     authorised: Collection[str] = (),
+    held: Mapping[str, Sequence[HeldUpload]] | None = None,
 ) -> list[dict[str, Any]]:
     """One upload control per material; an e-licence material the applicant holds (一证通办) shows
     the licence (taken automatically, or with the "授权使用" checkbox) and its upload is optional."""
@@ -84,17 +64,16 @@ def material_controls(
                 "material": material,
                 "offer": offer,
                 "authorised": from_store and str(offer.licence.public_id) in authorised,  # type: ignore[union-attr]
-                "control": field(
+                "control": upload_control(
                     MATERIAL_PREFIX + key,
                     material.name,
-                    type="file",
+                    slot=key,
                     errors=field_errors(exc, key),
                     required=material.mandatory and not from_store,
                     help=hint
                     if not from_store
                     else _("已可从电子证照库调取；如上传文件，则以上传的文件为准。"),
-                    accept=UPLOAD_ACCEPT,
-                    multiple=True,
+                    held=(held or {}).get(key, ()),
                 ),
             }
         )
@@ -155,7 +134,8 @@ def apply(request: HttpRequest, public_id: UUID) -> HttpResponse:
     materials = scenario.materials
     exc: DomainError | None = None
     values: dict[str, Any] = {}
-    idempotency_key = uuid.uuid4().hex
+    idempotency_key = uuid.uuid4().hex  # also the draft key the files of a refused submit are held under
+    held: dict[str, list[HeldUpload]] = {}
     on_behalf_of = ""
     delivery_method = DeliveryMethod.ELECTRONIC.value
     authorised: list[str] = []
@@ -168,6 +148,10 @@ def apply(request: HttpRequest, public_id: UUID) -> HttpResponse:
             if spec.get("name")
         }
         idempotency_key = request.POST.get("idempotency_key", "")[:100] or idempotency_key
+        draft = held_uploads.draft_key(idempotency_key)
+        files, held = held_uploads.collect(
+            user, draft, uploaded_files(request, materials), request.POST.getlist(held_uploads.REMOVE_FIELD)
+        )
         delivery_method = request.POST.get("delivery_method", delivery_method)
         on_behalf_of = request.POST.get("on_behalf_of", "")
         authorised = [value[:40] for value in request.POST.getlist(licence_materials.FIELD)][:50]
@@ -181,7 +165,7 @@ def apply(request: HttpRequest, public_id: UUID) -> HttpResponse:
                 acting_agent=acting_agent,
                 item=item,
                 form_data=values,
-                files=uploaded_files(request, materials),
+                files=files,
                 idempotency_key=idempotency_key,
                 delivery_method=delivery_method,
                 scenario_answers=answers_from_params(request.POST) if scenario.has_questions else None,
@@ -193,6 +177,7 @@ def apply(request: HttpRequest, public_id: UUID) -> HttpResponse:
             exc = error
             status = error.status
         else:
+            held_uploads.discard(user, draft)
             messages.success(
                 request,
                 _("申请已提交，办件编号：%(number)s。请留意短信和站内消息。") % {"number": case.number},
@@ -208,7 +193,7 @@ def apply(request: HttpRequest, public_id: UUID) -> HttpResponse:
             "scenario_params": [(PARAM_PREFIX + key, value) for key, value in scenario.answers.items()],
             "form_controls": form_controls(item, values, exc),
             "material_controls": material_controls(
-                materials, exc, licence_materials.offers(licence_holder, materials), authorised
+                materials, exc, licence_materials.offers(licence_holder, materials), authorised, held
             ),
             "licence_errors": field_errors(exc, licence_materials.FIELD),
             "delivery_choices": delivery_choices(item),
@@ -223,7 +208,7 @@ def apply(request: HttpRequest, public_id: UUID) -> HttpResponse:
             "error": error_context(exc, error_labels(item, materials)) if exc else None,
             "assurance_too_low": user.assurance_level < item.required_assurance_level,
             "required_level_label": AssuranceLevel(item.required_assurance_level).label,
-            "files_dropped": exc is not None and bool(request.FILES),
+            "files_held": bool(held),
         },
         status=status,
     )

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
+from functools import partial
 from typing import Any
 from uuid import UUID
 
@@ -13,12 +15,14 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from yiwang.cases import bundles
+from yiwang.cases import held as held_uploads
 from yiwang.cases.delivery import change_delivery
-from yiwang.cases.models import CaseDocument, DeliveryMethod
+from yiwang.cases.models import CaseDocument, DeliveryMethod, HeldUpload
 from yiwang.cases.services import case_document_for, get_case_for
 from yiwang.catalog.bundles import bundle_materials, get_published_bundle, merged_form
 from yiwang.core.errors import DomainError, NotFound
-from yiwang.portal.ui import applicant_required, current_user, domain_errors, error_context, field
+from yiwang.portal.forms import spec_control, spec_controls, upload_control
+from yiwang.portal.ui import applicant_required, current_user, domain_errors, error_context
 from yiwang.portal.views.my import file_response
 
 
@@ -52,64 +56,119 @@ def case_delivery(request: HttpRequest, public_id: UUID) -> HttpResponse:
     return redirect("portal:case_detail", public_id=case.public_id)
 
 
-def _bundle_controls(bundle: Any, post: Any, exc: DomainError | None) -> dict[str, Any]:
+def _merged_spec(merged: Any) -> dict[str, Any]:
+    """A merged field as a field spec; a plain text field mapped onto a member's select, date or
+    number field takes that field's type and choices (the member's form would refuse anything else)."""
+    spec: dict[str, Any] = {
+        "name": merged.field.name,
+        "label": merged.field.label,
+        "type": merged.field.type or "text",
+        "required": merged.field.required,
+        "choices": list(merged.field.choices or []),
+        "help_text": merged.field.help_text,
+    }
+    if spec["type"] == "text":
+        for member, item_field in merged.targets:
+            target = next((f for f in member.item.form_fields or [] if f.get("name") == item_field), None)
+            if target and target.get("type") in {"select", "date", "number"}:
+                spec["type"] = target["type"]
+                spec["choices"] = list(target.get("choices") or [])
+                break
+    return spec
+
+
+def _bundle_controls(
+    bundle: Any, post: Any, exc: DomainError | None, held: Mapping[str, Sequence[HeldUpload]]
+) -> dict[str, Any]:
+    """The 一件事 form through the renderer the single-item form uses (portal/forms.py)."""
     errors = exc.fields if exc is not None else {}
+
+    def member_errors(member: Any, name: str) -> list[str]:
+        found = errors.get(f"{member.item.public_id}.{name}", [])
+        return [str(message) for message in (found if isinstance(found, list | tuple) else [found])]
+
+    labels: dict[str, tuple[str, str]] = {}
     form = merged_form(bundle)
-    shared = [
-        field(
-            f"f_{m.field.name}",
-            m.field.label,
-            type="select" if m.field.type == "select" else ("number" if m.field.type == "number" else "text"),
-            value=post.get(f"f_{m.field.name}", ""),
-            required=m.field.required,
-            choices=[(c, c) for c in m.field.choices] if m.field.type == "select" else None,
-            help=m.field.help_text,
+    shared = []
+    for merged in form.fields:
+        spec = _merged_spec(merged)
+        messages_: list[str] = []
+        for member, item_field in merged.targets:
+            labels[f"{member.item.public_id}.{item_field}"] = (f"id_f_{spec['name']}", spec["label"])
+            messages_ += [m for m in member_errors(member, item_field) if m not in messages_]
+        shared.append(
+            spec_control(
+                spec, name=f"f_{spec['name']}", value=post.get(f"f_{spec['name']}", ""), errors=messages_
+            )
         )
-        for m in form.fields
-    ]
     remaining = []
     for member, specs in form.remaining:
+        prefix = f"m_{member.item.public_id}_"
+        values = {name.removeprefix(prefix): value for name, value in post.items() if name.startswith(prefix)}
+        for spec in specs:
+            labels[f"{member.item.public_id}.{spec.get('name')}"] = (
+                f"id_{prefix}{spec.get('name')}",
+                f"{member.item.name}：{spec.get('label') or spec.get('name')}",
+            )
         remaining.append(
             (
                 member,
-                [
-                    field(
-                        f"m_{member.item.public_id}_{spec['name']}",
-                        str(spec.get("label", spec["name"])),
-                        value=post.get(f"m_{member.item.public_id}_{spec['name']}", ""),
-                        required=bool(spec.get("required")),
-                        errors=errors.get(f"{member.item.public_id}.{spec['name']}"),
-                    )
-                    for spec in specs
-                ],
+                spec_controls(
+                    specs,
+                    values,
+                    prefix=prefix,
+                    errors_for=partial(member_errors, member),
+                ),
             )
         )
-    materials = [
-        field(
-            f"material_{n}",
-            row.name,
-            type="file",
-            required=row.mandatory,
-            help=_("用于：") + "、".join(m.item.name for m in row.members),
+    item_ids = {member.item_id: member.item.public_id for member in bundle.members.all()}
+    materials = []
+    for n, row in enumerate(bundle_materials(bundle)):
+        messages_ = []
+        for material in row.materials:
+            key = f"{item_ids.get(material.item_id)}.{material.public_id}"
+            labels[key] = (f"id_material_{n}", row.name)
+            found = errors.get(key, [])
+            messages_ += [str(m) for m in (found if isinstance(found, list | tuple) else [found])]
+        materials.append(
+            upload_control(
+                f"material_{n}",
+                row.name,
+                slot=row.key,
+                required=row.mandatory,
+                help=_("用于：") + "、".join(m.item.name for m in row.members),
+                errors=messages_,
+                held=held.get(row.key, ()),
+            )
         )
-        for n, row in enumerate(bundle_materials(bundle))
-    ]
-    return {"shared": shared, "remaining": remaining, "materials": materials}
+    return {
+        "shared": shared,
+        "remaining": remaining,
+        "materials": materials,
+        "error": error_context(exc, labels) if exc else None,
+    }
 
 
 @domain_errors
 @applicant_required
 def bundle_apply(request: HttpRequest, public_id: UUID) -> HttpResponse:
-    """一件事申请 One merged form and one set of materials for every member item."""
+    """一件事申请 One merged form and one set of materials for every member item.  Files chosen on a
+    refused submit are held for the form's draft (cases/held.py) and shown as uploaded."""
     bundle = get_published_bundle(public_id)
+    user = current_user(request)
     exc: DomainError | None = None
+    draft = held_uploads.draft_key(request.POST.get("draft") if request.method == "POST" else None)
+    held: dict[str, list[HeldUpload]] = {}
     if request.method == "POST":
         rows = bundle_materials(bundle)
-        files = {
+        chosen = {
             row.key: request.FILES.getlist(f"material_{n}")
             for n, row in enumerate(rows)
             if request.FILES.getlist(f"material_{n}")
         }
+        files, held = held_uploads.collect(
+            user, draft, chosen, request.POST.getlist(held_uploads.REMOVE_FIELD)
+        )
         form_data = {
             name.removeprefix("f_"): value for name, value in request.POST.items() if name.startswith("f_")
         }
@@ -123,7 +182,7 @@ def bundle_apply(request: HttpRequest, public_id: UUID) -> HttpResponse:
             }
         try:
             application = bundles.apply_bundle(
-                applicant=current_user(request),
+                applicant=user,
                 bundle=bundle,
                 form_data=form_data,
                 member_forms=member_forms,
@@ -135,6 +194,7 @@ def bundle_apply(request: HttpRequest, public_id: UUID) -> HttpResponse:
         except DomainError as error:
             exc = error
         else:
+            held_uploads.discard(user, draft)
             messages.success(request, _("一件事申请已提交，各事项已分别登记办件编号。"))
             return redirect("portal:bundle_application", public_id=application.public_id)
     return render(
@@ -143,10 +203,12 @@ def bundle_apply(request: HttpRequest, public_id: UUID) -> HttpResponse:
         {
             "bundle": bundle,
             "optional_members": [m for m in bundle.members.all() if m.optional],
+            "chosen_optional": request.POST.getlist("optional_items"),
             "delivery_methods": DeliveryMethod.choices,
             "post": request.POST,
-            "error": error_context(exc, {}) if exc else None,
-            **_bundle_controls(bundle, request.POST, exc),
+            "draft": draft,
+            "files_held": bool(held),
+            **_bundle_controls(bundle, request.POST, exc, held),
         },
         status=exc.status if exc else 200,
     )
