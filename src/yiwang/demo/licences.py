@@ -18,6 +18,7 @@ from yiwang.accounts.services import create_staff_account
 from yiwang.catalog.models import ServiceItem
 from yiwang.core.identifiers import make_credit_code
 from yiwang.core.models import Organisation
+from yiwang.demo.licence_results import BUSINESS_LICENCE_RESULT, PHYSICIAN_RESULT, RESULT_TYPES
 from yiwang.licences import services
 from yiwang.licences.models import HolderType, Licence, LicenceType
 from yiwang.seals import services as seal_services
@@ -44,7 +45,7 @@ TYPES: list[dict[str, Any]] = [
                 "label": "类型",
                 "type": "choice",
                 "required": True,
-                "choices": ["有限责任公司", "股份有限公司", "个人独资企业", "合伙企业"],
+                "choices": ["有限责任公司", "股份有限公司", "个人独资企业", "合伙企业", "个体工商户"],
             },
             {"name": "legal_representative", "label": "法定代表人", "type": "text", "required": True},
             {"name": "capital", "label": "注册资本（万元）", "type": "number", "required": True},
@@ -52,6 +53,7 @@ TYPES: list[dict[str, Any]] = [
             {"name": "address", "label": "住所", "type": "text", "required": True},
             {"name": "scope", "label": "经营范围", "type": "text", "required": True},
         ],
+        **BUSINESS_LICENCE_RESULT,
     },
     {
         "suffix": ("00010001", "002"),
@@ -130,6 +132,7 @@ TYPES: list[dict[str, Any]] = [
             {"name": "scope", "label": "执业范围", "type": "text", "required": True},
             {"name": "place", "label": "执业地点", "type": "text", "required": True},
         ],
+        **PHYSICIAN_RESULT,
     },
     {
         "suffix": ("00010005", "001"),
@@ -143,7 +146,33 @@ TYPES: list[dict[str, Any]] = [
             {"name": "address", "label": "地址", "type": "text", "required": True},
         ],
     },
+    *RESULT_TYPES,
 ]
+
+
+def _update_type(licence_type: LicenceType, spec: dict[str, Any]) -> None:
+    """Bring a type made by an older demo up to the content: new choices (营业执照: 个体工商户) and
+    where its fields come from in a case (办结出证)."""
+    changed = []
+    wanted = {f["name"]: f for f in spec["fields"]}
+    fields = []
+    for field in licence_type.fields:  # only choices are added: issued licences stay valid
+        extra = [
+            c for c in wanted.get(field["name"], {}).get("choices", []) if c not in field.get("choices", [])
+        ]
+        fields.append({**field, "choices": [*field["choices"], *extra]} if extra else field)
+    if fields != licence_type.fields:
+        licence_type.fields = fields
+        changed.append("fields")
+    template = dict(licence_type.template)
+    for key in ("case_fields", "case_defaults"):
+        if spec.get(key) and template.get(key) != spec[key]:
+            template[key] = spec[key]
+    if template != licence_type.template:
+        licence_type.template = template
+        changed.append("template")
+    if changed:
+        licence_type.save(update_fields=[*changed, "updated_at"])
 
 
 def _reviewer(admin: User) -> User:
@@ -219,9 +248,7 @@ def load_licences() -> dict[str, int]:
             )
             created["types"] += 1
         types[spec["name"]] = licence_type
-        if spec.get("case_fields") and licence_type.template.get("case_fields") != spec["case_fields"]:
-            licence_type.template = {**licence_type.template, "case_fields": spec["case_fields"]}
-            licence_type.save(update_fields=["template", "updated_at"])
+        _update_type(licence_type, spec)
         if spec.get("result_items"):
             ServiceItem.objects.filter(
                 base_code__in=spec["result_items"],

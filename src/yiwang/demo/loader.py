@@ -32,6 +32,7 @@ from yiwang.demo.content.people import (
     DETAILS,
     EXTRA_STAFF,
 )
+from yiwang.demo.licence_results import declare_licence_materials
 from yiwang.demo.licences import load_licences
 
 CITY_CODE = "3401"  # 合肥市 as load_regions stores it (published 4-digit code)
@@ -241,7 +242,7 @@ def _items(organisations: dict[str, Organisation], report: DemoReport) -> None:
                 actor=None,
                 implementing_body=organisation,
                 base_item=_base_item(fields),
-                materials=spec["materials"],
+                materials=declare_licence_materials(spec["materials"]),  # 一证通办
                 **fields,
             )
             publish_item(item, None)

@@ -1460,8 +1460,9 @@ def licence_type_for_item(item: Any) -> LicenceType | None:
 def case_licence_data(licence_type: LicenceType, case: Any) -> dict[str, Any]:
     """Build the licence data from the case: a form field of the same name wins, then the form
     fields the type's ``template["case_fields"]`` names for it (``{field: [form field, ...]}``);
-    otherwise the well-known names take the case number, the item, the applicant, the handling body, and a date
-    field takes the completion date.  Only the type's fields are kept."""
+    otherwise the well-known names take the case number, the item, the applicant, the handling body,
+    then the type's ``template["case_defaults"]`` (``{field: value}``), and a date field takes the
+    completion date.  Only the type's fields are kept."""
     completed = timezone.localdate(case.completed_at) if case.completed_at else timezone.localdate()
     defaults: dict[str, Any] = {
         "number": case.number,
@@ -1478,6 +1479,7 @@ def case_licence_data(licence_type: LicenceType, case: Any) -> dict[str, Any]:
     }
     form = case.form_data or {}
     sources = licence_type.template.get("case_fields") or {}
+    constants = licence_type.template.get("case_defaults") or {}
     data: dict[str, Any] = {}
     for spec in licence_type.fields:
         name = spec["name"]
@@ -1488,6 +1490,8 @@ def case_licence_data(licence_type: LicenceType, case: Any) -> dict[str, Any]:
             value = form.get(alias)
         if value in (None, ""):
             value = defaults.get(name)
+        if value in (None, ""):
+            value = constants.get(name)
         if value in (None, "") and spec["type"] == "date":
             value = completed.isoformat()
         if value in (None, "") and spec["type"] == "choice" and len(spec.get("choices", [])) == 1:
