@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import uuid
+from datetime import date, timedelta
 
 from django.contrib.auth.models import AbstractUser
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from yiwang.core.models import Organisation, TimeStampedModel
@@ -350,6 +352,12 @@ class AgentAuthorisation(TimeStampedModel):
 
     def __str__(self) -> str:
         return f"{self.company} → {self.agent}"
+
+    @property
+    def valid_through(self) -> date:
+        """有效期至: the last local day the authorisation is valid.  An end date entered as a day is
+        stored as the next midnight (valid to the end of that day), so this is the day entered."""
+        return timezone.localtime(self.valid_until - timedelta(microseconds=1)).date()
 
 
 # --- single sign-on (统一身份认证) -----------------------------------------------------------------
