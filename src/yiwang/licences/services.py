@@ -1457,6 +1457,16 @@ def licence_type_for_item(item: Any) -> LicenceType | None:
     return LicenceType.objects.filter(code=code, is_active=True).first()
 
 
+def _legal_representative(case: Any) -> str:
+    """法定代表人（负责人）: a company's registered legal representative, never the company's own
+    name; a natural person (e.g. 个体工商户经营者) is his own."""
+    legal = getattr(case.applicant, "legal_person", None) if case.applicant_id else None
+    if legal is not None:
+        representative = getattr(legal, "legal_representative", None)
+        return str(getattr(representative, "real_name", "") or "")
+    return str(case.applicant_name)
+
+
 def case_licence_data(licence_type: LicenceType, case: Any) -> dict[str, Any]:
     """Build the licence data from the case: a form field of the same name wins, then the form
     fields the type's ``template["case_fields"]`` names for it (``{field: [form field, ...]}``);
@@ -1473,7 +1483,7 @@ def case_licence_data(licence_type: LicenceType, case: Any) -> dict[str, Any]:
         "holder_name": case.applicant_name,
         "applicant_name": case.applicant_name,
         "name": case.applicant_name,
-        "legal_representative": case.applicant_name,
+        "legal_representative": _legal_representative(case),
         "issuer": case.handling_organisation.name,
         "handling_organisation": case.handling_organisation.name,
     }
