@@ -27,6 +27,7 @@ from yiwang.licences.models import (
     LicenceUseConsent,
     LicenceUseRecord,
 )
+from yiwang.licences.representation import licence_for_viewer, represented_licences
 from yiwang.portal.ui import applicant_required, current_user, domain_errors
 from yiwang.workbench.views import staff_required
 
@@ -70,7 +71,12 @@ def wallet(request: HttpRequest) -> HttpResponse:
             "organisation", "licence__licence_type", "case"
         )[:50]
     )
-    return render(request, "licences/wallet.html", {"licences": licences, "uses": uses})
+    represented = represented_licences(user)  # companies he acts for (法定代表人, 代办人)
+    for entry in represented:
+        entry.licences = [_decorate(licence) for licence in entry.licences]
+    return render(
+        request, "licences/wallet.html", {"licences": licences, "uses": uses, "represented": represented}
+    )
 
 
 def _detail_context(request: HttpRequest, licence: Licence, **extra: Any) -> dict[str, Any]:
@@ -101,15 +107,16 @@ def _detail_context(request: HttpRequest, licence: Licence, **extra: Any) -> dic
 @domain_errors
 @applicant_required
 def detail(request: HttpRequest, public_id: UUID) -> HttpResponse:
-    licence = services.licence_for_holder(current_user(request), public_id)
-    return render(request, "licences/detail.html", _detail_context(request, licence))
+    """The holder's licence, or (read only) a company's for its legal representative or agent."""
+    licence, company = licence_for_viewer(current_user(request), public_id)
+    return render(request, "licences/detail.html", _detail_context(request, licence, representing=company))
 
 
 @domain_errors
 @applicant_required
 def document(request: HttpRequest, public_id: UUID) -> HttpResponse:
     user = current_user(request)
-    licence = services.licence_for_holder(user, public_id)
+    licence, _company = licence_for_viewer(user, public_id)
     services.record_download(licence, user)
     inline = request.GET.get("inline") == "1"
     response = HttpResponse(services._document_bytes(licence), content_type="application/pdf")
@@ -125,7 +132,7 @@ def document(request: HttpRequest, public_id: UUID) -> HttpResponse:
 @applicant_required
 def print_copy(request: HttpRequest, public_id: UUID) -> HttpResponse:
     """纸质等效件 A print view of the licence (the stamped PDF is the authoritative copy)."""
-    licence = services.licence_for_holder(current_user(request), public_id)
+    licence, _company = licence_for_viewer(current_user(request), public_id)
     return render(
         request,
         "licences/print.html",
