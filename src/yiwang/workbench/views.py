@@ -183,20 +183,35 @@ def _with_due(cases: list[Case]) -> list[Case]:
     return cases
 
 
+TODO_LIMIT = 200  # cases listed on the to-do page
+
+
 @staff_required
 def todo(request: HttpRequest) -> HttpResponse:
     user = current_user(request)
-    cases = _with_due(list(staff_todo(user)[:200]))
+    cases = _with_due(list(staff_todo(user)[:TODO_LIMIT]))
+    from yiwang.cases import queues
+    from yiwang.cases.services import todo_scope
     from yiwang.workflow import services as workflow
 
+    # One source for every case count on the page: the list itself, or when it is cut at
+    # TODO_LIMIT the queue counters of the to-do's statuses.  Workflow tasks are counted apart
+    # (a case gets them once accepted) and labelled so.
+    by_status: dict[str, int] = {}
+    if len(cases) < TODO_LIMIT:
+        for case in cases:
+            by_status[case.status] = by_status.get(case.status, 0) + 1
+    elif (scope := todo_scope(user)) is not None:
+        by_status = {status: queues.total(scope[0], [status]) for status in scope[1]}
     return render(
         request,
         "workbench/todo.html",
         {
             "task_count": workflow.todo(user).count(),
             "cases": cases,
-            "waiting_acceptance": sum(1 for case in cases if case.status == CaseStatus.SUBMITTED),
-            "under_review": sum(1 for case in cases if case.status == CaseStatus.ACCEPTED),
+            "case_total": sum(by_status.values()),
+            "waiting_acceptance": by_status.get(CaseStatus.SUBMITTED, 0),
+            "under_review": by_status.get(CaseStatus.ACCEPTED, 0),
             "overdue": sum(
                 1 for case in cases if (getattr(case, "due_info", None) or {}).get("css") == "due-overdue"
             ),
