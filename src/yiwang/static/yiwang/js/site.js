@@ -62,3 +62,17 @@ document.addEventListener("DOMContentLoaded", function () {
     summary.focus();
   }
 });
+
+// On a narrow screen the 我的空间 menu starts folded, so the page itself starts on the first screen;
+// its summary opens it.  On wider screens (the menu is a sidebar there) it is always open.
+(function () {
+  "use strict";
+  var narrow = window.matchMedia("(max-width: 899.98px)");
+  var apply = function () {
+    document.querySelectorAll("details.collapse-narrow").forEach(function (details) {
+      details.open = !narrow.matches;
+    });
+  };
+  document.addEventListener("DOMContentLoaded", apply);
+  narrow.addEventListener("change", apply);
+})();
