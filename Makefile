@@ -9,7 +9,7 @@ export UV_LINK_MODE := copy
 # Property tests use the same examples on every `make test` run (conftest.py); plain pytest explores.
 export YIWANG_HYPOTHESIS_PROFILE ?= repeatable
 
-.PHONY: help run test deps uv pydeps assets messages chromium lint typecheck test-sqlite test-dates test-postgres migrate demo-data bench clean
+.PHONY: help run test deps uv pydeps assets messages chromium lint typecheck test-sqlite test-dates test-postgres migrate demo-data totp bench clean
 
 help:
 	@echo "make run    install what is missing, migrate, load demo data, serve on http://127.0.0.1:$(PORT)"
@@ -86,6 +86,11 @@ migrate: pydeps
 
 demo-data: pydeps
 	$(UV) run yiwang loaddemo
+
+# The current TOTP code of a demo staff account (demo mode only): make totp USER=clerk
+USER_TOTP = $(if $(filter command line,$(origin USER)),$(USER),clerk)
+totp: pydeps
+	@$(UV) run --quiet yiwang totp $(USER_TOTP)
 
 # --- benchmark suite (docs/benchmarks.md): PostgreSQL, seeds once (~7 min), then ~10 min of load ---
 BENCH_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/yiwang_bench

@@ -1,8 +1,11 @@
 """The ``yiwang`` console command: a thin wrapper around manage.py with the platform's own verbs.
 
-yiwang demo       migrate, load regions/calendar/demo data, collect static, serve (what `make run` does)
+yiwang demo       migrate, load regions/calendar/demo data, collect static, then run the web server,
+                  the task worker(s), the scheduler and the demo department system under one
+                  supervisor (what `make run` does; Ctrl-C stops all)
 yiwang serve      production server (gunicorn) on 127.0.0.1:$PORT (default 8000)
 yiwang worker     background task worker (django-tasks database backend)
+yiwang scheduler  the scheduled jobs (docs/operations.md); `--once JOB` runs one now
 yiwang totp USER  demo only: the current TOTP code of a demo staff account (fixed demo secret)
 yiwang loaddemo   load the demo data idempotently
 yiwang <other>    any manage.py command
@@ -35,14 +38,33 @@ def prepare() -> None:
 
 
 def serve(extra: list[str]) -> None:
-    port = os.environ.get("PORT", "8000")
-    host = os.environ.get("HOST", "127.0.0.1")
+    """The production web server (gunicorn) in place of this process."""
     # Workers, threads, timeouts and logs: yiwang/gunicorn_conf.py (environment variables).
     argv = ["gunicorn", "--config", "python:yiwang.gunicorn_conf", "yiwang.wsgi:application", *extra]
-    print_banner(host, port)
-    if os.environ.get("YIWANG_DEMO_DEPT", "1") == "1" and _demo_mode():
-        start_demo_dept(host, port)
     os.execvp(sys.executable, [sys.executable, "-m", *argv])  # noqa: S606
+
+
+def run_demo(extra: list[str]) -> int:
+    """Web server, task worker(s), scheduler and demo department system under one supervisor."""
+    from django.conf import settings
+
+    from yiwang.supervisor import Program, Supervisor
+
+    port = os.environ.get("PORT", "8000")
+    host = os.environ.get("HOST", "127.0.0.1")
+    print_banner(host, port)
+    me = [sys.executable, "-m", "yiwang.cli"]
+    # Every child computes links from the same public address (PDFs are rendered by the worker).
+    env = {"PORT": port, "HOST": host, "YIWANG_PUBLIC_URL": settings.YIWANG_PUBLIC_URL}
+    programs = [Program("web", [*me, "serve", *extra], env)]
+    workers = max(1, int(os.environ.get("YIWANG_TASK_WORKERS", "1")))
+    programs += [
+        Program(f"worker{i + 1}" if workers > 1 else "worker", [*me, "worker"], env) for i in range(workers)
+    ]
+    programs.append(Program("scheduler", [*me, "scheduler"], env))
+    if os.environ.get("YIWANG_DEMO_DEPT", "1") == "1" and _demo_mode():
+        programs.append(Program("dept", [*me, "demo-dept"], env))
+    return Supervisor(programs).run()
 
 
 def _demo_mode() -> bool:
@@ -51,49 +73,15 @@ def _demo_mode() -> bool:
     return bool(settings.YIWANG_DEMO and not settings.IS_PRODUCTION)
 
 
-def start_demo_dept(host: str, port: str) -> None:
-    """演示部门系统: a separate gunicorn process on PORT+1 that logs in through the platform's SSO.
-
-    It is started before the platform replaces this process (exec), so it keeps running beside it;
-    it exits when its parent (the platform server) exits.
-    """
-    import subprocess
-
-    dept_port = str(int(port) + 1)
-    env = {
-        **os.environ,
-        "DJANGO_SETTINGS_MODULE": "yiwang_demo_dept.settings",
-        "DEPT_SSO_BASE_URL": f"http://{host}:{port}",
-    }
-    subprocess.Popen(  # noqa: S603 - fixed argv
-        [
-            sys.executable,
-            "-m",
-            "gunicorn",
-            "yiwang_demo_dept.wsgi:application",
-            "--bind",
-            f"{host}:{dept_port}",
-            "--workers",
-            "1",
-            "--threads",
-            "4",
-            "--access-logfile",
-            "-",
-        ],
-        env=env,
-        preexec_fn=_die_with_parent,
-    )
-
-
-def _die_with_parent() -> None:
-    """Linux: the demo department system gets SIGTERM when the platform server exits."""
-    try:
-        import ctypes
-        import signal
-
-        ctypes.CDLL("libc.so.6").prctl(1, signal.SIGTERM)  # PR_SET_PDEATHSIG
-    except (OSError, AttributeError):
-        pass
+def serve_demo_dept() -> None:
+    """演示部门系统: a separate gunicorn on PORT+1 that logs in through the platform's SSO."""
+    port = os.environ.get("PORT", "8000")
+    host = os.environ.get("HOST", "127.0.0.1")
+    os.environ["DJANGO_SETTINGS_MODULE"] = "yiwang_demo_dept.settings"
+    os.environ["DEPT_SSO_BASE_URL"] = f"http://{host}:{port}"
+    argv = ["gunicorn", "yiwang_demo_dept.wsgi:application", "--bind", f"{host}:{int(port) + 1}"]
+    argv += ["--workers", "1", "--threads", "4", "--access-logfile", "-", "--no-control-socket"]
+    os.execvp(sys.executable, [sys.executable, "-m", *argv])  # noqa: S606
 
 
 def print_totp(username: str) -> None:
@@ -134,7 +122,9 @@ def print_banner(host: str, port: str) -> None:
     ]
     for account in DEMO_ACCOUNTS:
         lines.append(f"    {account.role_label:<14} {account.username:<16} {account.password}")
-    lines.append("  Staff MFA (TOTP): `yiwang totp <username>` prints the current code (demo secret).")
+    lines.append(
+        "  Staff MFA (TOTP): `make totp USER=clerk` (or `.venv/bin/yiwang totp clerk`) prints the code."
+    )
     lines.append("=" * 72)
     print("\n".join(lines), flush=True)
 
@@ -142,14 +132,23 @@ def print_banner(host: str, port: str) -> None:
 def main(argv: list[str] | None = None) -> None:
     args = list(sys.argv[1:] if argv is None else argv)
     verb = args[0] if args else "help"
+    from yiwang.supervisor import die_with_supervisor
+
+    die_with_supervisor()
+    if verb == "demo-dept":
+        serve_demo_dept()
     _django_setup()
     if verb == "demo":
         prepare()
-        serve(args[1:])
+        raise SystemExit(run_demo(args[1:]))
     elif verb == "serve":
         serve(args[1:])
     elif verb == "worker":
         _manage("db_worker", *args[1:])
+    elif verb == "scheduler":
+        from yiwang.core.scheduler import main as scheduler_main
+
+        scheduler_main(args[1:])
     elif verb == "totp" and len(args) > 1:
         print_totp(args[1])
     elif verb == "loaddemo":

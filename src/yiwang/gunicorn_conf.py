@@ -33,6 +33,9 @@ max_requests = int(os.environ.get("GUNICORN_MAX_REQUESTS", "0"))
 max_requests_jitter = max_requests // 10
 _access = os.environ.get("GUNICORN_ACCESS_LOG", "-")
 accesslog = _access or None
+# gunicorn 24+ opens a control socket at one fixed path per user (~/.gunicorn/gunicorn.ctl), which
+# the servers of one node (platform, demo department system, a benchmark) would fight over; unused.
+control_socket_disable = True
 
 
 def post_worker_init(worker: object) -> None:
