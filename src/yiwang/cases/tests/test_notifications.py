@@ -69,6 +69,9 @@ def test_handover(item, citizen, clerk, approver, run_on_commit):
     before = InboxMessage.objects.filter(user=citizen).count()
     run_on_commit(record_handover, case, actor=clerk, recipient_name="张伟", tracking_number="SF100")
     assert InboxMessage.objects.filter(user=citizen).count() == before + 1
+    assert "已寄出，快递单号 SF100" in _latest(citizen)  # dispatched, not yet delivered
+    run_on_commit(record_handover, case, actor=clerk, recipient_name="", recipient_signature="张伟")
+    assert InboxMessage.objects.filter(user=citizen).count() == before + 2
     assert "已送达（快递送达）" in _latest(citizen)
 
 
