@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import uuid
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 
 from django.contrib.auth.models import AbstractUser
 from django.db import models
@@ -232,10 +232,20 @@ class InboxMessage(TimeStampedModel):
     body = models.TextField(blank=True)
     link = models.CharField(max_length=300, blank=True)
     read_at = models.DateTimeField(null=True, blank=True)
+    occurred_at = models.DateTimeField(
+        null=True,
+        blank=True,
+        help_text=_("when what the message tells of happened (not when it was delivered)"),
+    )
 
     class Meta:
         ordering = ["-created_at"]
         indexes = [models.Index(fields=["user", "read_at"])]
+
+    @property
+    def when(self) -> datetime:
+        """The time to show: the event's, or (older messages) the delivery's."""
+        return self.occurred_at or self.created_at
 
 
 # --- account safety ------------------------------------------------------------------------------

@@ -55,6 +55,11 @@ def notify_applicant(case_id: int, event_type: str) -> None:
         title=f"办件通知：{case.item.name}",
         body=body,
         link=f"/my/cases/{case.public_id}/",
+        # the time of the event, not of this (possibly late) delivery
+        occurred_at=case.events.filter(event_type=event_type)
+        .order_by("-sequence")
+        .values_list("occurred_at", flat=True)
+        .first(),
     )
     if case.applicant_phone:
         send_sms(case.applicant_phone, body)
@@ -75,6 +80,7 @@ def notify_bundle(application_id: int) -> None:
         title=f"一件事办结：{application.bundle.name}",
         body=body,
         link=f"/my/bundles/{application.public_id}/",
+        occurred_at=application.completed_at,
     )
     if application.applicant.phone:
         send_sms(application.applicant.phone, body)

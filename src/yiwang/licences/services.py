@@ -17,7 +17,6 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import Any
 
-from django.conf import settings
 from django.core.files.base import ContentFile
 from django.db import IntegrityError, OperationalError, ProgrammingError, connection, transaction
 from django.db.models import Q, QuerySet
@@ -267,8 +266,9 @@ def issuing_seal(organisation: Organisation) -> Seal:
 
 
 def verify_url(identifier: str) -> str:
-    site = getattr(settings, "YIWANG_PUBLIC_URL", "http://127.0.0.1:8000").rstrip("/")
-    return f"{site}/verify/{identifier}/"
+    from yiwang.core.public_url import public_url
+
+    return public_url(f"/verify/{identifier}/")
 
 
 def _valid_until(licence_type: LicenceType, valid_from: date) -> date | None:
@@ -345,11 +345,20 @@ def _layout(licence: Licence) -> LicenceLayout:
 def _notify(user_id: int | None, title: str, body: str, link: str) -> None:
     if user_id is None:
         return
+    occurred_at = timezone.now()  # when it happened, not when the commit delivers the message
 
     def send() -> None:
-        InboxMessage.objects.create(user_id=user_id, title=title[:200], body=body, link=link[:300])
+        InboxMessage.objects.create(
+            user_id=user_id, title=title[:200], body=body, link=link[:300], occurred_at=occurred_at
+        )
 
     transaction.on_commit(send)
+
+
+def describe(licence: Licence) -> str:
+    """A licence as a person reads it in a message: its name, its number and who issued it."""
+    number = str(licence.data.get("number") or licence.serial)
+    return f"{licence.licence_type.name}（证照编号：{number}，发证机关：{licence.issuer_name}）"
 
 
 def _event(licence: Licence, action: str, from_status: str, actor: User | None, reason: str = "") -> None:
@@ -494,7 +503,7 @@ def issue_licence(
         _notify(
             licence.holder_user_id,
             f"您获得了电子证照：{licence_type.name}",
-            licence.identifier,
+            f"{describe(licence)}已签发给“{licence.holder_name}”，已放入其证照夹（我的证照），可查看、下载和亮证。",
             f"/licences/{licence.public_id}/",
         )
     return licence
@@ -730,8 +739,9 @@ def revoke_share(share: LicenceShare, *, user: User) -> LicenceShare:
 
 
 def share_url(token: str) -> str:
-    site = getattr(settings, "YIWANG_PUBLIC_URL", "http://127.0.0.1:8000").rstrip("/")
-    return f"{site}/licences/shared/{token}/"
+    from yiwang.core.public_url import public_url
+
+    return public_url(f"/licences/shared/{token}/")
 
 
 def open_share(token: str, *, ip_address: str | None = None, user_agent: str = "") -> LicenceShare:
@@ -1119,7 +1129,7 @@ def _set_status(
     _notify(
         locked.holder_user_id,
         f"您的{locked.licence_type.name}状态变为“{locked.get_status_display()}”",
-        reason,
+        f"{describe(locked)}：{reason}" if reason else describe(locked),
         f"/licences/{locked.public_id}/",
     )
     return locked
