@@ -41,6 +41,17 @@ TEMPLATE_ALLOWLIST = {
     ("workbench/templates/workbench/base.html", "办"),  # the workbench's logo mark (aria-hidden)
 }
 
+# Chinese literals in view modules that are data, not UI text: search terms and label keywords that
+# match Chinese item data (file relative to src/yiwang, literal).
+VIEW_DATA_ALLOWLIST = {
+    *(
+        ("portal/views/catalog.py", word)
+        for word in ("营业执照", "身份证", "社保卡", "公积金", "食品经营许可", "低保")
+    ),
+    *(("portal/forms.py", word) for word in ("地址", "住所", "住址", "所在地", "坐落", "场所")),
+    ("workbench/synonym_views.py", "、"),  # the edit form's value, split again on save
+}
+
 # makemessages' keywords for Python (xgettext's defaults plus Django's): name -> (context index or
 # None, msgid index, plural index or None).  Other aliases (``gettext_lazy as _l``) are not extracted.
 KEYWORDS: dict[str, tuple[int | None, int, int | None]] = {
@@ -209,6 +220,36 @@ def python_msgids(path: Path) -> list[Marked]:
     return found
 
 
+def view_files() -> list[Path]:
+    """The modules that build pages: what they show must go through gettext."""
+    patterns = ("portal/views/*.py", "portal/ui.py", "portal/forms.py", "workbench/*.py", "*/views.py")
+    return sorted({path for pattern in patterns for path in SRC.glob(pattern) if path.name != "apps.py"})
+
+
+def untranslated_view_literals(path: Path) -> list[str]:
+    """Chinese string literals outside gettext calls (docstrings and f-string parts aside)."""
+    rel = str(path.relative_to(SRC))
+    tree = ast.parse(path.read_text(encoding="utf-8"), filename=str(path))
+    marked: set[int] = set()
+    for node in ast.walk(tree):
+        name = ""
+        if isinstance(node, ast.Call):
+            name = node.func.id if isinstance(node.func, ast.Name) else getattr(node.func, "attr", "")
+        if name in KEYWORDS or isinstance(node, ast.JoinedStr):
+            marked.update(id(inner) for inner in ast.walk(node))
+        elif isinstance(node, ast.Expr) and isinstance(node.value, ast.Constant):
+            marked.add(id(node.value))  # docstrings
+    return [
+        f"{rel}:{node.lineno}: {node.value!r}"
+        for node in ast.walk(tree)
+        if isinstance(node, ast.Constant)
+        and isinstance(node.value, str)
+        and CJK.search(node.value)
+        and id(node) not in marked
+        and (rel, node.value) not in VIEW_DATA_ALLOWLIST
+    ]
+
+
 # --- template text outside translation tags ---------------------------------------------------------
 def untranslated_template_text(path: Path) -> list[str]:
     """Chinese text or full-width punctuation the template shows without a translation tag."""
@@ -258,6 +299,12 @@ def untranslated_template_text(path: Path) -> list[str]:
 def test_templates_show_no_text_outside_translation_tags() -> None:
     problems = [problem for path in template_files() for problem in untranslated_template_text(path)]
     assert not problems, "wrap in {% translate %} / {% blocktranslate %}:\n" + "\n".join(problems)
+
+
+def test_views_show_no_chinese_outside_gettext() -> None:
+    """UI strings in view modules are marked: gettext(), or gettext_noop() in tables translated later."""
+    problems = [problem for path in view_files() for problem in untranslated_view_literals(path)]
+    assert not problems, "wrap in gettext (or gettext_noop and gettext at use):\n" + "\n".join(problems)
 
 
 def test_template_allowlist_is_still_needed() -> None:

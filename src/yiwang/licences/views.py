@@ -13,6 +13,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 from django.views.decorators.http import require_POST
 
 from yiwang.core.errors import DomainError
@@ -39,7 +40,7 @@ BADGES = {
     LicenceStatus.EXPIRED: "refused",
     LicenceStatus.SUPERSEDED: "withdrawn",
 }
-EXPIRY_CHOICES = [("1h", "1 小时"), ("1d", "1 天"), ("7d", "7 天")]
+EXPIRY_CHOICES = [("1h", gettext_noop("1 小时")), ("1d", gettext_noop("1 天")), ("7d", gettext_noop("7 天"))]
 
 
 def _decorate(licence: Licence) -> Licence:
@@ -97,7 +98,7 @@ def _detail_context(request: HttpRequest, licence: Licence, **extra: Any) -> dic
             ).select_related("organisation")[:50]
         ),
         "organisations": Organisation.objects.filter(is_active=True).order_by("name")[:500],
-        "expiry_choices": EXPIRY_CHOICES,
+        "expiry_choices": [(value, _(label)) for value, label in EXPIRY_CHOICES],
         "verify_url": services.verify_url(licence.identifier),
         "today": date.today().isoformat(),
         **extra,

@@ -80,7 +80,8 @@ def error_context(exc: DomainError, labels: Mapping[str, tuple[str, str]] | None
     links = []
     for key, messages in (exc.fields or {}).items():
         control_id, label = labels.get(str(key), (f"id_{key}", str(key)))
-        text = "；".join(str(message) for message in _as_list(messages))
+        label = _(str(label))  # the label tables hold gettext_noop-marked source strings
+        text = _("；").join(str(message) for message in _as_list(messages))
         if str(key) in labels:
             links.append({"id": control_id, "label": label, "text": text})
     upgrade_url = (exc.fields or {}).get("upgrade_url") if exc.code == "assurance_too_low" else None

@@ -13,6 +13,7 @@ from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 from django.views.decorators.http import require_POST
 
 from yiwang.catalog import services
@@ -31,13 +32,13 @@ EDIT_FIELDS = (
     "statutory_limit_days",
 )
 LABELS = {
-    "code": ("id_code", "基本编码"),
-    "name": ("id_name", "事项名称"),
-    "item_type": ("id_item_type", "事项类型"),
-    "exercise_level": ("id_exercise_level", "行使层级"),
-    "legal_basis": ("id_legal_basis", "设定依据"),
-    "legal_basis_url": ("id_legal_basis_url", "设定依据链接"),
-    "statutory_limit_days": ("id_statutory_limit_days", "法定办结时限（工作日）"),
+    "code": ("id_code", gettext_noop("基本编码")),
+    "name": ("id_name", gettext_noop("事项名称")),
+    "item_type": ("id_item_type", gettext_noop("事项类型")),
+    "exercise_level": ("id_exercise_level", gettext_noop("行使层级")),
+    "legal_basis": ("id_legal_basis", gettext_noop("设定依据")),
+    "legal_basis_url": ("id_legal_basis_url", gettext_noop("设定依据链接")),
+    "statutory_limit_days": ("id_statutory_limit_days", gettext_noop("法定办结时限（工作日）")),
 }
 
 

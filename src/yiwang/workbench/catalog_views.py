@@ -24,6 +24,7 @@ from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 from django.views.decorators.http import require_POST
 
 from yiwang.accounts.models import AssuranceLevel
@@ -254,62 +255,62 @@ def item_new(request: HttpRequest) -> HttpResponse:
 
 
 NEW_LABELS = {
-    "base_item": ("id_base_item", "基本目录事项"),
-    "implementing_body": ("id_implementing_body", "实施主体"),
-    "exercise_level": ("id_exercise_level", "行使层级"),
-    "base_code": ("id_base_item", "基本编码"),
+    "base_item": ("id_base_item", gettext_noop("基本目录事项")),
+    "implementing_body": ("id_implementing_body", gettext_noop("实施主体")),
+    "exercise_level": ("id_exercise_level", gettext_noop("行使层级")),
+    "base_code": ("id_base_item", gettext_noop("基本编码")),
 }
 
 
 # --- edit ------------------------------------------------------------------------------------------
 TEXT_FIELDS: list[tuple[str, str, str, int]] = [
     # name, label, type, maxlength (0 = textarea without limit)
-    ("legal_basis_url", "设定依据链接", "url", 500),
-    ("authority_division", "权限划分", "textarea", 0),
-    ("exercise_content", "行使内容", "textarea", 0),
-    ("jurisdiction", "管辖范围", "textarea", 0),
-    ("conditions", "受理条件", "textarea", 0),
-    ("process_description", "办理流程", "textarea", 0),
-    ("joint_bodies", "联办机构", "textarea", 0),
-    ("intermediary_services", "中介服务", "textarea", 0),
-    ("quantity_limits", "数量限制", "textarea", 0),
-    ("limit_note", "时限说明", "text", 300),
-    ("fee_description", "收费标准（概述）", "textarea", 0),
-    ("fee_basis", "收费依据（概述）", "textarea", 0),
-    ("result_name", "审批结果名称", "text", 200),
-    ("place", "办理地点", "text", 300),
-    ("office_hours", "办理时间", "text", 200),
-    ("consult_phone", "咨询电话", "text", 60),
-    ("supervise_phone", "监督投诉电话", "text", 60),
-    ("online_url", "网上办理地址", "url", 500),
-    ("keywords", "检索关键词（空格分隔）", "text", 300),
+    ("legal_basis_url", gettext_noop("设定依据链接"), "url", 500),
+    ("authority_division", gettext_noop("权限划分"), "textarea", 0),
+    ("exercise_content", gettext_noop("行使内容"), "textarea", 0),
+    ("jurisdiction", gettext_noop("管辖范围"), "textarea", 0),
+    ("conditions", gettext_noop("受理条件"), "textarea", 0),
+    ("process_description", gettext_noop("办理流程"), "textarea", 0),
+    ("joint_bodies", gettext_noop("联办机构"), "textarea", 0),
+    ("intermediary_services", gettext_noop("中介服务"), "textarea", 0),
+    ("quantity_limits", gettext_noop("数量限制"), "textarea", 0),
+    ("limit_note", gettext_noop("时限说明"), "text", 300),
+    ("fee_description", gettext_noop("收费标准（概述）"), "textarea", 0),
+    ("fee_basis", gettext_noop("收费依据（概述）"), "textarea", 0),
+    ("result_name", gettext_noop("审批结果名称"), "text", 200),
+    ("place", gettext_noop("办理地点"), "text", 300),
+    ("office_hours", gettext_noop("办理时间"), "text", 200),
+    ("consult_phone", gettext_noop("咨询电话"), "text", 60),
+    ("supervise_phone", gettext_noop("监督投诉电话"), "text", 60),
+    ("online_url", gettext_noop("网上办理地址"), "url", 500),
+    ("keywords", gettext_noop("检索关键词（空格分隔）"), "text", 300),
 ]
 NUMBER_FIELDS = [
-    ("statutory_limit_days", "法定办结时限（工作日）"),
-    ("committed_limit_days", "承诺办结时限（工作日）"),
-    ("visits_required", "到办事现场次数"),
+    ("statutory_limit_days", gettext_noop("法定办结时限（工作日）")),
+    ("committed_limit_days", gettext_noop("承诺办结时限（工作日）")),
+    ("visits_required", gettext_noop("到办事现场次数")),
 ]
 FLAG_FIELDS = [
-    ("fee_required", "收费"),
-    ("online_apply", "支持网上申请"),
-    ("appointment_supported", "支持预约"),
-    ("online_payment_supported", "支持网上支付"),
-    ("express_supported", "支持快递"),
+    ("fee_required", gettext_noop("收费")),
+    ("online_apply", gettext_noop("支持网上申请")),
+    ("appointment_supported", gettext_noop("支持预约")),
+    ("online_payment_supported", gettext_noop("支持网上支付")),
+    ("express_supported", gettext_noop("支持快递")),
 ]
 SELECT_FIELDS: list[tuple[str, str, Any]] = [
-    ("exercise_level", "行使层级", ExerciseLevel.choices),
-    ("case_kind", "办件类型", CaseKind.choices),
+    ("exercise_level", gettext_noop("行使层级"), ExerciseLevel.choices),
+    ("case_kind", gettext_noop("办件类型"), CaseKind.choices),
     (
         "required_assurance_level",
-        "认证等级要求",
+        gettext_noop("认证等级要求"),
         [(code, text) for code, text in AssuranceLevel.choices if code > 0],
     ),
-    ("tongban_range", "通办范围", TongbanRange.choices),
+    ("tongban_range", gettext_noop("通办范围"), TongbanRange.choices),
 ]
 CODE_LIST_FIELDS: list[tuple[str, str, Any]] = [
-    ("handling_forms", "办理形式", HandlingForm.choices),
-    ("online_depth", "网办深度", OnlineDepthStep.choices),
-    ("service_objects", "服务对象", ServiceObject.choices),
+    ("handling_forms", gettext_noop("办理形式"), HandlingForm.choices),
+    ("online_depth", gettext_noop("网办深度"), OnlineDepthStep.choices),
+    ("service_objects", gettext_noop("服务对象"), ServiceObject.choices),
 ]
 ALL_LABELS: dict[str, tuple[str, str]] = {
     str(spec[0]): (f"id_{spec[0]}", str(spec[1]))
@@ -317,15 +318,15 @@ ALL_LABELS: dict[str, tuple[str, str]] = {
 }
 ALL_LABELS.update(
     {
-        "form_fields": ("id_form_fields", "申请表字段"),
-        "name": ("basic", "事项名称"),
-        "item_type": ("basic", "事项类型"),
-        "legal_basis": ("basic", "设定依据"),
-        "base_code": ("basic", "基本编码"),
-        "materials": ("materials", "申请材料"),
-        "fee_items": ("fees", "收费项目"),
-        "faq": ("faq", "常见问题"),
-        "special_procedures": ("special", "特别程序"),
+        "form_fields": ("id_form_fields", gettext_noop("申请表字段")),
+        "name": ("basic", gettext_noop("事项名称")),
+        "item_type": ("basic", gettext_noop("事项类型")),
+        "legal_basis": ("basic", gettext_noop("设定依据")),
+        "base_code": ("basic", gettext_noop("基本编码")),
+        "materials": ("materials", gettext_noop("申请材料")),
+        "fee_items": ("fees", gettext_noop("收费项目")),
+        "faq": ("faq", gettext_noop("常见问题")),
+        "special_procedures": ("special", gettext_noop("特别程序")),
     }
 )
 
@@ -737,8 +738,8 @@ def _action(request: HttpRequest, public_id: UUID, run: Callable[[ServiceItem, A
     try:
         done = run(item, current_user(request))
     except DomainError as exc:
-        details = "；".join(
-            "；".join(map(str, v)) if isinstance(v, list) else str(v) for v in exc.fields.values()
+        details = _("；").join(
+            _("；").join(map(str, v)) if isinstance(v, list) else str(v) for v in exc.fields.values()
         )
         messages.error(
             request, f"{exc.message}{'：' + details if details and details not in exc.message else ''}"
@@ -781,8 +782,8 @@ def item_publish(request: HttpRequest, public_id: UUID) -> HttpResponse:
     try:
         published = services.publish_item(item, current_user(request))
     except DomainError as exc:
-        details = "；".join(
-            "；".join(map(str, v)) if isinstance(v, list) else str(v) for v in exc.fields.values()
+        details = _("；").join(
+            _("；").join(map(str, v)) if isinstance(v, list) else str(v) for v in exc.fields.values()
         )
         messages.error(
             request, f"{exc.message}{'：' + details if details and details not in exc.message else ''}"

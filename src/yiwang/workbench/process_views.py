@@ -97,7 +97,7 @@ def process_detail(request: HttpRequest, key: str) -> HttpResponse:
         item = ServiceItem.objects.filter(public_id=item_id).first() if item_id else None
         try:
             if item is None:
-                raise DomainError("validation_error", _("请选择事项"), {"item": ["必选"]})
+                raise DomainError("validation_error", _("请选择事项"), {"item": [_("必选")]})
             workflow.assign_process(item, key=key, actor=user)
         except DomainError as error:
             messages.error(request, error.message)

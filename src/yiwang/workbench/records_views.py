@@ -10,6 +10,7 @@ from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from yiwang.accounts import staff as staff_scope
 from yiwang.cases import archive, library
@@ -23,11 +24,11 @@ from yiwang.workbench.views import _with_due, staff_required
 
 LIBRARY_PAGE_SIZE = 25
 GROUP_LABELS = {
-    "item": "按事项",
-    "department": "按部门",
-    "status": "按状态",
-    "channel": "按渠道",
-    "month": "按月份",
+    "item": gettext_noop("按事项"),
+    "department": gettext_noop("按部门"),
+    "status": gettext_noop("按状态"),
+    "channel": gettext_noop("按渠道"),
+    "month": gettext_noop("按月份"),
 }
 
 
@@ -109,7 +110,7 @@ def case_report(request: HttpRequest) -> HttpResponse:
             **_filter_options(request),
             "criteria": criteria,
             "group_by": group_by,
-            "groupings": GROUP_LABELS.items(),
+            "groupings": [(key, _(label)) for key, label in GROUP_LABELS.items()],
             "rows": rows,
             "chart": {
                 "labels": [r.label for r in rows],

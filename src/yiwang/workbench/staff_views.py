@@ -14,6 +14,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 from django.views.decorators.http import require_POST
 
 from yiwang.accounts import identity, mfa
@@ -334,13 +335,13 @@ def identity_counter(request: HttpRequest) -> HttpResponse:
 
 # --- security policy (安全策略): the security admin only ------------------------------------------------
 POLICY_FIELDS: list[tuple[str, str, str]] = [
-    ("password_min_length", "密码最小长度", "8–64"),
-    ("password_min_classes", "密码字符类别数（大写、小写、数字、符号）", "3–4"),
-    ("lockout_account_failures", "同一账户连续失败几次后锁定", "3–10"),
-    ("lockout_ip_failures", "同一 IP 连续失败几次后锁定", "5–1000"),
-    ("lockout_base_seconds", "首次锁定时长（秒），此后每次加倍", "60–86400"),
-    ("lockout_max_seconds", "最长锁定时长（秒）", "60–604800"),
-    ("session_idle_minutes", "会话空闲超时（分钟），下次登录起生效", "5–30"),
+    ("password_min_length", gettext_noop("密码最小长度"), "8–64"),
+    ("password_min_classes", gettext_noop("密码字符类别数（大写、小写、数字、符号）"), "3–4"),
+    ("lockout_account_failures", gettext_noop("同一账户连续失败几次后锁定"), "3–10"),
+    ("lockout_ip_failures", gettext_noop("同一 IP 连续失败几次后锁定"), "5–1000"),
+    ("lockout_base_seconds", gettext_noop("首次锁定时长（秒），此后每次加倍"), "60–86400"),
+    ("lockout_max_seconds", gettext_noop("最长锁定时长（秒）"), "60–604800"),
+    ("session_idle_minutes", gettext_noop("会话空闲超时（分钟），下次登录起生效"), "5–30"),
 ]
 
 

@@ -11,6 +11,7 @@ from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 from django.views.decorators.http import require_POST
 
 from yiwang.catalog.models import Synonym
@@ -45,7 +46,10 @@ def _controls(values: dict[str, str], exc: DomainError | None) -> list[dict[str,
     ]
 
 
-LABELS = {"term": ("id_term", "词条"), "equivalents": ("id_equivalents", "同义词")}
+LABELS = {
+    "term": ("id_term", gettext_noop("词条")),
+    "equivalents": ("id_equivalents", gettext_noop("同义词")),
+}
 
 
 @manager_required

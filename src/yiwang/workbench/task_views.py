@@ -195,16 +195,16 @@ def task_action(request: HttpRequest, public_id: UUID, action: str) -> HttpRespo
             to_id = _uuid(request.POST.get("to", ""))
             to = User.objects.filter(public_id=to_id).first() if to_id else None
             if to is None:
-                raise DomainError("validation_error", _("请选择转办对象"), {"to": ["必选"]})
+                raise DomainError("validation_error", _("请选择转办对象"), {"to": [_("必选")]})
             workflow.delegate(item, user=user, to=to)
             messages.success(request, _("已转办给 %(name)s") % {"name": _staff_name(to)})
         elif action == "complete":
             decision = request.POST.get("decision", "")
             if decision not in ("approve", "refuse"):
-                raise DomainError("validation_error", _("请选择同意或不同意"), {"decision": ["必选"]})
+                raise DomainError("validation_error", _("请选择同意或不同意"), {"decision": [_("必选")]})
             comment = request.POST.get("comment", "").strip()[:1000]
             if decision == "refuse" and not comment:
-                raise DomainError("validation_error", _("不同意时必须说明理由"), {"comment": ["必填"]})
+                raise DomainError("validation_error", _("不同意时必须说明理由"), {"comment": [_("必填")]})
             workflow.complete(
                 item,
                 user=user,

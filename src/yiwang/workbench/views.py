@@ -448,7 +448,7 @@ def _expected_version(request: HttpRequest) -> int:
         return int(request.POST.get("lock_version", ""))
     except ValueError as exc:
         raise DomainError(
-            CoreErrorCode.VALIDATION_ERROR, _("页面缺少版本信息，请刷新后重试"), {"lock_version": ["必填"]}
+            CoreErrorCode.VALIDATION_ERROR, _("页面缺少版本信息，请刷新后重试"), {"lock_version": [_("必填")]}
         ) from exc
 
 
@@ -550,7 +550,7 @@ def decide(request: HttpRequest, public_id: UUID) -> HttpResponse:
     def run(case: Case, version: int) -> str:
         if decision not in {"approve", "refuse"}:
             raise DomainError(
-                CoreErrorCode.VALIDATION_ERROR, _("请选择批准或不予批准"), {"decision": ["必选"]}
+                CoreErrorCode.VALIDATION_ERROR, _("请选择批准或不予批准"), {"decision": [_("必选")]}
             )
         approve = decision == "approve"
         decide_case(
@@ -581,7 +581,7 @@ def _int(request: HttpRequest, name: str, default: int | None = None) -> int:
     try:
         return int(request.POST.get(name, "") or (default if default is not None else ""))
     except ValueError as exc:
-        raise DomainError(CoreErrorCode.VALIDATION_ERROR, _("请填写整数"), {name: ["应为整数"]}) from exc
+        raise DomainError(CoreErrorCode.VALIDATION_ERROR, _("请填写整数"), {name: [_("应为整数")]}) from exc
 
 
 @require_POST

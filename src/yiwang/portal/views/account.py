@@ -17,6 +17,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 from django.views.decorators.http import require_POST
 
 from yiwang.accounts import identity
@@ -516,13 +517,13 @@ def sso_choose(request: HttpRequest) -> HttpResponse:
 
 # --- 法人注册: a verified natural person registers the company he legally represents ----------------
 COMPANY_FIELDS: list[tuple[str, str, str]] = [
-    ("name", "企业（单位）名称", "text"),
-    ("credit_code", "统一社会信用代码", "text"),
-    ("username", "企业账户用户名", "text"),
-    ("phone", "企业联系手机号", "tel"),
-    ("sms_code", "短信验证码", "text"),
-    ("password", "企业账户密码", "password"),
-    ("password2", "确认密码", "password"),
+    ("name", gettext_noop("企业（单位）名称"), "text"),
+    ("credit_code", gettext_noop("统一社会信用代码"), "text"),
+    ("username", gettext_noop("企业账户用户名"), "text"),
+    ("phone", gettext_noop("企业联系手机号"), "tel"),
+    ("sms_code", gettext_noop("短信验证码"), "text"),
+    ("password", gettext_noop("企业账户密码"), "password"),
+    ("password2", gettext_noop("确认密码"), "password"),
 ]
 
 

@@ -11,7 +11,7 @@ from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _l
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
 
 from yiwang.accounts.models import SmsPurpose
@@ -24,13 +24,19 @@ ELDERLY_COOKIE_AGE = 365 * 24 * 3600
 
 REGISTER_FIELDS: tuple[tuple[str, Any, str, str, Any], ...] = (
     # name, label, input type, autocomplete, help
-    ("username", _l("用户名"), "text", "username", _l("3–50 位字母、数字或 _ . @ -")),
-    ("real_name", _l("真实姓名"), "text", "name", ""),
-    ("id_number", _l("居民身份证号码"), "text", "off", _l("18 位，末位可为 X")),
-    ("phone", _l("手机号码"), "tel", "tel", _l("用于接收验证码和办件通知")),
-    ("sms_code", _l("短信验证码"), "text", "one-time-code", ""),
-    ("password", _l("登录密码"), "password", "new-password", _l("至少 8 位，不能全为数字")),
-    ("password2", _l("确认密码"), "password", "new-password", ""),
+    ("username", gettext_lazy("用户名"), "text", "username", gettext_lazy("3–50 位字母、数字或 _ . @ -")),
+    ("real_name", gettext_lazy("真实姓名"), "text", "name", ""),
+    ("id_number", gettext_lazy("居民身份证号码"), "text", "off", gettext_lazy("18 位，末位可为 X")),
+    ("phone", gettext_lazy("手机号码"), "tel", "tel", gettext_lazy("用于接收验证码和办件通知")),
+    ("sms_code", gettext_lazy("短信验证码"), "text", "one-time-code", ""),
+    (
+        "password",
+        gettext_lazy("登录密码"),
+        "password",
+        "new-password",
+        gettext_lazy("至少 8 位，不能全为数字"),
+    ),
+    ("password2", gettext_lazy("确认密码"), "password", "new-password", ""),
 )
 
 

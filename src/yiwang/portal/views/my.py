@@ -11,6 +11,7 @@ from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 from django.views.decorators.http import require_POST
 
 from yiwang.accounts.models import InboxMessage
@@ -41,10 +42,10 @@ CASES_PAGE_SIZE = 20
 MESSAGES_PAGE_SIZE = 20
 WITHDRAWABLE = {CaseStatus.SUBMITTED, CaseStatus.CORRECTION_REQUIRED, CaseStatus.ACCEPTED}
 STATUS_FILTERS = (
-    ("", "全部"),
-    ("open", "办理中"),
-    (CaseStatus.CORRECTION_REQUIRED.value, "待补正"),
-    ("done", "已办结"),
+    ("", gettext_noop("全部")),
+    ("open", gettext_noop("办理中")),
+    (CaseStatus.CORRECTION_REQUIRED.value, gettext_noop("待补正")),
+    ("done", gettext_noop("已办结")),
 )
 
 

@@ -136,7 +136,7 @@ def _bundle_controls(
                 row.name,
                 slot=row.key,
                 required=row.mandatory,
-                help=_("用于：") + "、".join(m.item.name for m in row.members),
+                help=_("用于：") + _("、").join(m.item.name for m in row.members),
                 errors=messages_,
                 held=held.get(row.key, ()),
             )
