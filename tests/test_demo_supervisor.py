@@ -174,3 +174,24 @@ def test_yiwang_demo_runs_a_queued_task_and_stops_all_children_on_one_sigint(tmp
         time.sleep(0.2)
     assert not _sessions_alive(children)
     assert _get(f"{base}/healthz") == 0
+
+
+def test_every_supervised_program_gets_the_same_public_url(monkeypatch, settings):
+    """The worker renders the PDFs: it must link to the port the web server listens on (issue 16
+    point 3), even when only PORT was given."""
+    from yiwang import cli, supervisor
+
+    settings.YIWANG_PUBLIC_URL = "http://127.0.0.1:18800"
+    settings.YIWANG_DEMO = True
+    settings.IS_PRODUCTION = False
+    monkeypatch.setenv("PORT", "18800")
+    monkeypatch.setenv("YIWANG_TASK_WORKERS", "2")
+    monkeypatch.setattr(cli, "print_banner", lambda host, port: None)
+    seen: list[supervisor.Program] = []
+    monkeypatch.setattr(supervisor.Supervisor, "run", lambda self: seen.extend(self.programs) or 0)
+    assert cli.run_demo([]) == 0
+    assert [program.name for program in seen] == ["web", "worker1", "worker2", "scheduler", "dept"]
+    for program in seen:
+        assert program.env["YIWANG_PUBLIC_URL"] == "http://127.0.0.1:18800"
+        assert program.env["PORT"] == "18800"
+    assert seen[1].argv[-1] == "worker" and seen[3].argv[-1] == "scheduler"

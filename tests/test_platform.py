@@ -50,6 +50,7 @@ def test_production_profile_passes_check_deploy():
         "SECRET_KEY": "x" * 20 + "production-secret-key-for-the-check-0123456789",
         "ALLOWED_HOSTS": "zwfw.example.gov.cn",
         "DATABASE_URL": "sqlite:////tmp/yiwang-deploy-check.sqlite3",
+        "YIWANG_PUBLIC_URL": "https://zwfw.example.gov.cn",
     }
     result = subprocess.run(
         [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
@@ -72,6 +73,41 @@ def test_production_profile_refuses_the_demo_secret_key():
     assert "SECRET_KEY" in result.stderr
 
 
+def test_production_profile_refuses_to_start_without_a_public_url():
+    env = {
+        **os.environ,
+        "YIWANG_PROFILE": "production",
+        "SECRET_KEY": "x" * 20 + "production-secret-key-for-the-check-0123456789",
+        "DATABASE_URL": "sqlite:////tmp/yiwang-deploy-check.sqlite3",
+    }
+    env.pop("YIWANG_PUBLIC_URL", None)
+    result = subprocess.run(
+        [sys.executable, "manage.py", "check"], cwd=ROOT, env=env, capture_output=True, text=True, timeout=120
+    )
+    assert result.returncode != 0
+    assert "ImproperlyConfigured" in result.stderr
+    assert "YIWANG_PUBLIC_URL" in result.stderr
+
+
+def test_public_url_follows_port_unless_set():
+    code = (
+        "import django; django.setup(); from django.conf import settings; print(settings.YIWANG_PUBLIC_URL)"
+    )
+    env = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "yiwang.settings",
+        "PORT": "18800",
+        "YIWANG_PROFILE": "demo",
+    }
+    env.pop("YIWANG_PUBLIC_URL", None)
+    run = [sys.executable, "-c", code]
+    derived = subprocess.run(run, cwd=ROOT, env=env, capture_output=True, text=True, timeout=120)
+    assert derived.stdout.strip() == "http://127.0.0.1:18800", derived.stderr
+    env["YIWANG_PUBLIC_URL"] = "https://zwfw.example.gov.cn/"
+    given = subprocess.run(run, cwd=ROOT, env=env, capture_output=True, text=True, timeout=120)
+    assert given.stdout.strip() == "https://zwfw.example.gov.cn", given.stderr
+
+
 def test_cli_help_lists_the_verbs():
     result = subprocess.run(
         [sys.executable, "-c", "from yiwang.cli import main; main(['help'])"],
@@ -82,5 +118,5 @@ def test_cli_help_lists_the_verbs():
         env={**os.environ, "PYTHONPATH": str(ROOT / "src")},
     )
     assert result.returncode == 0
-    for verb in ("demo", "serve", "worker", "loaddemo"):
+    for verb in ("demo", "serve", "worker", "scheduler", "loaddemo"):
         assert verb in result.stdout

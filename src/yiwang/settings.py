@@ -347,10 +347,19 @@ YIWANG_REGION_DATA_DIR = Path(
 )
 YIWANG_PLATFORM_NAME = os.environ.get("YIWANG_PLATFORM_NAME", "合肥市政务服务网")
 YIWANG_DEMO = env_bool("YIWANG_DEMO", not IS_PRODUCTION)
-# The public address: QR codes on documents, share links, and the /pki/ URLs in seal certificates.
+# The public address: QR codes on documents, share links, and the /pki/ URLs in seal certificates
+# (yiwang.core.public_url).  It follows PORT in the demo; production has no sensible default.
+if IS_PRODUCTION and not os.environ.get("YIWANG_PUBLIC_URL", "").strip():
+    from django.core.exceptions import ImproperlyConfigured
+
+    raise ImproperlyConfigured(
+        "YIWANG_PROFILE=production needs YIWANG_PUBLIC_URL, the address citizens and relying parties "
+        "reach the platform at (e.g. https://zwfw.example.gov.cn): QR codes in PDFs, verification and "
+        "share links and seal certificates are written with it"
+    )
 YIWANG_PUBLIC_URL = (
-    os.environ.get("YIWANG_PUBLIC_URL") or f"http://127.0.0.1:{os.environ.get('PORT', '8000')}"
-)
+    os.environ.get("YIWANG_PUBLIC_URL", "").strip() or f"http://127.0.0.1:{os.environ.get('PORT', '8000')}"
+).rstrip("/")
 # 文书用印: a notice or decision is never issued without the body's e-seal (the service refuses).
 YIWANG_REQUIRE_DOCUMENT_SEAL = env_bool("YIWANG_REQUIRE_DOCUMENT_SEAL", True)
 

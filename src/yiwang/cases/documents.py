@@ -310,17 +310,17 @@ def issue_document(
     transaction; the file name is registered for removal if that transaction rolls back."""
     import hashlib
 
-    from django.conf import settings
     from django.core.files.base import ContentFile
     from django.utils import timezone
 
     from yiwang.cases.models import CaseDocument
+    from yiwang.core.public_url import public_base_url
     from yiwang.seals import services as seal_services
 
     # Notices and decisions carry the body's seal; without one the service refuses (409).
     seal = seal_services.require_document_seal(organisation) if kind in SEAL_REASONS else None
     title, paragraphs, facts = fill_template(kind, context, licensing=licensing)
-    site = getattr(settings, "YIWANG_PUBLIC_URL", "http://127.0.0.1:8000").rstrip("/")
+    site = public_base_url()
     pdf = render_pdf(
         DocumentSpec(
             title=title,

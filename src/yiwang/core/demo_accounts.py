@@ -35,3 +35,10 @@ DEMO_TOTP_KEY_HEX = "3132333435363738393031323334353637383930"
 DEMO_DEPT_CLIENT_ID = "yiwang-demo-dept"
 DEMO_DEPT_CLIENT_SECRET = "yiwang-demo-dept-secret"  # noqa: S105 - demo only, documented
 DEMO_DEPT_REDIRECT_URI = "http://127.0.0.1:8001/callback"
+
+
+def demo_dept_redirect_uri() -> str:
+    """The demo department system listens on PORT+1 (`yiwang demo`), so its callback follows PORT."""
+    import os
+
+    return f"http://127.0.0.1:{int(os.environ.get('PORT', '8000')) + 1}/callback"

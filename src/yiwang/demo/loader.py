@@ -383,8 +383,8 @@ def _demo_mfa_and_sso(usernames: list[str]) -> None:
     from yiwang.core.demo_accounts import (
         DEMO_DEPT_CLIENT_ID,
         DEMO_DEPT_CLIENT_SECRET,
-        DEMO_DEPT_REDIRECT_URI,
         DEMO_TOTP_KEY_HEX,
+        demo_dept_redirect_uri,
     )
 
     if not settings.YIWANG_DEMO or settings.IS_PRODUCTION:
@@ -393,12 +393,24 @@ def _demo_mfa_and_sso(usernames: list[str]) -> None:
 
     for user in User.objects.filter(username__in=usernames, kind="staff"):
         ensure_demo_device(user, DEMO_TOTP_KEY_HEX)
-    if get_application_model().objects.filter(client_id=DEMO_DEPT_CLIENT_ID).exists():
+    redirect_uri = demo_dept_redirect_uri()
+    redirect_uris = [redirect_uri, redirect_uri.replace("127.0.0.1", "localhost")]
+    logout_uri = redirect_uri.removesuffix("callback")
+    existing = get_application_model().objects.filter(client_id=DEMO_DEPT_CLIENT_ID).first()
+    if existing is not None:
+        # `make run PORT=…` moves the demo department system to PORT+1: let its callback in too.
+        known = existing.redirect_uris.split()
+        if redirect_uri not in known:
+            existing.redirect_uris = " ".join([*known, *redirect_uris])
+            existing.post_logout_redirect_uris = " ".join(
+                [*existing.post_logout_redirect_uris.split(), logout_uri]
+            )
+            existing.save(update_fields=["redirect_uris", "post_logout_redirect_uris"])
         return
     register_client(
         name="演示部门业务系统（市场监管）",
-        redirect_uris=[DEMO_DEPT_REDIRECT_URI, DEMO_DEPT_REDIRECT_URI.replace("127.0.0.1", "localhost")],
-        post_logout_redirect_uris=[DEMO_DEPT_REDIRECT_URI.removesuffix("callback")],
+        redirect_uris=redirect_uris,
+        post_logout_redirect_uris=[logout_uri],
         mode=IntegrationMode.UNIFIED,
         trusted=True,
         allowed_scopes="openid profile assurance company",

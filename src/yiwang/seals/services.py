@@ -66,7 +66,9 @@ SEAL_APPLICANT_ROLES = {"admin", "service_manager"}
 # --- the platform CA -----------------------------------------------------------------------------
 def public_base_url() -> str:
     """The platform's public address (``YIWANG_PUBLIC_URL``, by default ``http://127.0.0.1:$PORT``)."""
-    return str(getattr(settings, "YIWANG_PUBLIC_URL", "") or "http://127.0.0.1:8000").rstrip("/")
+    from yiwang.core.public_url import public_base_url as base
+
+    return base()
 
 
 def publication_links(level: str) -> ca.PublicationLinks:
