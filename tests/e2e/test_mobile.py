@@ -103,6 +103,12 @@ def test_citizen_pages_fit_a_phone(browser: Any, live_server: Any, settings: Any
     _in_first_screen(page, first.locator(".badge").first, "the status")
     _in_first_screen(page, first.get_by_role("link", name="查看"), "the 查看 link")
 
+    # 我的证照: the licence card too.
+    page.goto(f"{base}/licences/")
+    first = page.locator("main table tbody tr").first
+    _in_first_screen(page, first.locator(".badge").first, "the licence status")
+    _in_first_screen(page, first.get_by_role("link", name="查看"), "the licence's 查看 link")
+
     # 消息中心: every message's text fits the screen (nothing cut off on the right).
     page.goto(f"{base}/my/messages/")
     overflowing = page.evaluate(
@@ -129,6 +135,11 @@ def test_clerk_pages_fit_a_phone(browser: Any, live_server: Any) -> None:
         ("workbench-list", f"{base}/workbench/cases/"),
     ]:
         _check_page(page, name, url)
+    # 我的待办: each case is a card with its status and 办理 button on the first screen.
+    page.goto(f"{base}/workbench/")
+    first = page.locator("main table tbody tr").first
+    _in_first_screen(page, first.locator(".badge").first, "the status")
+    _in_first_screen(page, first.get_by_role("link", name="办理"), "the 办理 button")
     ctx.close()
 
 
