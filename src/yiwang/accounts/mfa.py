@@ -135,6 +135,18 @@ def remaining_recovery_codes(user: User) -> int:
     return StaticToken.objects.filter(device__user=user, device__name=RECOVERY_DEVICE_NAME).count()
 
 
+RECOVERY_CODES_LOW = 2
+
+
+def recovery_codes_running_low(user: User) -> bool:
+    """Codes were issued (enrolment or regeneration) and at most ``RECOVERY_CODES_LOW`` are left.
+
+    An account that never had codes (the demo staff's fixed authenticator) is not "running low"."""
+    if not StaticDevice.objects.filter(user=user, name=RECOVERY_DEVICE_NAME).exists():
+        return False
+    return remaining_recovery_codes(user) <= RECOVERY_CODES_LOW
+
+
 def delete_devices(user: User) -> None:
     TOTPDevice.objects.filter(user=user).delete()
     StaticDevice.objects.filter(user=user).delete()

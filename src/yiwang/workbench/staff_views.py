@@ -73,7 +73,7 @@ def mfa_verify(request: HttpRequest) -> HttpResponse:
         except DomainError as error:
             exc, status = error, error.status
         else:
-            if mfa.remaining_recovery_codes(user) <= 2:
+            if mfa.recovery_codes_running_low(user):
                 messages.warning(request, _("可用恢复码已不多，请在“安全设置”中重新生成。"))
             return HttpResponseRedirect(next_url)
     return render(
