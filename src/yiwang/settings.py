@@ -162,10 +162,11 @@ PASSWORD_HASHERS = [
     "django.contrib.auth.hashers.PBKDF2PasswordHasher",
 ]
 AUTH_PASSWORD_VALIDATORS = [
-    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    # Django's checks; the two with awkward Chinese messages are subclassed (yiwang.accounts.passwords).
+    {"NAME": "yiwang.accounts.passwords.SimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 8}},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
-    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+    {"NAME": "yiwang.accounts.passwords.NotNumericValidator"},
     # 等保三级 password complexity: at least three of upper case, lower case, digits and symbols.
     {"NAME": "yiwang.accounts.passwords.CharacterClassesValidator", "OPTIONS": {"min_classes": 3}},
     {"NAME": "yiwang.accounts.passwords.PolicyLengthValidator"},

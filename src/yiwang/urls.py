@@ -6,6 +6,7 @@ from django.views.static import serve
 from oauth2_provider.views import ConnectDiscoveryInfoView
 
 from yiwang.api import api
+from yiwang.core.favicon import favicon
 from yiwang.core.health import healthz, readyz
 from yiwang.core.metrics import metrics_view
 from yiwang.seals.urls import public_urlpatterns as public_seal_urls
@@ -14,6 +15,7 @@ urlpatterns = [
     path("healthz", healthz, name="healthz"),
     path("readyz", readyz, name="readyz"),
     path("metrics", metrics_view, name="metrics"),
+    path("favicon.ico", favicon, name="favicon"),
     path("api/v1/", api.urls),
     path("admin/", admin.site.urls),
     path("i18n/setlang/", set_language, name="set_language"),

@@ -5,6 +5,7 @@ from __future__ import annotations
 import string
 from typing import Any
 
+from django.contrib.auth import password_validation as django_validators
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
@@ -53,3 +54,44 @@ class PolicyLengthValidator:
         from yiwang.accounts.policy import current_policy
 
         return _("密码长度至少 %(n)d 位") % {"n": current_policy().password_min_length}
+
+
+class SimilarityValidator(django_validators.UserAttributeSimilarityValidator):
+    """Django's check, with a sentence that reads well in Chinese (not "密码跟 用户名 太相似了")."""
+
+    def get_error_message(self) -> str:
+        return _("密码与%(verbose_name)s过于相似，请换一个不含用户名、姓名等个人信息的密码")
+
+    def get_help_text(self) -> str:
+        return _("不能与用户名、姓名等个人信息相似")
+
+
+class NotNumericValidator(django_validators.NumericPasswordValidator):
+    def get_error_message(self) -> str:
+        return _("密码不能全为数字")
+
+    def get_help_text(self) -> str:
+        return _("不能全为数字")
+
+
+def password_hint() -> str:
+    """The password rule in one sentence, from the configured validators and the security policy
+    (安全策略), so that the hint under a password field never differs from what is enforced."""
+    from yiwang.accounts.policy import current_policy
+
+    length = current_policy().password_min_length
+    classes = 0
+    extra = []
+    for validator in django_validators.get_default_password_validators():
+        if isinstance(validator, django_validators.MinimumLengthValidator):
+            length = max(length, validator.min_length)
+        elif isinstance(validator, CharacterClassesValidator):
+            classes = max(classes, validator.min_classes)
+        elif isinstance(validator, django_validators.UserAttributeSimilarityValidator):
+            extra.append(_("不能与用户名、姓名等个人信息相似"))
+        elif isinstance(validator, django_validators.CommonPasswordValidator):
+            extra.append(_("不能是常见密码"))
+    parts = [_("至少 %(n)d 位") % {"n": length}]
+    if classes:
+        parts.append(_("包含大写字母、小写字母、数字、符号中的至少 %(n)d 类") % {"n": classes})
+    return _("，").join([*parts, *extra])

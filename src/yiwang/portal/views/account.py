@@ -31,6 +31,7 @@ from yiwang.accounts.models import (
     mask_phone,
 )
 from yiwang.accounts.oidc import SSO_CHOICE_SESSION_KEY
+from yiwang.accounts.passwords import password_hint
 from yiwang.core.errors import DomainError
 from yiwang.portal.ui import (
     applicant_required,
@@ -72,7 +73,7 @@ def _security_context(request: HttpRequest, exc: DomainError | None = None, form
                 type="password",
                 required=True,
                 autocomplete="new-password",
-                help=_("至少 8 位，包含大写字母、小写字母、数字、符号中的至少 3 类"),
+                help=password_hint(),
                 errors=field_errors(password_exc, "password"),
             ),
         ],
@@ -194,7 +195,7 @@ def _recover_controls(values: dict[str, str], exc: DomainError | None) -> list[d
             type="password",
             required=True,
             autocomplete="new-password",
-            help=_("至少 8 位，包含大写字母、小写字母、数字、符号中的至少 3 类"),
+            help=password_hint(),
             errors=field_errors(exc, "password"),
         ),
     ]

@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
 
 from yiwang.accounts.models import SmsPurpose
+from yiwang.accounts.passwords import password_hint
 from yiwang.accounts.services import login_check, register_natural_person, send_verification_code
 from yiwang.core.errors import DomainError
 from yiwang.portal.ui import error_context, field, field_errors, is_staff_user, safe_next
@@ -34,7 +35,7 @@ REGISTER_FIELDS: tuple[tuple[str, Any, str, str, Any], ...] = (
         gettext_lazy("登录密码"),
         "password",
         "new-password",
-        gettext_lazy("至少 8 位，不能全为数字"),
+        "",  # password_hint(): from the validators and the security policy
     ),
     ("password2", gettext_lazy("确认密码"), "password", "new-password", ""),
 )
@@ -111,7 +112,8 @@ def _register_controls(values: dict[str, str], exc: DomainError | None) -> list[
                 value="" if kind == "password" else values.get(name, ""),
                 errors=field_errors(exc, name),
                 required=True,
-                help=str(help_text),
+                # The password rule comes from the enforced policy (it may be stricter than 8 characters).
+                help=password_hint() if name == "password" else str(help_text),
                 autocomplete=autocomplete,
                 inputmode="numeric" if name == "sms_code" else "",
             )
