@@ -188,6 +188,7 @@ def test_food_licence_item_yields_its_licence(loaded: str) -> None:
         number="C-1",
         item=items.first(),
         applicant_name="合肥徽味餐饮有限公司",
+        applicant_id=None,  # no account: 法定代表人 falls back to the applicant's name
         handling_organisation=items.first().implementing_body,  # type: ignore[union-attr]
         completed_at=timezone.now(),
         form_data={
