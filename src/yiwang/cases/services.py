@@ -374,6 +374,7 @@ def check_material_uploads(
     require_mandatory: bool = True,
     applicable_material_ids: Collection[str] | None = None,
     provided_material_ids: Collection[int] = (),
+    required_material_ids: Collection[str] | None = None,
 ) -> list[MaterialUpload]:
     """Validate every file and, for a new application, that every mandatory material is there.
 
@@ -381,6 +382,8 @@ def check_material_uploads(
     ``applicable_material_ids`` (情形引导): when given, only those materials may be uploaded and
     only the mandatory ones among them are required.  ``provided_material_ids`` (一证通办) are
     materials the platform takes from the licence store, so they need no upload.
+    ``required_material_ids`` (情形引导) replaces the materials' own mandatory flags: a material a
+    chosen answer adds is required.
     """
     materials = {str(material.public_id): material for material in item.materials.all()}
     if applicable_material_ids is not None:
@@ -399,7 +402,8 @@ def check_material_uploads(
     if require_mandatory:
         present = {upload.material_id for upload in uploads} | set(provided_material_ids)
         for key, material in materials.items():
-            if material.mandatory and material.pk not in present:
+            required = material.mandatory if required_material_ids is None else key in required_material_ids
+            if required and material.pk not in present:
                 errors[key] = [f"缺少必要材料：{material.name}"]
         if errors:
             missing = "、".join(materials[key].name for key in errors)
@@ -519,6 +523,7 @@ def submit_application(
         files,
         None if scenario is None else scenario.material_ids,
         provided_material_ids={choice.material.pk for choice in licence_choices},
+        required_material_ids=None if scenario is None else scenario.required_material_ids,
     )
     name, id_type, id_number = applicant_identity(applicant)
 
@@ -616,6 +621,7 @@ def _validate_application(
     files: Mapping[str, Sequence[UploadedFile]],
     applicable_material_ids: Collection[str] | None = None,
     provided_material_ids: Collection[int] = (),
+    required_material_ids: Collection[str] | None = None,
 ) -> tuple[dict[str, Any], list[MaterialUpload]]:
     """Check the form and the materials together, so the applicant hears of every gap at once."""
     form_error: DomainError | None = None
@@ -630,6 +636,7 @@ def _validate_application(
             files,
             applicable_material_ids=applicable_material_ids,
             provided_material_ids=provided_material_ids,
+            required_material_ids=required_material_ids,
         )
     except DomainError as exc:
         if form_error is None or exc.code != CaseErrorCode.MISSING_MATERIALS:

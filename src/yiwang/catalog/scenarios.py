@@ -17,6 +17,7 @@ snapshot a case keeps) contains them, and publishing the revision replaces the p
 
 from __future__ import annotations
 
+import copy
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -83,6 +84,11 @@ class Applicable:
     def material_ids(self) -> set[str]:
         return {str(material.public_id) for material in self.materials}
 
+    @property
+    def required_material_ids(self) -> set[str]:
+        """The materials that must be supplied: mandatory ones and those a chosen option added."""
+        return {str(material.public_id) for material in self.materials if material.mandatory}
+
     def answer_labels(self) -> list[dict[str, str]]:
         """The answered questions as (question, answer) text, for the case record."""
         rows = []
@@ -136,7 +142,9 @@ def applicable(item: ServiceItem, answers: Mapping[str, str] | None = None) -> A
     the result lists every material that *could* apply (nothing is ruled out yet), so the guide
     never hides a material the applicant might need.  With every question answered:
     ``materials`` = (unconditional ∪ added by a chosen option) − removed by a chosen option, in the
-    item's material order; the same for the situational conditions.
+    item's material order; the same for the situational conditions.  A material that a chosen option
+    adds is required in that situation (委托代理人办理 → 授权委托书 必需), whatever its own flag, which
+    only says whether it is required when it applies without any answer.
     """
     answers = dict(answers or {})
     questions = _questions(item)
@@ -188,6 +196,7 @@ def applicable(item: ServiceItem, answers: Mapping[str, str] | None = None) -> A
         materials = [m for m in all_materials if m.pk not in removed_m]
         conditions = [c for c in all_conditions if c.pk not in removed_c]
     kept = {m.pk for m in materials}
+    materials = [_required(m) if m.pk in added_m and not m.mandatory else m for m in materials]
     return Applicable(
         questions=views,
         answers=clean,
@@ -196,6 +205,13 @@ def applicable(item: ServiceItem, answers: Mapping[str, str] | None = None) -> A
         materials=materials,
         excluded_materials=[m for m in all_materials if m.pk not in kept],
     )
+
+
+def _required(material: Material) -> Material:
+    """A copy marked required (the cached item's own material is left as it is)."""
+    marked = copy.copy(material)
+    marked.mandatory = True
+    return marked
 
 
 def resolve_answers(item: ServiceItem, answers: Mapping[str, Any] | None) -> Applicable:

@@ -84,8 +84,18 @@ SCENARIOS: dict[str, dict[str, Any]] = {
                 "key": "premises",
                 "text": "经营场所是自有房产还是租赁？",
                 "options": [
-                    {"value": "own", "label": "自有房产"},
-                    {"value": "rented", "label": "租赁"},
+                    {
+                        "value": "own",
+                        "label": "自有房产",
+                        "adds_materials": ["经营场所产权证明"],
+                        "removes_materials": ["经营场所使用相关文件"],
+                    },
+                    {
+                        "value": "rented",
+                        "label": "租赁",
+                        "adds_materials": ["经营场所租赁合同"],
+                        "removes_materials": ["经营场所使用相关文件"],
+                    },
                 ],
             },
         ],

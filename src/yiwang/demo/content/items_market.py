@@ -123,10 +123,25 @@ ITEMS: list[dict[str, Any]] = [
                 "个体工商户登记（备案）申请书", originals=1, description="经营者本人签字；网上申请的在线签名"
             ),
             material("经营者身份证明", source="公安机关（电子证照共享）", description="居民身份证"),
+            # 情形引导 (discovery.SCENARIOS): the premises answer replaces this general entry (asked
+            # for when the question is not answered, e.g. in the 一件事 form) by one of the next two,
+            # and the agent answer adds the power of attorney; an added material is required.
             material(
                 "经营场所使用相关文件",
                 copies=1,
                 description="自有房屋提交不动产权证书，租赁房屋提交租赁合同；住所申报承诺制的提交承诺书",
+            ),
+            material(
+                "经营场所产权证明",
+                mandatory=False,
+                copies=1,
+                description="自有房屋提交不动产权证书；住所申报承诺制的提交承诺书",
+            ),
+            material(
+                "经营场所租赁合同",
+                mandatory=False,
+                copies=1,
+                description="租赁房屋提交租赁合同及出租方的产权证明（不动产权证书）复印件",
             ),
             material("委托代理人身份证明及授权委托书", mandatory=False, originals=1),
         ],
