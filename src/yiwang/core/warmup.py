@@ -46,13 +46,14 @@ def warm_up() -> dict[str, float]:
 
 
 def _urlconf() -> None:
+    from django.conf import settings
     from django.conf.urls.i18n import is_language_prefix_patterns_used
     from django.urls import get_resolver
 
     resolver = get_resolver()
     resolver.url_patterns  # noqa: B018 - imports every view module and the API
     resolver.reverse_dict  # noqa: B018 - builds the reverse lookup ({% url %})
-    is_language_prefix_patterns_used(resolver.urlconf_name)  # LocaleMiddleware asks on every request
+    is_language_prefix_patterns_used(settings.ROOT_URLCONF)  # LocaleMiddleware asks on every request
 
 
 def _translations() -> None:
