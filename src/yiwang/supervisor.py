@@ -158,9 +158,11 @@ class Supervisor:
 
 
 def die_with_supervisor() -> None:
-    """In a supervised child: get SIGTERM when the supervisor dies (Linux), exit if it already has."""
-    supervisor = os.environ.get("YIWANG_SUPERVISOR_PID")
-    if not supervisor:
+    """In a supervised child: get SIGTERM when the supervisor dies (Linux), exit if it already has.
+
+    Only a direct child acts (the variable is removed, so what the child starts is not affected)."""
+    supervisor = os.environ.pop("YIWANG_SUPERVISOR_PID", "")
+    if not supervisor.isdigit() or os.getppid() != int(supervisor):
         return
     try:
         import ctypes
@@ -168,5 +170,5 @@ def die_with_supervisor() -> None:
         ctypes.CDLL(None).prctl(1, signal.SIGTERM)  # PR_SET_PDEATHSIG, kept across exec
     except (OSError, AttributeError):
         return
-    if os.getppid() != int(supervisor):
+    if os.getppid() != int(supervisor):  # it died between the check and prctl
         raise SystemExit(0)
