@@ -14,6 +14,7 @@ export YIWANG_HYPOTHESIS_PROFILE ?= repeatable
 help:
 	@echo "make run    install what is missing, migrate, load demo data, serve on http://127.0.0.1:$(PORT)"
 	@echo "make test   install what is missing, lint, and run the whole suite on SQLite (and PostgreSQL if reachable)"
+	@echo "make totp USER=clerk   the current TOTP code of a demo staff account (after make run)"
 
 # --- installation (each step skips what is already there) ---------------------------------------
 uv:
