@@ -21,7 +21,7 @@ import pytest
 ROOT = Path(__file__).resolve().parent.parent
 # Seconds from `yiwang demo` to a task run (demo data, start, task); stopping has its own 40 s.  The
 # schema is migrated before (half a minute on a loaded 2-core machine, and not what is tested here).
-BOUND = 85.0
+BOUND = 300.0  # generous: a bound on a hang, not a performance figure (2 loaded cores in CI)
 
 
 def _free_port_pair() -> int:

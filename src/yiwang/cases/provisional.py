@@ -13,12 +13,15 @@ from typing import Any
 from django.db import transaction
 from django.db.models.signals import post_save
 
+from yiwang.cases.models import Case
 from yiwang.cases.tasks import recompute_provisional_deadlines
 from yiwang.core.models import CalendarYear
 
 
 def _on_calendar_year_saved(sender: type, instance: CalendarYear, **kwargs: Any) -> None:
     year = int(instance.year)
+    if not Case.objects.filter(deadline_provisional=True).exists():
+        return  # nothing counted provisionally (seeding years a package already has)
     transaction.on_commit(lambda: recompute_provisional_deadlines.enqueue([year]), using=kwargs.get("using"))
 
 

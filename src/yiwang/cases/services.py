@@ -783,6 +783,26 @@ def _check_case_party(case: Case, user: User) -> dict[str, Any]:
     raise NotFound("办件不存在")
 
 
+OTHER_PREFIX = "other_"
+
+
+def _other_correction_uploads(
+    items: Sequence[Mapping[str, Any]], files: Mapping[str, Sequence[UploadedFile]]
+) -> list[MaterialUpload]:
+    """补正其他事项: files for the notice's n-th item that is not a material of the item."""
+    others = [entry for entry in items if not entry.get("material_id")]
+    uploads: list[MaterialUpload] = []
+    for key, file_list in files.items():
+        index = str(key).removeprefix(OTHER_PREFIX)
+        if not index.isdigit() or int(index) >= len(others):
+            raise DomainError(
+                CaseErrorCode.UNKNOWN_MATERIAL, "上传的材料不在补正告知中", {str(key): ["未知材料"]}
+            )
+        name = str(others[int(index)].get("name", ""))[:200] or "补正材料"
+        uploads.extend(MaterialUpload(None, name, check_upload(upload, str(key))) for upload in file_list)
+    return uploads
+
+
 def supply_correction(
     case: Case,
     *,
@@ -795,7 +815,10 @@ def supply_correction(
     window for review."""
     acting_for = _check_case_party(case, applicant)
     _check_level(applicant, case.item, "correction", f"/my/cases/{case.public_id}/")
-    uploads = check_material_uploads(case.item, files, require_mandatory=False)
+    # Files for the notice's items that are not materials of the item ("其他", keyed other_<n>).
+    other_files = {key: value for key, value in files.items() if str(key).startswith(OTHER_PREFIX)}
+    material_files = {key: value for key, value in files.items() if key not in other_files}
+    uploads = check_material_uploads(case.item, material_files, require_mandatory=False)
     stored: list[str] = []
     try:
         with transaction.atomic():
@@ -803,6 +826,7 @@ def supply_correction(
             notice = locked.correction_notices.filter(resolved_at__isnull=True).order_by("-round").first()
             if notice is None:  # pragma: no cover - the state guarantees an open notice
                 raise Conflict("没有待补正的告知", code=CaseErrorCode.INVALID_TRANSITION)
+            uploads += _other_correction_uploads(notice.items, other_files)
             requested = {entry["material_id"] for entry in notice.items if entry.get("material_id")}
             supplied = {
                 str(m.public_id)

@@ -77,9 +77,24 @@ def correction_controls(notice: CorrectionNotice | None, exc: DomainError | None
     if notice is None:
         return []
     controls = []
+    others = 0
     for entry in notice.items:
         material_id = entry.get("material_id") or ""
         if not material_id:
+            # An item that is not a material of the guide (其他): its files may be uploaded too.
+            key = f"other_{others}"
+            others += 1
+            controls.append(
+                field(
+                    f"material_{key}",
+                    entry.get("name", ""),
+                    type="file",
+                    errors=field_errors(exc, key),
+                    help=_("补正原因：%(reason)s") % {"reason": entry.get("reason", "")},
+                    accept=".pdf,.jpg,.jpeg,.png,.ofd",
+                    multiple=True,
+                )
+            )
             continue
         controls.append(
             field(
