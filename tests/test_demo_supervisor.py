@@ -64,6 +64,10 @@ def _get(url: str) -> int:
 
 
 @pytest.mark.skipif(not sys.platform.startswith("linux"), reason="checks /proc")
+@pytest.mark.skipif(
+    bool(os.environ.get("DATABASE_URL")),
+    reason="the demo uses its own SQLite database; runs in the SQLite pass",
+)
 def test_yiwang_demo_runs_a_queued_task_and_stops_all_children_on_one_sigint(tmp_path):
     port = _free_port_pair()
     env = {
