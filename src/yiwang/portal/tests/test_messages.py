@@ -28,3 +28,16 @@ def test_messages_list_and_mark_read(citizen_client, citizen, other_citizen, dja
 
 def test_anonymous_user_is_sent_to_login(client):
     assert client.get(reverse("portal:messages")).status_code == 302
+
+
+def test_messages_are_ordered_by_when_the_event_happened(citizen_client, citizen):
+    """A message the worker delivered late still takes its place by the event's time."""
+    from datetime import datetime, timedelta
+    from zoneinfo import ZoneInfo
+
+    event = datetime(2026, 9, 21, 10, 0, tzinfo=ZoneInfo("Asia/Shanghai"))
+    InboxMessage.objects.create(user=citizen, title="已受理", occurred_at=event + timedelta(hours=2))
+    InboxMessage.objects.create(user=citizen, title="已提交", occurred_at=event)  # delivered last
+    html = citizen_client.get(reverse("portal:messages")).content.decode()
+    assert html.index("已受理") < html.index("已提交")
+    assert "2026-09-21 10:00" in html

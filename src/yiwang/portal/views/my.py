@@ -6,6 +6,7 @@ from typing import Any
 from uuid import UUID
 
 from django.contrib import messages
+from django.db.models.functions import Coalesce
 from django.http import FileResponse, HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
@@ -291,7 +292,9 @@ def inbox(request: HttpRequest) -> HttpResponse:
     """站内消息 In-site messages, newest first; the ones shown are marked read."""
     user = current_user(request)
     page_obj = paginate(
-        request, InboxMessage.objects.filter(user=user).order_by("-created_at"), MESSAGES_PAGE_SIZE
+        request,
+        InboxMessage.objects.filter(user=user).order_by(Coalesce("occurred_at", "created_at").desc(), "-id"),
+        MESSAGES_PAGE_SIZE,
     )
     shown = list(page_obj.object_list)
     unread_ids = [message.pk for message in shown if message.read_at is None]
