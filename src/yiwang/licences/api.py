@@ -16,7 +16,7 @@ from yiwang.accounts.models import User
 from yiwang.accounts.services import staff_roles
 from yiwang.core.errors import DomainError, NotFound, PermissionDenied
 from yiwang.core.models import Organisation
-from yiwang.licences import services
+from yiwang.licences import representation, services
 from yiwang.licences.errors import LicenceErrorCode
 from yiwang.licences.models import Licence, LicenceShare, LicenceType, LicenceUseConsent, LicenceUseRecord
 
@@ -321,15 +321,48 @@ def mine(request: HttpRequest) -> list[LicenceOut]:
     return [LicenceOut(**_out(licence)) for licence in services.wallet(_user(request))[:500]]
 
 
-@router.get("/mine/{uuid:licence_id}", response=LicenceDetailOut, summary="One of my licences")
+class RepresentedCompanyOut(Schema):
+    """一个我代表的单位 A company the user acts for, with the licences of it he may open."""
+
+    company_name: str
+    credit_code: str
+    role: str = Field(description="legal_representative | agent")
+    role_label: str
+    licences: list[LicenceOut]
+
+
+@router.get(
+    "/represented",
+    response=list[RepresentedCompanyOut],
+    summary="Licences of the companies I act for (法定代表人/授权代办人, read only)",
+)
+def represented(request: HttpRequest) -> list[RepresentedCompanyOut]:
+    return [
+        RepresentedCompanyOut(
+            company_name=entry.company.name,
+            credit_code=entry.company.credit_code,
+            role=entry.role,
+            role_label=entry.role_label,
+            licences=[LicenceOut(**_out(licence)) for licence in entry.licences],
+        )
+        for entry in representation.represented_licences(_user(request))
+    ]
+
+
+@router.get(
+    "/mine/{uuid:licence_id}",
+    response=LicenceDetailOut,
+    summary="One of my licences, or of a company I act for (read only)",
+)
 def mine_detail(request: HttpRequest, licence_id: UUID) -> LicenceDetailOut:
-    return _detail(services.licence_for_holder(_user(request), licence_id))
+    licence, _company = representation.licence_for_viewer(_user(request), licence_id)
+    return _detail(licence)
 
 
 @router.get("/mine/{uuid:licence_id}/document", summary="Download my licence (stamped PDF)")
 def mine_document(request: HttpRequest, licence_id: UUID) -> HttpResponse:
     user = _user(request)
-    licence = services.licence_for_holder(user, licence_id)
+    licence, _company = representation.licence_for_viewer(user, licence_id)
     services.record_download(licence, user)
     response = HttpResponse(services._document_bytes(licence), content_type="application/pdf")
     response["Content-Disposition"] = (

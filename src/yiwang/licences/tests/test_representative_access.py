@@ -192,3 +192,36 @@ def test_cross_company_probes_are_404(world):
     assert _opens(world["other_company"], world["licence"]) == (404, 404, 404)
     wallet = _client(world["rep"]).get("/licences/").content.decode()
     assert str(world["other_licence"].public_id) not in wallet
+
+
+def _api(user: User) -> Client:
+    from yiwang.accounts.services import issue_api_token
+
+    return Client(headers={"Authorization": f"Bearer {issue_api_token(user)}"})
+
+
+def test_the_api_gives_the_representative_the_same_read_only_access(world):
+    rep, licence = world["rep"], world["licence"]
+    listed = _api(rep).get("/api/v1/licences/represented").json()
+    assert [entry["credit_code"] for entry in listed] == [world["company"].legal_person.credit_code]
+    assert listed[0]["role"] == "legal_representative"
+    assert [item["id"] for item in listed[0]["licences"]] == [str(licence.public_id)]
+    assert _api(rep).get(f"/api/v1/licences/mine/{licence.public_id}").status_code == 200
+    document = _api(rep).get(f"/api/v1/licences/mine/{licence.public_id}/document")
+    assert document.status_code == 200 and document.content.startswith(b"%PDF")
+    # Sharing stays with the holder's own account.
+    assert (
+        _api(rep)
+        .post(
+            f"/api/v1/licences/mine/{licence.public_id}/shares",
+            {"expiry": "1d"},
+            content_type="application/json",
+        )
+        .status_code
+        == 404
+    )
+    # Cross-company probes through the API are 404 too.
+    other = world["other_rep"]
+    assert _api(other).get(f"/api/v1/licences/mine/{licence.public_id}").status_code == 404
+    assert _api(other).get(f"/api/v1/licences/mine/{licence.public_id}/document").status_code == 404
+    assert str(licence.public_id) not in _api(other).get("/api/v1/licences/represented").content.decode()
