@@ -72,9 +72,11 @@ def test_manager_uploads_a_variant_and_assigns_it(
     v2 = ProcessDefinition.objects.get(key="standard", version=2)
     assert v2.created_by == manager
     assert AuditEvent.objects.filter(action="workflow.definition_deployed", actor=manager).exists()
-    with django_assert_max_num_queries(12):
+    # 11 queries, plus up to 2 from October on while next year's calendar is not loaded (the banner
+    # for managers reads next year's schedule, cached afterwards): the bound holds on any date.
+    with django_assert_max_num_queries(13):
         assert "standard" in client.get(reverse("workbench:processes")).content.decode()
-    with django_assert_max_num_queries(12):
+    with django_assert_max_num_queries(13):
         page = client.get(reverse("workbench:process_detail", args=["standard"])).content.decode()
     assert "process-bpmn" in page and "v2" in page and "v1" in page
     client.post(reverse("workbench:process_detail", args=["standard"]), {"item": str(item.public_id)})
