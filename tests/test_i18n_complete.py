@@ -222,7 +222,7 @@ def python_msgids(path: Path) -> list[Marked]:
 
 def view_files() -> list[Path]:
     """The modules that build pages: what they show must go through gettext."""
-    patterns = ("portal/views/*.py", "portal/ui.py", "portal/forms.py", "workbench/*.py", "*/views.py")
+    patterns = ("portal/views/*.py", "web/ui.py", "portal/forms.py", "workbench/*.py", "*/views.py")
     return sorted({path for pattern in patterns for path in SRC.glob(pattern) if path.name != "apps.py"})
 
 

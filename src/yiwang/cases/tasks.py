@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django_tasks import task
 
-from yiwang.accounts.models import InboxMessage
+from yiwang.accounts.inbox import post_inbox_message
 from yiwang.accounts.sms import send_sms
 from yiwang.cases import services
 from yiwang.cases.models import Case, CaseEventType
@@ -50,8 +50,8 @@ def notify_applicant(case_id: int, event_type: str) -> None:
         if "{tracking}" in template
         else "",
     )
-    InboxMessage.objects.create(
-        user=case.applicant,
+    post_inbox_message(
+        case.applicant,
         title=f"办件通知：{case.item.name}",
         body=body,
         link=f"/my/cases/{case.public_id}/",
@@ -75,8 +75,8 @@ def notify_bundle(application_id: int) -> None:
 
     application = BundleApplication.objects.select_related("bundle", "applicant").get(pk=application_id)
     body = BUNDLE_MESSAGE.format(bundle=application.bundle.name, status=application.get_status_display())
-    InboxMessage.objects.create(
-        user=application.applicant,
+    post_inbox_message(
+        application.applicant,
         title=f"一件事办结：{application.bundle.name}",
         body=body,
         link=f"/my/bundles/{application.public_id}/",

@@ -22,7 +22,8 @@ from django.db import IntegrityError, OperationalError, ProgrammingError, connec
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
-from yiwang.accounts.models import AccountKind, InboxMessage, User
+from yiwang.accounts.inbox import post_inbox_message
+from yiwang.accounts.models import AccountKind, User
 from yiwang.accounts.services import staff_roles
 from yiwang.core import audit
 from yiwang.core.crypto import decrypt_secret
@@ -348,9 +349,7 @@ def _notify(user_id: int | None, title: str, body: str, link: str) -> None:
     occurred_at = timezone.now()  # when it happened, not when the commit delivers the message
 
     def send() -> None:
-        InboxMessage.objects.create(
-            user_id=user_id, title=title[:200], body=body, link=link[:300], occurred_at=occurred_at
-        )
+        post_inbox_message(user_id, title=title, body=body, link=link, occurred_at=occurred_at)
 
     transaction.on_commit(send)
 

@@ -29,8 +29,7 @@ from yiwang.licences.models import (
     LicenceUseRecord,
 )
 from yiwang.licences.representation import licence_for_viewer, represented_licences
-from yiwang.portal.ui import applicant_required, current_user, domain_errors
-from yiwang.workbench.views import staff_required
+from yiwang.web.ui import applicant_required, current_user, domain_errors, staff_required
 
 MAX_PDF_BYTES = 20 * 1024 * 1024
 BADGES = {

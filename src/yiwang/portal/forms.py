@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 
 from yiwang.cases.held import REMOVE_FIELD
 from yiwang.cases.models import HeldUpload
-from yiwang.portal.ui import field
+from yiwang.web.ui import field
 
 UPLOAD_ACCEPT = ".pdf,.jpg,.jpeg,.png,.ofd"
 HTML_TYPES = {"textarea": "textarea", "select": "select", "date": "date", "number": "number"}

@@ -16,7 +16,7 @@ from yiwang.accounts.services import staff_roles
 from yiwang.core.errors import DomainError
 from yiwang.seals import services
 from yiwang.seals.models import Seal, SealStatus, SealType, StampRecord
-from yiwang.workbench.views import staff_required
+from yiwang.web.ui import staff_required
 
 MAX_PDF_BYTES = 20 * 1024 * 1024
 

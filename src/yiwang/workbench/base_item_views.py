@@ -20,7 +20,7 @@ from yiwang.catalog import services
 from yiwang.catalog.consistency import region_prefix
 from yiwang.catalog.models import BaseItem, BaseItemStatus, ExerciseLevel, ItemType
 from yiwang.core.errors import DomainError
-from yiwang.portal.ui import current_user, error_context, field, field_errors
+from yiwang.web.ui import current_user, error_context, field, field_errors
 from yiwang.workbench.catalog_views import _scope, manager_required
 
 EDIT_FIELDS = (

@@ -17,8 +17,7 @@ from yiwang.core.calendar import horizon_warning, is_provisional_year, provision
 from yiwang.core.calendar_import import import_schedule, parse_schedule
 from yiwang.core.errors import DomainError
 from yiwang.core.models import CalendarDay, CalendarYear
-from yiwang.portal.ui import current_user, domain_errors, error_context, field, field_errors
-from yiwang.workbench.views import staff_required
+from yiwang.web.ui import current_user, domain_errors, error_context, field, field_errors, staff_required
 
 MAX_UPLOAD = 64 * 1024
 

@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 
 from yiwang.catalog.io import MAX_BYTES, export_catalog, import_catalog
 from yiwang.core.errors import DomainError
-from yiwang.portal.ui import current_user
+from yiwang.web.ui import current_user
 from yiwang.workbench.catalog_views import manager_required
 
 CONTENT_TYPES = {

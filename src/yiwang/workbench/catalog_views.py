@@ -52,7 +52,7 @@ from yiwang.catalog.scenarios import define_scenarios, scenario_definition
 from yiwang.core.errors import DomainError, PermissionDenied
 from yiwang.core.models import Organisation, Region
 from yiwang.core.paging import paginate
-from yiwang.portal.ui import current_user, error_context, field, field_errors, is_staff_user, render_error
+from yiwang.web.ui import current_user, error_context, field, field_errors, is_staff_user, render_error
 
 View = TypeVar("View", bound=Callable[..., HttpResponseBase])
 

@@ -15,9 +15,8 @@ from yiwang.accounts.services import staff_roles
 from yiwang.accounts.staff import organisations_in_scope
 from yiwang.catalog.models import ServiceItem
 from yiwang.core.errors import DomainError, NotFound, PermissionDenied
-from yiwang.portal.ui import current_user, domain_errors, error_context
+from yiwang.web.ui import current_user, domain_errors, error_context, staff_required
 from yiwang.workbench.task_views import _uuid
-from yiwang.workbench.views import staff_required
 from yiwang.workflow import services as workflow
 from yiwang.workflow.models import ProcessDefinition
 

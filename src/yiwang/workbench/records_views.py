@@ -19,8 +19,8 @@ from yiwang.catalog.models import ServiceItem
 from yiwang.core.errors import DomainError
 from yiwang.core.models import Channel
 from yiwang.core.paging import paginate
-from yiwang.portal.ui import current_user, error_context, render_error
-from yiwang.workbench.views import _with_due, staff_required
+from yiwang.web.ui import current_user, error_context, render_error, staff_required
+from yiwang.workbench.views import _with_due
 
 LIBRARY_PAGE_SIZE = 25
 GROUP_LABELS = {

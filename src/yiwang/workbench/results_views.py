@@ -20,9 +20,7 @@ from yiwang.cases.services import case_document_for, get_case_for
 from yiwang.cases.window import find_applicant, register_walk_in, require_window_clerk
 from yiwang.catalog.models import ItemStatus, ServiceItem
 from yiwang.core.errors import DomainError
-from yiwang.portal.ui import current_user, domain_errors, error_context, field
-from yiwang.portal.views.my import file_response
-from yiwang.workbench.views import staff_required
+from yiwang.web.ui import current_user, domain_errors, error_context, field, file_response, staff_required
 
 
 @staff_required

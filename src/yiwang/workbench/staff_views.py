@@ -31,7 +31,7 @@ from yiwang.core.errors import DomainError
 from yiwang.core.inputs import parse_day
 from yiwang.core.models import Organisation
 from yiwang.core.paging import paginate
-from yiwang.portal.ui import (
+from yiwang.web.ui import (
     current_user,
     domain_errors,
     error_context,
@@ -39,8 +39,8 @@ from yiwang.portal.ui import (
     field_errors,
     is_staff_user,
     safe_next,
+    staff_required,
 )
-from yiwang.workbench.views import staff_required
 
 AUDIT_PAGE_SIZE = 50
 

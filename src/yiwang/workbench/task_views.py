@@ -23,8 +23,7 @@ from yiwang.core import calendar
 from yiwang.core.errors import DomainError
 from yiwang.core.inputs import parse_day
 from yiwang.core.paging import paginate
-from yiwang.portal.ui import current_user, domain_errors, safe_next
-from yiwang.workbench.views import staff_required
+from yiwang.web.ui import current_user, domain_errors, safe_next, staff_required
 from yiwang.workflow import services as workflow
 from yiwang.workflow.models import WorkItem, WorkItemStatus
 

@@ -9,14 +9,12 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import date
-from functools import wraps
-from typing import Any, TypeVar, cast
+from typing import Any, TypeVar
 from urllib.parse import urlencode
 from uuid import UUID
 
 from django.contrib import messages
 from django.contrib.auth import login
-from django.contrib.auth.views import redirect_to_login
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
@@ -47,18 +45,19 @@ from yiwang.cases.services import (
 from yiwang.core import audit
 from yiwang.core.errors import CoreErrorCode, DomainError, NotFound
 from yiwang.core.paging import paginate
-from yiwang.portal.ui import (
+from yiwang.seals.services import lacks_document_seal
+from yiwang.web.ui import (
     current_user,
     domain_errors,
     error_context,
     field,
     field_errors,
+    file_response,
     is_staff_user,
     render_error,
     safe_next,
+    staff_required,
 )
-from yiwang.portal.views.my import file_response
-from yiwang.seals.services import lacks_document_seal
 from yiwang.workflow.models import ProcessInstance, ProcessStatus, WorkItemStatus
 
 View = TypeVar("View", bound=Callable[..., HttpResponseBase])
@@ -78,32 +77,6 @@ def mask_id_number(value: str) -> str:
     """证件号码脱敏: only the last 4 characters are shown (enough to match a paper document)."""
     value = value or ""
     return "*" * max(len(value) - 4, 0) + value[-4:]
-
-
-def staff_required(view: View) -> View:
-    """Only staff: anonymous users go to the workbench login, applicants get a 403 page."""
-
-    @wraps(view)
-    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
-        if not request.user.is_authenticated:
-            return redirect_to_login(request.get_full_path(), reverse("workbench:login"))
-        if not is_staff_user(request.user):
-            return render(
-                request,
-                "error.html",
-                {
-                    "error_title": _("无权访问"),
-                    "error_message": _("工作台仅限政务服务工作人员使用。"),
-                    "status": 403,
-                },
-                status=403,
-            )
-        if not request.user.is_verified():  # type: ignore[union-attr,attr-defined]
-            # 多因素认证: a password alone never opens the workbench.
-            return redirect_to_login(request.get_full_path(), reverse("workbench:mfa"))
-        return view(request, *args, **kwargs)
-
-    return cast(View, wrapper)
 
 
 # --- login ---------------------------------------------------------------------------------------

@@ -33,7 +33,7 @@ from yiwang.accounts.models import (
 from yiwang.accounts.oidc import SSO_CHOICE_SESSION_KEY
 from yiwang.accounts.passwords import password_hint
 from yiwang.core.errors import DomainError
-from yiwang.portal.ui import (
+from yiwang.web.ui import (
     applicant_required,
     current_user,
     domain_errors,

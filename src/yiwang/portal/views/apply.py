@@ -24,7 +24,7 @@ from yiwang.catalog.scenarios import PARAM_PREFIX, answers_from_params, applicab
 from yiwang.catalog.services import get_published_item
 from yiwang.core.errors import DomainError
 from yiwang.portal.forms import spec_controls, upload_control
-from yiwang.portal.ui import (
+from yiwang.web.ui import (
     applicant_required,
     current_user,
     domain_errors,

@@ -18,7 +18,7 @@ from yiwang.accounts.models import SmsPurpose
 from yiwang.accounts.passwords import password_hint
 from yiwang.accounts.services import login_check, register_natural_person, send_verification_code
 from yiwang.core.errors import DomainError
-from yiwang.portal.ui import error_context, field, field_errors, is_staff_user, safe_next
+from yiwang.web.ui import error_context, field, field_errors, is_staff_user, safe_next
 
 ELDERLY_COOKIE = "elderly"
 ELDERLY_COOKIE_AGE = 365 * 24 * 3600

@@ -16,7 +16,7 @@ from yiwang.catalog.bundles import (
     merged_form,
 )
 from yiwang.catalog.models import BundleAudience
-from yiwang.portal.ui import domain_errors
+from yiwang.web.ui import domain_errors
 
 
 def bundle_list(request: HttpRequest) -> HttpResponse:

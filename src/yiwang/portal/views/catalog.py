@@ -26,7 +26,7 @@ from yiwang.catalog.search import search_items
 from yiwang.catalog.services import get_published_item
 from yiwang.core.models import Organisation
 from yiwang.core.paging import page_number
-from yiwang.portal.ui import domain_errors
+from yiwang.web.ui import domain_errors
 
 SEARCH_PAGE_SIZE = 10
 HOT_WORDS = ("营业执照", "身份证", "社保卡", "公积金", "食品经营许可", "低保")

@@ -7,14 +7,14 @@ from uuid import UUID
 
 from django.contrib import messages
 from django.db.models.functions import Coalesce
-from django.http import FileResponse, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 from django.views.decorators.http import require_POST
 
+from yiwang.accounts.inbox import mark_messages_read
 from yiwang.accounts.models import InboxMessage
 from yiwang.cases.clock import clock_state, gap_overdue
 from yiwang.cases.models import TERMINAL_STATUSES, Case, CaseStatus, CorrectionNotice
@@ -30,13 +30,14 @@ from yiwang.cases.services import (
 from yiwang.core import audit
 from yiwang.core.errors import DomainError, NotFound
 from yiwang.core.paging import paginate
-from yiwang.portal.ui import (
+from yiwang.web.ui import (
     applicant_required,
     current_user,
     domain_errors,
     error_context,
     field,
     field_errors,
+    file_response,
 )
 
 CASES_PAGE_SIZE = 20
@@ -256,14 +257,6 @@ def case_withdraw(request: HttpRequest, public_id: UUID) -> HttpResponse:
     return redirect("portal:case_detail", public_id=case.public_id)
 
 
-def file_response(field_file: Any, filename: str, content_type: str = "application/pdf") -> FileResponse:
-    response = FileResponse(
-        field_file.open("rb"), as_attachment=True, filename=filename, content_type=content_type
-    )
-    response["Cache-Control"] = "private, no-store"
-    return response
-
-
 @domain_errors
 @applicant_required
 def case_result(request: HttpRequest, public_id: UUID) -> HttpResponseBase:
@@ -304,5 +297,5 @@ def inbox(request: HttpRequest) -> HttpResponse:
         {"page_obj": page_obj, "inbox": shown, "unread_ids": set(unread_ids), "page_query": ""},
     )
     if unread_ids:
-        InboxMessage.objects.filter(pk__in=unread_ids).update(read_at=timezone.now())
+        mark_messages_read(user, unread_ids)
     return response

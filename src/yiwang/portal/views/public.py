@@ -15,7 +15,7 @@ from yiwang.accounts.models import SmsOutboxMessage
 from yiwang.cases.services import case_queryset_for_events, status_lookup
 from yiwang.core.errors import CoreErrorCode, DomainError
 from yiwang.core.middleware import client_ip
-from yiwang.portal.ui import error_context, field, field_errors
+from yiwang.web.ui import error_context, field, field_errors
 
 # A lookup needs the case number and the last 4 characters of the applicant's ID number; failed
 # attempts are counted per client and per number so the 4 characters cannot be guessed by brute force.

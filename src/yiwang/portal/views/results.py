@@ -22,8 +22,7 @@ from yiwang.cases.services import case_document_for, get_case_for
 from yiwang.catalog.bundles import bundle_materials, get_published_bundle, merged_form
 from yiwang.core.errors import DomainError, NotFound
 from yiwang.portal.forms import spec_control, spec_controls, upload_control
-from yiwang.portal.ui import applicant_required, current_user, domain_errors, error_context
-from yiwang.portal.views.my import file_response
+from yiwang.web.ui import applicant_required, current_user, domain_errors, error_context, file_response
 
 
 @domain_errors
