@@ -57,6 +57,8 @@ lint: pydeps
 	$(UV) run ruff check src tests scripts
 	$(UV) run ruff format --check src tests scripts
 	$(UV) run mypy
+	@# Layers (docs/architecture.md): edge -> domain -> web kit -> kernel, never back
+	$(UV) run lint-imports --no-cache
 
 test-sqlite: pydeps
 	@echo "=== test suite on SQLite ==="
