@@ -32,8 +32,10 @@ from yiwang.catalog.models import (
     Material,
     ServiceItem,
 )
+from yiwang.catalog.permissions import require_service_manager
+from yiwang.catalog.reads import is_uuid
 from yiwang.core import audit
-from yiwang.core.errors import DomainError, NotFound, PermissionDenied
+from yiwang.core.errors import DomainError, NotFound
 
 # Well-known e-licences (电子证照) by the words of a material name: the first pattern found wins.
 LICENCE_PATTERNS: tuple[tuple[str, str], ...] = (
@@ -225,9 +227,7 @@ def list_bundles(audience: str | None = None) -> list[Bundle]:
 
 
 def get_published_bundle(public_id: Any) -> Bundle:
-    from yiwang.catalog.services import _is_uuid
-
-    bundle = bundle_queryset().filter(public_id=public_id).first() if _is_uuid(public_id) else None
+    bundle = bundle_queryset().filter(public_id=public_id).first() if is_uuid(public_id) else None
     if bundle is None:
         raise NotFound("该“一件事”不存在或未发布", code=CatalogErrorCode.BUNDLE_NOT_FOUND)
     return bundle
@@ -339,15 +339,6 @@ class BundleSpec(BaseModel):
     fields: list[FieldSpec] = Field(default_factory=list)
 
 
-def _require_manager(actor: User | None) -> None:
-    if actor is None:
-        return
-    from yiwang.catalog.services import is_service_manager
-
-    if not is_service_manager(actor):
-        raise PermissionDenied("需要事项管理员角色", code=CatalogErrorCode.ROLE_REQUIRED)
-
-
 def _pydantic_fields(exc: PydanticValidationError) -> dict[str, list[str]]:
     fields: dict[str, list[str]] = {}
     for error in exc.errors():
@@ -360,7 +351,7 @@ def save_bundle(spec: Mapping[str, Any], *, actor: User | None, publish: bool = 
     fields with their mappings onto member form fields.  Every member must be a live item and every
     mapping must name a field of that member's form.  ``publish`` publishes it at once.
     """
-    _require_manager(actor)
+    require_service_manager(actor)
     try:
         data = BundleSpec.model_validate(spec)
     except PydanticValidationError as exc:
@@ -453,7 +444,7 @@ def save_bundle(spec: Mapping[str, Any], *, actor: User | None, publish: bool = 
 
 def set_bundle_status(bundle: Bundle, status: str, *, actor: User | None) -> Bundle:
     """发布/撤销一件事 draft|withdrawn → published, published → withdrawn."""
-    _require_manager(actor)
+    require_service_manager(actor)
     if status not in (BundleStatus.PUBLISHED, BundleStatus.WITHDRAWN):
         raise DomainError(CatalogErrorCode.INVALID_TRANSITION, "状态不正确", {"status": [status]})
     with transaction.atomic():

@@ -43,6 +43,7 @@ from yiwang.catalog.models import (
     Theme,
     TongbanRange,
 )
+from yiwang.catalog.scenarios import define_scenarios, scenario_definition
 from yiwang.core import audit
 from yiwang.core.errors import DomainError
 from yiwang.core.models import Organisation
@@ -177,8 +178,6 @@ def _cell(column: Column, item: ServiceItem) -> Any:
     if column.field == "themes":
         return "、".join(str(Theme(t.theme).label) for t in item.themes.all())
     if column.field == "scenarios":
-        from yiwang.catalog.scenarios import scenario_definition
-
         definition = scenario_definition(item)
         return json.dumps(definition, ensure_ascii=False) if definition["questions"] else ""
     value = getattr(item, column.field)
@@ -610,8 +609,6 @@ def _import_row(row: ParsedRow, actor: User | None, report: ImportReport) -> Non
     if row.themes is not None:
         set_item_themes(item, row.themes, actor=actor)
     if row.scenarios is not None:
-        from yiwang.catalog.scenarios import define_scenarios
-
         define_scenarios(
             item,
             actor=actor,

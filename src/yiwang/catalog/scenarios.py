@@ -37,6 +37,7 @@ from yiwang.catalog.models import (
     ServiceItem,
 )
 from yiwang.catalog.models.scenarios import KEY_PATTERN
+from yiwang.catalog.permissions import require_manager
 from yiwang.core import audit
 from yiwang.core.errors import Conflict, DomainError
 
@@ -320,8 +321,6 @@ def define_scenarios(
     texts], "removes_conditions": [...]}]}]``; ``conditions``: the situational condition texts.
     Refused for a published item (its guide is frozen): withdraw it or edit its revision.
     """
-    from yiwang.catalog.services import require_manager
-
     require_manager(actor, item.region)
     if item.status == ItemStatus.PUBLISHED and actor is not None:
         raise Conflict(
@@ -398,7 +397,7 @@ def copy_scenarios(source: ServiceItem, target: ServiceItem, material_map: Mappi
 
     ``material_map`` maps each of ``source``'s material pks to the corresponding material of
     ``target`` (a revision's copy, or the published material a revision's material is applied to).
-    Used inside the caller's transaction by :func:`yiwang.catalog.services.start_revision` and
+    Used inside the caller's transaction by :func:`yiwang.catalog.services.items.start_revision` and
     when a revision is published.
     """
     ScenarioQuestion.objects.filter(item=target).delete()

@@ -30,7 +30,6 @@ import uuid
 import warnings
 from collections.abc import Iterable
 from types import ModuleType
-from typing import TYPE_CHECKING
 
 from django.db import connection
 from django.db.models import Case, IntegerField, Q, QuerySet, Value, When
@@ -47,10 +46,8 @@ from yiwang.catalog.models import (
     Synonym,
     Theme,
 )
+from yiwang.core.models import Organisation
 from yiwang.core.paging import MAX_LIMIT, MAX_OFFSET
-
-if TYPE_CHECKING:
-    from yiwang.core.models import Organisation
 
 MAX_QUERY_LENGTH = 100
 MAX_CONDITION_TOKENS = 80
@@ -156,7 +153,7 @@ STOPWORDS: frozenset[str] = frozenset(
     }
 )
 
-_WORD_RE = re.compile(r"\w", re.UNICODE)
+WORD_RE = re.compile(r"\w", re.UNICODE)
 _SPLIT_RE = re.compile(r"[\W_]+", re.UNICODE)
 _CJK_RE = re.compile(r"[\u4e00-\u9fff]+")
 _ASCII_RE = re.compile(r"[0-9a-z]+")
@@ -196,7 +193,7 @@ def tokenize(text: str) -> list[str]:
     if not text:
         return []
     tokens = (token.strip() for token in _jieba().cut_for_search(text))
-    return list(dict.fromkeys(token for token in tokens if token and _WORD_RE.search(token)))
+    return list(dict.fromkeys(token for token in tokens if token and WORD_RE.search(token)))
 
 
 def _ascii_chunks(chars: str) -> str:
@@ -410,8 +407,6 @@ def fulltext_match(alternatives: list[str]) -> Q | None:
 
 # --- filters -------------------------------------------------------------------------------------
 def _department_filter(department: Organisation | uuid.UUID | str) -> Q | None:
-    from yiwang.core.models import Organisation
-
     if isinstance(department, Organisation):
         return Q(implementing_body=department)
     try:
@@ -560,105 +555,3 @@ def search_items(
     if total == 0:
         return [], 0
     return list(matches[offset : offset + limit]), total
-
-
-# --- synonym management (同义词维护, service managers) --------------------------------------------
-def _clean_synonym(term: str, equivalents: Iterable[str] | str) -> tuple[str, list[str]]:
-    from yiwang.catalog.errors import CatalogErrorCode
-    from yiwang.core.errors import DomainError
-
-    if isinstance(equivalents, str):
-        equivalents = re.split(r"[\s,，、;；=]+", equivalents)
-    clean_term = normalise(term)
-    words = [normalise(word) for word in equivalents if normalise(word)]
-    words = [word for word in dict.fromkeys(words) if word != clean_term]
-    errors: dict[str, list[str]] = {}
-    if not clean_term or len(clean_term) > 50 or not _WORD_RE.search(clean_term):
-        errors["term"] = ["请填写词条（不超过50字）"]
-    if not words:
-        errors["equivalents"] = ["请至少填写一个同义词"]
-    elif len(words) > 20 or any(len(word) > 50 for word in words):
-        errors["equivalents"] = ["最多20个同义词，每个不超过50字"]
-    if errors:
-        raise DomainError(CatalogErrorCode.INVALID_SYNONYM, "同义词填写不正确", errors)
-    return clean_term, words
-
-
-def save_synonym(
-    *,
-    actor: object,
-    term: str,
-    equivalents: Iterable[str] | str,
-    note: str = "",
-    is_active: bool = True,
-    synonym: Synonym | None = None,
-) -> Synonym:
-    """新增/修改同义词 (service managers; ``actor=None`` is the system).  Takes effect on the next
-    query: synonyms are expanded at query time, so no re-indexing is needed."""
-    from django.db import IntegrityError, transaction
-
-    from yiwang.catalog import cache as catalog_cache
-    from yiwang.catalog.errors import CatalogErrorCode
-    from yiwang.core import audit
-    from yiwang.core.errors import Conflict
-
-    _require_synonym_manager(actor)
-    clean_term, words = _clean_synonym(term, equivalents)
-    try:
-        with transaction.atomic():
-            target = synonym or Synonym()
-            created = target.pk is None
-            target.term, target.equivalents = clean_term, words
-            target.note, target.is_active = note.strip()[:200], is_active
-            target.save()
-            catalog_cache.bump_on_commit()
-            audit.record(
-                "catalog.synonym.created" if created else "catalog.synonym.updated",
-                actor=actor,
-                obj=target,
-                detail={"term": clean_term, "equivalents": words, "active": is_active},
-            )
-    except IntegrityError as exc:
-        raise Conflict(
-            "该词条已存在", code=CatalogErrorCode.INVALID_SYNONYM, fields={"term": ["该词条已存在"]}
-        ) from exc
-    return target
-
-
-def delete_synonym(synonym: Synonym, *, actor: object) -> None:
-    """删除同义词."""
-    from django.db import transaction
-
-    from yiwang.catalog import cache as catalog_cache
-    from yiwang.core import audit
-
-    _require_synonym_manager(actor)
-    with transaction.atomic():
-        audit.record("catalog.synonym.deleted", actor=actor, obj=synonym, detail={"term": synonym.term})
-        synonym.delete()
-        catalog_cache.bump_on_commit()
-
-
-def get_synonym(public_id: object) -> Synonym:
-    from yiwang.catalog.errors import CatalogErrorCode
-    from yiwang.core.errors import NotFound
-
-    try:
-        key = public_id if isinstance(public_id, uuid.UUID) else uuid.UUID(str(public_id))
-    except ValueError:
-        key = None
-    synonym = Synonym.objects.filter(public_id=key).first() if key else None
-    if synonym is None:
-        raise NotFound("同义词不存在", code=CatalogErrorCode.SYNONYM_NOT_FOUND)
-    return synonym
-
-
-def _require_synonym_manager(actor: object) -> None:
-    if actor is None:
-        return
-    from yiwang.catalog.errors import CatalogErrorCode
-    from yiwang.catalog.services import is_service_manager
-    from yiwang.core.errors import PermissionDenied
-
-    if not is_service_manager(actor):
-        raise PermissionDenied("需要事项管理员角色", code=CatalogErrorCode.ROLE_REQUIRED)

@@ -15,7 +15,7 @@ from django.utils.translation import gettext_noop
 from django.views.decorators.http import require_POST
 
 from yiwang.catalog.models import Synonym
-from yiwang.catalog.search import delete_synonym, get_synonym, save_synonym
+from yiwang.catalog.services import delete_synonym, get_synonym, save_synonym
 from yiwang.core.errors import DomainError
 from yiwang.web.ui import current_user, error_context, field, field_errors
 from yiwang.workbench.catalog_views import manager_required

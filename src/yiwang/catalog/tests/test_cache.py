@@ -13,7 +13,7 @@ from yiwang.accounts.models import User
 from yiwang.catalog import cache as catalog_cache
 from yiwang.catalog import services
 from yiwang.catalog.models import ServiceItem
-from yiwang.catalog.search import save_synonym
+from yiwang.catalog.services import save_synonym
 from yiwang.catalog.tests.factories import ServiceItemFactory
 from yiwang.core.models import Organisation
 

@@ -10,13 +10,12 @@ from yiwang.catalog.io import set_item_themes
 from yiwang.catalog.models import ItemStatus, ServiceItem, Synonym
 from yiwang.catalog.search import (
     FTS_TABLE,
-    delete_synonym,
     fulltext_match,
     query_alternatives,
     rebuild_search_index,
-    save_synonym,
     search_items,
 )
+from yiwang.catalog.services import delete_synonym, save_synonym
 from yiwang.catalog.tests.factories import ServiceItemFactory
 from yiwang.core.errors import DomainError
 from yiwang.core.models import Organisation

@@ -1,0 +1,231 @@
+"""事项读取 Queries of the catalogue: one item (any state, or published), its versions and
+reviews, field-level diffs and the guide snapshot (办事指南快照).
+
+The only place for read-path choices (``select_related``/``prefetch_related``) of these reads.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Sequence
+from typing import Any
+
+from django.db.models import QuerySet
+from django.utils import translation
+
+from yiwang.catalog.errors import CatalogErrorCode
+from yiwang.catalog.models import (
+    BaseItem,
+    HandlingForm,
+    ItemReview,
+    ItemStatus,
+    OnlineDepthStep,
+    ServiceItem,
+    ServiceItemVersion,
+    ServiceObject,
+    SpecialProcedureKind,
+)
+from yiwang.catalog.scenarios import scenario_definition
+from yiwang.catalog.versions import DiffRow, diff_snapshots
+from yiwang.core.errors import NotFound
+
+
+def get_base_item(public_id: Any) -> BaseItem:
+    base = BaseItem.objects.filter(public_id=public_id).first() if is_uuid(public_id) else None
+    if base is None:
+        raise NotFound("基本目录事项不存在", code=CatalogErrorCode.BASE_ITEM_NOT_FOUND)
+    return base
+
+
+def versions_of(item: ServiceItem) -> QuerySet[ServiceItemVersion]:
+    """版本历史 Newest first (for a revision: the versions of the item it revises)."""
+    return canonical_item(item).versions.select_related("published_by", "reviewed_by").order_by("-version")
+
+
+def get_version(item: ServiceItem, number: int) -> ServiceItemVersion:
+    version = canonical_item(item).versions.filter(version=number).first()
+    if version is None:
+        raise NotFound(f"第 {number} 版不存在", code=CatalogErrorCode.VERSION_NOT_FOUND)
+    return version
+
+
+def diff_versions(item: ServiceItem, old: int, new: int) -> list[DiffRow]:
+    """两个版本的字段级比对."""
+    return diff_snapshots(get_version(item, old).snapshot, get_version(item, new).snapshot)
+
+
+def diff_with_published(item: ServiceItem) -> list[DiffRow]:
+    """草稿与已发布版本的比对: a revision (or re-edited withdrawn item) against its last version."""
+    canonical = canonical_item(item)
+    latest = canonical.versions.order_by("-version").first()
+    if latest is not None:
+        published = latest.snapshot
+    elif canonical.version > 0:
+        published = guide_snapshot(canonical)
+    else:
+        published = {}
+    return diff_snapshots(published, guide_snapshot(item))
+
+
+def review_history(item: ServiceItem) -> QuerySet[ItemReview]:
+    return ItemReview.objects.filter(item_public_id=canonical_item(item).public_id).select_related("actor")
+
+
+def get_published_item(public_id: Any) -> ServiceItem:
+    """The published item with this public id, with body, region and materials; else 404."""
+    item = (
+        ServiceItem.objects.select_related("implementing_body", "region", "base_item")
+        .prefetch_related("materials", "fee_items")
+        .filter(public_id=public_id, status=ItemStatus.PUBLISHED)
+        .first()
+        if is_uuid(public_id)
+        else None
+    )
+    if item is None:
+        raise NotFound("事项不存在或未发布", code=CatalogErrorCode.ITEM_NOT_FOUND)
+    return item
+
+
+def get_item(public_id: Any) -> ServiceItem:
+    """Any item (draft, published or withdrawn) with this public id; else 404."""
+    item = (
+        ServiceItem.objects.select_related("implementing_body", "region", "base_item", "revision_of")
+        .filter(public_id=public_id)
+        .first()
+        if is_uuid(public_id)
+        else None
+    )
+    if item is None:
+        raise NotFound("事项不存在", code=CatalogErrorCode.ITEM_NOT_FOUND)
+    return item
+
+
+def is_uuid(value: Any) -> bool:
+    if isinstance(value, uuid.UUID):
+        return True
+    try:
+        uuid.UUID(str(value))
+    except ValueError:
+        return False
+    return True
+
+
+def _labelled(codes: Sequence[str], enum: type[Any]) -> list[dict[str, str]]:
+    labels = dict(enum.choices)
+    return [{"code": str(code), "label": str(labels.get(code, code))} for code in codes]
+
+
+def guide_snapshot(item: ServiceItem, *, scenarios: bool = True) -> dict[str, Any]:
+    """办事指南快照 Everything the guide shows, as a JSON-serialisable dict (labels in Chinese).
+
+    Cases store it to freeze the version an application was filed under; versions store it, so
+    ``scenarios`` (情形引导, :func:`yiwang.catalog.scenarios.scenario_definition`) are part of it.
+    ``scenarios=False`` leaves them out (the public guide API serves them at ``/scenarios``).
+    """
+    body = item.implementing_body
+    special_labels = dict(SpecialProcedureKind.choices)
+    with translation.override("zh-hans"):
+        materials = [
+            {
+                "public_id": str(material.public_id),
+                "name": material.name,
+                "description": material.description,
+                "source": material.source,
+                "source_kind": material.source_kind,
+                "source_kind_label": str(material.get_source_kind_display()),
+                "licence_type_code": material.licence_type_code,
+                "shared_resource_code": material.shared_resource_code,
+                "licence_legal_basis": material.licence_legal_basis,
+                "mandatory": material.mandatory,
+                "originals": material.originals,
+                "copies": material.copies,
+                "material_form": material.material_form,
+                "material_form_label": str(material.get_material_form_display()),
+                "order": material.order,
+                "blank_form_url": material.blank_form.url if material.blank_form else "",
+                "sample_url": material.sample.url if material.sample else "",
+            }
+            for material in item.materials.all()
+        ]
+        base = item.base_item
+        return {
+            "public_id": str(item.public_id),
+            "name": item.name,
+            "base_item": {"code": base.code, "name": base.name} if base is not None else None,
+            "base_code": item.base_code,
+            "implementation_code": item.implementation_code,
+            "version": item.version,
+            "status": item.status,
+            "published_at": item.published_at.isoformat() if item.published_at else None,
+            "item_type": item.item_type,
+            "item_type_label": str(item.get_item_type_display()),
+            "exercise_level": item.exercise_level,
+            "exercise_level_label": str(item.get_exercise_level_display()),
+            "implementing_body": {
+                "public_id": str(body.public_id),
+                "name": body.name,
+                "short_name": body.short_name,
+                "credit_code": body.credit_code,
+                "nature": body.nature,
+                "nature_label": str(body.get_nature_display()),
+                "address": body.address,
+                "phone": body.phone,
+                "office_hours": body.office_hours,
+            },
+            "region": {"code": item.region.code, "name": item.region.name},
+            "legal_basis": item.legal_basis,
+            "legal_basis_url": item.legal_basis_url,
+            "authority_division": item.authority_division,
+            "exercise_content": item.exercise_content,
+            "jurisdiction": item.jurisdiction,
+            "conditions": item.conditions,
+            "process_description": item.process_description,
+            "joint_bodies": item.joint_bodies,
+            "intermediary_services": item.intermediary_services,
+            "quantity_limits": item.quantity_limits,
+            "special_procedures": [
+                {**entry, "kind_label": str(special_labels.get(entry.get("kind"), ""))}
+                for entry in item.special_procedures or []
+            ],
+            "statutory_limit_days": item.statutory_limit_days,
+            "committed_limit_days": item.committed_limit_days,
+            "limit_note": item.limit_note,
+            "fee_required": item.fee_required,
+            "fee_description": item.fee_description,
+            "fee_basis": item.fee_basis,
+            "fee_items": [
+                {"name": fee.name, "standard": fee.standard, "legal_basis": fee.legal_basis}
+                for fee in item.fee_items.all()
+            ],
+            "visits_required": item.visits_required,
+            "handling_forms": _labelled(item.handling_forms, HandlingForm),
+            "online_depth": _labelled(item.online_depth, OnlineDepthStep),
+            "is_fully_online": item.is_fully_online,
+            "service_objects": _labelled(item.service_objects, ServiceObject),
+            "case_kind": item.case_kind,
+            "case_kind_label": str(item.get_case_kind_display()),
+            "required_assurance_level": item.required_assurance_level,
+            "required_assurance_level_label": str(item.get_required_assurance_level_display()),
+            "result_name": item.result_name,
+            "result_sample_url": item.result_sample.url if item.result_sample else "",
+            "tongban_range": item.tongban_range,
+            "tongban_range_label": str(item.get_tongban_range_display()),
+            "place": item.place,
+            "office_hours": item.office_hours,
+            "consult_phone": item.consult_phone,
+            "supervise_phone": item.supervise_phone,
+            "online_apply": item.online_apply,
+            "online_url": item.online_url,
+            "appointment_supported": item.appointment_supported,
+            "online_payment_supported": item.online_payment_supported,
+            "express_supported": item.express_supported,
+            "form_fields": list(item.form_fields or []),
+            "faq": list(item.faq or []),
+            "materials": materials,
+            **({"scenarios": scenario_definition(item)} if scenarios else {}),
+        }
+
+
+def canonical_item(item: ServiceItem) -> ServiceItem:
+    """The item a revision revises (an item that is not a revision is its own canonical item)."""
+    return item.revision_of if item.revision_of_id else item  # type: ignore[return-value]
