@@ -181,6 +181,9 @@ def _register_routers() -> None:
     api.add_router("/catalog", catalog_router)
     api.add_router("/cases", cases_router)
     api.add_router("/workbench", staff_router)
+    from yiwang.cases.actions_api import router as case_actions_router
+
+    api.add_router("/workbench", case_actions_router)
     from yiwang.cases.bundles_api import router as bundle_applications_router
 
     api.add_router("/bundle-applications", bundle_applications_router)
