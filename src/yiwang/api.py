@@ -201,6 +201,9 @@ def _register_routers() -> None:
     from yiwang.workflow.api import router as workflow_router
 
     api.add_router("/workflow", workflow_router)
+    from yiwang.cases.work_queue_api import router as work_queue_router
+
+    api.add_router("/workflow", work_queue_router)
 
 
 _register_routers()

@@ -4,21 +4,29 @@ new version (variant) and assigning a process to an implementation item."""
 from __future__ import annotations
 
 from typing import Any
+from uuid import UUID
 
 from django.contrib import messages
 from django.db.models import Max
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
+from pydantic import BaseModel
 
 from yiwang.accounts.services import staff_roles
 from yiwang.accounts.staff import organisations_in_scope
 from yiwang.catalog.models import ServiceItem
-from yiwang.core.errors import DomainError, NotFound, PermissionDenied
+from yiwang.core.errors import CoreErrorCode, DomainError, NotFound, PermissionDenied
 from yiwang.web.ui import current_user, domain_errors, error_context, staff_required
-from yiwang.workbench.task_views import _uuid
+from yiwang.workbench.task_views import parse_choice
 from yiwang.workflow import services as workflow
 from yiwang.workflow.models import ProcessDefinition
+
+
+class AssignItemForm(BaseModel):
+    """启用流程 on the page: the implementation item to run this process."""
+
+    item: UUID
 
 
 def _manager(request: HttpRequest) -> Any:
@@ -92,11 +100,11 @@ def process_detail(request: HttpRequest, key: str) -> HttpResponse:
     if not versions:
         raise NotFound(_("流程定义不存在"))
     if request.method == "POST":
-        item_id = _uuid(request.POST.get("item", ""))
-        item = ServiceItem.objects.filter(public_id=item_id).first() if item_id else None
         try:
+            form = parse_choice(AssignItemForm, request, _("请选择事项"), "item")
+            item = ServiceItem.objects.filter(public_id=form.item).first()
             if item is None:
-                raise DomainError("validation_error", _("请选择事项"), {"item": [_("必选")]})
+                raise DomainError(CoreErrorCode.VALIDATION_ERROR, _("请选择事项"), {"item": [_("必选")]})
             workflow.assign_process(item, key=key, actor=user)
         except DomainError as error:
             messages.error(request, error.message)

@@ -3,8 +3,7 @@ claim / release / delegate / complete and batch actions, all through ``yiwang.wo
 
 from __future__ import annotations
 
-from datetime import date
-from typing import Any
+from typing import Any, Literal, TypeVar
 from uuid import UUID
 
 from django.contrib import messages
@@ -15,74 +14,31 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
+from pydantic import BaseModel
 
 from yiwang.accounts.models import User
-from yiwang.cases.models import Case
+from yiwang.cases.work_queue import TaskFilters, case_clock, cases_of, filter_tasks
+from yiwang.cases.work_queue_api import DelegateIn
 from yiwang.catalog.models import ServiceItem
-from yiwang.core import calendar
-from yiwang.core.errors import DomainError
-from yiwang.core.inputs import parse_day
+from yiwang.core.errors import CoreErrorCode, DomainError
 from yiwang.core.paging import paginate
+from yiwang.web.forms import parse_form
 from yiwang.web.ui import current_user, domain_errors, safe_next, staff_required
 from yiwang.workflow import services as workflow
 from yiwang.workflow.models import WorkItem, WorkItemStatus
 
 TASKS_PAGE_SIZE = 50
-DUE_SOON_WORKING_DAYS = 3
+Form = TypeVar("Form", bound=BaseModel)
 
 
-# --- deadline colours (时限预警) ------------------------------------------------------------------
-def clock_state(due: date | None, today: date) -> dict[str, str] | None:
-    """绿 / 黄 / 红: on time, due within 3 working days, or overdue (working days, holidays and 调休)."""
-    if due is None:
-        return None
-    if due < today:
-        return {"css": "due-overdue", "label": _("已超期 %(n)d 天") % {"n": (today - due).days}}
-    try:
-        left = calendar.working_days_between(today, due)
-    except DomainError:  # calendar year not loaded: count calendar days
-        left = (due - today).days
-    if left <= DUE_SOON_WORKING_DAYS:
-        return {"css": "due-soon", "label": _("即将到期（剩 %(n)d 个工作日）") % {"n": left}}
-    return {"css": "due-ok", "label": _("正常（剩 %(n)d 个工作日）") % {"n": left}}
-
-
-def task_due(item: WorkItem, case: Case | None) -> date | None:
-    """The earlier of the task's own deadline and the case's committed date (the case clock)."""
-    dates = [d for d in (item.due_date, case.due_date if case is not None else None) if d is not None]
-    return min(dates) if dates else None
-
-
-def case_clock(item: WorkItem, case: Case | None, today: date) -> dict[str, str] | None:
-    # The clock helper's flags on the case (due_soon / is_overdue), when present, win.
-    if case is not None and getattr(case, "is_overdue", False) is True:
-        return {"css": "due-overdue", "label": _("已超期")}
-    return clock_state(task_due(item, case), today)
-
-
-# --- filters ------------------------------------------------------------------------------------
-def _date(value: str) -> date | None:
-    return parse_day(value)
-
-
-def filters_from(params: Any) -> workflow.TaskFilters:
-    status = params.get("status", "")
-    mine = params.get("mine", "")
-    return workflow.TaskFilters(
-        item=params.get("item", "").strip()[:40],
-        status=status if status in (WorkItemStatus.OPEN, WorkItemStatus.CLAIMED) else "",
-        task=params.get("task", "").strip()[:64],
-        due_from=_date(params.get("due_from", "")),
-        due_to=_date(params.get("due_to", "")),
-        mine=mine if mine in ("mine", "unclaimed") else "",
-        q=params.get("q", "").strip()[:50],
-    )
+def filters_from(params: Any) -> TaskFilters:
+    """The filters of the list from the query string (the schema the API uses, lenient)."""
+    return parse_form(TaskFilters, params)
 
 
 def decorate(items: list[WorkItem], *, user: User, with_candidates: bool = True) -> list[WorkItem]:
     """Attach the case (one query), the deadline colour and the delegation candidates (one query)."""
-    numbers = {item.instance.reference for item in items if item.instance.reference}
-    cases = {c.number: c for c in Case.objects.filter(number__in=numbers).select_related("item")}
+    cases = cases_of(items)
     today = timezone.localdate()
     candidates: dict[tuple[int, str], list[User]] = {}
     pairs = {(item.organisation_id, item.role) for item in items if item.status != WorkItemStatus.COMPLETED}
@@ -105,9 +61,7 @@ def decorate(items: list[WorkItem], *, user: User, with_candidates: bool = True)
     for item in items:
         case = cases.get(item.instance.reference)
         item.case = case  # type: ignore[attr-defined]
-        item.clock = (  # type: ignore[attr-defined]
-            case_clock(item, case, today) if item.status in workflow.OPEN_STATUSES else None
-        )
+        item.clock = case_clock(item, case, today)  # type: ignore[attr-defined]
         item.candidates = candidates.get((item.organisation_id, item.role), [])  # type: ignore[attr-defined]
         item.mine = item.assignee_id == user.pk  # type: ignore[attr-defined]
     return items
@@ -132,7 +86,7 @@ def task_list_context(request: HttpRequest, *, done: bool = False) -> dict[str, 
     user = current_user(request)
     filters = filters_from(request.GET)
     base = workflow.done(user) if done else workflow.todo(user)
-    qs = workflow.filter_tasks(base, filters, user=user)
+    qs = filter_tasks(base, filters, user=user)
     page_obj = paginate(request, qs, TASKS_PAGE_SIZE)
     items = decorate(list(page_obj.object_list), user=user, with_candidates=not done)
     return {
@@ -177,6 +131,21 @@ def _back(request: HttpRequest) -> HttpResponse:
     return redirect(safe_next(request, reverse("workbench:tasks")))
 
 
+class TaskDecisionForm(BaseModel):
+    """办理 on the page: 同意 / 不同意 with a comment (the API takes ``approve`` as a boolean)."""
+
+    decision: Literal["approve", "refuse"]
+    comment: str = ""
+
+
+def parse_choice(schema: type[Form], request: HttpRequest, message: str, field: str) -> Form:
+    """``request.POST`` through ``schema``; a refusal names the one control to fix (``field``)."""
+    try:
+        return parse_form(schema, request.POST)
+    except DomainError as exc:
+        raise DomainError(CoreErrorCode.VALIDATION_ERROR, message, {field: [_("必选")]}) from exc
+
+
 @require_POST
 @staff_required
 @domain_errors
@@ -191,37 +160,21 @@ def task_action(request: HttpRequest, public_id: UUID, action: str) -> HttpRespo
             workflow.release(item, user=user)
             messages.success(request, _("已释放回待领取：%(t)s") % {"t": item.title})
         elif action == "delegate":
-            to_id = _uuid(request.POST.get("to", ""))
-            to = User.objects.filter(public_id=to_id).first() if to_id else None
+            target = parse_choice(DelegateIn, request, _("请选择转办对象"), "to")
+            to = User.objects.filter(public_id=target.to).first()
             if to is None:
-                raise DomainError("validation_error", _("请选择转办对象"), {"to": [_("必选")]})
+                raise DomainError(CoreErrorCode.VALIDATION_ERROR, _("请选择转办对象"), {"to": [_("必选")]})
             workflow.delegate(item, user=user, to=to)
             messages.success(request, _("已转办给 %(name)s") % {"name": _staff_name(to)})
         elif action == "complete":
-            decision = request.POST.get("decision", "")
-            if decision not in ("approve", "refuse"):
-                raise DomainError("validation_error", _("请选择同意或不同意"), {"decision": [_("必选")]})
-            comment = request.POST.get("comment", "").strip()[:1000]
-            if decision == "refuse" and not comment:
-                raise DomainError("validation_error", _("不同意时必须说明理由"), {"comment": [_("必填")]})
-            workflow.complete(
-                item,
-                user=user,
-                data=workflow.approval_result(item, approve=decision == "approve", comment=comment),
-            )
+            form = parse_choice(TaskDecisionForm, request, _("请选择同意或不同意"), "decision")
+            workflow.decide(item, user=user, approve=form.decision == "approve", comment=form.comment)
             messages.success(request, _("已办理：%(t)s") % {"t": item.title})
         else:
-            raise DomainError("validation_error", _("不支持的操作"))
+            raise DomainError(CoreErrorCode.VALIDATION_ERROR, _("不支持的操作"))
     except DomainError as exc:
         messages.error(request, exc.message)
     return _back(request)
-
-
-def _uuid(value: str) -> UUID | None:
-    try:
-        return UUID(value)
-    except ValueError:
-        return None
 
 
 def _staff_name(user: User) -> str:

@@ -183,7 +183,7 @@ def test_inspecting_any_text_fails_only_with_a_definition_error(text):
 @given(offset=st.integers(min_value=-60, max_value=60), day=st.integers(min_value=0, max_value=300))
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 def test_clock_colour_is_red_exactly_when_overdue(calendar, offset, day):
-    from yiwang.workbench.task_views import clock_state
+    from yiwang.cases.work_queue import clock_state
 
     today = date(2026, 1, 1) + timedelta(days=day)
     due = today + timedelta(days=offset)

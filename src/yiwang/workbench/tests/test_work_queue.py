@@ -15,7 +15,7 @@ from yiwang.cases.services import accept_case
 from yiwang.portal.tests import factories
 from yiwang.portal.tests.factories import apply_for
 from yiwang.portal.tests.fixtures import logged_in
-from yiwang.workbench.task_views import clock_state
+from yiwang.cases.work_queue import clock_state
 from yiwang.workflow import services as workflow
 from yiwang.workflow.models import WorkItem, WorkItemStatus
 
