@@ -1,5 +1,7 @@
 from enum import StrEnum
 
+from yiwang.core.errors import CoreErrorCode
+
 
 class AccountErrorCode(StrEnum):
     USERNAME_TAKEN = "username_taken"
@@ -11,7 +13,7 @@ class AccountErrorCode(StrEnum):
     SMS_RATE_LIMITED = "sms_rate_limited"
     WEAK_PASSWORD = "weak_password"  # noqa: S105 - an error code
     INVALID_CREDENTIALS = "invalid_credentials"
-    ASSURANCE_TOO_LOW = "assurance_too_low"
+    ASSURANCE_TOO_LOW = CoreErrorCode.ASSURANCE_TOO_LOW.value  # the web kit redirects on it
     NOT_STAFF = "not_staff"
     ACCOUNT_LOCKED = "account_locked"
     IP_LOCKED = "ip_locked"

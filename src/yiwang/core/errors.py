@@ -14,6 +14,7 @@ class CoreErrorCode(StrEnum):
     VALIDATION_ERROR = "validation_error"
     NOT_FOUND = "not_found"
     PERMISSION_DENIED = "permission_denied"
+    ASSURANCE_TOO_LOW = "assurance_too_low"  # the account's 实名 level is below what the action needs
     NOT_AUTHENTICATED = "not_authenticated"
     CONFLICT = "conflict"
     INVALID_ID_NUMBER = "invalid_id_number"

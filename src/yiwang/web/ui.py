@@ -20,7 +20,7 @@ from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 
-from yiwang.core.errors import DomainError
+from yiwang.core.errors import CoreErrorCode, DomainError
 
 if TYPE_CHECKING:
     from yiwang.accounts.models import User
@@ -90,7 +90,7 @@ def error_context(exc: DomainError, labels: Mapping[str, tuple[str, str]] | None
         text = _("；").join(str(message) for message in _as_list(messages))
         if str(key) in labels:
             links.append({"id": control_id, "label": label, "text": text})
-    upgrade_url = (exc.fields or {}).get("upgrade_url") if exc.code == "assurance_too_low" else None
+    upgrade_url = (exc.fields or {}).get("upgrade_url") if exc.code == CoreErrorCode.ASSURANCE_TOO_LOW else None
     return {"message": exc.message, "code": exc.code, "links": links, "upgrade_url": upgrade_url}
 
 
@@ -149,7 +149,7 @@ def domain_errors(view: View) -> View:
         try:
             return view(request, *args, **kwargs)
         except DomainError as exc:
-            if exc.code == "assurance_too_low" and (exc.fields or {}).get("upgrade_url"):
+            if exc.code == CoreErrorCode.ASSURANCE_TOO_LOW and (exc.fields or {}).get("upgrade_url"):
                 # Not an error page: the way to the level the action needs.
                 return redirect(str(exc.fields["upgrade_url"]))
             return render_error(request, exc)

@@ -16,7 +16,7 @@ from yiwang.accounts import staff as staff_scope
 from yiwang.cases import archive, library
 from yiwang.cases.models import ArchivePackage, CaseStatus
 from yiwang.catalog.models import ServiceItem
-from yiwang.core.errors import DomainError
+from yiwang.core.errors import CoreErrorCode, DomainError
 from yiwang.core.models import Channel
 from yiwang.core.paging import paginate
 from yiwang.web.ui import current_user, error_context, render_error, staff_required
@@ -137,7 +137,7 @@ def archive_detail(request: HttpRequest, public_id: UUID) -> HttpResponse:
     user = current_user(request)
     try:
         if not archive.can_view_archives(user):
-            raise DomainError("permission_denied", _("仅监察人员、审批人或数据专员可查看归档包"), status=403)
+            raise DomainError(CoreErrorCode.PERMISSION_DENIED, _("仅监察人员、审批人或数据专员可查看归档包"), status=403)
         package = archive.package_for(user, public_id)
     except DomainError as exc:
         return render_error(request, exc)

@@ -27,7 +27,7 @@ from yiwang.accounts.models import (
     StaffRole,
     User,
 )
-from yiwang.core.errors import DomainError
+from yiwang.core.errors import CoreErrorCode, DomainError
 from yiwang.core.inputs import parse_day
 from yiwang.core.models import Organisation
 from yiwang.core.paging import paginate
@@ -242,7 +242,7 @@ def staff_action(request: HttpRequest, public_id: UUID) -> HttpResponse:
         staff_services.revoke_role(actor, target, request.POST.get("role", ""))
         messages.success(request, _("已撤销角色。"))
     else:
-        raise DomainError("validation_error", _("未知操作"), {"action": [action]})
+        raise DomainError(CoreErrorCode.VALIDATION_ERROR, _("未知操作"), {"action": [action]})
     return redirect("workbench:staff")
 
 

@@ -138,6 +138,7 @@ def world(item: ServiceItem, department, other_department, citizen, other_citize
     )
     names["not_accepted"] = refuse_acceptance(submit_case(item, citizen), actor=clerk, reason="不属于本机关")
     names["withdrawn"] = withdraw_case(submit_case(item, citizen), applicant=citizen)
+    names = {name: Case.objects.get(pk=case.pk) for name, case in names.items()}
     users = {
         "clerk": clerk,
         "approver": approver,

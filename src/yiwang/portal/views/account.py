@@ -22,6 +22,7 @@ from django.views.decorators.http import require_POST
 
 from yiwang.accounts import identity
 from yiwang.accounts import services as accounts
+from yiwang.accounts.errors import AccountErrorCode
 from yiwang.accounts.models import (
     AccountKind,
     AgentAuthorisation,
@@ -458,7 +459,7 @@ def agents(request: HttpRequest) -> HttpResponse:
         )
         try:
             if company is None:
-                raise DomainError("not_legal_representative", _("您不是任何企业的法定代表人"), status=403)
+                raise DomainError(AccountErrorCode.NOT_LEGAL_REPRESENTATIVE, _("您不是任何企业的法定代表人"), status=403)
             try:
                 day = datetime.strptime(values["valid_until"], "%Y-%m-%d").date()
             except ValueError as error:
