@@ -1,9 +1,11 @@
 """Prometheus metrics (监控指标) at /metrics in the text exposition format, written by hand.
 
 Request counts and a latency histogram per route name and status come from
-:class:`MetricsMiddleware` (in-process counters, one set per worker process); case counts by
-status and the task queue depth are read from the database at scrape time.  Only loopback
-clients or a caller presenting ``Authorization: Bearer <YIWANG_METRICS_TOKEN>`` may read it.
+:class:`MetricsMiddleware` (in-process counters, one set per worker process); the task queue depth
+and the calendar gauges are read from the database at scrape time, and so are the gauges of the
+apps: an app registers a collector (:func:`register_collector`, e.g. the case counts of
+``yiwang.cases.work_metrics``), so the kernel names no app.  Only loopback clients or a caller
+presenting ``Authorization: Bearer <YIWANG_METRICS_TOKEN>`` may read it.
 """
 
 from __future__ import annotations
@@ -15,10 +17,10 @@ from collections.abc import Callable
 from typing import Any
 
 from django.conf import settings
-from django.db.models import Count
 from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
 from django.views.decorators.cache import never_cache
+from django_tasks_db.models import DBTaskResult
 
 from yiwang.core.calendar import horizon_warning, is_provisional_year
 
@@ -30,9 +32,19 @@ _lock = threading.Lock()
 _requests: dict[tuple[str, str, str], int] = {}
 # route -> [bucket counts..., +Inf count], sum
 _latency: dict[str, tuple[list[int], float]] = {}
+# name -> a callable returning exposition lines (# HELP, # TYPE and samples), read at scrape time
+Collector = Callable[[], list[str]]
+_collectors: dict[str, Collector] = {}
 
 
-def _escape(value: str) -> str:
+def register_collector(name: str, collector: Collector) -> None:
+    """Add an app's gauges to /metrics; registering a name again replaces its collector."""
+    with _lock:
+        _collectors[name] = collector
+
+
+def escape_label(value: str) -> str:
+    """A label value escaped for the text exposition format."""
     return value.replace("\\", "\\\\").replace("\n", "\\n").replace('"', '\\"')
 
 
@@ -87,20 +99,7 @@ def _allowed(request: HttpRequest) -> bool:
 
 
 def _db_lines() -> list[str]:
-    from django_tasks_db.models import DBTaskResult
-
-    from yiwang.cases.models import Case, CaseStatus
-
     lines = [
-        "# HELP yiwang_cases Cases by status.",
-        "# TYPE yiwang_cases gauge",
-    ]
-    counts: dict[str, int] = dict.fromkeys(CaseStatus.values, 0)
-    for row in Case.objects.values("status").annotate(n=Count("id")).order_by():
-        counts[row["status"]] = row["n"]
-    for status, n in sorted(counts.items()):
-        lines.append(f'yiwang_cases{{status="{_escape(status)}"}} {n}')
-    lines += [
         "# HELP yiwang_task_queue_depth Tasks waiting to run (READY) in the database queue.",
         "# TYPE yiwang_task_queue_depth gauge",
         f"yiwang_task_queue_depth {DBTaskResult.objects.ready().count()}",
@@ -118,11 +117,11 @@ def _db_lines() -> list[str]:
         "# HELP yiwang_calendar_horizon_warning 1 from 1 October while next year's schedule is missing.",
         "# TYPE yiwang_calendar_horizon_warning gauge",
         f"yiwang_calendar_horizon_warning {int(horizon_warning(today) is not None)}",
-        "# HELP yiwang_cases_deadline_provisional Open cases whose deadlines are counted provisionally.",
-        "# TYPE yiwang_cases_deadline_provisional gauge",
-        "yiwang_cases_deadline_provisional "
-        f"{Case.objects.filter(deadline_provisional=True, completed_at__isnull=True).count()}",
     ]
+    with _lock:
+        collectors = list(_collectors.values())
+    for collector in collectors:
+        lines += collector()
     return lines
 
 
@@ -137,7 +136,7 @@ def render() -> str:
     ]
     for (route, method, status), n in requests:
         lines.append(
-            f'yiwang_http_requests_total{{route="{_escape(route)}",method="{_escape(method)}",'
+            f'yiwang_http_requests_total{{route="{escape_label(route)}",method="{escape_label(method)}",'
             f'status="{status}"}} {n}'
         )
     lines += [
@@ -145,7 +144,7 @@ def render() -> str:
         "# TYPE yiwang_http_request_duration_seconds histogram",
     ]
     for route, (counts, total) in latency:
-        label = f'route="{_escape(route)}"'
+        label = f'route="{escape_label(route)}"'
         for bound, n in zip(BUCKETS, counts, strict=False):
             lines.append(f'yiwang_http_request_duration_seconds_bucket{{{label},le="{bound}"}} {n}')
         lines.append(f'yiwang_http_request_duration_seconds_bucket{{{label},le="+Inf"}} {counts[-1]}')

@@ -6,12 +6,17 @@ URLconf — every view module and the whole JSON API, whose routers build their 
 pages, and jieba's dictionary (about a second; search and the home page's suggestions use it).
 The first hit on the home page after ``make run`` took 3.6 s.  Each step is independent and no
 step touches the database, so a worker starts even while the database is away.
+
+The kernel's own steps (URLconf, translations, templates) are built in; an app adds its own with
+:func:`register_step` (the catalogue's search dictionary is registered by ``yiwang.gunicorn_conf``),
+so this module names no app.
 """
 
 from __future__ import annotations
 
 import logging
 import time
+from collections.abc import Callable
 
 logger = logging.getLogger("yiwang.warmup")
 
@@ -25,13 +30,23 @@ TEMPLATES = (
 )
 
 
+Step = Callable[[], object]
+# name -> step, run after the kernel's own steps in the order registered
+_registered: dict[str, Step] = {}
+
+
+def register_step(name: str, step: Step) -> None:
+    """Add an app's warm-up step (no database access); registering a name again replaces it."""
+    _registered[name] = step
+
+
 def warm_up() -> dict[str, float]:
     """Do the lazy work now; returns the seconds each step took (a failed step is logged, skipped)."""
-    steps = {
+    steps: dict[str, Step] = {
         "urlconf": _urlconf,
         "translations": _translations,
         "templates": _templates,
-        "search": _search,
+        **_registered,
     }
     took: dict[str, float] = {}
     for name, step in steps.items():
@@ -74,10 +89,3 @@ def _templates() -> None:
             get_template(name)
         except TemplateDoesNotExist:
             logger.info("warm-up: no template %s", name)
-
-
-def _search() -> None:
-    from yiwang.catalog.search import pinyin_initials, tokenize
-
-    tokenize("营业执照办理")
-    pinyin_initials("营业执照")
