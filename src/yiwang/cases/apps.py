@@ -11,12 +11,14 @@ class CasesConfig(AppConfig):
             archive,
             bundles,
             delivery,
+            licence_issuing,
             process,
             provisional,
         )
 
         archive.connect()  # 电子归档 on every terminal transition
         provisional.connect()  # 时限重算 when an official holiday schedule is entered
+        licence_issuing.connect()  # 办结出证: the e-licence a completed case yields, after the commit
 
         from django.db.models.signals import post_migrate
 

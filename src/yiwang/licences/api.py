@@ -364,7 +364,7 @@ def mine_document(request: HttpRequest, licence_id: UUID) -> HttpResponse:
     user = _user(request)
     licence, _company = representation.licence_for_viewer(user, licence_id)
     services.record_download(licence, user)
-    response = HttpResponse(services._document_bytes(licence), content_type="application/pdf")
+    response = HttpResponse(services.document_bytes(licence), content_type="application/pdf")
     response["Content-Disposition"] = (
         f'attachment; filename="licence-{licence.serial}-{licence.version:03d}.pdf"'
     )

@@ -22,8 +22,8 @@ PREFIX = "1.2.156.3005.2"
 ALPHABET = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ"
 _MOD = 36
 CREDIT_CODE_CHARS = "0123456789ABCDEFGHJKLMNPQRTUWXY"
-_CREDIT_RE = re.compile(f"^[{CREDIT_CODE_CHARS}]{{18}}$")
-_TYPE_RE = re.compile(f"^[{CREDIT_CODE_CHARS}]{{18}}[0-9]{{3}}$")
+CREDIT_RE = re.compile(f"^[{CREDIT_CODE_CHARS}]{{18}}$")
+TYPE_RE = re.compile(f"^[{CREDIT_CODE_CHARS}]{{18}}[0-9]{{3}}$")
 _SERIAL_RE = re.compile(r"^[0-9A-Z]{1,40}$")
 _VERSION_RE = re.compile(r"^[0-9]{3}$")
 
@@ -86,9 +86,9 @@ class LicenceIdentifier:
 
 
 def _check_parts(type_code: str, issuer_code: str, serial: str, version: str) -> None:
-    if not _TYPE_RE.match(type_code):
+    if not TYPE_RE.match(type_code):
         raise IdentifierError("证照类型代码应为 18 位统一社会信用代码加 3 位数字", "type_code")
-    if not _CREDIT_RE.match(issuer_code):
+    if not CREDIT_RE.match(issuer_code):
         raise IdentifierError("颁发机构代码应为 18 位统一社会信用代码", "issuer_code")
     if not _SERIAL_RE.match(serial):
         raise IdentifierError("流水号应为 1–40 位数字或大写字母", "serial")

@@ -19,7 +19,7 @@ from django.views.decorators.http import require_POST
 from yiwang.core.errors import DomainError
 from yiwang.core.models import Organisation
 from yiwang.licences import services
-from yiwang.licences.identifiers import IdentifierError
+from yiwang.licences.identifiers import IdentifierError, parse_identifier
 from yiwang.licences.models import (
     Licence,
     LicenceShare,
@@ -119,7 +119,7 @@ def document(request: HttpRequest, public_id: UUID) -> HttpResponse:
     licence, _company = licence_for_viewer(user, public_id)
     services.record_download(licence, user)
     inline = request.GET.get("inline") == "1"
-    response = HttpResponse(services._document_bytes(licence), content_type="application/pdf")
+    response = HttpResponse(services.document_bytes(licence), content_type="application/pdf")
     disposition = "inline" if inline else "attachment"
     response["Content-Disposition"] = (
         f'{disposition}; filename="licence-{licence.serial}-{licence.version:03d}.pdf"'
@@ -274,7 +274,7 @@ def verify(request: HttpRequest) -> HttpResponse:
     if request.method == "GET" and request.GET.get("identifier"):
         identifier = request.GET["identifier"].strip()
         try:
-            normalised = services.parse_identifier(identifier)
+            normalised = parse_identifier(identifier)
         except IdentifierError as exc:
             return render(
                 request, "licences/verify.html", {"error": exc.message, "identifier": identifier}, status=400

@@ -173,6 +173,7 @@ def test_food_licence_item_yields_its_licence(loaded: str) -> None:
 
     from django.utils import timezone
 
+    from yiwang.cases.licence_issuing import case_licence_data
     from yiwang.licences import services as licence_services
     from yiwang.licences.models import LicenceType
 
@@ -199,7 +200,7 @@ def test_food_licence_item_yields_its_licence(loaded: str) -> None:
         },
     )
     data = licence_services.validate_data(
-        licence_type, licence_services.case_licence_data(licence_type, case)
+        licence_type, case_licence_data(licence_type, case)
     )
     assert data["address"] == "合肥市蜀山区长江西路 1 号"
     assert data["category"] == "餐饮服务经营者"

@@ -93,7 +93,7 @@ def test_public_endpoints_need_no_login(licence, citizen):
     body = client.get(f"{BASE}/verify/{licence.identifier}?document=true").json()
     assert body["ok"] and body["status"] == "valid" and body["signature_ok"]
     assert body["holder_code_masked"].startswith("*")
-    upload = SimpleUploadedFile("l.pdf", services._document_bytes(licence), content_type="application/pdf")
+    upload = SimpleUploadedFile("l.pdf", services.document_bytes(licence), content_type="application/pdf")
     assert client.post(f"{BASE}/verify", {"file": upload}).json()["document_matches"] is True
     bad = client.get(f"{BASE}/verify/1.2.156.3005.2.X")
     assert bad.status_code == 400 and bad.json()["code"] == "licence_invalid_identifier"

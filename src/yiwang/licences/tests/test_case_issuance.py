@@ -11,6 +11,7 @@ import time_machine
 from django.test import Client
 
 from yiwang.cases import services as case_services
+from yiwang.cases.licence_issuing import issue_for_case
 from yiwang.cases.models import Case
 from yiwang.cases.signals import case_completed
 from yiwang.cases.tests.factories import ServiceItemFactory
@@ -94,7 +95,7 @@ def test_approved_case_yields_one_stamped_licence(
     assert licence.data["area"] == 80
     assert licence.data["approved_on"] == "2026-03-16"
     assert str(licence.issued_on) == "2026-03-16"
-    report = seal_services.verify_pdf(services._document_bytes(licence))
+    report = seal_services.verify_pdf(services.document_bytes(licence))
     assert report.ok, report
     assert report.signatures[0].seal_id == str(seal.public_id)
     assert services.verify_data_record(licence)
@@ -104,7 +105,7 @@ def test_refused_case_yields_none(complete, licence_item, citizen, issuer, seal)
     case = complete(licence_item, citizen, issuer, approve=False)
     assert case.outcome == "refused"
     assert not Licence.objects.filter(source_case=case).exists()
-    assert services.issue_for_case(case) is None
+    assert issue_for_case(case) is None
 
 
 def test_item_without_licence_type_yields_none(complete, licence_item, citizen, issuer, seal):
@@ -113,7 +114,7 @@ def test_item_without_licence_type_yields_none(complete, licence_item, citizen, 
     case = complete(licence_item, citizen, issuer)
     assert case.outcome == "approved"
     assert not Licence.objects.exists()
-    assert services.issue_for_case(case) is None
+    assert issue_for_case(case) is None
 
 
 def test_signal_sent_again_still_one_licence(
@@ -123,7 +124,7 @@ def test_signal_sent_again_still_one_licence(
     first = Licence.objects.get(source_case=case)
     with django_capture_on_commit_callbacks(execute=True):
         case_completed.send(sender=Case, case=case, actor=None)
-    assert services.issue_for_case(case) == first
+    assert issue_for_case(case) == first
     assert Licence.objects.filter(source_case=case).count() == 1
 
 

@@ -12,6 +12,7 @@ from asn1crypto import keys as asn1_keys
 from asn1crypto import x509 as asn1_x509
 from cryptography.hazmat.primitives import serialization
 from django.core.management import CommandError, call_command
+from django.utils import timezone
 from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
 from pyhanko.sign import signers
 from pyhanko_certvalidator.registry import SimpleCertificateStore
@@ -52,8 +53,8 @@ def _foreign_pdf(foreign_platform, identifier: str) -> bytes:
             holder_code="11010519491231002X",
             rows=[],
             issuer_name="湖南省市场监督管理局",
-            issued_on=services.timezone.localdate(),
-            valid_from=services.timezone.localdate(),
+            issued_on=timezone.localdate(),
+            valid_from=timezone.localdate(),
             valid_until=None,
             verify_url="https://hn.example.gov.cn/verify/",
         )

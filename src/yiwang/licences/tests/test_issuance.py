@@ -3,6 +3,7 @@ the SM2-signed data record, and refusal without a usable seal."""
 
 from __future__ import annotations
 
+import hashlib
 import shutil
 import subprocess
 
@@ -40,8 +41,8 @@ def test_issue_assigns_identifier_serial_and_validity(licence_type, issuer, citi
 
 
 def test_document_is_stamped_and_valid_for_pyhanko(licence, seal):
-    pdf = services._document_bytes(licence)
-    assert services.hashlib.sha256(pdf).hexdigest() == licence.document_sha256
+    pdf = services.document_bytes(licence)
+    assert hashlib.sha256(pdf).hexdigest() == licence.document_sha256
     report = seal_services.verify_pdf(pdf)
     assert report.ok, report
     assert report.signatures[0].covers_whole_document
@@ -54,7 +55,7 @@ def test_document_is_stamped_and_valid_for_pyhanko(licence, seal):
 @pytest.mark.skipif(shutil.which("pdfsig") is None, reason="pdfsig (poppler-utils) not installed")
 def test_pdfsig_reports_the_licence_signature_valid(licence, tmp_path):
     path = tmp_path / "licence.pdf"
-    path.write_bytes(services._document_bytes(licence))
+    path.write_bytes(services.document_bytes(licence))
     result = subprocess.run(["pdfsig", str(path)], capture_output=True, text=True, timeout=60)
     assert "Signature is Valid" in result.stdout, result.stdout + result.stderr
     assert "Total document signed" in result.stdout
@@ -65,7 +66,7 @@ def test_pdf_carries_the_identifier_and_the_qr_url(licence):
 
     from pypdf import PdfReader
 
-    reader = PdfReader(BytesIO(services._document_bytes(licence)))
+    reader = PdfReader(BytesIO(services.document_bytes(licence)))
     assert reader.metadata["/Subject"] == licence.identifier
     assert (
         services.verify_url(licence.identifier) == f"https://zwfw.example.gov.cn/verify/{licence.identifier}/"

@@ -9,8 +9,8 @@ import pytest
 
 from yiwang.accounts.models import AssuranceLevel
 from yiwang.accounts.tests import factories
+from yiwang.cases.licence_issuing import case_licence_data
 from yiwang.licences.models import LicenceType
-from yiwang.licences.services import case_licence_data
 
 pytestmark = pytest.mark.django_db
 

@@ -87,7 +87,7 @@ def test_public_verification_pages(licence, approver):
     assert "有效" in page and licence.holder_code not in page
     bad = client.get("/verify/", {"identifier": "1.2.156.3005.2.bad"})
     assert bad.status_code == 400
-    upload = SimpleUploadedFile("l.pdf", services._document_bytes(licence), content_type="application/pdf")
+    upload = SimpleUploadedFile("l.pdf", services.document_bytes(licence), content_type="application/pdf")
     assert "电子证照真实" in client.post("/verify/", {"file": upload}).content.decode()
     services.revoke_licence(licence, actor=approver, reason="吊销许可")
     page = client.get(f"/verify/{licence.identifier}/").content.decode()

@@ -10,8 +10,10 @@ import time_machine
 
 from yiwang.core.errors import Conflict, DomainError, NotFound, PermissionDenied
 from yiwang.licences import services
+from yiwang.licences.identifiers import make_identifier
 from yiwang.licences.models import Licence, LicenceStatus
 from yiwang.licences.tests import factories
+from yiwang.seals import services as seal_services
 
 pytestmark = pytest.mark.django_db
 
@@ -27,7 +29,7 @@ def test_unknown_and_malformed_identifiers(licence):
     with pytest.raises(DomainError) as excinfo:
         services.verify_identifier(licence.identifier[:-1] + ("0" if licence.identifier[-1] != "0" else "1"))
     assert excinfo.value.code == "licence_invalid_identifier"
-    other = services.make_identifier(licence.licence_type.code, licence.issuer_code, "99999", 1)
+    other = make_identifier(licence.licence_type.code, licence.issuer_code, "99999", 1)
     with pytest.raises(NotFound):
         services.verify_identifier(other)
 
@@ -83,7 +85,7 @@ def test_change_creates_a_new_version_and_supersedes_the_old(licence, approver):
 
 
 def test_uploaded_pdf_verifies_and_tampering_is_detected(licence):
-    pdf = services._document_bytes(licence)
+    pdf = services.document_bytes(licence)
     result = services.verify_document(pdf)
     assert result.ok and result.document_matches
     tampered = bytearray(pdf)
@@ -97,9 +99,9 @@ def test_uploaded_pdf_verifies_and_tampering_is_detected(licence):
 def test_another_stamped_pdf_is_not_the_licence(licence, seal):
     from yiwang.licences.documents import render_licence_pdf
 
-    forged_layout = services._layout(licence)
+    forged_layout = services.licence_layout(licence)
     forged_layout.rows = [("许可证编号", "伪造")]
-    forged = services.seal_services.stamp_pdf(
+    forged = seal_services.stamp_pdf(
         seal, render_licence_pdf(forged_layout), user=None, reason="x", system=True
     )
     result = services.verify_document(forged)
