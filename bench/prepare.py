@@ -55,7 +55,7 @@ def ensure_data(items: int, cases: int) -> None:
     from django.core.management import call_command
 
     from yiwang.catalog.models import ItemStatus, ServiceItem
-    from yiwang.core.bench_seed import BENCH_PREFIX
+    from yiwang.demo.bench_seed import BENCH_PREFIX
 
     call_command("migrate", "--no-input", verbosity=0)
     if (
@@ -75,7 +75,7 @@ def ensure_data(items: int, cases: int) -> None:
             cursor.execute("VACUUM ANALYZE")
         log(f"seeded in {time.monotonic() - started:.0f} s")
     else:
-        from yiwang.core.bench_seed import sync_number_sequences
+        from yiwang.demo.bench_seed import sync_number_sequences
 
         log(f"bench data present: reused ({sync_number_sequences()} case-number counters of today synced)")
     call_command("collectstatic", "--no-input", verbosity=0)

@@ -11,7 +11,7 @@ from yiwang.cases.models import Case, CaseEvent, CaseEventType, CaseStatus
 from yiwang.cases.tests.factories import ServiceItemFactory, make_citizen
 from yiwang.catalog.coding import parse_implementation_code
 from yiwang.catalog.models import ItemStatus, ServiceItem
-from yiwang.core.bench_seed import BENCH_PREFIX
+from yiwang.demo.bench_seed import BENCH_PREFIX
 
 
 @pytest.fixture
@@ -69,7 +69,7 @@ def test_seeded_numbers_of_today_are_not_given_again(templates: None) -> None:
     from django.utils import timezone
 
     from yiwang.cases.services import next_case_number
-    from yiwang.core.bench_seed import sync_number_sequences
+    from yiwang.demo.bench_seed import sync_number_sequences
 
     call_command("bench_seed", "--items", "3", "--cases", "5", stdout=StringIO())
     case = Case.objects.filter(item__base_code__startswith=BENCH_PREFIX).select_related("item").first()

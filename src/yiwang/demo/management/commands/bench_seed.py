@@ -1,4 +1,4 @@
-"""``yiwang bench_seed``: fill the database with benchmark volumes (see yiwang.core.bench_seed)."""
+"""``yiwang bench_seed``: fill the database with benchmark volumes (see yiwang.demo.bench_seed)."""
 
 from __future__ import annotations
 
@@ -7,8 +7,8 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from yiwang.core.bench_seed import SCALES, seed
 from yiwang.core.errors import DomainError
+from yiwang.demo.bench_seed import SCALES, seed
 
 
 class Command(BaseCommand):

@@ -20,11 +20,12 @@ from django.db import connection, models, transaction
 from django.utils import timezone
 
 from yiwang.accounts.models import User
-from yiwang.cases import detail_cache
+from yiwang.cases import detail_cache, queues
 from yiwang.cases.models import Case, CaseEvent, CaseEventType, CaseNumberSequence, CaseOutcome, CaseStatus
 from yiwang.catalog.models import ItemStatus, ServiceItem
 from yiwang.core.errors import Conflict
 from yiwang.core.models import Channel
+from yiwang.demo.errors import DemoErrorCode
 
 BENCH_PREFIX = "BN"
 BATCH = 5000
@@ -119,17 +120,17 @@ def _insert_events(events: list[CaseEvent]) -> None:
 def seed(items: int, cases: int, *, seed_value: int = 7, log: Callable[[str], None] = print) -> SeedResult:
     """Create ``items`` bench items and ``cases`` cases; refuse if bench items already exist."""
     if ServiceItem.objects.filter(base_code__startswith=BENCH_PREFIX).exists():
-        raise Conflict("压测数据已存在；请先清空数据库", code="bench_data_exists")
+        raise Conflict("压测数据已存在；请先清空数据库", code=DemoErrorCode.BENCH_DATA_EXISTS)
     templates = list(
         ServiceItem.objects.filter(status=ItemStatus.PUBLISHED, revision_of__isnull=True)
         .exclude(base_code__startswith=BENCH_PREFIX)
         .select_related("implementing_body")
     )
     if not templates:
-        raise Conflict("没有已发布事项可作模板；请先运行 loaddemo", code="no_template_items")
+        raise Conflict("没有已发布事项可作模板；请先运行 loaddemo", code=DemoErrorCode.NO_TEMPLATE_ITEMS)
     applicants = list(User.objects.order_by("id").values_list("id", "username")[:1000])
     if not applicants:
-        raise Conflict("没有用户可作申请人；请先运行 loaddemo", code="no_users")
+        raise Conflict("没有用户可作申请人；请先运行 loaddemo", code=DemoErrorCode.NO_USERS)
     rng = random.Random(seed_value)  # noqa: S311 - reproducible test data, not security
     now = timezone.now()
     bodies = list({t.implementing_body_id: t.implementing_body for t in templates}.values())
@@ -260,8 +261,6 @@ def seed(items: int, cases: int, *, seed_value: int = 7, log: Callable[[str], No
             log(f"cases {batch.stop}/{cases}")
     sync_number_sequences()
     # Bulk inserts bypass Case.save, so the queue counters are recounted once at the end.
-    from yiwang.cases import queues
-
     queues.rebuild()
     return SeedResult(items=len(item_rows), cases=cases, events=total_events)
 
