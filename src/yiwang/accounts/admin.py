@@ -35,6 +35,8 @@ from yiwang.accounts.models import (
     StaffRoleAssignment,
     User,
 )
+from yiwang.accounts.roles import roles_of
+from yiwang.core import audit
 from yiwang.core.admin import AuditEventAdmin
 from yiwang.core.models import AuditEvent
 
@@ -42,8 +44,6 @@ Application = get_application_model()
 
 
 def _roles(request: HttpRequest) -> set[str]:
-    from yiwang.accounts.staff import roles_of
-
     return roles_of(request.user)
 
 
@@ -140,8 +140,6 @@ class StaffProfileAdmin(RoleGovernedAdmin):
     edit_roles = (StaffRole.ADMIN, StaffRole.SECURITY_ADMIN)
 
     def save_formset(self, request: HttpRequest, form: Any, formset: Any, change: bool) -> None:
-        from yiwang.core import audit
-
         instances = formset.save(commit=False)
         for obj in formset.deleted_objects:
             audit.record(

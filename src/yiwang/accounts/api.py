@@ -16,6 +16,7 @@ from yiwang.accounts.errors import AccountErrorCode
 from yiwang.accounts.models import (
     AgentAuthorisation,
     AssuranceLevel,
+    ClientUserMapping,
     IdentityCheck,
     LegalPerson,
     LoginChannel,
@@ -342,8 +343,6 @@ def create_mapping(request: HttpRequest, payload: MappingIn) -> MappingOut:
 
 @router.get("/sso/mappings/{sub}", auth=ClientBasicAuth(), response=MappingOut, summary="Look up a mapping")
 def get_mapping(request: HttpRequest, sub: str) -> MappingOut:
-    from yiwang.accounts.models import ClientUserMapping
-
     mapping = ClientUserMapping.objects.filter(application=request.auth, pairwise_sub=sub).first()  # type: ignore[attr-defined]
     if mapping is None:
         raise NotFound("映射不存在")

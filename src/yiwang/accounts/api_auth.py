@@ -25,7 +25,7 @@ from django.utils import timezone
 from ninja.security import APIKeyCookie, HttpBearer
 
 from yiwang.accounts.models import ApiToken, StaffProfile, StaffRoleAssignment, User
-from yiwang.accounts.staff import ASSIGNMENT_CACHE
+from yiwang.accounts.roles import ASSIGNMENT_CACHE
 
 # The last-used time is written at most this often per token and process.
 TOUCH_SECONDS = 60

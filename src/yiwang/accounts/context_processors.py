@@ -6,14 +6,13 @@ from typing import Any
 
 from django.http import HttpRequest
 
+from yiwang.accounts.roles import roles_of
 from yiwang.core.calendar import horizon_warning
 
 CALENDAR_WATCHERS = frozenset({"admin", "service_manager"})
 
 
 def staff_roles(request: HttpRequest) -> dict[str, Any]:
-    from yiwang.accounts.staff import roles_of
-
     user = getattr(request, "user", None)
     if user is None or getattr(user, "kind", "") != "staff":
         return {"staff_role_names": set()}

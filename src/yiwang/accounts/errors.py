@@ -37,3 +37,4 @@ class AccountErrorCode(StrEnum):
     SAME_PHONE = "same_phone"
     SSO_CLIENT_INVALID = "sso_client_invalid"
     SSO_MAPPING_CONFLICT = "sso_mapping_conflict"
+    APPLICANT_IDENTITY_INVALID = "applicant_identity_invalid"

@@ -40,8 +40,9 @@ from yiwang.accounts.models import (
     User,
 )
 from yiwang.accounts.refusals import record_refusal
+from yiwang.accounts.roles import roles_of
 from yiwang.core import audit
-from yiwang.core.errors import DomainError, PermissionDenied
+from yiwang.core.errors import CoreErrorCode, DomainError, PermissionDenied
 
 
 class Outcome(StrEnum):
@@ -179,6 +180,7 @@ def _create_check(
 
 
 def _enqueue_poll(check_id: int) -> None:
+    # The task module imports this one (the task runs poll_check), so it is imported when enqueuing.
     from yiwang.accounts.tasks import poll_identity_check
 
     poll_identity_check.enqueue(check_id)
@@ -201,7 +203,7 @@ def start_bank_card_check(user: User, *, card_number: str, phone: str) -> Identi
     card_number = "".join(ch for ch in card_number if ch.isdigit())
     if not 12 <= len(card_number) <= 19:
         raise DomainError(
-            "validation_error", "请输入 12–19 位银行卡号", {"card_number": ["银行卡号格式不正确"]}
+            CoreErrorCode.VALIDATION_ERROR, "请输入 12–19 位银行卡号", {"card_number": ["银行卡号格式不正确"]}
         )
     if _pending_of(user, IdentityCheckKind.BANK_CARD):
         raise DomainError(
@@ -306,9 +308,7 @@ def retry_population_check(user: User) -> IdentityCheck:
 def verify_at_counter(clerk: User, user: User, *, document_number: str, note: str = "") -> IdentityCheck:
     """窗口核验 → 中级实名: the clerk holds the person's ID card (or the business licence) and types
     its number; it must match the account.  Only window clerks may do this."""
-    from yiwang.accounts.services import staff_roles
-
-    if "window_clerk" not in staff_roles(clerk):
+    if "window_clerk" not in roles_of(clerk):
         record_refusal(
             "identity.counter_refused",
             actor=clerk,

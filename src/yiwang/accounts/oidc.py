@@ -13,15 +13,17 @@
 
 from __future__ import annotations
 
+import base64
 import hashlib
 import hmac
 import json
 from contextvars import ContextVar
 from typing import Any
-from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
+from urllib.parse import parse_qsl, unquote, urlencode, urlsplit, urlunsplit
 
 from django.conf import settings
 from django.contrib.auth import logout
+from django.contrib.auth.hashers import check_password
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import ObjectDoesNotExist
 from django.db import transaction
@@ -36,6 +38,7 @@ from oauth2_provider.exceptions import (
     InvalidOIDCRedirectURIError,
     OAuthToolkitError,
 )
+from oauth2_provider.generators import generate_client_secret
 from oauth2_provider.models import get_access_token_model, get_application_model
 from oauth2_provider.oauth2_validators import OAuth2Validator, is_valid_resource_uri
 from oauth2_provider.scopes import SettingsScopes
@@ -55,9 +58,13 @@ from yiwang.accounts.models import (
     SsoClientProfile,
     User,
 )
+from yiwang.accounts.reads import companies_for_agent
 from yiwang.accounts.refusals import record_refusal
+from yiwang.accounts.services.agents import check_agent_may_act
+from yiwang.accounts.services.assurance import effective_assurance_level
+from yiwang.accounts.services.login import register_login_success
 from yiwang.core import audit
-from yiwang.core.errors import DomainError
+from yiwang.core.errors import CoreErrorCode, DomainError
 
 Application = get_application_model()
 AccessToken = get_access_token_model()
@@ -202,8 +209,6 @@ def _acting_company(user: User, application: Any) -> LegalPerson | None:
 
 def claims_for(user: User, application: Any) -> dict[str, Any]:
     """Every claim the platform can state about ``user`` for ``application`` (filtered by scope later)."""
-    from yiwang.accounts.services import effective_assurance_level
-
     company = _acting_company(user, application)
     level = effective_assurance_level(user)
     claims: dict[str, Any] = {
@@ -290,8 +295,6 @@ class YiwangOAuth2Validator(OAuth2Validator):
 
     def validate_silent_authorization(self, request: Any) -> bool:
         """Consent given before (or a trusted client), and the principal already chosen for this client."""
-        from yiwang.accounts.services import check_agent_may_act, companies_for_agent
-
         user = self._session_user(request)
         scopes = list(request.scopes or [])
         if "company" in scopes and companies_for_agent(user):
@@ -354,8 +357,6 @@ class YiwangOAuth2Validator(OAuth2Validator):
             detail={"grant_type": request.grant_type, "scope": token.get("scope", "")},
         )
         if request.grant_type == "authorization_code":
-            from yiwang.accounts.services import register_login_success
-
             register_login_success(request.user, channel=LoginChannel.SSO)
 
 
@@ -438,8 +439,6 @@ class YiwangAuthorizationView(AuthorizationView):
         return self.redirect(uri, application)
 
     def _companies(self) -> list[LegalPerson]:
-        from yiwang.accounts.services import companies_for_agent
-
         return companies_for_agent(self.request.user)  # type: ignore[arg-type]
 
     def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
@@ -472,8 +471,6 @@ class YiwangAuthorizationView(AuthorizationView):
                     )
                 request.session[SSO_CHOICE_SESSION_KEY] = choices
                 if choice != "self":
-                    from yiwang.accounts.services import check_agent_may_act
-
                     company = LegalPerson.objects.filter(credit_code=choice).first()
                     try:
                         if company is None:
@@ -573,9 +570,6 @@ class YiwangTokenView(TokenView):
                 error = ""
             client_id = request.POST.get("client_id", "")
             if not client_id and request.META.get("HTTP_AUTHORIZATION", "").startswith("Basic "):
-                import base64
-                from urllib.parse import unquote
-
                 try:
                     raw = base64.b64decode(request.META["HTTP_AUTHORIZATION"][6:]).decode()
                     client_id = unquote(raw.split(":", 1)[0])
@@ -593,8 +587,6 @@ class YiwangTokenView(TokenView):
 # --- client management and the mapping API --------------------------------------------------------
 def authenticate_client(client_id: str, client_secret: str) -> Any:
     """A confidential client by its id and secret (for the mapping API)."""
-    from django.contrib.auth.hashers import check_password
-
     application = Application.objects.filter(client_id=client_id).first()
     if (
         application is None
@@ -615,7 +607,9 @@ def map_user(application: Any, *, sub: str, local_user_id: str) -> ClientUserMap
         raise DomainError(AccountErrorCode.SSO_CLIENT_INVALID, "该接入系统不是用户映射模式", status=409)
     local_user_id = local_user_id.strip()
     if not local_user_id:
-        raise DomainError("validation_error", "请提供部门系统用户编号", {"local_user_id": ["必填"]})
+        raise DomainError(
+            CoreErrorCode.VALIDATION_ERROR, "请提供部门系统用户编号", {"local_user_id": ["必填"]}
+        )
     with transaction.atomic():
         mapping = (
             ClientUserMapping.objects.select_for_update()
@@ -623,7 +617,7 @@ def map_user(application: Any, *, sub: str, local_user_id: str) -> ClientUserMap
             .first()
         )
         if mapping is None:
-            raise DomainError("not_found", "未找到该用户（请先通过单点登录获得 sub）", status=404)
+            raise DomainError(CoreErrorCode.NOT_FOUND, "未找到该用户（请先通过单点登录获得 sub）", status=404)
         if mapping.local_user_id and mapping.local_user_id != local_user_id:
             raise DomainError(
                 AccountErrorCode.SSO_MAPPING_CONFLICT,
@@ -665,8 +659,6 @@ def register_client(
     actor: User | None = None,
 ) -> tuple[Any, str]:
     """登记接入系统 Register (or update) a confidential OIDC client; returns it and its secret."""
-    from oauth2_provider.generators import generate_client_secret
-
     secret = client_secret or generate_client_secret()
     with transaction.atomic():
         application = Application.objects.filter(client_id=client_id).first() if client_id else None

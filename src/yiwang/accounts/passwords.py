@@ -9,6 +9,8 @@ from django.contrib.auth import password_validation as django_validators
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
+from yiwang.accounts.policy import current_policy
+
 
 class CharacterClassesValidator:
     """At least ``min_classes`` of: upper-case letters, lower-case letters, digits, symbols."""
@@ -19,8 +21,6 @@ class CharacterClassesValidator:
     @property
     def min_classes(self) -> int:
         """The stricter of the configured value and the security admin's policy (安全策略)."""
-        from yiwang.accounts.policy import current_policy
-
         return max(self._configured, current_policy().password_min_classes)
 
     def validate(self, password: str, user: Any = None) -> None:
@@ -44,15 +44,11 @@ class PolicyLengthValidator:
     """Minimum length from the security policy (never below Django's configured minimum)."""
 
     def validate(self, password: str, user: Any = None) -> None:
-        from yiwang.accounts.policy import current_policy
-
         minimum = current_policy().password_min_length
         if len(password) < minimum:
             raise ValidationError(_("密码长度至少 %(n)d 位") % {"n": minimum}, code="password_too_short")
 
     def get_help_text(self) -> str:
-        from yiwang.accounts.policy import current_policy
-
         return _("密码长度至少 %(n)d 位") % {"n": current_policy().password_min_length}
 
 
@@ -77,8 +73,6 @@ class NotNumericValidator(django_validators.NumericPasswordValidator):
 def password_hint() -> str:
     """The password rule in one sentence, from the configured validators and the security policy
     (安全策略), so that the hint under a password field never differs from what is enforced."""
-    from yiwang.accounts.policy import current_policy
-
     length = current_policy().password_min_length
     classes = 0
     extra = []

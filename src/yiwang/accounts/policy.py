@@ -11,10 +11,10 @@ from django.core.cache import cache
 from django.db import transaction
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
-from yiwang.accounts import staff as staff_services
 from yiwang.accounts.models import SecurityPolicy, StaffRole, User
+from yiwang.accounts.roles import require_role
 from yiwang.core import audit
-from yiwang.core.errors import DomainError
+from yiwang.core.errors import CoreErrorCode, DomainError
 
 CACHE_KEY = "accounts:security-policy:v1"
 CACHE_SECONDS = 60
@@ -74,7 +74,7 @@ def current_policy() -> Policy:
 
 def update_security_policy(actor: User, values: dict[str, Any]) -> Policy:
     """安全管理员 edits the policy; anyone else is refused (403 + audit)."""
-    staff_services.require_role(actor, StaffRole.SECURITY_ADMIN, "update_security_policy")
+    require_role(actor, StaffRole.SECURITY_ADMIN, "update_security_policy")
     try:
         checked = PolicyIn.model_validate(values)
     except ValidationError as exc:
@@ -82,10 +82,10 @@ def update_security_policy(actor: User, values: dict[str, Any]) -> Policy:
         for error in exc.errors():
             key = str(error["loc"][0]) if error["loc"] else "__all__"
             errors.setdefault(key, []).append(error["msg"])
-        raise DomainError("validation_error", "安全策略取值不合法", errors) from exc
+        raise DomainError(CoreErrorCode.VALIDATION_ERROR, "安全策略取值不合法", errors) from exc
     if checked.lockout_max_seconds < checked.lockout_base_seconds:
         raise DomainError(
-            "validation_error",
+            CoreErrorCode.VALIDATION_ERROR,
             "最长锁定时间不能小于首次锁定时间",
             {"lockout_max_seconds": ["须不小于首次锁定时间"]},
         )

@@ -13,6 +13,8 @@ from typing import Protocol
 from django.conf import settings
 from django.utils.module_loading import import_string
 
+from yiwang.accounts.models import SmsOutboxMessage
+
 logger = logging.getLogger(__name__)
 
 
@@ -22,8 +24,6 @@ class SMSBackend(Protocol):
 
 class OutboxSMSBackend:
     def send(self, phone: str, body: str) -> None:
-        from yiwang.accounts.models import SmsOutboxMessage
-
         SmsOutboxMessage.objects.create(phone=phone, body=body)
         logger.info("SMS to %s: %s", phone, body)
         print(f"[短信] {phone}: {body}", flush=True)

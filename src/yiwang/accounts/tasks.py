@@ -7,6 +7,7 @@ from datetime import timedelta
 from django.utils import timezone
 from django_tasks import task
 
+from yiwang.accounts.identity import poll_check
 from yiwang.accounts.models import IdentityCheck, IdentityCheckStatus
 
 POLL_INTERVAL = timedelta(seconds=5)
@@ -15,8 +16,6 @@ POLL_INTERVAL = timedelta(seconds=5)
 @task()
 def poll_identity_check(check_id: int) -> str:
     """Poll the provider until the check is answered or times out (re-enqueues itself)."""
-    from yiwang.accounts.identity import poll_check
-
     check = IdentityCheck.objects.filter(pk=check_id).first()
     if check is None:
         return "missing"

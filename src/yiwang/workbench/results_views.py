@@ -13,11 +13,12 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from yiwang.accounts.reads import find_applicant
 from yiwang.accounts.services import staff_roles
 from yiwang.cases.delivery import record_handover
 from yiwang.cases.models import CaseDocument, DeliveryMethod, DocumentKind
 from yiwang.cases.services import case_document_for, get_case_for
-from yiwang.cases.window import find_applicant, register_walk_in, require_window_clerk
+from yiwang.cases.window import register_walk_in, require_window_clerk
 from yiwang.catalog.models import ItemStatus, ServiceItem
 from yiwang.core.errors import DomainError
 from yiwang.web.ui import current_user, domain_errors, error_context, field, file_response, staff_required
