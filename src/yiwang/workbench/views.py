@@ -7,7 +7,7 @@ contradicting decision.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from datetime import date
 from typing import Any, TypeVar
 from urllib.parse import urlencode
@@ -22,13 +22,29 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
+from pydantic import BaseModel, ValidationError
 
+from yiwang.accounts.errors import AccountErrorCode
 from yiwang.accounts.models import LoginChannel, mask_phone
-from yiwang.accounts.services import login_check, staff_roles
+from yiwang.accounts.services import login_check
 from yiwang.cases import variants
+from yiwang.cases.actions import allowed_actions
 from yiwang.cases.clock import clock_state, gap_overdue
 from yiwang.cases.models import Case, CaseStatus, ExtensionStatus, SpecialProcedureKind
 from yiwang.cases.process import case_for_task_holder, process_of
+from yiwang.cases.schemas import (
+    ActionIn,
+    CommitmentApproveIn,
+    CorrectionIn,
+    DecideIn,
+    ExtensionDecideIn,
+    ExtensionRequestIn,
+    GapAcceptIn,
+    RefuseIn,
+    SpecialEndIn,
+    SpecialStartIn,
+    VerifyIn,
+)
 from yiwang.cases.services import (
     accept_case,
     case_queryset_for_events,
@@ -46,6 +62,7 @@ from yiwang.core import audit
 from yiwang.core.errors import CoreErrorCode, DomainError, NotFound
 from yiwang.core.paging import paginate
 from yiwang.seals.services import lacks_document_seal
+from yiwang.web.forms import validation_fields
 from yiwang.web.ui import (
     current_user,
     domain_errors,
@@ -58,19 +75,14 @@ from yiwang.web.ui import (
     safe_next,
     staff_required,
 )
-from yiwang.workflow.models import ProcessInstance, ProcessStatus, WorkItemStatus
+from yiwang.workflow.models import ProcessInstance, WorkItemStatus
 
 View = TypeVar("View", bound=Callable[..., HttpResponseBase])
+Input = TypeVar("Input", bound=BaseModel)
 
 CASES_PAGE_SIZE = 25
 # A case still waiting for a notice or a decision (文书) from its handling body.
 OPEN_FOR_DOCUMENTS = {CaseStatus.SUBMITTED, CaseStatus.CORRECTION_REQUIRED, CaseStatus.ACCEPTED}
-ACTION_ROLES = {
-    "accept": "window_clerk",
-    "refuse": "window_clerk",
-    "correction": "window_clerk",
-    "decide": "approver",
-}
 
 
 def mask_id_number(value: str) -> str:
@@ -95,7 +107,9 @@ def login_view(request: HttpRequest) -> HttpResponse:
             )
             if not is_staff_user(user):
                 audit.record("auth.workbench_refused", actor=user, obj=user)
-                raise DomainError("not_staff", _("该账户不是工作人员账户，请在门户登录。"), status=403)
+                raise DomainError(
+                    AccountErrorCode.NOT_STAFF, _("该账户不是工作人员账户，请在门户登录。"), status=403
+                )
         except DomainError as error:
             exc, status = error, error.status
         else:
@@ -271,10 +285,14 @@ def case_context(
     request: HttpRequest, case: Case, *, exc: DomainError | None = None, action: str = ""
 ) -> dict[str, Any]:
     user = current_user(request)
-    roles = staff_roles(user)
     post = request.POST if action else {}
     item_materials = list(case.item.materials.all())
     process = process_of(case)
+    ever_accepted = case.accepted_at is not None  # nothing to load for a case not yet accepted
+    procedures = list(case.special_procedures.all()) if ever_accepted else []
+    extensions = list(case.extensions.select_related("requested_by")) if ever_accepted else []
+    # What this user may do here, decided once (cases/actions.py); the template offers exactly these.
+    actions = allowed_actions(user, case, process=process, procedures=procedures, extensions=extensions)
     checked = set(post.getlist("material")) if action == "correction" and hasattr(post, "getlist") else set()
 
     def errs(key: str, for_action: str) -> list[str]:
@@ -295,7 +313,7 @@ def case_context(
     ]
     return {
         "case": case,
-        "roles": roles,
+        "actions": {str(allowed) for allowed in actions},
         "masked_id_number": mask_id_number(case.applicant_id_number) if case.applicant_id_number else "",
         "masked_phone": mask_phone(case.applicant_phone),
         "form_rows": _form_rows(case),
@@ -304,13 +322,8 @@ def case_context(
         "notice": open_correction_notice(case),
         "notices": list(case.correction_notices.order_by("round")),
         "due_info": due_state(case, timezone.localdate()),
-        "can_accept": case.status == CaseStatus.SUBMITTED and "window_clerk" in roles,
         # 文书用印: without a usable seal the body cannot issue the notice or decision (the service refuses).
         "seal_missing": case.status in OPEN_FOR_DOCUMENTS and lacks_document_seal(case.handling_organisation),
-        # With a running process the decision is the process's 决定 task (see the 流程 panel).
-        "can_decide": case.status == CaseStatus.ACCEPTED
-        and "approver" in roles
-        and not (process and process.status == ProcessStatus.RUNNING),
         **process_context(user, case, process),
         "accept_comment": field(
             "comment",
@@ -369,40 +382,14 @@ def case_context(
         ),
         "error": error_context(exc) if exc else None,
         "error_action": action,
-        **_variant_context(case, roles, item_materials),
-    }
-
-
-def _variant_context(case: Case, roles: set[str], item_materials: list[Any]) -> dict[str, Any]:
-    """What the variant panels (容缺, 告知承诺, 延长, 特别程序, 终止) show and offer."""
-    accepted = case.status == CaseStatus.ACCEPTED
-    handling = bool(roles & {"handler", "approver"})
-    ever_accepted = case.accepted_at is not None  # nothing to load for a case not yet accepted
-    procedures = list(case.special_procedures.all()) if ever_accepted else []
-    extensions = list(case.extensions.select_related("requested_by")) if ever_accepted else []
-    open_procedure = next((p for p in procedures if p.ended_at is None), None)
-    pending_extension = next((x for x in extensions if x.status == ExtensionStatus.PENDING), None)
-    return {
         "gap_overdue": gap_overdue(case),
         "special_procedures": procedures,
         "extensions": extensions,
         "special_kinds": SpecialProcedureKind.choices,
-        "open_procedure": open_procedure,
-        "pending_extension": pending_extension,
+        "open_procedure": next((p for p in procedures if p.ended_at is None), None),
+        "pending_extension": next((x for x in extensions if x.status == ExtensionStatus.PENDING), None),
         "extension_limit": variants.extension_limit(case),
         "item_materials": item_materials,
-        "can_gap_accept": case.status == CaseStatus.SUBMITTED and "window_clerk" in roles,
-        "can_commitment": accepted and "approver" in roles and case.item.commitment_approval,
-        "can_verify": case.status == CaseStatus.COMPLETED
-        and case.commitment_based
-        and case.verified_at is None
-        and "approver" in roles,
-        "can_extend": accepted
-        and handling
-        and not any(x.status != ExtensionStatus.REJECTED for x in extensions),
-        "can_decide_extension": accepted and pending_extension is not None and "approver" in roles,
-        "can_special": accepted and handling,
-        "can_terminate": not case.is_terminal and "approver" in roles,
     }
 
 
@@ -423,6 +410,54 @@ def _expected_version(request: HttpRequest) -> int:
         raise DomainError(
             CoreErrorCode.VALIDATION_ERROR, _("页面缺少版本信息，请刷新后重试"), {"lock_version": [_("必填")]}
         ) from exc
+
+
+# Value rules (a required text, a non-empty list, a range) that the services state in the words the
+# pages have always shown: a form failing only these is passed on, and the service refuses it.
+_SERVICE_WORDED = {"missing", "string_too_short", "too_short", "greater_than_equal", "less_than_equal"}
+
+
+def _payload(schema: type[Input], values: dict[str, Any], *, service_checked: Iterable[str] = ()) -> Input:
+    """An action form's values validated by the API's input schema (cases/schemas.py).
+
+    A failure only on fields in ``service_checked`` with a value rule the service checks too (see
+    ``_SERVICE_WORDED``) leaves the refusal to the service; a malformed value (not a whole number,
+    too long) is a ``validation_error`` with the page's messages.
+    """
+    try:
+        return schema.model_validate(values)
+    except ValidationError as exc:
+        checked = set(service_checked)
+        errors = exc.errors()
+        if all(
+            error["type"] in _SERVICE_WORDED
+            and error["loc"]
+            and str(error["loc"][0]) in checked
+            and values.get(str(error["loc"][0])) is not None
+            for error in errors
+        ):
+            return schema.model_construct(**values)
+        whole_numbers = any(error["type"] == "int_parsing" for error in errors)
+        raise DomainError(
+            CoreErrorCode.VALIDATION_ERROR,
+            _("请填写整数") if whole_numbers else _("请检查填写的内容"),
+            validation_fields(exc, type_messages={"int_parsing": _("应为整数"), "missing": _("必填")}),
+        ) from exc
+
+
+def _text(request: HttpRequest, name: str) -> str:
+    return request.POST.get(name, "").strip()
+
+
+def _int_or_missing(request: HttpRequest, name: str) -> dict[str, int | str]:
+    """A number control: blank counts as not given (the schema's default or "required" applies)."""
+    value = _text(request, name)
+    if not value:
+        return {}
+    try:
+        return {name: int(value)}
+    except ValueError:
+        return {name: value}  # the schema reports it (int_parsing)
 
 
 def _act(request: HttpRequest, public_id: UUID, action: str, run: Callable[[Case, int], str]) -> HttpResponse:
@@ -449,9 +484,8 @@ def accept(request: HttpRequest, public_id: UUID) -> HttpResponse:
     user = current_user(request)
 
     def run(case: Case, version: int) -> str:
-        accepted = accept_case(
-            case, actor=user, comment=request.POST.get("comment", "").strip()[:1000], expected_version=version
-        )
+        payload = _payload(ActionIn, {"comment": _text(request, "comment")})
+        accepted = accept_case(case, actor=user, comment=payload.comment, expected_version=version)
         return _("已受理，承诺办结日期 %(due)s。") % {"due": accepted.due_date}
 
     return _act(request, public_id, "accept", run)
@@ -464,12 +498,23 @@ def refuse(request: HttpRequest, public_id: UUID) -> HttpResponse:
     user = current_user(request)
 
     def run(case: Case, version: int) -> str:
-        refuse_acceptance(
-            case, actor=user, reason=request.POST.get("reason", "").strip()[:1000], expected_version=version
-        )
+        payload = _payload(RefuseIn, {"reason": _text(request, "reason")}, service_checked=["reason"])
+        refuse_acceptance(case, actor=user, reason=payload.reason, expected_version=version)
         return _("已作出不予受理决定，通知书已生成。")
 
     return _act(request, public_id, "refuse", run)
+
+
+def correction_items(request: HttpRequest) -> list[dict[str, str]]:
+    """一次性告知: every checked material with its reason, plus the optional free-text line."""
+    items = [
+        {"material_id": material_id, "name": "", "reason": _text(request, f"reason_{material_id}")}
+        for material_id in request.POST.getlist("material")
+    ]
+    other_name = _text(request, "other_name")
+    if other_name:
+        items.append({"material_id": "", "name": other_name, "reason": _text(request, "other_reason")})
+    return items
 
 
 @require_POST
@@ -480,29 +525,16 @@ def correction(request: HttpRequest, public_id: UUID) -> HttpResponse:
     user = current_user(request)
 
     def run(case: Case, version: int) -> str:
-        items: list[dict[str, str]] = []
-        for material_id in request.POST.getlist("material"):
-            items.append(
-                {
-                    "material_id": material_id,
-                    "name": "",
-                    "reason": request.POST.get(f"reason_{material_id}", "").strip()[:300],
-                }
-            )
-        other_name = request.POST.get("other_name", "").strip()[:200]
-        if other_name:
-            items.append(
-                {
-                    "material_id": "",
-                    "name": other_name,
-                    "reason": request.POST.get("other_reason", "").strip()[:300],
-                }
-            )
+        payload = _payload(
+            CorrectionIn,
+            {"items": correction_items(request), "comment": _text(request, "comment")},
+            service_checked=["items"],
+        )
         notice = request_correction(
             case,
             actor=user,
-            items=items,
-            comment=request.POST.get("comment", "").strip()[:1000],
+            items=[dict(item) for item in payload.items],
+            comment=payload.comment,
             expected_version=version,
         )
         return _("已一次性告知申请人补正 %(n)d 项，补正期限 %(deadline)s。") % {
@@ -513,27 +545,28 @@ def correction(request: HttpRequest, public_id: UUID) -> HttpResponse:
     return _act(request, public_id, "correction", run)
 
 
+# The two submit buttons of a yes/no form (name → value → the schema's boolean).
+DECISIONS = {"approve": True, "refuse": False}
+YES_NO = {"yes": True, "no": False}
+
+
 @require_POST
 @staff_required
 @domain_errors
 def decide(request: HttpRequest, public_id: UUID) -> HttpResponse:
     user = current_user(request)
-    decision = request.POST.get("decision", "")
 
     def run(case: Case, version: int) -> str:
-        if decision not in {"approve", "refuse"}:
+        approve = DECISIONS.get(request.POST.get("decision", ""))
+        if approve is None:
             raise DomainError(
                 CoreErrorCode.VALIDATION_ERROR, _("请选择批准或不予批准"), {"decision": [_("必选")]}
             )
-        approve = decision == "approve"
+        payload = _payload(DecideIn, {"approve": approve, "comment": _text(request, "comment")})
         decide_case(
-            case,
-            actor=user,
-            approve=approve,
-            comment=request.POST.get("comment", "").strip()[:1000],
-            expected_version=version,
+            case, actor=user, approve=payload.approve, comment=payload.comment, expected_version=version
         )
-        return _("已批准并办结，结果文书已生成。") if approve else _("已作出不予批准决定并办结。")
+        return _("已批准并办结，结果文书已生成。") if payload.approve else _("已作出不予批准决定并办结。")
 
     return _act(request, public_id, "decide", run)
 
@@ -550,11 +583,109 @@ def material_verify(request: HttpRequest, public_id: UUID, material_id: UUID) ->
     return redirect("workbench:case_detail", public_id=case.public_id)
 
 
-def _int(request: HttpRequest, name: str, default: int | None = None) -> int:
-    try:
-        return int(request.POST.get(name, "") or (default if default is not None else ""))
-    except ValueError as exc:
-        raise DomainError(CoreErrorCode.VALIDATION_ERROR, _("请填写整数"), {name: [_("应为整数")]}) from exc
+def _variant_run(request: HttpRequest, action: str, user: Any) -> Callable[[Case, int], str] | None:
+    """容缺受理, 告知承诺, 承诺核查, 延长, 特别程序, 终止: the form's values through the API's schema, then the service."""
+    text = _text(request, "text")
+    if action == "gap":
+
+        def gap(case: Case, version: int) -> str:
+            items = [
+                {"material_id": key, "reason": _text(request, f"gap_reason_{key}")}
+                for key in request.POST.getlist("material")
+            ]
+            payload = _payload(
+                GapAcceptIn,
+                {"items": items, **_int_or_missing(request, "days"), "comment": text},
+                service_checked=["items", "days"],
+            )
+            accepted = variants.accept_with_gap(
+                case,
+                actor=user,
+                items=[dict(item) for item in payload.items],
+                days=payload.days,
+                comment=payload.comment,
+                expected_version=version,
+            )
+            return _("已容缺受理，容缺材料补齐期限 %(d)s。") % {"d": accepted.gap_deadline}
+
+        return gap
+    if action == "commitment":
+
+        def commitment(case: Case, version: int) -> str:
+            payload = _payload(CommitmentApproveIn, {"comment": text})
+            variants.approve_on_commitment(
+                case, actor=user, comment=payload.comment, expected_version=version
+            )
+            return _("已按告知承诺批准，请在核查期限内完成核查。")
+
+        return commitment
+    if action == "verify":
+
+        def verify(case: Case, version: int) -> str:
+            truthful = YES_NO.get(request.POST.get("truthful", ""), False)
+            payload = _payload(VerifyIn, {"truthful": truthful, "comment": text})
+            variants.verify_commitment(
+                case, actor=user, truthful=payload.truthful, comment=payload.comment, expected_version=version
+            )
+            return _("核查属实，许可维持。") if payload.truthful else _("承诺不实，已撤销许可。")
+
+        return verify
+    if action == "extend":
+
+        def extend(case: Case, version: int) -> str:
+            payload = _payload(
+                ExtensionRequestIn,
+                {**_int_or_missing(request, "days"), "reason": text},
+                service_checked=["days", "reason"],
+            )
+            variants.request_extension(
+                case, actor=user, days=payload.days, reason=payload.reason, expected_version=version
+            )
+            return _("已提交延长申请，待负责人批准。")
+
+        return extend
+    if action == "extension-decide":
+
+        def extension_decide(case: Case, version: int) -> str:
+            approve = YES_NO.get(request.POST.get("approve", ""), False)
+            payload = _payload(ExtensionDecideIn, {"approve": approve, "comment": text})
+            variants.decide_extension(
+                case, actor=user, approve=payload.approve, comment=payload.comment, expected_version=version
+            )
+            return _("已批准延长。") if payload.approve else _("已不予批准延长。")
+
+        return extension_decide
+    if action == "special-start":
+
+        def special_start(case: Case, version: int) -> str:
+            payload = _payload(
+                SpecialStartIn,
+                {"kind": _text(request, "kind"), "reason": text},
+                service_checked=["kind", "reason"],
+            )
+            variants.start_special_procedure(
+                case, actor=user, kind=payload.kind, reason=payload.reason, expected_version=version
+            )
+            return _("特别程序已开始，办理时限暂停计算。")
+
+        return special_start
+    if action == "special-end":
+
+        def special_end(case: Case, version: int) -> str:
+            payload = _payload(SpecialEndIn, {"result": text}, service_checked=["result"])
+            variants.end_special_procedure(case, actor=user, result=payload.result, expected_version=version)
+            return _("特别程序已结束，办理时限恢复计算。")
+
+        return special_end
+    if action == "terminate":
+
+        def terminate(case: Case, version: int) -> str:
+            payload = _payload(RefuseIn, {"reason": text}, service_checked=["reason"])
+            variants.terminate_case(case, actor=user, reason=payload.reason, expected_version=version)
+            return _("办件已终止。")
+
+        return terminate
+    return None
 
 
 @require_POST
@@ -562,58 +693,12 @@ def _int(request: HttpRequest, name: str, default: int | None = None) -> int:
 @domain_errors
 def variant(request: HttpRequest, public_id: UUID, action: str) -> HttpResponse:
     """容缺受理, 告知承诺, 承诺核查, 延长, 特别程序, 终止: one form each on the case page."""
-    user = current_user(request)
-    text = request.POST.get("text", "").strip()[:1000]
+    run = _variant_run(request, action, current_user(request))
 
-    def run(case: Case, version: int) -> str:
-        if action == "gap":
-            items = [
-                {"material_id": key, "reason": request.POST.get(f"gap_reason_{key}", "").strip()[:300]}
-                for key in request.POST.getlist("material")
-            ]
-            accepted = variants.accept_with_gap(
-                case,
-                actor=user,
-                items=items,
-                days=_int(request, "days", 5),
-                comment=text,
-                expected_version=version,
-            )
-            return _("已容缺受理，容缺材料补齐期限 %(d)s。") % {"d": accepted.gap_deadline}
-        if action == "commitment":
-            variants.approve_on_commitment(case, actor=user, comment=text, expected_version=version)
-            return _("已按告知承诺批准，请在核查期限内完成核查。")
-        if action == "verify":
-            truthful = request.POST.get("truthful") == "yes"
-            variants.verify_commitment(
-                case, actor=user, truthful=truthful, comment=text, expected_version=version
-            )
-            return _("核查属实，许可维持。") if truthful else _("承诺不实，已撤销许可。")
-        if action == "extend":
-            variants.request_extension(
-                case, actor=user, days=_int(request, "days"), reason=text, expected_version=version
-            )
-            return _("已提交延长申请，待负责人批准。")
-        if action == "extension-decide":
-            approve = request.POST.get("approve") == "yes"
-            variants.decide_extension(
-                case, actor=user, approve=approve, comment=text, expected_version=version
-            )
-            return _("已批准延长。") if approve else _("已不予批准延长。")
-        if action == "special-start":
-            variants.start_special_procedure(
-                case, actor=user, kind=request.POST.get("kind", ""), reason=text, expected_version=version
-            )
-            return _("特别程序已开始，办理时限暂停计算。")
-        if action == "special-end":
-            variants.end_special_procedure(case, actor=user, result=text, expected_version=version)
-            return _("特别程序已结束，办理时限恢复计算。")
-        if action == "terminate":
-            variants.terminate_case(case, actor=user, reason=text, expected_version=version)
-            return _("办件已终止。")
+    def unknown(case: Case, version: int) -> str:
         raise NotFound(_("未知操作"))
 
-    return _act(request, public_id, action, run)
+    return _act(request, public_id, action, run or unknown)
 
 
 # --- downloads -----------------------------------------------------------------------------------

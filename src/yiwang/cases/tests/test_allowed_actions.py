@@ -28,8 +28,8 @@ from yiwang.cases.services import (
 from yiwang.cases.tests.conftest import token_client
 from yiwang.cases.tests.factories import ServiceItemFactory, make_citizen, make_staff, pdf_upload, submit_case
 from yiwang.catalog.models import ServiceItem
-from yiwang.licences.models import TrustLevel
 from yiwang.core.errors import DomainError
+from yiwang.licences.models import TrustLevel
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("frozen_time")]
 
@@ -68,7 +68,9 @@ def _service_call(action: CaseAction, case: Case, user: User) -> Callable[[], An
         files = {key: [pdf_upload()] for key in wanted or [material_id]}
         return lambda: supply_correction(case, applicant=user, files=files)
     if action == CaseAction.SUPPLY_GAP:
-        files = {e["material_id"]: [pdf_upload()] for e in case.gap_items or []} or {material_id: [pdf_upload()]}
+        files = {e["material_id"]: [pdf_upload()] for e in case.gap_items or []} or {
+            material_id: [pdf_upload()]
+        }
         return lambda: variants.supply_gap_materials(case, applicant=user, files=files)
     calls: dict[CaseAction, Callable[[], Any]] = {
         CaseAction.ACCEPT: lambda: accept_case(case, actor=user),
@@ -82,7 +84,9 @@ def _service_call(action: CaseAction, case: Case, user: User) -> Callable[[], An
         CaseAction.DECIDE: lambda: decide_case(case, actor=user, approve=True, comment="同意"),
         CaseAction.APPROVE_ON_COMMITMENT: lambda: variants.approve_on_commitment(case, actor=user),
         CaseAction.VERIFY_COMMITMENT: lambda: variants.verify_commitment(case, actor=user, truthful=True),
-        CaseAction.REQUEST_EXTENSION: lambda: variants.request_extension(case, actor=user, days=1, reason="复杂"),
+        CaseAction.REQUEST_EXTENSION: lambda: variants.request_extension(
+            case, actor=user, days=1, reason="复杂"
+        ),
         CaseAction.DECIDE_EXTENSION: lambda: variants.decide_extension(case, actor=user, approve=True),
         CaseAction.START_SPECIAL: lambda: variants.start_special_procedure(
             case, actor=user, kind="hearing", reason="听证"
@@ -109,7 +113,9 @@ def world(item: ServiceItem, department, other_department, citizen, other_citize
     names["submitted"] = submit_case(item, citizen)
     names["instant"] = submit_case(instant_item, citizen)
     corrected = submit_case(item, citizen)
-    request_correction(corrected, actor=clerk, items=[{"material_id": _first_material_id(corrected), "reason": "x"}])
+    request_correction(
+        corrected, actor=clerk, items=[{"material_id": _first_material_id(corrected), "reason": "x"}]
+    )
     names["correction_required"] = corrected
     names["accepted"] = accept_case(submit_case(item, citizen), actor=clerk)
     extended = accept_case(submit_case(item, citizen), actor=clerk)
