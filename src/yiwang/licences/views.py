@@ -19,6 +19,7 @@ from django.views.decorators.http import require_POST
 from yiwang.core.errors import DomainError
 from yiwang.core.models import Organisation
 from yiwang.licences import services
+from yiwang.licences.errors import LicenceErrorCode
 from yiwang.licences.identifiers import IdentifierError, parse_identifier
 from yiwang.licences.models import (
     Licence,
@@ -196,13 +197,15 @@ def consent_grant(request: HttpRequest, public_id: UUID) -> HttpResponse:
     try:
         if organisation is None:
             raise DomainError(
-                "licence_invalid_consent", _("请选择被授权的部门"), {"organisation": [_("必选")]}
+                LicenceErrorCode.INVALID_CONSENT, _("请选择被授权的部门"), {"organisation": [_("必选")]}
             )
         try:
             until = date.fromisoformat(request.POST.get("valid_until", ""))
         except ValueError as exc:
             raise DomainError(
-                "licence_invalid_consent", _("请填写授权截止日期"), {"valid_until": [_("日期格式不正确")]}
+                LicenceErrorCode.INVALID_CONSENT,
+                _("请填写授权截止日期"),
+                {"valid_until": [_("日期格式不正确")]},
             ) from exc
         scope = request.POST.get("scope", "licence")
         services.grant_consent(

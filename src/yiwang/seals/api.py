@@ -15,7 +15,7 @@ from pydantic import Field
 
 from yiwang.accounts.models import User
 from yiwang.accounts.services import staff_roles
-from yiwang.core.errors import DomainError, NotFound, PermissionDenied
+from yiwang.core.errors import CoreErrorCode, DomainError, NotFound, PermissionDenied
 from yiwang.core.models import Organisation
 from yiwang.core.paging import PageIn
 from yiwang.seals import services
@@ -212,7 +212,7 @@ def authorise(request: HttpRequest, seal_id: UUID, payload: AuthoriseIn) -> Stat
     seal = _seal(user, seal_id)
     target = User.objects.filter(username=payload.username).first()
     if target is None:
-        raise DomainError("validation_error", "用户不存在", {"username": ["未找到"]}, status=404)
+        raise DomainError(CoreErrorCode.VALIDATION_ERROR, "用户不存在", {"username": ["未找到"]}, status=404)
     services.authorise_user(seal, user=target, actor=user, valid_until=payload.valid_until)
     return Status(201, _out(seal))
 

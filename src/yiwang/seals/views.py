@@ -13,8 +13,9 @@ from django.views.decorators.http import require_POST
 
 from yiwang.accounts.models import User
 from yiwang.accounts.services import staff_roles
-from yiwang.core.errors import DomainError
+from yiwang.core.errors import CoreErrorCode, DomainError
 from yiwang.seals import services
+from yiwang.seals.errors import SealErrorCode
 from yiwang.seals.models import Seal, SealStatus, SealType, StampRecord
 from yiwang.web.ui import staff_required
 
@@ -136,7 +137,7 @@ def seal_authorise(request: HttpRequest, public_id: UUID) -> HttpResponse:
     target = User.objects.filter(username=request.POST.get("username", "")).first()
     try:
         if target is None:
-            raise DomainError("validation_error", _("用户不存在"), status=404)
+            raise DomainError(CoreErrorCode.VALIDATION_ERROR, _("用户不存在"), status=404)
         services.authorise_user(seal, user=target, actor=user)
     except DomainError as exc:
         return render(
@@ -154,7 +155,7 @@ def seal_stamp(request: HttpRequest, public_id: UUID) -> HttpResponse:
     upload = request.FILES.get("file")
     try:
         if upload is None or (upload.size or 0) > MAX_PDF_BYTES:
-            raise DomainError("invalid_pdf", _("请选择不超过 20 MB 的 PDF 文件"), status=400)
+            raise DomainError(SealErrorCode.INVALID_PDF, _("请选择不超过 20 MB 的 PDF 文件"), status=400)
         signed = services.stamp_pdf(
             seal,
             upload.read(),
