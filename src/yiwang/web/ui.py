@@ -90,7 +90,9 @@ def error_context(exc: DomainError, labels: Mapping[str, tuple[str, str]] | None
         text = _("；").join(str(message) for message in _as_list(messages))
         if str(key) in labels:
             links.append({"id": control_id, "label": label, "text": text})
-    upgrade_url = (exc.fields or {}).get("upgrade_url") if exc.code == CoreErrorCode.ASSURANCE_TOO_LOW else None
+    upgrade_url = (
+        (exc.fields or {}).get("upgrade_url") if exc.code == CoreErrorCode.ASSURANCE_TOO_LOW else None
+    )
     return {"message": exc.message, "code": exc.code, "links": links, "upgrade_url": upgrade_url}
 
 

@@ -137,7 +137,9 @@ def archive_detail(request: HttpRequest, public_id: UUID) -> HttpResponse:
     user = current_user(request)
     try:
         if not archive.can_view_archives(user):
-            raise DomainError(CoreErrorCode.PERMISSION_DENIED, _("仅监察人员、审批人或数据专员可查看归档包"), status=403)
+            raise DomainError(
+                CoreErrorCode.PERMISSION_DENIED, _("仅监察人员、审批人或数据专员可查看归档包"), status=403
+            )
         package = archive.package_for(user, public_id)
     except DomainError as exc:
         return render_error(request, exc)

@@ -459,7 +459,9 @@ def agents(request: HttpRequest) -> HttpResponse:
         )
         try:
             if company is None:
-                raise DomainError(AccountErrorCode.NOT_LEGAL_REPRESENTATIVE, _("您不是任何企业的法定代表人"), status=403)
+                raise DomainError(
+                    AccountErrorCode.NOT_LEGAL_REPRESENTATIVE, _("您不是任何企业的法定代表人"), status=403
+                )
             try:
                 day = datetime.strptime(values["valid_until"], "%Y-%m-%d").date()
             except ValueError as error:
