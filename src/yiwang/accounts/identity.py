@@ -29,6 +29,7 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 from django.utils.module_loading import import_string
+from django_tasks import task
 
 from yiwang.accounts.errors import AccountErrorCode
 from yiwang.accounts.models import (
@@ -43,6 +44,8 @@ from yiwang.accounts.refusals import record_refusal
 from yiwang.accounts.roles import roles_of
 from yiwang.core import audit
 from yiwang.core.errors import CoreErrorCode, DomainError, PermissionDenied
+
+POLL_INTERVAL = timedelta(seconds=5)
 
 
 class Outcome(StrEnum):
@@ -180,9 +183,6 @@ def _create_check(
 
 
 def _enqueue_poll(check_id: int) -> None:
-    # The task module imports this one (the task runs poll_check), so it is imported when enqueuing.
-    from yiwang.accounts.tasks import poll_identity_check
-
     poll_identity_check.enqueue(check_id)
 
 
@@ -278,6 +278,23 @@ def poll_check(check: IdentityCheck) -> IdentityCheck:
             detail={"kind": locked.kind, "target": locked.target_level, "reason": locked.reason},
         )
     return locked
+
+
+@task()
+def poll_identity_check(check_id: int) -> str:
+    """Poll the provider until the check is answered or times out (re-enqueues itself).
+
+    Defined next to :func:`poll_check` (which it runs) so that starting a check can enqueue it
+    without an import circle; :mod:`yiwang.accounts.tasks` lists it with the app's other tasks."""
+    check = IdentityCheck.objects.filter(pk=check_id).first()
+    if check is None:
+        return "missing"
+    check = poll_check(check)
+    if check.status == IdentityCheckStatus.PENDING:
+        backend_supports_later = getattr(poll_identity_check.get_backend(), "supports_defer", False)
+        if backend_supports_later:
+            poll_identity_check.using(run_after=timezone.now() + POLL_INTERVAL).enqueue(check_id)
+    return str(check.status)
 
 
 def _apply_level(user: User, kind: str, target: int) -> None:
