@@ -37,6 +37,13 @@ from yiwang.cases.models import (
     DeliveryMethod,
     DocumentKind,
 )
+from yiwang.cases.notifications import notify_bundle
+from yiwang.cases.queries import visible_cases
+from yiwang.cases.services.applicants import check_applicant
+from yiwang.cases.services.delivery import validate_choice
+from yiwang.cases.services.filing import submit_application
+from yiwang.cases.services.materials import validate_application
+from yiwang.cases.transitions import require_staff_role
 from yiwang.catalog.bundles import bundle_materials, split_form_data
 from yiwang.catalog.models import Bundle, BundleMember
 from yiwang.core import audit
@@ -97,17 +104,15 @@ def apply_bundle(
     delivery_address: str = "",
 ) -> BundleApplication:
     """申请一件事: validate every member's application (all problems at once), then file them together."""
-    from yiwang.cases import delivery, services
-
-    method, address, _phone = delivery.validate_choice(delivery_method, delivery_address)
+    method, address, _phone = validate_choice(delivery_method, delivery_address)
     members = _selected_members(bundle, optional_items)
     parts = split_application(bundle, members, form_data, member_forms or {}, files)
     errors: dict[str, list[str]] = {}
     for member in members:
         form, member_files = parts[member.pk]
         try:
-            services._check_applicant(applicant, member.item)
-            services._validate_application(member.item, form, member_files)
+            check_applicant(applicant, member.item)
+            validate_application(member.item, form, member_files)
         except DomainError as exc:
             if exc.status not in (400, 422) and exc.code != CaseErrorCode.FORM_INVALID:
                 raise
@@ -129,7 +134,7 @@ def apply_bundle(
         )
         for member in members:
             form, member_files = parts[member.pk]
-            case = services.submit_application(
+            case = submit_application(
                 applicant=applicant,
                 item=member.item,
                 form_data=form,
@@ -148,8 +153,6 @@ def apply_bundle(
 
 def visible_applications(user: User) -> QuerySet[BundleApplication]:
     """An applicant sees his own; staff see those with a sub-case in their scope."""
-    from yiwang.cases.services import visible_cases
-
     qs = BundleApplication.objects.select_related("bundle")
     if not user.is_authenticated:
         return qs.none()
@@ -263,8 +266,6 @@ def join(application: BundleApplication) -> BundleApplication:
     application_id = locked.pk
 
     def _enqueue() -> None:
-        from yiwang.cases.tasks import notify_bundle
-
         notify_bundle.enqueue(application_id)
 
     transaction.on_commit(_enqueue)
@@ -290,12 +291,10 @@ def record_bundle_handover(
 ) -> BundleApplication:
     """一次送达 The combined result handed over once (window pickup or courier) by a clerk of the lead
     body (the first member's)."""
-    from yiwang.cases import services
-
     with transaction.atomic():
         locked = BundleApplication.objects.select_for_update().get(pk=application.pk)
         cases = sub_cases(locked)
-        services._require_staff_role(actor, cases[0], ["window_clerk"])
+        require_staff_role(actor, cases[0], ["window_clerk"])
         if locked.completed_at is None or locked.delivered_at is not None:
             raise DomainError(CaseErrorCode.INVALID_TRANSITION, "该一件事尚未全部办结或已送达", status=409)
         record = {

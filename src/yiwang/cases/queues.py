@@ -3,8 +3,11 @@
 A clerk's to-do list shows how many cases wait in his department.  Counting them on every request
 cost more than reading the page itself on the benchmark database (≈5,000 index entries for an
 ordinary department, 130,000 for the busiest).  :class:`~yiwang.cases.models.QueueCounter` holds the
-totals instead, moved by :meth:`Case.save` in the same transaction as the case row, so a total is
-never ahead of or behind what a reader of the cases table would count.
+totals instead, moved in the same transaction as the case row by an explicit step of every path that
+changes a case's status or department: :func:`yiwang.cases.transitions.save_transition` calls
+:func:`move`, filing calls :func:`count_filed`.  ``Case.save`` itself knows nothing of counters, so a
+bulk load or a hand-written ``save``/``update`` of the status must call :func:`move` (or
+:func:`rebuild` afterwards); ``manage.py recount_queues --check`` reports any drift.
 
 Why sharded: every filing adds one to its department's "submitted" counter.  With one row per
 department, concurrent filings would queue on that row's lock until each transaction commits; with
@@ -35,11 +38,17 @@ def _names() -> tuple[str, str, str]:
     return quote(QueueCounter._meta.db_table), quote(Case._meta.db_table), quote("count")
 
 
-def move(case: Case, old_key: QueueKey | None, *, adding: bool) -> QueueKey:
+def key_of(case: Case) -> QueueKey:
+    """The counter a case is under: its department and status."""
+    return (case.handling_organisation_id, case.status)
+
+
+def move(case: Case, old_key: QueueKey | None, *, adding: bool = False) -> QueueKey:
     """Move ``case`` (just saved) from the counter it was under to the one it is under now.
 
-    Called by :meth:`Case.save` inside the transaction that saved the case.  Returns the new key."""
-    new_key: QueueKey = (case.handling_organisation_id, case.status)
+    Call it inside the transaction that saved the case (``old_key``: its department and status
+    before the change; ``adding``: the case was just inserted).  Returns the new key."""
+    new_key = key_of(case)
     if not adding and old_key == new_key:
         return new_key
     deltas: dict[QueueKey, int] = {}
@@ -52,11 +61,11 @@ def move(case: Case, old_key: QueueKey | None, *, adding: bool) -> QueueKey:
 
 
 def count_filed(case: Case) -> None:
-    """Count a case saved with ``count_in_queue=False``; call it inside the filing's transaction.
+    """Count a case just filed; call it inside the filing's transaction.
 
     Filing counts late, as it numbers late: the shard row stays locked until commit, and concurrent
     filings into one department should meet on it only for the last statements."""
-    case._queue_key = move(case, None, adding=True)
+    move(case, None, adding=True)
 
 
 def _apply(shard: int, deltas: dict[QueueKey, int]) -> None:

@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Collection
 from datetime import date
-from typing import Any
 
 from django.conf import settings
-from django.db import models, router, transaction
+from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -161,47 +159,6 @@ class Case(TimeStampedModel):
     @property
     def is_terminal(self) -> bool:
         return self.status in TERMINAL_STATUSES
-
-    # The (department, status) the queue counters hold this case under, as stored in the database;
-    # ``save`` moves the case between counters when either changes (``cases.queues``).
-    _queue_key: tuple[int, str] | None = None
-
-    @classmethod
-    def from_db(
-        cls, db: str | None, field_names: Collection[str], values: Collection[Any], **kwargs: Any
-    ) -> Case:
-        case = super().from_db(db, field_names, values, **kwargs)
-        data = case.__dict__
-        if "status" in data and "handling_organisation_id" in data:
-            case._queue_key = (data["handling_organisation_id"], data["status"])
-        return case
-
-    def save(self, *args: Any, count_in_queue: bool = True, **kwargs: Any) -> None:
-        """``count_in_queue=False``: a new case whose caller counts it itself, later in the same
-        transaction (:func:`yiwang.cases.queues.count_filed`), so the counter row is locked only for
-        the last statements of the filing."""
-        from yiwang.cases import queues
-
-        adding = self._state.adding
-        update_fields = kwargs.get("update_fields")
-        moves = (
-            adding or update_fields is None or bool({"status", "handling_organisation"} & set(update_fields))
-        )
-        if not moves or (adding and not count_in_queue):
-            super().save(*args, **kwargs)
-            return
-        # The case row and its queue counters commit together (joins the caller's transaction).
-        with transaction.atomic(using=kwargs.get("using") or router.db_for_write(Case), savepoint=False):
-            old_key = self._queue_key
-            if not adding and old_key is None:  # loaded without the columns the counters need
-                old_key = (
-                    type(self)
-                    .objects.filter(pk=self.pk)
-                    .values_list("handling_organisation_id", "status")
-                    .first()
-                )
-            super().save(*args, **kwargs)
-            self._queue_key = queues.move(self, old_key, adding=adding)
 
 
 class CaseEventType(models.TextChoices):

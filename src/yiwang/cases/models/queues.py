@@ -15,8 +15,8 @@ QUEUE_COUNTER_SHARDS = 16
 class QueueCounter(models.Model):
     """待办计数 One shard of the number of cases of one department in one open status.
 
-    Derived data, kept in step with ``cases_case`` inside the same transaction as the case's own
-    save (:meth:`Case.save`), so the to-do list's total is a sum of at most ``QUEUE_COUNTER_SHARDS``
+    Derived data, kept in step with ``cases_case`` inside the same transaction as the case's
+    transition (:mod:`yiwang.cases.queues`), so the to-do list's total is a sum of at most ``QUEUE_COUNTER_SHARDS``
     rows instead of a count over an index with tens of thousands of entries.  Like any cache it can
     be rebuilt from the cases (``manage.py recount_queues``), which also reports drift.  It has no
     public id or timestamps: nothing refers to a counter row and it is never shown on its own.

@@ -124,7 +124,7 @@ def test_case_is_unchanged_when_document_fails(item, citizen, clerk, monkeypatch
     def boom(*args: object, **kwargs: object) -> None:
         raise RuntimeError("pdf failed")
 
-    monkeypatch.setattr("yiwang.cases.services.issue_document", boom)
+    monkeypatch.setattr("yiwang.cases.services.acceptance.issue_document", boom)
     with pytest.raises(RuntimeError):
         accept_case(case, actor=clerk)
     assert Case.objects.get(pk=case.pk).status == "submitted"

@@ -90,7 +90,7 @@ def test_nothing_sent_when_the_transition_fails(item, citizen, clerk, run_on_com
     def boom(*args, **kwargs):
         raise RuntimeError("pdf failed")
 
-    monkeypatch.setattr("yiwang.cases.services.issue_document", boom)
+    monkeypatch.setattr("yiwang.cases.services.acceptance.issue_document", boom)
     with pytest.raises(RuntimeError):
         run_on_commit(accept_case, case, actor=clerk)
     assert InboxMessage.objects.count() == before

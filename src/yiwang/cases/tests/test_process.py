@@ -116,7 +116,7 @@ def test_failure_in_transition_rolls_back_case_and_process(
     def boom(*args: Any, **kwargs: Any) -> str:
         raise RuntimeError("pdf generation failed")
 
-    monkeypatch.setattr("yiwang.cases.services._attach_document", boom)
+    monkeypatch.setattr("yiwang.cases.transitions.attach_result_document", boom)
     with pytest.raises(RuntimeError):
         workflow.complete(decide, user=approver, data={"approve": True})
     case.refresh_from_db()

@@ -1,5 +1,6 @@
-"""Queue counters (待办计数): the to-do total comes from counters that move with every case save,
-in the same transaction, and can be checked and rebuilt from the cases table."""
+"""Queue counters (待办计数): the to-do total comes from counters that move with every case
+transition (an explicit step of ``cases.transitions``), in the same transaction, and can be checked
+and rebuilt from the cases table."""
 
 from __future__ import annotations
 
@@ -87,7 +88,7 @@ def test_a_filing_that_fails_after_the_insert_counts_nothing(
         raise RuntimeError("worker crash while numbering")
 
     # The number is taken after the case row (and its counter) were written: the whole filing rolls back.
-    monkeypatch.setattr("yiwang.cases.services.next_case_number", crash)
+    monkeypatch.setattr("yiwang.cases.services.filing.next_case_number", crash)
     with pytest.raises(RuntimeError):
         submit_case(item, citizen)
     assert Case.objects.count() == 1
@@ -101,6 +102,8 @@ def test_a_case_loaded_without_its_status_still_moves(
     partial = Case.objects.only("pk", "lock_version").get(pk=case.pk)
     partial.handling_organisation = other_department
     partial.save(update_fields=["handling_organisation", "updated_at"])
+    # Case.save is plain: whoever moves a case to another department moves its counter too.
+    queues.move(partial, (department.pk, CaseStatus.SUBMITTED))
     assert queues.total(department.pk, {CaseStatus.SUBMITTED}) == 0
     assert queues.total(other_department.pk, {CaseStatus.SUBMITTED}) == 1
     assert queues.drift() == []
