@@ -71,19 +71,6 @@ def _managed(item: ServiceItem) -> dict[str, Any]:
     }
 
 
-def _fields(
-    payload: ItemFieldsIn,
-) -> tuple[dict[str, Any], list[dict[str, Any]] | None, list[dict[str, Any]] | None]:
-    data = payload.model_dump(exclude_unset=True)
-    data.pop("implementing_body", None)
-    data.pop("base_item", None)
-    materials = data.pop("materials", None)
-    fee_items = data.pop("fee_items", None)
-    if materials is not None:
-        materials = [{k: v for k, v in m.items() if v is not None} for m in materials]
-    return data, materials, fee_items
-
-
 @manage_router.post("/items", response={201: ManagedItemOut}, summary="新建实施清单草稿")
 def create_draft(request: HttpRequest, payload: ItemCreateIn) -> Status[dict[str, Any]]:
     user = _manager(request)
@@ -91,7 +78,7 @@ def create_draft(request: HttpRequest, payload: ItemCreateIn) -> Status[dict[str
     if body is None:
         raise NotFound("实施主体不存在")
     base = services.get_base_item(payload.base_item)
-    fields, materials, fee_items = _fields(payload)
+    fields, materials, fee_items = payload.service_arguments()
     item = services.create_item(
         actor=user,
         implementing_body=body,
@@ -106,7 +93,7 @@ def create_draft(request: HttpRequest, payload: ItemCreateIn) -> Status[dict[str
 @manage_router.patch("/items/{public_id}", response=ManagedItemOut, summary="修改草稿")
 def update_draft(request: HttpRequest, public_id: str, payload: ItemFieldsIn) -> dict[str, Any]:
     user, item = _item_in_scope(request, public_id)
-    fields, materials, fee_items = _fields(payload)
+    fields, materials, fee_items = payload.service_arguments()
     services.update_item(item, actor=user, materials=materials, fee_items=fee_items, **fields)
     return _managed(item)
 

@@ -94,6 +94,29 @@ class ItemFieldsIn(Schema):
     materials: list[MaterialIn] | None = None
     fee_items: list[FeeItemIn] | None = None
 
+    def service_arguments(
+        self,
+    ) -> tuple[dict[str, Any], list[dict[str, Any]] | None, list[dict[str, Any]] | None]:
+        """(fields, materials, fee_items) for ``create_item``/``update_item``: only the keys given."""
+        data = self.model_dump(exclude_unset=True)
+        data.pop("implementing_body", None)
+        data.pop("base_item", None)
+        materials = data.pop("materials", None)
+        fee_items = data.pop("fee_items", None)
+        if materials is not None:
+            materials = [{k: v for k, v in m.items() if v is not None} for m in materials]
+        return data, materials, fee_items
+
+
+class ItemFormIn(ItemFieldsIn):
+    """The workbench edit form: the same fields and rules, with the numbers the form always shows
+    required (an empty box is an error there, not "unchanged")."""
+
+    statutory_limit_days: int = Field(ge=0, le=9999)
+    committed_limit_days: int = Field(ge=0, le=9999)
+    visits_required: int = Field(ge=0, le=99)
+    required_assurance_level: int
+
 
 class ItemCreateIn(ItemFieldsIn):
     implementing_body: UUID

@@ -8,7 +8,8 @@ shows a service's refusal.  So a rule about an input is written once, in the sch
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Collection, Iterable, Mapping
+from enum import StrEnum
 from typing import Any, TypeVar
 
 from django.utils.translation import gettext as _
@@ -19,25 +20,51 @@ from yiwang.core.errors import CoreErrorCode, DomainError
 Schema = TypeVar("Schema", bound=BaseModel)
 
 
-def validation_fields(exc: ValidationError) -> dict[str, list[str]]:
-    """Pydantic errors as the error shape's ``fields``: dotted location → messages."""
+def validation_fields(
+    exc: ValidationError,
+    *,
+    field_messages: Mapping[str, str] | None = None,
+    type_messages: Mapping[str, str] | None = None,
+) -> dict[str, list[str]]:
+    """Pydantic errors as the error shape's ``fields``: dotted location → messages.
+
+    A page may word the messages itself: ``field_messages`` by location (``"materials.0"`` also
+    covers ``"materials.0.copies"``), else ``type_messages`` by pydantic error type (``int_parsing``,
+    ``missing``, ...); anything else keeps pydantic's message.
+    """
+    by_field = field_messages or {}
+    by_type = type_messages or {}
     fields: dict[str, list[str]] = {}
     for error in exc.errors():
-        loc = ".".join(str(part) for part in error.get("loc", ())) or "__all__"
-        fields.setdefault(loc, []).append(str(error.get("msg", "invalid")))
+        parts = [str(part) for part in error.get("loc", ())]
+        loc = ".".join(parts) or "__all__"
+        prefixes = [".".join(parts[:length]) for length in range(len(parts), 0, -1)]
+        known = next((prefix for prefix in prefixes if prefix in by_field), None)
+        if known is not None:
+            loc, message = known, by_field[known]
+        else:
+            message = by_type.get(str(error.get("type", "")), str(error.get("msg", "invalid")))
+        if message not in fields.setdefault(loc, []):
+            fields[loc].append(message)
     return fields
 
 
 def form_values(
-    data: Mapping[str, Any], *, lists: Iterable[str] = (), blank_is_missing: bool = True
+    data: Mapping[str, Any], *, lists: Iterable[str] = (), blank_is_missing: bool | Collection[str] = True
 ) -> dict[str, Any]:
     """The values of a submitted form as plain data for a schema.
 
     ``lists`` names the fields that may repeat (``getlist``); other fields take their last value.
     With ``blank_is_missing`` an empty text control counts as not given, so the schema's default
-    (or its "required" message) applies, as it would for a JSON body without the key.
+    (or its "required" message) applies, as it would for a JSON body without the key.  Given a
+    collection of names, only those fields count as missing when blank (e.g. the numbers of a form
+    whose text fields may legitimately be empty).
     """
     list_names = set(lists)
+    if isinstance(blank_is_missing, bool):
+        blank_names: Collection[str] | None = None
+    else:
+        blank_names, blank_is_missing = set(blank_is_missing), True
     values: dict[str, Any] = {}
     getlist = getattr(data, "getlist", None)
     for key in data:
@@ -47,12 +74,33 @@ def form_values(
             values[key] = [value for value in getlist(key) if not (blank_is_missing and value == "")]
             continue
         value = data[key]
-        if blank_is_missing and value == "":
+        if blank_is_missing and value == "" and (blank_names is None or key in blank_names):
             continue
         values[key] = value
     for key in list_names:
         values.setdefault(key, [])
     return values
+
+
+def validate_form(
+    schema: type[Schema],
+    values: Mapping[str, Any],
+    *,
+    code: StrEnum = CoreErrorCode.VALIDATION_ERROR,
+    message: str | None = None,
+    field_messages: Mapping[str, str] | None = None,
+    type_messages: Mapping[str, str] | None = None,
+) -> Schema:
+    """Validate already collected form ``values`` (e.g. rows of a table form) with ``schema``.
+
+    On failure raise a DomainError (``code``, ``message``) whose ``fields`` are
+    :func:`validation_fields`, so the page shows them next to its controls.
+    """
+    try:
+        return schema.model_validate(values)
+    except ValidationError as exc:
+        fields = validation_fields(exc, field_messages=field_messages, type_messages=type_messages)
+        raise DomainError(code, message or _("请检查填写的内容"), fields) from exc
 
 
 def parse_form(
@@ -61,14 +109,21 @@ def parse_form(
     *,
     lists: Iterable[str] = (),
     extra: Mapping[str, Any] | None = None,
-    blank_is_missing: bool = True,
+    blank_is_missing: bool | Collection[str] = True,
+    code: StrEnum = CoreErrorCode.VALIDATION_ERROR,
+    message: str | None = None,
+    field_messages: Mapping[str, str] | None = None,
+    type_messages: Mapping[str, str] | None = None,
 ) -> Schema:
-    """Validate a submitted form with ``schema``; raise a ``validation_error`` DomainError on failure."""
+    """Validate a submitted form with ``schema``; raise a ``validation_error`` DomainError on failure
+    (or ``code``/``message`` when the page gives them; see :func:`validate_form`)."""
     values = form_values(data, lists=lists, blank_is_missing=blank_is_missing)
     values.update(extra or {})
-    try:
-        return schema.model_validate(values)
-    except ValidationError as exc:
-        raise DomainError(
-            CoreErrorCode.VALIDATION_ERROR, _("请检查填写的内容"), validation_fields(exc)
-        ) from exc
+    return validate_form(
+        schema,
+        values,
+        code=code,
+        message=message,
+        field_messages=field_messages,
+        type_messages=type_messages,
+    )

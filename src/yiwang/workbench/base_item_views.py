@@ -18,10 +18,14 @@ from django.views.decorators.http import require_POST
 
 from yiwang.catalog import services
 from yiwang.catalog.consistency import region_prefix
+from yiwang.catalog.errors import CatalogErrorCode
 from yiwang.catalog.models import BaseItem, BaseItemStatus, ExerciseLevel, ItemType
-from yiwang.core.errors import DomainError
+from yiwang.catalog.schemas_manage import BaseItemIn
+from yiwang.core.errors import Conflict, DomainError
+from yiwang.core.models import Region
+from yiwang.web.forms import parse_form
 from yiwang.web.ui import current_user, error_context, field, field_errors
-from yiwang.workbench.catalog_views import _scope, manager_required
+from yiwang.workbench.catalog_common import manager_required, manager_scope, save_and_redirect
 
 EDIT_FIELDS = (
     "name",
@@ -110,18 +114,22 @@ def _controls(values: dict[str, str], exc: DomainError | None, *, with_code: boo
     return controls
 
 
-def _parsed(values: dict[str, str]) -> dict[str, Any]:
-    data: dict[str, Any] = {name: values.get(name, "") for name in EDIT_FIELDS}
-    raw = values.get("statutory_limit_days", "").strip()
-    if not raw:
-        data["statutory_limit_days"] = None
-    elif raw.isdigit():
-        data["statutory_limit_days"] = int(raw)
-    else:
-        raise DomainError(
-            "invalid_item", _("法定办结时限应为非负整数"), {"statutory_limit_days": [_("应为非负整数")]}
-        )
-    return data
+def _parsed(values: dict[str, str], *, code: str, region: Region | None) -> dict[str, Any]:
+    """The form read into the manage API's :class:`BaseItemIn` (same rules as the API): the
+    ``base_item`` service arguments (an empty time limit means none)."""
+    payload = parse_form(
+        BaseItemIn,
+        {**values, "code": code, "defining_region": region.code if region else ""},
+        blank_is_missing=("statutory_limit_days",),
+        code=CatalogErrorCode.INVALID_ITEM,
+        message=_("表单填写有误"),
+        field_messages={"statutory_limit_days": _("应为非负整数")},
+    )
+    return payload.model_dump(exclude={"code", "defining_region"})
+
+
+def _posted(request: HttpRequest, names: tuple[str, ...]) -> dict[str, str]:
+    return {name: request.POST.get(name, "").strip()[:2000] for name in names}
 
 
 @manager_required
@@ -129,21 +137,26 @@ def base_item_list(request: HttpRequest) -> HttpResponse:
     """基本目录: the base items defined in the manager's region (and above, read-only), and a form to
     define a new one at his region's level."""
     user = current_user(request)
-    region = _scope(request)
+    region = manager_scope(request)
     exc: DomainError | None = None
     values: dict[str, str] = {}
     status = 200
     if request.method == "POST":
-        values = {name: request.POST.get(name, "").strip()[:2000] for name in ("code", *EDIT_FIELDS)}
-        try:
+        values = _posted(request, ("code", *EDIT_FIELDS))
+
+        def save() -> str:
             base = services.create_base_item(
-                actor=user, code=values["code"], defining_region=region, **_parsed(values)
+                actor=user,
+                defining_region=region,
+                code=values["code"],
+                **_parsed(values, code=values["code"], region=region),
             )
-        except DomainError as error:
-            exc, status = error, error.status
-        else:
-            messages.success(request, _("已新增基本目录事项 %(code)s。") % {"code": base.code})
-            return redirect("workbench:catalog_base_items")
+            return _("已新增基本目录事项 %(code)s。") % {"code": base.code}
+
+        done, exc = save_and_redirect(request, save, "workbench:catalog_base_items")
+        if done is not None:
+            return done
+        status = exc.status if exc else 200
     query = request.GET.get("q", "").strip()[:50]
     prefix = region_prefix(region)
     bases = BaseItem.objects.select_related("defining_region").order_by("code")
@@ -180,16 +193,20 @@ def base_item_edit(request: HttpRequest, public_id: UUID) -> HttpResponse:
     status = 200
     values = {name: "" if getattr(base, name) is None else str(getattr(base, name)) for name in EDIT_FIELDS}
     if request.method == "POST":
-        values = {name: request.POST.get(name, "").strip()[:2000] for name in EDIT_FIELDS}
-        try:
+        values = _posted(request, EDIT_FIELDS)
+
+        def save() -> str:
             if base.status != BaseItemStatus.ACTIVE:
-                raise DomainError("invalid_transition", _("已废止的基本目录事项不能修改"), status=409)
-            services.update_base_item(base, actor=user, **_parsed(values))
-        except DomainError as error:
-            exc, status = error, error.status
-        else:
-            messages.success(request, _("已保存；派生的实施清单如与之不一致，将出现在四级四同检查中。"))
-            return redirect("workbench:catalog_base_items")
+                raise Conflict(_("已废止的基本目录事项不能修改"), code=CatalogErrorCode.INVALID_TRANSITION)
+            services.update_base_item(
+                base, actor=user, **_parsed(values, code=base.code, region=base.defining_region)
+            )
+            return _("已保存；派生的实施清单如与之不一致，将出现在四级四同检查中。")
+
+        done, exc = save_and_redirect(request, save, "workbench:catalog_base_items")
+        if done is not None:
+            return done
+        status = exc.status if exc else 200
     derived = list(
         base.implementations.filter(revision_of__isnull=True)
         .select_related("implementing_body")

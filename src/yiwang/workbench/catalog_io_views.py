@@ -12,10 +12,11 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from yiwang.catalog.errors import CatalogErrorCode
 from yiwang.catalog.io import MAX_BYTES, export_catalog, import_catalog
 from yiwang.core.errors import DomainError
 from yiwang.web.ui import current_user
-from yiwang.workbench.catalog_views import manager_required
+from yiwang.workbench.catalog_common import manager_required
 
 CONTENT_TYPES = {
     "json": "application/json; charset=utf-8",
@@ -31,12 +32,18 @@ def catalog_io(request: HttpRequest) -> HttpResponse:
     if request.method == "POST":
         upload = request.FILES.get("file")
         if upload is None:
-            error = DomainError("import_unreadable", _("请选择要导入的文件"), {"file": [_("请选择文件")]})
+            error = DomainError(
+                CatalogErrorCode.IMPORT_UNREADABLE, _("请选择要导入的文件"), {"file": [_("请选择文件")]}
+            )
         elif upload.size is not None and upload.size > MAX_BYTES:
-            error = DomainError("import_unreadable", _("文件过大（不超过 20 MB）"), {"file": [_("文件过大")]})
+            error = DomainError(
+                CatalogErrorCode.IMPORT_UNREADABLE, _("文件过大（不超过 20 MB）"), {"file": [_("文件过大")]}
+            )
         elif not (upload.name or "").lower().endswith((".json", ".xlsx")):
             error = DomainError(
-                "import_unreadable", _("只能导入 .json 或 .xlsx 文件"), {"file": [upload.name or ""]}
+                CatalogErrorCode.IMPORT_UNREADABLE,
+                _("只能导入 .json 或 .xlsx 文件"),
+                {"file": [upload.name or ""]},
             )
         else:
             try:

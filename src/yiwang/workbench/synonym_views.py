@@ -1,6 +1,6 @@
 """同义词维护 Search synonyms for service managers: list, add, edit, delete (workbench pages).
 
-The pages call :mod:`yiwang.catalog.search` services; a change takes effect on the next search.
+The pages call :mod:`yiwang.catalog.services` (synonyms); a change takes effect on the next search.
 """
 
 from __future__ import annotations
@@ -18,7 +18,7 @@ from yiwang.catalog.models import Synonym
 from yiwang.catalog.services import delete_synonym, get_synonym, save_synonym
 from yiwang.core.errors import DomainError
 from yiwang.web.ui import current_user, error_context, field, field_errors
-from yiwang.workbench.catalog_views import manager_required
+from yiwang.workbench.catalog_common import manager_required, save_and_redirect
 
 
 def _controls(values: dict[str, str], exc: DomainError | None) -> list[dict[str, object]]:
@@ -52,6 +52,22 @@ LABELS = {
 }
 
 
+def _posted(request: HttpRequest) -> dict[str, str]:
+    return {key: request.POST.get(key, "") for key in ("term", "equivalents", "note", "is_active")}
+
+
+def _save(request: HttpRequest, values: dict[str, str], synonym: Synonym | None = None) -> str:
+    saved = save_synonym(
+        actor=current_user(request),
+        synonym=synonym,
+        term=values["term"],
+        equivalents=values["equivalents"],
+        note=values["note"],
+        is_active=values["is_active"] == "1",
+    )
+    return _("已保存同义词“%(term)s”。") % {"term": saved.term}
+
+
 @manager_required
 def synonym_list(request: HttpRequest) -> HttpResponse:
     """同义词列表 and the form to add one."""
@@ -59,20 +75,11 @@ def synonym_list(request: HttpRequest) -> HttpResponse:
     values: dict[str, str] = {}
     status = 200
     if request.method == "POST":
-        values = {key: request.POST.get(key, "") for key in ("term", "equivalents", "note", "is_active")}
-        try:
-            synonym = save_synonym(
-                actor=current_user(request),
-                term=values["term"],
-                equivalents=values["equivalents"],
-                note=values["note"],
-                is_active=values["is_active"] == "1",
-            )
-        except DomainError as error:
-            exc, status = error, error.status
-        else:
-            messages.success(request, _("已保存同义词“%(term)s”。") % {"term": synonym.term})
-            return redirect("workbench:catalog_synonyms")
+        values = _posted(request)
+        done, exc = save_and_redirect(request, lambda: _save(request, values), "workbench:catalog_synonyms")
+        if done is not None:
+            return done
+        status = exc.status if exc else 200
     query = request.GET.get("q", "").strip()[:50]
     synonyms = Synonym.objects.all().order_by("term")
     if query:
@@ -102,21 +109,13 @@ def synonym_edit(request: HttpRequest, public_id: UUID) -> HttpResponse:
         "is_active": "1" if synonym.is_active else "",
     }
     if request.method == "POST":
-        values = {key: request.POST.get(key, "") for key in ("term", "equivalents", "note", "is_active")}
-        try:
-            save_synonym(
-                actor=current_user(request),
-                synonym=synonym,
-                term=values["term"],
-                equivalents=values["equivalents"],
-                note=values["note"],
-                is_active=values["is_active"] == "1",
-            )
-        except DomainError as error:
-            exc, status = error, error.status
-        else:
-            messages.success(request, _("已保存同义词“%(term)s”。") % {"term": synonym.term})
-            return redirect("workbench:catalog_synonyms")
+        values = _posted(request)
+        done, exc = save_and_redirect(
+            request, lambda: _save(request, values, synonym), "workbench:catalog_synonyms"
+        )
+        if done is not None:
+            return done
+        status = exc.status if exc else 200
     return render(
         request,
         "workbench/catalog_io/synonym_edit.html",

@@ -30,19 +30,20 @@ urlpatterns = [
     ),
 ]
 
-# 事项管理 (service managers): catalogue governance pages, in workbench/catalog_views.py
-from yiwang.workbench import catalog_views  # noqa: E402
+# 事项管理 (service managers): catalogue governance pages, in workbench/catalog_views.py (list, items,
+# actions), catalog_edit_views.py (the draft editor) and catalog_report_views.py (reports)
+from yiwang.workbench import catalog_edit_views, catalog_report_views, catalog_views  # noqa: E402
 
 urlpatterns += [
     path("catalog/", catalog_views.item_list, name="catalog_list"),
     path("catalog/new/", catalog_views.item_new, name="catalog_new"),
     path("catalog/review/", catalog_views.review_queue, name="catalog_review_queue"),
-    path("catalog/consistency/", catalog_views.consistency, name="catalog_consistency"),
-    path("catalog/quality/", catalog_views.quality, name="catalog_quality"),
-    path("catalog/statistics/", catalog_views.statistics, name="catalog_statistics"),
+    path("catalog/consistency/", catalog_report_views.consistency, name="catalog_consistency"),
+    path("catalog/quality/", catalog_report_views.quality, name="catalog_quality"),
+    path("catalog/statistics/", catalog_report_views.statistics, name="catalog_statistics"),
     path("catalog/<uuid:public_id>/", catalog_views.item_detail, name="catalog_detail"),
-    path("catalog/<uuid:public_id>/edit/", catalog_views.item_edit, name="catalog_edit"),
-    path("catalog/<uuid:public_id>/scenarios/", catalog_views.item_scenarios, name="catalog_scenarios"),
+    path("catalog/<uuid:public_id>/edit/", catalog_edit_views.item_edit, name="catalog_edit"),
+    path("catalog/<uuid:public_id>/scenarios/", catalog_edit_views.item_scenarios, name="catalog_scenarios"),
     path("catalog/<uuid:public_id>/submit/", catalog_views.item_submit, name="catalog_submit"),
     path("catalog/<uuid:public_id>/review/", catalog_views.item_review, name="catalog_review"),
     path("catalog/<uuid:public_id>/publish/", catalog_views.item_publish, name="catalog_publish"),
