@@ -27,6 +27,7 @@ from django.db.models.signals import post_save
 from django.utils import timezone
 from django_tasks import task
 
+from yiwang.accounts import staff as staff_scope
 from yiwang.accounts.models import User
 from yiwang.cases.errors import CaseErrorCode
 from yiwang.cases.models import (
@@ -39,6 +40,7 @@ from yiwang.cases.models import (
     CaseStatus,
     RetentionPeriod,
 )
+from yiwang.cases.signals import case_completed
 from yiwang.core import audit
 from yiwang.core.crypto import sm3_hex
 from yiwang.core.errors import Conflict, NotFound
@@ -457,8 +459,6 @@ ARCHIVE_ROLES = ("supervisor", "approver", "data_official")
 
 def package_for(user: User, case_public_id: Any) -> ArchivePackage:
     """The latest archive package of a case the user may see with an archive role; 404 otherwise."""
-    from yiwang.accounts import staff as staff_scope
-
     package = (
         ArchivePackage.objects.select_related("case", "case__item", "case__handling_organisation")
         .filter(case__public_id=case_public_id)
@@ -473,8 +473,6 @@ def package_for(user: User, case_public_id: Any) -> ArchivePackage:
 
 
 def can_view_archives(user: User) -> bool:
-    from yiwang.accounts import staff as staff_scope
-
     return bool(staff_scope.roles_of(user) & set(ARCHIVE_ROLES))
 
 
@@ -502,7 +500,5 @@ def on_case_event(sender: Any, instance: CaseEvent, created: bool, **kwargs: Any
 
 
 def connect() -> None:
-    from yiwang.cases.signals import case_completed
-
     case_completed.connect(on_case_completed, dispatch_uid="cases.archive_on_completed")
     post_save.connect(on_case_event, sender=CaseEvent, dispatch_uid="cases.archive_on_closing_event")

@@ -6,12 +6,16 @@ has to ship with the platform.  Each document carries a QR code that leads to th
 
 from __future__ import annotations
 
+import hashlib
 import io
+import string
 from dataclasses import dataclass, field
 from datetime import date
 from typing import TYPE_CHECKING
 
 import segno
+from django.core.files.base import ContentFile
+from django.utils import timezone
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.units import mm
 from reportlab.lib.utils import ImageReader
@@ -19,8 +23,12 @@ from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.cidfonts import UnicodeCIDFont
 from reportlab.pdfgen.canvas import Canvas
 
+from yiwang.cases.models import CaseDocument
+from yiwang.core.public_url import public_base_url
+from yiwang.seals import services as seal_services
+
 if TYPE_CHECKING:
-    from yiwang.cases.models import BundleApplication, Case, CaseDocument
+    from yiwang.cases.models import BundleApplication, Case
     from yiwang.core.models import Organisation
 
 FONT = "STSong-Light"
@@ -218,8 +226,6 @@ for _template in (
 
 
 def _fields_of(text: str) -> list[str]:
-    import string
-
     return [name for _, name, _, _ in string.Formatter().parse(text) if name]
 
 
@@ -273,8 +279,6 @@ def _masked(id_number: str) -> str:
 
 def case_context(case: Case, **extra: object) -> dict[str, object]:
     """What every case template may use."""
-    from django.utils import timezone
-
     organisation = case.handling_organisation
     item = case.item
     submitted = timezone.localtime(case.submitted_at)
@@ -308,15 +312,6 @@ def issue_document(
     a :class:`Conflict` when it has none, unless ``YIWANG_REQUIRE_DOCUMENT_SEAL`` is off), store the
     file and a :class:`CaseDocument` row.  Runs in the caller's
     transaction; the file name is registered for removal if that transaction rolls back."""
-    import hashlib
-
-    from django.core.files.base import ContentFile
-    from django.utils import timezone
-
-    from yiwang.cases.models import CaseDocument
-    from yiwang.core.public_url import public_base_url
-    from yiwang.seals import services as seal_services
-
     # Notices and decisions carry the body's seal; without one the service refuses (409).
     seal = seal_services.require_document_seal(organisation) if kind in SEAL_REASONS else None
     title, paragraphs, facts = fill_template(kind, context, licensing=licensing)
