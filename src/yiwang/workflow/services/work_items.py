@@ -123,14 +123,20 @@ def _locked_item(item: WorkItem) -> WorkItem:
     return locked
 
 
+def _locked_for_handling(item: WorkItem, user: User) -> WorkItem:
+    """The locked item, if the user may handle it: eligible, and not claimed by a colleague."""
+    locked = _locked_item(item)
+    if not eligible(user, locked):
+        raise PermissionDenied("您不能办理该待办（角色或部门不符）", code=WorkflowErrorCode.NOT_ELIGIBLE)
+    if locked.status == WorkItemStatus.CLAIMED and locked.assignee_id != user.pk:
+        raise Conflict("该待办已被他人签收", code=WorkflowErrorCode.WORK_ITEM_TAKEN)
+    return locked
+
+
 def claim(item: WorkItem, *, user: User) -> WorkItem:
     """签收: take an open item so colleagues see it is being handled."""
     with transaction.atomic():
-        locked = _locked_item(item)
-        if not eligible(user, locked):
-            raise PermissionDenied("您不能办理该待办（角色或部门不符）", code=WorkflowErrorCode.NOT_ELIGIBLE)
-        if locked.status == WorkItemStatus.CLAIMED and locked.assignee_id != user.pk:
-            raise Conflict("该待办已被他人签收", code=WorkflowErrorCode.WORK_ITEM_TAKEN)
+        locked = _locked_for_handling(item, user)
         locked.status = WorkItemStatus.CLAIMED
         locked.assignee = user
         locked.save(update_fields=["status", "assignee", "updated_at"])
@@ -189,11 +195,7 @@ def complete(item: WorkItem, *, user: User, data: dict[str, Any] | None = None) 
     """办理: finish the user task with its result data; the process moves on."""
     result = jsonable(data or {})
     with transaction.atomic():
-        locked = _locked_item(item)
-        if not eligible(user, locked):
-            raise PermissionDenied("您不能办理该待办（角色或部门不符）", code=WorkflowErrorCode.NOT_ELIGIBLE)
-        if locked.status == WorkItemStatus.CLAIMED and locked.assignee_id != user.pk:
-            raise Conflict("该待办已被他人签收", code=WorkflowErrorCode.WORK_ITEM_TAKEN)
+        locked = _locked_for_handling(item, user)
         instance = ProcessInstance.objects.select_for_update().get(pk=locked.instance_id)
         workflow = engine.loads(instance.state)
         try:
