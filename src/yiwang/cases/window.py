@@ -17,8 +17,12 @@ from django.db import transaction
 
 from yiwang.accounts.models import User
 from yiwang.accounts.services import staff_roles, walk_in_applicant
+from yiwang.cases.documents import case_context, issue_document
 from yiwang.cases.errors import CaseErrorCode
-from yiwang.cases.models import Case
+from yiwang.cases.models import Case, DocumentKind
+from yiwang.cases.services.delivery import validate_choice
+from yiwang.cases.services.filing import submit_application
+from yiwang.cases.transitions import actor_label
 from yiwang.catalog.models import ServiceItem
 from yiwang.core.errors import PermissionDenied
 
@@ -51,17 +55,13 @@ def register_walk_in(
 ) -> Case:
     """登记 The whole window registration: applicant, application (channel window, registered_by the
     clerk), delivery choice and the receipt (收件回执)."""
-    from yiwang.cases import delivery, services
-    from yiwang.cases.documents import case_context, issue_document
-    from yiwang.cases.models import DocumentKind
-
     require_window_clerk(clerk)
-    method, address, _ = delivery.validate_choice(delivery_method, delivery_address)
+    method, address, _ = validate_choice(delivery_method, delivery_address)
     applicant = applicant_for_walk_in(
         clerk=clerk, name=applicant_name, id_number=applicant_id_number, phone=applicant_phone
     )
     with transaction.atomic():
-        case = services.submit_application(
+        case = submit_application(
             applicant=applicant,
             item=item,
             form_data=form_data,
@@ -77,7 +77,7 @@ def register_walk_in(
                 DocumentKind.RECEIPT,
                 case_context(
                     case,
-                    clerk=services._actor_label(clerk),
+                    clerk=actor_label(clerk),
                     material_count=case.materials.count(),
                 ),
                 organisation=case.handling_organisation,
