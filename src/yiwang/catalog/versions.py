@@ -239,6 +239,11 @@ def _question_text(question: Mapping[str, Any]) -> str:
     return f"{question.get('text', '')}（{options}）"
 
 
+def _entry_row(field: str, label: str, text: str, change: str) -> DiffRow:
+    """A whole entry that was ``"added"`` (text on the new side) or ``"removed"`` (on the old side)."""
+    return DiffRow(field, label, "" if change == "added" else text, text if change == "added" else "", change)
+
+
 def diff_scenarios(old: Mapping[str, Any], new: Mapping[str, Any]) -> list[DiffRow]:
     """情形引导的比对: conditions by text, questions by key, options by value, each part named."""
     rows: list[DiffRow] = []
@@ -254,21 +259,19 @@ def diff_scenarios(old: Mapping[str, Any], new: Mapping[str, Any]) -> list[DiffR
     for key, question in old_q.items():
         if key not in new_q:
             rows.append(
-                DiffRow(
+                _entry_row(
                     f"scenarios.{key}",
                     f"情形问题「{question.get('text', key)}」",
                     _question_text(question),
-                    "",
                     "removed",
                 )
             )
     for key, question in new_q.items():
         if key not in old_q:
             rows.append(
-                DiffRow(
+                _entry_row(
                     f"scenarios.{key}",
                     f"情形问题「{question.get('text', key)}」",
-                    "",
                     _question_text(question),
                     "added",
                 )
@@ -302,21 +305,19 @@ def diff_scenarios(old: Mapping[str, Any], new: Mapping[str, Any]) -> list[DiffR
         for value, option in old_o.items():
             if value not in new_o:
                 rows.append(
-                    DiffRow(
+                    _entry_row(
                         f"scenarios.{key}.{value}",
                         f"{name}：选项「{option.get('label', value)}」",
                         _option_text(option),
-                        "",
                         "removed",
                     )
                 )
         for value, option in new_o.items():
             if value not in old_o:
                 rows.append(
-                    DiffRow(
+                    _entry_row(
                         f"scenarios.{key}.{value}",
                         f"{name}：选项「{option.get('label', value)}」",
-                        "",
                         _option_text(option),
                         "added",
                     )

@@ -39,7 +39,7 @@ from yiwang.catalog.models import (
     TongbanRange,
 )
 from yiwang.catalog.scenarios import define_scenarios, scenario_definition
-from yiwang.catalog.schemas_manage import ItemFormIn, ScenariosIn
+from yiwang.catalog.schemas_manage import ItemFormIn, MaterialIn, ScenariosIn
 from yiwang.core.errors import DomainError
 from yiwang.web.forms import validate_form
 from yiwang.web.ui import current_user, error_context, field, field_errors, render_error
@@ -134,20 +134,8 @@ def _rows(post: Any, prefix: str, keys: tuple[str, ...]) -> list[dict[str, str]]
     return rows
 
 
-MATERIAL_KEYS = (
-    "public_id",
-    "name",
-    "description",
-    "source",
-    "source_kind",
-    "licence_type_code",
-    "shared_resource_code",
-    "licence_legal_basis",
-    "mandatory",
-    "originals",
-    "copies",
-    "material_form",
-)
+#: The material row of the form: the fields of the API's :class:`MaterialIn` (order is the row's place).
+MATERIAL_KEYS = tuple(name for name in MaterialIn.model_fields if name != "order")
 #: The form's own wording of the schema's errors (as before the form used the API's schema).
 NUMBER_MESSAGES = {
     "int_parsing": gettext_noop("请填写整数"),
