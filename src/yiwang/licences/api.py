@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date, datetime
 from typing import Any
 from uuid import UUID
@@ -17,6 +18,7 @@ from yiwang.accounts.services import staff_roles
 from yiwang.core.errors import DomainError, NotFound, PermissionDenied
 from yiwang.core.models import Organisation
 from yiwang.licences import representation, services
+from yiwang.licences.actions import allowed_actions, may_issue
 from yiwang.licences.errors import LicenceErrorCode
 from yiwang.licences.models import Licence, LicenceShare, LicenceType, LicenceUseConsent, LicenceUseRecord
 
@@ -55,6 +57,10 @@ class LicenceDetailOut(LicenceOut):
     data: dict[str, Any]
     document_sha256: str
     verify_url: str
+    allowed_actions: list[str] = Field(
+        default_factory=list,
+        description="What the caller may do with the licence now (download, share, use, revoke, ...)",
+    )
 
 
 class LicenceSignatureOut(Schema):
@@ -205,12 +211,13 @@ def _out(licence: Licence) -> dict[str, Any]:
     }
 
 
-def _detail(licence: Licence) -> LicenceDetailOut:
+def _detail(licence: Licence, user: User | None = None) -> LicenceDetailOut:
     return LicenceDetailOut(
         **_out(licence),
         data=licence.data,
         document_sha256=licence.document_sha256,
         verify_url=services.verify_url(licence.identifier),
+        allowed_actions=sorted(allowed_actions(user, licence)) if user is not None else [],
     )
 
 
@@ -356,7 +363,7 @@ def represented(request: HttpRequest) -> list[RepresentedCompanyOut]:
 )
 def mine_detail(request: HttpRequest, licence_id: UUID) -> LicenceDetailOut:
     licence, _company = representation.licence_for_viewer(_user(request), licence_id)
-    return _detail(licence)
+    return _detail(licence, _user(request))
 
 
 @router.get("/mine/{uuid:licence_id}/document", summary="Download my licence (stamped PDF)")
@@ -496,7 +503,7 @@ def revoke_consent(request: HttpRequest, consent_id: UUID) -> ConsentOut:
 )
 def issue(request: HttpRequest, payload: IssueIn) -> Status[LicenceDetailOut]:
     user = _staff(request)
-    if not staff_roles(user) & services.LIFECYCLE_ROLES:
+    if not may_issue(user):
         raise PermissionDenied("需要审批人或管理员角色", code=LicenceErrorCode.ROLE_REQUIRED)
     licence_type = LicenceType.objects.filter(code=payload.type_code.upper()).first()
     if licence_type is None:
@@ -516,7 +523,7 @@ def issue(request: HttpRequest, payload: IssueIn) -> Status[LicenceDetailOut]:
         data=payload.data,
         actor=user,
     )
-    return Status(201, _detail(licence))
+    return Status(201, _detail(licence, user))
 
 
 @router.get(
@@ -550,43 +557,34 @@ def use(request: HttpRequest, licence_id: UUID, payload: UseIn) -> UseResultOut:
         purpose=payload.purpose,
         legal_basis=payload.legal_basis,
     )
-    return UseResultOut(use_id=record.public_id, trust_level=record.trust_level, licence=_detail(licence))
+    return UseResultOut(
+        use_id=record.public_id, trust_level=record.trust_level, licence=_detail(licence, user)
+    )
+
+
+def _status_change(
+    request: HttpRequest, licence_id: UUID, payload: LicenceReasonIn, change: Callable[..., Licence]
+) -> LicenceOut:
+    """注销/暂停/恢复: the issuing body's staff change a licence's status with a reason."""
+    user = _staff(request)
+    return LicenceOut(
+        **_out(change(services.staff_licence(user, licence_id), actor=user, reason=payload.reason))
+    )
 
 
 @router.post("/{uuid:licence_id}/revoke", response=LicenceOut, summary="Revoke (注销)")
 def revoke(request: HttpRequest, licence_id: UUID, payload: LicenceReasonIn) -> LicenceOut:
-    user = _staff(request)
-    return LicenceOut(
-        **_out(
-            services.revoke_licence(
-                services.staff_licence(user, licence_id), actor=user, reason=payload.reason
-            )
-        )
-    )
+    return _status_change(request, licence_id, payload, services.revoke_licence)
 
 
 @router.post("/{uuid:licence_id}/suspend", response=LicenceOut, summary="Suspend (暂停)")
 def suspend(request: HttpRequest, licence_id: UUID, payload: LicenceReasonIn) -> LicenceOut:
-    user = _staff(request)
-    return LicenceOut(
-        **_out(
-            services.suspend_licence(
-                services.staff_licence(user, licence_id), actor=user, reason=payload.reason
-            )
-        )
-    )
+    return _status_change(request, licence_id, payload, services.suspend_licence)
 
 
 @router.post("/{uuid:licence_id}/resume", response=LicenceOut, summary="Resume (恢复)")
 def resume(request: HttpRequest, licence_id: UUID, payload: LicenceReasonIn) -> LicenceOut:
-    user = _staff(request)
-    return LicenceOut(
-        **_out(
-            services.resume_licence(
-                services.staff_licence(user, licence_id), actor=user, reason=payload.reason
-            )
-        )
-    )
+    return _status_change(request, licence_id, payload, services.resume_licence)
 
 
 @router.post(
@@ -598,7 +596,7 @@ def change(request: HttpRequest, licence_id: UUID, payload: ChangeIn) -> Status[
     new = services.change_licence(
         licence, actor=user, reason=payload.reason, data=payload.data, holder_name=payload.holder_name
     )
-    return Status(201, _detail(new))
+    return Status(201, _detail(new, user))
 
 
 @router.post(

@@ -19,6 +19,7 @@ from django.views.decorators.http import require_POST
 from yiwang.core.errors import DomainError
 from yiwang.core.models import Organisation
 from yiwang.licences import services
+from yiwang.licences.actions import allowed_actions
 from yiwang.licences.errors import LicenceErrorCode
 from yiwang.licences.identifiers import IdentifierError, parse_identifier
 from yiwang.licences.models import (
@@ -84,6 +85,7 @@ def _detail_context(request: HttpRequest, licence: Licence, **extra: Any) -> dic
     user = current_user(request)
     return {
         "licence": _decorate(licence),
+        "actions": allowed_actions(user, licence),
         "rows": _rows(licence),
         "shares": list(licence.shares.all()[:20]),
         "uses": list(licence.uses.select_related("organisation", "case")[:50]),

@@ -19,6 +19,7 @@ from yiwang.core.errors import CoreErrorCode, DomainError, NotFound, PermissionD
 from yiwang.core.models import Organisation
 from yiwang.core.paging import PageIn
 from yiwang.seals import services
+from yiwang.seals.actions import allowed_actions
 from yiwang.seals.errors import SealErrorCode
 from yiwang.seals.models import CertificateAuthority, Seal, SealType, StampRecord
 
@@ -38,6 +39,13 @@ class SealOut(Schema):
     sm2_public_key: str
     valid_until: datetime | None
     lock_version: int
+
+
+class SealDetailOut(SealOut):
+    allowed_actions: list[str] = Field(
+        default_factory=list,
+        description="What the caller may do with the seal now (review_approve, make, stamp, destroy, ...)",
+    )
 
 
 class SealIn(Schema):
@@ -170,9 +178,11 @@ def apply(request: HttpRequest, payload: SealIn) -> Status[SealOut]:
     return Status(201, _out(seal))
 
 
-@router.get("/{uuid:seal_id}", response=SealOut, summary="Seal detail")
-def detail(request: HttpRequest, seal_id: UUID) -> SealOut:
-    return _out(_seal(_user(request), seal_id))
+@router.get("/{uuid:seal_id}", response=SealDetailOut, summary="Seal detail")
+def detail(request: HttpRequest, seal_id: UUID) -> SealDetailOut:
+    user = _user(request)
+    seal = _seal(user, seal_id)
+    return SealDetailOut(**_out(seal).model_dump(), allowed_actions=sorted(allowed_actions(user, seal)))
 
 
 @router.post("/{uuid:seal_id}/review", response=SealOut, summary="Review (审核)")

@@ -15,8 +15,9 @@ from yiwang.accounts.models import User
 from yiwang.accounts.services import staff_roles
 from yiwang.core.errors import CoreErrorCode, DomainError
 from yiwang.seals import services
+from yiwang.seals.actions import allowed_actions, may_apply_for_seal
 from yiwang.seals.errors import SealErrorCode
-from yiwang.seals.models import Seal, SealStatus, SealType, StampRecord
+from yiwang.seals.models import Seal, SealType, StampRecord
 from yiwang.web.ui import staff_required
 
 MAX_PDF_BYTES = 20 * 1024 * 1024
@@ -47,7 +48,7 @@ def seal_list(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "seals/list.html",
-        {"seals": seals, "seal_types": SealType.choices, "roles": staff_roles(user)},
+        {"seals": seals, "seal_types": SealType.choices, "may_apply": may_apply_for_seal(user)},
     )
 
 
@@ -77,13 +78,19 @@ def _detail_context(request: HttpRequest, seal: Seal, **extra: Any) -> dict[str,
         "events": seal.events.select_related("actor").all(),
         "authorisations": seal.authorisations.select_related("user").filter(revoked_at__isnull=True),
         "stampings": StampRecord.objects.filter(seal=seal).select_related("user")[:50],
-        "roles": staff_roles(user),
-        "may_stamp": seal.status == SealStatus.ISSUED and services.may_stamp(seal, user),
+        "actions": allowed_actions(user, seal),
         "colleagues": User.objects.filter(staff_profile__organisation_id=seal.organisation_id).order_by(
             "username"
         ),
         **extra,
     }
+
+
+def _detail_error(request: HttpRequest, seal: Seal, exc: DomainError) -> HttpResponse:
+    """The seal page again with the refusal's message, answered with its status."""
+    return render(
+        request, "seals/detail.html", _detail_context(request, seal, error=exc.message), status=exc.status
+    )
 
 
 @staff_required
@@ -122,9 +129,7 @@ def seal_action(request: HttpRequest, public_id: UUID, action: str) -> HttpRespo
         handler(seal, user, request.POST)
     except DomainError as exc:
         seal.refresh_from_db()
-        return render(
-            request, "seals/detail.html", _detail_context(request, seal, error=exc.message), status=exc.status
-        )
+        return _detail_error(request, seal, exc)
     messages.success(request, _("操作已完成。"))
     return redirect("seals:detail", public_id=seal.public_id)
 
@@ -140,9 +145,7 @@ def seal_authorise(request: HttpRequest, public_id: UUID) -> HttpResponse:
             raise DomainError(CoreErrorCode.VALIDATION_ERROR, _("用户不存在"), status=404)
         services.authorise_user(seal, user=target, actor=user)
     except DomainError as exc:
-        return render(
-            request, "seals/detail.html", _detail_context(request, seal, error=exc.message), status=exc.status
-        )
+        return _detail_error(request, seal, exc)
     messages.success(request, _("已授权 %(name)s 使用该印章。") % {"name": target})
     return redirect("seals:detail", public_id=seal.public_id)
 
@@ -164,9 +167,7 @@ def seal_stamp(request: HttpRequest, public_id: UUID) -> HttpResponse:
             reference=request.POST.get("reference", "")[:100],
         )
     except DomainError as exc:
-        return render(
-            request, "seals/detail.html", _detail_context(request, seal, error=exc.message), status=exc.status
-        )
+        return _detail_error(request, seal, exc)
     response = HttpResponse(signed, content_type="application/pdf")
     response["Content-Disposition"] = 'attachment; filename="stamped.pdf"'
     return response
