@@ -174,7 +174,7 @@ def on_http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
 def _register_routers() -> None:
     from yiwang.accounts.api import router as accounts_router
     from yiwang.cases.api import router as cases_router
-    from yiwang.cases.api import staff_router
+    from yiwang.cases.staff_api import staff_router
     from yiwang.catalog.api import router as catalog_router
 
     api.add_router("/accounts", accounts_router)

@@ -8,6 +8,11 @@ reused (each request gets its own copies); when anything differs, they are loade
 revoked token, a deactivated account or a changed role takes effect on the very next request, while
 a clerk's to-do list does not pay for building the account and its roles from three tables each
 time (that was a third of the request's CPU on the benchmark).
+
+The statement's columns are named (``token_id``, ``user__<column>``, ``profile__<column>``,
+``roles``) and read by those names from the cursor, never by position.  Off switch:
+``settings.YIWANG_API_TOKEN_CACHE = False`` loads the account objects on every request (the same
+answers, three more queries); docs/adr/0007-api-token-cache.md.
 """
 
 from __future__ import annotations
@@ -19,6 +24,7 @@ import time
 from dataclasses import dataclass
 from typing import Any
 
+from django.conf import settings
 from django.db import connection
 from django.http import HttpRequest
 from django.utils import timezone
@@ -35,6 +41,15 @@ MAX_REMEMBERED = 2048
 
 def hash_token(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
+
+
+def cache_enabled() -> bool:
+    return bool(getattr(settings, "YIWANG_API_TOKEN_CACHE", True))
+
+
+# Column names of the check statement (the user's and profile's columns are prefixed).
+TOKEN_ID = "token_id"  # noqa: S105 (a column name, not a secret)
+ROLES = "roles"
 
 
 class _TokenCheck:
@@ -54,14 +69,19 @@ class _TokenCheck:
         quote = connection.ops.quote_name
         token, user = ApiToken._meta.db_table, User._meta.db_table
         profile, role = StaffProfile._meta.db_table, StaffRoleAssignment._meta.db_table
-        user_columns = ", ".join(f"u.{quote(str(f.column))}" for f in User._meta.concrete_fields)
-        profile_columns = ", ".join(f"p.{quote(str(f.column))}" for f in StaffProfile._meta.concrete_fields)
+        user_columns = ", ".join(
+            f"u.{quote(str(f.column))} AS {quote(f'user__{f.column}')}" for f in User._meta.concrete_fields
+        )
+        profile_columns = ", ".join(
+            f"p.{quote(str(f.column))} AS {quote(f'profile__{f.column}')}"
+            for f in StaffProfile._meta.concrete_fields
+        )
         assignment = f"CAST(r.{quote('id')} AS TEXT) || ':' || r.{quote('role')} || ':' || r.{quote('scope')}"
         aggregate = "string_agg" if connection.vendor == "postgresql" else "group_concat"
         roles = f"(SELECT {aggregate}({assignment}, ',') "
-        roles += f"FROM {quote(role)} r WHERE r.{quote('staff_id')} = p.{quote('id')})"
+        roles += f"FROM {quote(role)} r WHERE r.{quote('staff_id')} = p.{quote('id')}) AS {quote(ROLES)}"
         return (
-            f"SELECT t.{quote('id')}, {user_columns}, {profile_columns}, {roles} "  # noqa: S608
+            f"SELECT t.{quote('id')} AS {quote(TOKEN_ID)}, {user_columns}, {profile_columns}, {roles} "  # noqa: S608
             f"FROM {quote(token)} t JOIN {quote(user)} u ON u.{quote('id')} = t.{quote('user_id')} "
             f"LEFT JOIN {quote(profile)} p ON p.{quote('user_id')} = u.{quote('id')} "
             f"WHERE t.{quote('token_hash')} = %s AND t.{quote('revoked_at')} IS NULL "
@@ -92,10 +112,12 @@ def forget_all() -> None:
         _touched.clear()
 
 
-def _stamp(row: tuple[Any, ...]) -> tuple[Any, ...]:
-    """The row with the role list made order-free (the aggregate's order is unspecified)."""
-    roles = row[-1]
-    return (*row[1:-1], tuple(sorted(roles.split(","))) if roles else ())
+def _stamp(row: dict[str, Any]) -> tuple[Any, ...]:
+    """What the remembered objects were built from: the account's and profile's columns by name,
+    and the role list made order-free (the aggregate's order is unspecified)."""
+    roles = row[ROLES]
+    columns = tuple((name, value) for name, value in row.items() if name not in (TOKEN_ID, ROLES))
+    return (*columns, tuple(sorted(roles.split(","))) if roles else ())
 
 
 def _load(token_id: int, stamp: tuple[Any, ...]) -> _Remembered | None:
@@ -124,20 +146,23 @@ class BearerTokenAuth(HttpBearer):
         now = timezone.now()
         with connection.cursor() as cursor:
             cursor.execute(_check.sql(), [token_hash, connection.ops.adapt_datetimefield_value(now)])
-            row = cursor.fetchone()
-        if row is None:
+            values = cursor.fetchone()
+            names = [column[0] for column in cursor.description] if values is not None else []
+        if values is None:
             return None
-        token_id, stamp = row[0], _stamp(row)
-        entry = _remembered.get(token_hash)
+        row = dict(zip(names, values, strict=True))
+        token_id, stamp = row[TOKEN_ID], _stamp(row)
+        entry = _remembered.get(token_hash) if cache_enabled() else None
         if entry is None or entry.stamp != stamp:
             loaded = _load(token_id, stamp)
             if loaded is None:
                 return None
             entry = loaded
-            with _lock:
-                if len(_remembered) >= MAX_REMEMBERED:
-                    _remembered.clear()
-                _remembered[token_hash] = entry
+            if cache_enabled():
+                with _lock:
+                    if len(_remembered) >= MAX_REMEMBERED:
+                        _remembered.clear()
+                    _remembered[token_hash] = entry
         if not entry.user.is_active:
             return None
         # Touch at most once a minute (per process) so a busy client does not write on every request.

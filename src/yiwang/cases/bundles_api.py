@@ -12,8 +12,9 @@ from ninja import Query, Router, Status
 
 from yiwang.accounts.models import User
 from yiwang.cases import bundles
-from yiwang.cases.api import _form_data, document_out
+from yiwang.cases.api import parse_form_data
 from yiwang.cases.models import BundleApplication, CaseDocument
+from yiwang.cases.reads import document_out
 from yiwang.cases.schemas import BundleApplicationOut, BundleSubCaseOut, HandoverIn
 from yiwang.catalog.bundles import get_published_bundle
 from yiwang.core.errors import CoreErrorCode, DomainError, NotFound
@@ -113,7 +114,7 @@ def apply(request: HttpRequest) -> Status[BundleApplicationOut]:
     application = bundles.apply_bundle(
         applicant=_user(request),
         bundle=bundle,
-        form_data=_form_data(request.POST.get("form_data")),
+        form_data=parse_form_data(request.POST.get("form_data")),
         member_forms=_json(request.POST.get("member_forms"), "member_forms"),
         optional_items=optional,
         files=_files(request),

@@ -16,8 +16,8 @@ from ninja import Query, Router, Schema
 
 from yiwang.accounts.models import User
 from yiwang.cases import archive, datasets, library
-from yiwang.cases.api import summary
 from yiwang.cases.models import DatasetExport
+from yiwang.cases.reads import summary
 from yiwang.cases.schemas import CasePageOut
 from yiwang.core.errors import PermissionDenied
 from yiwang.core.paging import PageIn

@@ -20,7 +20,7 @@ from yiwang.core.errors import CoreErrorCode, DomainError
 from yiwang.core.models import Channel
 from yiwang.core.paging import paginate
 from yiwang.web.ui import current_user, error_context, render_error, staff_required
-from yiwang.workbench.views import _with_due
+from yiwang.workbench.todo_views import with_due
 
 LIBRARY_PAGE_SIZE = 25
 GROUP_LABELS = {
@@ -66,7 +66,7 @@ def case_library(request: HttpRequest) -> HttpResponse:
     criteria, exc = _criteria(request)
     cases = library.search_cases(user, criteria)
     page_obj = paginate(request, cases, LIBRARY_PAGE_SIZE)
-    rows = _with_due(list(page_obj.object_list))
+    rows = with_due(list(page_obj.object_list))
     archived = set(
         ArchivePackage.objects.filter(case__in=[c.pk for c in rows]).values_list("case_id", flat=True)
     )

@@ -1,12 +1,12 @@
 from django.urls import path
 
-from yiwang.workbench import calendar_views, results_views, staff_views, views
+from yiwang.workbench import calendar_views, results_views, staff_views, todo_views, views
 
 app_name = "workbench"
 urlpatterns = [
-    path("", views.todo, name="todo"),
+    path("", todo_views.todo, name="todo"),
     path("login/", views.login_view, name="login"),
-    path("cases/", views.case_list, name="case_list"),
+    path("cases/", todo_views.case_list, name="case_list"),
     path("cases/<uuid:public_id>/", views.case_detail, name="case_detail"),
     path("cases/<uuid:public_id>/accept/", views.accept, name="accept"),
     path("cases/<uuid:public_id>/refuse/", views.refuse, name="refuse"),

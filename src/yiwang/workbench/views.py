@@ -8,7 +8,6 @@ contradicting decision.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
-from datetime import date
 from typing import Any, TypeVar
 from urllib.parse import urlencode
 from uuid import UUID
@@ -29,7 +28,7 @@ from yiwang.accounts.models import LoginChannel, mask_phone
 from yiwang.accounts.services import login_check
 from yiwang.cases import variants
 from yiwang.cases.actions import allowed_actions
-from yiwang.cases.clock import clock_state, gap_overdue
+from yiwang.cases.clock import gap_overdue
 from yiwang.cases.models import Case, CaseStatus, ExtensionStatus, SpecialProcedureKind
 from yiwang.cases.process import case_for_task_holder, process_of
 from yiwang.cases.schemas import (
@@ -54,13 +53,10 @@ from yiwang.cases.services import (
     open_correction_notice,
     refuse_acceptance,
     request_correction,
-    staff_todo,
     verify_material,
-    visible_cases,
 )
 from yiwang.core import audit
 from yiwang.core.errors import CoreErrorCode, DomainError, NotFound
-from yiwang.core.paging import paginate
 from yiwang.seals.services import lacks_document_seal
 from yiwang.web.forms import validation_fields
 from yiwang.web.ui import (
@@ -75,12 +71,12 @@ from yiwang.web.ui import (
     safe_next,
     staff_required,
 )
+from yiwang.workbench.todo_views import due_state
 from yiwang.workflow.models import ProcessInstance, WorkItemStatus
 
 View = TypeVar("View", bound=Callable[..., HttpResponseBase])
 Input = TypeVar("Input", bound=BaseModel)
 
-CASES_PAGE_SIZE = 25
 # A case still waiting for a notice or a decision (文书) from its handling body.
 OPEN_FOR_DOCUMENTS = {CaseStatus.SUBMITTED, CaseStatus.CORRECTION_REQUIRED, CaseStatus.ACCEPTED}
 
@@ -139,99 +135,6 @@ def login_view(request: HttpRequest) -> HttpResponse:
             "next": safe_next(request, ""),
         },
         status=status,
-    )
-
-
-# --- lists ---------------------------------------------------------------------------------------
-def due_state(case: Case, today: date) -> dict[str, str] | None:
-    """The clock flag of an open case (cases/clock.py): paused, overdue, due soon or on time."""
-    if case.due_date is None or case.is_terminal:
-        return None
-    state = clock_state(case, today)
-    if state.paused:
-        return {"css": "due-paused", "label": _("计时暂停")}
-    if state.overdue:
-        return {
-            "css": "due-overdue",
-            "label": _("已超期 %(n)d 个工作日") % {"n": -(state.working_days_left or 0)},
-        }
-    if state.due_soon:
-        return {
-            "css": "due-soon",
-            "label": _("即将到期（剩 %(n)d 个工作日）") % {"n": state.working_days_left or 0},
-        }
-    return {"css": "due-ok", "label": _("正常")}
-
-
-def _with_due(cases: list[Case]) -> list[Case]:
-    today = timezone.localdate()
-    for case in cases:
-        case.due_info = due_state(case, today)  # type: ignore[attr-defined]
-    return cases
-
-
-TODO_LIMIT = 200  # cases listed on the to-do page
-
-
-@staff_required
-def todo(request: HttpRequest) -> HttpResponse:
-    user = current_user(request)
-    cases = _with_due(list(staff_todo(user)[:TODO_LIMIT]))
-    from yiwang.cases import queues
-    from yiwang.cases.services import todo_scope
-    from yiwang.workflow import services as workflow
-
-    # One source for every case count on the page: the list itself, or when it is cut at
-    # TODO_LIMIT the queue counters of the to-do's statuses.  Workflow tasks are counted apart
-    # (a case gets them once accepted) and labelled so.
-    by_status: dict[str, int] = {}
-    if len(cases) < TODO_LIMIT:
-        for case in cases:
-            by_status[case.status] = by_status.get(case.status, 0) + 1
-    elif (scope := todo_scope(user)) is not None:
-        by_status = {status: queues.total(scope[0], [status]) for status in scope[1]}
-    return render(
-        request,
-        "workbench/todo.html",
-        {
-            "task_count": workflow.todo(user).count(),
-            "cases": cases,
-            "case_total": sum(by_status.values()),
-            "waiting_acceptance": by_status.get(CaseStatus.SUBMITTED, 0),
-            "under_review": by_status.get(CaseStatus.ACCEPTED, 0),
-            "overdue": sum(
-                1 for case in cases if (getattr(case, "due_info", None) or {}).get("css") == "due-overdue"
-            ),
-        },
-    )
-
-
-@staff_required
-def case_list(request: HttpRequest) -> HttpResponse:
-    """全部办件 Every case of the staff member's department, filterable by status."""
-    user = current_user(request)
-    status_filter = request.GET.get("status", "")
-    cases = visible_cases(user).order_by("-submitted_at")
-    if status_filter in CaseStatus.values:
-        cases = cases.filter(status=status_filter)
-    number = request.GET.get("number", "").strip()[:50]
-    if number:
-        cases = cases.filter(number__icontains=number)
-    page_obj = paginate(request, cases, CASES_PAGE_SIZE)
-    query = "".join(
-        f"{key}={value}&" for key, value in (("status", status_filter), ("number", number)) if value
-    )
-    return render(
-        request,
-        "workbench/case_list.html",
-        {
-            "page_obj": page_obj,
-            "cases": _with_due(list(page_obj.object_list)),
-            "status_filter": status_filter,
-            "number": number,
-            "statuses": CaseStatus.choices,
-            "page_query": query,
-        },
     )
 
 

@@ -115,3 +115,29 @@ def test_citizens_tokens_work_the_same_way(db: None) -> None:
     assert client.get("/api/v1/accounts/me").status_code == 200
     assert client.get(TODO).status_code == 403
     assert bearer("yw_not-a-token").get("/api/v1/accounts/me").status_code == 401
+
+
+def test_the_check_is_read_by_column_name(clerk: User, rf: Any) -> None:
+    """The stamp names every column it holds: a reordered statement cannot mix them up."""
+    auth = api_auth.BearerTokenAuth()
+    token = issue_api_token(clerk)
+    auth.authenticate(rf.get("/"), token)
+    entry = api_auth._remembered[api_auth.hash_token(token)]
+    named = dict(entry.stamp[:-1])
+    assert named["user__username"] == "clerk_auth" and named["user__is_active"] in (True, 1)
+    assert named["profile__real_name"] == "clerk_auth"
+    assert [role.split(":")[1] for role in entry.stamp[-1]] == ["window_clerk"]
+
+
+def test_switched_off_the_account_is_loaded_every_time(
+    clerk: User, settings: Any, django_assert_num_queries: Any
+) -> None:
+    settings.YIWANG_API_TOKEN_CACHE = False
+    token = issue_api_token(clerk)
+    client = bearer(token)
+    assert client.get(TODO).status_code == 200
+    assert api_auth.hash_token(token) not in api_auth._remembered
+    # token check, the token with account and profile, the roles, the page, the queue counter sum
+    with django_assert_num_queries(5):
+        assert client.get(TODO).status_code == 200
+    assert api_auth.hash_token(token) not in api_auth._remembered

@@ -16,7 +16,6 @@ from ninja.responses import NinjaJSONEncoder
 
 from yiwang.accounts.models import User
 from yiwang.cases import detail_cache, services, variants
-from yiwang.cases.api import detail
 from yiwang.cases.models import (
     Case,
     CaseDelivery,
@@ -27,6 +26,7 @@ from yiwang.cases.models import (
     CorrectionNotice,
     SpecialProcedure,
 )
+from yiwang.cases.reads import detail
 from yiwang.cases.tests.conftest import FROZEN_NOW, token_client
 from yiwang.cases.tests.factories import ServiceItemFactory, make_citizen, make_staff, pdf_upload, submit_case
 from yiwang.catalog.models import ServiceItem

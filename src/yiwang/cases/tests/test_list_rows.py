@@ -15,8 +15,8 @@ from ninja.responses import NinjaJSONEncoder
 
 from yiwang.accounts.models import User
 from yiwang.cases import variants
-from yiwang.cases.api import detail, summary
 from yiwang.cases.models import Case, CaseDetailSnapshot, CorrectionNotice
+from yiwang.cases.reads import detail, summary
 from yiwang.cases.schemas import CaseDetailOut, CasePageOut
 from yiwang.cases.services import accept_case, request_correction, staff_todo
 from yiwang.cases.tests.conftest import token_client

@@ -7,6 +7,15 @@ instead.  An idle connection has nothing to read; one the server closed — rest
 ``pg_terminate_backend`` — has its goodbye (an error message, then EOF) waiting, and only then is the
 full check run, which fails and makes the pool open a new connection.  A silently dropped network
 path is caught neither way before the query (the TCP keepalive settings cover it).
+
+The check is given to the pool through psycopg_pool's public ``ConnectionPool(check=...)`` parameter
+(psycopg_pool ≥ 3.2).  Django builds the pool itself and passes ``check`` from
+``CONN_HEALTH_CHECKS``, so :meth:`DatabaseWrapper.pool` builds it the same way with
+:func:`quick_check` instead; ``tests/test_pool_check.py`` holds it to Django's options.
+
+Off switch: ``settings.YIWANG_DB_POOL_QUICK_CHECK = False`` leaves the pool to Django, with
+psycopg's full check (``YIWANG_DB_POOL=0`` turns the pool, and with it this backend, off);
+docs/adr/0006-pool-check-by-socket.md.
 """
 
 from __future__ import annotations
@@ -15,6 +24,9 @@ import select
 from typing import Any
 
 import psycopg
+from django.conf import settings
+from django.core.exceptions import ImproperlyConfigured
+from django.db.backends.base.base import NO_DB_ALIAS
 from django.db.backends.postgresql import base as postgresql
 from psycopg_pool import ConnectionPool
 
@@ -31,11 +43,36 @@ def quick_check(connection: psycopg.Connection[Any]) -> None:
         ConnectionPool.check_connection(connection)
 
 
+def quick_check_enabled() -> bool:
+    return bool(getattr(settings, "YIWANG_DB_POOL_QUICK_CHECK", True))
+
+
 class DatabaseWrapper(postgresql.DatabaseWrapper):
     @property
     def pool(self) -> ConnectionPool | None:
-        pool: ConnectionPool | None = super().pool
-        # Django passes ``check`` itself (from CONN_HEALTH_CHECKS), so it cannot come in OPTIONS.
-        if pool is not None and pool._check is ConnectionPool.check_connection:
-            pool._check = quick_check
-        return pool
+        """Django's pool (``OPTIONS["pool"]``), built with ``check=quick_check`` when health checks
+        are on; otherwise exactly Django's (no pool, no checks, or the quick check switched off)."""
+        pool_options = self.settings_dict["OPTIONS"].get("pool")
+        if (
+            self.alias == NO_DB_ALIAS
+            or not pool_options
+            or not self.settings_dict["CONN_HEALTH_CHECKS"]
+            or not quick_check_enabled()
+        ):
+            pool: ConnectionPool | None = super().pool
+            return pool
+        if self.alias not in self._connection_pools:
+            # As Django's DatabaseWrapper.pool (5.1+), with the check chosen here.
+            if self.settings_dict.get("CONN_MAX_AGE", 0) != 0:
+                raise ImproperlyConfigured("Pooling doesn't support persistent connections.")
+            connect_kwargs = self.get_connection_params()
+            connect_kwargs["autocommit"] = True  # Django sets the real mode later on
+            created = ConnectionPool(
+                kwargs=connect_kwargs,
+                open=False,
+                configure=self._configure_connection,
+                check=quick_check,
+                **({} if pool_options is True else pool_options),
+            )
+            self._connection_pools.setdefault(self.alias, created)
+        return self._connection_pools[self.alias]

@@ -8,11 +8,14 @@ import re
 
 import pytest
 import time_machine
+from django.test import Client
 from django.urls import reverse
 
+from yiwang.accounts.services import issue_api_token
 from yiwang.cases.services import accept_case
 from yiwang.portal.tests.factories import apply_for
 from yiwang.portal.tests.fixtures import logged_in
+from yiwang.workbench import todo_views
 
 pytestmark = pytest.mark.django_db
 
@@ -41,10 +44,29 @@ def test_counts_agree_and_are_labelled(item, citizen, other_citizen, clerk, appr
 
 @time_machine.travel("2026-03-16 10:00:00+08:00", tick=True)
 def test_a_cut_list_still_counts_every_case(item, citizen, other_citizen, clerk, monkeypatch):
-    from yiwang.workbench import views
-
-    monkeypatch.setattr(views, "TODO_LIMIT", 1)
+    monkeypatch.setattr(todo_views, "TODO_LIMIT", 1)
     apply_for(item, citizen)
     apply_for(item, other_citizen)
     page = logged_in(clerk).get(reverse("workbench:todo")).content.decode()
     assert _count(page, "case-total") == 2 == _count(page, "waiting-count")
+
+
+def _api_count(user) -> int:
+    client = Client(headers={"Authorization": f"Bearer {issue_api_token(user)}"})
+    return client.get("/api/v1/workbench/todo").json()["count"]
+
+
+@time_machine.travel("2026-03-16 10:00:00+08:00", tick=True)
+@pytest.mark.parametrize("counters", [True, False], ids=["queue-counters", "counting"])
+def test_the_page_and_the_api_show_one_total(
+    item, citizen, other_citizen, clerk, approver, settings, counters
+):
+    """One total for clerks: the page's 待办办件 is the API's ``count``, also when the list is cut
+    and with the queue counters switched off (YIWANG_QUEUE_COUNTERS)."""
+    settings.YIWANG_QUEUE_COUNTERS = counters
+    apply_for(item, citizen)
+    accept_case(apply_for(item, other_citizen), actor=clerk)
+    apply_for(item, other_citizen, key="third")
+    for user, expected in ((clerk, 2), (approver, 1)):
+        page = logged_in(user).get(reverse("workbench:todo")).content.decode()
+        assert _count(page, "case-total") == _api_count(user) == expected

@@ -1,0 +1,107 @@
+"""The staff lists (待办, 部门办件): the to-do page and the department's case list.
+
+The to-do page reads through :mod:`yiwang.cases.reads`, the same read as ``GET
+/api/v1/workbench/todo``: its totals are the queue counters the API's ``count`` comes from, so a
+clerk sees one number for his to-do whichever way he looks (``tests/test_todo_counts.py``).
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from yiwang.cases import reads
+from yiwang.cases.clock import clock_state
+from yiwang.cases.models import Case, CaseStatus
+from yiwang.cases.services import visible_cases
+from yiwang.core.paging import paginate
+from yiwang.web.ui import current_user, staff_required
+from yiwang.workflow import services as workflow
+
+CASES_PAGE_SIZE = 25
+TODO_LIMIT = 200  # cases listed on the to-do page
+
+
+def due_state(case: Case, today: date) -> dict[str, str] | None:
+    """The clock flag of an open case (cases/clock.py): paused, overdue, due soon or on time."""
+    if case.due_date is None or case.is_terminal:
+        return None
+    state = clock_state(case, today)
+    if state.paused:
+        return {"css": "due-paused", "label": _("计时暂停")}
+    if state.overdue:
+        return {
+            "css": "due-overdue",
+            "label": _("已超期 %(n)d 个工作日") % {"n": -(state.working_days_left or 0)},
+        }
+    if state.due_soon:
+        return {
+            "css": "due-soon",
+            "label": _("即将到期（剩 %(n)d 个工作日）") % {"n": state.working_days_left or 0},
+        }
+    return {"css": "due-ok", "label": _("正常")}
+
+
+def with_due(cases: list[Case]) -> list[Case]:
+    """The cases, each with ``due_info`` (:func:`due_state` today) for ``_case_rows.html``."""
+    today = timezone.localdate()
+    for case in cases:
+        case.due_info = due_state(case, today)  # type: ignore[attr-defined]
+    return cases
+
+
+@staff_required
+def todo(request: HttpRequest) -> HttpResponse:
+    user = current_user(request)
+    cases = with_due(reads.todo_cases(user, TODO_LIMIT))
+    # Every case count on the page comes from the to-do's counts by status (reads.todo_counts):
+    # their sum is the total the API answers.  Workflow tasks are counted apart (a case gets them
+    # once accepted) and labelled so.
+    by_status = reads.todo_counts(user)
+    return render(
+        request,
+        "workbench/todo.html",
+        {
+            "task_count": workflow.todo(user).count(),
+            "cases": cases,
+            "case_total": sum(by_status.values()),
+            "waiting_acceptance": by_status.get(CaseStatus.SUBMITTED, 0),
+            "under_review": by_status.get(CaseStatus.ACCEPTED, 0),
+            "overdue": sum(
+                1 for case in cases if (getattr(case, "due_info", None) or {}).get("css") == "due-overdue"
+            ),
+        },
+    )
+
+
+@staff_required
+def case_list(request: HttpRequest) -> HttpResponse:
+    """全部办件 Every case of the staff member's department, filterable by status."""
+    user = current_user(request)
+    status_filter = request.GET.get("status", "")
+    cases = visible_cases(user).order_by("-submitted_at")
+    if status_filter in CaseStatus.values:
+        cases = cases.filter(status=status_filter)
+    number = request.GET.get("number", "").strip()[:50]
+    if number:
+        cases = cases.filter(number__icontains=number)
+    page_obj = paginate(request, cases, CASES_PAGE_SIZE)
+    query = "".join(
+        f"{key}={value}&" for key, value in (("status", status_filter), ("number", number)) if value
+    )
+    return render(
+        request,
+        "workbench/case_list.html",
+        {
+            "page_obj": page_obj,
+            "cases": with_due(list(page_obj.object_list)),
+            "status_filter": status_filter,
+            "number": number,
+            "statuses": CaseStatus.choices,
+            "page_query": query,
+        },
+    )
