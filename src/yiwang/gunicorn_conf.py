@@ -19,11 +19,10 @@ Everything comes from the environment so that one image serves every node:
 
 from __future__ import annotations
 
-import importlib
 import os
 
 # Django-free at import time (gunicorn reads this file before Django is set up).
-from yiwang.core.warmup import logger, register_step, warm_up
+from yiwang.core.warmup import logger, warm_up
 
 cores = os.cpu_count() or 1
 bind = f"{os.environ.get('HOST', '127.0.0.1')}:{os.environ.get('PORT', '8000')}"
@@ -54,16 +53,3 @@ def post_worker_init(worker: object) -> None:
         )
     except Exception:  # noqa: S110 - a warm-up must never stop a worker from starting
         pass
-
-
-def _warm_search() -> None:
-    """jieba's dictionary and the pinyin tables of the catalogue search (about a second)."""
-    # Loaded when the step runs: gunicorn reads this file before Django (and the catalogue's models)
-    # can be imported.
-    search = importlib.import_module("yiwang.catalog.search")
-    search.tokenize("营业执照办理")
-    search.pinyin_initials("营业执照")
-
-
-# The apps' warm-up steps, after the kernel's own (URLconf, translations, templates).
-register_step("search", _warm_search)

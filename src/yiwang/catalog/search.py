@@ -182,6 +182,12 @@ def _jieba() -> ModuleType:
     return _jieba_module
 
 
+def warm_up() -> None:
+    """jieba's dictionary and the pinyin tables (about a second), before a worker takes traffic."""
+    tokenize("营业执照办理")
+    pinyin_initials("营业执照")
+
+
 def normalise(text: str) -> str:
     """Lower-case, trim and collapse whitespace."""
     return _SPACE_RE.sub(" ", (text or "").strip().lower())

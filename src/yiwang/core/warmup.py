@@ -8,7 +8,7 @@ The first hit on the home page after ``make run`` took 3.6 s.  Each step is inde
 step touches the database, so a worker starts even while the database is away.
 
 The kernel's own steps (URLconf, translations, templates) are built in; an app adds its own with
-:func:`register_step` (the catalogue's search dictionary is registered by ``yiwang.gunicorn_conf``),
+:func:`register_step` (the catalogue registers its search dictionary in ``CatalogConfig.ready``),
 so this module names no app.
 """
 
