@@ -11,7 +11,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import transaction
-from django.db.models import Model, QuerySet
+from django.db.models import QuerySet
 from django.utils import timezone
 
 from yiwang.accounts.errors import AccountErrorCode
@@ -91,10 +91,9 @@ def require_company_manager(actor: User, company: LegalPerson) -> None:
         )
 
 
-def authorised_item_model() -> type[Model]:
+def authorised_item_model() -> Any:
     """The service-item model an authorisation may name (the catalog's, through the relation)."""
-    model: type[Model] = AgentAuthorisation.items.rel.model
-    return model
+    return AgentAuthorisation.items.rel.model
 
 
 def grant_agent_authorisation(

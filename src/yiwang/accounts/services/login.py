@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import timedelta
+from typing import Any
 
 from django.contrib.auth import authenticate
 from django.db import transaction
@@ -27,7 +28,7 @@ def lock_seconds(lockouts: int) -> int:
     return int(min(policy.lockout_base_seconds * (2 ** max(lockouts, 0)), policy.lockout_max_seconds))
 
 
-def retry_after(until: datetime) -> int:
+def retry_after(until: Any) -> int:
     return max(1, int((until - timezone.now()).total_seconds()))
 
 

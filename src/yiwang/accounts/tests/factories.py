@@ -1,113 +1,23 @@
-"""Factories for the accounts tests: people, companies, staff, OIDC clients."""
+"""The accounts test factories live in :mod:`yiwang.testing.accounts` (shared test support); re-exported here."""
 
 from __future__ import annotations
 
-import itertools
-from collections.abc import Sequence
-from datetime import date
-
-from yiwang.accounts.models import AssuranceLevel, IntegrationMode, User
-from yiwang.accounts.oidc import register_client
-from yiwang.accounts.services import (
-    create_legal_person_account,
-    create_natural_person_account,
-    create_staff_account,
+from yiwang.testing.accounts import (
+    PASSWORD,
+    citizen,
+    company,
+    oidc_client,
+    organisation,
+    region,
+    staff,
 )
-from yiwang.core.identifiers import make_credit_code, make_id_number
-from yiwang.core.models import Organisation, Region, RegionLevel
 
-PASSWORD = "Yiwang@2026"
-_serial = itertools.count(100)
-
-
-def citizen(
-    username: str = "citizen",
-    *,
-    level: int = AssuranceLevel.PRIMARY,
-    real_name: str = "张伟",
-    sequence: int | None = None,
-) -> User:
-    n = next(_serial)
-    return create_natural_person_account(
-        username=username,
-        password=PASSWORD,
-        real_name=real_name,
-        id_number=make_id_number("340104", date(1990, 5, 12), sequence if sequence is not None else n),
-        phone=f"139{n:08d}",
-        assurance_level=level,
-    )
-
-
-def company(
-    representative: User, username: str = "company", *, level: int = AssuranceLevel.INTERMEDIATE
-) -> User:
-    n = next(_serial)
-    return create_legal_person_account(
-        username=username,
-        password=PASSWORD,
-        name=f"合肥测试科技有限公司{n}",
-        credit_code=make_credit_code("9", "1", "340100", f"MA{n:06d}"),
-        legal_representative=representative.natural_person,
-        phone=f"137{n:08d}",
-        assurance_level=level,
-    )
-
-
-def region(code: str = "3401", name: str = "合肥市") -> Region:
-    province, _ = Region.objects.get_or_create(
-        code="34", defaults={"full_code": "340000000000", "name": "安徽省", "level": RegionLevel.PROVINCE}
-    )
-    if code == "34":
-        return province
-    parent = province
-    level = RegionLevel.CITY
-    if len(code) == 6:
-        parent = region(code[:4])
-        level = RegionLevel.COUNTY
-    obj, _ = Region.objects.get_or_create(
-        code=code, defaults={"full_code": code.ljust(12, "0"), "name": name, "level": level, "parent": parent}
-    )
-    return obj
-
-
-def organisation(name: str = "合肥市市场监督管理局", region_code: str = "3401") -> Organisation:
-    n = next(_serial)
-    return Organisation.objects.create(
-        name=name,
-        short_name=name[:6],
-        credit_code=make_credit_code("1", "1", "340100", f"{n:08d}"),
-        region=region(region_code, "蜀山区" if len(region_code) == 6 else "合肥市"),
-    )
-
-
-def staff(username: str, roles: Sequence[str], org: Organisation | None = None, **kwargs: object) -> User:
-    return create_staff_account(
-        username=username,
-        password=PASSWORD,
-        real_name=username,
-        organisation=org or organisation(),
-        roles=list(roles),
-        **kwargs,  # type: ignore[arg-type]
-    )
-
-
-def oidc_client(
-    redirect_uri: str = "http://testclient.example/callback",
-    *,
-    trusted: bool = True,
-    mode: str = IntegrationMode.UNIFIED,
-    scopes: str = "openid profile assurance company phone",
-    client_id: str = "dept-system",
-    secret: str = "dept-system-secret-0123456789",  # noqa: S107
-):
-    application, secret = register_client(
-        name="测试部门系统",
-        redirect_uris=[redirect_uri],
-        post_logout_redirect_uris=[redirect_uri.rsplit("/", 1)[0] + "/"],
-        mode=mode,
-        trusted=trusted,
-        allowed_scopes=scopes,
-        client_id=client_id,
-        client_secret=secret,
-    )
-    return application, secret
+__all__ = [
+    "PASSWORD",
+    "citizen",
+    "company",
+    "oidc_client",
+    "organisation",
+    "region",
+    "staff",
+]

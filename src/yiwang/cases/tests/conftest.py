@@ -3,20 +3,17 @@ from __future__ import annotations
 from collections.abc import Iterator
 from datetime import datetime
 from pathlib import Path
-from zoneinfo import ZoneInfo
 
 import pytest
 import time_machine
-from django.test import Client
 
 from yiwang.accounts.models import User
-from yiwang.accounts.services import issue_api_token
 from yiwang.cases.tests.factories import OrganisationFactory, ServiceItemFactory, make_citizen, make_staff
 from yiwang.catalog.models import ServiceItem
 from yiwang.core.calendar import seed_calendar
 from yiwang.core.models import Organisation
+from yiwang.testing.clients import SHANGHAI, make_region_staff, token_client  # noqa: F401 - used by the cases tests
 
-SHANGHAI = ZoneInfo("Asia/Shanghai")
 # A Monday in a year the calendar covers; National Day (Oct 1-7) falls inside most deadlines.
 FROZEN_NOW = datetime(2026, 9, 21, 10, 0, tzinfo=SHANGHAI)
 
@@ -83,10 +80,6 @@ def foreign_clerk(other_department: Organisation) -> User:
     return make_staff(other_department, "clerk_ps", ("window_clerk",))
 
 
-def token_client(user: User) -> Client:
-    return Client(headers={"Authorization": f"Bearer {issue_api_token(user)}"})
-
-
 # --- case records (办件库, 归档, 数据集上报): a small world over three regions -------------------------
 @pytest.fixture
 def records_world(
@@ -102,8 +95,8 @@ def records_world(
     from yiwang.cases.models import Case
     from yiwang.cases.services import accept_case, decide_case
     from yiwang.cases.tests.factories import submit_case
-    from yiwang.catalog.tests.factories import RegionFactory
     from yiwang.core.models import RegionLevel
+    from yiwang.testing.catalog import RegionFactory
 
     hefei = department.region
     county = RegionFactory(code="340104", name="蜀山区", level=RegionLevel.COUNTY, parent=hefei)
@@ -147,12 +140,3 @@ def records_world(
         "far": far_case,
         "traveller": frozen_time,
     }
-
-
-def make_region_staff(organisation: Organisation, username: str, roles: tuple[str, ...]) -> User:
-    """A staff member whose roles reach his whole region and every region below (数据范围：本行政区划及下级)."""
-    from yiwang.accounts.models import DataScope, StaffRoleAssignment
-
-    user = make_staff(organisation, username, roles)
-    StaffRoleAssignment.objects.filter(staff__user=user).update(scope=DataScope.REGION)
-    return User.objects.get(pk=user.pk)

@@ -8,10 +8,10 @@ import pytest
 from django.test import Client
 
 from yiwang.accounts.models import User
-from yiwang.accounts.testing import verify_mfa
 from yiwang.catalog.models import ServiceItem
 from yiwang.core.models import Organisation
-from yiwang.portal.tests import factories
+from yiwang.testing import portal as factories
+from yiwang.testing.mfa import verify_mfa
 
 
 @pytest.fixture(autouse=True)
