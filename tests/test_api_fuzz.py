@@ -32,10 +32,10 @@ from schemathesis.specs.openapi.checks import (
 )
 
 from yiwang.accounts.services import issue_api_token
-from yiwang.accounts.tests.factories import company, staff
-from yiwang.cases.tests.factories import ServiceItemFactory, make_citizen, submit_case
-from yiwang.catalog.tests.factories import OrganisationFactory
 from yiwang.core.calendar import seed_calendar
+from yiwang.testing.accounts import company, staff
+from yiwang.testing.cases import ServiceItemFactory, make_citizen, submit_case
+from yiwang.testing.catalog import OrganisationFactory
 
 # A fixed working day of a year whose calendar is seeded: nothing depends on today's date.
 FROZEN_NOW = datetime(2026, 9, 21, 10, 0, tzinfo=ZoneInfo("Asia/Shanghai"))

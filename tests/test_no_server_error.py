@@ -28,8 +28,8 @@ from hypothesis import strategies as st
 
 from yiwang.accounts.models import User
 from yiwang.accounts.services import issue_api_token
-from yiwang.accounts.testing import staff_login
 from yiwang.core.paging import MAX_LIMIT, MAX_OFFSET
+from yiwang.testing.mfa import staff_login
 
 pytestmark = pytest.mark.django_db
 

@@ -89,7 +89,7 @@ def print_totp(username: str) -> None:
     from django.conf import settings
     from django_otp.plugins.otp_totp.models import TOTPDevice
 
-    from yiwang.accounts.testing import current_code
+    from yiwang.testing.mfa import current_code
 
     if not settings.YIWANG_DEMO or settings.IS_PRODUCTION:
         print("yiwang totp is available in demo mode only", file=sys.stderr)

@@ -8,8 +8,8 @@ from pathlib import Path
 from yiwang.accounts.models import User
 from yiwang.catalog.models import ServiceItem
 from yiwang.core.models import Organisation
-from yiwang.portal.tests import factories
-from yiwang.portal.tests.factories import PASSWORD, PDF_BYTES, PNG_BYTES
+from yiwang.testing import portal as factories
+from yiwang.testing.portal import PASSWORD, PDF_BYTES, PNG_BYTES
 
 __all__ = ["PASSWORD", "World", "build_world", "write_upload_files"]
 

@@ -48,7 +48,7 @@ def login(page: Any, base_url: str, username: str, password: str, *, workbench: 
     device = None
     if workbench:  # staff: a TOTP device, and its current code after the password (MFA)
         from yiwang.accounts.models import User
-        from yiwang.accounts.testing import totp_device
+        from yiwang.testing.mfa import totp_device
 
         device = totp_device(User.objects.get(username=username))
     page.goto(f"{base_url}{'/workbench/login/' if workbench else '/login/'}")
@@ -57,7 +57,7 @@ def login(page: Any, base_url: str, username: str, password: str, *, workbench: 
     page.locator("main form button[type=submit]").click()
     page.wait_for_load_state()
     if device is not None and "/workbench/mfa/" in page.url:
-        from yiwang.accounts.testing import current_code
+        from yiwang.testing.mfa import current_code
 
         page.locator("#id_token").fill(current_code(device))
         page.locator("#mfa-submit").click()

@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 
 from yiwang.cases.services import request_correction
-from yiwang.portal.tests.factories import apply_for, materials_by_name
+from yiwang.testing.portal import apply_for, materials_by_name
 
 from .data import PASSWORD, World, build_world
 from .helpers import MOBILE, assert_no_serious_axe_violations, login, new_context, screenshot

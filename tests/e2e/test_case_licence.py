@@ -10,12 +10,12 @@ import pytest
 from django.db import connection
 
 from yiwang.cases import services as case_services
-from yiwang.cases.tests.factories import ServiceItemFactory
 from yiwang.catalog.models import ServiceItem
 from yiwang.core.calendar import seed_calendar
 from yiwang.licences import services
 from yiwang.licences.models import Licence
-from yiwang.licences.tests import factories
+from yiwang.testing import licences as factories
+from yiwang.testing.cases import ServiceItemFactory
 
 from .helpers import login, new_context, screenshot
 

@@ -9,7 +9,7 @@ import pytest
 
 from yiwang.catalog.bundles import save_bundle
 from yiwang.catalog.scenarios import define_scenarios
-from yiwang.portal.tests import factories
+from yiwang.testing import portal as factories
 
 from .data import PASSWORD, build_world
 from .helpers import assert_no_serious_axe_violations, login, new_context, screenshot

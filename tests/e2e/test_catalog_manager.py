@@ -11,8 +11,8 @@ from django.test import Client
 
 from yiwang.accounts.models import StaffRole
 from yiwang.catalog.models import ItemStatus, ServiceItem, ServiceItemVersion
-from yiwang.catalog.tests.factories import BaseItemFactory, login_verified, make_staff
-from yiwang.portal.tests import factories
+from yiwang.testing import portal as factories
+from yiwang.testing.catalog import BaseItemFactory, login_verified, make_staff
 
 from .helpers import assert_no_serious_axe_violations, new_context, screenshot
 

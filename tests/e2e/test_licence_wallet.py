@@ -10,7 +10,7 @@ import pytest
 from django.db import connection
 
 from yiwang.licences import services
-from yiwang.licences.tests import factories
+from yiwang.testing import licences as factories
 
 from .helpers import login, new_context, screenshot
 

@@ -13,7 +13,7 @@ import pytest
 from django.db import connection
 
 from yiwang.cases.services import request_correction
-from yiwang.portal.tests.factories import apply_for, materials_by_name
+from yiwang.testing.portal import apply_for, materials_by_name
 
 from .data import PASSWORD, World, build_world
 from .helpers import MOBILE, login, new_context, screenshot
@@ -33,8 +33,7 @@ MAIN_TOP = (
 def _issue_licence(holder_id: int) -> Any:
     """A 食品经营许可证 for the citizen (in a worker thread: pyHanko cannot run in Playwright's loop)."""
     from yiwang.accounts.models import User
-    from yiwang.licences.tests import factories
-
+    from yiwang.testing import licences as factories
     try:
         issuer, _seal, _approver = factories.make_issuer("合肥市蜀山区市场监督管理局")
         return factories.issue(factories.make_type(), issuer, User.objects.get(pk=holder_id))

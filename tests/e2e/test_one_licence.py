@@ -10,11 +10,11 @@ import pytest
 from django.db import connection
 
 from yiwang.cases.models import Case
-from yiwang.cases.tests.factories import PDF_BYTES, ServiceItemFactory
 from yiwang.catalog.models import Material, MaterialSourceKind, ServiceItem
 from yiwang.core.calendar import seed_calendar
 from yiwang.licences.models import Licence
-from yiwang.licences.tests import factories
+from yiwang.testing import licences as factories
+from yiwang.testing.cases import PDF_BYTES, ServiceItemFactory
 
 from .helpers import login, new_context, screenshot
 

@@ -19,7 +19,7 @@ import pytest
 
 from yiwang.accounts.models import AssuranceLevel
 from yiwang.accounts.oidc import register_client
-from yiwang.accounts.tests import factories
+from yiwang.testing import accounts as factories
 
 from .helpers import assert_no_serious_axe_violations, screenshot
 

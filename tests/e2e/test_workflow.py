@@ -16,8 +16,8 @@ from typing import Any
 import pytest
 
 from yiwang.cases.models import Case, CaseOutcome, CaseStatus
-from yiwang.portal.tests import factories
-from yiwang.portal.tests.factories import apply_for
+from yiwang.testing import portal as factories
+from yiwang.testing.portal import apply_for
 from yiwang.workflow import services as workflow
 from yiwang.workflow.models import WorkItem, WorkItemStatus
 

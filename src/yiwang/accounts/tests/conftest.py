@@ -1,4 +1,4 @@
-from yiwang.portal.tests.fixtures import (  # noqa: F401 - pytest fixtures
+from yiwang.testing.fixtures import (  # noqa: F401 - pytest fixtures
     calendar,
     department,
     media_root,

@@ -14,9 +14,9 @@ from yiwang.accounts.services import (
     create_staff_account,
     staff_roles,
 )
-from yiwang.cases.tests.factories import OrganisationFactory
 from yiwang.core.errors import DomainError
 from yiwang.core.identifiers import make_credit_code, make_id_number
+from yiwang.testing.cases import OrganisationFactory
 
 pytestmark = pytest.mark.django_db
 PASSWORD = "Hefei#2026abc"

@@ -15,7 +15,7 @@ from yiwang.accounts.tests import factories
 from yiwang.cases.models import Case
 from yiwang.core.errors import DomainError
 from yiwang.core.models import AuditEvent
-from yiwang.portal.tests import factories as portal_factories
+from yiwang.testing import portal as portal_factories
 
 pytestmark = pytest.mark.django_db
 
@@ -132,7 +132,7 @@ def _filed_by_agent(world) -> Case:
 
 def test_the_agent_answers_a_correction_notice_and_the_event_records_both(world):
     from yiwang.cases.services import request_correction, supply_correction
-    from yiwang.cases.tests.factories import make_staff
+    from yiwang.testing.cases import make_staff
 
     _boss, company, agent, item = world
     case = _filed_by_agent(world)

@@ -14,7 +14,7 @@ from yiwang.accounts.models import AgentAuthorisation, AssuranceLevel
 from yiwang.accounts.services import check_agent_may_act
 from yiwang.accounts.tests import factories
 from yiwang.core.errors import DomainError
-from yiwang.portal.tests import factories as portal_factories
+from yiwang.testing import portal as portal_factories
 
 pytestmark = pytest.mark.django_db
 SHANGHAI = ZoneInfo("Asia/Shanghai")

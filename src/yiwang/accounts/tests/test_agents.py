@@ -19,7 +19,7 @@ from yiwang.accounts.tests import factories
 from yiwang.cases.models import CaseEvent
 from yiwang.core.errors import DomainError
 from yiwang.core.models import AuditEvent
-from yiwang.portal.tests import factories as portal_factories
+from yiwang.testing import portal as portal_factories
 
 pytestmark = pytest.mark.django_db
 

@@ -7,10 +7,10 @@ import pytest
 from django.test import Client
 
 from yiwang.accounts.models import AssuranceLevel
-from yiwang.accounts.testing import staff_login
 from yiwang.cases.services import request_correction
 from yiwang.core.models import AuditEvent
-from yiwang.portal.tests import factories as portal_factories
+from yiwang.testing import portal as portal_factories
+from yiwang.testing.mfa import staff_login
 
 pytestmark = pytest.mark.django_db
 

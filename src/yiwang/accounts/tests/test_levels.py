@@ -114,7 +114,7 @@ def test_upgrade_pages(client):
 
 
 def test_counter_page_for_clerks(client):
-    from yiwang.accounts.testing import staff_login
+    from yiwang.testing.mfa import staff_login
 
     person = factories.citizen()
     clerk = factories.staff("clerk", ["window_clerk"])

@@ -7,9 +7,9 @@ import re
 import pytest
 from django.test import Client
 
-from yiwang.accounts.testing import current_code, totp_device
 from yiwang.accounts.tests import factories
 from yiwang.core.models import AuditEvent
+from yiwang.testing.mfa import current_code, totp_device
 
 pytestmark = pytest.mark.django_db
 

@@ -300,7 +300,7 @@ def test_max_age_asks_for_a_recent_login(live_server):
 def test_prompt_none_for_staff_needs_the_second_factor(live_server, client):
     from django.conf import settings
 
-    from yiwang.accounts.testing import verify_mfa
+    from yiwang.testing.mfa import verify_mfa
 
     clerk = factories.staff("clerk", ["window_clerk"])
     factories.oidc_client()

@@ -9,8 +9,8 @@ from django.test import Client
 from django_otp.plugins.otp_static.models import StaticToken
 
 from yiwang.accounts import mfa
-from yiwang.accounts.testing import current_code, totp_device
 from yiwang.accounts.tests import factories
+from yiwang.testing.mfa import current_code, totp_device
 
 pytestmark = pytest.mark.django_db
 WARNING = "可用恢复码已不多"

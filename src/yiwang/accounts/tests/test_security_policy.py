@@ -9,10 +9,10 @@ from django.test import Client
 
 from yiwang.accounts.models import LoginThrottle, SecurityPolicy
 from yiwang.accounts.policy import current_policy, update_security_policy
-from yiwang.accounts.testing import staff_login
 from yiwang.accounts.tests import factories
 from yiwang.core.errors import DomainError
 from yiwang.core.models import AuditEvent
+from yiwang.testing.mfa import staff_login
 
 pytestmark = pytest.mark.django_db
 

@@ -7,10 +7,10 @@ from django.test import Client
 
 from yiwang.accounts import staff as staff_services
 from yiwang.accounts.models import DataScope
-from yiwang.accounts.testing import staff_login
 from yiwang.accounts.tests import factories
 from yiwang.core.errors import DomainError
 from yiwang.core.models import AuditEvent
+from yiwang.testing.mfa import staff_login
 
 pytestmark = pytest.mark.django_db
 

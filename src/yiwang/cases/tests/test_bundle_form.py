@@ -19,7 +19,7 @@ from yiwang.cases.models import BundleApplication, CaseMaterial, HeldUpload
 from yiwang.cases.tests.factories import OrganisationFactory, ServiceItemFactory, pdf_upload
 from yiwang.catalog.bundles import bundle_materials
 from yiwang.catalog.models import Bundle, BundleField, BundleFieldMapping, BundleMember, BundleStatus
-from yiwang.portal.tests.fixtures import logged_in
+from yiwang.testing.fixtures import logged_in
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("frozen_time")]
 

@@ -25,7 +25,7 @@ from yiwang.cases.tests.factories import (
 from yiwang.catalog.bundles import bundle_materials
 from yiwang.catalog.models import Bundle, BundleField, BundleFieldMapping, BundleMember, BundleStatus
 from yiwang.core.errors import DomainError, NotFound, PermissionDenied
-from yiwang.portal.tests.fixtures import logged_in
+from yiwang.testing.fixtures import logged_in
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("frozen_time")]
 

@@ -12,7 +12,7 @@ from yiwang.cases.models import CaseStatus
 from yiwang.cases.tests.factories import ServiceItemFactory, make_staff
 from yiwang.core.calendar import seed_calendar
 from yiwang.licences.models import Licence, LicenceStatus
-from yiwang.licences.tests import factories
+from yiwang.testing import licences as factories
 
 pytestmark = pytest.mark.django_db
 

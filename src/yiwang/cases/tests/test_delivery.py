@@ -14,7 +14,7 @@ from yiwang.cases.services import accept_case, decide_case
 from yiwang.cases.tests.conftest import token_client
 from yiwang.cases.tests.factories import pdf_upload, submit
 from yiwang.core.errors import Conflict, DomainError, NotFound, PermissionDenied
-from yiwang.portal.tests.fixtures import logged_in
+from yiwang.testing.fixtures import logged_in
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("frozen_time")]
 

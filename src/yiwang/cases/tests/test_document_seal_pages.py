@@ -11,7 +11,7 @@ import pytest
 from yiwang.cases.models import CaseDocument, DocumentKind
 from yiwang.cases.services import accept_case, decide_case, refuse_acceptance, request_correction
 from yiwang.cases.tests.factories import make_document_seal, submit
-from yiwang.portal.tests.fixtures import logged_in
+from yiwang.testing.fixtures import logged_in
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("frozen_time")]
 

@@ -15,9 +15,9 @@ from yiwang.cases.models import Case, CaseDocument, DocumentKind
 from yiwang.cases.services import accept_case, decide_case, refuse_acceptance, request_correction
 from yiwang.cases.tests.conftest import token_client
 from yiwang.cases.tests.factories import make_document_seal, submit
-from yiwang.portal.tests.fixtures import logged_in
 from yiwang.seals import services as seal_services
 from yiwang.seals.models import StampRecord
+from yiwang.testing.fixtures import logged_in
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("frozen_time")]
 

@@ -21,8 +21,8 @@ from yiwang.core.errors import Conflict, DomainError, PermissionDenied
 from yiwang.core.models import AuditEvent
 from yiwang.licences import services as licence_services
 from yiwang.licences.models import LicenceUseConsent, LicenceUseRecord
-from yiwang.licences.tests import factories as licence_factories
-from yiwang.portal.tests.fixtures import logged_in
+from yiwang.testing import licences as licence_factories
+from yiwang.testing.fixtures import logged_in
 
 pytestmark = pytest.mark.django_db
 

@@ -11,7 +11,6 @@ import time_machine
 from django.urls import reverse
 
 from yiwang.accounts.models import InboxMessage
-from yiwang.accounts.testing import staff_login
 from yiwang.cases.models import Case, CaseEventType
 from yiwang.cases.services import accept_case, recompute_provisional_deadlines
 from yiwang.cases.tests.conftest import SHANGHAI, token_client
@@ -19,6 +18,7 @@ from yiwang.cases.tests.factories import submit_case
 from yiwang.core.calendar import clear_calendar_cache, is_provisional_year
 from yiwang.core.calendar_import import import_schedule, parse_schedule
 from yiwang.core.models import CalendarYear
+from yiwang.testing.mfa import staff_login
 
 pytestmark = pytest.mark.django_db
 

@@ -10,7 +10,7 @@ from django.test import Client
 from yiwang.cases.models import ArchivePackage
 from yiwang.cases.tests.conftest import make_region_staff
 from yiwang.cases.tests.factories import make_staff
-from yiwang.portal.tests.fixtures import logged_in
+from yiwang.testing.fixtures import logged_in
 
 pytestmark = [pytest.mark.django_db]
 

@@ -14,7 +14,7 @@ from yiwang.cases.tests.conftest import token_client
 from yiwang.cases.tests.factories import pdf_upload
 from yiwang.core.identifiers import make_id_number
 from yiwang.core.models import Channel
-from yiwang.portal.tests.fixtures import logged_in
+from yiwang.testing.fixtures import logged_in
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("frozen_time")]
 

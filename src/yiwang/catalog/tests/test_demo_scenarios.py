@@ -6,7 +6,6 @@ from __future__ import annotations
 import pytest
 
 from yiwang.cases.services import submit_application
-from yiwang.cases.tests.factories import make_citizen, pdf_upload
 from yiwang.catalog.models import ServiceItem
 from yiwang.catalog.scenarios import applicable, define_scenarios
 from yiwang.catalog.tests.factories import ServiceItemFactory
@@ -14,6 +13,7 @@ from yiwang.core.errors import DomainError
 from yiwang.core.models import Organisation
 from yiwang.demo.content import items_market
 from yiwang.demo.content.discovery import SCENARIOS
+from yiwang.testing.cases import make_citizen, pdf_upload
 
 pytestmark = pytest.mark.django_db
 

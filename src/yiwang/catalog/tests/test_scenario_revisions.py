@@ -11,7 +11,6 @@ from django.test import Client
 
 from yiwang.accounts.models import User
 from yiwang.cases.services import submit_application
-from yiwang.cases.tests.factories import make_citizen as make_applicant
 from yiwang.catalog import services
 from yiwang.catalog.errors import CatalogErrorCode
 from yiwang.catalog.models import (
@@ -26,6 +25,7 @@ from yiwang.catalog.scenarios import applicable, define_scenarios, scenario_defi
 from yiwang.catalog.tests.factories import ServiceItemFactory, login_verified
 from yiwang.core.errors import DomainError
 from yiwang.core.models import Organisation
+from yiwang.testing.cases import make_citizen as make_applicant
 
 pytestmark = pytest.mark.django_db
 
@@ -166,7 +166,7 @@ def test_cases_keep_the_scenarios_of_their_version(
 ) -> None:
     applicant = make_applicant("scenario_applicant")
     materials = {m.name: m for m in item.materials.all()}
-    from yiwang.cases.tests.factories import pdf_upload
+    from yiwang.testing.cases import pdf_upload
 
     case = submit_application(
         applicant=applicant,

@@ -12,15 +12,15 @@ import pytest
 from yiwang.cases.models import Case, CaseStatus
 from yiwang.cases.reads import SUMMARY_COLUMNS
 from yiwang.cases.services import accept_case
-from yiwang.cases.tests.factories import (
+from yiwang.core.calendar import seed_calendar
+from yiwang.core.compiled import Ambiguous, CompiledRows, bind, match_parameters
+from yiwang.testing.cases import (
     OrganisationFactory,
     ServiceItemFactory,
     make_citizen,
     make_staff,
     submit_case,
 )
-from yiwang.core.calendar import seed_calendar
-from yiwang.core.compiled import Ambiguous, CompiledRows, bind, match_parameters
 
 pytestmark = pytest.mark.django_db
 

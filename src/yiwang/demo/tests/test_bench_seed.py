@@ -8,10 +8,10 @@ import pytest
 from django.core.management import CommandError, call_command
 
 from yiwang.cases.models import Case, CaseEvent, CaseEventType, CaseStatus
-from yiwang.cases.tests.factories import ServiceItemFactory, make_citizen
 from yiwang.catalog.coding import parse_implementation_code
 from yiwang.catalog.models import ItemStatus, ServiceItem
 from yiwang.demo.bench_seed import BENCH_PREFIX
+from yiwang.testing.cases import ServiceItemFactory, make_citizen
 
 
 @pytest.fixture

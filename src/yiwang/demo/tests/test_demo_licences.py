@@ -29,13 +29,13 @@ from yiwang.accounts.services import create_natural_person_account, create_staff
 from yiwang.cases import services as case_services
 from yiwang.cases.licence_materials import current_licence, is_licence_material
 from yiwang.cases.models import Case, CaseMaterialSource, CaseStatus
-from yiwang.cases.tests.factories import pdf_upload
 from yiwang.catalog.models import ItemStatus, ServiceItem
 from yiwang.core.identifiers import make_id_number
 from yiwang.demo.content import ITEMS
 from yiwang.demo.licence_results import SHARED_LICENCES, is_shared
 from yiwang.licences import services as licence_services
 from yiwang.licences.models import Licence, LicenceStatus
+from yiwang.testing.cases import pdf_upload
 
 FROZEN_NOW = datetime(2026, 9, 21, 10, 0, tzinfo=ZoneInfo("Asia/Shanghai"))
 PERSON, COMPANY = "1", "2"

@@ -14,7 +14,6 @@ from yiwang.cases import services as case_services
 from yiwang.cases.licence_issuing import issue_for_case
 from yiwang.cases.models import Case
 from yiwang.cases.signals import case_completed
-from yiwang.cases.tests.factories import ServiceItemFactory
 from yiwang.catalog.models import ServiceItem
 from yiwang.core.calendar import seed_calendar
 from yiwang.core.models import Organisation
@@ -23,6 +22,7 @@ from yiwang.licences.identifiers import parse_identifier
 from yiwang.licences.models import Licence, LicenceType
 from yiwang.licences.tests import factories
 from yiwang.seals import services as seal_services
+from yiwang.testing.cases import ServiceItemFactory
 
 pytestmark = pytest.mark.django_db
 

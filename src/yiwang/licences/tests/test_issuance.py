@@ -100,7 +100,7 @@ def test_holder_fields_are_required(licence_type, issuer):
 
 
 def test_no_usable_seal_no_licence(licence_type):
-    from yiwang.cases.tests.factories import OrganisationFactory
+    from yiwang.testing.cases import OrganisationFactory
 
     with pytest.raises(DomainError) as excinfo:
         factories.issue(licence_type, OrganisationFactory(name="无印章的局"))

@@ -8,9 +8,9 @@ from types import SimpleNamespace
 import pytest
 
 from yiwang.accounts.models import AssuranceLevel
-from yiwang.accounts.tests import factories
 from yiwang.cases.licence_issuing import case_licence_data
 from yiwang.licences.models import LicenceType
+from yiwang.testing import accounts as factories
 
 pytestmark = pytest.mark.django_db
 

@@ -19,13 +19,13 @@ from django.utils import timezone
 from yiwang.accounts.models import User
 from yiwang.accounts.services import create_legal_person_account, grant_agent_authorisation
 from yiwang.cases import services as case_services
-from yiwang.cases.tests.factories import ServiceItemFactory
 from yiwang.catalog.models import ServiceItem
 from yiwang.core.calendar import seed_calendar
 from yiwang.core.identifiers import make_credit_code
 from yiwang.core.models import Organisation
 from yiwang.licences.models import Licence, LicenceType
 from yiwang.licences.tests import factories
+from yiwang.testing.cases import ServiceItemFactory
 
 pytestmark = pytest.mark.django_db
 

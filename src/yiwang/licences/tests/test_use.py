@@ -18,7 +18,7 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def user_dept(db):
-    from yiwang.cases.tests.factories import OrganisationFactory
+    from yiwang.testing.cases import OrganisationFactory
 
     dept = OrganisationFactory(name="合肥市住房保障和房产管理局")
     clerk = factories.make_staff(dept, "housing_clerk", ("window_clerk",))

@@ -19,10 +19,10 @@ from django.test import Client
 
 from yiwang.accounts.models import InboxMessage, User
 from yiwang.cases import services as case_services
-from yiwang.cases.tests.factories import ServiceItemFactory
 from yiwang.core.models import Organisation
 from yiwang.licences.models import LicenceType
 from yiwang.licences.tests import factories
+from yiwang.testing.cases import ServiceItemFactory
 
 pytestmark = pytest.mark.django_db
 

@@ -11,7 +11,7 @@ from django.urls import reverse
 from yiwang.accounts.models import AssuranceLevel
 from yiwang.cases.models import Case, CaseStatus
 from yiwang.portal.tests.factories import materials_by_name, pdf_upload
-from yiwang.portal.tests.fixtures import logged_in
+from yiwang.testing.fixtures import logged_in
 
 pytestmark = pytest.mark.django_db
 

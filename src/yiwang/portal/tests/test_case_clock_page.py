@@ -11,7 +11,7 @@ from django.urls import reverse
 from yiwang.cases import variants
 from yiwang.cases.services import accept_case
 from yiwang.portal.tests.factories import apply_for
-from yiwang.portal.tests.fixtures import logged_in
+from yiwang.testing.fixtures import logged_in
 
 pytestmark = pytest.mark.django_db
 

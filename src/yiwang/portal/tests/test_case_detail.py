@@ -11,7 +11,7 @@ from django.urls import reverse
 from yiwang.cases.models import CaseStatus
 from yiwang.cases.services import accept_case, decide_case, request_correction
 from yiwang.portal.tests.factories import PNG_BYTES, apply_for, materials_by_name, pdf_upload
-from yiwang.portal.tests.fixtures import logged_in
+from yiwang.testing.fixtures import logged_in
 
 pytestmark = pytest.mark.django_db
 

@@ -10,7 +10,7 @@ from django.urls import reverse
 from yiwang.cases.models import CaseMaterial, CaseStatus
 from yiwang.cases.services import request_correction
 from yiwang.portal.tests.factories import apply_for, pdf_upload
-from yiwang.portal.tests.fixtures import logged_in
+from yiwang.testing.fixtures import logged_in
 
 pytestmark = pytest.mark.django_db
 

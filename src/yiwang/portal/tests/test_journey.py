@@ -8,9 +8,9 @@ import pytest
 from django.urls import reverse
 
 from yiwang.accounts.models import InboxMessage, User
-from yiwang.accounts.testing import verify_mfa
 from yiwang.cases.models import Case, CaseStatus
 from yiwang.portal.tests.factories import PASSWORD, materials_by_name, pdf_upload
+from yiwang.testing.mfa import verify_mfa
 
 pytestmark = pytest.mark.django_db
 

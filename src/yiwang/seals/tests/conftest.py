@@ -5,10 +5,10 @@ from pathlib import Path
 import pytest
 
 from yiwang.accounts.models import User
-from yiwang.cases.tests.factories import OrganisationFactory, make_staff
 from yiwang.core.models import Organisation
 from yiwang.seals import services
 from yiwang.seals.models import Seal
+from yiwang.testing.cases import OrganisationFactory, make_staff
 
 
 @pytest.fixture(autouse=True)

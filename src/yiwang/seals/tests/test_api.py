@@ -6,10 +6,10 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 
-from yiwang.cases.tests.conftest import token_client
-from yiwang.cases.tests.factories import OrganisationFactory, make_citizen, make_staff
 from yiwang.seals.models import CertificateAuthority, SealStatus
 from yiwang.seals.tests.test_stamping import _document
+from yiwang.testing.cases import OrganisationFactory, make_citizen, make_staff
+from yiwang.testing.clients import token_client
 
 pytestmark = pytest.mark.django_db
 

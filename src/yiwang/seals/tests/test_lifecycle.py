@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import pytest
 
-from yiwang.cases.tests.factories import OrganisationFactory, make_staff
 from yiwang.core.audit import verify_chain
 from yiwang.core.errors import Conflict, PermissionDenied
 from yiwang.core.models import AuditEvent
 from yiwang.seals import services
 from yiwang.seals.models import RevokedCertificate, SealEvent, SealStatus
+from yiwang.testing.cases import OrganisationFactory, make_staff
 
 pytestmark = pytest.mark.django_db
 

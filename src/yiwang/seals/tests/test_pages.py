@@ -6,10 +6,10 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 
-from yiwang.cases.tests.factories import make_citizen
 from yiwang.seals import services
 from yiwang.seals.models import Seal
 from yiwang.seals.tests.test_stamping import _document
+from yiwang.testing.cases import make_citizen
 
 pytestmark = pytest.mark.django_db
 

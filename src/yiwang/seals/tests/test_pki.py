@@ -27,18 +27,18 @@ from pyhanko_certvalidator import ValidationContext
 
 from yiwang.cases.models import Case, CaseDocument, CaseStatus, DocumentKind
 from yiwang.cases.services import accept_case, decide_case, refuse_acceptance, request_correction
-from yiwang.cases.tests.factories import (
+from yiwang.core.errors import Conflict
+from yiwang.seals import ca, services
+from yiwang.seals.models import AuthorityKind, CertificateAuthority, Seal
+from yiwang.testing import licences as licence_factories
+from yiwang.testing.cases import (
     ServiceItemFactory,
     make_citizen,
     make_document_seal,
     make_staff,
     submit,
 )
-from yiwang.core.errors import Conflict
-from yiwang.licences.tests import factories as licence_factories
-from yiwang.portal.tests.fixtures import logged_in
-from yiwang.seals import ca, services
-from yiwang.seals.models import AuthorityKind, CertificateAuthority, Seal
+from yiwang.testing.fixtures import logged_in
 
 pytestmark = pytest.mark.django_db
 

@@ -8,8 +8,8 @@ from django.urls import reverse
 
 from yiwang.cases.models import CaseStatus, CorrectionNotice
 from yiwang.cases.services import accept_case, request_correction, supply_correction
-from yiwang.portal.tests.factories import apply_for, materials_by_name, pdf_upload
-from yiwang.portal.tests.fixtures import logged_in
+from yiwang.testing.fixtures import logged_in
+from yiwang.testing.portal import apply_for, materials_by_name, pdf_upload
 
 pytestmark = pytest.mark.django_db
 

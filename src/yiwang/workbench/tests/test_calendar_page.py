@@ -10,8 +10,8 @@ from django.urls import reverse
 
 from yiwang.core.calendar import clear_calendar_cache, is_provisional_year
 from yiwang.core.models import CalendarYear, Organisation
-from yiwang.portal.tests import factories
-from yiwang.portal.tests.fixtures import logged_in
+from yiwang.testing import portal as factories
+from yiwang.testing.fixtures import logged_in
 
 pytestmark = pytest.mark.django_db
 

@@ -8,8 +8,8 @@ from django.urls import reverse
 
 from yiwang.cases.models import CaseStatus
 from yiwang.cases.services import accept_case
-from yiwang.portal.tests.factories import apply_for
-from yiwang.portal.tests.fixtures import logged_in
+from yiwang.testing.fixtures import logged_in
+from yiwang.testing.portal import apply_for
 
 pytestmark = pytest.mark.django_db
 

@@ -11,8 +11,8 @@ from django.urls import reverse
 from openpyxl import load_workbook
 
 from yiwang.catalog.models import ServiceItem, Synonym
-from yiwang.portal.tests.factories import make_staff
-from yiwang.portal.tests.fixtures import logged_in
+from yiwang.testing.fixtures import logged_in
+from yiwang.testing.portal import make_staff
 
 pytestmark = pytest.mark.django_db
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from django.urls import reverse
 
-from yiwang.portal.tests.factories import PASSWORD
+from yiwang.testing.portal import PASSWORD
 
 pytestmark = pytest.mark.django_db
 

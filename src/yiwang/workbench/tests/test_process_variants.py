@@ -13,11 +13,11 @@ from hypothesis import strategies as st
 
 from yiwang.cases.process import process_of
 from yiwang.cases.services import accept_case
-from yiwang.cases.tests.conftest import token_client
 from yiwang.core.models import AuditEvent
-from yiwang.portal.tests import factories
-from yiwang.portal.tests.factories import apply_for
-from yiwang.portal.tests.fixtures import logged_in
+from yiwang.testing import portal as factories
+from yiwang.testing.clients import token_client
+from yiwang.testing.fixtures import logged_in
+from yiwang.testing.portal import apply_for
 from yiwang.workflow import services as workflow
 from yiwang.workflow.models import ProcessDefinition
 

@@ -10,9 +10,9 @@ from django.utils import timezone
 
 from yiwang.cases.models import Case
 from yiwang.cases.services import accept_case
-from yiwang.portal.tests import factories
-from yiwang.portal.tests.factories import apply_for
-from yiwang.portal.tests.fixtures import logged_in
+from yiwang.testing import portal as factories
+from yiwang.testing.fixtures import logged_in
+from yiwang.testing.portal import apply_for
 from yiwang.workbench.todo_views import due_state
 
 pytestmark = pytest.mark.django_db

@@ -13,8 +13,8 @@ from django.urls import reverse
 
 from yiwang.accounts.services import issue_api_token
 from yiwang.cases.services import accept_case
-from yiwang.portal.tests.factories import apply_for
-from yiwang.portal.tests.fixtures import logged_in
+from yiwang.testing.fixtures import logged_in
+from yiwang.testing.portal import apply_for
 from yiwang.workbench import todo_views
 
 pytestmark = pytest.mark.django_db

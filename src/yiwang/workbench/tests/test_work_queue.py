@@ -12,10 +12,10 @@ from django.utils import timezone
 from yiwang.accounts.models import StaffRoleAssignment
 from yiwang.cases.models import Case, CaseOutcome, CaseStatus
 from yiwang.cases.services import accept_case
-from yiwang.portal.tests import factories
-from yiwang.portal.tests.factories import apply_for
-from yiwang.portal.tests.fixtures import logged_in
 from yiwang.cases.work_queue import clock_state
+from yiwang.testing import portal as factories
+from yiwang.testing.fixtures import logged_in
+from yiwang.testing.portal import apply_for
 from yiwang.workflow import services as workflow
 from yiwang.workflow.models import WorkItem, WorkItemStatus
 
@@ -210,7 +210,7 @@ def test_decide_task_on_the_case_page_completes_the_case(definitions, item, citi
 def test_tasks_api_filters_and_actions(
     definitions, item, citizen, clerk, handler, handler2, django_assert_max_num_queries
 ):
-    from yiwang.cases.tests.conftest import token_client
+    from yiwang.testing.clients import token_client
 
     cases = [_accepted(item, citizen, clerk, f"api{n}") for n in range(3)]
     api = token_client(handler)
@@ -256,7 +256,7 @@ def test_tasks_api_filters_and_actions(
 def test_work_queue_authorisation(
     definitions, item, citizen, clerk, handler, other_department, citizen_client
 ):
-    from yiwang.cases.tests.conftest import token_client
+    from yiwang.testing.clients import token_client
 
     case = _accepted(item, citizen, clerk, "z")
     review = _review(case)
@@ -296,7 +296,7 @@ def test_work_queue_authorisation(
 def test_a_case_decided_outside_its_process_cancels_the_open_tasks(
     definitions, item, citizen, clerk, approver
 ):
-    from yiwang.cases.tests.conftest import token_client
+    from yiwang.testing.clients import token_client
     from yiwang.workflow.models import ProcessStatus
 
     case = _accepted(item, citizen, clerk, "direct")

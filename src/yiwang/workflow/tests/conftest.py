@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import pytest
 
-from yiwang.cases.tests.factories import OrganisationFactory, make_staff
+from yiwang.testing.cases import OrganisationFactory, make_staff
 from yiwang.workflow import services
 
 

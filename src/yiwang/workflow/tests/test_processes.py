@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from yiwang.cases.tests.factories import make_staff
 from yiwang.core.errors import Conflict, DomainError, PermissionDenied
+from yiwang.testing.cases import make_staff
 from yiwang.workflow import services
 from yiwang.workflow.models import DecisionRecord, ProcessStatus, WorkItem, WorkItemStatus
 
