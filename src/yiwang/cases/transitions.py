@@ -223,22 +223,10 @@ class Transition:
         """Steps 4–5: save status, ``fields`` and the version; move the queue counters."""
         save_transition(self.case, *fields, from_status=self.from_status)
 
-    def record(
-        self,
-        event_type: str,
-        *,
-        comment: str = "",
-        data: dict[str, Any] | None = None,
-        from_status: str | None = None,
-    ) -> CaseEvent:
+    def record(self, event_type: str, *, comment: str = "", data: dict[str, Any] | None = None) -> CaseEvent:
         """Step 6: the event, by this transition's actor, from the status the case was locked in."""
         return record_event(
-            self.case,
-            event_type,
-            actor=self.actor,
-            from_status=self.from_status if from_status is None else from_status,
-            comment=comment,
-            data=data,
+            self.case, event_type, actor=self.actor, from_status=self.from_status, comment=comment, data=data
         )
 
     def notify(self, event_type: str) -> None:
