@@ -31,6 +31,7 @@ from django.http import HttpResponse
 from django.urls import reverse
 from django.utils import timezone
 from ninja.responses import Response as NinjaResponse
+from pydantic import BaseModel
 
 from yiwang.accounts.models import User
 from yiwang.cases import detail_cache, queues, services
@@ -121,16 +122,19 @@ def _wire(annotation: Any) -> Callable[[Any], Any] | None:
     return None
 
 
-def _summary_plan() -> tuple[tuple[str, ...], tuple[tuple[str, int, Callable[[Any], Any] | None], ...]]:
+RowPlan = tuple[tuple[str, int, Callable[[Any], Any] | None], ...]
+
+
+def summary_plan(schema: type[BaseModel] = CaseSummaryOut) -> tuple[tuple[str, ...], RowPlan]:
     """The columns a list row reads and, per response field in schema order, (name, column index
     or -1 for a computed field, wire converter).  Derived once from the response model by name: a
     field added to :class:`CaseSummaryOut` without a source here stops the import."""
-    fields = CaseSummaryOut.model_fields
+    fields = schema.model_fields
     unmapped = set(fields) - set(SUMMARY_SOURCES) - SUMMARY_COMPUTED
     stale = (set(SUMMARY_SOURCES) | SUMMARY_COMPUTED) - set(fields)
     if unmapped or stale:
         raise TypeError(
-            f"CaseSummaryOut and reads.SUMMARY_SOURCES disagree: unmapped {sorted(unmapped)}, "
+            f"{schema.__name__} and reads.SUMMARY_SOURCES disagree: unmapped {sorted(unmapped)}, "
             f"not in the schema {sorted(stale)}"
         )
     columns = list(dict.fromkeys(SUMMARY_SOURCES[name] for name in fields if name in SUMMARY_SOURCES))
@@ -146,7 +150,7 @@ def _summary_plan() -> tuple[tuple[str, ...], tuple[tuple[str, int, Callable[[An
 
 # The columns list endpoints load as plain values — not the guide snapshot, form data or the item's
 # guide text (a 50-row to-do page otherwise moves ~100 KB per request), and no model instances.
-SUMMARY_COLUMNS, _SUMMARY_PLAN = _summary_plan()
+SUMMARY_COLUMNS, _SUMMARY_PLAN = summary_plan()
 _STATUS, _DUE, _COMPLETED, _PAUSED = (SUMMARY_COLUMNS.index(c) for c in _CLOCK_COLUMNS)
 _CASE_VALUES = tuple(attrgetter(column.replace("__", ".")) for column in SUMMARY_COLUMNS)
 
@@ -232,6 +236,7 @@ def todo_counts(user: User) -> dict[str, int]:
         return {}
     organisation_id, statuses = scope
     counts = dict.fromkeys(statuses, 0)
+    grouped: Iterable[tuple[str, int | None]]
     if queue_counters_enabled():
         grouped = (
             QueueCounter.objects.filter(organisation_id=organisation_id, status__in=statuses)

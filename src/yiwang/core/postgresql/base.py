@@ -21,6 +21,7 @@ docs/adr/0006-pool-check-by-socket.md.
 from __future__ import annotations
 
 import select
+from collections.abc import Callable
 from typing import Any
 
 import psycopg
@@ -48,6 +49,10 @@ def quick_check_enabled() -> bool:
 
 
 class DatabaseWrapper(postgresql.DatabaseWrapper):
+    # Django's own (not in django-stubs): the process's pools by alias, and the per-connection setup.
+    _connection_pools: dict[str, ConnectionPool]
+    _configure_connection: Callable[[psycopg.Connection[Any]], None]
+
     @property
     def pool(self) -> ConnectionPool | None:
         """Django's pool (``OPTIONS["pool"]``), built with ``check=quick_check`` when health checks
