@@ -12,7 +12,7 @@ time (that was a third of the request's CPU on the benchmark).
 The statement's columns are named (``token_id``, ``user__<column>``, ``profile__<column>``,
 ``roles``) and read by those names from the cursor, never by position.  Off switch:
 ``settings.YIWANG_API_TOKEN_CACHE = False`` loads the account objects on every request (the same
-answers, three more queries); docs/adr/0007-api-token-cache.md.
+answers, two more queries); docs/adr/0007-api-token-cache.md.
 """
 
 from __future__ import annotations
