@@ -61,6 +61,7 @@ from yiwang.catalog.services.items import (
     ensure_version_recorded,
     increment_popularity,
     set_item_file,
+    set_item_process,
     start_revision,
     update_item,
 )
@@ -125,6 +126,7 @@ __all__ = [
     "save_synonym",
     "schedule_item",
     "set_item_file",
+    "set_item_process",
     "start_revision",
     "submit_item",
     "update_base_item",

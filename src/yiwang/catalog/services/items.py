@@ -259,3 +259,17 @@ def ensure_version_recorded(item: ServiceItem) -> None:
 def increment_popularity(item: ServiceItem) -> None:
     """Count one more application for ranking (a counter, not audited)."""
     ServiceItem.objects.filter(pk=item.pk).update(application_count=F("application_count") + 1)
+
+
+def set_item_process(item: ServiceItem, *, process_key: str) -> tuple[ServiceItem, str]:
+    """流程绑定 Record which process (its key) the item's new cases run.
+
+    Returns the locked item and the key it had before.  The workflow app decides who may do it and
+    audits it (:func:`yiwang.workflow.services.assign_process`); this only writes the catalogue's row.
+    """
+    with transaction.atomic():
+        locked = ServiceItem.objects.select_for_update().get(pk=item.pk)
+        previous = locked.process_key or ""
+        locked.process_key = process_key
+        locked.save(update_fields=["process_key", "updated_at"])
+    return locked, previous

@@ -12,7 +12,7 @@ from lxml import etree
 
 from yiwang.accounts.models import StaffRole, User
 from yiwang.accounts.staff import check_scope, require_role
-from yiwang.catalog.models import ServiceItem
+from yiwang.catalog.services import set_item_process
 from yiwang.core import audit
 from yiwang.core.errors import DomainError, NotFound
 from yiwang.workflow import engine
@@ -166,12 +166,9 @@ def assign_process(item: Any, *, key: str, actor: User) -> Any:
     """启用流程 Make ``key`` (its latest version) the process of an implementation item's new cases."""
     require_role(actor, "service_manager", "assign_process")
     definition = latest_definition(key)
+    check_scope(actor, item.implementing_body_id, ["service_manager"], obj=item)
     with transaction.atomic():
-        locked = ServiceItem.objects.select_for_update().get(pk=item.pk)
-        check_scope(actor, locked.implementing_body_id, ["service_manager"], obj=locked)
-        previous = locked.process_key or ""
-        locked.process_key = definition.key
-        locked.save(update_fields=["process_key", "updated_at"])
+        locked, previous = set_item_process(item, process_key=definition.key)
         audit.record(
             "workflow.process_assigned",
             actor=actor,
