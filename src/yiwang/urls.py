@@ -6,14 +6,12 @@ from django.views.static import serve
 from oauth2_provider.views import ConnectDiscoveryInfoView
 
 from yiwang.api import api
-from yiwang.cases.work_metrics import case_lines
 from yiwang.core.favicon import favicon
 from yiwang.core.health import healthz, readyz
-from yiwang.core.metrics import metrics_view, register_collector
+from yiwang.core.metrics import metrics_view
 from yiwang.seals.urls import public_urlpatterns as public_seal_urls
 
-# /metrics: the kernel's exposition plus the gauges the apps contribute.
-register_collector("cases", case_lines)
+# /metrics: the kernel's exposition plus the gauges the apps register (cases: CasesConfig.ready).
 
 urlpatterns = [
     path("healthz", healthz, name="healthz"),

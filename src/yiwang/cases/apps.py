@@ -23,6 +23,10 @@ class CasesConfig(AppConfig):
         from django.db.models.signals import post_migrate
 
         from yiwang.cases import detail_cache
+        from yiwang.cases.work_metrics import case_lines
+        from yiwang.core.metrics import register_collector
+
+        register_collector("cases", case_lines)  # the case gauges of /metrics
 
         # After every migrate (SQLite drops a table's triggers when it rebuilds the table).
         post_migrate.connect(detail_cache.on_post_migrate, dispatch_uid="yiwang.cases.detail_cache")
