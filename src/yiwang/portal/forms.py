@@ -1,5 +1,6 @@
-"""申请表渲染 The one renderer of application form fields and material uploads, shared by the
-single-item form (portal/views/apply.py) and the 一件事 form (portal/views/results.py).
+"""Portal forms: the page wording of schema refusals, the registration checks, and (申请表渲染) the
+one renderer of application form fields and material uploads, shared by the single-item form
+(portal/views/apply.py) and the 一件事 form (portal/views/results.py).
 
 A field spec is the item's ``form_fields`` entry (``name``, ``label``, ``type`` text / textarea /
 select / date / number, ``required``, ``choices``, ``help_text``); a bundle's merged field is turned
@@ -17,7 +18,39 @@ from django.utils.translation import gettext as _
 
 from yiwang.cases.held import REMOVE_FIELD
 from yiwang.cases.models import HeldUpload
+from yiwang.core.errors import CoreErrorCode, DomainError
 from yiwang.web.ui import field
+
+
+def form_wording() -> dict[str, str]:
+    """The portal's wording of a form input the API schema refuses, by pydantic error type (for
+    :func:`yiwang.web.forms.parse_form`'s ``type_messages``)."""
+    return {
+        "missing": _("必填"),
+        "string_too_short": _("内容过短"),
+        "string_too_long": _("内容过长"),
+        "string_pattern_mismatch": _("格式不正确"),
+        "uuid_parsing": _("格式不正确"),
+        "datetime_from_date_parsing": _("日期格式不正确"),
+        "datetime_parsing": _("日期格式不正确"),
+        "bool_parsing": _("格式不正确"),
+    }
+
+
+def sms_sent_text(phone: str) -> str:
+    """What the page says when the registration code went out (the number masked)."""
+    return _("验证码已发送至 %(phone)s，5 分钟内有效。") % {"phone": phone[:3] + "****" + phone[-4:]}
+
+
+def passwords_match(data: Any) -> None:
+    """The 确认密码 of a registration form must repeat the password."""
+    if data.get("password", "") != data.get("password2", ""):
+        raise DomainError(
+            CoreErrorCode.VALIDATION_ERROR,
+            _("两次输入的密码不一致"),
+            {"password2": [_("两次输入的密码不一致")]},
+        )
+
 
 UPLOAD_ACCEPT = ".pdf,.jpg,.jpeg,.png,.ofd"
 HTML_TYPES = {"textarea": "textarea", "select": "select", "date": "date", "number": "number"}

@@ -1,6 +1,18 @@
 from django.urls import path
 
-from yiwang.portal.views import account, apply, auth, bundles, catalog, hall, my, public, results
+from yiwang.portal.views import (
+    apply,
+    auth,
+    bundles,
+    catalog,
+    companies,
+    hall,
+    my,
+    public,
+    results,
+    security,
+    upgrade,
+)
 
 app_name = "portal"
 urlpatterns = [
@@ -40,18 +52,18 @@ urlpatterns = [
     path("status/", public.status_lookup_view, name="status_lookup"),
     path("dev/sms/", public.dev_sms, name="dev_sms"),
     # 账户与安全、实名等级、代办授权、单点登录身份选择 (accounts)
-    path("recover/", account.recover, name="recover"),
-    path("my/security/", account.security, name="security"),
-    path("my/security/password/", account.change_password, name="change_password"),
-    path("my/security/phone/", account.change_phone, name="change_phone"),
-    path("my/security/phone/sms/", account.change_phone_sms, name="change_phone_sms"),
-    path("my/upgrade/", account.upgrade, name="upgrade"),
-    path("my/upgrade/checks/", account.upgrade_checks, name="upgrade_checks"),
-    path("my/upgrade/bank-card/", account.upgrade_bank_card, name="upgrade_bank_card"),
-    path("my/upgrade/face/", account.upgrade_face, name="upgrade_face"),
-    path("my/upgrade/population/", account.upgrade_population, name="upgrade_population"),
-    path("my/agents/", account.agents, name="agents"),
-    path("my/company/register/", account.company_register, name="company_register"),
-    path("my/agents/<uuid:public_id>/revoke/", account.agent_revoke, name="agent_revoke"),
-    path("sso/choose/", account.sso_choose, name="sso_choose"),
+    path("recover/", security.recover, name="recover"),
+    path("my/security/", security.security, name="security"),
+    path("my/security/password/", security.change_password, name="change_password"),
+    path("my/security/phone/", security.change_phone, name="change_phone"),
+    path("my/security/phone/sms/", security.change_phone_sms, name="change_phone_sms"),
+    path("my/upgrade/", upgrade.upgrade, name="upgrade"),
+    path("my/upgrade/checks/", upgrade.upgrade_checks, name="upgrade_checks"),
+    path("my/upgrade/bank-card/", upgrade.upgrade_bank_card, name="upgrade_bank_card"),
+    path("my/upgrade/face/", upgrade.upgrade_face, name="upgrade_face"),
+    path("my/upgrade/population/", upgrade.upgrade_population, name="upgrade_population"),
+    path("my/agents/", companies.agents, name="agents"),
+    path("my/company/register/", companies.company_register, name="company_register"),
+    path("my/agents/<uuid:public_id>/revoke/", companies.agent_revoke, name="agent_revoke"),
+    path("sso/choose/", companies.sso_choose, name="sso_choose"),
 ]

@@ -12,6 +12,7 @@ from functools import wraps
 from typing import TYPE_CHECKING, Any, TypeVar, cast
 
 from django.conf import settings
+from django.contrib import messages as flash
 from django.contrib.auth.views import redirect_to_login
 from django.http import FileResponse, HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
@@ -26,6 +27,7 @@ if TYPE_CHECKING:
     from yiwang.accounts.models import User
 
 View = TypeVar("View", bound=Callable[..., HttpResponseBase])
+Result = TypeVar("Result")
 
 
 #: ``accounts.AccountKind.STAFF``; the web kit depends on no app, so it compares the stored value.
@@ -74,6 +76,21 @@ def field(
         "describedby": " ".join(described),
         **extra,
     }
+
+
+def required_field(
+    name: str,
+    label: str,
+    exc: DomainError | None,
+    *,
+    error_key: str | Iterable[str] | None = None,
+    **extra: Any,
+) -> dict[str, Any]:
+    """A required control showing the refusal's messages for ``error_key`` (a key or several keys;
+    default: the control's own name)."""
+    keys = [error_key or name] if isinstance(error_key, str | None) else list(error_key)
+    errors = [message for key in keys for message in field_errors(exc, key or name)]
+    return field(name, label, required=True, errors=errors, **extra)
 
 
 def error_context(exc: DomainError, labels: Mapping[str, tuple[str, str]] | None = None) -> dict[str, Any]:
@@ -130,6 +147,47 @@ def render_error(request: HttpRequest, exc: DomainError, *, title: str = "") -> 
         },
         status=exc.status,
     )
+
+
+def rerender(
+    request: HttpRequest, template: str, context: Callable[[DomainError], Mapping[str, Any]]
+) -> Callable[[DomainError], HttpResponse]:
+    """The form page again, showing the refusal (``context(exc)``) with the status the refusal carries."""
+
+    def page(exc: DomainError) -> HttpResponse:
+        return render(request, template, dict(context(exc)), status=exc.status)
+
+    return page
+
+
+def attempt(
+    request: HttpRequest,
+    action: Callable[[], Result],
+    *,
+    done: str | Callable[[Result], HttpResponseBase],
+    success: str | Callable[[Result], str] = "",
+    failed: Callable[[DomainError], HttpResponseBase] | None = None,
+) -> HttpResponseBase:
+    """Run a form's action and answer the way every form page does.
+
+    Done: flash ``success`` (a text, or made from the action's result) and go to ``done`` (a URL, a
+    URL name, or a function of the result).  Refused (a :class:`DomainError`): answer ``failed(exc)``,
+    usually :func:`rerender` of the form with its messages; without ``failed`` flash the refusal and
+    go to ``done``, which must then be a URL or URL name.
+    """
+    try:
+        result = action()
+    except DomainError as exc:
+        if failed is not None:
+            return failed(exc)
+        if not isinstance(done, str):
+            raise
+        flash.error(request, exc.message)
+        return redirect(done)
+    text = success(result) if callable(success) else success
+    if text:
+        flash.success(request, text)
+    return redirect(done) if isinstance(done, str) else done(result)
 
 
 def _default_title(status: int) -> str:

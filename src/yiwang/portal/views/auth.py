@@ -8,17 +8,29 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import login, logout
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
 
+from yiwang.accounts.api import RegisterIn
 from yiwang.accounts.models import SmsPurpose
 from yiwang.accounts.passwords import password_hint
 from yiwang.accounts.services import login_check, register_natural_person, send_verification_code
 from yiwang.core.errors import DomainError
-from yiwang.web.ui import error_context, field, field_errors, is_staff_user, safe_next
+from yiwang.portal.forms import form_wording, passwords_match, sms_sent_text
+from yiwang.web.forms import validate_form
+from yiwang.web.ui import (
+    attempt,
+    error_context,
+    field,
+    field_errors,
+    is_staff_user,
+    required_field,
+    safe_next,
+)
 
 ELDERLY_COOKIE = "elderly"
 ELDERLY_COOKIE_AGE = 365 * 24 * 3600
@@ -43,22 +55,8 @@ REGISTER_FIELDS: tuple[tuple[str, Any, str, str, Any], ...] = (
 
 def _login_controls(username: str, exc: DomainError | None) -> list[dict[str, Any]]:
     return [
-        field(
-            "username",
-            _("用户名"),
-            value=username,
-            required=True,
-            autocomplete="username",
-            errors=field_errors(exc, "username"),
-        ),
-        field(
-            "password",
-            _("密码"),
-            type="password",
-            required=True,
-            autocomplete="current-password",
-            errors=field_errors(exc, "password"),
-        ),
+        required_field("username", _("用户名"), exc, value=username, autocomplete="username"),
+        required_field("password", _("密码"), exc, type="password", autocomplete="current-password"),
     ]
 
 
@@ -144,33 +142,35 @@ def _render_register(
     )
 
 
-def register(request: HttpRequest) -> HttpResponse:
-    """注册 Natural-person self-registration: SMS-verified phone + ID number → 初级实名."""
+def _register_values(request: HttpRequest) -> dict[str, str]:
+    return {name: request.POST.get(name, "").strip()[:128] for name, *_rest in REGISTER_FIELDS}
+
+
+def register(request: HttpRequest) -> HttpResponseBase:
+    """注册 Natural-person self-registration: SMS-verified phone + ID number → 初级实名.  The form is
+    validated by the API's RegisterIn."""
     if request.user.is_authenticated and request.method == "GET":
         return redirect("portal:my_cases")
-    values: dict[str, str] = {}
-    if request.method == "POST":
-        values = {name: request.POST.get(name, "").strip()[:128] for name, *_rest in REGISTER_FIELDS}
-        password = request.POST.get("password", "")
-        try:
-            if password != request.POST.get("password2", ""):
-                raise DomainError(
-                    "validation_error", _("两次输入的密码不一致"), {"password2": [_("两次输入的密码不一致")]}
-                )
-            user = register_natural_person(
-                username=values["username"],
-                password=password,
-                real_name=values["real_name"],
-                id_number=values["id_number"],
-                phone=values["phone"],
-                sms_code=values["sms_code"],
-            )
-        except DomainError as exc:
-            return _render_register(request, values, exc, exc.status)
+    if request.method != "POST":
+        return _render_register(request, {}, None)
+    values = _register_values(request)
+
+    def sign_up() -> None:
+        passwords_match(request.POST)
+        given = {name: value for name, value in values.items() if value and name != "password2"}
+        if request.POST.get("password"):
+            given["password"] = request.POST["password"]  # as typed, never stripped
+        form = validate_form(RegisterIn, given, type_messages=form_wording())
+        user = register_natural_person(**form.model_dump())
         login(request, user, backend=settings.AUTHENTICATION_BACKENDS[0])
-        messages.success(request, _("注册成功，您已达到初级实名认证等级，可以在线办理事项。"))
-        return redirect("portal:my_cases")
-    return _render_register(request, values, None)
+
+    return attempt(
+        request,
+        sign_up,
+        success=_("注册成功，您已达到初级实名认证等级，可以在线办理事项。"),
+        done="portal:my_cases",
+        failed=lambda exc: _render_register(request, values, exc, exc.status),
+    )
 
 
 @require_POST
@@ -183,13 +183,11 @@ def register_sms(request: HttpRequest) -> HttpResponse:
     except DomainError as exc:
         if is_htmx:
             return render(request, "portal/_sms_status.html", {"error": exc.message}, status=exc.status)
-        values = {name: request.POST.get(name, "").strip()[:128] for name, *_rest in REGISTER_FIELDS}
-        return _render_register(request, values, exc, exc.status)
-    sent = _("验证码已发送至 %(phone)s，5 分钟内有效。") % {"phone": phone[:3] + "****" + phone[-4:]}
+        return _render_register(request, _register_values(request), exc, exc.status)
+    sent = sms_sent_text(phone)
     if is_htmx:
         return render(request, "portal/_sms_status.html", {"sent": sent})
-    values = {name: request.POST.get(name, "").strip()[:128] for name, *_rest in REGISTER_FIELDS}
-    return _render_register(request, values, None, sms_sent=sent)
+    return _render_register(request, _register_values(request), None, sms_sent=sent)
 
 
 @require_GET
