@@ -264,3 +264,9 @@ def file_response(field_file: Any, filename: str, content_type: str = "applicati
     )
     response["Cache-Control"] = "private, no-store"
     return response
+
+
+def download_response(download: Any) -> FileResponse:
+    """A download described by plain data (``file``, ``filename``, ``content_type``; e.g.
+    ``cases.downloads.Download``) as a private file response."""
+    return file_response(download.file, download.filename, download.content_type)

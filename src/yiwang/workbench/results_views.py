@@ -3,6 +3,7 @@ for walk-in applicants (窗口登记)."""
 
 from __future__ import annotations
 
+import uuid
 from typing import Any
 from uuid import UUID
 
@@ -10,47 +11,63 @@ from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from yiwang.accounts.models import StaffRole
 from yiwang.accounts.reads import find_applicant
 from yiwang.accounts.services import staff_roles
+from yiwang.cases import downloads
 from yiwang.cases.delivery import record_handover
 from yiwang.cases.models import CaseDocument, DeliveryMethod, DocumentKind
-from yiwang.cases.services import case_document_for, get_case_for
+from yiwang.cases.schemas import HandoverIn
+from yiwang.cases.services import get_case_for
 from yiwang.cases.window import register_walk_in, require_window_clerk
 from yiwang.catalog.models import ItemStatus, ServiceItem
 from yiwang.core.errors import DomainError
-from yiwang.web.ui import current_user, domain_errors, error_context, field, file_response, staff_required
+from yiwang.web.forms import parse_form
+from yiwang.web.ui import (
+    attempt,
+    current_user,
+    domain_errors,
+    download_response,
+    error_context,
+    field,
+    staff_required,
+)
 
 
 @staff_required
 @domain_errors
 def document_download(request: HttpRequest, public_id: UUID, document_id: UUID) -> HttpResponseBase:
-    case, document = case_document_for(current_user(request), public_id, document_id)
-    return file_response(document.file, f"{case.number}-{document.kind}.pdf")
+    return download_response(downloads.document_download(current_user(request), public_id, document_id))
 
 
 @require_POST
 @staff_required
 @domain_errors
-def handover(request: HttpRequest, public_id: UUID) -> HttpResponse:
-    """送达交接 recorded by a window clerk."""
+def handover(request: HttpRequest, public_id: UUID) -> HttpResponseBase:
+    """送达交接 recorded by a window clerk; the form is validated by the API's HandoverIn."""
     user = current_user(request)
     case = get_case_for(user, public_id)
-    try:
+
+    def record() -> None:
+        form = parse_form(HandoverIn, request.POST, blank_is_missing=False)
         record_handover(
             case,
             actor=user,
-            recipient_name=request.POST.get("recipient_name", ""),
-            recipient_signature=request.POST.get("recipient_signature", ""),
-            tracking_number=request.POST.get("tracking_number", ""),
+            recipient_name=form.recipient_name,
+            recipient_signature=form.recipient_signature,
+            tracking_number=form.tracking_number,
         )
-    except DomainError as exc:
-        messages.error(request, exc.message)
-    else:
-        messages.success(request, _("送达交接已登记。"))
-    return redirect("workbench:case_detail", public_id=case.public_id)
+
+    return attempt(
+        request,
+        record,
+        success=_("送达交接已登记。"),
+        done=reverse("workbench:case_detail", kwargs={"public_id": case.public_id}),
+    )
 
 
 def _items_for(user: Any) -> list[ServiceItem]:
@@ -137,8 +154,6 @@ def window_register(request: HttpRequest) -> HttpResponse:
                     errors=errors.get(str(material.public_id)),
                 )
             )
-    import uuid
-
     return render(
         request,
         "workbench/window_register.html",
@@ -154,7 +169,7 @@ def window_register(request: HttpRequest) -> HttpResponse:
             "delivery_methods": DeliveryMethod.choices,
             "idempotency_key": post.get("idempotency_key") or uuid.uuid4().hex,
             "error": error_context(exc, {}) if exc else None,
-            "is_clerk": "window_clerk" in staff_roles(user),
+            "is_clerk": StaffRole.WINDOW_CLERK in staff_roles(user),
         },
         status=exc.status if exc else 200,
     )

@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 from uuid import UUID
 
-from django.contrib import messages
 from django.db.models.functions import Coalesce
 from django.http import HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
-from django.shortcuts import redirect, render
+from django.shortcuts import render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 from django.views.decorators.http import require_POST
@@ -17,27 +18,32 @@ from django.views.decorators.http import require_POST
 from yiwang.accounts.inbox import mark_messages_read
 from yiwang.accounts.models import InboxMessage
 from yiwang.cases.clock import clock_state, gap_overdue
+from yiwang.cases.downloads import material_download, result_download
 from yiwang.cases.models import TERMINAL_STATUSES, Case, CaseStatus, CorrectionNotice
+from yiwang.cases.schemas import CaseWithdrawIn
 from yiwang.cases.services import (
     case_queryset_for_events,
     get_case_for,
     materials_of,
     open_correction_notice,
     supply_correction,
+    supply_gap_materials,
     visible_cases,
     withdraw_case,
 )
-from yiwang.core import audit
-from yiwang.core.errors import DomainError, NotFound
+from yiwang.core.errors import DomainError
 from yiwang.core.paging import paginate
+from yiwang.portal.forms import form_wording
+from yiwang.web.forms import parse_form
 from yiwang.web.ui import (
     applicant_required,
+    attempt,
     current_user,
     domain_errors,
+    download_response,
     error_context,
     field,
     field_errors,
-    file_response,
 )
 
 CASES_PAGE_SIZE = 20
@@ -193,91 +199,97 @@ def case_detail(request: HttpRequest, public_id: UUID) -> HttpResponse:
     return render(request, "portal/case_detail.html", case_page_context(request, case))
 
 
+def _material_files(request: HttpRequest) -> dict[str, list[Any]]:
+    """The uploads of a case form by material (``material_<id>`` controls)."""
+    return {
+        key.removeprefix("material_"): request.FILES.getlist(key)
+        for key in request.FILES
+        if key.startswith("material_")
+    }
+
+
+def _case_action(
+    request: HttpRequest, case: Case, form: str, run: Callable[[], object], success: str
+) -> HttpResponseBase:
+    """One action form of the case page: done → back to the case with ``success``; refused → the
+    case page again with the refusal next to the ``form``."""
+
+    def failed(exc: DomainError) -> HttpResponse:
+        case.refresh_from_db()
+        context = case_page_context(request, case, exc=exc, action=form)
+        return render(request, "portal/case_detail.html", context, status=exc.status)
+
+    done = reverse("portal:case_detail", kwargs={"public_id": case.public_id})
+    return attempt(request, run, success=success, done=done, failed=failed)
+
+
 @require_POST
 @domain_errors
 @applicant_required
-def case_correction(request: HttpRequest, public_id: UUID) -> HttpResponse:
+def case_correction(request: HttpRequest, public_id: UUID) -> HttpResponseBase:
     """补正: upload what the one-time notice asks for."""
     user = current_user(request)
     case = get_case_for(user, public_id)
-    files = {
-        key.removeprefix("material_"): request.FILES.getlist(key)
-        for key in request.FILES
-        if key.startswith("material_")
-    }
-    try:
-        supply_correction(
-            case, applicant=user, files=files, comment=request.POST.get("comment", "").strip()[:1000]
-        )
-    except DomainError as exc:
-        case.refresh_from_db()
-        context = case_page_context(request, case, exc=exc, action="correction")
-        return render(request, "portal/case_detail.html", context, status=exc.status)
-    messages.success(request, _("补正材料已提交，请等待窗口工作人员审核。"))
-    return redirect("portal:case_detail", public_id=case.public_id)
+    files = _material_files(request)
+    comment = request.POST.get("comment", "").strip()[:1000]
+    return _case_action(
+        request,
+        case,
+        "correction",
+        lambda: supply_correction(case, applicant=user, files=files, comment=comment),
+        _("补正材料已提交，请等待窗口工作人员审核。"),
+    )
 
 
 @require_POST
 @domain_errors
 @applicant_required
-def case_gap(request: HttpRequest, public_id: UUID) -> HttpResponse:
+def case_gap(request: HttpRequest, public_id: UUID) -> HttpResponseBase:
     """容缺受理: upload the materials accepted as missing, before their deadline."""
-    from yiwang.cases.variants import supply_gap_materials
-
     user = current_user(request)
     case = get_case_for(user, public_id)
-    files = {
-        key.removeprefix("material_"): request.FILES.getlist(key)
-        for key in request.FILES
-        if key.startswith("material_")
-    }
-    try:
-        supply_gap_materials(case, applicant=user, files=files)
-    except DomainError as exc:
-        case.refresh_from_db()
-        context = case_page_context(request, case, exc=exc, action="gap")
-        return render(request, "portal/case_detail.html", context, status=exc.status)
-    messages.success(request, _("容缺材料已补齐。"))
-    return redirect("portal:case_detail", public_id=case.public_id)
+    files = _material_files(request)
+    return _case_action(
+        request,
+        case,
+        "gap",
+        lambda: supply_gap_materials(case, applicant=user, files=files),
+        _("容缺材料已补齐。"),
+    )
 
 
 @require_POST
 @domain_errors
 @applicant_required
-def case_withdraw(request: HttpRequest, public_id: UUID) -> HttpResponse:
+def case_withdraw(request: HttpRequest, public_id: UUID) -> HttpResponseBase:
+    """撤回申请; the reason is validated by the API's CaseWithdrawIn."""
     user = current_user(request)
     case = get_case_for(user, public_id)
-    try:
-        withdraw_case(case, applicant=user, reason=request.POST.get("reason", "").strip()[:1000])
-    except DomainError as exc:
-        case.refresh_from_db()
-        context = case_page_context(request, case, exc=exc, action="withdraw")
-        return render(request, "portal/case_detail.html", context, status=exc.status)
-    messages.success(request, _("申请已撤回。"))
-    return redirect("portal:case_detail", public_id=case.public_id)
+
+    def withdraw() -> None:
+        form = parse_form(
+            CaseWithdrawIn,
+            {"reason": request.POST.get("reason", "").strip()},
+            blank_is_missing=False,
+            type_messages=form_wording(),
+        )
+        withdraw_case(case, applicant=user, reason=form.reason)
+
+    return _case_action(request, case, "withdraw", withdraw, _("申请已撤回。"))
 
 
 @domain_errors
 @applicant_required
 def case_result(request: HttpRequest, public_id: UUID) -> HttpResponseBase:
     """结果文书 The decision document, only for the applicant of the case."""
-    user = current_user(request)
-    case = get_case_for(user, public_id)
-    if not case.result_document:
-        raise NotFound(_("该办件暂无结果文书"))
-    audit.record("case.result_downloaded", actor=user, obj=case, detail={"number": case.number})
-    return file_response(case.result_document, f"{case.number}.pdf")
+    return download_response(result_download(current_user(request), public_id))
 
 
 @domain_errors
 @applicant_required
 def case_material(request: HttpRequest, public_id: UUID, material_id: UUID) -> HttpResponseBase:
-    user = current_user(request)
-    case = get_case_for(user, public_id)
-    material = case.materials.filter(public_id=material_id).first()
-    if material is None:
-        raise NotFound(_("材料不存在"))
-    return file_response(material.file, material.original_name, material.content_type)
+    case = get_case_for(current_user(request), public_id)
+    return download_response(material_download(case, material_id))
 
 
 @applicant_required

@@ -11,48 +11,57 @@ from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from yiwang.cases import bundles
 from yiwang.cases import held as held_uploads
 from yiwang.cases.delivery import change_delivery
+from yiwang.cases.downloads import document_download
 from yiwang.cases.models import CaseDocument, DeliveryMethod, HeldUpload
-from yiwang.cases.services import case_document_for, get_case_for
+from yiwang.cases.schemas import DeliveryIn
+from yiwang.cases.services import get_case_for
 from yiwang.catalog.bundles import bundle_materials, get_published_bundle, merged_form
 from yiwang.core.errors import DomainError, NotFound
-from yiwang.portal.forms import spec_control, spec_controls, upload_control
-from yiwang.web.ui import applicant_required, current_user, domain_errors, error_context, file_response
+from yiwang.portal.forms import form_wording, spec_control, spec_controls, upload_control
+from yiwang.web.forms import parse_form
+from yiwang.web.ui import (
+    applicant_required,
+    attempt,
+    current_user,
+    domain_errors,
+    download_response,
+    error_context,
+    file_response,
+)
 
 
 @domain_errors
 @applicant_required
 def case_document(request: HttpRequest, public_id: UUID, document_id: UUID) -> HttpResponseBase:
     """文书下载 One of the case's documents, only for the applicant (or his agent)."""
-    case, document = case_document_for(current_user(request), public_id, document_id)
-    return file_response(document.file, f"{case.number}-{document.kind}.pdf")
+    return download_response(document_download(current_user(request), public_id, document_id))
 
 
 @require_POST
 @domain_errors
 @applicant_required
-def case_delivery(request: HttpRequest, public_id: UUID) -> HttpResponse:
-    """变更送达方式 before completion."""
+def case_delivery(request: HttpRequest, public_id: UUID) -> HttpResponseBase:
+    """变更送达方式 before completion; the form is validated by the API's DeliveryIn."""
     user = current_user(request)
     case = get_case_for(user, public_id)
-    try:
-        change_delivery(
-            case,
-            user=user,
-            method=request.POST.get("method", ""),
-            address=request.POST.get("address", ""),
-            phone=request.POST.get("phone", ""),
-        )
-    except DomainError as exc:
-        messages.error(request, exc.message)
-    else:
-        messages.success(request, _("送达方式已变更。"))
-    return redirect("portal:case_detail", public_id=case.public_id)
+
+    def change() -> None:
+        form = parse_form(DeliveryIn, request.POST, blank_is_missing=False, type_messages=form_wording())
+        change_delivery(case, user=user, method=form.method, address=form.address, phone=form.phone)
+
+    return attempt(
+        request,
+        change,
+        success=_("送达方式已变更。"),
+        done=reverse("portal:case_detail", kwargs={"public_id": case.public_id}),
+    )
 
 
 def _merged_spec(merged: Any) -> dict[str, Any]:
