@@ -3,6 +3,7 @@ tree and staff administration (三员), audit trail (auditor) and counter identi
 
 from __future__ import annotations
 
+from dataclasses import asdict
 from datetime import datetime, time, timedelta
 from typing import Any
 from uuid import UUID
@@ -10,6 +11,7 @@ from uuid import UUID
 from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -27,17 +29,20 @@ from yiwang.accounts.models import (
     StaffRole,
     User,
 )
+from yiwang.accounts.policy import current_policy, update_security_policy
 from yiwang.core.errors import CoreErrorCode, DomainError
 from yiwang.core.inputs import parse_day
 from yiwang.core.models import Organisation
 from yiwang.core.paging import paginate
 from yiwang.web.ui import (
+    attempt,
     current_user,
     domain_errors,
     error_context,
     field,
     field_errors,
     is_staff_user,
+    required_field,
     safe_next,
     staff_required,
 )
@@ -81,13 +86,12 @@ def mfa_verify(request: HttpRequest) -> HttpResponse:
         "workbench/mfa_verify.html",
         {
             "controls": [
-                field(
+                required_field(
                     "token",
                     _("动态验证码或恢复码"),
-                    required=True,
+                    exc,
                     autocomplete="one-time-code",
                     inputmode="numeric",
-                    errors=field_errors(exc, "token"),
                     help=_("打开身份验证器应用查看 6 位动态码；手机不在身边时可使用 8 位恢复码"),
                 )
             ],
@@ -124,13 +128,8 @@ def mfa_enrol(request: HttpRequest) -> HttpResponse:
             "qr_svg": mfa.qr_svg(device),
             "secret": mfa.secret_base32(device),
             "controls": [
-                field(
-                    "token",
-                    _("动态验证码"),
-                    required=True,
-                    autocomplete="one-time-code",
-                    inputmode="numeric",
-                    errors=field_errors(exc, "token"),
+                required_field(
+                    "token", _("动态验证码"), exc, autocomplete="one-time-code", inputmode="numeric"
                 )
             ],
             "error": error_context(exc) if exc else None,
@@ -163,23 +162,10 @@ def _staff_context(request: HttpRequest, exc: DomainError | None = None) -> dict
         "scope_choices": DataScope.choices,
         "organisations": Organisation.objects.order_by("name"),
         "create_controls": [
-            field(
-                "username",
-                _("用户名/工号"),
-                required=True,
-                autocomplete="off",
-                errors=field_errors(exc, "username"),
-            ),
+            required_field("username", _("用户名/工号"), exc, autocomplete="off"),
             field("real_name", _("姓名"), required=True, autocomplete="off"),
             field("phone", _("手机号码"), type="tel", autocomplete="off", errors=field_errors(exc, "phone")),
-            field(
-                "password",
-                _("初始密码"),
-                type="password",
-                required=True,
-                autocomplete="new-password",
-                errors=field_errors(exc, "password"),
-            ),
+            required_field("password", _("初始密码"), exc, type="password", autocomplete="new-password"),
         ],
         "error": error_context(exc) if exc else None,
     }
@@ -195,24 +181,29 @@ def staff_admin(request: HttpRequest) -> HttpResponse:
 @require_POST
 @domain_errors
 @staff_required
-def staff_create(request: HttpRequest) -> HttpResponse:
+def staff_create(request: HttpRequest) -> HttpResponseBase:
     user = current_user(request)
     organisation = get_object_or_404(Organisation, pk=request.POST.get("organisation") or 0)
-    try:
-        staff_services.admin_create_staff(
+
+    def failed(exc: DomainError) -> HttpResponse:
+        if exc.status == 403:
+            raise exc  # not a form error: the refusal page (domain_errors)
+        return render(request, "workbench/staff.html", _staff_context(request, exc), status=exc.status)
+
+    return attempt(
+        request,
+        lambda: staff_services.admin_create_staff(
             user,
             username=request.POST.get("username", "").strip()[:150],
             password=request.POST.get("password", ""),
             real_name=request.POST.get("real_name", "").strip()[:100],
             organisation=organisation,
             phone=request.POST.get("phone", "").strip()[:20],
-        )
-    except DomainError as exc:
-        if exc.status == 403:
-            raise
-        return render(request, "workbench/staff.html", _staff_context(request, exc), status=exc.status)
-    messages.success(request, _("已创建工作人员账户，请安全管理员为其授予角色。"))
-    return redirect("workbench:staff")
+        ),
+        success=_("已创建工作人员账户，请安全管理员为其授予角色。"),
+        done="workbench:staff",
+        failed=failed,
+    )
 
 
 def _staff_user(public_id: UUID) -> User:
@@ -297,7 +288,7 @@ def identity_counter(request: HttpRequest) -> HttpResponse:
         account = person.user if person else company.user if company else None
         if account is None:
             exc = DomainError(
-                "not_found",
+                CoreErrorCode.NOT_FOUND,
                 _("未找到使用该证件注册的账户"),
                 {"document_number": [_("未找到账户")]},
                 status=404,
@@ -319,13 +310,12 @@ def identity_counter(request: HttpRequest) -> HttpResponse:
         {
             "account": account,
             "number": number,
-            "control": field(
+            "control": required_field(
                 "document_number",
                 _("证件号码（居民身份证或统一社会信用代码）"),
+                exc,
                 value=number,
-                required=True,
                 autocomplete="off",
-                errors=field_errors(exc, "document_number"),
             ),
             "error": error_context(exc) if exc else None,
         },
@@ -349,10 +339,6 @@ POLICY_FIELDS: list[tuple[str, str, str]] = [
 @staff_required
 def security_policy(request: HttpRequest) -> HttpResponse:
     """安全策略: password policy, lockout and session timeout, edited by the security admin."""
-    from dataclasses import asdict
-
-    from yiwang.accounts.policy import current_policy, update_security_policy
-
     user = current_user(request)
     staff_services.require_role(user, StaffRole.SECURITY_ADMIN, "view_security_policy")
     values: dict[str, Any] = asdict(current_policy())
