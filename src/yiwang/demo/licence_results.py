@@ -183,34 +183,6 @@ SHARED_LICENCES: dict[str, str] = {
 BY_CONSENT = frozenset({"结婚证"})  # 婚姻状况: used only with the holder's authorisation
 
 
-def all_types() -> list[dict[str, Any]]:
-    from yiwang.demo.licences import TYPES
-
-    return [*TYPES, *RESULT_TYPES]
-
-
-def licence_codes() -> dict[str, str]:
-    """Demo licence type name → code."""
-    return {spec["name"]: type_code(*spec["suffix"]) for spec in all_types()}
-
-
 def is_shared(material: dict[str, Any]) -> bool:
     """The guide says the material comes from the e-licence store (共享 / 自动调取)."""
     return bool(_SHARED_RE.search(f"{material.get('source', '')} {material.get('description', '')}"))
-
-
-def declare_licence_materials(materials: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    """The item's materials with each shared one the demo issues declared as an e-licence material."""
-    codes = licence_codes()
-    result = []
-    for material in materials:
-        licence = SHARED_LICENCES.get(material["name"])
-        if licence and licence in codes and is_shared(material) and not material.get("source_kind"):
-            material = {
-                **material,
-                "source_kind": "licence",
-                "licence_type_code": codes[licence],
-                "licence_legal_basis": "" if licence in BY_CONSENT else LEGAL_BASIS,
-            }
-        result.append(material)
-    return result

@@ -18,7 +18,16 @@ from yiwang.accounts.services import create_staff_account
 from yiwang.catalog.models import ServiceItem
 from yiwang.core.identifiers import make_credit_code
 from yiwang.core.models import Organisation
-from yiwang.demo.licence_results import BUSINESS_LICENCE_RESULT, PHYSICIAN_RESULT, RESULT_TYPES
+from yiwang.demo.licence_results import (
+    BUSINESS_LICENCE_RESULT,
+    BY_CONSENT,
+    LEGAL_BASIS,
+    PHYSICIAN_RESULT,
+    RESULT_TYPES,
+    SHARED_LICENCES,
+    is_shared,
+    type_code,
+)
 from yiwang.licences import services
 from yiwang.licences.models import HolderType, Licence, LicenceType
 from yiwang.seals import services as seal_services
@@ -148,6 +157,32 @@ TYPES: list[dict[str, Any]] = [
     },
     *RESULT_TYPES,
 ]
+
+
+def all_types() -> list[dict[str, Any]]:
+    return [*TYPES, *RESULT_TYPES]
+
+
+def licence_codes() -> dict[str, str]:
+    """Demo licence type name → code."""
+    return {spec["name"]: type_code(*spec["suffix"]) for spec in all_types()}
+
+
+def declare_licence_materials(materials: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The item's materials with each shared one the demo issues declared as an e-licence material."""
+    codes = licence_codes()
+    result = []
+    for material in materials:
+        licence = SHARED_LICENCES.get(material["name"])
+        if licence and licence in codes and is_shared(material) and not material.get("source_kind"):
+            material = {
+                **material,
+                "source_kind": "licence",
+                "licence_type_code": codes[licence],
+                "licence_legal_basis": "" if licence in BY_CONSENT else LEGAL_BASIS,
+            }
+        result.append(material)
+    return result
 
 
 def _update_type(licence_type: LicenceType, spec: dict[str, Any]) -> None:

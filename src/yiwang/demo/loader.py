@@ -14,16 +14,32 @@ from typing import Any
 
 from django.db import transaction
 
-from yiwang.accounts.models import NaturalPerson, User
-from yiwang.catalog.models import BaseItem, ItemStatus, ServiceItem
+from yiwang.accounts import services as accounts
+from yiwang.accounts.mfa import ensure_demo_device
+from yiwang.accounts.models import IntegrationMode, NaturalPerson, User
+from yiwang.accounts.oidc import register_client
+from yiwang.catalog.bundles import save_bundle
+from yiwang.catalog.io import set_item_themes
+from yiwang.catalog.models import BaseItem, Bundle, ItemStatus, ItemTheme, ScenarioQuestion, ServiceItem
+from yiwang.catalog.scenarios import define_scenarios
 from yiwang.catalog.services import create_base_item, create_item, make_implementation_code, publish_item
 from yiwang.core import audit
-from yiwang.core.demo_accounts import DEMO_ACCOUNTS, DemoAccount
+from yiwang.core.calendar import replace_year_days, seed_calendar
+from yiwang.core.demo_accounts import (
+    DEMO_ACCOUNTS,
+    DEMO_DEPT_CLIENT_ID,
+    DEMO_DEPT_CLIENT_SECRET,
+    DEMO_TOTP_KEY_HEX,
+    DemoAccount,
+    demo_dept_redirect_uri,
+)
 from yiwang.core.identifiers import make_credit_code, make_id_number
 from yiwang.core.models import CalendarYear, Channel, Organisation, Region, RegionLevel
+from yiwang.core.regions import load_regions
 from yiwang.core.request_context import RequestContext, use_context
 from yiwang.demo.content import AREA_CODE, ITEMS, ORGANISATIONS
 from yiwang.demo.content.common import HALL, HALL_ADDRESS, HALL_HOURS, SUPERVISE_PHONE
+from yiwang.demo.content.discovery import BUNDLES, SCENARIOS, THEMES
 from yiwang.demo.content.people import (
     CITIZEN_BIRTH,
     CITIZEN_REGION_CODE,
@@ -32,8 +48,7 @@ from yiwang.demo.content.people import (
     DETAILS,
     EXTRA_STAFF,
 )
-from yiwang.demo.licence_results import declare_licence_materials
-from yiwang.demo.licences import load_licences
+from yiwang.demo.licences import declare_licence_materials, load_licences
 
 CITY_CODE = "3401"  # 合肥市 as load_regions stores it (published 4-digit code)
 CITY_FULL_CODE = AREA_CODE.ljust(12, "0")
@@ -123,8 +138,6 @@ def published_count() -> int:
 
 # --- regions and calendar -------------------------------------------------------------------------
 def _load_regions(report: DemoReport) -> None:
-    from yiwang.core.regions import load_regions
-
     result = load_regions(full_city_codes=[CITY_CODE])
     report.regions = str(result)
     report.regions_changed = bool(result.created or result.updated)
@@ -148,8 +161,6 @@ def _ensure_city(report: DemoReport) -> Region:
 
 
 def _seed_calendar(report: DemoReport) -> None:
-    from yiwang.core.calendar import replace_year_days, seed_calendar
-
     before = CalendarYear.objects.count()
     seed_calendar(CALENDAR_YEARS)
     loaded = set(CalendarYear.objects.filter(year__in=list(CALENDAR_YEARS)).values_list("year", flat=True))
@@ -252,12 +263,6 @@ def _items(organisations: dict[str, Organisation], report: DemoReport) -> None:
 # --- discovery: themes, scenarios, bundles ---------------------------------------------------------
 def _discovery(report: DemoReport) -> None:
     """主题, 情形引导 and 一件事 of the demo items; what exists is left alone."""
-    from yiwang.catalog.bundles import save_bundle
-    from yiwang.catalog.io import set_item_themes
-    from yiwang.catalog.models import Bundle, ItemTheme, ScenarioQuestion
-    from yiwang.catalog.scenarios import define_scenarios
-    from yiwang.demo.content.discovery import BUNDLES, SCENARIOS, THEMES
-
     live = ServiceItem.objects.filter(revision_of__isnull=True).select_related("region")
     by_name = {item.name: item for item in live}
     for name, themes in THEMES.items():
@@ -315,8 +320,6 @@ def company_credit_code() -> str:
 
 
 def _create_account(account: DemoAccount, organisations: dict[str, Organisation]) -> User:
-    from yiwang.accounts import services as accounts
-
     details = DETAILS[account.username]
     if account.kind == "natural":
         return accounts.create_natural_person_account(
@@ -350,8 +353,6 @@ def _create_account(account: DemoAccount, organisations: dict[str, Organisation]
 
 
 def _accounts(organisations: dict[str, Organisation], report: DemoReport) -> None:
-    from yiwang.accounts import services as accounts
-
     wanted: list[tuple[str, Any]] = [(account.username, account) for account in DEMO_ACCOUNTS]
     wanted += [(staff["username"], staff) for staff in EXTRA_STAFF]
     for username, spec in wanted:
@@ -376,16 +377,6 @@ def _accounts(organisations: dict[str, Organisation], report: DemoReport) -> Non
 def _demo_mfa_and_sso(usernames: list[str]) -> None:
     """Demo only: fixed TOTP devices for the demo staff and the demo department system's client."""
     from django.conf import settings
-
-    from yiwang.accounts.mfa import ensure_demo_device
-    from yiwang.accounts.models import IntegrationMode
-    from yiwang.accounts.oidc import register_client
-    from yiwang.core.demo_accounts import (
-        DEMO_DEPT_CLIENT_ID,
-        DEMO_DEPT_CLIENT_SECRET,
-        DEMO_TOTP_KEY_HEX,
-        demo_dept_redirect_uri,
-    )
 
     if not settings.YIWANG_DEMO or settings.IS_PRODUCTION:
         return

@@ -15,7 +15,7 @@ from yiwang.accounts import staff as staff_services
 from yiwang.accounts.models import StaffRole
 from yiwang.core.calendar import horizon_warning, is_provisional_year, provisional_schedule
 from yiwang.core.calendar_import import import_schedule, parse_schedule
-from yiwang.core.errors import DomainError
+from yiwang.core.errors import CoreErrorCode, DomainError
 from yiwang.core.models import CalendarDay, CalendarYear
 from yiwang.web.ui import current_user, domain_errors, error_context, field, field_errors, staff_required
 
@@ -39,11 +39,14 @@ def calendar_page(request: HttpRequest) -> HttpResponse:
         try:
             if upload is None:
                 raise DomainError(
-                    "validation_error", _("请选择文件"), {"schedule": [_("请选择文件")]}, status=422
+                    CoreErrorCode.VALIDATION_ERROR,
+                    _("请选择文件"),
+                    {"schedule": [_("请选择文件")]},
+                    status=422,
                 )
             if upload.size is not None and upload.size > MAX_UPLOAD:
                 raise DomainError(
-                    "validation_error", _("文件过大"), {"schedule": [_("文件过大")]}, status=413
+                    CoreErrorCode.VALIDATION_ERROR, _("文件过大"), {"schedule": [_("文件过大")]}, status=413
                 )
             year_text = request.POST.get("year", "").strip()[:4]
             year = int(year_text) if year_text.isdigit() else None

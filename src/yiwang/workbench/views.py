@@ -72,6 +72,7 @@ from yiwang.web.ui import (
     staff_required,
 )
 from yiwang.workbench.todo_views import due_state
+from yiwang.workflow import services as workflow
 from yiwang.workflow.models import ProcessInstance, WorkItemStatus
 
 View = TypeVar("View", bound=Callable[..., HttpResponseBase])
@@ -143,8 +144,6 @@ def process_context(user: Any, case: Case, process: ProcessInstance | None) -> d
     """流程: the process diagram with the active tasks highlighted, and the tasks I can act on."""
     if process is None:
         return {"process": None}
-    from yiwang.workflow import services as workflow
-
     items = list(
         process.work_items.select_related("organisation", "assignee", "completed_by").order_by("created_at")
     )

@@ -199,9 +199,7 @@ def test_food_licence_item_yields_its_licence(loaded: str) -> None:
             "business_items": "热食类食品制售",
         },
     )
-    data = licence_services.validate_data(
-        licence_type, case_licence_data(licence_type, case)
-    )
+    data = licence_services.validate_data(licence_type, case_licence_data(licence_type, case))
     assert data["address"] == "合肥市蜀山区长江西路 1 号"
     assert data["category"] == "餐饮服务经营者"
     assert data["items"] == "热食类食品制售"
