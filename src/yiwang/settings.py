@@ -154,6 +154,13 @@ if os.environ.get("DATABASE_REPLICA_URL"):
     DATABASES["replica"]["TEST"] = {"MIRROR": "default"}
     DATABASE_ROUTERS = ["yiwang.core.dbrouter.ReplicaRouter"]
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+# Read-path optimisations (docs/architecture.md "Read path", one ADR each); each on unless its
+# environment variable is 0.  Off, the same reads go the plain way (slower, same answers).
+YIWANG_DETAIL_SNAPSHOTS = env_bool("YIWANG_DETAIL_SNAPSHOTS", default=True)  # ADR 0002
+YIWANG_QUEUE_COUNTERS = env_bool("YIWANG_QUEUE_COUNTERS", default=True)  # ADR 0003
+YIWANG_COMPILED_ROWS = env_bool("YIWANG_COMPILED_ROWS", default=True)  # ADR 0004
+YIWANG_DB_POOL_QUICK_CHECK = env_bool("YIWANG_DB_POOL_QUICK_CHECK", default=True)  # ADR 0006
+YIWANG_API_TOKEN_CACHE = env_bool("YIWANG_API_TOKEN_CACHE", default=True)  # ADR 0007
 
 AUTH_USER_MODEL = "accounts.User"
 AUTHENTICATION_BACKENDS = ["django.contrib.auth.backends.ModelBackend"]
