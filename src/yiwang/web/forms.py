@@ -13,6 +13,7 @@ from enum import StrEnum
 from typing import Any, TypeVar
 
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 from pydantic import BaseModel, ValidationError
 
 from yiwang.core.errors import CoreErrorCode, DomainError
@@ -30,7 +31,7 @@ def validation_fields(
 
     A page may word the messages itself: ``field_messages`` by location (``"materials.0"`` also
     covers ``"materials.0.copies"``), else ``type_messages`` by pydantic error type (``int_parsing``,
-    ``missing``, ...); anything else keeps pydantic's message.
+    ``missing``, ...); anything else gets the page wording of :func:`page_message`.
     """
     by_field = field_messages or {}
     by_type = type_messages or {}
@@ -43,10 +44,61 @@ def validation_fields(
         if known is not None:
             loc, message = known, by_field[known]
         else:
-            message = by_type.get(str(error.get("type", "")), str(error.get("msg", "invalid")))
+            message = by_type.get(str(error.get("type", ""))) or page_message(error)
         if message not in fields.setdefault(loc, []):
             fields[loc].append(message)
     return fields
+
+
+# Pydantic error type -> the message a page shows (pydantic's own are English-only); %(x)s from its ctx.
+_TYPE_MESSAGES: dict[str, str] = {
+    "missing": gettext_noop("必填"),
+    "string_type": gettext_noop("请填写文字"),
+    "string_too_short": gettext_noop("至少 %(min_length)s 个字"),
+    "string_too_long": gettext_noop("不能超过 %(max_length)s 个字"),
+    "string_pattern_mismatch": gettext_noop("格式不正确"),
+    "int_parsing": gettext_noop("请填写整数"),
+    "int_type": gettext_noop("请填写整数"),
+    "int_from_float": gettext_noop("请填写整数"),
+    "float_parsing": gettext_noop("请填写数字"),
+    "float_type": gettext_noop("请填写数字"),
+    "greater_than": gettext_noop("须大于 %(gt)s"),
+    "greater_than_equal": gettext_noop("不能小于 %(ge)s"),
+    "less_than": gettext_noop("须小于 %(lt)s"),
+    "less_than_equal": gettext_noop("不能大于 %(le)s"),
+    "literal_error": gettext_noop("请从列表中选择"),
+    "enum": gettext_noop("请从列表中选择"),
+    "bool_parsing": gettext_noop("取值不正确"),
+    "date_parsing": gettext_noop("日期格式不正确（年-月-日）"),
+    "date_from_datetime_parsing": gettext_noop("日期格式不正确（年-月-日）"),
+    "datetime_parsing": gettext_noop("时间格式不正确"),
+    "uuid_parsing": gettext_noop("编号不正确"),
+    "uuid_type": gettext_noop("编号不正确"),
+    "too_short": gettext_noop("至少选择 %(min_length)s 项"),
+    "too_long": gettext_noop("最多 %(max_length)s 项"),
+    "list_type": gettext_noop("取值不正确"),
+}
+_VALUE_ERROR_PREFIX = "Value error, "
+
+
+def page_message(error: Mapping[str, Any]) -> str:
+    """A pydantic error as a page shows it, in the page's language.
+
+    A schema's own validator message (``ValueError("…")``) is kept, without pydantic's prefix.
+    """
+    kind = str(error.get("type", ""))
+    if kind == "value_error":
+        return str(error.get("msg", "")).removeprefix(_VALUE_ERROR_PREFIX) or _("取值不正确")
+    template = _TYPE_MESSAGES.get(kind)
+    if template is None:
+        return _("取值不正确")
+    context = {
+        key: value for key, value in (error.get("ctx") or {}).items() if isinstance(value, int | float | str)
+    }
+    try:
+        return _(template) % context if "%(" in template else _(template)
+    except (KeyError, ValueError):
+        return _(template)
 
 
 def form_values(
