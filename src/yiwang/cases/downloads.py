@@ -45,9 +45,19 @@ def result_download(user: User, case_id: Any) -> Download:
     return Download(case.result_document, f"{case.number}.pdf")
 
 
-def material_download(case: Case, material_id: Any) -> Download:
-    """An uploaded material of a case the caller has already checked the user may see."""
+def material_download(case: Case, material_id: Any, *, staff: User | None = None) -> Download:
+    """An uploaded material of a case the caller has already checked the user may see.
+
+    A download by ``staff`` (personal data read by a member of staff) is audited.
+    """
     material = case.materials.filter(public_id=material_id).first()
     if material is None:
         raise NotFound(_("材料不存在"))
+    if staff is not None:
+        audit.record(
+            "case.material_downloaded",
+            actor=staff,
+            obj=case,
+            detail={"number": case.number, "material": material.material_name},
+        )
     return Download(material.file, material.original_name, material.content_type)

@@ -26,7 +26,7 @@ from pydantic import BaseModel, ValidationError
 from yiwang.accounts.errors import AccountErrorCode
 from yiwang.accounts.models import LoginChannel, mask_phone
 from yiwang.accounts.services import login_check
-from yiwang.cases import variants
+from yiwang.cases import downloads, variants
 from yiwang.cases.actions import allowed_actions
 from yiwang.cases.clock import gap_overdue
 from yiwang.cases.models import Case, CaseStatus, ExtensionStatus, SpecialProcedureKind
@@ -62,12 +62,11 @@ from yiwang.web.forms import validation_fields
 from yiwang.web.ui import (
     current_user,
     domain_errors,
+    download_response,
     error_context,
     field,
     field_errors,
-    file_response,
     is_staff_user,
-    render_error,
     safe_next,
     staff_required,
 )
@@ -609,24 +608,10 @@ def variant(request: HttpRequest, public_id: UUID, action: str) -> HttpResponse:
 def material_download(request: HttpRequest, public_id: UUID, material_id: UUID) -> HttpResponseBase:
     user = current_user(request)
     case = case_for_task_holder(user, public_id)
-    material = case.materials.filter(public_id=material_id).first()
-    if material is None:
-        raise NotFound(_("材料不存在"))
-    audit.record(
-        "case.material_downloaded",
-        actor=user,
-        obj=case,
-        detail={"number": case.number, "material": material.material_name},
-    )
-    return file_response(material.file, material.original_name, material.content_type)
+    return download_response(downloads.material_download(case, material_id, staff=user))
 
 
 @staff_required
 @domain_errors
 def result_download(request: HttpRequest, public_id: UUID) -> HttpResponseBase:
-    user = current_user(request)
-    case = get_case_for(user, public_id)
-    if not case.result_document:
-        return render_error(request, NotFound(_("该办件暂无结果文书")))
-    audit.record("case.result_downloaded", actor=user, obj=case, detail={"number": case.number})
-    return file_response(case.result_document, f"{case.number}.pdf")
+    return download_response(downloads.result_download(current_user(request), public_id))
