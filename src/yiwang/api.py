@@ -13,8 +13,19 @@ from ninja.openapi.schema import OpenAPISchema
 from ninja.responses import Response
 from pydantic import Field
 
+from yiwang.accounts.api import router as accounts_router
 from yiwang.accounts.api_auth import BearerTokenAuth, SessionAuth
+from yiwang.cases.actions_api import router as case_actions_router
+from yiwang.cases.api import router as cases_router
+from yiwang.cases.bundles_api import router as bundle_applications_router
+from yiwang.cases.records_api import archives_router, datasets_router, library_router
+from yiwang.cases.staff_api import staff_router
+from yiwang.cases.work_queue_api import router as work_queue_router
+from yiwang.catalog.api import router as catalog_router
 from yiwang.core.errors import CoreErrorCode, DomainError
+from yiwang.licences.api import router as licences_router
+from yiwang.seals.api import router as seals_router
+from yiwang.workflow.api import router as workflow_router
 
 
 class ErrorOut(Schema):
@@ -171,39 +182,21 @@ def on_http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
     return _error(request, exc.status_code, code, str(exc))
 
 
-def _register_routers() -> None:
-    from yiwang.accounts.api import router as accounts_router
-    from yiwang.cases.api import router as cases_router
-    from yiwang.cases.staff_api import staff_router
-    from yiwang.catalog.api import router as catalog_router
-
-    api.add_router("/accounts", accounts_router)
-    api.add_router("/catalog", catalog_router)
-    api.add_router("/cases", cases_router)
-    api.add_router("/workbench", staff_router)
-    from yiwang.cases.actions_api import router as case_actions_router
-
-    api.add_router("/workbench", case_actions_router)
-    from yiwang.cases.bundles_api import router as bundle_applications_router
-
-    api.add_router("/bundle-applications", bundle_applications_router)
-    from yiwang.seals.api import router as seals_router
-
-    api.add_router("/seals", seals_router)
-    from yiwang.licences.api import router as licences_router
-
-    api.add_router("/licences", licences_router)
-    from yiwang.cases.records_api import archives_router, datasets_router, library_router
-
-    api.add_router("/archives", archives_router)
-    api.add_router("/library", library_router)
-    api.add_router("/datasets", datasets_router)
-    from yiwang.workflow.api import router as workflow_router
-
-    api.add_router("/workflow", workflow_router)
-    from yiwang.cases.work_queue_api import router as work_queue_router
-
-    api.add_router("/workflow", work_queue_router)
-
-
-_register_routers()
+# One router per app (or per audience of an app), mounted in this order (the OpenAPI document's order).
+ROUTERS = (
+    ("/accounts", accounts_router),
+    ("/catalog", catalog_router),
+    ("/cases", cases_router),
+    ("/workbench", staff_router),
+    ("/workbench", case_actions_router),
+    ("/bundle-applications", bundle_applications_router),
+    ("/seals", seals_router),
+    ("/licences", licences_router),
+    ("/archives", archives_router),
+    ("/library", library_router),
+    ("/datasets", datasets_router),
+    ("/workflow", workflow_router),
+    ("/workflow", work_queue_router),
+)
+for prefix, app_router in ROUTERS:
+    api.add_router(prefix, app_router)
