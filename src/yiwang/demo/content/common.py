@@ -4,6 +4,29 @@ from __future__ import annotations
 
 from typing import Any
 
+# The vocabulary the items_*.py content modules are written in (they import it with ``*``).
+__all__ = [
+    "COMPANY",
+    "CONSULT",
+    "EXPRESS",
+    "FREE",
+    "FULL_ONLINE",
+    "INSTITUTION",
+    "MOBILE",
+    "ONLINE_RESULT",
+    "PC",
+    "PERSON",
+    "PRE_REVIEW",
+    "SOCIAL_ORG",
+    "WINDOW",
+    "day",
+    "material",
+    "number",
+    "select",
+    "text",
+    "textarea",
+]
+
 HALL = "合肥市政务服务中心"
 HALL_ADDRESS = "合肥市滨湖新区南京路2588号"
 HALL_HOURS = "周一至周五 上午9:00—12:00，下午13:00—17:00（法定节假日除外）；周六上午9:00—12:00延时服务"

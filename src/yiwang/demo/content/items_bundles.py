@@ -5,21 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from yiwang.demo.content.common import (
-    COMPANY,
-    EXPRESS,
-    FULL_ONLINE,
-    MOBILE,
-    ONLINE_RESULT,
-    PC,
-    PERSON,
-    WINDOW,
-    day,
-    material,
-    select,
-    text,
-    textarea,
-)
+from yiwang.demo.content.common import *  # the demo content vocabulary (common.__all__)
 
 ITEMS_BY_DEPARTMENT: dict[str, list[dict[str, Any]]] = {
     "health": [

@@ -4,19 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from yiwang.demo.content.common import (
-    COMPANY,
-    INSTITUTION,
-    MOBILE,
-    PC,
-    PERSON,
-    SOCIAL_ORG,
-    WINDOW,
-    material,
-    number,
-    select,
-    text,
-)
+from yiwang.demo.content.common import *  # the demo content vocabulary (common.__all__)
 
 DEPARTMENT = "education"
 

@@ -4,18 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from yiwang.demo.content.common import (
-    COMPANY,
-    EXPRESS,
-    FULL_ONLINE,
-    INSTITUTION,
-    PC,
-    WINDOW,
-    day,
-    material,
-    number,
-    text,
-)
+from yiwang.demo.content.common import *  # the demo content vocabulary (common.__all__)
 
 DEPARTMENT = "housing"
 

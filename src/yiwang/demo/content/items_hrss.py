@@ -4,21 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from yiwang.demo.content.common import (
-    COMPANY,
-    EXPRESS,
-    FULL_ONLINE,
-    MOBILE,
-    PC,
-    PERSON,
-    WINDOW,
-    day,
-    material,
-    number,
-    select,
-    text,
-    textarea,
-)
+from yiwang.demo.content.common import *  # the demo content vocabulary (common.__all__)
 
 DEPARTMENT = "hrss"
 

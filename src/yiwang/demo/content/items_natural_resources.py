@@ -4,20 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from yiwang.demo.content.common import (
-    COMPANY,
-    EXPRESS,
-    FULL_ONLINE,
-    INSTITUTION,
-    MOBILE,
-    PC,
-    PERSON,
-    WINDOW,
-    material,
-    number,
-    select,
-    text,
-)
+from yiwang.demo.content.common import *  # the demo content vocabulary (common.__all__)
 
 DEPARTMENT = "nrp"
 

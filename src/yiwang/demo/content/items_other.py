@@ -4,18 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from yiwang.demo.content.common import (
-    EXPRESS,
-    FULL_ONLINE,
-    MOBILE,
-    PC,
-    PERSON,
-    WINDOW,
-    material,
-    number,
-    select,
-    text,
-)
+from yiwang.demo.content.common import *  # the demo content vocabulary (common.__all__)
 
 DISABLED_ITEMS: list[dict[str, Any]] = [
     {
