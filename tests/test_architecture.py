@@ -76,11 +76,10 @@ def test_no_source_file_is_over_800_lines():
 
 
 def _yiwang_imports(tree: ast.Module, module: str) -> Iterator[tuple[ast.ImportFrom, str]]:
-    package = module if tree is None else module
     for node in ast.walk(tree):
         if isinstance(node, ast.ImportFrom):
             if node.level:
-                base = package.split(".")
+                base = module.split(".")
                 target = ".".join(base[: len(base) - node.level + 1] + ([node.module] if node.module else []))
             else:
                 target = node.module or ""
@@ -226,9 +225,9 @@ def _late_imports(tree: ast.Module) -> list[int]:
     for node in ast.walk(tree):
         if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef):
             for inner in ast.walk(node):
-                if isinstance(inner, ast.ImportFrom) and (inner.module or "").startswith("yiwang"):
-                    lines.append(inner.lineno)
-                elif isinstance(inner, ast.Import) and any(a.name.startswith("yiwang") for a in inner.names):
+                late_from = isinstance(inner, ast.ImportFrom) and (inner.module or "").startswith("yiwang")
+                late_import = isinstance(inner, ast.Import) and any(a.name.startswith("yiwang") for a in inner.names)
+                if late_from or late_import:
                     lines.append(inner.lineno)
     return sorted(set(lines))
 
@@ -255,3 +254,18 @@ def test_each_domain_app_has_the_one_shape(app):
     assert "tests" in present
     if app != "core":
         assert present & {"services", "services.py"}, "services/: the use cases"
+
+
+def test_no_test_imports_another_apps_tests():
+    """What tests share lives in ``yiwang.testing`` (people, fixtures, clients), not in an app's tests."""
+    found = []
+    roots = [*SRC.rglob("tests/**/*.py"), *(SRC.parent.parent / "tests").rglob("*.py")]
+    for path in roots:
+        parts = path.relative_to(SRC.parent).parts if path.is_relative_to(SRC.parent) else ("", "")
+        own = parts[1] if parts[0] == "yiwang" else ""
+        for node in ast.walk(_tree(path)):
+            if isinstance(node, ast.ImportFrom) and node.module and node.module.startswith("yiwang."):
+                module_parts = node.module.split(".")
+                if len(module_parts) > 2 and module_parts[2] == "tests" and module_parts[1] != own:
+                    found.append(f"{path.name}:{node.lineno} from {node.module}")
+    assert found == []
