@@ -163,7 +163,15 @@ def test_every_error_code_comes_from_an_enum():
     assert found == []
 
 
-WRITE_METHODS = {"create", "bulk_create", "get_or_create", "update_or_create", "update", "delete", "bulk_update"}
+WRITE_METHODS = {
+    "create",
+    "bulk_create",
+    "get_or_create",
+    "update_or_create",
+    "update",
+    "delete",
+    "bulk_update",
+}
 
 
 def _model_imports(tree: ast.Module, module: str) -> dict[str, str]:
@@ -226,7 +234,9 @@ def _late_imports(tree: ast.Module) -> list[int]:
         if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef):
             for inner in ast.walk(node):
                 late_from = isinstance(inner, ast.ImportFrom) and (inner.module or "").startswith("yiwang")
-                late_import = isinstance(inner, ast.Import) and any(a.name.startswith("yiwang") for a in inner.names)
+                late_import = isinstance(inner, ast.Import) and any(
+                    a.name.startswith("yiwang") for a in inner.names
+                )
                 if late_from or late_import:
                     lines.append(inner.lineno)
     return sorted(set(lines))

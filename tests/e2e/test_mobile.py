@@ -34,6 +34,7 @@ def _issue_licence(holder_id: int) -> Any:
     """A 食品经营许可证 for the citizen (in a worker thread: pyHanko cannot run in Playwright's loop)."""
     from yiwang.accounts.models import User
     from yiwang.testing import licences as factories
+
     try:
         issuer, _seal, _approver = factories.make_issuer("合肥市蜀山区市场监督管理局")
         return factories.issue(factories.make_type(), issuer, User.objects.get(pk=holder_id))
