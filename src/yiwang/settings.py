@@ -77,6 +77,7 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    "yiwang.core.sessions.RollingSessionMiddleware",  # right after SessionMiddleware: see the module
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -183,7 +184,11 @@ LOGIN_REDIRECT_URL = "portal:home"
 
 # --- Sessions: staff and citizens alike time out after 30 idle minutes (MLPS level 3) -------------
 SESSION_COOKIE_AGE = int(os.environ.get("SESSION_COOKIE_AGE", 30 * 60))
-SESSION_SAVE_EVERY_REQUEST = True
+# Rolling expiry without a write per request (yiwang.core.sessions.RollingSessionMiddleware): the
+# expiry is renewed once this share of the idle timeout has passed since the last write, so an idle
+# session ends after between (1 - share) and 1 times the timeout, never later.
+SESSION_SAVE_EVERY_REQUEST = False
+YIWANG_SESSION_RENEW_FRACTION = float(os.environ.get("YIWANG_SESSION_RENEW_FRACTION", 0.5))
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 
@@ -336,6 +341,20 @@ CACHES = {
     if _CACHE_URL.startswith(("redis://", "rediss://"))
     else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "OPTIONS": {"MAX_ENTRIES": 5000}}
 }
+# Sessions: with a shared Redis they are cached there (in a cache of their own, so catalogue entries
+# never push them out) and written through to the database; without one they stay in the database
+# only, since a per-process memory cache would let one worker keep serving a session another worker
+# has logged out or changed (MFA verified).
+if _CACHE_URL.startswith(("redis://", "rediss://")):
+    CACHES["sessions"] = {
+        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "LOCATION": _CACHE_URL,
+        "KEY_PREFIX": "session",
+    }
+    SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
+    SESSION_CACHE_ALIAS = "sessions"
+else:
+    SESSION_ENGINE = "django.contrib.sessions.backends.db"
 # Published catalogue data (search results, guide data) is cached this long; 0 = off.  Off by
 # default outside production: the demo's per-process caches would show a just-published item late.
 YIWANG_CATALOG_CACHE_SECONDS = int(os.environ.get("YIWANG_CATALOG_CACHE_SECONDS", 60 if IS_PRODUCTION else 0))
