@@ -61,7 +61,7 @@ class RunningDemo:
             env=self.env,
             capture_output=True,
             text=True,
-            timeout=120,
+            timeout=600,  # a guard against a hung command, not a speed check (migrate + demo on a busy box)
         )
         assert done.returncode == 0, done.stderr
         return done.stdout
