@@ -2,9 +2,12 @@
 
 Runs in its own process (Django, no gevent): migrate, demo data, ``bench_seed`` when the bench items
 are missing (the seeded database is reused), ``collectstatic``, bench API tokens for a citizen and
-the demo clerks, a few e-licences to verify, an application payload that the API accepts, the ids
-the scenarios pick from, the pgbench scripts of the raw baseline (the SQL the ORM sends, rendered
-with real parameters) and the EXPLAIN plans of the hot queries.
+the demo clerks whose to-do queue is not empty (clerks with an empty queue are left out of the to-do
+mix), the log-in details of those clerks (password, the state of their demo TOTP device) and of the
+bench citizen for the HTML scenarios, which log in through the real pages; a few e-licences to
+verify, an application payload that the API accepts, the ids the scenarios pick from (each clerk's
+case pages come from his own queue), the pgbench scripts of the raw baseline (the SQL the ORM sends,
+rendered with real parameters, one set per scenario) and the EXPLAIN plans of the hot queries.
 
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/yiwang_bench uv run python bench/prepare.py --out var/bench
 """
@@ -170,16 +173,67 @@ def licence_identifiers(n: int) -> list[str]:
     return existing
 
 
+def staff_logins(clerks: list[Any]) -> list[dict[str, Any]]:
+    """What the HTML scenarios need to log a clerk in like a browser, and the cases of his queue.
+
+    The TOTP state (drift, last step used) is read so that the bench computes codes the server
+    accepts; clerks without the demo authenticator (fixed key) cannot log in and are left out."""
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    from yiwang.cases.queries import staff_todo
+    from yiwang.core.demo_accounts import DEMO_ACCOUNTS, DEMO_TOTP_KEY_HEX
+
+    logins = []
+    for clerk in clerks:
+        device = TOTPDevice.objects.filter(user=clerk, confirmed=True, key=DEMO_TOTP_KEY_HEX).first()
+        if device is None:
+            continue
+        cases = [str(p) for p in staff_todo(clerk).values_list("public_id", flat=True)[:100]]
+        if not cases:
+            continue
+        logins.append(
+            {
+                "username": clerk.username,
+                "password": DEMO_ACCOUNTS[0].password,
+                "totp": {
+                    "key_hex": device.key,
+                    "drift": device.drift,
+                    "last_t": device.last_t,
+                    "tolerance": device.tolerance,
+                    "step": device.step,
+                    "t0": device.t0,
+                    "digits": device.digits,
+                },
+                "cases": cases,
+                "queue": staff_todo(clerk).count(),
+            }
+        )
+    return logins
+
+
 def pgbench_scripts(out: Path, fixture: dict[str, Any], clerks: list[Any]) -> dict[str, list[str]]:
     """One script per parameter set (pgbench picks among the -f files at random)."""
     from django.db import connection
 
+    from yiwang.accounts.models import User
     from yiwang.cases.models import Case, CaseEvent
-    from yiwang.cases.services import staff_todo
+    from yiwang.cases.queries import staff_todo, visible_cases
+    from yiwang.catalog.models import ServiceItem
     from yiwang.catalog.search import search_queryset
+    from yiwang.licences.models import Licence
 
     rng = random.Random(3)
-    scripts: dict[str, list[list[str]]] = {"todo": [], "status": [], "search": [], "detail": [], "insert": []}
+    scripts: dict[str, list[list[str]]] = {
+        "todo": [],
+        "status": [],
+        "search": [],
+        "detail": [],
+        "insert": [],
+        "case_page": [],
+        "my_cases": [],
+        "guide": [],
+        "licence": [],
+    }
     for clerk in clerks:
         qs = staff_todo(clerk)
         scripts["todo"].append(
@@ -202,6 +256,30 @@ def pgbench_scripts(out: Path, fixture: dict[str, Any], clerks: list[Any]) -> di
                 sql_of(CaseEvent.objects.filter(case=case).order_by("sequence")),
             ]
         )
+    # The HTML pages: the same rows the page needs, read as directly as SQL can.
+    for login in fixture["staff_logins"]:
+        for case_id in login["cases"][:5]:
+            case = Case.objects.get(public_id=case_id)
+            scripts["case_page"].append(
+                [
+                    sql_of(
+                        Case.objects.filter(public_id=case_id).select_related("item", "handling_organisation")
+                    ),
+                    sql_of(CaseEvent.objects.filter(case=case).order_by("sequence")),
+                ]
+            )
+    citizen = User.objects.get(username=fixture["citizen_login"]["username"])
+    mine = visible_cases(citizen).order_by("-submitted_at")
+    scripts["my_cases"].append(
+        [sql_of(mine[:50]), f"SELECT COUNT(*) FROM ({sql_of(mine.order_by().values('pk'))}) AS t"]
+    )
+    for item_id in rng.sample(fixture["items"], min(20, len(fixture["items"]))):
+        item = ServiceItem.objects.get(public_id=item_id)
+        scripts["guide"].append(
+            [sql_of(ServiceItem.objects.filter(public_id=item_id)), sql_of(item.materials.all())]
+        )
+    for identifier in fixture["licences"][:20]:
+        scripts["licence"].append([sql_of(Licence.objects.filter(identifier=identifier))])
     # The submission's row work: the case row (copied from a real one), its first event, the item's
     # popularity counter.  The number is unique per transaction.
     fields = [f for f in Case._meta.concrete_fields if not f.primary_key]
@@ -284,18 +362,28 @@ def main() -> int:
 
     from yiwang.accounts.models import User
     from yiwang.cases.models import Case
+    from yiwang.cases.queries import staff_todo
     from yiwang.cases.services import staff_roles
     from yiwang.catalog.models import ItemStatus, ServiceItem
+    from yiwang.core.demo_accounts import DEMO_ACCOUNTS
 
     citizen = User.objects.get(username="citizen")
-    clerks = [
+    with_roles = [
         u
         for u in User.objects.filter(kind="staff", is_active=True).order_by("pk")
         if staff_roles(u) & TODO_ROLES
     ]
+    # A clerk with nothing to do answers from an empty queue: he would flatter the to-do figures.
+    clerks = [u for u in with_roles if staff_todo(u).exists()]
+    empty = [u.username for u in with_roles if u not in clerks]
+    if not clerks:
+        raise SystemExit("no clerk has a case in his to-do queue")
     citizen_token = tokens([citizen], "bench")[0]
     clerk_tokens = tokens(clerks, "bench")
-    log(f"tokens: citizen + {len(clerks)} staff with a to-do list")
+    log(
+        f"tokens: citizen + {len(clerks)} staff with cases in their to-do list"
+        + (f" (left out, empty queue: {', '.join(empty)})" if empty else "")
+    )
     rng = random.Random(11)
     max_pk = Case.objects.order_by("-pk").values_list("pk", flat=True).first() or 0
     sample_pks = [rng.randrange(1, max_pk + 1) for _ in range(3000)]
@@ -315,6 +403,9 @@ def main() -> int:
     fixture: dict[str, Any] = {
         "citizen_token": citizen_token,
         "clerk_tokens": clerk_tokens,
+        "clerks": [u.username for u in clerks],
+        "excluded_empty_queues": empty,
+        "citizen_login": {"username": citizen.username, "password": DEMO_ACCOUNTS[0].password},
         "status": [(number, id_number[-4:]) for number, id_number in sample[:1000]],
         "cases": own_cases,
         "items": item_ids,
@@ -328,6 +419,15 @@ def main() -> int:
         "database": connection.settings_dict["NAME"],
         "postgresql": connection.cursor().connection.info.server_version,
     }
+    fixture["staff_logins"] = staff_logins(clerks)
+    if not fixture["staff_logins"]:
+        raise SystemExit(
+            "no clerk with a to-do queue has the demo authenticator: the HTML scenarios cannot log in"
+        )
+    log(
+        "HTML log-ins: "
+        + ", ".join(f"{s['username']} ({s['queue']} in queue)" for s in fixture["staff_logins"])
+    )
     files = pgbench_scripts(args.out, fixture, clerks)
     fixture["pgbench"] = files
     fixture["explain"] = explain_plans(files)
