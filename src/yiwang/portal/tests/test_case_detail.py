@@ -6,9 +6,12 @@ from __future__ import annotations
 import uuid
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import timezone
 
-from yiwang.cases.models import CaseStatus
+from yiwang.cases.models import CaseStatus, CorrectionNotice
 from yiwang.cases.services import accept_case, decide_case, request_correction
 from yiwang.portal.tests.factories import PNG_BYTES, apply_for, materials_by_name, pdf_upload
 from yiwang.testing.fixtures import logged_in
@@ -41,7 +44,7 @@ def notice_case(case, clerk):
 def test_case_page_shows_number_status_dates_and_timeline(
     citizen_client, case, django_assert_max_num_queries
 ):
-    with django_assert_max_num_queries(14):  # + documents and delivery
+    with django_assert_max_num_queries(12):  # session, user, case, 5 lists, documents, licences
         response = citizen_client.get(reverse("portal:case_detail", args=[case.public_id]))
     assert response.status_code == 200
     html = response.content.decode()
@@ -152,3 +155,72 @@ def test_own_material_download(citizen_client, case):
     response = citizen_client.get(reverse("portal:case_material", args=[case.public_id, material.public_id]))
     assert response.status_code == 200
     assert b"".join(response.streaming_content).startswith(b"%PDF")
+
+
+def decided(item, citizen, clerk, approver, key: str):
+    case = apply_for(item, citizen, key=key)
+    accept_case(case, actor=clerk)
+    decide_case(case, actor=approver, approve=True, comment="同意")
+    case.refresh_from_db()
+    return case
+
+
+def add_history(case, clerk, n: int) -> None:
+    """``n`` more events, materials and documents and ``n`` resolved correction rounds, in bulk."""
+    last = case.events.order_by("-sequence").first()
+    material = case.materials.first()
+    documents = list(case.documents.all())
+    events, materials, copies = [], [], []
+    for _ in range(n):
+        last.pk, last.sequence = None, last.sequence + 1
+        events.append(type(last)(**{f.attname: getattr(last, f.attname) for f in last._meta.concrete_fields}))
+        material.pk, material.public_id = None, uuid.uuid4()
+        materials.append(
+            type(material)(
+                **{f.attname: getattr(material, f.attname) for f in material._meta.concrete_fields}
+            )
+        )
+        for document in documents:
+            document.pk, document.public_id = None, uuid.uuid4()
+            copies.append(
+                type(document)(
+                    **{f.attname: getattr(document, f.attname) for f in document._meta.concrete_fields}
+                )
+            )
+    type(last).objects.bulk_create(events)
+    type(material).objects.bulk_create(materials)
+    type(documents[0]).objects.bulk_create(copies)
+    CorrectionNotice.objects.bulk_create(
+        CorrectionNotice(
+            case=case,
+            round=i + 1,
+            items=[{"material_id": "", "name": "补正", "reason": "理由"}],
+            issued_by=clerk,
+            deadline=timezone.localdate(),
+            resolved_at=timezone.now(),
+        )
+        for i in range(n)
+    )
+
+
+def page_queries(client, case) -> tuple[int, str]:
+    url = reverse("portal:case_detail", args=[case.public_id])
+    client.get(url)  # the session settles
+    with CaptureQueriesContext(connection) as ctx:
+        response = client.get(url)
+    assert response.status_code == 200
+    return len(ctx.captured_queries), response.content.decode()
+
+
+def test_case_page_queries_do_not_grow_with_its_history(citizen_client, item, citizen, clerk, approver):
+    """No N+1: a case with 30 events, materials, documents and correction rounds more costs the same
+    queries as a fresh decided case."""
+    short = decided(item, citizen, clerk, approver, "short")
+    long = decided(item, citizen, clerk, approver, "long")
+    documents = long.documents.count()
+    add_history(long, clerk, 30)
+    few, _html = page_queries(citizen_client, short)
+    many, html = page_queries(citizen_client, long)
+    assert few == many <= 9, (few, many)  # session, user, case, 2 prefetches, 4 lists
+    assert html.count('class="case-document"') == documents * 31
+    assert html.count("<li>") >= 30  # the timeline

@@ -19,21 +19,18 @@ from yiwang.accounts.inbox import mark_messages_read
 from yiwang.accounts.models import InboxMessage
 from yiwang.cases.clock import clock_state, gap_overdue
 from yiwang.cases.downloads import material_download, result_download
-from yiwang.cases.models import TERMINAL_STATUSES, Case, CaseStatus, CorrectionNotice
+from yiwang.cases.models import Case, CaseStatus, CorrectionNotice
 from yiwang.cases.schemas import CaseWithdrawIn
 from yiwang.cases.services import (
-    case_queryset_for_events,
     get_case_for,
-    materials_of,
-    open_correction_notice,
     supply_correction,
     supply_gap_materials,
-    visible_cases,
     withdraw_case,
 )
 from yiwang.core.errors import DomainError
 from yiwang.core.paging import paginate
 from yiwang.portal.forms import form_wording
+from yiwang.portal.reads import case_for_page, case_page_reads, my_cases_page, my_cases_total
 from yiwang.web.forms import parse_form
 from yiwang.web.ui import (
     applicant_required,
@@ -46,7 +43,6 @@ from yiwang.web.ui import (
     field_errors,
 )
 
-CASES_PAGE_SIZE = 20
 MESSAGES_PAGE_SIZE = 20
 WITHDRAWABLE = {CaseStatus.SUBMITTED, CaseStatus.CORRECTION_REQUIRED, CaseStatus.ACCEPTED}
 STATUS_FILTERS = (
@@ -55,6 +51,7 @@ STATUS_FILTERS = (
     (CaseStatus.CORRECTION_REQUIRED.value, gettext_noop("待补正")),
     ("done", gettext_noop("已办结")),
 )
+STATUS_FILTER_VALUES = {*(value for value, _label in STATUS_FILTERS), *CaseStatus.values}
 
 
 def progress_steps(case: Case) -> list[dict[str, str]]:
@@ -122,7 +119,8 @@ def correction_controls(notice: CorrectionNotice | None, exc: DomainError | None
 def case_page_context(
     request: HttpRequest, case: Case, *, exc: DomainError | None = None, action: str = ""
 ) -> dict[str, Any]:
-    notice = open_correction_notice(case)
+    reads = case_page_reads(case)
+    notice = reads.notice
     labels: dict[str, tuple[str, str]] = {}
     if notice is not None:
         for entry in notice.items:
@@ -134,10 +132,10 @@ def case_page_context(
     }
     return {
         "case": case,
-        "events": list(case_queryset_for_events(case)),
+        "events": reads.events,
         "notice": notice,
-        "notices": list(case.correction_notices.order_by("round")),
-        "materials": list(materials_of(case)),
+        "notices": reads.notices,
+        "materials": reads.materials,
         "steps": progress_steps(case),
         "form_rows": [(form_labels.get(key, key), value) for key, value in (case.form_data or {}).items()],
         "correction_controls": correction_controls(notice, exc if action == "correction" else None),
@@ -161,7 +159,7 @@ def case_page_context(
             )
             for entry in case.gap_items or []
         ],
-        "special_procedures": list(case.special_procedures.all()),
+        "special_procedures": reads.special_procedures,
         "error": error_context(exc, labels) if exc else None,
         "error_action": action,
     }
@@ -169,25 +167,24 @@ def case_page_context(
 
 @applicant_required
 def my_cases(request: HttpRequest) -> HttpResponse:
+    """我的办件: keyset pages of 50 rows (``?cursor=``), the status filter kept across pages."""
     user = current_user(request)
     status_filter = request.GET.get("status", "")
-    cases = visible_cases(user).order_by("-submitted_at")
-    if status_filter == "open":
-        cases = cases.exclude(status__in=TERMINAL_STATUSES)
-    elif status_filter == "done":
-        cases = cases.filter(status__in=TERMINAL_STATUSES)
-    elif status_filter in CaseStatus.values:
-        cases = cases.filter(status=status_filter)
-    page_obj = paginate(request, cases, CASES_PAGE_SIZE)
+    if status_filter not in STATUS_FILTER_VALUES:
+        status_filter = ""
+    page, rows = my_cases_page(user, status_filter, request.GET.get("cursor"))
+    params = {"status": status_filter} if status_filter else {}
     return render(
         request,
         "portal/my_cases.html",
         {
-            "page_obj": page_obj,
-            "cases": page_obj.object_list,
+            "page": page,
+            "cases": rows,
+            "total": my_cases_total(user, status_filter),
+            "next_query": page.next_query(params),
+            "previous_query": page.previous_query(params),
             "status_filter": status_filter,
             "status_filters": [(value, _(label)) for value, label in STATUS_FILTERS],
-            "page_query": f"status={status_filter}&" if status_filter else "",
         },
     )
 
@@ -195,7 +192,7 @@ def my_cases(request: HttpRequest) -> HttpResponse:
 @domain_errors
 @applicant_required
 def case_detail(request: HttpRequest, public_id: UUID) -> HttpResponse:
-    case = get_case_for(current_user(request), public_id)
+    case = case_for_page(current_user(request), public_id)
     return render(request, "portal/case_detail.html", case_page_context(request, case))
 
 
