@@ -2,14 +2,20 @@
 
 from __future__ import annotations
 
+import hashlib
+import json
 from typing import Any
 from urllib.parse import urlencode
 from uuid import UUID
 
 from django.core.paginator import Paginator
 from django.db.models import Count, Q
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseNotModified
 from django.shortcuts import render
+from django.template.loader import render_to_string
+from django.utils import translation
+from django.utils.http import http_date
+from django.utils.safestring import mark_safe
 
 from yiwang.catalog import cache as catalog_cache
 from yiwang.catalog.models import (
@@ -21,6 +27,7 @@ from yiwang.catalog.models import (
     ServiceObject,
     Theme,
 )
+from yiwang.catalog.reads import published_stamp
 from yiwang.catalog.scenarios import PARAM_PREFIX, answers_from_params, applicable
 from yiwang.catalog.search import search_items
 from yiwang.catalog.services import get_published_item
@@ -120,13 +127,8 @@ def _labels(codes: list[str], enum: Any) -> list[str]:
     return [str(labels.get(code, code)) for code in codes or []]
 
 
-@domain_errors
-def item_guide(request: HttpRequest, public_id: UUID) -> HttpResponse:
-    """办事指南, with the scenario questions (情形引导): answers come as ``s_<key>`` GET parameters,
-    so the page works without JavaScript; with htmx only the scenario block is swapped."""
-    item = get_published_item(public_id)
-    scenario = applicable(item, answers_from_params(request.GET))
-    context = {
+def _guide_context(item: ServiceItem, scenario: Any) -> dict[str, Any]:
+    return {
         "item": item,
         "scenario": scenario,
         "materials": scenario.materials,
@@ -138,6 +140,49 @@ def item_guide(request: HttpRequest, public_id: UUID) -> HttpResponse:
         "faq": [entry for entry in item.faq or [] if isinstance(entry, dict) and entry.get("question")],
         "special_procedures": [entry for entry in item.special_procedures or [] if isinstance(entry, dict)],
     }
-    if request.headers.get("HX-Request") and scenario.has_questions:
-        return render(request, "portal/_guide_scenario.html", context)
-    return render(request, "portal/item_guide.html", context)
+
+
+def _guide_etag(request: HttpRequest, parts: list[Any]) -> str:
+    """The page's validator: the guide as published (``parts``, with the catalogue generation) plus
+    what the page around it depends on for this visitor — its cookies (who is logged in, the CSRF
+    secret of its forms, the display mode); the language is in ``parts``."""
+    variant = [parts, catalog_cache.generation(), request.headers.get("Cookie", "")]
+    digest = hashlib.sha256(json.dumps(variant, sort_keys=True, default=str).encode()).hexdigest()[:32]
+    return f'"{digest}"'
+
+
+@domain_errors
+def item_guide(request: HttpRequest, public_id: UUID) -> HttpResponse:
+    """办事指南, with the scenario questions (情形引导): answers come as ``s_<key>`` GET parameters,
+    so the page works without JavaScript; with htmx only the scenario block is swapped.
+
+    A published guide is a document: its body is rendered once per (item version, catalogue
+    generation, language, answers) and cached; the page carries an ETag (and Last-Modified) and
+    answers 304 to a matching If-None-Match.  The key is read from the item's row on every request,
+    so a publish, revision or withdrawal is seen at once by every worker."""
+    pk, version, updated_at = published_stamp(public_id)
+    answers = answers_from_params(request.GET)
+    if request.headers.get("HX-Request"):
+        item = get_published_item(public_id)
+        scenario = applicable(item, answers)
+        if scenario.has_questions:
+            return render(request, "portal/_guide_scenario.html", _guide_context(item, scenario))
+    parts = [str(public_id), pk, version, updated_at, translation.get_language(), sorted(answers.items())]
+    etag = _guide_etag(request, parts)
+    if etag in [tag.strip() for tag in request.headers.get("If-None-Match", "").split(",")]:
+        response = HttpResponseNotModified()
+    else:
+
+        def body() -> tuple[str, str]:
+            item = get_published_item(public_id)
+            context = _guide_context(item, applicable(item, answers))
+            return item.name, render_to_string("portal/_item_guide_body.html", context, request=request)
+
+        name, html = catalog_cache.cached("guide-page", parts, body)
+        response = render(
+            request, "portal/item_guide.html", {"item_name": name, "guide_body": mark_safe(html)}
+        )
+    response["ETag"] = etag
+    response["Last-Modified"] = http_date(updated_at.timestamp())
+    response["Cache-Control"] = "private, no-cache"
+    return response
