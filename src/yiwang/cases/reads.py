@@ -35,7 +35,7 @@ from pydantic import BaseModel
 
 from yiwang.accounts.models import User
 from yiwang.cases import detail_cache, queues, services
-from yiwang.cases.clock import ClockState, clock_state_of, gap_overdue
+from yiwang.cases.clock import ClockState, clock_state_of, due_soon_days, gap_overdue
 from yiwang.cases.models import (
     Case,
     CaseDelivery,
@@ -46,7 +46,9 @@ from yiwang.cases.models import (
     QueueCounter,
 )
 from yiwang.cases.schemas import CaseDetailOut, CaseDocumentOut, CaseMaterialOut, CaseSummaryOut, DeliveryOut
+from yiwang.core.calendar import add_working_days
 from yiwang.core.compiled import CompiledRows
+from yiwang.core.keyset import KeysetPage, keyset_page
 from yiwang.core.wire import json_response, wire_date, wire_datetime
 
 # --- switches (docs/adr/0002, 0003: default on; off gives the same answers, only slower) -----------
@@ -221,9 +223,57 @@ def summary_page(qs: QuerySet[Case], offset: int, limit: int, *, count: int | No
 _TODO_ROWS = CompiledRows("workbench.todo")
 
 
+TODO_PAGE_SIZE = 50  # rows of a to-do page (HTML); the API pages by ?limit=
+TODO_ORDERING = ("submitted_at", "id")  # staff_todo's order, made unique for keyset paging
+TODO_CLOCK_CAP = 1000  # overdue / due-soon tiles count up to this, then say "1000+"
+# The columns a to-do row shows (workbench/_case_rows.html): nothing else is loaded.
+TODO_ROW_FIELDS = (
+    "id",
+    "public_id",
+    "number",
+    "applicant_name",
+    "submitted_at",
+    "status",
+    "outcome",
+    "due_date",
+    "deadline_provisional",
+    "accepted_at",
+    "completed_at",
+    "clock_paused",
+    "item__name",
+)
+
+
 def todo_cases(user: User, limit: int) -> list[Case]:
     """The first ``limit`` cases of the staff member's to-do, as model instances (the HTML page)."""
     return list(services.staff_todo(user)[:limit])
+
+
+def todo_rows(user: User, cursor: str | None, size: int = TODO_PAGE_SIZE) -> KeysetPage:
+    """A keyset page of the to-do (the API's rows, in its order): ``size`` cases after/before
+    ``cursor``, each loaded with :data:`TODO_ROW_FIELDS` only.  One query whatever the queue's
+    length or the page's depth; a forged cursor gives the first page."""
+    qs = services.staff_todo(user).select_related(None).select_related("item").only(*TODO_ROW_FIELDS)
+    return keyset_page(qs, TODO_ORDERING, cursor, size=size)
+
+
+def todo_clock_counts(user: User, cap: int = TODO_CLOCK_CAP) -> dict[str, int]:
+    """Open to-do cases that are overdue and due soon (cases/clock.py's flags, as SQL): each
+    counted up to ``cap + 1`` rows (a bounded count), so a department with 130,000 open cases costs
+    no more than one with 1,001.  A paused clock is neither; a case without a due date neither."""
+    if services.todo_scope(user) is None:
+        return {"overdue": 0, "due_soon": 0}
+    today = timezone.localdate()
+    # due soon ⟺ today ≤ due_date and working_days_between(today, due_date) ≤ N
+    #          ⟺ today ≤ due_date < add_working_days(today, N + 1)
+    soon_end = add_working_days(today, due_soon_days() + 1)
+    running = services.staff_todo(user).filter(clock_paused=False, completed_at__isnull=True).order_by()
+    overdue = running.filter(due_date__lt=today)
+    due_soon = running.filter(due_date__gte=today, due_date__lt=soon_end)
+    return {
+        "overdue": overdue.values("id")[: cap + 1].count(),
+        "due_soon": due_soon.values("id")[: cap + 1].count(),
+    }
 
 
 def todo_counts(user: User) -> dict[str, int]:

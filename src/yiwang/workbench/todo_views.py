@@ -23,7 +23,7 @@ from yiwang.web.ui import current_user, staff_required
 from yiwang.workflow import services as workflow
 
 CASES_PAGE_SIZE = 25
-TODO_LIMIT = 200  # cases listed on the to-do page
+TODO_PAGE_SIZE = reads.TODO_PAGE_SIZE  # cases a to-do page lists (keyset paged)
 
 
 def due_state(case: Case, today: date) -> dict[str, str] | None:
@@ -56,24 +56,32 @@ def with_due(cases: list[Case]) -> list[Case]:
 
 @staff_required
 def todo(request: HttpRequest) -> HttpResponse:
+    """我的待办: 50 cases a page (keyset paged, ``?cursor=``), the rows and order of ``GET
+    /api/v1/workbench/todo``; every total on the page is the to-do's, not the page's."""
     user = current_user(request)
-    cases = with_due(reads.todo_cases(user, TODO_LIMIT))
+    page = reads.todo_rows(user, request.GET.get("cursor"), TODO_PAGE_SIZE)
+    cases = with_due(page.rows)
     # Every case count on the page comes from the to-do's counts by status (reads.todo_counts):
-    # their sum is the total the API answers.  Workflow tasks are counted apart (a case gets them
-    # once accepted) and labelled so.
+    # their sum is the total the API answers.  The clock tiles are bounded counts over the whole
+    # queue (reads.todo_clock_counts), never the length of a page.  Workflow tasks are counted
+    # apart (a case gets them once accepted) and labelled so.
     by_status = reads.todo_counts(user)
+    clock = reads.todo_clock_counts(user)
     return render(
         request,
         "workbench/todo.html",
         {
             "task_count": workflow.todo(user).count(),
             "cases": cases,
+            "page": page,
+            "next_query": page.next_query(request.GET),
+            "previous_query": page.previous_query(request.GET),
             "case_total": sum(by_status.values()),
             "waiting_acceptance": by_status.get(CaseStatus.SUBMITTED, 0),
             "under_review": by_status.get(CaseStatus.ACCEPTED, 0),
-            "overdue": sum(
-                1 for case in cases if (getattr(case, "due_info", None) or {}).get("css") == "due-overdue"
-            ),
+            "overdue": clock["overdue"],
+            "due_soon": clock["due_soon"],
+            "clock_cap": reads.TODO_CLOCK_CAP,
         },
     )
 

@@ -44,7 +44,7 @@ def test_counts_agree_and_are_labelled(item, citizen, other_citizen, clerk, appr
 
 @time_machine.travel("2026-03-16 10:00:00+08:00", tick=True)
 def test_a_cut_list_still_counts_every_case(item, citizen, other_citizen, clerk, monkeypatch):
-    monkeypatch.setattr(todo_views, "TODO_LIMIT", 1)
+    monkeypatch.setattr(todo_views, "TODO_PAGE_SIZE", 1)
     apply_for(item, citizen)
     apply_for(item, other_citizen)
     page = logged_in(clerk).get(reverse("workbench:todo")).content.decode()
