@@ -189,17 +189,17 @@ def my_cases(request: HttpRequest, paging: Query[ShortPageIn]) -> HttpResponse:
 
 @router.get("/status", auth=None, response=StatusOut, summary="Public status lookup (办件查询)")
 def status(request: HttpRequest, number: str, id_tail: str) -> HttpResponse:
-    case = services.status_lookup(number, id_tail)
-    # Public and hit hardest: rendered straight from the typed columns (the StatusOut fields).
+    answer = services.public_status(number, id_tail)
+    # Public and hit hardest: one compiled statement, rendered straight from its typed columns.
     return NinjaResponse(
         {
-            "number": case.number,
-            "item_name": case.item.name,
-            "status": case.status,
-            "status_label": status_label(case.status),
-            "submitted_at": case.submitted_at,
-            "due_date": case.due_date,
-            "completed_at": case.completed_at,
+            "number": answer.number,
+            "item_name": answer.item_name,
+            "status": answer.status,
+            "status_label": status_label(answer.status),
+            "submitted_at": answer.submitted_at,
+            "due_date": answer.due_date,
+            "completed_at": answer.completed_at,
         }
     )
 

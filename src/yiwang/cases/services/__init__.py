@@ -20,7 +20,14 @@ from yiwang.cases.queries import (
     visible_cases,
 )
 from yiwang.cases.services.acceptance import accept_case, after_acceptance, refuse_acceptance
-from yiwang.cases.services.access import applicant_acting_for, case_document_for, get_case_for, status_lookup
+from yiwang.cases.services.access import (
+    PublicStatus,
+    applicant_acting_for,
+    case_document_for,
+    get_case_for,
+    public_status,
+    status_lookup,
+)
 from yiwang.cases.services.applicants import (
     APPLICANT_OBJECTS,
     check_applicant,
@@ -56,6 +63,7 @@ __all__ = [
     "CORRECTION_DEADLINE_WORKING_DAYS",
     "OTHER_PREFIX",
     "MaterialUpload",
+    "PublicStatus",
     "accept_case",
     "accept_with_gap",
     "actor_label",
@@ -78,6 +86,7 @@ __all__ = [
     "materials_of",
     "next_case_number",
     "open_correction_notice",
+    "public_status",
     "recompute_provisional_deadlines",
     "refuse_acceptance",
     "request_correction",

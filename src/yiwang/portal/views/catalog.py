@@ -170,7 +170,7 @@ def item_guide(request: HttpRequest, public_id: UUID) -> HttpResponse:
     parts = [str(public_id), pk, version, updated_at, translation.get_language(), sorted(answers.items())]
     etag = _guide_etag(request, parts)
     if etag in [tag.strip() for tag in request.headers.get("If-None-Match", "").split(",")]:
-        response = HttpResponseNotModified()
+        response: HttpResponse = HttpResponseNotModified()
     else:
 
         def body() -> tuple[str, str]:
