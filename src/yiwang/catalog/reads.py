@@ -7,11 +7,13 @@ The only place for read-path choices (``select_related``/``prefetch_related``) o
 from __future__ import annotations
 
 import uuid
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
-from django.db.models import QuerySet
-from django.utils import translation
+from django.db.models import Q, QuerySet
+from django.utils import timezone, translation
 
 from yiwang.catalog.errors import CatalogErrorCode
 from yiwang.catalog.models import (
@@ -19,6 +21,7 @@ from yiwang.catalog.models import (
     HandlingForm,
     ItemReview,
     ItemStatus,
+    ItemType,
     OnlineDepthStep,
     ServiceItem,
     ServiceItemVersion,
@@ -28,6 +31,7 @@ from yiwang.catalog.models import (
 from yiwang.catalog.scenarios import scenario_definition
 from yiwang.catalog.versions import DiffRow, diff_snapshots
 from yiwang.core.errors import NotFound
+from yiwang.core.keyset import KeysetPage, keyset_page
 
 
 def get_base_item(public_id: Any) -> BaseItem:
@@ -245,3 +249,91 @@ def guide_snapshot(item: ServiceItem, *, scenarios: bool = True) -> dict[str, An
 def canonical_item(item: ServiceItem) -> ServiceItem:
     """The item a revision revises (an item that is not a revision is its own canonical item)."""
     return item.revision_of if item.revision_of_id else item  # type: ignore[return-value]
+
+
+# --- the catalogue manager's item list (事项清单) ----------------------------------------------------
+ITEM_LIST_PAGE_SIZE = 50
+ITEM_LIST_ORDER = ("implementing_body__name", "name", "id")
+ITEM_LIST_COLUMNS = (
+    "id",
+    "public_id",
+    "name",
+    "implementation_code",
+    "implementing_body__name",
+    "status",
+    "version",
+    "revision_of_id",
+    "publish_at",
+    "withdraw_at",
+)
+
+
+@dataclass(frozen=True, slots=True)
+class ItemListRow:
+    """One printed row of the item list (strings the template prints as they are)."""
+
+    name: str
+    url: str
+    implementation_code: str
+    department: str
+    status: str
+    status_label: str
+    is_revision: bool
+    version: int
+    publish_at: str
+    withdraw_at: str
+
+
+def filter_items(
+    items: QuerySet[ServiceItem],
+    *,
+    status: str = "",
+    department: uuid.UUID | None = None,
+    item_type: str = "",
+    query: str = "",
+) -> QuerySet[ServiceItem]:
+    """The item list's filters: status, implementing body, type and a name or code fragment."""
+    if status in ItemStatus.values:
+        items = items.filter(status=status)
+    if department is not None:
+        items = items.filter(implementing_body__public_id=department)
+    if item_type in ItemType.values:
+        items = items.filter(item_type=item_type)
+    if query:
+        items = items.filter(
+            Q(name__icontains=query) | Q(implementation_code__icontains=query) | Q(base_code__icontains=query)
+        )
+    return items
+
+
+def _local(moment: datetime | None) -> str:
+    return timezone.localtime(moment).strftime("%Y-%m-%d %H:%M") if moment else ""
+
+
+def item_list_page(
+    items: QuerySet[ServiceItem],
+    cursor: str | None,
+    url_of: Callable[[uuid.UUID], str],
+    *,
+    size: int = ITEM_LIST_PAGE_SIZE,
+) -> tuple[KeysetPage, list[ItemListRow]]:
+    """One keyset page of the (filtered) ``items`` by department, name, id — one query of column
+    values, no model instances — and its printed rows (``url_of``: an item's page)."""
+    page = keyset_page(items.values(*ITEM_LIST_COLUMNS), ITEM_LIST_ORDER, cursor, size=size)
+    labels = dict(ItemStatus.choices)
+    rows = [
+        ItemListRow(
+            name=value["name"],
+            url=url_of(value["public_id"]),
+            implementation_code=value["implementation_code"],
+            department=value["implementing_body__name"],
+            status=value["status"],
+            status_label=str(labels.get(value["status"], value["status"])),
+            is_revision=value["revision_of_id"] is not None,
+            version=value["version"],
+            publish_at=_local(value["publish_at"]),
+            withdraw_at=_local(value["withdraw_at"]),
+        )
+        for value in page.rows
+    ]
+    return page, rows

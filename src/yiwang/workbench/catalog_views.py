@@ -16,7 +16,6 @@ from typing import Any
 from uuid import UUID
 
 from django.contrib import messages
-from django.db.models import Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -34,7 +33,6 @@ from yiwang.catalog.models import BaseItem, BaseItemStatus, ExerciseLevel, ItemS
 from yiwang.catalog.schemas_manage import ItemCreateIn
 from yiwang.core.errors import DomainError
 from yiwang.core.models import Organisation
-from yiwang.core.paging import paginate
 from yiwang.web.forms import parse_form
 from yiwang.web.ui import current_user, error_context, field, field_errors
 from yiwang.workbench.catalog_common import (
@@ -45,33 +43,41 @@ from yiwang.workbench.catalog_common import (
     nav_context,
 )
 
-PAGE_SIZE = 30
+_PLACEHOLDER = UUID(int=0)
 
 
 # --- list ------------------------------------------------------------------------------------------
 @manager_required
 def item_list(request: HttpRequest) -> HttpResponse:
-    """事项清单 Every item in the manager's region, filterable by status, department, type and text."""
-    items = items_in_scope(request).select_related("implementing_body", "revision_of")
+    """事项清单 Every item in the manager's region, filterable by status, department, type and text;
+    keyset pages of 50 rows (``?cursor=``) with the filters kept, the total from one ``COUNT``."""
     status = request.GET.get("status", "")
     department = request.GET.get("department", "")
     item_type = request.GET.get("type", "")
     query = request.GET.get("q", "").strip()[:50]
-    if status in ItemStatus.values:
-        items = items.filter(status=status)
+    department_id: UUID | None = None
     if department:
         try:
-            items = items.filter(implementing_body__public_id=UUID(department))
+            department_id = UUID(department)
         except ValueError:
             department = ""
-    if item_type in ItemType.values:
-        items = items.filter(item_type=item_type)
-    if query:
-        items = items.filter(
-            Q(name__icontains=query) | Q(implementation_code__icontains=query) | Q(base_code__icontains=query)
-        )
-    page_obj = paginate(request, items.order_by("implementing_body__name", "name", "pk"), PAGE_SIZE)
-    params = [("status", status), ("department", department), ("type", item_type), ("q", query)]
+    items = reads.filter_items(
+        items_in_scope(request),
+        status=status if status in ItemStatus.values else "",
+        department=department_id,
+        item_type=item_type if item_type in ItemType.values else "",
+        query=query,
+    )
+    detail = reverse("workbench:catalog_detail", args=[_PLACEHOLDER])
+    placeholder = str(_PLACEHOLDER)
+    page, rows = reads.item_list_page(
+        items, request.GET.get("cursor"), lambda public_id: detail.replace(placeholder, str(public_id))
+    )
+    params = {
+        key: value
+        for key, value in (("status", status), ("department", department), ("type", item_type), ("q", query))
+        if value
+    }
     departments = Organisation.objects.filter(
         region__full_code__startswith=region_prefix(manager_scope(request)), service_items__isnull=False
     ).distinct()
@@ -80,16 +86,21 @@ def item_list(request: HttpRequest) -> HttpResponse:
         "workbench/catalog/item_list.html",
         {
             **nav_context(request),
-            "page_obj": page_obj,
-            "items": list(page_obj.object_list),
+            "page": page,
+            "items": rows,
+            "total": items.count(),
+            "next_query": page.next_query(params),
+            "previous_query": page.previous_query(params),
             "statuses": ItemStatus.choices,
             "types": ItemType.choices,
-            "departments": list(departments.order_by("name")),
+            "departments": [
+                (str(public_id), name)
+                for public_id, name in departments.order_by("name").values_list("public_id", "name")
+            ],
             "status_filter": status,
             "department_filter": department,
             "type_filter": item_type,
             "query": query,
-            "page_query": "".join(f"{k}={v}&" for k, v in params if v),
         },
     )
 
