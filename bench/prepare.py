@@ -51,7 +51,7 @@ def sql_of(qs: Any) -> str:
     from django.db import connection
 
     sql, params = qs.query.sql_with_params()
-    return str(connection.ops.compose_sql(sql, params))
+    return str(connection.ops.compose_sql(sql, params))  # type: ignore[attr-defined]  # PostgreSQL only
 
 
 def ensure_data(items: int, cases: int) -> None:
@@ -283,7 +283,7 @@ def pgbench_scripts(out: Path, fixture: dict[str, Any], clerks: list[Any]) -> di
     # The submission's row work: the case row (copied from a real one), its first event, the item's
     # popularity counter.  The number is unique per transaction.
     fields = [f for f in Case._meta.concrete_fields if not f.primary_key]
-    columns = [connection.ops.quote_name(f.column) for f in fields]
+    columns = [connection.ops.quote_name(str(f.column)) for f in fields]
     select = [
         {
             "number": f"'{RAW_PREFIX}' || md5(random()::text)",
@@ -292,14 +292,14 @@ def pgbench_scripts(out: Path, fixture: dict[str, Any], clerks: list[Any]) -> di
             "created_at": "now()",
             "updated_at": "now()",
             "submitted_at": "now()",
-        }.get(f.column, connection.ops.quote_name(f.column))
+        }.get(str(f.column), connection.ops.quote_name(str(f.column)))
         for f in fields
     ]
     ev_fields = [f for f in CaseEvent._meta.concrete_fields if not f.primary_key]
-    ev_cols = [connection.ops.quote_name(f.column) for f in ev_fields]
+    ev_cols = [connection.ops.quote_name(str(f.column)) for f in ev_fields]
     ev_select = [
         {"case_id": "currval(pg_get_serial_sequence('cases_case', 'id'))", "occurred_at": "now()"}.get(
-            f.column, connection.ops.quote_name(f.column)
+            str(f.column), connection.ops.quote_name(str(f.column))
         )
         for f in ev_fields
     ]

@@ -273,7 +273,7 @@ def user_class(
                 self.page("/my/cases/")
             elif name == "apply":
                 body, headers = rng.choice(apply_bodies)
-                self.client.post("/api/v1/cases", data=body, headers=headers, name=name)
+                self.client.post("/api/v1/cases", data=body, headers=headers, name=name)  # type: ignore[arg-type]
             elif name == "todo":
                 self.client.get("/api/v1/workbench/todo?limit=50", headers=self.clerk, name=name)
             elif name == "detail":
@@ -447,6 +447,7 @@ def summarise(name: str, runs: list[dict[str, Any]]) -> dict[str, Any]:
         ratios = [r["ratio"] for r in raw if r.get("ratio") is not None]
         figures["raw"] = {
             "script": script,
+            "runs": len(raw),
             **{key: median([r[key] for r in raw if r.get(key) is not None] or [0]) for key in RAW_SPREAD},
             "min": {
                 key: min((r[key] for r in raw if r.get(key) is not None), default=0) for key in RAW_SPREAD
@@ -490,8 +491,8 @@ def print_table(results: dict[str, Any]) -> None:
         for name, f in raws.items():
             r = f["raw"]
             print(
-                f"{name:<10} {r['script']:<10} {_spread(r, 'tps') if runs > 1 else r['tps']:>20} {r['p50_ms']:>10} "
-                f"{_spread(r, 'ratio') if runs > 1 else r['ratio']:>22}  {'yes' if f['within_3x'] else 'NO'}"
+                f"{name:<10} {r['script']:<10} {_spread(r, 'tps'):>20} {r['p50_ms']:>10} "
+                f"{_spread(r, 'ratio'):>22}  {'yes' if f['within_3x'] else 'NO'}"
             )
     print(f"\n{'run':<4} {'load avg at start':<20} {'load avg at end':<20} {'CPU % during run':>16}")
     for i, run in enumerate(results["runs"], 1):
@@ -540,8 +541,8 @@ def markdown(results: dict[str, Any]) -> str:
         for name, f in raws.items():
             r = f["raw"]
             lines.append(
-                f"| {name} | {r['script']} | {_spread(r, 'tps') if runs > 1 else r['tps']} | {r['p50_ms']} | "
-                f"{r['p99_ms']} | {r['errors']} | {_spread(r, 'ratio') if runs > 1 else r['ratio']} | "
+                f"| {name} | {r['script']} | {_spread(r, 'tps')} | {r['p50_ms']} | "
+                f"{r['p99_ms']} | {r['errors']} | {_spread(r, 'ratio')} | "
                 f"{'yes' if f['within_3x'] else '**no**'} |"
             )
     lines += ["", "| run | load average at start | at end | CPU % during the run |", "|---|---|---|---|"]
@@ -550,6 +551,15 @@ def markdown(results: dict[str, Any]) -> str:
             f"| {i} | {run['load_average_at_start']} | {run['load_average_at_end']} | {run['cpu_percent']} |"
         )
     return "\n".join(lines) + "\n"
+
+
+def wait_for_load(limit: float, patience: float = 600) -> float:
+    """Wait until the 1-minute load average is below ``limit`` (at most ``patience`` seconds)."""
+    started = time.monotonic()
+    while os.getloadavg()[0] >= limit and time.monotonic() - started < patience:
+        log(f"load average {os.getloadavg()[0]:.2f} ≥ {limit}: waiting")
+        time.sleep(15)
+    return round(time.monotonic() - started, 1)
 
 
 def main() -> int:
@@ -565,6 +575,12 @@ def main() -> int:
     parser.add_argument("--threads", type=int, default=None, help="threads per worker (default 2)")
     parser.add_argument("--no-raw", action="store_true")
     parser.add_argument("--runs", type=int, default=3, help="runs of every scenario (median, min, max)")
+    parser.add_argument(
+        "--wait-load",
+        type=float,
+        default=0,
+        help="before each run wait (up to 10 min) until the 1-minute load average is below this (0: no wait)",
+    )
     args = parser.parse_args()
     url = os.environ.get("BENCH_DATABASE_URL") or os.environ.get("DATABASE_URL") or DEFAULT_DB
     if not url.startswith(("postgres://", "postgresql://")):
@@ -655,7 +671,9 @@ def main() -> int:
     )
     try:
         for number in range(1, args.runs + 1):
+            waited = wait_for_load(args.wait_load) if args.wait_load else 0.0
             run: dict[str, Any] = {
+                "waited_for_load_s": waited,
                 "load_average_at_start": [round(x, 2) for x in os.getloadavg()],
                 "scenarios": {},
                 "raw": {},
