@@ -50,7 +50,6 @@ from yiwang.cases.services import (
     decide_case,
     get_case_for,
     materials_of,
-    open_correction_notice,
     refuse_acceptance,
     request_correction,
     verify_material,
@@ -188,6 +187,7 @@ def case_context(
     user = current_user(request)
     post = request.POST if action else {}
     item_materials = list(case.item.materials.all())
+    notices = list(case.correction_notices.order_by("round"))
     process = process_of(case)
     ever_accepted = case.accepted_at is not None  # nothing to load for a case not yet accepted
     procedures = list(case.special_procedures.all()) if ever_accepted else []
@@ -220,8 +220,9 @@ def case_context(
         "form_rows": _form_rows(case),
         "materials": list(materials_of(case)),
         "events": list(case_queryset_for_events(case)),
-        "notice": open_correction_notice(case),
-        "notices": list(case.correction_notices.order_by("round")),
+        # The open notice is the last unresolved one of the list (one query for both).
+        "notice": next((n for n in reversed(notices) if n.resolved_at is None), None),
+        "notices": notices,
         "due_info": due_state(case, timezone.localdate()),
         # 文书用印: without a usable seal the body cannot issue the notice or decision (the service refuses).
         "seal_missing": case.status in OPEN_FOR_DOCUMENTS and lacks_document_seal(case.handling_organisation),
