@@ -154,17 +154,14 @@ def apply(request: HttpRequest) -> HttpResponse:
     applicant, acting_agent = services.applicant_acting_for(
         _user(request), request.POST.get("on_behalf_of", "")
     )
-    key = request.headers.get("Idempotency-Key", "")
-    existed = (
-        bool(key) and Case.objects.filter(applicant=applicant, idempotency_key=key.strip()[:100]).exists()
-    )
-    case = services.submit_application(
+    # One look-up finds a retried filing (200) or lets a new one be filed (201).
+    case, existed = services.file_application(
         applicant=applicant,
         acting_agent=acting_agent,
         item=item,
         form_data=parse_form_data(request.POST.get("form_data")),
         files=material_files(request),
-        idempotency_key=key,
+        idempotency_key=request.headers.get("Idempotency-Key", ""),
         licence_authorisations=licence_materials.parse_authorisations(
             [part for value in request.POST.getlist(licence_materials.FIELD) for part in value.split(",")]
         ),

@@ -44,7 +44,7 @@ from yiwang.cases.services.correction import (
 from yiwang.cases.services.deadlines import recompute_provisional_deadlines
 from yiwang.cases.services.decision import check_decision_allowed, decide_case
 from yiwang.cases.services.extension import decide_extension, extension_limit, request_extension
-from yiwang.cases.services.filing import next_case_number, submit_application
+from yiwang.cases.services.filing import file_application, next_case_number, submit_application
 from yiwang.cases.services.gap import accept_with_gap, supply_gap_materials
 from yiwang.cases.services.materials import (
     MaterialUpload,
@@ -82,6 +82,7 @@ __all__ = [
     "end_special_procedure",
     "expire_corrections",
     "extension_limit",
+    "file_application",
     "get_case_for",
     "materials_of",
     "next_case_number",

@@ -105,7 +105,43 @@ def submit_application(
     delivery_address: str = "",
     delivery_phone: str = "",
 ) -> Case:
-    """申请 + 登记赋码: file an application and give it the unified case number.
+    """申请 + 登记赋码: :func:`file_application`, the case only."""
+    case, _existed = file_application(
+        applicant=applicant,
+        item=item,
+        form_data=form_data,
+        files=files,
+        idempotency_key=idempotency_key,
+        delivery_method=delivery_method,
+        registered_by=registered_by,
+        scenario_answers=scenario_answers,
+        acting_agent=acting_agent,
+        licence_authorisations=licence_authorisations,
+        record_delivery=record_delivery,
+        delivery_address=delivery_address,
+        delivery_phone=delivery_phone,
+    )
+    return case
+
+
+def file_application(
+    *,
+    applicant: User,
+    item: ServiceItem,
+    form_data: Mapping[str, Any],
+    files: Mapping[str, Sequence[UploadedFile]],
+    idempotency_key: str = "",
+    delivery_method: str = DeliveryMethod.ELECTRONIC,
+    registered_by: User | None = None,
+    scenario_answers: Mapping[str, Any] | None = None,
+    acting_agent: User | None = None,
+    licence_authorisations: Collection[str] = (),
+    record_delivery: bool = False,
+    delivery_address: str = "",
+    delivery_phone: str = "",
+) -> tuple[Case, bool]:
+    """申请 + 登记赋码: file an application and give it the unified case number; returns the case and
+    whether it had been filed before (an idempotent retry), found with the same one look-up.
 
     ``acting_agent`` (代办人) is the natural person acting in a legal person's name: his
     authorisation for the item is checked and both are recorded on the case and its first event.
@@ -128,7 +164,7 @@ def submit_application(
     idempotency_key = (idempotency_key or "").strip()[:100]
     existing = _already_filed(applicant, item, idempotency_key)
     if existing is not None:
-        return existing
+        return existing, True
     channel = _check_item_open(item, registered_by)
     if delivery_method not in DeliveryMethod.values:
         raise DomainError(
@@ -163,11 +199,11 @@ def submit_application(
         delivery_method=delivery[0] if delivery is not None else delivery_method,
     )
     try:
-        return _file(filing)
+        return _file(filing), False
     except IntegrityError:
         existing = _already_filed(applicant, item, idempotency_key)
         if existing is not None:
-            return existing
+            return existing, True
         raise
 
 

@@ -198,7 +198,12 @@ def store_materials(
     *,
     source: str = CaseMaterialSource.UPLOAD,
 ) -> None:
-    """Write the files and their rows; each stored name is added to ``stored`` for cleanup."""
+    """Write the files and their rows; each stored name is added to ``stored`` for cleanup.
+
+    The rows go in with one INSERT (``bulk_create``; the primary keys come back on PostgreSQL and
+    SQLite alike): a filing with five materials is one statement, not five.  No signal listens to
+    material rows."""
+    materials: list[CaseMaterial] = []
     for upload in uploads:
         checked = upload.checked
         material = CaseMaterial(
@@ -216,7 +221,9 @@ def store_materials(
         )
         material.file.save(checked.storage_name, checked.upload, save=False)
         stored.append(str(material.file.name))
-        material.save()
+        materials.append(material)
+    if materials:
+        CaseMaterial.objects.bulk_create(materials)
 
 
 def verify_material(case: Case, material_public_id: Any, *, actor: User) -> CaseMaterial:

@@ -1,0 +1,67 @@
+"""Filing (POST /api/v1/cases) in few statements: one idempotency look-up, the material rows in one
+INSERT; a retry with the same key answers 200 with the case already filed.  Counts pinned."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from django.core.cache import cache
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from yiwang.cases.models import Case, CaseMaterial
+from yiwang.cases.tests.conftest import token_client
+from yiwang.cases.tests.factories import pdf_upload
+
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("frozen_time")]
+
+
+@pytest.fixture
+def caching(settings):
+    settings.YIWANG_CATALOG_CACHE_SECONDS = 60  # as in production: the guide as filed is cached
+    cache.clear()
+    yield
+    cache.clear()
+
+
+def _post(client, item, key):
+    materials = {str(m.name): str(m.public_id) for m in item.materials.all()}
+    return client.post(
+        "/api/v1/cases",
+        {
+            "item_id": str(item.public_id),
+            "form_data": json.dumps({"shop_name": "小店"}),
+            f"material_{materials['营业执照']}": pdf_upload("a.pdf"),
+            f"material_{materials['经营场所证明']}": pdf_upload("b.pdf"),
+        },
+        headers={"Idempotency-Key": key},
+    )
+
+
+@pytest.mark.usefixtures("caching")
+def test_filing_statements_are_pinned(item, citizen):
+    client = token_client(citizen)
+    assert _post(client, item, "warm").status_code == 201
+    with CaptureQueriesContext(connection) as filing:
+        response = _post(client, item, "second")
+    assert response.status_code == 201, response.content
+    statements = [q["sql"] for q in filing.captured_queries]
+    material_inserts = [s for s in statements if s.startswith('INSERT INTO "cases_casematerial"')]
+    assert len(material_inserts) == 1  # both rows in one statement
+    idempotency_reads = [s for s in statements if '"cases_case"."idempotency_key"' in s]
+    assert len(idempotency_reads) == 1
+    # token, item + materials, idempotency, applicant identity (2), savepoint, case, materials,
+    # number, case number update, delivery, popularity, queue counter, event, audit (5), the detail (3)
+    assert len(statements) == 24, statements
+    case = Case.objects.get(number=response.json()["number"])
+    assert CaseMaterial.objects.filter(case=case).count() == 2
+    assert all(m.pk for m in CaseMaterial.objects.filter(case=case))
+    assert sorted(m["material_name"] for m in response.json()["materials"]) == ["经营场所证明", "营业执照"]
+
+    with CaptureQueriesContext(connection) as retry:
+        again = _post(client, item, "second")
+    assert again.status_code == 200
+    assert again.json()["number"] == response.json()["number"]
+    assert len(retry.captured_queries) == 11
+    assert Case.objects.filter(applicant=citizen).count() == 2
