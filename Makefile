@@ -95,7 +95,7 @@ USER_TOTP = $(if $(filter command line,$(origin USER)),$(USER),clerk)
 totp: pydeps
 	@$(UV) run --quiet yiwang totp $(USER_TOTP)
 
-# --- benchmark suite (docs/benchmarks.md): PostgreSQL, seeds once (~7 min), then ~10 min of load ---
+# --- benchmark suite (docs/benchmarks.md): PostgreSQL, seeds once (~7 min), then ~25 min of load (3 runs) ---
 BENCH_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/yiwang_bench
 BENCH_ARGS ?=
 bench: deps
