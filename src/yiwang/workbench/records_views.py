@@ -13,16 +13,23 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
 from yiwang.accounts import staff as staff_scope
-from yiwang.cases import archive, library
+from yiwang.cases import archive, library, reads
 from yiwang.cases.models import ArchivePackage, CaseStatus
 from yiwang.catalog.models import ServiceItem
 from yiwang.core.errors import CoreErrorCode, DomainError
+from yiwang.core.keyset import keyset_page
 from yiwang.core.models import Channel
-from yiwang.core.paging import paginate
 from yiwang.web.ui import current_user, error_context, render_error, staff_required
 from yiwang.workbench.todo_views import with_due
 
-LIBRARY_PAGE_SIZE = 25
+LIBRARY_PAGE_SIZE = 50
+LIBRARY_COUNT_CAP = 1000  # the library's total is counted up to this, then shown as "1000+"
+LIBRARY_ORDERING = ("-submitted_at", "-id")  # library.search_cases's order
+LIBRARY_ROW_FIELDS = (
+    *reads.TODO_ROW_FIELDS,
+    "channel",
+    "handling_organisation__name",
+)
 GROUP_LABELS = {
     "item": gettext_noop("按事项"),
     "department": gettext_noop("按部门"),
@@ -65,8 +72,14 @@ def case_library(request: HttpRequest) -> HttpResponse:
         return render_error(request, refusal)
     criteria, exc = _criteria(request)
     cases = library.search_cases(user, criteria)
-    page_obj = paginate(request, cases, LIBRARY_PAGE_SIZE)
-    rows = with_due(list(page_obj.object_list))
+    # 50 rows a page, keyset paged in the search's order (newest first): page 200 costs page 1.
+    page = keyset_page(
+        cases.only(*LIBRARY_ROW_FIELDS), LIBRARY_ORDERING, request.GET.get("cursor"), size=LIBRARY_PAGE_SIZE
+    )
+    rows = with_due(page.rows)
+    # The total is a bounded count: exact up to the cap, then "1000+" (a scope of 1M cases is not
+    # counted on every page).
+    total = cases.order_by().values("id")[: LIBRARY_COUNT_CAP + 1].count()
     archived = set(
         ArchivePackage.objects.filter(case__in=[c.pk for c in rows]).values_list("case_id", flat=True)
     )
@@ -79,9 +92,13 @@ def case_library(request: HttpRequest) -> HttpResponse:
         {
             **_filter_options(request),
             "criteria": criteria,
-            "page_obj": page_obj,
+            "page": page,
+            "next_query": page.next_query(request.GET),
+            "previous_query": page.previous_query(request.GET),
             "cases": rows,
-            "page_query": urlencode(query) + "&" if query else "",
+            "total": total,
+            "total_capped": total > LIBRARY_COUNT_CAP,
+            "count_cap": LIBRARY_COUNT_CAP,
             "report_query": urlencode(query),
             "error": error_context(exc) if exc else None,
             "can_view_archives": archive.can_view_archives(user),
