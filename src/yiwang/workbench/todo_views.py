@@ -18,11 +18,12 @@ from yiwang.cases import reads
 from yiwang.cases.clock import clock_state
 from yiwang.cases.models import Case, CaseOutcome, CaseStatus
 from yiwang.cases.services import visible_cases
-from yiwang.core.paging import paginate
+from yiwang.core.keyset import keyset_page
 from yiwang.web.ui import current_user, staff_required
 from yiwang.workflow import services as workflow
 
-CASES_PAGE_SIZE = 25
+CASES_PAGE_SIZE = 50
+CASES_ORDERING = ("-submitted_at", "-id")  # newest first, keyset paged
 TODO_PAGE_SIZE = reads.TODO_PAGE_SIZE  # cases a to-do page lists (keyset paged)
 
 
@@ -100,25 +101,28 @@ def case_list(request: HttpRequest) -> HttpResponse:
     """全部办件 Every case of the staff member's department, filterable by status."""
     user = current_user(request)
     status_filter = request.GET.get("status", "")
-    cases = visible_cases(user).order_by("-submitted_at")
+    cases = visible_cases(user)
     if status_filter in CaseStatus.values:
         cases = cases.filter(status=status_filter)
     number = request.GET.get("number", "").strip()[:50]
     if number:
         cases = cases.filter(number__icontains=number)
-    page_obj = paginate(request, cases, CASES_PAGE_SIZE)
-    query = "".join(
-        f"{key}={value}&" for key, value in (("status", status_filter), ("number", number)) if value
+    page = keyset_page(
+        cases.select_related(None).select_related("item").only(*reads.TODO_ROW_FIELDS),
+        CASES_ORDERING,
+        request.GET.get("cursor"),
+        size=CASES_PAGE_SIZE,
     )
     return render(
         request,
         "workbench/case_list.html",
         {
-            "page_obj": page_obj,
-            "cases": with_due(list(page_obj.object_list)),
+            "page": page,
+            "next_query": page.next_query(request.GET),
+            "previous_query": page.previous_query(request.GET),
+            "cases": with_due(page.rows),
             "status_filter": status_filter,
             "number": number,
             "statuses": CaseStatus.choices,
-            "page_query": query,
         },
     )

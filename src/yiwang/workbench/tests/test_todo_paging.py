@@ -151,3 +151,18 @@ def test_query_count_does_not_grow_with_the_queue(item, citizen, clerk, django_a
 @time_machine.travel(NOW, tick=False)
 def test_page_size_is_fifty():
     assert todo_views.TODO_PAGE_SIZE == reads.TODO_PAGE_SIZE == 50
+
+
+@time_machine.travel(NOW, tick=False)
+def test_department_list_is_keyset_paged_newest_first(item, citizen, clerk, django_assert_max_num_queries):
+    fill_queue(apply_for(item, citizen), 59)
+    client = logged_in(clerk)
+    url = reverse("workbench:case_list")
+    first = client.get(url, {"status": "submitted"}).content.decode()
+    following = re.search(r'id="list-next" href="([^"]+)"', first).group(1).replace("&amp;", "&")
+    assert "status=submitted" in following
+    with django_assert_max_num_queries(QUERY_LIMIT):
+        second = client.get(url + following).content.decode()
+    expected = list(Case.objects.order_by("-submitted_at", "-id").values_list("number", flat=True))
+    assert numbers(first) + numbers(second) == expected and len(numbers(first)) == 50
+    assert 'id="list-previous"' in second and 'id="list-next"' not in second
