@@ -27,7 +27,7 @@ def copies(case: Case, due_dates: list[dt.date | None], paused_every: int = 0) -
         copy.pk = None
         copy.public_id = uuid.uuid4()
         tag = uuid.uuid4().hex[:8]
-        copy.number, copy.idempotency_key = f"{case.number}-{tag}", f"k-{tag}"
+        copy.number, copy.idempotency_key = f"YW-TEST-{uuid.uuid4().hex[:16]}", f"k-{tag}"
         copy.submitted_at = case.submitted_at + dt.timedelta(minutes=index + 1)
         copy.due_date = due
         copy.clock_paused = bool(paused_every) and index % paused_every == 0

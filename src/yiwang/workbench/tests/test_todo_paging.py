@@ -36,7 +36,7 @@ def fill_queue(template: Case, n: int, **changes) -> list[Case]:
         case.pk = None
         case.public_id = uuid.uuid4()
         tag = uuid.uuid4().hex[:8]
-        case.number = f"{template.number}-{tag}"
+        case.number = f"YW-TEST-{uuid.uuid4().hex[:16]}"
         case.idempotency_key = f"bulk-{tag}"
         case.submitted_at = template.submitted_at + timedelta(minutes=index + 1)
         for name, value in changes.items():
