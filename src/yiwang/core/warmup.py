@@ -26,6 +26,7 @@ TEMPLATES = (
     "portal/home.html",
     "portal/search.html",
     "portal/item_guide.html",
+    "portal/_item_guide_body.html",
     "portal/login.html",
 )
 
