@@ -11,7 +11,7 @@ import uuid
 from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
-from typing import Any
+from typing import Any, Required, TypedDict, Unpack
 
 from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, connection, transaction
@@ -89,38 +89,27 @@ class _Filing:
         return self.registered_by or self.acting_agent or self.applicant
 
 
-def submit_application(
-    *,
-    applicant: User,
-    item: ServiceItem,
-    form_data: Mapping[str, Any],
-    files: Mapping[str, Sequence[UploadedFile]],
-    idempotency_key: str = "",
-    delivery_method: str = DeliveryMethod.ELECTRONIC,
-    registered_by: User | None = None,
-    scenario_answers: Mapping[str, Any] | None = None,
-    acting_agent: User | None = None,
-    licence_authorisations: Collection[str] = (),
-    record_delivery: bool = False,
-    delivery_address: str = "",
-    delivery_phone: str = "",
-) -> Case:
+class ApplicationArgs(TypedDict, total=False):
+    """The keyword arguments of :func:`file_application` (and :func:`submit_application`)."""
+
+    applicant: Required[User]
+    item: Required[ServiceItem]
+    form_data: Required[Mapping[str, Any]]
+    files: Required[Mapping[str, Sequence[UploadedFile]]]
+    idempotency_key: str
+    delivery_method: str
+    registered_by: User | None
+    scenario_answers: Mapping[str, Any] | None
+    acting_agent: User | None
+    licence_authorisations: Collection[str]
+    record_delivery: bool
+    delivery_address: str
+    delivery_phone: str
+
+
+def submit_application(**application: Unpack[ApplicationArgs]) -> Case:
     """申请 + 登记赋码: :func:`file_application`, the case only."""
-    case, _existed = file_application(
-        applicant=applicant,
-        item=item,
-        form_data=form_data,
-        files=files,
-        idempotency_key=idempotency_key,
-        delivery_method=delivery_method,
-        registered_by=registered_by,
-        scenario_answers=scenario_answers,
-        acting_agent=acting_agent,
-        licence_authorisations=licence_authorisations,
-        record_delivery=record_delivery,
-        delivery_address=delivery_address,
-        delivery_phone=delivery_phone,
-    )
+    case, _existed = file_application(**application)
     return case
 
 
