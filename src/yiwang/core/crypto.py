@@ -79,6 +79,18 @@ class SM2KeyPair:
     public_key_hex: str  # uncompressed x‖y, 128 hex characters
 
 
+def sm2_curve(private_key_hex: str, public_key_hex: str) -> sm2.CryptSM2:
+    """A gmssl curve object holding exactly these keys.
+
+    gmssl's constructor strips a leading "04" point prefix with ``str.lstrip("04")``, which also
+    eats every leading 0 and 4 of an x coordinate that happens to start with them (about 1 key in
+    100); the key is therefore set after construction.
+    """
+    curve = sm2.CryptSM2(private_key=private_key_hex, public_key="")
+    curve.public_key = public_key_hex
+    return curve
+
+
 def sm2_public_key(private_key_hex: str) -> str:
     curve = sm2.CryptSM2(private_key=private_key_hex, public_key="")
     return str(curve._kg(int(private_key_hex, 16), sm2.default_ecc_table["g"]))
@@ -96,13 +108,13 @@ def sm2_generate_keypair() -> SM2KeyPair:
 
 def sm2_sign(private_key_hex: str, data: bytes, k_hex: str | None = None) -> str:
     """SM2-with-SM3 signature (r‖s hex) with the default user ID 1234567812345678 (Z_A included)."""
-    signer = sm2.CryptSM2(private_key=private_key_hex, public_key=sm2_public_key(private_key_hex))
+    signer = sm2_curve(private_key_hex, sm2_public_key(private_key_hex))
     return str(signer.sign_with_sm3(data, k_hex)).lower()
 
 
 def sm2_verify(public_key_hex: str, signature_hex: str, data: bytes) -> bool:
     try:
-        verifier = sm2.CryptSM2(private_key="", public_key=public_key_hex)
+        verifier = sm2_curve("", public_key_hex)
         return bool(verifier.verify_with_sm3(signature_hex, data))
     except (ValueError, binascii.Error, IndexError):
         return False

@@ -36,3 +36,14 @@ def test_rejects_wrong_data_key_and_garbage():
     assert not sm2.verify(pair.public_key_hex, "00" * 64, b"a")
     assert not sm2.verify(pair.public_key_hex, "zz", b"a")
     assert not sm2.verify("12" * 64, signature, b"a")  # not a curve point
+
+
+def test_gmssl_keeps_a_public_key_whose_x_starts_with_04():
+    # d = 11 gives x = 04b3cb…: gmssl's constructor would lstrip("04") it into a 125-digit key.
+    private = f"{11:064x}"
+    public = sm2.public_key_of(private)
+    assert public.startswith("04b3cb")
+    theirs = sm2_sign(private, b"m")
+    assert sm2_verify(public, theirs, b"m")
+    assert sm2_verify(public, sm2.sign(private, b"m"), b"m")
+    assert sm2.verify(public, theirs, b"m")
