@@ -196,3 +196,38 @@ class AuditChainHead(models.Model):
 
     def __str__(self) -> str:
         return f"审计链尾 #{self.last_sequence}"
+
+
+class PersonalDataAccess(models.Model):
+    """个人信息访问记录 One read of a person's personal data by staff (or another party).
+
+    Written by :mod:`yiwang.core.personal_data` — one insert per page or API answer, one bulk insert
+    for a list — and shown to the data subject (我的空间 → 个人信息查阅记录). ``fields`` names what was
+    shown, ``unmasked`` whether it was shown in full (needs ``view_personal_data_unmasked``).
+    """
+
+    occurred_at = models.DateTimeField()
+    subject = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    actor_name = models.CharField(max_length=200, blank=True)
+    actor_role = models.CharField(max_length=200, blank=True)
+    organisation = models.ForeignKey(
+        Organisation, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    object_type = models.CharField(max_length=100, blank=True)
+    object_id = models.CharField(max_length=100, blank=True)
+    object_label = models.CharField(max_length=200, blank=True, help_text=_("e.g. the case number"))
+    fields = models.JSONField(default=list, blank=True)
+    unmasked = models.BooleanField(default=False)
+    channel = models.CharField(max_length=10, choices=Channel.choices, default=Channel.SYSTEM)
+    ip_address = models.GenericIPAddressField(null=True, blank=True)
+    purpose = models.CharField(max_length=300, blank=True)
+
+    class Meta:
+        verbose_name = _("个人信息访问记录")
+        verbose_name_plural = _("个人信息访问记录")
+        indexes = [models.Index(fields=["subject", "-occurred_at", "-id"], name="core_pda_subject_time")]
+        permissions = [("view_personal_data_unmasked", _("可查看未脱敏的个人信息"))]
+
+    def __str__(self) -> str:
+        return f"{self.actor_id} → {self.subject_id} {self.object_type}:{self.object_id}"
