@@ -26,6 +26,7 @@ from __future__ import annotations
 import json
 from collections import defaultdict
 from dataclasses import dataclass, field
+from typing import Any
 
 from django.db.models import Count, F
 
@@ -149,7 +150,8 @@ def _snapshot_problems(case: Case, body: str, events: int) -> list[str]:
     return problems
 
 
-def _duplicates(rows: list[dict[str, int]]) -> int:
+def _duplicates(rows: Any) -> int:
+    """How many rows beyond the first in each group of ``.values(...).annotate(n=Count(...))``."""
     return sum(row["n"] - 1 for row in rows)
 
 
