@@ -51,6 +51,8 @@ def test_production_profile_passes_check_deploy():
         "ALLOWED_HOSTS": "zwfw.example.gov.cn",
         "DATABASE_URL": "sqlite:////tmp/yiwang-deploy-check.sqlite3",
         "YIWANG_PUBLIC_URL": "https://zwfw.example.gov.cn",
+        "YIWANG_AUDIT_KEY": "audit-chain-key-for-the-deploy-check-0123456789",
+        "YIWANG_AUDIT_CHECKPOINT_KEY": "audit-checkpoint-key-for-the-deploy-check-0123456789",
     }
     result = subprocess.run(
         [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
@@ -120,3 +122,25 @@ def test_cli_help_lists_the_verbs():
     assert result.returncode == 0
     for verb in ("demo", "serve", "worker", "scheduler", "loaddemo"):
         assert verb in result.stdout
+
+
+def test_production_profile_refuses_to_start_without_an_audit_key(tmp_path):
+    env = {
+        **os.environ,
+        "YIWANG_PROFILE": "production",
+        "SECRET_KEY": "x" * 20 + "production-secret-key-for-the-check-0123456789",
+        "DATABASE_URL": "sqlite:////tmp/yiwang-deploy-check.sqlite3",
+        "YIWANG_PUBLIC_URL": "https://zwfw.example.gov.cn",
+        "YIWANG_AUDIT_CHECKPOINT_KEY": "audit-checkpoint-key-for-the-deploy-check-0123456789",
+    }
+    env.pop("YIWANG_AUDIT_KEY", None)
+    env.pop("YIWANG_AUDIT_KEY_FILE", None)
+    run = [sys.executable, "manage.py", "check"]
+    result = subprocess.run(run, cwd=ROOT, env=env, capture_output=True, text=True, timeout=120)
+    assert result.returncode != 0
+    assert "YIWANG_AUDIT_KEY" in result.stderr
+    key_file = tmp_path / "audit.key"  # a key file outside the database works as well
+    key_file.write_text("audit-chain-key-from-a-file-0123456789abcdef\n")
+    env["YIWANG_AUDIT_KEY_FILE"] = str(key_file)
+    result = subprocess.run(run, cwd=ROOT, env=env, capture_output=True, text=True, timeout=120)
+    assert "YIWANG_AUDIT_KEY" not in result.stderr, result.stderr

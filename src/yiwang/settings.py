@@ -390,6 +390,45 @@ YIWANG_PUBLIC_URL = (
 # 文书用印: a notice or decision is never issued without the body's e-seal (the service refuses).
 YIWANG_REQUIRE_DOCUMENT_SEAL = env_bool("YIWANG_REQUIRE_DOCUMENT_SEAL", True)
 
+
+# --- Audit trail (docs/security.md "Audit trail"): keys live outside the database ----------------
+# The chain's HMAC-SM3 key and the checkpoints' separate key come from the environment or a key file;
+# the demo and test profiles use these fixed, documented, public keys; production refuses to start
+# without its own.
+_DEMO_AUDIT_KEY = "yiwang-demo-audit-key-NOT-SECRET-never-use-in-production"
+_DEMO_AUDIT_CHECKPOINT_KEY = "yiwang-demo-audit-checkpoint-key-NOT-SECRET-never-use"
+
+
+def _audit_secret(name: str, demo_value: str) -> bytes:
+    value = os.environ.get(name, "")
+    if not value and os.environ.get(f"{name}_FILE"):
+        value = Path(os.environ[f"{name}_FILE"]).read_text(encoding="utf-8").strip()
+    if IS_PRODUCTION and (len(value) < 32 or value == demo_value):
+        from django.core.exceptions import ImproperlyConfigured
+
+        raise ImproperlyConfigured(
+            f"YIWANG_PROFILE=production needs {name} or {name}_FILE (at least 32 characters, e.g. "
+            "`openssl rand -hex 32`), kept outside the database (docs/security.md)"
+        )
+    return (value or demo_value).encode()
+
+
+YIWANG_AUDIT_KEY = _audit_secret("YIWANG_AUDIT_KEY", _DEMO_AUDIT_KEY)
+YIWANG_AUDIT_CHECKPOINT_KEY = _audit_secret("YIWANG_AUDIT_CHECKPOINT_KEY", _DEMO_AUDIT_CHECKPOINT_KEY)
+if IS_PRODUCTION and YIWANG_AUDIT_KEY == YIWANG_AUDIT_CHECKPOINT_KEY:
+    raise RuntimeError("YIWANG_AUDIT_CHECKPOINT_KEY must differ from YIWANG_AUDIT_KEY")
+# Signed checkpoints of the chain head (`yiwang audit_checkpoint`, every 5 minutes): a JSON-lines file
+# opened with O_APPEND (make it append-only: chattr +a), and optionally a syslog sink (host:port or a
+# socket path such as /dev/log).  Tests write none unless they set a file.
+YIWANG_AUDIT_CHECKPOINT_FILE = os.environ.get(
+    "YIWANG_AUDIT_CHECKPOINT_FILE", "" if PROFILE == "test" else str(VAR_DIR / "audit-checkpoints.jsonl")
+)
+YIWANG_AUDIT_CHECKPOINT_SYSLOG = os.environ.get("YIWANG_AUDIT_CHECKPOINT_SYSLOG", "")
+# The database refuses UPDATE/DELETE/TRUNCATE of the audit tables (triggers, core migration 0003).
+# Only the test runner's sessions may empty them (Django flushes tables between transactional tests);
+# this is never read from the environment, so no deployed process can turn it on.
+YIWANG_AUDIT_MAINTENANCE_SESSIONS = PROFILE == "test"
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,

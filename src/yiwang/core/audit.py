@@ -1,7 +1,11 @@
 """Tamper-evident audit trail (审计日志, 全程留痕).
 
-Every record carries the SHA-256 of the previous record plus its own canonical content, so editing,
-inserting or deleting any row breaks the chain from that point; :func:`verify_chain` finds where.
+Every record carries HMAC-SM3(key, hash of the previous record + its own canonical content), the
+key (``YIWANG_AUDIT_KEY``) held outside the database, so editing, inserting or deleting any row
+breaks the chain from that point and nobody without the key can recompute it; :func:`verify_chain`
+finds where.  Rows written before the chain was keyed keep their SHA-256 link (``hash_version`` 1).
+The database refuses to change rows (``audit_guard``), and signed checkpoints of the head written
+outside it (``audit_checkpoints``) reveal a trail cut short or rewritten by its owner.
 Appends lock the single :class:`AuditChainHead` row so two writers can never fork the chain (on
 PostgreSQL in two statements, so that the lock every audited transaction shares is held briefly).
 """
@@ -11,10 +15,12 @@ from __future__ import annotations
 import hashlib
 import ipaddress
 import json
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import connections, models, router, transaction
 from django.db.backends.base.base import BaseDatabaseWrapper
@@ -22,13 +28,16 @@ from django.db.models.sql import InsertQuery
 from django.utils import timezone
 
 from yiwang.core import request_context
+from yiwang.core.crypto import hmac_sm3
 from yiwang.core.models import AuditChainHead, AuditEvent
 
 GENESIS_HASH = "0" * 64
+LEGACY_VERSION = 1  # SHA-256, unkeyed (rows written before issue #19)
+KEYED_VERSION = 2  # HMAC-SM3 under YIWANG_AUDIT_KEY
 
 
 def _canonical(event: AuditEvent) -> bytes:
-    payload = {
+    payload: dict[str, Any] = {
         "sequence": event.sequence,
         "occurred_at": event.occurred_at.astimezone(UTC).isoformat(),
         "actor_id": event.actor_id,
@@ -40,6 +49,8 @@ def _canonical(event: AuditEvent) -> bytes:
         "channel": event.channel,
         "detail": event.detail,
     }
+    if event.hash_version != LEGACY_VERSION:
+        payload["hash_version"] = event.hash_version
     return json.dumps(
         payload, sort_keys=True, ensure_ascii=False, separators=(",", ":"), default=str
     ).encode()
@@ -62,8 +73,14 @@ def normalise_ip(value: str | None) -> str | None:
     return str(prepared) if prepared else None
 
 
-def compute_hash(prev_hash: str, event: AuditEvent) -> str:
-    return hashlib.sha256(prev_hash.encode() + _canonical(event)).hexdigest()
+def compute_hash(prev_hash: str, event: AuditEvent, key: bytes | None = None) -> str:
+    """The link of ``event``: keyed (HMAC-SM3) for version 2, SHA-256 for legacy version 1 rows."""
+    message = prev_hash.encode() + _canonical(event)
+    if event.hash_version == LEGACY_VERSION:
+        return hashlib.sha256(message).hexdigest()
+    if event.hash_version != KEYED_VERSION:
+        raise ValueError(f"unknown audit hash version {event.hash_version}")
+    return hmac_sm3(key if key is not None else settings.YIWANG_AUDIT_KEY, message).hex()
 
 
 def record(
@@ -155,28 +172,93 @@ class ChainReport:
     checked: int
     first_bad_sequence: int | None = None
     reason: str = ""
+    legacy: int = 0  # rows still linked by the unkeyed SHA-256 of before
+    last_hash: str = GENESIS_HASH
+    last_sequence: int = 0
 
 
-def verify_chain(batch_size: int = 5000) -> ChainReport:
-    """Walk the whole trail and report the first record whose link or content does not match."""
-    prev_hash = GENESIS_HASH
-    expected_sequence = 1
-    checked = 0
-    for event in AuditEvent.objects.order_by("sequence").iterator(chunk_size=batch_size):
-        if event.sequence != expected_sequence:
-            return ChainReport(
-                False, checked, expected_sequence, f"记录 #{expected_sequence} 缺失（序号不连续）"
-            )
-        if event.prev_hash != prev_hash:
-            return ChainReport(False, checked, event.sequence, f"记录 #{event.sequence} 的前序哈希不匹配")
-        if compute_hash(prev_hash, event) != event.hash:
-            return ChainReport(False, checked, event.sequence, f"记录 #{event.sequence} 的内容被篡改")
-        prev_hash = event.hash
-        expected_sequence += 1
-        checked += 1
-    head = AuditChainHead.objects.filter(pk=1).first()
-    if head is not None and head.last_sequence != checked:
-        return ChainReport(
-            False, checked, checked + 1, f"链尾记录缺失：应有 {head.last_sequence} 条，实有 {checked} 条"
+class _Walk:
+    """The state of one walk along the chain: where it is and what it has seen."""
+
+    def __init__(self, prev_hash: str, expected_sequence: int, checkpoints: Mapping[int, str]) -> None:
+        self.prev_hash, self.expected, self.checkpoints = prev_hash, expected_sequence, checkpoints
+        self.checked = self.legacy = 0
+        self.keyed_seen = False
+
+    @property
+    def last(self) -> int:
+        return self.expected - 1
+
+    def fail(self, sequence: int, reason: str) -> ChainReport:
+        return ChainReport(False, self.checked, sequence, reason, legacy=self.legacy)
+
+    def feed(self, event: AuditEvent) -> ChainReport | None:
+        sequence = event.sequence
+        if sequence != self.expected:
+            return self.fail(self.expected, f"记录 #{self.expected} 缺失（序号不连续）")
+        if event.prev_hash != self.prev_hash:
+            return self.fail(sequence, f"记录 #{sequence} 的前序哈希不匹配")
+        if event.hash_version == LEGACY_VERSION:
+            if self.keyed_seen:
+                return self.fail(sequence, f"记录 #{sequence} 在加密钥记录之后使用了旧版无密钥哈希（伪造）")
+            self.legacy += 1
+        else:
+            self.keyed_seen = True
+        try:
+            expected_hash = compute_hash(self.prev_hash, event)
+        except ValueError:
+            expected_hash = ""
+        if expected_hash != event.hash:
+            return self.fail(sequence, f"记录 #{sequence} 的内容被篡改（密钥校验不通过）")
+        if sequence in self.checkpoints and self.checkpoints[sequence] != event.hash:
+            return self.fail(sequence, f"记录 #{sequence} 与已签名检查点不一致（链被改写）")
+        self.prev_hash = event.hash
+        self.expected += 1
+        self.checked += 1
+        return None
+
+
+def verify_chain(
+    batch_size: int = 5000,
+    *,
+    checkpoints: Mapping[int, str] | None = None,
+    since: tuple[int, str] | None = None,
+    using: str | None = None,
+) -> ChainReport:
+    """Walk the trail and report the first record whose link or content does not match.
+
+    ``checkpoints`` maps sequences to the hashes signed outside the database: a row that differs
+    (rewritten) or a trail that ends before the last one (cut short) fails.  ``since`` = a trusted
+    (sequence, hash) to start after instead of the genesis (the checkpoint job's incremental walk).
+    Records appended while it walks are followed up to the head read at the end, so a busy system
+    does not look cut short.
+    """
+    checkpoints = checkpoints or {}
+    events = AuditEvent.objects.using(using) if using else AuditEvent.objects
+    walk = _Walk(GENESIS_HASH, 1, checkpoints)
+    if since is not None and since[0] > 0:
+        anchor = events.filter(sequence=since[0]).values_list("hash", flat=True).first()
+        if anchor != since[1]:
+            return walk.fail(since[0], f"记录 #{since[0]} 与已签名检查点不一致（被改写或删除）")
+        walk.prev_hash, walk.expected = since[1], since[0] + 1
+    for event in (
+        events.filter(sequence__gte=walk.expected).order_by("sequence").iterator(chunk_size=batch_size)
+    ):
+        if failure := walk.feed(event):
+            return failure
+    head = (AuditChainHead.objects.using(using) if using else AuditChainHead.objects).filter(pk=1).first()
+    if head is not None and head.last_sequence > walk.last:  # appended while we walked?
+        more = events.filter(sequence__gte=walk.expected, sequence__lte=head.last_sequence)
+        for event in more.order_by("sequence").iterator(chunk_size=batch_size):
+            if failure := walk.feed(event):
+                return failure
+    if checkpoints and max(checkpoints) > walk.last:
+        return walk.fail(
+            walk.last + 1,
+            f"审计链被截断：已签名检查点记录至 #{max(checkpoints)}，数据库仅有至 #{walk.last} 的记录",
         )
-    return ChainReport(True, checked)
+    if head is not None and head.last_sequence != walk.last:
+        return walk.fail(walk.last + 1, f"链尾记录缺失：应有 {head.last_sequence} 条，实有 {walk.last} 条")
+    return ChainReport(
+        True, walk.checked, legacy=walk.legacy, last_hash=walk.prev_hash, last_sequence=walk.last
+    )

@@ -12,7 +12,7 @@ import binascii
 import os
 from dataclasses import dataclass
 
-from cryptography.hazmat.primitives import hashes
+from cryptography.hazmat.primitives import hashes, hmac
 from cryptography.hazmat.primitives.ciphers import Cipher, algorithms, modes
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from cryptography.hazmat.primitives.kdf.hkdf import HKDF
@@ -27,6 +27,13 @@ def sm3_hex(data: bytes) -> str:
     digest = hashes.Hash(hashes.SM3())
     digest.update(data)
     return digest.finalize().hex()
+
+
+def hmac_sm3(key: bytes, data: bytes) -> bytes:
+    """HMAC (RFC 2104 / GB/T 15852.2) over SM3: the audit chain's keyed link and its checkpoints' MAC."""
+    mac = hmac.HMAC(key, hashes.SM3())
+    mac.update(data)
+    return mac.finalize()
 
 
 def sm4_ecb_encrypt_block(key: bytes, block: bytes) -> bytes:

@@ -148,10 +148,12 @@ class Channel(models.TextChoices):
 
 
 class AuditEvent(models.Model):
-    """审计日志 Append-only audit record, chained by SHA-256 so any edit or deletion is detectable.
+    """审计日志 Append-only audit record, chained so any edit or deletion is detectable.
 
-    ``hash`` = SHA-256(previous hash + canonical JSON of this record's content).  Rows are never
-    updated or deleted; ``save`` refuses updates.
+    ``hash`` = HMAC-SM3(audit key, previous hash + canonical JSON of this record's content), the key
+    held outside the database (``hash_version`` 2); rows written before the chain was keyed keep
+    their SHA-256 link (version 1).  Rows are never updated or deleted: ``save`` refuses updates and
+    the database itself refuses UPDATE, DELETE and TRUNCATE (triggers, migration 0003).
     """
 
     sequence = models.BigIntegerField(unique=True)
@@ -168,6 +170,8 @@ class AuditEvent(models.Model):
     detail = models.JSONField(default=dict, blank=True)
     prev_hash = models.CharField(max_length=64)
     hash = models.CharField(max_length=64, unique=True)
+    # 1 = SHA-256 (before the chain was keyed), 2 = HMAC-SM3 with YIWANG_AUDIT_KEY.
+    hash_version = models.PositiveSmallIntegerField(default=2)
 
     class Meta:
         ordering = ["sequence"]

@@ -48,6 +48,7 @@ class Job:
 JOBS: tuple[Job, ...] = (
     Job("catalog_apply_schedule", ("catalog_apply_schedule",), every=timedelta(minutes=1), at_start=True),
     Job("clear_held_uploads", ("clear_held_uploads",), every=timedelta(hours=1), at_start=True),
+    Job("audit_checkpoint", ("audit_checkpoint",), every=timedelta(minutes=5), at_start=True),
     Job("expire_corrections", ("expire_corrections",), at=time(0, 30), at_start=True),
     Job("clear_detail_snapshots", ("clear_detail_snapshots",), at=time(0, 40), at_start=True),
     Job("clearsessions", ("clearsessions",), at=time(0, 50)),

@@ -15,6 +15,7 @@ from yiwang.core import audit
 from yiwang.core.middleware import RequestContextMiddleware
 from yiwang.core.models import AuditChainHead, AuditEvent, Channel
 from yiwang.core.request_context import RequestContext, use_context
+from yiwang.testing.audit import audit_triggers_disabled
 
 
 def _three_events() -> list[AuditEvent]:
@@ -57,8 +58,10 @@ def test_empty_trail_is_intact() -> None:
 @pytest.mark.django_db
 def test_tampered_detail_is_detected() -> None:
     _three_events()
-    # queryset.update bypasses the model's append-only save, as a direct SQL edit would.
-    AuditEvent.objects.filter(sequence=2).update(detail={"n": 99})
+    # queryset.update bypasses the model's append-only save, as a direct SQL edit would; the
+    # database refuses it unless its owner disables the triggers first.
+    with audit_triggers_disabled():
+        AuditEvent.objects.filter(sequence=2).update(detail={"n": 99})
     report = audit.verify_chain()
     assert not report.ok
     assert report.first_bad_sequence == 2
@@ -71,11 +74,13 @@ def test_tampered_detail_is_detected() -> None:
 @pytest.mark.django_db
 def test_tampered_hash_is_detected_at_the_next_link() -> None:
     events = _three_events()
-    AuditEvent.objects.filter(sequence=1).update(action="test.forged")
+    with audit_triggers_disabled():
+        AuditEvent.objects.filter(sequence=1).update(action="test.forged")
     assert audit.verify_chain().first_bad_sequence == 1
     # Recomputing the forged row's hash does not help: the next row still points at the old one.
     forged = AuditEvent.objects.get(sequence=1)
-    AuditEvent.objects.filter(sequence=1).update(hash=audit.compute_hash(audit.GENESIS_HASH, forged))
+    with audit_triggers_disabled():
+        AuditEvent.objects.filter(sequence=1).update(hash=audit.compute_hash(audit.GENESIS_HASH, forged))
     report = audit.verify_chain()
     assert report.first_bad_sequence == 2
     assert "前序哈希" in report.reason
@@ -85,7 +90,8 @@ def test_tampered_hash_is_detected_at_the_next_link() -> None:
 @pytest.mark.django_db
 def test_deleted_middle_row_is_detected() -> None:
     _three_events()
-    AuditEvent.objects.filter(sequence=2).delete()
+    with audit_triggers_disabled():
+        AuditEvent.objects.filter(sequence=2).delete()
     report = audit.verify_chain()
     assert not report.ok
     assert report.first_bad_sequence == 2
@@ -96,7 +102,8 @@ def test_deleted_middle_row_is_detected() -> None:
 @pytest.mark.django_db
 def test_deleted_last_row_is_detected() -> None:
     _three_events()
-    AuditEvent.objects.filter(sequence=3).delete()
+    with audit_triggers_disabled():
+        AuditEvent.objects.filter(sequence=3).delete()
     report = audit.verify_chain()
     assert not report.ok
     assert report.first_bad_sequence == 3
