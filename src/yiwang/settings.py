@@ -391,6 +391,20 @@ YIWANG_PUBLIC_URL = (
 YIWANG_REQUIRE_DOCUMENT_SEAL = env_bool("YIWANG_REQUIRE_DOCUMENT_SEAL", True)
 
 
+# --- Personal data at rest (docs/security.md "Personal data"; yiwang.core.keyring) -----------------
+# The key-encryption key (32 bytes, hex or base64) comes from the environment or a key file outside
+# the database; test and demo fall back to keyring.DEVELOPMENT_KEK (public).  The data keys it wraps
+# live in core.DataKey.  YIWANG_DATA_CIPHER: sm4-gcm (national, default) or aes-256-gcm.
+YIWANG_DATA_KEK = os.environ.get("YIWANG_DATA_KEK", "")
+YIWANG_DATA_KEY_FILE = os.environ.get("YIWANG_DATA_KEY_FILE", "")
+YIWANG_DATA_CIPHER = os.environ.get("YIWANG_DATA_CIPHER", "sm4-gcm")
+YIWANG_DATA_KEY_CACHE_SECONDS = int(os.environ.get("YIWANG_DATA_KEY_CACHE_SECONDS", 60))
+if IS_PRODUCTION and not (YIWANG_DATA_KEK or YIWANG_DATA_KEY_FILE):
+    raise RuntimeError(
+        "YIWANG_PROFILE=production needs YIWANG_DATA_KEK or YIWANG_DATA_KEY_FILE, the key-encryption key "
+        "of personal data (`openssl rand -hex 32`), kept outside the database (docs/operations.md)"
+    )
+
 # --- Audit trail (docs/security.md "Audit trail"): keys live outside the database ----------------
 # The chain's HMAC-SM3 key and the checkpoints' separate key come from the environment or a key file;
 # the demo and test profiles use these fixed, documented, public keys; production refuses to start

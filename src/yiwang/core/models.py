@@ -235,3 +235,25 @@ class PersonalDataAccess(models.Model):
 
     def __str__(self) -> str:
         return f"{self.actor_id} → {self.subject_id} {self.object_type}:{self.object_id}"
+
+
+class DataKey(models.Model):
+    """数据加密密钥 A data-encryption key for personal data at rest, stored only wrapped by the KEK.
+
+    The key-encryption key never is in the database (``YIWANG_DATA_KEK`` / ``YIWANG_DATA_KEY_FILE``);
+    ``kek_id`` is its public fingerprint.  See :mod:`yiwang.core.keyring`.
+    """
+
+    key_id = models.CharField(max_length=16, primary_key=True)
+    algorithm = models.CharField(max_length=16)
+    wrapped = models.TextField()
+    kek_id = models.CharField(max_length=16)
+    created_at = models.DateTimeField(auto_now_add=True)
+    retired_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("数据加密密钥")
+        verbose_name_plural = _("数据加密密钥")
+
+    def __str__(self) -> str:
+        return f"{self.key_id} ({self.algorithm})"
