@@ -4,7 +4,7 @@ yiwang demo       migrate, load regions/calendar/demo data, collect static, then
                   the task worker(s), the scheduler and the demo department system under one
                   supervisor (what `make run` does; Ctrl-C stops all)
 yiwang serve      production server (gunicorn) on 127.0.0.1:$PORT (default 8000)
-yiwang worker     background task worker (django-tasks database backend)
+yiwang worker     background task worker (django-tasks database backend; requeues tasks a crash left running)
 yiwang scheduler  the scheduled jobs (docs/operations.md); `--once JOB` runs one now
 yiwang totp USER  demo only: the current TOTP code of a demo staff account (fixed demo secret)
 yiwang loaddemo   load the demo data idempotently
@@ -144,7 +144,7 @@ def main(argv: list[str] | None = None) -> None:
     elif verb == "serve":
         serve(args[1:])
     elif verb == "worker":
-        _manage("db_worker", *args[1:])
+        _manage("task_worker", *args[1:])  # db_worker that requeues what a crash left running
     elif verb == "scheduler":
         from yiwang.core.scheduler import main as scheduler_main
 

@@ -6,9 +6,13 @@ below every service module so that any of them can notify without an import cycl
 
 from __future__ import annotations
 
+from datetime import datetime
+
+from django.db import transaction
 from django_tasks import task
 
-from yiwang.accounts.inbox import post_inbox_message
+from yiwang.accounts.inbox import TITLE_MAX, post_inbox_message
+from yiwang.accounts.models import InboxMessage, User
 from yiwang.accounts.sms import send_sms
 from yiwang.cases.models import BundleApplication, Case, CaseEventType
 
@@ -34,6 +38,27 @@ MESSAGES = {
 }
 
 
+def deliver_once(
+    user: User, *, title: str, body: str, link: str, occurred_at: datetime | None, phone: str
+) -> bool:
+    """Post the in-site message and send the SMS, once: a task the worker runs again after a crash
+    (``yiwang.core.task_worker``) finds the message it posted and sends nothing more.  Message and
+    SMS (the outbox backend writes a row) commit together; a real SMS gateway is called inside the
+    transaction, so a crash between its call and the commit may send that SMS twice, never zero times.
+    """
+    with transaction.atomic():
+        title = title[:TITLE_MAX]
+        already = InboxMessage.objects.filter(
+            user=user, title=title, body=body, link=link, occurred_at=occurred_at
+        ).exists()
+        if already:
+            return False
+        post_inbox_message(user, title=title, body=body, link=link, occurred_at=occurred_at)
+        if phone:
+            send_sms(phone, body)
+    return True
+
+
 @task()
 def notify_applicant(case_id: int, event_type: str) -> None:
     """Tell the applicant by SMS (outbox in the demo) and by an in-site message."""
@@ -53,7 +78,7 @@ def notify_applicant(case_id: int, event_type: str) -> None:
         if "{tracking}" in template
         else "",
     )
-    post_inbox_message(
+    deliver_once(
         case.applicant,
         title=f"办件通知：{case.item.name}",
         body=body,
@@ -63,9 +88,8 @@ def notify_applicant(case_id: int, event_type: str) -> None:
         .order_by("-sequence")
         .values_list("occurred_at", flat=True)
         .first(),
+        phone=case.applicant_phone,
     )
-    if case.applicant_phone:
-        send_sms(case.applicant_phone, body)
 
 
 BUNDLE_MESSAGE = "您申请的“{bundle}”一件事已全部办结（{status}），请登录查看办理结果告知书。"
@@ -76,12 +100,11 @@ def notify_bundle(application_id: int) -> None:
     """一件事办结 One message for the whole bundle when its last sub-case has ended."""
     application = BundleApplication.objects.select_related("bundle", "applicant").get(pk=application_id)
     body = BUNDLE_MESSAGE.format(bundle=application.bundle.name, status=application.get_status_display())
-    post_inbox_message(
+    deliver_once(
         application.applicant,
         title=f"一件事办结：{application.bundle.name}",
         body=body,
         link=f"/my/bundles/{application.public_id}/",
         occurred_at=application.completed_at,
+        phone=application.applicant.phone,
     )
-    if application.applicant.phone:
-        send_sms(application.applicant.phone, body)

@@ -74,3 +74,17 @@ def test_a_duplicate_message_is_counted(cases, citizen):
         )
     report = consistency.check()
     assert report.duplicate_messages == 1 and not report.ok
+
+
+def test_a_notification_run_again_after_a_crash_delivers_nothing_more(cases, citizen):
+    from yiwang.accounts.models import SmsOutboxMessage
+    from yiwang.cases.notifications import notify_applicant
+
+    accepted = cases[1]
+    before = (citizen.inbox.count(), SmsOutboxMessage.objects.count())
+    notify_applicant.call(accepted.pk, "accepted")
+    once = (citizen.inbox.count(), SmsOutboxMessage.objects.count())
+    notify_applicant.call(accepted.pk, "accepted")  # the worker died before recording it done
+    assert once == (before[0] + 1, before[1] + 1)
+    assert (citizen.inbox.count(), SmsOutboxMessage.objects.count()) == once
+    assert consistency.check().duplicate_messages == 0
