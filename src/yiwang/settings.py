@@ -75,6 +75,7 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "yiwang.core.metrics.MetricsMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    "yiwang.core.security_headers.SecurityHeadersMiddleware",  # before WhiteNoise: static files too
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "yiwang.core.sessions.RollingSessionMiddleware",  # right after SessionMiddleware: see the module
@@ -461,11 +462,23 @@ LOGGING = {
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
+# Content-Security-Policy (yiwang.core.security_headers, docs/security.md): scripts and styles from
+# this origin only.  Extra origins forms may post or redirect to (the OIDC relying parties are added
+# by themselves); style-src-attr stays unset (no inline style attributes) unless set here.
+YIWANG_CSP_FORM_ACTION = [o for o in os.environ.get("YIWANG_CSP_FORM_ACTION", "").split() if o]
+YIWANG_CSP_STYLE_ATTR = os.environ.get("YIWANG_CSP_STYLE_ATTR", "")
+YIWANG_CSP_REPORT_URI = os.environ.get("YIWANG_CSP_REPORT_URI", "")
+# Cookies: never readable by scripts (htmx sends the CSRF token from the page, not the cookie).
+CSRF_COOKIE_HTTPONLY = True
+CSRF_COOKIE_SAMESITE = "Lax"
+LANGUAGE_COOKIE_HTTPONLY = True
+LANGUAGE_COOKIE_SAMESITE = "Lax"
 if IS_PRODUCTION:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
     SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", True)
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True
+    LANGUAGE_COOKIE_SECURE = True
     SECURE_HSTS_SECONDS = int(os.environ.get("SECURE_HSTS_SECONDS", 31536000))
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
     SECURE_HSTS_PRELOAD = True

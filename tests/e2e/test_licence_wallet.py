@@ -12,7 +12,7 @@ from django.db import connection
 from yiwang.licences import services
 from yiwang.testing import licences as factories
 
-from .helpers import login, new_context, screenshot
+from .helpers import login, new_context, screenshot, watch_csp
 
 
 def _world() -> Any:
@@ -39,6 +39,7 @@ def test_citizen_shares_a_licence_and_a_third_party_verifies_it(
 
     ctx = new_context(browser)
     page = ctx.new_page()
+    csp_violations = watch_csp(page)
     login(page, base, "licence_holder", factories.PASSWORD)
     page.goto(base + "/licences/")
     screenshot(page, "licence-00-wallet")
@@ -55,6 +56,12 @@ def test_citizen_shares_a_licence_and_a_third_party_verifies_it(
     assert share_url and "/licences/shared/" in share_url
     assert page.locator("#share-created svg").count() == 1
     screenshot(page, "licence-02-share")
+    page.goto(f"{base}/licences/{licence.public_id}/print/")  # 纸质等效件: its styles and script are files
+    assert page.locator("button[data-print]").is_visible()
+    assert (
+        page.evaluate("() => getComputedStyle(document.querySelector('.sheet')).borderTopStyle") == "double"
+    )
+    assert not csp_violations, csp_violations
     ctx.close()
 
     # A third party opens the link without logging in, then scans the QR code on the licence.

@@ -22,7 +22,7 @@ from yiwang.workflow import services as workflow
 from yiwang.workflow.models import WorkItem, WorkItemStatus
 
 from .data import PASSWORD, build_world, write_upload_files
-from .helpers import assert_no_serious_axe_violations, login, logout, new_context, screenshot
+from .helpers import assert_no_serious_axe_violations, login, logout, new_context, screenshot, watch_csp
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
@@ -77,6 +77,7 @@ def test_parallel_countersign_by_two_departments(browser: Any, live_server: Any)
     # --- the window clerk accepts: the parallel process starts, one task per department ------------
     clerk_ctx = new_context(browser)
     clerk = clerk_ctx.new_page()
+    csp_violations = watch_csp(clerk)
     login(clerk, base, "clerk", PASSWORD, workbench=True)
     clerk.goto(f"{base}/workbench/cases/{case.public_id}/")
     clerk.locator("#accept-button").click()
@@ -84,6 +85,7 @@ def test_parallel_countersign_by_two_departments(browser: Any, live_server: Any)
     assert "审查中" in clerk.locator("#case-status").inner_text()
     _wait_for_diagram(clerk, "countersign")
     screenshot(clerk, "workflow-01-accepted")
+    assert not csp_violations, csp_violations  # the BPMN viewer works under the Content-Security-Policy
     countersign = WorkItem.objects.filter(instance__reference=case.number, task_name="countersign")
     assert {w.organisation for w in countersign} == {health, fire}
     clerk_ctx.close()
