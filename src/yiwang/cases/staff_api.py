@@ -18,7 +18,7 @@ from ninja import Query, Router
 
 from yiwang.accounts.models import User
 from yiwang.cases import delivery as delivery_services
-from yiwang.cases import reads, services, variants
+from yiwang.cases import personal_data, reads, services, variants
 from yiwang.cases.models import Case
 from yiwang.cases.schemas import (
     ActionIn,
@@ -39,6 +39,7 @@ from yiwang.cases.schemas import (
 )
 from yiwang.core.errors import PermissionDenied
 from yiwang.core.paging import PageIn
+from yiwang.core.personal_data import check_unmask
 
 staff_router = Router(tags=["workbench"])
 
@@ -77,7 +78,8 @@ def _act(
     target = result if isinstance(result, Case) else case
     if refresh:
         target.refresh_from_db()
-    return reads.detail(target)
+    # The applicant's personal data is masked in staff answers (cases/personal_data.py).
+    return personal_data.masked_detail(reads.detail(target), target)
 
 
 @staff_router.get("/todo", response=CasePageOut, summary="Staff to-do list (待办)", operation_id=_op("todo"))
@@ -91,8 +93,23 @@ def todo(request: HttpRequest, paging: Query[PageIn]) -> HttpResponse:
     summary="Case detail for staff",
     operation_id=_op("staff_case_detail"),
 )
-def staff_case_detail(request: HttpRequest, case_id: UUID) -> HttpResponse:
-    return reads.detail_response(_staff_user(request), case_id)
+def staff_case_detail(
+    request: HttpRequest, case_id: UUID, unmask: bool = False, purpose: str = ""
+) -> HttpResponse:
+    """Personal data is masked; ``unmask=true`` with a ``purpose`` shows it in full to staff holding
+    ``core.view_personal_data_unmasked`` (else 403). Every answer is recorded in the access log."""
+    user = _staff_user(request)
+    response = reads.detail_response(user, case_id)
+    shown_purpose = None
+    if unmask:
+        shown_purpose = check_unmask(
+            user,
+            purpose=purpose,
+            object_type="cases.Case",
+            object_id=str(case_id),
+            fields=personal_data.DETAIL_FIELDS,
+        )
+    return personal_data.staff_detail_response(user, case_id, response, purpose=shown_purpose)
 
 
 @staff_router.post(

@@ -6,6 +6,7 @@ from yiwang.portal.views import (
     bundles,
     catalog,
     companies,
+    data_access,
     hall,
     my,
     public,
@@ -49,6 +50,7 @@ urlpatterns = [
     ),
     path("my/cases/<uuid:public_id>/materials/<uuid:material_id>/", my.case_material, name="case_material"),
     path("my/messages/", my.inbox, name="messages"),
+    path("my/data-access/", data_access.data_access_log, name="data_access_log"),
     path("status/", public.status_lookup_view, name="status_lookup"),
     path("dev/sms/", public.dev_sms, name="dev_sms"),
     # 账户与安全、实名等级、代办授权、单点登录身份选择 (accounts)

@@ -24,7 +24,7 @@ from django.views.decorators.http import require_POST
 from pydantic import BaseModel, ValidationError
 
 from yiwang.accounts.errors import AccountErrorCode
-from yiwang.accounts.models import LoginChannel, mask_phone
+from yiwang.accounts.models import LoginChannel
 from yiwang.accounts.services import login_check
 from yiwang.cases import downloads, variants
 from yiwang.cases.actions import allowed_actions
@@ -69,6 +69,7 @@ from yiwang.web.ui import (
     safe_next,
     staff_required,
 )
+from yiwang.workbench import personal_data as personal
 from yiwang.workbench.todo_views import due_state
 from yiwang.workflow import services as workflow
 from yiwang.workflow.models import ProcessInstance, WorkItemStatus
@@ -78,12 +79,6 @@ Input = TypeVar("Input", bound=BaseModel)
 
 # A case still waiting for a notice or a decision (文书) from its handling body.
 OPEN_FOR_DOCUMENTS = {CaseStatus.SUBMITTED, CaseStatus.CORRECTION_REQUIRED, CaseStatus.ACCEPTED}
-
-
-def mask_id_number(value: str) -> str:
-    """证件号码脱敏: only the last 4 characters are shown (enough to match a paper document)."""
-    value = value or ""
-    return "*" * max(len(value) - 4, 0) + value[-4:]
 
 
 # --- login ---------------------------------------------------------------------------------------
@@ -174,15 +169,21 @@ def process_context(user: Any, case: Case, process: ProcessInstance | None) -> d
     }
 
 
-def _form_rows(case: Case) -> list[tuple[str, Any]]:
+def _form_rows(case: Case, unmasked: bool = False) -> list[tuple[str, Any]]:
     labels = {
         str(spec.get("name")): str(spec.get("label")) for spec in case.item_snapshot.get("form_fields", [])
     }
-    return [(labels.get(key, key), value) for key, value in (case.form_data or {}).items()]
+    values = personal.form_values(case, unmasked=unmasked)
+    return [(labels.get(key, key), value) for key, value in values.items()]
 
 
 def case_context(
-    request: HttpRequest, case: Case, *, exc: DomainError | None = None, action: str = ""
+    request: HttpRequest,
+    case: Case,
+    *,
+    exc: DomainError | None = None,
+    action: str = "",
+    unmasked: bool = False,
 ) -> dict[str, Any]:
     user = current_user(request)
     post = request.POST if action else {}
@@ -215,9 +216,9 @@ def case_context(
     return {
         "case": case,
         "actions": {str(allowed) for allowed in actions},
-        "masked_id_number": mask_id_number(case.applicant_id_number) if case.applicant_id_number else "",
-        "masked_phone": mask_phone(case.applicant_phone),
-        "form_rows": _form_rows(case),
+        # Personal data masked unless unmasked on request (workbench/personal_data.py).
+        **personal.applicant_shown(case, unmasked=unmasked),
+        "form_rows": _form_rows(case, unmasked),
         "materials": list(materials_of(case)),
         "events": list(case_queryset_for_events(case)),
         # The open notice is the last unresolved one of the list (one query for both).
@@ -300,9 +301,14 @@ def case_context(
 def case_detail(request: HttpRequest, public_id: UUID) -> HttpResponse:
     user = current_user(request)
     case = case_for_task_holder(user, public_id)
-    # Reading an applicant's personal data is logged (MLPS level 3).
+    # Reading an applicant's personal data is logged (MLPS level 3): audit + the access log the
+    # applicant sees; the full data only on an explicit, permitted request with a purpose.
+    purpose = personal.unmask_request(request, user, case)
     audit.record("case.viewed", actor=user, obj=case, detail={"number": case.number})
-    return render(request, "workbench/case_detail.html", case_context(request, case))
+    personal.record_case_read(user, case, purpose=purpose)
+    return render(
+        request, "workbench/case_detail.html", case_context(request, case, unmasked=purpose is not None)
+    )
 
 
 def _expected_version(request: HttpRequest) -> int:
