@@ -271,8 +271,23 @@ def bounded_size(size: Any, *, default: int = DEFAULT_SIZE, maximum: int = MAX_S
     return max(1, min(value, maximum))
 
 
+def _fetch(
+    parts: Sequence[QuerySet[Any]], condition: Q | None, order: Sequence[str], limit: int
+) -> list[Any]:
+    """The first ``limit`` rows of the union of ``parts`` in ``order``, in one statement.
+
+    Several parts are sent as ``(…) UNION ALL (…) ORDER BY … LIMIT``: PostgreSQL reads each part
+    as a range of its own index and merges them (Merge Append), which a single ``a OR b`` query
+    cannot do — it reads and sorts every matching row for a page of 50 (docs/adr/0009)."""
+    filtered = [part if condition is None else part.filter(condition) for part in parts]
+    if len(filtered) == 1:
+        return list(filtered[0].order_by(*order)[:limit])
+    first, *others = (part.order_by() for part in filtered)
+    return list(first.union(*others, all=True).order_by(*order)[:limit])
+
+
 def keyset_page(
-    qs: QuerySet[Any],
+    qs: QuerySet[Any] | Sequence[QuerySet[Any]],
     ordering: Sequence[str],
     cursor: str | None,
     *,
@@ -283,9 +298,14 @@ def keyset_page(
     """One page of ``qs`` in ``ordering`` (its last field unique): the first ``size`` rows, or the
     ``size`` rows after / before the row ``cursor`` names.  One query (``size + 1`` rows read to
     know whether there is a further page).  A bad cursor gives the first page with
-    ``cursor_invalid`` set, or raises :class:`InvalidCursor` with ``invalid="raise"``."""
+    ``cursor_invalid`` set, or raises :class:`InvalidCursor` with ``invalid="raise"``.
+
+    ``qs`` may be a sequence of **disjoint** querysets of one model whose union is the list (e.g.
+    "filed by me" and "filed for others by me"): each is read with the same seek and limit, one
+    statement for all of them (:func:`_fetch`)."""
     size = bounded_size(size)
-    keys = order_keys(qs.model, ordering)
+    parts: Sequence[QuerySet[Any]] = [qs] if isinstance(qs, QuerySet) else list(qs)
+    keys = order_keys(parts[0].model, ordering)
     forward = [f"{'-' if k.descending else ''}{k.name}" for k in keys]
     backward = [f"{'' if k.descending else '-'}{k.name}" for k in keys]
     parsed: Cursor | None = None
@@ -304,14 +324,14 @@ def keyset_page(
             bad = True
 
     if parsed is None:
-        rows = list(qs.order_by(*forward)[: size + 1])
+        rows = _fetch(parts, None, forward, size + 1)
         more = len(rows) > size
         rows = rows[:size]
         next_cursor = encode_cursor("next", row_key(rows[-1], keys)) if more else None
         return KeysetPage(rows, next_cursor, None, size, cursor_invalid=bad, param=param)
 
     if parsed.direction == "next":
-        rows = list(qs.filter(_seek(keys, parsed.values, after=True)).order_by(*forward)[: size + 1])
+        rows = _fetch(parts, _seek(keys, parsed.values, after=True), forward, size + 1)
         more = len(rows) > size
         rows = rows[:size]
         next_cursor = encode_cursor("next", row_key(rows[-1], keys)) if more else None
@@ -321,7 +341,7 @@ def keyset_page(
         )
         return KeysetPage(rows, next_cursor, previous_cursor, size, param=param)
 
-    rows = list(qs.filter(_seek(keys, parsed.values, after=False)).order_by(*backward)[: size + 1])
+    rows = _fetch(parts, _seek(keys, parsed.values, after=False), backward, size + 1)
     more = len(rows) > size
     rows = rows[:size]
     rows.reverse()

@@ -111,3 +111,40 @@ def test_status_filter(citizen_client, citizen, item):
 def test_staff_are_sent_to_the_workbench(clerk_client):
     response = clerk_client.get(reverse("portal:my_cases"))
     assert response["Location"] == reverse("workbench:todo")
+
+
+def test_cases_filed_as_agent_are_merged_in_order_across_pages(citizen, other_citizen, item):
+    """The list is two disjoint parts (filed by me / filed by me as agent for someone else) read in
+    one ``UNION ALL`` statement: paging forward and back walks one order over both."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from yiwang.portal.reads import my_cases_page, my_cases_total
+
+    own = copies(apply_for(item, citizen, key="own"), 3)
+    for_other = copies(apply_for(item, other_citizen, key="other"), 3)
+    Case.objects.filter(pk__in=[c.pk for c in for_other]).update(acting_agent=citizen)
+    start = timezone.now() - timedelta(days=1)
+    everything = own + for_other
+    for minutes, case in enumerate([own[0], for_other[0], own[1], for_other[1], own[2], for_other[2]]):
+        Case.objects.filter(pk=case.pk).update(submitted_at=start + timedelta(minutes=minutes))
+    listed = Case.objects.filter(pk__in=[c.pk for c in everything]).order_by("-submitted_at", "-id")
+    expected = [c.number for c in listed]
+
+    seen, cursor, pages = [], None, []
+    while True:
+        page, rows = my_cases_page(citizen, "", cursor, size=2)
+        pages.append(page)
+        seen.extend(row.number for row in rows)
+        if not page.has_next:
+            break
+        cursor = page.next_cursor
+    mine = [n for n in seen if n in expected]
+    assert mine == expected  # one order over both parts, nothing twice, nothing lost
+    assert my_cases_total(citizen) == len(seen)
+    last = len(pages[-1].rows)
+    back, rows = my_cases_page(citizen, "", pages[-1].previous_cursor, size=2)
+    assert [row.number for row in rows] == seen[-last - 2 : -last]
+    assert back.has_previous and back.has_next
+    assert my_cases_total(other_citizen) >= 4  # the applicant still sees the cases filed for him
