@@ -27,6 +27,7 @@ from django.utils import timezone
 
 from yiwang.core.audit import ChainReport, verify_chain
 from yiwang.core.crypto import hmac_sm3
+from yiwang.core.models import AuditEvent
 
 logger = logging.getLogger("yiwang.audit")
 
@@ -40,13 +41,13 @@ class Checkpoint:
     sequence: int
     hash: str
     at: str
+    first: str = ""  # the hash of record #1: which trail (which database) this checkpoint is of
+
+    def fields(self) -> dict[str, object]:
+        return {"sequence": self.sequence, "hash": self.hash, "at": self.at, "first": self.first}
 
     def signed_part(self) -> bytes:
-        return json.dumps(
-            {"sequence": self.sequence, "hash": self.hash, "at": self.at},
-            sort_keys=True,
-            separators=(",", ":"),
-        ).encode()
+        return json.dumps(self.fields(), sort_keys=True, separators=(",", ":")).encode()
 
     def mac(self, key: bytes | None = None) -> str:
         return hmac_sm3(
@@ -54,11 +55,7 @@ class Checkpoint:
         ).hex()
 
     def line(self) -> str:
-        return json.dumps(
-            {"sequence": self.sequence, "hash": self.hash, "at": self.at, "mac": self.mac()},
-            sort_keys=True,
-            separators=(",", ":"),
-        )
+        return json.dumps({**self.fields(), "mac": self.mac()}, sort_keys=True, separators=(",", ":"))
 
 
 def checkpoint_path() -> Path | None:
@@ -77,7 +74,9 @@ def read_checkpoints(path: Path | None = None) -> list[Checkpoint]:
             continue
         try:
             data = json.loads(raw)
-            checkpoint = Checkpoint(int(data["sequence"]), str(data["hash"]), str(data["at"]))
+            checkpoint = Checkpoint(
+                int(data["sequence"]), str(data["hash"]), str(data["at"]), str(data.get("first", ""))
+            )
             mac = str(data["mac"])
         except (ValueError, KeyError, TypeError) as exc:
             raise CheckpointError(f"检查点文件 {path} 第 {number} 行无法解析") from exc
@@ -110,6 +109,14 @@ def write_checkpoint(now: datetime | None = None) -> Checkpoint | None:
         raise CheckpointError("未配置 YIWANG_AUDIT_CHECKPOINT_FILE")
     previous = read_checkpoints(path)
     last = previous[-1] if previous else None
+    first = AuditEvent.objects.filter(sequence=1).values_list("hash", flat=True).first() or ""
+    if last is not None and last.first != first and settings.PROFILE == "demo":
+        # The demo's database was recreated: its old checkpoints are of another trail.  Only the
+        # demo profile puts them aside; anywhere else a different first record is tampering.
+        aside = path.with_name(f"{path.name}.replaced-{timezone.now():%Y%m%d%H%M%S}")
+        path.rename(aside)
+        logger.warning("audit checkpoints of an earlier demo database moved to %s", aside)
+        last = None
     since = (last.sequence, last.hash) if last else None
     report = verify_chain(since=since, checkpoints={last.sequence: last.hash} if last else None)
     if not report.ok:
@@ -119,7 +126,7 @@ def write_checkpoint(now: datetime | None = None) -> Checkpoint | None:
     if report.last_sequence == 0:
         return None  # nothing recorded yet
     moment = (now or timezone.now()).astimezone(UTC).isoformat()
-    checkpoint = Checkpoint(report.last_sequence, report.last_hash, moment)
+    checkpoint = Checkpoint(report.last_sequence, report.last_hash, moment, first)
     line = checkpoint.line() + "\n"
     path.parent.mkdir(parents=True, exist_ok=True)
     descriptor = os.open(path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o640)

@@ -249,3 +249,22 @@ def test_a_forged_or_reordered_checkpoint_file_is_refused(checkpoint_file: Path)
     checkpoint_file.write_text("\n".join(reversed(lines)) + "\n")
     with pytest.raises(CheckpointError, match="回退"):
         read_checkpoints()
+
+
+@pytest.mark.django_db
+def test_only_the_demo_puts_aside_checkpoints_of_an_earlier_database(
+    settings: Any, checkpoint_file: Path
+) -> None:
+    _events(2)
+    write_checkpoint()
+    with audit_triggers_disabled():  # a different trail: the database was recreated (or replaced)
+        AuditEvent.objects.all().delete()
+        AuditChainHead.objects.all().delete()
+    _events(3)
+    with pytest.raises(CheckpointError):
+        write_checkpoint()  # test and production profiles: a replaced trail is tampering
+    settings.PROFILE = "demo"
+    checkpoint = write_checkpoint()
+    assert checkpoint is not None and checkpoint.sequence == 3
+    assert [c.sequence for c in read_checkpoints()] == [3]
+    assert len(list(checkpoint_file.parent.glob("audit-checkpoints.jsonl.replaced-*"))) == 1
