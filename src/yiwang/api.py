@@ -49,13 +49,23 @@ ERROR_STATUSES: dict[int, str] = {
     413: "A file is too large (`file_too_large`)",
     415: "A file type or content is not accepted (`file_type_forbidden`, …)",
     422: "The request does not match this schema (`validation_error`, `fields` says where)",
-    429: "Too many attempts; wait and retry (`sms_rate_limited`, `account_locked`, …)",
+    429: "Too many requests or attempts; wait `Retry-After` seconds (`rate_limited`, `sms_rate_limited`, "
+    "`account_locked`, …)",
 }
 _ERROR_REF = {"$ref": "#/components/schemas/ErrorOut"}
 
 
 def _error_response(status: int) -> dict[str, Any]:
-    return {"description": ERROR_STATUSES[status], "content": {"application/json": {"schema": _ERROR_REF}}}
+    response: dict[str, Any] = {
+        "description": ERROR_STATUSES[status],
+        "content": {"application/json": {"schema": _ERROR_REF}},
+    }
+    if status == 429:
+        response["headers"] = {"Retry-After": _RETRY_AFTER}
+    return response
+
+
+_RETRY_AFTER = {"description": "seconds to wait before retrying", "schema": {"type": "integer", "minimum": 1}}
 
 
 def error_responses(*statuses: int) -> dict[str, Any]:
@@ -91,7 +101,7 @@ def _standard_errors(method: str, operation: dict[str, Any]) -> set[int]:
     if any(p.get("in") == "path" for p in parameters):
         statuses.add(404)
     if method in ("post", "put", "patch", "delete"):
-        statuses |= {400, 409}
+        statuses |= {400, 409, 429}  # 429: every write is rate-limited (yiwang.core.ratelimit)
     if "multipart/form-data" in body:
         statuses |= {413, 415}
     return statuses

@@ -84,6 +84,7 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django_otp.middleware.OTPMiddleware",
+    "yiwang.core.ratelimit.RateLimitMiddleware",  # after authentication: limits per user and token
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "yiwang.core.inputs.NulByteGuardMiddleware",
@@ -332,6 +333,22 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = 30 * 1024 * 1024
 YIWANG_UPLOAD_MAX_BYTES = int(os.environ.get("YIWANG_UPLOAD_MAX_BYTES", 10 * 1024 * 1024))
 YIWANG_UPLOAD_EXTENSIONS = ["pdf", "jpg", "jpeg", "png", "ofd"]
 
+# --- Rate limits (yiwang.core.ratelimit, docs/security.md): "count/seconds" per limit, fixed
+# windows in the cache YIWANG_RATE_LIMIT_CACHE; YIWANG_RATE_LIMIT_<NAME>=count/seconds overrides one.
+_RATE_LIMIT_DEFAULTS = {
+    "login": "30/300",  # log-in and MFA forms, API token by password: per client address
+    "sms": "10/3600",  # SMS code sending and account recovery: per client address
+    "registration": "10/3600",  # new accounts and company registrations: per client address
+    "token": "60/60",  # /o/token/ (OIDC), revoke, introspect, /api/v1/accounts/token: per address
+    "api_write_user": "120/60",  # POST/PUT/PATCH/DELETE under /api/v1/: per user or API token
+    "api_write_ip": "600/60",  # the same, per client address
+}
+YIWANG_RATE_LIMITS = {
+    name: os.environ.get(f"YIWANG_RATE_LIMIT_{name.upper()}", default)
+    for name, default in _RATE_LIMIT_DEFAULTS.items()
+}
+YIWANG_RATE_LIMIT_CACHE = os.environ.get("YIWANG_RATE_LIMIT_CACHE", "default")
+
 # /metrics: loopback clients always; others only with "Authorization: Bearer <token>".
 YIWANG_METRICS_TOKEN = os.environ.get("YIWANG_METRICS_TOKEN", "")
 
@@ -491,5 +508,7 @@ if PROFILE == "test":
     PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher", *PASSWORD_HASHERS]
     YIWANG_IDENTITY_SIMULATED_DELAY_SECONDS = 0
     YIWANG_CATALOG_CACHE_SECONDS = 0  # tests see their own data; test_catalog_cache switches it on
+    # Tests log in and post far more often than a person; tests/test_rate_limits.py lowers them.
+    YIWANG_RATE_LIMITS = dict.fromkeys(YIWANG_RATE_LIMITS, "100000/60")
     # Most case tests make no seals; the tests of document sealing (seals/tests/test_pki.py) switch it on.
     YIWANG_REQUIRE_DOCUMENT_SEAL = env_bool("YIWANG_REQUIRE_DOCUMENT_SEAL", False)
