@@ -29,11 +29,15 @@ from yiwang.accounts.models import (
     StaffRole,
     User,
 )
+from yiwang.accounts.personal_data import record_staff_reads
 from yiwang.accounts.policy import current_policy, update_security_policy
+from yiwang.core import personal_data
 from yiwang.core.errors import CoreErrorCode, DomainError
 from yiwang.core.inputs import parse_day
+from yiwang.core.masking import mask_name
 from yiwang.core.models import Organisation
 from yiwang.core.paging import paginate
+from yiwang.core.personal_data import Read
 from yiwang.web.ui import (
     attempt,
     current_user,
@@ -304,11 +308,23 @@ def identity_counter(request: HttpRequest) -> HttpResponse:
         else:
             messages.success(request, _("核验完成，账户已提升为中级实名。"))
             return redirect(reverse("workbench:identity_counter") + f"?document_number={number}")
+    if account is not None:
+        # The clerk typed the number; the page shows the account's name, masked, and records the read.
+        record_staff_reads(
+            clerk,
+            [Read(account.pk, "account", str(account.public_id), "", (personal_data.NAME,))],
+            purpose=_("窗口实名核验"),
+        )
     return render(
         request,
         "workbench/identity_counter.html",
         {
             "account": account,
+            "account_name": (
+                mask_name(str(account))
+                if account and account.kind == AccountKind.NATURAL
+                else str(account or "")
+            ),
             "number": number,
             "control": required_field(
                 "document_number",

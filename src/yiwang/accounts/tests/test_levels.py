@@ -16,7 +16,7 @@ from yiwang.accounts.tasks import poll_identity_check
 from yiwang.accounts.tests import factories
 from yiwang.core.errors import DomainError
 from yiwang.core.identifiers import make_id_number
-from yiwang.core.models import AuditEvent
+from yiwang.core.models import AuditEvent, PersonalDataAccess
 
 pytestmark = pytest.mark.django_db
 
@@ -122,7 +122,10 @@ def test_counter_page_for_clerks(client):
     number = person.natural_person.id_number
     assert person.real_name if hasattr(person, "real_name") else True
     page = client.get(f"/workbench/identity/?document_number={number}")
-    assert page.status_code == 200 and "张伟" in page.content.decode()
+    html = page.content.decode()
+    # The name is masked (#19) and the look-up is in the person's 个人信息查阅记录.
+    assert page.status_code == 200 and '<dd id="account-name">张*</dd>' in html and "张伟" not in html
+    assert PersonalDataAccess.objects.filter(subject=person, actor=clerk, object_type="account").exists()
     client.post("/workbench/identity/", {"document_number": number})
     person.refresh_from_db()
     assert person.assurance_level == AssuranceLevel.INTERMEDIATE
