@@ -48,9 +48,11 @@ ERROR_STATUSES: dict[int, str] = {
     409: "Conflicts with the current state (`invalid_transition`, `stale_case`, …)",
     413: "A file is too large (`file_too_large`)",
     415: "A file type or content is not accepted (`file_type_forbidden`, …)",
-    422: "The request does not match this schema (`validation_error`, `fields` says where)",
+    422: "The request does not match this schema (`validation_error`, `fields` says where), or an "
+    "uploaded file carries malware (`file_infected`)",
     429: "Too many requests or attempts; wait `Retry-After` seconds (`rate_limited`, `sms_rate_limited`, "
     "`account_locked`, …)",
+    503: "The upload could not be scanned for malware now; retry later (`file_scan_unavailable`)",
 }
 _ERROR_REF = {"$ref": "#/components/schemas/ErrorOut"}
 
@@ -103,7 +105,7 @@ def _standard_errors(method: str, operation: dict[str, Any]) -> set[int]:
     if method in ("post", "put", "patch", "delete"):
         statuses |= {400, 409, 429}  # 429: every write is rate-limited (yiwang.core.ratelimit)
     if "multipart/form-data" in body:
-        statuses |= {413, 415}
+        statuses |= {413, 415, 422, 503}  # 422 file_infected, 503 file_scan_unavailable (cases.uploads)
     return statuses
 
 

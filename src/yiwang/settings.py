@@ -332,6 +332,10 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = 30 * 1024 * 1024
 # Applicant uploads: allowed content by extension, checked again against the file's magic bytes.
 YIWANG_UPLOAD_MAX_BYTES = int(os.environ.get("YIWANG_UPLOAD_MAX_BYTES", 10 * 1024 * 1024))
 YIWANG_UPLOAD_EXTENSIONS = ["pdf", "jpg", "jpeg", "png", "ofd"]
+# Malware scan of every applicant upload (yiwang.core.scanning): ClamAV's clamd at this address
+# (unix:/run/clamav/clamd.ctl or tcp:host:3310); unset, only the EICAR test string is caught.
+YIWANG_CLAMD = os.environ.get("YIWANG_CLAMD", "")
+YIWANG_CLAMD_TIMEOUT = float(os.environ.get("YIWANG_CLAMD_TIMEOUT", 30))
 
 # --- Rate limits (yiwang.core.ratelimit, docs/security.md): "count/seconds" per limit, fixed
 # windows in the cache YIWANG_RATE_LIMIT_CACHE; YIWANG_RATE_LIMIT_<NAME>=count/seconds overrides one.

@@ -10,6 +10,8 @@ class CaseErrorCode(StrEnum):
     FILE_TOO_LARGE = "file_too_large"
     FILE_TYPE_FORBIDDEN = "file_type_forbidden"
     FILE_CONTENT_MISMATCH = "file_content_mismatch"
+    FILE_INFECTED = "file_infected"  # the malware scanner found something (core.scanning)
+    FILE_SCAN_UNAVAILABLE = "file_scan_unavailable"  # the configured scanner could not be asked
     UNKNOWN_MATERIAL = "unknown_material"
     IDEMPOTENCY_CONFLICT = "idempotency_conflict"
     INVALID_TRANSITION = "invalid_transition"

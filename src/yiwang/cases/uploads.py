@@ -1,4 +1,5 @@
-"""Validation and storage of applicant uploads: extension, size and magic bytes, SHA-256 hashed."""
+"""Validation and storage of applicant uploads: extension, size, malware scan (``core.scanning``:
+clamd where ``YIWANG_CLAMD`` is set, else the EICAR-only fallback) and magic bytes, SHA-256 hashed."""
 
 from __future__ import annotations
 
@@ -10,8 +11,10 @@ from pathlib import PurePath
 from django.conf import settings
 from django.core.files.uploadedfile import UploadedFile
 
+from yiwang.accounts.refusals import record_refusal
 from yiwang.cases.errors import CaseErrorCode
 from yiwang.core.errors import DomainError
+from yiwang.core.scanning import ScannerUnavailable, get_scanner
 
 # The first bytes each allowed type must start with: a renamed .exe is refused even as ".pdf".
 MAGIC = {
@@ -77,6 +80,7 @@ def check_upload(upload: UploadedFile, field: str) -> CheckedUpload:
             head += chunk[: 16 - len(head)]
         digest.update(chunk)
     upload.seek(0)
+    _scan(upload, field, original_name, digest.hexdigest())
     if not any(head.startswith(magic) for magic in MAGIC.get(extension, ())):
         raise DomainError(
             CaseErrorCode.FILE_CONTENT_MISMATCH,
@@ -85,3 +89,44 @@ def check_upload(upload: UploadedFile, field: str) -> CheckedUpload:
             status=415,
         )
     return CheckedUpload(upload, extension, CONTENT_TYPES[extension], size, digest.hexdigest(), original_name)
+
+
+def _scan(upload: UploadedFile, field: str, original_name: str, sha256: str) -> None:
+    """Refuse a file the malware scanner flags (422, audited) or cannot scan (503: fail closed)."""
+    scanner = get_scanner()
+    try:
+        result = scanner.scan(upload.chunks())
+    except ScannerUnavailable as exc:
+        record_refusal(
+            "upload.scan_unavailable",
+            detail={
+                "file": original_name,
+                "sha256": sha256,
+                "scanner": scanner.name,
+                "error": str(exc)[:200],
+            },
+        )
+        raise DomainError(
+            CaseErrorCode.FILE_SCAN_UNAVAILABLE,
+            "文件安全检查暂不可用，请稍后再上传",
+            {field: ["暂时无法检查文件"]},
+            status=503,
+        ) from exc
+    finally:
+        upload.seek(0)
+    if not result.clean:
+        record_refusal(
+            "upload.infected",
+            detail={
+                "file": original_name,
+                "sha256": sha256,
+                "scanner": result.scanner,
+                "signature": result.signature,
+            },
+        )
+        raise DomainError(
+            CaseErrorCode.FILE_INFECTED,
+            f"文件“{original_name}”未通过安全检查（发现恶意代码：{result.signature}），已拒收",
+            {field: ["文件含恶意代码，已拒收"]},
+            status=422,
+        )
