@@ -9,12 +9,13 @@ export UV_LINK_MODE := copy
 # Property tests use the same examples on every `make test` run (conftest.py); plain pytest explores.
 export YIWANG_HYPOTHESIS_PROFILE ?= repeatable
 
-.PHONY: help run test deps uv pydeps assets messages chromium lint typecheck test-sqlite test-dates test-postgres migrate demo-data totp bench clean
+.PHONY: help run test deps uv pydeps assets messages chromium lint typecheck test-sqlite test-dates test-postgres migrate demo-data totp bench audit clean
 
 help:
 	@echo "make run    install what is missing, migrate, load demo data, serve on http://127.0.0.1:$(PORT)"
 	@echo "make test   install what is missing, lint, and run the whole suite on SQLite (and PostgreSQL if reachable)"
 	@echo "make totp USER=clerk   the current TOTP code of a demo staff account (after make run)"
+	@echo "make audit  known vulnerabilities in the locked dependencies (pip-audit, npm audit; needs the advisory services)"
 
 # --- installation (each step skips what is already there) ---------------------------------------
 uv:
@@ -103,6 +104,18 @@ bench: deps
 	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
 	  $$SUDO apt-get update -qq && $$SUDO apt-get install -y -qq postgresql-client >/dev/null; }
 	BENCH_DATABASE_URL=$(BENCH_DATABASE_URL) $(UV) run python bench/run.py $(BENCH_ARGS)
+
+# --- dependency audit (operators, docs/operations.md): asks the advisory services (PyPI/OSV, the npm
+# registry's audit endpoint), so it is not part of `make test` (CI reaches only the package registries).
+# Fails when a locked production dependency has a known vulnerability.
+AUDIT_REQUIREMENTS := build/audit/requirements.txt
+audit: uv
+	@mkdir -p $(dir $(AUDIT_REQUIREMENTS))
+	@echo "=== pip-audit: the locked Python requirements (uv.lock, without dev dependencies) ==="
+	$(UV) export --frozen --no-dev --no-emit-project --format requirements-txt --output-file $(AUDIT_REQUIREMENTS) --quiet
+	$(UV) tool run pip-audit --strict --progress-spinner off --disable-pip --require-hashes -r $(AUDIT_REQUIREMENTS)
+	@echo "=== npm audit: the front-end packages (package-lock.json, without dev dependencies) ==="
+	npm audit --omit=dev --audit-level=low
 
 clean:
 	rm -rf build var/static .pytest_cache
