@@ -98,6 +98,14 @@ def verify_with_checkpoints(batch_size: int = 5000) -> tuple[ChainReport, list[C
     return report, checkpoints
 
 
+def verify_trail(batch_size: int = 5000) -> ChainReport:
+    """:func:`verify_with_checkpoints` as one report: an invalid checkpoint file is a failure too."""
+    try:
+        return verify_with_checkpoints(batch_size)[0]
+    except CheckpointError as exc:
+        return ChainReport(False, 0, None, f"审计检查点无效：{exc}")
+
+
 def write_checkpoint(now: datetime | None = None) -> Checkpoint | None:
     """Verify what was appended since the last checkpoint and append the head; ``None`` if unchanged.
 

@@ -268,3 +268,18 @@ def test_only_the_demo_puts_aside_checkpoints_of_an_earlier_database(
     assert checkpoint is not None and checkpoint.sequence == 3
     assert [c.sequence for c in read_checkpoints()] == [3]
     assert len(list(checkpoint_file.parent.glob("audit-checkpoints.jsonl.replaced-*"))) == 1
+
+
+@pytest.mark.django_db
+def test_the_auditors_check_uses_the_checkpoints_too(checkpoint_file: Path) -> None:
+    """The workbench's 审计链校验 (accounts.services.staff.verify_audit_chain) calls verify_trail."""
+    from yiwang.core.audit_checkpoints import verify_trail
+
+    _events(4)
+    write_checkpoint()
+    assert verify_trail().ok
+    _cut_short(2)
+    report = verify_trail()
+    assert not report.ok and "截断" in report.reason
+    checkpoint_file.write_text(checkpoint_file.read_text().replace('"sequence":4', '"sequence":2'))
+    assert "签名无效" in verify_trail().reason
