@@ -162,3 +162,47 @@ def test_demo_allows_loopback_relying_parties_on_any_port(settings: Any) -> None
 
 def policy_of(header: str) -> dict[str, str]:
     return {part.strip().split(" ", 1)[0]: part.strip().split(" ", 1)[1] for part in header.split(";")}
+
+
+# --- cookies in production ---------------------------------------------------------------------------
+def test_production_cookies_are_secure_httponly_and_samesite() -> None:
+    import json
+    import os
+    import subprocess
+    import sys
+
+    root = SRC.parents[1]
+    env = {
+        **os.environ,
+        "YIWANG_PROFILE": "production",
+        "SECRET_KEY": "x" * 20 + "production-secret-key-for-the-check-0123456789",
+        "ALLOWED_HOSTS": "zwfw.example.gov.cn",
+        "DATABASE_URL": "sqlite:////tmp/yiwang-cookie-check.sqlite3",
+        "YIWANG_PUBLIC_URL": "https://zwfw.example.gov.cn",
+        "YIWANG_AUDIT_KEY": "audit-chain-key-for-the-cookie-check-0123456789",
+        "YIWANG_AUDIT_CHECKPOINT_KEY": "audit-checkpoint-key-for-the-cookie-check-0123456789",
+        "YIWANG_DATA_KEK": "ab" * 32,
+    }
+    names = [
+        f"{cookie}_COOKIE_{flag}"
+        for cookie in ("SESSION", "CSRF", "LANGUAGE")
+        for flag in ("SECURE", "HTTPONLY", "SAMESITE")
+    ]
+    code = (
+        "import json, django; django.setup(); from django.conf import settings; "
+        f"print(json.dumps({{n: getattr(settings, n) for n in {names!r}}}))"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code],
+        cwd=root,
+        env={**env, "DJANGO_SETTINGS_MODULE": "yiwang.settings", "PYTHONPATH": str(root / "src")},
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert result.returncode == 0, result.stderr[-2000:]
+    values = json.loads(result.stdout.strip().splitlines()[-1])
+    for cookie in ("SESSION", "CSRF", "LANGUAGE"):
+        assert values[f"{cookie}_COOKIE_SECURE"] is True, cookie
+        assert values[f"{cookie}_COOKIE_HTTPONLY"] is True, cookie
+        assert values[f"{cookie}_COOKIE_SAMESITE"] == "Lax", cookie
