@@ -17,6 +17,7 @@ from yiwang.accounts.models import User
 from yiwang.accounts.services import staff_roles
 from yiwang.core.errors import DomainError, NotFound, PermissionDenied
 from yiwang.core.models import Organisation
+from yiwang.licences import personal_data as personal
 from yiwang.licences import representation, services
 from yiwang.licences.actions import allowed_actions, may_issue
 from yiwang.licences.errors import LicenceErrorCode
@@ -536,9 +537,11 @@ def lookup(request: HttpRequest, holder_code: str, type_code: str = "") -> list[
         licence_type = LicenceType.objects.filter(code=type_code.upper()).first()
         if licence_type is None:
             raise NotFound("证照类型不存在", code=LicenceErrorCode.NOT_FOUND)
+    found = services.lookup_for_use(user, holder_code=holder_code, licence_type=licence_type)
+    personal.record_lookup(user, found)  # the holders' access log; their names are masked (#19)
     return [
-        LicenceOut(**_out(licence))
-        for licence in services.lookup_for_use(user, holder_code=holder_code, licence_type=licence_type)
+        LicenceOut(**{**_out(licence), "holder_name": personal.holder_name_shown(licence)})
+        for licence in found
     ]
 
 
@@ -557,6 +560,7 @@ def use(request: HttpRequest, licence_id: UUID, payload: UseIn) -> UseResultOut:
         purpose=payload.purpose,
         legal_basis=payload.legal_basis,
     )
+    personal.record_use(user, licence, record.purpose)
     return UseResultOut(
         use_id=record.public_id, trust_level=record.trust_level, licence=_detail(licence, user)
     )

@@ -16,17 +16,14 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 from django.views.decorators.http import require_POST
 
-from yiwang.accounts.personal_data import record_staff_reads
 from yiwang.core.errors import DomainError
-from yiwang.core.masking import mask_name
 from yiwang.core.models import Organisation
-from yiwang.core.personal_data import LICENCE, NAME, Read
+from yiwang.licences import personal_data as personal
 from yiwang.licences import services
 from yiwang.licences.actions import allowed_actions
 from yiwang.licences.errors import LicenceErrorCode
 from yiwang.licences.identifiers import IdentifierError, parse_identifier
 from yiwang.licences.models import (
-    HolderCodeType,
     Licence,
     LicenceShare,
     LicenceStatus,
@@ -340,29 +337,9 @@ def staff_lookup(request: HttpRequest) -> HttpResponse:
             return render(request, "licences/staff_lookup.html", context, status=exc.status)
         # The holders' names are shown masked; the look-up is one access-log insert for all of them.
         for licence in context["results"]:
-            licence.holder_name_shown = _holder_name_shown(licence)  # type: ignore[attr-defined]
-        record_staff_reads(
-            user,
-            [
-                Read(
-                    licence.holder_user_id,
-                    "licence",
-                    str(licence.public_id),
-                    licence.licence_type.name,
-                    (NAME,),
-                )
-                for licence in context["results"]
-                if licence.holder_user_id
-            ],
-        )
+            licence.holder_name_shown = personal.holder_name_shown(licence)  # type: ignore[attr-defined]
+        personal.record_lookup(user, context["results"])
     return render(request, "licences/staff_lookup.html", context)
-
-
-def _holder_name_shown(licence: Licence) -> str:
-    """A person's name masked to the surname; a company's name (public) as it is."""
-    if licence.holder_code_type == HolderCodeType.CREDIT_CODE:
-        return licence.holder_name
-    return mask_name(licence.holder_name)
 
 
 @require_POST
@@ -385,19 +362,5 @@ def staff_use(request: HttpRequest, public_id: UUID) -> HttpResponse:
         return render(request, "licences/staff_use.html", context, status=exc.status)
     context.update({"record": record, "rows": _rows(licence)})
     # 用证: the licence's data in full, with the purpose and basis just recorded; the holder sees it.
-    if licence.holder_user_id:
-        record_staff_reads(
-            user,
-            [
-                Read(
-                    licence.holder_user_id,
-                    "licence",
-                    str(licence.public_id),
-                    licence.licence_type.name,
-                    (LICENCE,),
-                )
-            ],
-            unmasked=True,
-            purpose=record.purpose,
-        )
+    personal.record_use(user, licence, record.purpose)
     return render(request, "licences/staff_use.html", context)

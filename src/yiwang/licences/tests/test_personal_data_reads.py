@@ -8,6 +8,7 @@ import pytest
 from yiwang.core.masking import mask_name
 from yiwang.core.models import PersonalDataAccess
 from yiwang.licences.tests import factories
+from yiwang.testing.clients import token_client
 from yiwang.testing.fixtures import logged_in
 
 pytestmark = pytest.mark.django_db
@@ -32,3 +33,21 @@ def test_use_is_an_unmasked_read_with_its_purpose(licence, citizen, issuer):
     assert response.status_code == 200, response.content.decode()[:500]
     access = PersonalDataAccess.objects.get()
     assert access.unmasked and access.purpose == "办理开户" and access.subject_id == citizen.pk
+
+
+def test_api_lookup_and_use_mask_and_record(licence, citizen, issuer):
+    clerk = factories.make_staff(issuer, "api_clerk", ("window_clerk",))
+    client = token_client(clerk)
+    found = client.get("/api/v1/licences/lookup", {"holder_code": licence.holder_code}).json()
+    assert [row["holder_name"] for row in found] == [mask_name(licence.holder_name)]
+    used = client.post(
+        f"/api/v1/licences/{licence.public_id}/use",
+        {"purpose": "办理开户", "legal_basis": "《条例》第十条"},
+        content_type="application/json",
+    )
+    assert used.status_code == 200, used.content
+    rows = list(PersonalDataAccess.objects.filter(subject=citizen).order_by("id"))
+    assert [(r.unmasked, r.channel, r.purpose) for r in rows] == [
+        (False, "api", ""),
+        (True, "api", "办理开户"),
+    ]
