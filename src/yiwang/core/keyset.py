@@ -36,11 +36,12 @@ import json
 import uuid
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from functools import cmp_to_key
 from typing import Any, Literal
 from urllib.parse import urlencode
 
 from django.core.exceptions import FieldDoesNotExist, ValidationError
-from django.db import models
+from django.db import connections, models
 from django.db.models import Q, QuerySet
 
 DEFAULT_SIZE = 50
@@ -272,18 +273,40 @@ def bounded_size(size: Any, *, default: int = DEFAULT_SIZE, maximum: int = MAX_S
 
 
 def _fetch(
-    parts: Sequence[QuerySet[Any]], condition: Q | None, order: Sequence[str], limit: int
+    parts: Sequence[QuerySet[Any]],
+    condition: Q | None,
+    order: Sequence[str],
+    keys: Sequence[OrderKey],
+    limit: int,
+    *,
+    reverse: bool,
 ) -> list[Any]:
-    """The first ``limit`` rows of the union of ``parts`` in ``order``, in one statement.
+    """The first ``limit`` rows of the union of ``parts`` in ``order``.
 
-    Several parts are sent as ``(…) UNION ALL (…) ORDER BY … LIMIT``: PostgreSQL reads each part
-    as a range of its own index and merges them (Merge Append), which a single ``a OR b`` query
-    cannot do — it reads and sorts every matching row for a page of 50 (docs/adr/0009)."""
-    filtered = [part if condition is None else part.filter(condition) for part in parts]
-    if len(filtered) == 1:
-        return list(filtered[0].order_by(*order)[:limit])
-    first, *others = (part.order_by() for part in filtered)
-    return list(first.union(*others, all=True).order_by(*order)[:limit])
+    Each part is read with its own ``ORDER BY … LIMIT`` — a range of its index — and the parts'
+    rows are merged, which a single ``a OR b`` query cannot make the database do: it reads and sorts
+    every matching row for a page of 50 (docs/adr/0009).  Where the database takes a limit inside a
+    compound statement (PostgreSQL) all parts go in one ``(…) UNION ALL (…)`` statement; elsewhere
+    (SQLite) one statement a part, merged here."""
+    ordered = [
+        (part if condition is None else part.filter(condition)).order_by(*order)[:limit] for part in parts
+    ]
+    if len(ordered) == 1:
+        return list(ordered[0])
+    if connections[parts[0].db].features.supports_slicing_ordering_in_compound:
+        first, *others = ordered
+        return list(first.union(*others, all=True).order_by(*order)[:limit])
+    rows = [row for part in ordered for row in part]
+    descending = [key.descending != reverse for key in keys]
+
+    def compare(a: Any, b: Any) -> int:
+        for ka, kb, desc in zip(row_key(a, keys), row_key(b, keys), descending, strict=True):
+            if ka != kb:
+                return (1 if ka < kb else -1) if desc else (-1 if ka < kb else 1)
+        return 0
+
+    rows.sort(key=cmp_to_key(compare))
+    return rows[:limit]
 
 
 def keyset_page(
@@ -302,7 +325,7 @@ def keyset_page(
 
     ``qs`` may be a sequence of **disjoint** querysets of one model whose union is the list (e.g.
     "filed by me" and "filed for others by me"): each is read with the same seek and limit, one
-    statement for all of them (:func:`_fetch`)."""
+    statement for all of them on PostgreSQL (:func:`_fetch`)."""
     size = bounded_size(size)
     parts: Sequence[QuerySet[Any]] = [qs] if isinstance(qs, QuerySet) else list(qs)
     keys = order_keys(parts[0].model, ordering)
@@ -324,14 +347,14 @@ def keyset_page(
             bad = True
 
     if parsed is None:
-        rows = _fetch(parts, None, forward, size + 1)
+        rows = _fetch(parts, None, forward, keys, size + 1, reverse=False)
         more = len(rows) > size
         rows = rows[:size]
         next_cursor = encode_cursor("next", row_key(rows[-1], keys)) if more else None
         return KeysetPage(rows, next_cursor, None, size, cursor_invalid=bad, param=param)
 
     if parsed.direction == "next":
-        rows = _fetch(parts, _seek(keys, parsed.values, after=True), forward, size + 1)
+        rows = _fetch(parts, _seek(keys, parsed.values, after=True), forward, keys, size + 1, reverse=False)
         more = len(rows) > size
         rows = rows[:size]
         next_cursor = encode_cursor("next", row_key(rows[-1], keys)) if more else None
@@ -341,7 +364,7 @@ def keyset_page(
         )
         return KeysetPage(rows, next_cursor, previous_cursor, size, param=param)
 
-    rows = _fetch(parts, _seek(keys, parsed.values, after=False), backward, size + 1)
+    rows = _fetch(parts, _seek(keys, parsed.values, after=False), backward, keys, size + 1, reverse=True)
     more = len(rows) > size
     rows = rows[:size]
     rows.reverse()

@@ -35,12 +35,13 @@ from yiwang.cases.models import (
     CorrectionNotice,
 )
 from yiwang.cases.reads import label
-from yiwang.cases.services import visible_cases
+from yiwang.cases.services import own_case_parts, visible_cases
 from yiwang.core.errors import NotFound
 from yiwang.core.keyset import KeysetPage, keyset_page
 from yiwang.licences.models import Licence
 
 MY_CASES_PAGE_SIZE = 50
+MY_CASES_COUNT_CAP = 1000  # totals past it are shown as "1000+"
 MY_CASES_ORDER = ("-submitted_at", "-id")
 MY_CASE_COLUMNS = (
     "id",
@@ -72,22 +73,17 @@ class MyCaseRow:
 
 def my_cases(user: User, status_filter: str = "") -> list[QuerySet[Case]]:
     """The cases 我的办件 lists for ``status_filter`` ("", "open", "done" or one status), as two
-    disjoint parts: the cases he filed, and those he filed as agent (代办) in someone else's name.
-
-    Two parts rather than ``applicant = me OR acting_agent = me``: each part is a range of the
-    ``(applicant, submitted_at)`` or ``acting_agent`` index, while the ``OR`` makes PostgreSQL read
-    and sort every case of the applicant for a page of 50 (docs/adr/0009; off switch
-    ``YIWANG_MY_CASES_UNION=0``: one part, the ``OR``)."""
-    cases = visible_cases(user)
+    disjoint parts: the cases he filed, and those he filed as agent (代办) in someone else's name
+    (:func:`yiwang.cases.services.own_case_parts`; docs/adr/0009, off switch
+    ``YIWANG_MY_CASES_UNION=0``: one part, the ``OR`` of :func:`visible_cases`)."""
+    parts = own_case_parts(user) if settings.YIWANG_MY_CASES_UNION else [visible_cases(user)]
     if status_filter == "open":
-        cases = cases.exclude(status__in=TERMINAL_STATUSES)
-    elif status_filter == "done":
-        cases = cases.filter(status__in=TERMINAL_STATUSES)
-    elif status_filter in CaseStatus.values:
-        cases = cases.filter(status=status_filter)
-    if not settings.YIWANG_MY_CASES_UNION:
-        return [cases]
-    return [cases.filter(applicant=user), cases.filter(acting_agent=user).exclude(applicant=user)]
+        return [part.exclude(status__in=TERMINAL_STATUSES) for part in parts]
+    if status_filter == "done":
+        return [part.filter(status__in=TERMINAL_STATUSES) for part in parts]
+    if status_filter in CaseStatus.values:
+        return [part.filter(status=status_filter) for part in parts]
+    return parts
 
 
 def my_case_rows(values: list[dict[str, Any]]) -> list[MyCaseRow]:
@@ -125,10 +121,17 @@ def my_cases_page(
 
 
 def my_cases_total(user: User, status_filter: str = "") -> int:
-    """The number of cases the filter lists (one ``COUNT`` over both parts, as ``GET /api/v1/cases``
-    reports)."""
+    """The number of cases the filter lists, counted up to :data:`MY_CASES_COUNT_CAP` + 1 (one
+    bounded ``COUNT`` over both parts: an applicant with a hundred thousand cases — a company filing
+    every day — does not pay for counting them all on every page; the page shows "1000+")."""
     first, *others = (part.order_by().values("id") for part in my_cases(user, status_filter))
-    return first.union(*others, all=True).count() if others else first.count()
+    both = first.union(*others, all=True) if others else first
+    return both[: MY_CASES_COUNT_CAP + 1].count()
+
+
+def total_text(total: int) -> str:
+    """A total as the list prints it: the number, or "1000+" past the cap."""
+    return f"{MY_CASES_COUNT_CAP}+" if total > MY_CASES_COUNT_CAP else str(total)
 
 
 # --- the case page ---------------------------------------------------------------------------------
@@ -183,4 +186,5 @@ __all__ = [
     "my_cases",
     "my_cases_page",
     "my_cases_total",
+    "total_text",
 ]

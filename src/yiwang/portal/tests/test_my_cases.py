@@ -148,3 +148,19 @@ def test_cases_filed_as_agent_are_merged_in_order_across_pages(citizen, other_ci
     assert [row.number for row in rows] == seen[-last - 2 : -last]
     assert back.has_previous and back.has_next
     assert my_cases_total(other_citizen) >= 4  # the applicant still sees the cases filed for him
+
+
+def test_a_total_past_the_cap_is_shown_as_a_lower_bound(citizen_client, citizen, item, settings):
+    from yiwang.portal import reads
+
+    copies(apply_for(item, citizen, key="many"), 5)
+    assert reads.my_cases_total(citizen) == 6
+    settings_cap = reads.MY_CASES_COUNT_CAP
+    try:
+        reads.MY_CASES_COUNT_CAP = 4
+        assert reads.my_cases_total(citizen) == 5  # counting stops one past the cap
+        assert reads.total_text(5) == "4+"
+        html = citizen_client.get(reverse("portal:my_cases")).content.decode()
+        assert "共 4+ 件" in html
+    finally:
+        reads.MY_CASES_COUNT_CAP = settings_cap

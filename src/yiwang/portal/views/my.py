@@ -30,7 +30,13 @@ from yiwang.cases.services import (
 from yiwang.core.errors import DomainError
 from yiwang.core.paging import paginate
 from yiwang.portal.forms import form_wording
-from yiwang.portal.reads import case_for_page, case_page_reads, my_cases_page, my_cases_total
+from yiwang.portal.reads import (
+    case_for_page,
+    case_page_reads,
+    my_cases_page,
+    my_cases_total,
+    total_text,
+)
 from yiwang.web.forms import parse_form
 from yiwang.web.ui import (
     applicant_required,
@@ -180,7 +186,7 @@ def my_cases(request: HttpRequest) -> HttpResponse:
         {
             "page": page,
             "cases": rows,
-            "total": my_cases_total(user, status_filter),
+            "total": total_text(my_cases_total(user, status_filter)),
             "next_query": page.next_query(params),
             "previous_query": page.previous_query(params),
             "status_filter": status_filter,
