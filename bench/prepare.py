@@ -217,10 +217,11 @@ def pgbench_scripts(out: Path, fixture: dict[str, Any], clerks: list[Any]) -> di
 
     from yiwang.accounts.models import User
     from yiwang.cases.models import Case, CaseEvent
-    from yiwang.cases.queries import staff_todo, visible_cases
+    from yiwang.cases.queries import own_case_parts, staff_todo
     from yiwang.catalog.models import ServiceItem
     from yiwang.catalog.search import search_queryset
     from yiwang.licences.models import Licence
+    from yiwang.portal.reads import MY_CASE_COLUMNS, MY_CASES_COUNT_CAP
 
     rng = random.Random(3)
     scripts: dict[str, list[list[str]]] = {
@@ -269,9 +270,13 @@ def pgbench_scripts(out: Path, fixture: dict[str, Any], clerks: list[Any]) -> di
                 ]
             )
     citizen = User.objects.get(username=fixture["citizen_login"]["username"])
-    mine = visible_cases(citizen).order_by("-submitted_at")
+    # 我的办件's own two statements: the page (both parts, each an index range) and the bounded total.
+    order = ("-submitted_at", "-id")
+    own, as_agent = (part.values(*MY_CASE_COLUMNS) for part in own_case_parts(citizen))
+    page = own.order_by(*order)[:51].union(as_agent.order_by(*order)[:51], all=True).order_by(*order)[:51]
+    ids = own.order_by().values("id").union(as_agent.order_by().values("id"), all=True)
     scripts["my_cases"].append(
-        [sql_of(mine[:50]), f"SELECT COUNT(*) FROM ({sql_of(mine.order_by().values('pk'))}) AS t"]
+        [sql_of(page), f"SELECT COUNT(*) FROM ({sql_of(ids[: MY_CASES_COUNT_CAP + 1])}) AS t"]
     )
     for item_id in rng.sample(fixture["items"], min(20, len(fixture["items"]))):
         item = ServiceItem.objects.get(public_id=item_id)
