@@ -600,6 +600,12 @@ def main() -> int:
         "YIWANG_CATALOG_CACHE_SECONDS": os.environ.get("YIWANG_CATALOG_CACHE_SECONDS", "60"),
         "YIWANG_DEMO_DEPT": "0",
         "LOG_LEVEL": "WARNING",
+        # The load comes from one address with few accounts: the edge's rate limits (docs/security.md)
+        # would answer 429 to most of it.  Off unless set in the environment.
+        **{
+            f"YIWANG_RATE_LIMIT_{name}": os.environ.get(f"YIWANG_RATE_LIMIT_{name}", "0/60")
+            for name in ("LOGIN", "SMS", "REGISTRATION", "TOKEN", "API_WRITE_USER", "API_WRITE_IP")
+        },
     }
     if args.workers:
         env["WEB_CONCURRENCY"] = str(args.workers)
