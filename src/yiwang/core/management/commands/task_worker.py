@@ -5,6 +5,7 @@ from __future__ import annotations
 from argparse import ArgumentParser
 from typing import Any
 
+from django.core.management.base import CommandError
 from django_tasks_db.management.commands import db_worker
 
 from yiwang.core.task_worker import ResilientWorker, default_worker_id
@@ -22,7 +23,7 @@ class Command(db_worker.Command):
         queue_names = options["queue_name"].split(",")
         excluded = options["exclude_queues"].split(",") if options["exclude_queues"] else []
         if excluded and "*" not in queue_names:
-            raise db_worker.CommandError("--exclude-queues can only be used with --queue-name=*")
+            raise CommandError("--exclude-queues can only be used with --queue-name=*")
         worker = ResilientWorker(
             queue_names=queue_names,
             interval=options["interval"],
