@@ -17,11 +17,11 @@ from django.http import HttpRequest
 from yiwang.accounts.models import User
 from yiwang.accounts.personal_data import record_staff_reads
 from yiwang.cases.models import Case
+from yiwang.cases.personal_data import COMPANY_ID_TYPE
 from yiwang.core import personal_data
 from yiwang.core.masking import mask_address, mask_form, mask_id_number, mask_name, mask_phone
 from yiwang.core.personal_data import Read
 
-COMPANY_ID_TYPE = "统一社会信用代码"  # accounts.reads.applicant_identity
 CASE_FIELDS = (
     personal_data.NAME,
     personal_data.ID_NUMBER,

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from yiwang.accounts.personal_data import access_rows
@@ -31,7 +32,7 @@ def data_access_log(request: HttpRequest) -> HttpResponse:
     )
     rows = access_rows(page.rows)
     for row in rows:
-        row["fields_label"] = "、".join(str(FIELD_LABELS.get(f, f)) for f in row["fields"])
+        row["fields_label"] = gettext("、").join(str(FIELD_LABELS.get(f, f)) for f in row["fields"])
         row["object_label_kind"] = OBJECT_LABELS.get(row["object_type"], row["object_type"])
     return render(
         request,
