@@ -18,6 +18,7 @@ from yiwang.accounts.models import User
 from yiwang.core import audit
 from yiwang.core.crypto import decrypt_secret
 from yiwang.core.errors import Conflict
+from yiwang.core.masking import mask_id_number as mask_id_number  # 证件号码脱敏, re-exported
 from yiwang.core.public_url import public_url
 from yiwang.licences import sm2
 from yiwang.licences.documents import SEAL_BOX, LicenceLayout, render_licence_pdf
@@ -166,12 +167,6 @@ def holder_user_for(holder_code: str) -> User | None:
         .order_by("pk")
         .first()
     )
-
-
-def mask_id_number(value: str) -> str:
-    """证件号码脱敏 for public pages: only the last 4 characters are shown."""
-    value = value or ""
-    return "*" * max(len(value) - 4, 0) + value[-4:]
 
 
 # --- verification (核验) -------------------------------------------------------------------------
