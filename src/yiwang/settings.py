@@ -421,7 +421,9 @@ YIWANG_REQUIRE_DOCUMENT_SEAL = env_bool("YIWANG_REQUIRE_DOCUMENT_SEAL", True)
 YIWANG_DATA_KEK = os.environ.get("YIWANG_DATA_KEK", "")
 YIWANG_DATA_KEY_FILE = os.environ.get("YIWANG_DATA_KEY_FILE", "")
 YIWANG_DATA_CIPHER = os.environ.get("YIWANG_DATA_CIPHER", "sm4-gcm")
-YIWANG_DATA_KEY_CACHE_SECONDS = int(os.environ.get("YIWANG_DATA_KEY_CACHE_SECONDS", 60))
+# Tests: one process, no rotation by others: never re-read (query counts must not depend on timing).
+_DATA_KEY_CACHE_DEFAULT = 10**9 if PROFILE == "test" else 60
+YIWANG_DATA_KEY_CACHE_SECONDS = int(os.environ.get("YIWANG_DATA_KEY_CACHE_SECONDS", _DATA_KEY_CACHE_DEFAULT))
 if IS_PRODUCTION and not (YIWANG_DATA_KEK or YIWANG_DATA_KEY_FILE):
     raise RuntimeError(
         "YIWANG_PROFILE=production needs YIWANG_DATA_KEK or YIWANG_DATA_KEY_FILE, the key-encryption key "

@@ -82,7 +82,8 @@ class RoleGovernedAdmin(admin.ModelAdmin):
 class UserAdmin(RoleGovernedAdmin, DjangoUserAdmin):
     list_display = ("username", "display_name", "kind", "assurance_level", "is_active", "last_login")
     list_filter = ("kind", "assurance_level", "is_active")
-    search_fields = ("username", "display_name", "phone")
+    # phone is encrypted at rest: found by its whole number (digest), never by a part of it.
+    search_fields = ("username", "display_name", "phone__exact")
     fieldsets = (
         *DjangoUserAdmin.fieldsets,  # type: ignore[misc]
         ("Yiwang", {"fields": ("kind", "phone", "phone_verified_at", "assurance_level", "display_name")}),

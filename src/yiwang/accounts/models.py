@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from yiwang.core.models import Organisation, TimeStampedModel
+from yiwang.core.protected import DigestField, ProtectedCharField
 
 
 class AccountKind(models.TextChoices):
@@ -33,7 +34,9 @@ class User(AbstractUser):
 
     public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     kind = models.CharField(max_length=10, choices=AccountKind.choices, default=AccountKind.NATURAL)
-    phone = models.CharField(max_length=11, blank=True, db_index=True)
+    # Personal data, encrypted at rest (core.protected); filter(phone=…) goes through phone_digest.
+    phone = ProtectedCharField(max_length=11, blank=True)
+    phone_digest = DigestField(source="phone", canonical="phone", db_index=True)
     phone_verified_at = models.DateTimeField(null=True, blank=True)
     assurance_level = models.PositiveSmallIntegerField(
         choices=AssuranceLevel.choices, default=AssuranceLevel.ANONYMOUS
@@ -51,8 +54,8 @@ class User(AbstractUser):
         verbose_name_plural = "用户"
         constraints = [
             models.UniqueConstraint(
-                fields=["phone"],
-                condition=~models.Q(phone="") & ~models.Q(kind="staff"),
+                fields=["phone_digest"],
+                condition=~models.Q(phone_digest="") & ~models.Q(kind="staff"),
                 name="accounts_user_unique_applicant_phone",
             )
         ]
@@ -70,7 +73,8 @@ class NaturalPerson(TimeStampedModel):
 
     user = models.OneToOneField(User, on_delete=models.CASCADE, related_name="natural_person")
     real_name = models.CharField(max_length=100)
-    id_number = models.CharField(max_length=18, unique=True, help_text=_("公民身份号码 GB 11643"))
+    id_number = ProtectedCharField(max_length=18, help_text=_("公民身份号码 GB 11643"))
+    id_number_digest = DigestField(source="id_number", canonical="id_number", unique=True)
     verified_against_population_base = models.BooleanField(default=False)
 
     class Meta:
@@ -176,7 +180,8 @@ class SmsPurpose(models.TextChoices):
 class SmsVerificationCode(TimeStampedModel):
     """An SMS verification code; only its hash is stored, it can be used once, and it expires."""
 
-    phone = models.CharField(max_length=11, db_index=True)
+    phone = ProtectedCharField(max_length=11)
+    phone_digest = DigestField(source="phone", canonical="phone")
     purpose = models.CharField(max_length=20, choices=SmsPurpose.choices)
     code_hash = models.CharField(max_length=64)
     expires_at = models.DateTimeField()
@@ -184,13 +189,14 @@ class SmsVerificationCode(TimeStampedModel):
     attempts = models.PositiveSmallIntegerField(default=0)
 
     class Meta:
-        indexes = [models.Index(fields=["phone", "purpose", "created_at"])]
+        indexes = [models.Index(fields=["phone_digest", "purpose", "created_at"])]
 
 
 class SmsOutboxMessage(TimeStampedModel):
     """短信发件箱 What the outbox SMS backend "sent": visible in the demo instead of a real gateway."""
 
-    phone = models.CharField(max_length=11, db_index=True)
+    phone = ProtectedCharField(max_length=11)
+    phone_digest = DigestField(source="phone", canonical="phone", db_index=True)
     body = models.TextField()
 
     class Meta:

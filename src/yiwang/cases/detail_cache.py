@@ -59,6 +59,7 @@ from yiwang.cases.models import (
 from yiwang.catalog.models import ServiceItem
 from yiwang.core.calendar import calendar_fingerprint
 from yiwang.core.errors import NotFound
+from yiwang.core.keyring import ProtectedDataError, decrypt_text, encrypt_text
 from yiwang.core.models import Organisation
 
 logger = logging.getLogger(__name__)
@@ -323,10 +324,14 @@ def detail_response(user: User, case_public_id: Any, build: Builder) -> HttpResp
     revision = revision or 0
     wanted = stamp_for(item_name, organisation_name)
     if body and built == revision and stamp == wanted:
-        return HttpResponse(body, content_type=CONTENT_TYPE)
+        try:
+            # The body shows personal data: stored encrypted like the columns it comes from.
+            return HttpResponse(decrypt_text(body), content_type=CONTENT_TYPE)
+        except ProtectedDataError:
+            logger.warning("case detail snapshot of case %s unreadable; rebuilt", case_id)
     content, storable = build()
     if storable:
-        _store(connection, case_id, revision, wanted, content.decode())
+        _store(connection, case_id, revision, wanted, encrypt_text(content.decode()))
     return HttpResponse(content, content_type=CONTENT_TYPE)
 
 

@@ -35,6 +35,9 @@ from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 from django.conf import settings
 from django.core.signals import setting_changed
 from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from yiwang.core.models import DataKey
 
 # Public on purpose: the fixed development KEK of the test and demo profiles (docs/operations.md).
 DEVELOPMENT_KEK = bytes.fromhex("796977616e672d646576656c6f706d656e742d6b656b2d6e6f742d7365637265")
@@ -208,15 +211,15 @@ class KeyRing:
             self._kek = load_kek()
         return self._kek
 
-    def _unwrap(self, row: object) -> tuple[str, bytes]:
-        key_id, algorithm = row.key_id, row.algorithm  # type: ignore[attr-defined]
-        if row.kek_id != kek_id(self.kek):  # type: ignore[attr-defined]
+    def _unwrap(self, row: DataKey) -> tuple[str, bytes]:
+        key_id, algorithm = row.key_id, row.algorithm
+        if row.kek_id != kek_id(self.kek):
             raise ProtectedDataError(
-                f"data key {key_id!r} is wrapped by key-encryption key {row.kek_id}, "  # type: ignore[attr-defined]
+                f"data key {key_id!r} is wrapped by key-encryption key {row.kek_id}, "
                 f"but the configured one is {kek_id(self.kek)}: check YIWANG_DATA_KEK / YIWANG_DATA_KEY_FILE"
             )
         try:
-            key = unwrap_key(self.kek, key_id, algorithm, row.wrapped)  # type: ignore[attr-defined]
+            key = unwrap_key(self.kek, key_id, algorithm, row.wrapped)
         except (InvalidTag, binascii.Error, ValueError) as error:
             raise ProtectedDataError(
                 f"data key {key_id!r} cannot be unwrapped with the configured KEK"
@@ -228,8 +231,6 @@ class KeyRing:
         found = self._keys.get(key_id)
         if found is not None:
             return found
-        from yiwang.core.models import DataKey
-
         with self._lock:
             row = DataKey.objects.using("default").filter(key_id=key_id).first()
             if row is None:
@@ -247,8 +248,6 @@ class KeyRing:
         ttl = float(getattr(settings, "YIWANG_DATA_KEY_CACHE_SECONDS", 60))
         if cached is not None and time.monotonic() - cached[1] < ttl and cached[0] in self._keys:
             return cached[0], self._keys[cached[0]][1]
-        from yiwang.core.models import DataKey
-
         with self._lock:
             row = (
                 DataKey.objects.using("default")
@@ -268,10 +267,6 @@ class KeyRing:
         ``retire_others`` (a rotation): the other DEKs are no longer used for new values; they stay
         for reading the values not yet re-encrypted (and old backups).
         """
-        from django.utils import timezone
-
-        from yiwang.core.models import DataKey
-
         if algorithm not in CIPHERS:
             raise KeyConfigurationError(f"unknown data cipher {algorithm!r}: use {SM4_GCM} or {AES_256_GCM}")
         with self._lock:
@@ -295,8 +290,6 @@ class KeyRing:
         found = self._keys.get(DIGEST_KEY_ID)
         if found is not None:
             return found[1]
-        from yiwang.core.models import DataKey
-
         with self._lock:
             if not DataKey.objects.using("default").filter(key_id=DIGEST_KEY_ID).exists():
                 key = os.urandom(_KEY_SIZE[HMAC_SM3])

@@ -93,7 +93,7 @@ def _copy_insert(objs: list[Any]) -> None:
                 row = []
                 for f in fields:
                     value = f.pre_save(obj, add=True)
-                    if isinstance(f, models.JSONField):
+                    if isinstance(f, models.JSONField) and not getattr(f, "protected", False):
                         row.append(json.dumps(value, ensure_ascii=False))
                     else:
                         row.append(f.get_db_prep_save(value, connection))

@@ -9,6 +9,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from yiwang.core.models import Organisation, TimeStampedModel
+from yiwang.core.protected import DigestField, ProtectedCharField
 
 
 class TrustLevel(models.TextChoices):
@@ -116,7 +117,9 @@ class Licence(TimeStampedModel):
         "self", null=True, blank=True, on_delete=models.PROTECT, related_name="next_version"
     )
     holder_name = models.CharField(max_length=200)
-    holder_code = models.CharField(max_length=40, db_index=True)
+    # The holder's ID number or credit code, encrypted at rest (core.protected); looked up by digest.
+    holder_code = ProtectedCharField(max_length=40)
+    holder_code_digest = DigestField(source="holder_code", canonical="code", db_index=True)
     holder_code_type = models.CharField(max_length=20, choices=HolderCodeType.choices)
     holder_user = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="licences"
@@ -155,7 +158,7 @@ class Licence(TimeStampedModel):
         ordering = ["-issued_on", "-pk"]
         verbose_name = _("电子证照")
         verbose_name_plural = _("电子证照")
-        indexes = [models.Index(fields=["licence_type", "holder_code"])]
+        indexes = [models.Index(fields=["licence_type", "holder_code_digest"])]
 
     def __str__(self) -> str:
         return f"{self.licence_type.name} {self.identifier}"
@@ -222,7 +225,8 @@ class LicenceUseConsent(TimeStampedModel):
     holder_user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="licence_consents"
     )
-    holder_code = models.CharField(max_length=40, db_index=True)
+    holder_code = ProtectedCharField(max_length=40)
+    holder_code_digest = DigestField(source="holder_code", canonical="code", db_index=True)
     organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="licence_consents")
     licence = models.ForeignKey(
         Licence, null=True, blank=True, on_delete=models.CASCADE, related_name="consents"

@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from yiwang.catalog.models import Material, ServiceItem
 from yiwang.core.calendar import provisional_years_between
 from yiwang.core.models import Channel, Organisation, TimeStampedModel
+from yiwang.core.protected import ProtectedCharField, ProtectedJSONField
 from yiwang.licences.models import TrustLevel
 
 
@@ -62,8 +63,9 @@ class Case(TimeStampedModel):
     applicant = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="cases")
     applicant_name = models.CharField(max_length=200)
     applicant_id_type = models.CharField(max_length=20, help_text=_("身份证 / 统一社会信用代码"))
-    applicant_id_number = models.CharField(max_length=18)
-    applicant_phone = models.CharField(max_length=11, blank=True)
+    # Personal data, encrypted at rest (core.protected): read in Python, never searched in SQL.
+    applicant_id_number = ProtectedCharField(max_length=18)
+    applicant_phone = ProtectedCharField(max_length=11, blank=True)
     registered_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         null=True,
@@ -85,7 +87,7 @@ class Case(TimeStampedModel):
         max_length=30, choices=CaseStatus.choices, default=CaseStatus.SUBMITTED, db_index=True
     )
     outcome = models.CharField(max_length=10, choices=CaseOutcome.choices, blank=True)
-    form_data = models.JSONField(default=dict)
+    form_data = ProtectedJSONField(default=dict)
     scenario_answers = models.JSONField(
         default=list,
         blank=True,

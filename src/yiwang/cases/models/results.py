@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from yiwang.cases.models.core import Case, DeliveryMethod
 from yiwang.catalog.models import Bundle, BundleMember
 from yiwang.core.models import TimeStampedModel
+from yiwang.core.protected import ProtectedCharField, ProtectedJSONField
 
 
 class DocumentKind(models.TextChoices):
@@ -41,8 +42,8 @@ class BundleApplication(TimeStampedModel):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="bundle_applications"
     )
     applicant_name = models.CharField(max_length=200)
-    applicant_id_number = models.CharField(max_length=18)
-    form_data = models.JSONField(default=dict, help_text=_("合并表单的填写内容"))
+    applicant_id_number = ProtectedCharField(max_length=18)  # encrypted at rest (core.protected)
+    form_data = ProtectedJSONField(default=dict, help_text=_("合并表单的填写内容"))
     status = models.CharField(
         max_length=20,
         choices=BundleApplicationStatus.choices,
@@ -52,7 +53,7 @@ class BundleApplication(TimeStampedModel):
     delivery_method = models.CharField(
         max_length=12, choices=DeliveryMethod.choices, default=DeliveryMethod.ELECTRONIC
     )
-    delivery_address = models.CharField(max_length=300, blank=True)
+    delivery_address = ProtectedCharField(max_length=300, blank=True)
     submitted_at = models.DateTimeField()
     completed_at = models.DateTimeField(null=True, blank=True)
     delivered_at = models.DateTimeField(null=True, blank=True, help_text=_("合并结果送达时间"))
@@ -128,8 +129,8 @@ class CaseDelivery(TimeStampedModel):
 
     case = models.OneToOneField(Case, on_delete=models.CASCADE, related_name="delivery")
     method = models.CharField(max_length=12, choices=DeliveryMethod.choices)
-    address = models.CharField(max_length=300, blank=True, help_text=_("快递送达地址"))
-    recipient_phone = models.CharField(max_length=11, blank=True)
+    address = ProtectedCharField(max_length=300, blank=True, help_text=_("快递送达地址"))
+    recipient_phone = ProtectedCharField(max_length=11, blank=True)
     status = models.CharField(max_length=10, choices=DeliveryStatus.choices, default=DeliveryStatus.PENDING)
     dispatched_at = models.DateTimeField(null=True, blank=True, help_text=_("交寄快递时间"))
     delivered_at = models.DateTimeField(null=True, blank=True)
