@@ -165,9 +165,11 @@ YIWANG_COMPILED_ROWS = env_bool("YIWANG_COMPILED_ROWS", default=True)  # ADR 000
 YIWANG_DB_POOL_QUICK_CHECK = env_bool("YIWANG_DB_POOL_QUICK_CHECK", default=True)  # ADR 0006
 YIWANG_API_TOKEN_CACHE = env_bool("YIWANG_API_TOKEN_CACHE", default=True)  # ADR 0007
 YIWANG_MY_CASES_UNION = env_bool("YIWANG_MY_CASES_UNION", default=True)  # ADR 0009
+YIWANG_SESSION_USER_JOIN = env_bool("YIWANG_SESSION_USER_JOIN", default=True)  # ADR 0010
 
 AUTH_USER_MODEL = "accounts.User"
-AUTHENTICATION_BACKENDS = ["django.contrib.auth.backends.ModelBackend"]
+# Django's model backend, reading a session's account with its staff profile and organisation (ADR 0010).
+AUTHENTICATION_BACKENDS = ["yiwang.accounts.backends.AccountBackend"]
 PASSWORD_HASHERS = [
     "django.contrib.auth.hashers.Argon2PasswordHasher",
     "django.contrib.auth.hashers.PBKDF2PasswordHasher",
