@@ -1,6 +1,7 @@
 """A logging filter that masks personal data in every log record (日志脱敏).
 
-Installed on every handler in ``settings.LOGGING`` (``"filters": ["mask_personal_data"]``): an ID
+Installed on every handler in ``settings.LOGGING`` (``"filters": ["mask_personal_data"]``), on
+every handler present at start-up and in the log record factory (:func:`install_everywhere`): an ID
 number (18 characters, GB 11643), a mobile number (``1[3-9]`` + 9 digits) or an e-mail address in a
 record's message, its arguments or its exception text is written masked
 (:func:`yiwang.core.masking.mask_text`), whoever logged it — our code, Django or a library.
@@ -13,6 +14,8 @@ record.  A record already masked (``record.personal_data_masked``) is passed thr
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
+from typing import Any
 
 from yiwang.core.masking import mask_text
 
@@ -50,9 +53,27 @@ def all_handlers() -> list[logging.Handler]:
     return list(dict.fromkeys(handlers))
 
 
+_filter = PersonalDataFilter()
+
+
+def _masking_factory(factory: Callable[..., logging.LogRecord]) -> Callable[..., logging.LogRecord]:
+    def make(*args: Any, **kwargs: Any) -> logging.LogRecord:
+        record = factory(*args, **kwargs)
+        _filter.filter(record)
+        return record
+
+    make.masks_personal_data = True  # type: ignore[attr-defined]
+    return make
+
+
 def install_everywhere() -> int:
-    """Add the filter to every handler that lacks it (Django's own ``mail_admins``, a library's);
-    run once at start-up (``CoreConfig.ready``). Answers how many handlers it was added to."""
+    """Add the filter to every handler that lacks it (Django's own ``mail_admins``, a library's),
+    and mask every record as it is made (``logging.setLogRecordFactory``), so that a handler added
+    later — by a library, a test, an operator's ``dictConfig`` — never sees clear text either.
+    Run once at start-up (``CoreConfig.ready``); answers how many handlers the filter was added to."""
+    current = logging.getLogRecordFactory()
+    if not getattr(current, "masks_personal_data", False):
+        logging.setLogRecordFactory(_masking_factory(current))
     added = 0
     for handler in all_handlers():
         if not any(isinstance(f, PersonalDataFilter) for f in handler.filters):
