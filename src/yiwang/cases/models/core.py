@@ -153,6 +153,12 @@ class Case(TimeStampedModel):
         indexes = [
             models.Index(fields=["handling_organisation", "status", "submitted_at"]),
             models.Index(fields=["applicant", "submitted_at"]),
+            # The to-do's 已超期 / 即将到期 tiles: running cases of a queue by due date (reads.todo_clock_counts).
+            models.Index(
+                fields=["handling_organisation", "status", "due_date"],
+                condition=models.Q(completed_at__isnull=True, clock_paused=False),
+                name="cases_running_due_idx",
+            ),
         ]
 
     def __str__(self) -> str:
