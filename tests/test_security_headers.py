@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from django.test import Client
+from django.test import Client, RequestFactory
 
 import test_no_server_error as crawl
 from yiwang.core.security_headers import content_security_policy
@@ -27,6 +27,7 @@ DIRECTIVES = {
     "base-uri": "'self'",
     "frame-ancestors": "'none'",
 }
+SIGN_ON = RequestFactory().get("/o/authorize/")
 EXTRA_PAGES = [
     ("/workbench/catalog/statistics/", "manager"),
     ("/workbench/library/report/", "clerk"),
@@ -138,7 +139,7 @@ def test_form_action_allows_the_registered_relying_parties(settings: Any) -> Non
     from yiwang.accounts.oidc import register_client
 
     settings.YIWANG_DEMO = False
-    before = policy_of(content_security_policy())["form-action"].split()
+    before = policy_of(content_security_policy(SIGN_ON))["form-action"].split()
     assert before[0] == "'self'" and "https://dept.example.gov.cn" not in before
     register_client(
         name="部门系统",
@@ -146,7 +147,7 @@ def test_form_action_allows_the_registered_relying_parties(settings: Any) -> Non
         post_logout_redirect_uris=["https://other.example.gov.cn:8443/"],
         client_id="dept",
     )
-    form_action = policy_of(content_security_policy())["form-action"].split()
+    form_action = policy_of(content_security_policy(SIGN_ON))["form-action"].split()
     assert form_action[0] == "'self'"
     assert {"https://dept.example.gov.cn", "https://other.example.gov.cn:8443"} <= set(form_action)
 
@@ -157,7 +158,22 @@ def test_demo_allows_loopback_relying_parties_on_any_port(settings: Any) -> None
 
     settings.YIWANG_DEMO = True
     register_client(name="演示", redirect_uris=["http://127.0.0.1:8001/callback"], client_id="demo-dept")
-    assert "http://127.0.0.1:*" in policy_of(content_security_policy())["form-action"].split()
+    assert "http://127.0.0.1:*" in policy_of(content_security_policy(SIGN_ON))["form-action"].split()
+
+
+@pytest.mark.django_db
+def test_other_pages_allow_only_their_own_origin(settings: Any, client: Client) -> None:
+    from yiwang.accounts.oidc import register_client
+
+    register_client(
+        name="部门系统", redirect_uris=["https://dept.example.gov.cn/callback"], client_id="dept2"
+    )
+    assert (
+        "https://dept.example.gov.cn"
+        in policy(client.get("/login/?next=/o/authorize/%3Fclient_id%3Ddept2"))["form-action"]
+    )
+    assert policy(client.get("/login/"))["form-action"] == "'self'"
+    assert policy(client.get("/"))["form-action"] == "'self'"
 
 
 def policy_of(header: str) -> dict[str, str]:

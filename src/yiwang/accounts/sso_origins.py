@@ -2,7 +2,10 @@
 
 A single sign-on log-in is a form posted to the platform that ends in a redirect to the relying
 party's callback; browsers check ``form-action`` on those redirects too (``core.security_headers``).
-The list is cached for a minute and dropped whenever an application is saved or deleted.  In the demo
+Only the pages of a sign-on need them: the provider's own pages (``/o/``, ``/sso/``) and any page
+whose ``next`` leads there (the log-in and MFA forms of a sign-on); other pages get ``'self'`` only
+and cost no query.  The list is cached for a minute and dropped whenever an application is saved or
+deleted.  In the demo
 the provider accepts any port on a loopback callback (RFC 8252, ``oidc.validate_redirect_uri``), so
 loopback origins are allowed on any port there.
 """
@@ -13,6 +16,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from django.core.cache import cache
+from django.http import HttpRequest
 from oauth2_provider.models import get_application_model
 
 CACHE_KEY = "accounts:sso-origins"
@@ -31,7 +35,21 @@ def _origin(uri: str, *, any_loopback_port: bool) -> str | None:
     return f"{parts.scheme}://{host}" + (f":{parts.port}" if parts.port else "")
 
 
-def relying_party_origins() -> list[str]:
+SSO_PREFIXES = ("/o/", "/sso/")
+
+
+def is_sign_on_page(request: HttpRequest) -> bool:
+    if request.path_info.startswith(SSO_PREFIXES):
+        return True
+    nexts = request.GET.getlist("next") + (request.POST.getlist("next") if request.method == "POST" else [])
+    return any(value.startswith(SSO_PREFIXES) for value in nexts)
+
+
+def relying_party_origins(request: HttpRequest | None = None) -> list[str]:
+    """The origins for ``form-action`` on this page: all relying parties on a sign-on page (or when
+    no request is given), none elsewhere."""
+    if request is not None and not is_sign_on_page(request):
+        return []
     cached = cache.get(CACHE_KEY)
     if cached is not None:
         return list(cached)

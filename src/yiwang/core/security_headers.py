@@ -7,11 +7,12 @@ inline ``<script>``, no ``on*=`` handler, no ``<style>`` element and no ``style=
 (``tests/test_security_headers.py`` reads every template to keep it so).  Data for page scripts
 travels in ``json_script`` blocks (``type="application/json"``, never executed).
 
-``form-action`` is ``'self'`` plus the origins of the registered OIDC relying parties: the log-in
-form of a single sign-on ends in a redirect to the relying party's callback, and browsers apply
-``form-action`` to the redirects that follow a form submission.  The kernel knows no relying party;
-an app registers a source with :func:`register_form_action_source` (accounts does, in its
-``AppConfig.ready``).  Extra origins: ``YIWANG_CSP_FORM_ACTION`` (settings).
+``form-action`` is ``'self'``, plus the origins of the registered OIDC relying parties on the pages
+of a single sign-on: its log-in form ends in a redirect to the relying party's callback, and
+browsers apply ``form-action`` to the redirects that follow a form submission.  The kernel knows no
+relying party; an app registers a source with :func:`register_form_action_source` (accounts does,
+in its ``AppConfig.ready``), which looks at the request and answers the origins that page needs
+(no database query on other pages).  Extra origins: ``YIWANG_CSP_FORM_ACTION`` (settings).
 """
 
 from __future__ import annotations
@@ -24,7 +25,7 @@ from django.http import HttpRequest, HttpResponse
 
 logger = logging.getLogger(__name__)
 
-_form_action_sources: list[Callable[[], Iterable[str]]] = []
+_form_action_sources: list[Callable[[HttpRequest | None], Iterable[str]]] = []
 
 PERMISSIONS_POLICY = (
     "accelerometer=(), autoplay=(), camera=(), display-capture=(), encrypted-media=(), "
@@ -33,23 +34,24 @@ PERMISSIONS_POLICY = (
 )
 
 
-def register_form_action_source(source: Callable[[], Iterable[str]]) -> None:
-    """Add a callable that returns origins (``https://host[:port]``) forms may lead to."""
+def register_form_action_source(source: Callable[[HttpRequest | None], Iterable[str]]) -> None:
+    """Add a callable that returns the origins (``https://host[:port]``) the forms of the page
+    answering ``request`` may lead to (``None``: no particular page, answer every origin)."""
     if source not in _form_action_sources:
         _form_action_sources.append(source)
 
 
-def _form_action_origins() -> list[str]:
+def _form_action_origins(request: HttpRequest | None) -> list[str]:
     origins: set[str] = set(getattr(settings, "YIWANG_CSP_FORM_ACTION", []))
     for source in _form_action_sources:
         try:
-            origins.update(source())
+            origins.update(source(request))
         except Exception:  # a broken source must not take every page down; 'self' still works
             logger.exception("CSP form-action source %r failed", source)
     return sorted(origin for origin in origins if origin and all(c not in origin for c in " ;,'\""))
 
 
-def content_security_policy() -> str:
+def content_security_policy(request: HttpRequest | None = None) -> str:
     style = "'self'"
     directives = [
         "default-src 'self'",
@@ -61,7 +63,7 @@ def content_security_policy() -> str:
         "object-src 'none'",
         "base-uri 'self'",
         "frame-ancestors 'none'",
-        "form-action " + " ".join(["'self'", *_form_action_origins()]),
+        "form-action " + " ".join(["'self'", *_form_action_origins(request)]),
     ]
     attr = getattr(settings, "YIWANG_CSP_STYLE_ATTR", "")
     if attr:
@@ -93,7 +95,7 @@ class SecurityHeadersMiddleware:
     def __call__(self, request: HttpRequest) -> HttpResponse:
         response = self.get_response(request)
         if _is_html(response) and "Content-Security-Policy" not in response:
-            response["Content-Security-Policy"] = content_security_policy()
+            response["Content-Security-Policy"] = content_security_policy(request)
         response.setdefault("Permissions-Policy", PERMISSIONS_POLICY)
         response.setdefault("Cross-Origin-Opener-Policy", "same-origin")
         response.setdefault("Cross-Origin-Resource-Policy", "same-origin")

@@ -36,7 +36,7 @@ def test_wallet_list_detail_download_print(holder_client, licence, django_assert
     pdf = holder_client.get(f"/licences/{licence.public_id}/document/")
     assert pdf.status_code == 200 and pdf["Content-Type"] == "application/pdf"
     printed = holder_client.get(f"/licences/{licence.public_id}/print/").content.decode()
-    assert "纸质等效件" in printed and "@media print" in printed
+    assert "纸质等效件" in printed and "yiwang/css/licence-print.css" in printed  # @media print there
 
 
 def test_stranger_gets_404(licence):
