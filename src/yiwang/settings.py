@@ -166,6 +166,7 @@ YIWANG_DB_POOL_QUICK_CHECK = env_bool("YIWANG_DB_POOL_QUICK_CHECK", default=True
 YIWANG_API_TOKEN_CACHE = env_bool("YIWANG_API_TOKEN_CACHE", default=True)  # ADR 0007
 YIWANG_MY_CASES_UNION = env_bool("YIWANG_MY_CASES_UNION", default=True)  # ADR 0009
 YIWANG_SESSION_USER_JOIN = env_bool("YIWANG_SESSION_USER_JOIN", default=True)  # ADR 0010
+YIWANG_CASE_ROW_CACHE = env_bool("YIWANG_CASE_ROW_CACHE", default=True)  # ADR 0011
 
 AUTH_USER_MODEL = "accounts.User"
 # Django's model backend, reading a session's account with its staff profile and organisation (ADR 0010).

@@ -20,6 +20,7 @@ from yiwang.cases.models import Case, CaseOutcome, CaseStatus
 from yiwang.cases.services import visible_cases
 from yiwang.core.keyset import keyset_page
 from yiwang.web.ui import current_user, staff_required
+from yiwang.workbench.case_rows import rows_html
 from yiwang.workflow import services as workflow
 
 CASES_PAGE_SIZE = 50
@@ -83,6 +84,7 @@ def todo(request: HttpRequest) -> HttpResponse:
         {
             "task_count": workflow.todo(user).count(),
             "cases": cases,
+            "case_rows": rows_html(cases),
             "page": page,
             "next_query": page.next_query(request.GET),
             "previous_query": page.previous_query(request.GET),
@@ -113,6 +115,7 @@ def case_list(request: HttpRequest) -> HttpResponse:
         request.GET.get("cursor"),
         size=CASES_PAGE_SIZE,
     )
+    cases_shown = with_due(page.rows)
     return render(
         request,
         "workbench/case_list.html",
@@ -120,7 +123,8 @@ def case_list(request: HttpRequest) -> HttpResponse:
             "page": page,
             "next_query": page.next_query(request.GET),
             "previous_query": page.previous_query(request.GET),
-            "cases": with_due(page.rows),
+            "cases": cases_shown,
+            "case_rows": rows_html(cases_shown),
             "status_filter": status_filter,
             "number": number,
             "statuses": CaseStatus.choices,
