@@ -41,6 +41,7 @@ from yiwang.cases.models import (
     CaseStatus,
 )
 from yiwang.cases.services.process_steps import DEFAULT_PROCESS, SUBJECT_TYPE
+from yiwang.core.keyring import decrypt_text
 from yiwang.licences.models import Licence
 from yiwang.workflow.models import ProcessDefinition, ProcessInstance, ProcessStatus
 
@@ -137,18 +138,9 @@ def _process_problems(case: Case, instances: list[tuple[str, str]], deployed: se
     return []
 
 
-def _plain(body: str) -> str:
-    """The stored body as the detail cache serves it (encrypted at rest where the keyring is in use)."""
-    try:
-        from yiwang.core.keyring import decrypt_text
-    except ImportError:  # pragma: no cover - before personal data was encrypted at rest
-        return body
-    return str(decrypt_text(body))
-
-
 def _snapshot_problems(case: Case, body: str, events: int) -> list[str]:
     try:
-        data = json.loads(_plain(body))
+        data = json.loads(decrypt_text(body))  # stored encrypted, as the detail cache does
     except ValueError:
         return [f"{case.number} 详情快照不是 JSON"]
     problems = []
