@@ -132,6 +132,7 @@ def test_production_profile_refuses_to_start_without_an_audit_key(tmp_path):
         "DATABASE_URL": "sqlite:////tmp/yiwang-deploy-check.sqlite3",
         "YIWANG_PUBLIC_URL": "https://zwfw.example.gov.cn",
         "YIWANG_AUDIT_CHECKPOINT_KEY": "audit-checkpoint-key-for-the-deploy-check-0123456789",
+        "YIWANG_DATA_KEK": "00" * 32,  # the personal-data key is required too (checked before)
     }
     env.pop("YIWANG_AUDIT_KEY", None)
     env.pop("YIWANG_AUDIT_KEY_FILE", None)

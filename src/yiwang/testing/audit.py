@@ -7,6 +7,8 @@ from contextlib import contextmanager
 
 from django.db import connections
 
+from yiwang.core.audit_guard import set_maintenance
+
 AUDIT_TABLES = ("core_auditevent", "core_auditchainhead")
 
 
@@ -48,8 +50,6 @@ def audit_triggers_disabled(using: str = "default") -> Iterator[None]:
 @contextmanager
 def maintenance_off(using: str = "default") -> Iterator[None]:
     """This session as the running application's: no maintenance switch (tests turn it on)."""
-    from yiwang.core.audit_guard import set_maintenance
-
     connection = connections[using]
     connection.ensure_connection()
     set_maintenance(connection, False)
