@@ -342,3 +342,15 @@ def test_any_text_with_nul_is_found(text: str) -> None:
 def test_oidc_logout_with_bad_parameters_is_a_400(world, query: str) -> None:
     response = get(world["anon"], f"/o/logout/?{query}")
     assert response.status_code == 400, (query, response.status_code)
+
+
+@pytest.mark.django_db
+def test_a_form_posted_to_a_json_endpoint_is_a_4xx(client):
+    """Multipart and urlencoded bodies sent to JSON endpoints: the API refuses them (4xx, error shape);
+    reading the form for the NUL check must not make the raw body unreadable (was a 500)."""
+    for path in ("/api/v1/accounts/token", "/api/v1/cases/nonexistent/withdraw"):
+        multipart = client.post(path, {"username": "a", "password": "b"})
+        urlencoded = client.post(path, "username=a&password=b", content_type="application/x-www-form-urlencoded")
+        for response in (multipart, urlencoded):
+            assert 400 <= response.status_code < 500, (path, response.status_code)
+            assert "code" in response.json()

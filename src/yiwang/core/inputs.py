@@ -71,6 +71,10 @@ def nul_fields(request: HttpRequest) -> list[str]:
     content_type = request.content_type or ""
     try:
         if content_type in FORM_TYPES and request.method == "POST":
+            if request.path.startswith("/api/"):
+                # Keep the raw body readable after the form is parsed: a JSON endpoint sent a form
+                # (by mistake or by a prober) must get its 4xx from the API, not a RawPostDataException.
+                request.body  # noqa: B018 - reads and keeps the body
             for key, values in request.POST.lists():
                 if NUL in key or any(NUL in value for value in values):
                     found.append(key.replace(NUL, "\\x00"))
