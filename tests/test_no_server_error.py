@@ -350,7 +350,9 @@ def test_a_form_posted_to_a_json_endpoint_is_a_4xx(client):
     reading the form for the NUL check must not make the raw body unreadable (was a 500)."""
     for path in ("/api/v1/accounts/token", "/api/v1/cases/nonexistent/withdraw"):
         multipart = client.post(path, {"username": "a", "password": "b"})
-        urlencoded = client.post(path, "username=a&password=b", content_type="application/x-www-form-urlencoded")
+        urlencoded = client.post(
+            path, "username=a&password=b", content_type="application/x-www-form-urlencoded"
+        )
         for response in (multipart, urlencoded):
             assert 400 <= response.status_code < 500, (path, response.status_code)
             assert "code" in response.json()
