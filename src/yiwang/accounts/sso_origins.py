@@ -19,6 +19,8 @@ from django.core.cache import cache
 from django.http import HttpRequest
 from oauth2_provider.models import get_application_model
 
+from yiwang.accounts.oidc import demo_mode
+
 CACHE_KEY = "accounts:sso-origins"
 CACHE_SECONDS = 60
 LOOPBACK = {"127.0.0.1", "localhost", "[::1]"}
@@ -53,8 +55,6 @@ def relying_party_origins(request: HttpRequest | None = None) -> list[str]:
     cached = cache.get(CACHE_KEY)
     if cached is not None:
         return list(cached)
-    from yiwang.accounts.oidc import demo_mode
-
     loopback = demo_mode()
     origins: set[str] = set()
     for redirects, logouts in get_application_model().objects.values_list(
