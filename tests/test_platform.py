@@ -53,6 +53,7 @@ def test_production_profile_passes_check_deploy():
         "YIWANG_PUBLIC_URL": "https://zwfw.example.gov.cn",
         "YIWANG_AUDIT_KEY": "audit-chain-key-for-the-deploy-check-0123456789",
         "YIWANG_AUDIT_CHECKPOINT_KEY": "audit-checkpoint-key-for-the-deploy-check-0123456789",
+        "YIWANG_DATA_KEK": "5f" * 32,
     }
     result = subprocess.run(
         [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],

@@ -115,4 +115,10 @@ def test_detail_shows_extensions_and_special_procedures(
         CaseDetailOut.model_validate(body)
         assert [x["days"] for x in body["extensions"]] == [5]
         assert [p["kind"] for p in body["special_procedures"]] == ["hearing"] and body["clock_paused"] is True
-        assert body == expected
+    own, staff = bodies
+    assert own == expected  # the applicant sees his own data in full
+    # Staff see the same case with the personal data masked (#19); nothing else differs.
+    differing = {key for key in expected if staff.get(key) != expected[key]}
+    assert differing and differing <= {"applicant_name", "applicant_id_number", "applicant_phone", "form_data"}
+    assert staff["applicant_name"] != expected["applicant_name"]
+    assert staff["applicant_name"][0] == expected["applicant_name"][0]
