@@ -20,6 +20,7 @@ import os
 import random
 import sys
 import time
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
@@ -214,10 +215,12 @@ def staff_logins(clerks: list[Any]) -> list[dict[str, Any]]:
 def pgbench_scripts(out: Path, fixture: dict[str, Any], clerks: list[Any]) -> dict[str, list[str]]:
     """One script per parameter set (pgbench picks among the -f files at random)."""
     from django.db import connection
+    from django.utils import timezone
 
     from yiwang.accounts.models import User
-    from yiwang.cases.models import Case, CaseEvent
-    from yiwang.cases.queries import own_case_parts, staff_todo
+    from yiwang.cases.models import Case, CaseEvent, QueueCounter
+    from yiwang.cases.queries import own_case_parts, staff_todo, todo_scope
+    from yiwang.cases.reads import TODO_ORDERING, TODO_ROW_FIELDS
     from yiwang.catalog.models import ServiceItem
     from yiwang.catalog.search import search_queryset
     from yiwang.licences.models import Licence
@@ -226,6 +229,7 @@ def pgbench_scripts(out: Path, fixture: dict[str, Any], clerks: list[Any]) -> di
     rng = random.Random(3)
     scripts: dict[str, list[list[str]]] = {
         "todo": [],
+        "todo_page": [],
         "status": [],
         "search": [],
         "detail": [],
@@ -236,10 +240,24 @@ def pgbench_scripts(out: Path, fixture: dict[str, Any], clerks: list[Any]) -> di
         "licence": [],
     }
     for clerk in clerks:
-        qs = staff_todo(clerk)
-        scripts["todo"].append(
-            [sql_of(qs[:50]), f"SELECT COUNT(*) FROM ({sql_of(qs.order_by().values('pk'))}) AS t"]
-        )
+        # The to-do's own statements: its rows (only the row columns, in keyset order) and its total
+        # from the queue counters; the page adds the two bounded clock counts.
+        scope = todo_scope(clerk)
+        assert scope is not None
+        rows = staff_todo(clerk).select_related(None).select_related("item").only(*TODO_ROW_FIELDS)
+        counters = QueueCounter.objects.filter(organisation_id=scope[0], status__in=scope[1]).values("count")
+        total = f"SELECT SUM(count) FROM ({sql_of(counters)}) AS t"
+        scripts["todo"].append([sql_of(rows.order_by(*TODO_ORDERING)[:51]), total])
+        running = staff_todo(clerk).filter(clock_paused=False, completed_at__isnull=True).order_by()
+        today = timezone.localdate()
+        clock = [
+            f"SELECT COUNT(*) FROM ({sql_of(running.filter(**f).values('id')[:1001])}) AS t"
+            for f in (
+                {"due_date__lt": today},
+                {"due_date__gte": today, "due_date__lt": today + timedelta(days=5)},
+            )
+        ]
+        scripts["todo_page"].append([sql_of(rows.order_by(*TODO_ORDERING)[:51]), total, *clock])
     for number in rng.sample([n for n, _ in fixture["status"]], min(20, len(fixture["status"]))):
         scripts["status"].append([sql_of(Case.objects.filter(number=number).select_related("item")[:1])])
     for q in SEARCH_QUERIES:
@@ -274,7 +292,8 @@ def pgbench_scripts(out: Path, fixture: dict[str, Any], clerks: list[Any]) -> di
     order = ("-submitted_at", "-id")
     own, as_agent = (part.values(*MY_CASE_COLUMNS) for part in own_case_parts(citizen))
     page = own.order_by(*order)[:51].union(as_agent.order_by(*order)[:51], all=True).order_by(*order)[:51]
-    ids = own.order_by().values("id").union(as_agent.order_by().values("id"), all=True)
+    own_ids, agent_ids = (part.order_by().values("id") for part in own_case_parts(citizen))
+    ids = own_ids.union(agent_ids, all=True)
     scripts["my_cases"].append(
         [sql_of(page), f"SELECT COUNT(*) FROM ({sql_of(ids[: MY_CASES_COUNT_CAP + 1])}) AS t"]
     )

@@ -104,10 +104,12 @@ def main() -> int:
         "case_page": (staff, f"/workbench/cases/{case.public_id}/" if case else "/workbench/"),
         "my_cases": (citizen, "/my/cases/"),
         "guide": (Client(), f"/items/{item.public_id}/" if item else "/"),
-        "catalogue_list": (manager, "/workbench/catalog/items/"),
+        "catalogue_list": (manager, "/workbench/catalog/"),
     }
     print(f"clerk {clerk}; {args.repeat} requests a page, one thread")
-    print(f"{'page':16} {'status':>6} {'p50 ms':>8} {'p90 ms':>8} {'sql ms':>8} {'stmts':>6} {'tmpl ms':>8} {'KB':>6}")
+    print(
+        f"{'page':16} {'status':>6} {'p50 ms':>8} {'p90 ms':>8} {'sql ms':>8} {'stmts':>6} {'tmpl ms':>8} {'KB':>6}"
+    )
     for name in args.pages.split(","):
         client, url = pages[name]
         for _ in range(10):

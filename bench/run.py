@@ -57,7 +57,7 @@ SCALES = {"small": (2_000, 20_000), "medium": (10_000, 100_000), "large": (100_0
 TARGETS: dict[str, tuple[str, str | None, str, Callable[[dict[str, float]], bool]]] = {
     "todo_page": (
         "clerk to-do page GET /workbench/ (HTML, session after log-in + MFA)",
-        "todo",
+        "todo_page",
         "p50 < 50 ms, p99 < 200 ms, ≥ 200 req/s",
         lambda f: f["p50_ms"] < 50 and f["p99_ms"] < 200 and f["rps"] >= 200,
     ),
