@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from django.db.models import Q, QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils import timezone, translation
 
 from yiwang.catalog.errors import CatalogErrorCode
@@ -32,6 +32,7 @@ from yiwang.catalog.scenarios import scenario_definition
 from yiwang.catalog.versions import DiffRow, diff_snapshots
 from yiwang.core.errors import NotFound
 from yiwang.core.keyset import KeysetPage, keyset_page
+from yiwang.core.models import Organisation
 
 
 def get_base_item(public_id: Any) -> BaseItem:
@@ -253,12 +254,16 @@ def canonical_item(item: ServiceItem) -> ServiceItem:
 
 # --- the catalogue manager's item list (事项清单) ----------------------------------------------------
 ITEM_LIST_PAGE_SIZE = 50
-ITEM_LIST_ORDER = ("implementing_body__name", "name", "id")
+# Grouped by department (its id: an index range, not a sort of every item by the joined name),
+# then name: ``catalog_item_list_idx`` serves it; docs/adr/0012.
+ITEM_LIST_ORDER = ("implementing_body_id", "name", "id")
+ITEM_LIST_COUNT_CAP = 1000  # totals past it are shown as "1000+"
 ITEM_LIST_COLUMNS = (
     "id",
     "public_id",
     "name",
     "implementation_code",
+    "implementing_body_id",
     "implementing_body__name",
     "status",
     "version",
@@ -304,6 +309,27 @@ def filter_items(
             Q(name__icontains=query) | Q(implementation_code__icontains=query) | Q(base_code__icontains=query)
         )
     return items
+
+
+def item_list_total(items: QuerySet[ServiceItem]) -> str:
+    """The list's total as printed: exact up to :data:`ITEM_LIST_COUNT_CAP`, then "1000+" (one
+    bounded ``COUNT``: a province's 100,000 items are not counted on every page)."""
+    total = items.order_by().values("id")[: ITEM_LIST_COUNT_CAP + 1].count()
+    return f"{ITEM_LIST_COUNT_CAP}+" if total > ITEM_LIST_COUNT_CAP else str(total)
+
+
+def item_list_departments(region_prefix: str) -> list[tuple[str, str]]:
+    """The departments of the region that implement at least one item (the list's filter), by name:
+    a semi-join on the items' department index instead of a ``DISTINCT`` over every item."""
+    has_items = ServiceItem.objects.filter(implementing_body=OuterRef("pk"))
+    return [
+        (str(public_id), name)
+        for public_id, name in Organisation.objects.filter(
+            Exists(has_items), region__full_code__startswith=region_prefix
+        )
+        .order_by("name")
+        .values_list("public_id", "name")
+    ]
 
 
 def _local(moment: datetime | None) -> str:

@@ -78,9 +78,6 @@ def item_list(request: HttpRequest) -> HttpResponse:
         for key, value in (("status", status), ("department", department), ("type", item_type), ("q", query))
         if value
     }
-    departments = Organisation.objects.filter(
-        region__full_code__startswith=region_prefix(manager_scope(request)), service_items__isnull=False
-    ).distinct()
     return render(
         request,
         "workbench/catalog/item_list.html",
@@ -88,15 +85,12 @@ def item_list(request: HttpRequest) -> HttpResponse:
             **nav_context(request),
             "page": page,
             "items": rows,
-            "total": items.count(),
+            "total": reads.item_list_total(items),
             "next_query": page.next_query(params),
             "previous_query": page.previous_query(params),
             "statuses": ItemStatus.choices,
             "types": ItemType.choices,
-            "departments": [
-                (str(public_id), name)
-                for public_id, name in departments.order_by("name").values_list("public_id", "name")
-            ],
+            "departments": reads.item_list_departments(region_prefix(manager_scope(request))),
             "status_filter": status,
             "department_filter": department,
             "type_filter": item_type,

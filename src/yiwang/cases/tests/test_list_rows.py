@@ -119,6 +119,11 @@ def test_detail_shows_extensions_and_special_procedures(
     assert own == expected  # the applicant sees his own data in full
     # Staff see the same case with the personal data masked (#19); nothing else differs.
     differing = {key for key in expected if staff.get(key) != expected[key]}
-    assert differing and differing <= {"applicant_name", "applicant_id_number", "applicant_phone", "form_data"}
+    assert differing and differing <= {
+        "applicant_name",
+        "applicant_id_number",
+        "applicant_phone",
+        "form_data",
+    }
     assert staff["applicant_name"] != expected["applicant_name"]
     assert staff["applicant_name"][0] == expected["applicant_name"][0]

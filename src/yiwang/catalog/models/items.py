@@ -255,6 +255,10 @@ class ServiceItem(TimeStampedModel):
             ),
             models.UniqueConstraint(fields=["revision_of"], name="catalog_one_revision_per_item"),
         ]
+        indexes = [
+            # The manager's item list, grouped by department then name (catalog.reads.ITEM_LIST_ORDER).
+            models.Index(fields=["implementing_body", "name", "id"], name="catalog_item_list_idx"),
+        ]
 
     def __str__(self) -> str:
         return self.name

@@ -1,4 +1,4 @@
-"""事项清单 (the catalogue manager's item list): keyset pages of 50 rows in department, name order with
+"""事项清单 (the catalogue manager's item list): keyset pages of 50 rows grouped by department, then name order with
 the filters kept, the total of the filter from one COUNT, the same queries for 3 items as for 60."""
 
 from __future__ import annotations
@@ -68,8 +68,9 @@ def test_pages_cover_every_item_once_and_keep_the_filters(
     assert sorted(seen + rest) == sorted(item.implementation_code for item in wanted)
     assert link(second, "next") is None
     names = re.findall(r'<th scope="row"><a href="[^"]+">([^<]+)</a></th>', first + second)
-    bodies = {item.name: item.implementing_body.name for item in wanted}
-    assert [bodies[name] for name in names] == sorted(bodies[name] for name in names)
+    bodies = {item.name: item.implementing_body_id for item in wanted}
+    in_order = [bodies[name] for name in names]
+    assert in_order == sorted(in_order)  # grouped by department, each department's items together
     previous = link(second, "prev")
     assert previous and CODE.findall(client.get(URL + previous).content.decode()) == seen
 
@@ -82,3 +83,16 @@ def test_a_forged_cursor_is_the_first_page(market_bureau: Organisation, manager:
         response = client.get(URL, {"cursor": cursor, "q": item.name})
         assert response.status_code == 200
         assert item.implementation_code in response.content.decode()
+
+
+def test_a_total_past_the_cap_is_a_lower_bound_and_departments_are_those_with_items(
+    market_bureau: Organisation, manager: User, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from yiwang.catalog import reads
+
+    make_items(market_bureau, 4)
+    Organisation.objects.create(name="无事项的部门", region=market_bureau.region)
+    monkeypatch.setattr(reads, "ITEM_LIST_COUNT_CAP", 2)
+    _, html = listed(login_verified(Client(), manager), URL)
+    assert "共 2+ 项" in html
+    assert market_bureau.name in html and "无事项的部门" not in html
