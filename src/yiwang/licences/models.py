@@ -9,7 +9,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from yiwang.core.models import Organisation, TimeStampedModel
-from yiwang.core.protected import DigestField, ProtectedCharField
+from yiwang.core.protected import DigestField, ProtectedCharField, ProtectedJSONField, ProtectedTextField
 
 
 class TrustLevel(models.TextChoices):
@@ -130,7 +130,7 @@ class Licence(TimeStampedModel):
     issuer_name = models.CharField(max_length=200)
     issuer_code = models.CharField(max_length=18)
     region_code = models.CharField(max_length=12, blank=True)
-    data = models.JSONField(default=dict)
+    data = ProtectedJSONField(default=dict)  # the holder's data (personal data: encrypted at rest)
     issued_on = models.DateField()
     valid_from = models.DateField()
     valid_until = models.DateField(null=True, blank=True, help_text=_("空为长期有效"))
@@ -141,7 +141,7 @@ class Licence(TimeStampedModel):
     status_changed_at = models.DateTimeField(null=True, blank=True)
     document = models.FileField(upload_to="licences/%Y/%m/", blank=True)
     document_sha256 = models.CharField(max_length=64, blank=True, db_index=True)
-    record_json = models.TextField(help_text=_("the canonical JSON that was signed"))
+    record_json = ProtectedTextField(help_text=_("the canonical JSON that was signed"))
     data_signature = models.CharField(max_length=128, help_text=_("SM2-with-SM3 r‖s over record_json"))
     signer_public_key = models.CharField(max_length=128, help_text=_("SM2 public key that signed the record"))
     seal = models.ForeignKey(
