@@ -20,7 +20,6 @@ import os
 import random
 import sys
 import time
-from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
@@ -215,12 +214,11 @@ def staff_logins(clerks: list[Any]) -> list[dict[str, Any]]:
 def pgbench_scripts(out: Path, fixture: dict[str, Any], clerks: list[Any]) -> dict[str, list[str]]:
     """One script per parameter set (pgbench picks among the -f files at random)."""
     from django.db import connection
-    from django.utils import timezone
 
     from yiwang.accounts.models import User
     from yiwang.cases.models import Case, CaseEvent, QueueCounter
-    from yiwang.cases.queries import own_case_parts, staff_todo, todo_scope
-    from yiwang.cases.reads import TODO_ORDERING, TODO_ROW_FIELDS
+    from yiwang.cases.queries import own_case_parts, todo_scope
+    from yiwang.cases.reads import TODO_CLOCK_CAP, TODO_ORDERING, todo_clock_querysets, todo_row_queryset
     from yiwang.catalog.models import ServiceItem
     from yiwang.catalog.search import search_queryset
     from yiwang.licences.models import Licence
@@ -244,18 +242,13 @@ def pgbench_scripts(out: Path, fixture: dict[str, Any], clerks: list[Any]) -> di
         # from the queue counters; the page adds the two bounded clock counts.
         scope = todo_scope(clerk)
         assert scope is not None
-        rows = staff_todo(clerk).select_related(None).select_related("item").only(*TODO_ROW_FIELDS)
+        rows = todo_row_queryset(clerk)
         counters = QueueCounter.objects.filter(organisation_id=scope[0], status__in=scope[1]).values("count")
         total = f"SELECT SUM(count) FROM ({sql_of(counters)}) AS t"
         scripts["todo"].append([sql_of(rows.order_by(*TODO_ORDERING)[:51]), total])
-        running = staff_todo(clerk).filter(clock_paused=False, completed_at__isnull=True).order_by()
-        today = timezone.localdate()
         clock = [
-            f"SELECT COUNT(*) FROM ({sql_of(running.filter(**f).values('id')[:1001])}) AS t"
-            for f in (
-                {"due_date__lt": today},
-                {"due_date__gte": today, "due_date__lt": today + timedelta(days=5)},
-            )
+            f"SELECT COUNT(*) FROM ({sql_of(qs.values('id')[: TODO_CLOCK_CAP + 1])}) AS t"
+            for qs in todo_clock_querysets(clerk) or ()
         ]
         scripts["todo_page"].append([sql_of(rows.order_by(*TODO_ORDERING)[:51]), total, *clock])
     for number in rng.sample([n for n, _ in fixture["status"]], min(20, len(fixture["status"]))):

@@ -253,23 +253,34 @@ def todo_rows(user: User, cursor: str | None, size: int = TODO_PAGE_SIZE) -> Key
     """A keyset page of the to-do (the API's rows, in its order): ``size`` cases after/before
     ``cursor``, each loaded with :data:`TODO_ROW_FIELDS` only.  One query whatever the queue's
     length or the page's depth; a forged cursor gives the first page."""
-    qs = services.staff_todo(user).select_related(None).select_related("item").only(*TODO_ROW_FIELDS)
-    return keyset_page(qs, TODO_ORDERING, cursor, size=size)
+    return keyset_page(todo_row_queryset(user), TODO_ORDERING, cursor, size=size)
+
+
+def todo_row_queryset(user: User) -> QuerySet[Case]:
+    """The to-do's cases with :data:`TODO_ROW_FIELDS` only (the rows of :func:`todo_rows`)."""
+    return services.staff_todo(user).select_related(None).select_related("item").only(*TODO_ROW_FIELDS)
+
+
+def todo_clock_querysets(user: User) -> tuple[QuerySet[Case], QuerySet[Case]] | None:
+    """The running to-do cases that are overdue, and those due soon (None: no to-do)."""
+    if services.todo_scope(user) is None:
+        return None
+    today = timezone.localdate()
+    # due soon ⟺ today ≤ due_date and working_days_between(today, due_date) ≤ N
+    #          ⟺ today ≤ due_date < add_working_days(today, N + 1)
+    soon_end = add_working_days(today, due_soon_days() + 1)
+    running = services.staff_todo(user).filter(clock_paused=False, completed_at__isnull=True).order_by()
+    return running.filter(due_date__lt=today), running.filter(due_date__gte=today, due_date__lt=soon_end)
 
 
 def todo_clock_counts(user: User, cap: int = TODO_CLOCK_CAP) -> dict[str, int]:
     """Open to-do cases that are overdue and due soon (cases/clock.py's flags, as SQL): each
     counted up to ``cap + 1`` rows (a bounded count), so a department with 130,000 open cases costs
     no more than one with 1,001.  A paused clock is neither; a case without a due date neither."""
-    if services.todo_scope(user) is None:
+    querysets = todo_clock_querysets(user)
+    if querysets is None:
         return {"overdue": 0, "due_soon": 0}
-    today = timezone.localdate()
-    # due soon ⟺ today ≤ due_date and working_days_between(today, due_date) ≤ N
-    #          ⟺ today ≤ due_date < add_working_days(today, N + 1)
-    soon_end = add_working_days(today, due_soon_days() + 1)
-    running = services.staff_todo(user).filter(clock_paused=False, completed_at__isnull=True).order_by()
-    overdue = running.filter(due_date__lt=today)
-    due_soon = running.filter(due_date__gte=today, due_date__lt=soon_end)
+    overdue, due_soon = querysets
     return {
         "overdue": overdue.values("id")[: cap + 1].count(),
         "due_soon": due_soon.values("id")[: cap + 1].count(),
