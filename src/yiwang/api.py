@@ -24,8 +24,11 @@ from yiwang.cases.staff_api import staff_router
 from yiwang.cases.work_queue_api import router as work_queue_router
 from yiwang.catalog.api import router as catalog_router
 from yiwang.core.errors import CoreErrorCode, DomainError
+from yiwang.exchange.api import router as exchange_router
 from yiwang.licences.api import router as licences_router
+from yiwang.opendata.api import router as opendata_router
 from yiwang.seals.api import router as seals_router
+from yiwang.sharing.api import router as sharing_router
 from yiwang.workflow.api import router as workflow_router
 
 
@@ -211,6 +214,9 @@ ROUTERS = (
     ("/datasets", datasets_router),
     ("/workflow", workflow_router),
     ("/workflow", work_queue_router),
+    ("/sharing", sharing_router),
+    ("/open-data", opendata_router),
+    ("/exchange", exchange_router),
 )
 for prefix, app_router in ROUTERS:
     api.add_router(prefix, app_router)

@@ -67,6 +67,10 @@ INSTALLED_APPS = [
     "yiwang.seals",
     "yiwang.workflow",
     "yiwang.licences",
+    "yiwang.exchange",
+    "yiwang.bases",
+    "yiwang.sharing",
+    "yiwang.opendata",
     "yiwang.demo",
     # After yiwang.accounts so that its Chinese consent and logout templates win.
     "oauth2_provider",

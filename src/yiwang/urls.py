@@ -26,6 +26,8 @@ urlpatterns = [
     path("pki/", include("yiwang.seals.pki")),  # the platform CA's certificates and CRLs
     path("licences/", include("yiwang.licences.urls")),
     path("verify/", include("yiwang.licences.verify_urls")),
+    path("workbench/sharing/", include("yiwang.sharing.urls")),
+    path("open-data/", include("yiwang.opendata.urls")),
     path("workbench/", include("yiwang.workbench.urls")),
     # 统一身份认证: the OpenID Connect provider (issuer = <site>/o) and its discovery at the root too.
     path("o/", include("yiwang.accounts.oidc_urls")),

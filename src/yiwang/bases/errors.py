@@ -1,0 +1,7 @@
+from enum import StrEnum
+
+
+class BasesErrorCode(StrEnum):
+    """Every error code bases raises."""
+
+    NOT_FOUND = "bases_not_found"

@@ -1,0 +1,1 @@
+"""The tables of bases: each aggregate in its own module, re-exported here."""

@@ -1,0 +1,1 @@
+"""The tables of opendata: each aggregate in its own module, re-exported here."""

@@ -1,0 +1,1 @@
+"""The tables of sharing: each aggregate in its own module, re-exported here."""
