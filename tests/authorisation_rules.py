@@ -2,39 +2,27 @@
 (``tests/test_authorisation_matrix.py``) checks every page and API operation against.
 
 Keys: ``PAGE /<route>`` for a page pattern of the URL conf, ``<METHOD> /api/v1/<path>`` for an
-operation of the OpenAPI document.  A new endpoint must get a line here, or the test fails.
+operation of the OpenAPI document.  A new endpoint must get a line here (or in its app's table,
+``authorisation_rules_<app>.py``), or the test fails.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-from typing import Any
-
-ANON = frozenset({"anon"})
-APPLICANTS = frozenset({"citizen", "citizen2", "company"})
-STAFF = frozenset({"clerk", "clerk_ps", "approver", "manager", "secadmin", "auditor", "admin"})
-IDENTITIES = ANON | APPLICANTS | STAFF
-EVERYONE = IDENTITIES
-USERS = APPLICANTS | STAFF
-NOBODY: frozenset[str] = frozenset()
-
-
-@dataclass(frozen=True)
-class Rule:
-    """``allowed``: the identities that get through; everyone else must be refused.
-    ``body``: the JSON body of an API write (valid enough to reach the permission check).
-    ``absent_ok``: the probed object does not exist for this endpoint, so an allowed identity may
-    get 404 too.  ``skip``: why the endpoint is not probed (it still needs its line)."""
-
-    allowed: frozenset[str]
-    body: dict[str, Any] | None = field(default=None)
-    absent_ok: bool = False
-    skip: str = ""
-
-
-def of(*names: str) -> frozenset[str]:
-    return frozenset(names)
-
+import authorisation_rules_bases
+import authorisation_rules_exchange
+import authorisation_rules_opendata
+import authorisation_rules_sharing
+from authorisation_rules_base import (  # noqa: F401 - re-exported for the matrix test
+    ANON,
+    APPLICANTS,
+    EVERYONE,
+    IDENTITIES,
+    NOBODY,
+    STAFF,
+    USERS,
+    Rule,
+    of,
+)
 
 # Written from the probes and reviewed: no row lets ``citizen2`` reach ``citizen``'s case, licence or
 # authorisation, or ``clerk_ps`` (another department) reach the case of 市场监管局.  ``absent_ok``
@@ -315,3 +303,12 @@ RULES: dict[str, Rule] = {
     "POST /api/v1/workflow/tasks/{task_id}/release": Rule(STAFF, absent_ok=True),
     "PUT /api/v1/catalog/manage/items/{public_id}/scenarios": Rule(of("manager")),
 }
+
+# The sharing platform's apps keep their own tables (ADR 0013).
+for _table in (
+    authorisation_rules_sharing.RULES,
+    authorisation_rules_bases.RULES,
+    authorisation_rules_exchange.RULES,
+    authorisation_rules_opendata.RULES,
+):
+    RULES.update(_table)
