@@ -27,6 +27,7 @@ urlpatterns = [
     path("licences/", include("yiwang.licences.urls")),
     path("verify/", include("yiwang.licences.verify_urls")),
     path("workbench/sharing/", include("yiwang.sharing.urls")),
+    path("workbench/exchange/", include("yiwang.exchange.urls")),
     path("open-data/", include("yiwang.opendata.urls")),
     path("workbench/", include("yiwang.workbench.urls")),
     # 统一身份认证: the OpenID Connect provider (issuer = <site>/o) and its discovery at the root too.
