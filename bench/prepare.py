@@ -78,7 +78,14 @@ def ensure_data(items: int, cases: int) -> None:
             cursor.execute("VACUUM ANALYZE")
         log(f"seeded in {time.monotonic() - started:.0f} s")
     else:
+        from yiwang.cases.models import Case
         from yiwang.demo.bench_seed import sync_number_sequences
+
+        if Case.objects.count() < cases * 0.9:
+            raise SystemExit(
+                "the bench database holds the bench items but not its cases (an interrupted seed): "
+                "drop it (dropdb) and run again"
+            )
 
         log(f"bench data present: reused ({sync_number_sequences()} case-number counters of today synced)")
     call_command("collectstatic", "--no-input", verbosity=0)

@@ -86,17 +86,22 @@ def _copy_insert(objs: list[Any]) -> None:
     fields = [f for f in model._meta.concrete_fields if not f.primary_key]
     columns = ", ".join(connection.ops.quote_name(f.column) for f in fields)
     table = connection.ops.quote_name(model._meta.db_table)
+    # The rows are prepared before the COPY starts: encrypting a protected field may load a data
+    # key from the database, which would wait forever on the connection the COPY holds.
+    rows = []
+    for obj in objs:
+        row = []
+        for f in fields:
+            value = f.pre_save(obj, add=True)
+            if isinstance(f, models.JSONField) and not getattr(f, "protected", False):
+                row.append(json.dumps(value, ensure_ascii=False))
+            else:
+                row.append(f.get_db_prep_save(value, connection))
+        rows.append(row)
     with connection.cursor() as cursor:
         raw = cursor.cursor  # the psycopg cursor under Django's wrapper
         with raw.copy(f"COPY {table} ({columns}) FROM STDIN") as copy:
-            for obj in objs:
-                row = []
-                for f in fields:
-                    value = f.pre_save(obj, add=True)
-                    if isinstance(f, models.JSONField) and not getattr(f, "protected", False):
-                        row.append(json.dumps(value, ensure_ascii=False))
-                    else:
-                        row.append(f.get_db_prep_save(value, connection))
+            for row in rows:
                 copy.write_row(row)
 
 
