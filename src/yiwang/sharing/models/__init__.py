@@ -15,9 +15,19 @@ from yiwang.sharing.models.catalogue import (
     SubjectKind,
     UpdateCycle,
 )
+from yiwang.sharing.models.gateway import CallChannel, CallResult, GatewayCall, GatewayConsumer, GatewayNonce, GatewayUsage
 from yiwang.sharing.models.grants import Grant, GrantStatus, RequestStatus, ShareRequest
+from yiwang.sharing.models.subscriptions import FanOutCursor, Subscription
 
 __all__ = [
+    "CallChannel",
+    "CallResult",
+    "FanOutCursor",
+    "GatewayCall",
+    "GatewayConsumer",
+    "GatewayNonce",
+    "GatewayUsage",
+    "Subscription",
     "Catalogue",
     "CatalogueKind",
     "FieldDataType",
