@@ -1,4 +1,11 @@
-from django.urls import path  # noqa: F401 - patterns are added by the pages of this app
+from django.urls import path
+
+from yiwang.exchange import views
 
 app_name = "exchange"
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.overview, name="overview"),
+    path("deliveries/", views.deliveries, name="deliveries"),
+    path("deliveries/replay/", views.replay_all, name="replay_all"),
+    path("deliveries/<uuid:public_id>/replay/", views.replay, name="replay"),
+]
