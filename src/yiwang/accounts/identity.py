@@ -12,6 +12,11 @@ and the tests can show every path (see docs/identity.md):
 * bank card: a card ending in ``0000`` does not match the person, ``9999`` never answers.
 * face: the sample ``mismatch`` does not match, ``no_response`` never answers, ``match`` passes.
 
+Before the configured population provider is asked, the platform's own population base
+(:mod:`yiwang.bases`) is consulted: a citizen found there with the same name answers at once
+(provider ``bases-population``); one found with another name, or deceased, is refused
+(:func:`population_base_verdict`); one not found goes to the configured provider as before.
+
 A check is completed by :func:`poll_check`, called by the ``poll_identity_check`` task and by the
 status page the person is looking at; a check still pending after its deadline times out.
 """
@@ -42,6 +47,8 @@ from yiwang.accounts.models import (
 )
 from yiwang.accounts.refusals import record_refusal
 from yiwang.accounts.roles import roles_of
+from yiwang.bases.errors import BasesErrorCode
+from yiwang.bases.reads import PersonCheckOutcome, check_person
 from yiwang.core import audit
 from yiwang.core.errors import CoreErrorCode, DomainError, PermissionDenied
 
@@ -140,6 +147,45 @@ class SimulatedFaceCheck(_Simulated):
         return self._reference({"mismatch": "mismatch", "no_response": "never"}.get(sample, "pass"))
 
 
+class PopulationBaseRecords:
+    """人口基础库 The platform's own population base: confirms at once (only used once
+    :func:`population_base_verdict` found the citizen with the same name)."""
+
+    name = "bases-population"
+
+    def submit(self, *, real_name: str, id_number: str) -> str:
+        return f"bases:{uuid.uuid4().hex[:12]}"
+
+    def poll(self, reference: str) -> ProviderAnswer:
+        return ProviderAnswer(Outcome.PASSED)
+
+
+def population_base_verdict(real_name: str, id_number: str) -> bool:
+    """人口库比对 ``True`` when the population base knows this living citizen by this name, ``False``
+    when it does not know the ID number; refuses (400) a number registered to another name or to
+    a deceased person."""
+    verdict = check_person(real_name, id_number)
+    if verdict.outcome == PersonCheckOutcome.NAME_MISMATCH:
+        raise DomainError(
+            AccountErrorCode.IDENTITY_MISMATCH,
+            "姓名与人口库中该公民身份号码登记的姓名不一致，请核对后重新填写",
+            {"real_name": ["与人口库登记的姓名不一致"]},
+        )
+    if verdict.outcome == PersonCheckOutcome.DECEASED:
+        raise DomainError(
+            BasesErrorCode.PERSON_DECEASED,
+            "人口库显示该公民身份号码的持有人已死亡，不能以此身份注册",
+            {"id_number": ["该身份已注销（死亡）"]},
+        )
+    return verdict.outcome == PersonCheckOutcome.VERIFIED
+
+
+def _provider_for(check: IdentityCheck) -> PopulationBaseVerifier | BankCardVerifier | FaceVerifier:
+    if check.provider == PopulationBaseRecords.name:
+        return PopulationBaseRecords()
+    return get_provider(check.kind)
+
+
 def get_provider(kind: str) -> PopulationBaseVerifier | BankCardVerifier | FaceVerifier:
     provider = import_string(settings.YIWANG_IDENTITY_PROVIDERS[kind])()
     return provider  # type: ignore[no-any-return]
@@ -189,7 +235,9 @@ def _enqueue_poll(check_id: int) -> None:
 def start_population_check(user: User) -> IdentityCheck:
     """人口库比对 → 初级实名 (part of registration)."""
     real_name, id_number = _person(user)
-    provider = get_provider(IdentityCheckKind.POPULATION)
+    provider: PopulationBaseVerifier | BankCardVerifier | FaceVerifier = PopulationBaseRecords()
+    if not population_base_verdict(real_name, id_number):
+        provider = get_provider(IdentityCheckKind.POPULATION)
     reference = provider.submit(real_name=real_name, id_number=id_number)  # type: ignore[call-arg]
     return _create_check(
         user, IdentityCheckKind.POPULATION, AssuranceLevel.PRIMARY, provider.name, reference, ""
@@ -252,7 +300,7 @@ def poll_check(check: IdentityCheck) -> IdentityCheck:
     """Ask the provider for the answer; apply it, or time the check out after its deadline."""
     if check.status != IdentityCheckStatus.PENDING:
         return check
-    answer = get_provider(check.kind).poll(check.reference)
+    answer = _provider_for(check).poll(check.reference)
     now = timezone.now()
     if answer.outcome == Outcome.PENDING and now < check.deadline:
         return check

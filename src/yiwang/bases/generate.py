@@ -14,7 +14,7 @@ import itertools
 import random
 import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import Any
 
@@ -304,14 +304,14 @@ def insert_persons(
     specs: Iterable[PersonSpec], *, source: Organisation | None = None, batch_size: int = BATCH_SIZE
 ) -> int:
     """Bulk-insert people (encrypting name, ID number and address); returns how many were offered."""
-    return _insert(Person, lambda spec: Person(**asdict(spec), source=source), specs, batch_size)
+    return _insert(Person, lambda spec: Person(**vars(spec), source=source), specs, batch_size)
 
 
 def insert_companies(
     specs: Iterable[CompanySpec], *, source: Organisation | None = None, batch_size: int = BATCH_SIZE
 ) -> int:
     """Bulk-insert legal persons (encrypting the representative's name and ID number)."""
-    return _insert(Company, lambda spec: Company(**asdict(spec), source=source), specs, batch_size)
+    return _insert(Company, lambda spec: Company(**vars(spec), source=source), specs, batch_size)
 
 
 @dataclass

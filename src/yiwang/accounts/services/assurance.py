@@ -24,6 +24,12 @@ def effective_assurance_level(user: Any) -> int:
     return level
 
 
+def company_assurance_level(requested: int, representative: User) -> int:
+    """A company the legal-person base confirms (active, represented by this person) may reach its
+    representative's current level, 高级实名 included (after a face check); never below ``requested``."""
+    return max(int(requested), min(effective_assurance_level(representative), AssuranceLevel.ADVANCED))
+
+
 def upgrade_url(required_level: int, next_url: str = "") -> str:
     url = reverse("portal:upgrade") + f"?level={int(required_level)}"
     if next_url:

@@ -25,7 +25,10 @@ from yiwang.accounts.models import (
     User,
 )
 from yiwang.accounts.reads import applicant_identity, find_applicant
+from yiwang.accounts.services.assurance import company_assurance_level
 from yiwang.accounts.services.sms_codes import check_verification_code
+from yiwang.bases.errors import BasesErrorCode
+from yiwang.bases.reads import CompanyCheckOutcome, check_company
 from yiwang.core import audit
 from yiwang.core.errors import CoreErrorCode, DomainError
 from yiwang.core.identifiers import (
@@ -142,9 +145,15 @@ def create_legal_person_account(
     assurance_level: int = AssuranceLevel.PRIMARY,
     actor: User | None = None,
 ) -> User:
-    """Create a legal-person account (法人) bound to its legal representative."""
+    """Create a legal-person account (法人) bound to its legal representative.
+
+    The legal-person base is consulted (:func:`check_against_legal_person_base`): a company it
+    confirms may get its representative's current level up to 高级实名; one it does not know keeps
+    ``assurance_level``."""
     code = validate_credit_code(credit_code).normalized
     phone = validate_phone(phone)
+    if check_against_legal_person_base(code, name, legal_representative):
+        assurance_level = company_assurance_level(assurance_level, legal_representative.user)
     with transaction.atomic():
         refuse_if_taken(
             LegalPerson.objects.filter(credit_code=code).exists(),
@@ -164,8 +173,45 @@ def create_legal_person_account(
         LegalPerson.objects.create(
             user=user, name=name, credit_code=code, legal_representative=legal_representative
         )
-        audit.record("account.legal_created", actor=actor, obj=user, detail={"credit_code": code})
+        audit.record(
+            "account.legal_created",
+            actor=actor,
+            obj=user,
+            detail={"credit_code": code, "assurance_level": assurance_level},
+        )
     return user
+
+
+def check_against_legal_person_base(credit_code: str, name: str, representative: NaturalPerson) -> bool:
+    """法人库比对 ``True`` when the legal-person base confirms an active (存续/在业) company of this
+    name represented by this person; ``False`` when it does not know the code (or the company moved
+    away); refuses a revoked or cancelled company, another company's name, or another representative."""
+    verdict = check_company(
+        credit_code,
+        name,
+        representative_name=representative.real_name,
+        representative_id_number=representative.id_number,
+    )
+    if verdict.outcome == CompanyCheckOutcome.CLOSED:
+        raise DomainError(
+            BasesErrorCode.COMPANY_CLOSED,
+            "法人库显示该统一社会信用代码对应的单位已被吊销或注销，不能注册法人账户",
+            {"credit_code": ["该单位已吊销或注销"]},
+        )
+    if verdict.outcome == CompanyCheckOutcome.NAME_MISMATCH:
+        raise DomainError(
+            BasesErrorCode.COMPANY_NAME_MISMATCH,
+            f"单位名称与法人库登记的名称（{verdict.registered_name}）不一致，请核对营业执照",
+            {"name": ["与法人库登记的名称不一致"]},
+        )
+    if verdict.outcome == CompanyCheckOutcome.NOT_REPRESENTATIVE:
+        raise DomainError(
+            AccountErrorCode.NOT_LEGAL_REPRESENTATIVE,
+            "法人库登记的法定代表人不是您，只有法定代表人本人可以注册法人账户",
+            {"credit_code": ["法定代表人与法人库登记不一致"]},
+            status=403,
+        )
+    return verdict.outcome == CompanyCheckOutcome.VERIFIED
 
 
 def create_staff_account(
@@ -233,6 +279,9 @@ def register_natural_person(
     phone = validate_phone(phone)
     validate_new_password(password, User(username=username, display_name=real_name))
     check_verification_code(phone, sms_code, SmsPurpose.REGISTER)
+    # After the SMS code, so that the population base cannot be probed without a phone: refuses a
+    # number registered to another name or to a deceased person.
+    identity.population_base_verdict(real_name.strip(), id_number)
     user = create_natural_person_account(
         username=username,
         password=password,

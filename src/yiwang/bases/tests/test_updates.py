@@ -24,6 +24,7 @@ def _frozen() -> object:
     with time_machine.travel("2026-12-01 10:00:00+08:00", tick=False) as traveller:
         yield traveller
 
+
 ID = factories.id_number(sequence=131, birth=date(1990, 5, 12))
 
 
