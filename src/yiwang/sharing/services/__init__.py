@@ -8,6 +8,8 @@ from yiwang.sharing.services.catalogue import (
     update_catalogue,
     update_resource,
 )
+from yiwang.sharing.services.gateway import GatewayAnswer, GatewayRefusal, call_resource
+from yiwang.sharing.services.gateway_auth import register_consumer
 from yiwang.sharing.services.grants import ExpiryReport, expire_grants, revoke_grant
 from yiwang.sharing.services.requests import (
     decide_request,
@@ -18,23 +20,31 @@ from yiwang.sharing.services.requests import (
     withdraw_request,
 )
 from yiwang.sharing.services.review import review_resource, snapshot_of, submit_resource
+from yiwang.sharing.services.subscriptions import fan_out_changes, subscribe, unsubscribe
 
 __all__ = [
     "ExpiryReport",
+    "GatewayAnswer",
+    "GatewayRefusal",
+    "call_resource",
     "create_catalogue",
     "create_resource",
     "decide_request",
     "decision_days",
     "due_at_for",
     "expire_grants",
+    "fan_out_changes",
     "next_resource_code",
     "published_fields",
+    "register_consumer",
     "request_resource",
     "retire_resource",
     "review_resource",
     "revoke_grant",
     "snapshot_of",
     "submit_resource",
+    "subscribe",
+    "unsubscribe",
     "update_catalogue",
     "update_resource",
     "withdraw_request",
