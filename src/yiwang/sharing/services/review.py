@@ -17,8 +17,8 @@ from yiwang.sharing.models import Resource, ResourceStatus, ResourceVersion
 from yiwang.sharing.services.catalogue import DEFINITION_KEYS
 from yiwang.sharing.services.notify import notify_officials
 from yiwang.sharing.services.permissions import (
-    is_catalogue_manager,
     is_catalogue_reviewer,
+    is_official_of,
     require_data_official,
     require_official_of,
 )
@@ -76,12 +76,12 @@ def snapshot_of(resource: Resource) -> dict[str, Any]:
 def review_resource(resource: Resource, *, actor: User, approve: bool, note: str = "") -> Resource:
     """审核: approve (→ published, a new :class:`ResourceVersion`) or return to draft (note required)."""
     require_data_official(actor)
-    if not is_catalogue_manager(actor):
-        raise DomainError(SharingErrorCode.NOT_REVIEWER, "只有目录管理部门的数据专员可以审核资源", status=403)
-    if actor.pk in (resource.submitted_by_id, resource.created_by_id) or not is_catalogue_reviewer(
+    if actor.pk in (resource.submitted_by_id, resource.created_by_id) or is_official_of(
         actor, resource.provider_id
     ):
         raise DomainError(SharingErrorCode.SELF_REVIEW, "不能审核本部门或本人提交的资源", status=403)
+    if not is_catalogue_reviewer(actor, resource.provider_id):
+        raise DomainError(SharingErrorCode.NOT_REVIEWER, "只有目录管理部门的数据专员可以审核资源", status=403)
     if not approve and not note.strip():
         raise DomainError(SharingErrorCode.REASON_REQUIRED, "退回时须填写审核意见", {"note": ["必填"]})
     now = timezone.now()
