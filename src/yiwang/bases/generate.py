@@ -342,11 +342,13 @@ def seed_bases(
     extra_persons: Sequence[PersonSpec] = (),
     extra_companies: Sequence[CompanySpec] = (),
     source: Organisation | None = None,
+    company_source: Organisation | None = None,
     batch_size: int = BATCH_SIZE,
 ) -> SeedReport:
     """Generate and insert ``persons`` people and ``companies`` legal persons (plus the given extra
-    records, whose numbers the generators then avoid).  Representatives are drawn from the first
-    generated people, so every representative is in the population base."""
+    records, whose numbers the generators then avoid).  Representatives are drawn from the extra and
+    the first generated people, so every representative is in the population base.  ``source`` is
+    the providing department of the people, ``company_source`` of the legal persons."""
     report = SeedReport()
     reserved_ids = {spec.id_number for spec in extra_persons}
     pool: list[PersonSpec] = list(extra_persons)
@@ -371,7 +373,7 @@ def seed_bases(
                 extra_companies,
                 generate_companies(companies, seed=seed, representatives=pool, reserved=reserved_codes),
             ),
-            source=source,
+            source=company_source,
             batch_size=batch_size,
         )
         report.company_seconds = time.monotonic() - started

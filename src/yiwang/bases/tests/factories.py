@@ -6,8 +6,8 @@ import itertools
 from datetime import date
 from typing import Any
 
-from yiwang.bases.models import Company, CompanyStatus, CompanyType, Person, PersonStatus, RegionGeometry
 from yiwang.bases.geometry import boundary_for
+from yiwang.bases.models import Company, CompanyStatus, CompanyType, Person, PersonStatus, RegionGeometry
 from yiwang.core.identifiers import make_credit_code, make_id_number
 
 _serial = itertools.count(1)

@@ -20,7 +20,7 @@ from yiwang.testing.accounts import citizen
 
 pytestmark = pytest.mark.django_db
 
-PASSWORD = "Hefei#2026abc"  # noqa: S105 - test password
+PASSWORD = "Hefei#2026abc"
 
 
 @pytest.fixture(autouse=True)
