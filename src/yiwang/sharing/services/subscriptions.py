@@ -39,7 +39,7 @@ TOPIC = "sharing.resource_changed"
 CURSOR = "bases"
 MAX_SUBJECTS = 1000
 #: The resource service key each base's changes belong to.
-SERVICE_OF_BASE = {
+SERVICE_OF_BASE: dict[str, str] = {
     BaseKind.POPULATION: "bases.population",
     BaseKind.LEGAL_PERSON: "bases.legal_person",
     BaseKind.GEOGRAPHY: "bases.geography",
