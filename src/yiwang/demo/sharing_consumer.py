@@ -5,11 +5,10 @@ from __future__ import annotations
 
 from yiwang.accounts.models import User
 from yiwang.core.models import Organisation
+from yiwang.sharing.management.commands.demo_consumer import DEMO_CLIENT_ID, DEMO_CLIENT_SECRET
 from yiwang.sharing.models import GatewayConsumer
 from yiwang.sharing.services.gateway_auth import register_consumer
 
-DEMO_CLIENT_ID = "demo-sharing-consumer"
-DEMO_CLIENT_SECRET = "demo-sharing-consumer-secret-not-for-production"  # noqa: S105 - demo only
 DEMO_HMAC_SECRET = "demo-sharing-consumer-hmac-key-not-for-production"  # noqa: S105 - demo only
 
 

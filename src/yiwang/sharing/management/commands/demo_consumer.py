@@ -11,7 +11,9 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandParser
 
-from yiwang.demo.sharing_consumer import DEMO_CLIENT_ID, DEMO_CLIENT_SECRET
+# The demo consumer's fixed credentials (registered by yiwang.demo.sharing_consumer; demo only).
+DEMO_CLIENT_ID = "demo-sharing-consumer"
+DEMO_CLIENT_SECRET = "demo-sharing-consumer-secret-not-for-production"  # noqa: S105 - demo only
 
 
 def _post(url: str, data: bytes, headers: dict[str, str]) -> tuple[int, Any]:
