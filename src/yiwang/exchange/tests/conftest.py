@@ -10,6 +10,7 @@ from yiwang.exchange import handlers
 from yiwang.exchange.handlers import ReceivedPackage
 from yiwang.exchange.identity import NodeIdentity
 from yiwang.exchange.tests.factories import identity
+from yiwang.testing.cases import OrganisationFactory, make_staff
 
 
 @pytest.fixture(autouse=True)
@@ -54,3 +55,8 @@ def applied() -> Iterator[list[ReceivedPackage]]:
     handlers.register("test.feed", handle)
     yield seen
     handlers.unregister("test.feed")
+
+
+@pytest.fixture
+def admin_actor(db: None) -> Any:
+    return make_staff(OrganisationFactory(), "exchange_admin", ("admin",))

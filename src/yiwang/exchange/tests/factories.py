@@ -36,7 +36,7 @@ def node_row(ident: NodeIdentity, base_url: str = "http://127.0.0.1:9", **kwargs
 def raw_package(
     sender: NodeIdentity, receiver: str, *, package_id: str, kind: str = "test.feed", sequence: int = 1,
     entries: Mapping[str, bytes] | None = None, sign_with: NodeIdentity | None = None,
-    manifest_changes: Mapping[str, Any] | None = None, drop_entry: str = "",
+    manifest_changes: Mapping[str, Any] | None = None, drop_entry: str = "", swap: Mapping[str, bytes] | None = None,
 ) -> bytes:
     """An archive built by hand, optionally wrong in one way (for the tampering tests)."""
     entries = dict(entries or {"rows.json": b'[{"id": 1}]'})
@@ -48,6 +48,7 @@ def raw_package(
     signature = (sign_with or sender).sign(canonical_json(manifest))
     if drop_entry:
         entries.pop(drop_entry)
+    entries.update(swap or {})  # content changed after signing
     return build_archive(manifest, signature, entries)
 
 
