@@ -376,6 +376,7 @@ def main() -> int:
     import django
 
     django.setup()
+    from django.core.management import call_command
     from django.db import connection
 
     if connection.vendor != "postgresql":
@@ -424,6 +425,12 @@ def main() -> int:
             status=ItemStatus.PUBLISHED, pk__in=[rng.randrange(1, 110_000) for _ in range(3000)]
         ).values_list("public_id", flat=True)[:500]
     ]
+    # Their guide documents (ADR 0014), as publishing them through the service would have stored
+    # them: the bench seeds its items in bulk.  Current documents are skipped.
+    ids_file = args.out / "guide_items.txt"
+    ids_file.parent.mkdir(parents=True, exist_ok=True)
+    ids_file.write_text("\n".join(item_ids))
+    call_command("render_guides", "--ids", str(ids_file), stdout=sys.stderr)
     fixture: dict[str, Any] = {
         "citizen_token": citizen_token,
         "clerk_tokens": clerk_tokens,

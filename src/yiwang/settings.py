@@ -388,6 +388,8 @@ else:
 # Published catalogue data (search results, guide data) is cached this long; 0 = off.  Off by
 # default outside production: the demo's per-process caches would show a just-published item late.
 YIWANG_CATALOG_CACHE_SECONDS = int(os.environ.get("YIWANG_CATALOG_CACHE_SECONDS", 60 if IS_PRODUCTION else 0))
+# A published guide's body is stored once rendered and served as a document (ADR 0014); 0 = off.
+YIWANG_GUIDE_DOCUMENTS = os.environ.get("YIWANG_GUIDE_DOCUMENTS", "1") != "0"
 
 # --- Tasks: database backend, no broker needed --------------------------------------------------
 TASKS = {

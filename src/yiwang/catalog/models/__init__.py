@@ -11,6 +11,7 @@ from yiwang.catalog.models.bundles import (
     BundleMember,
     BundleStatus,
 )
+from yiwang.catalog.models.documents import GuideDocument
 from yiwang.catalog.models.items import (
     FULL_ONLINE_STEPS,
     CaseKind,
@@ -55,6 +56,7 @@ __all__ = [
     "CodeKind",
     "ExerciseLevel",
     "FeeItem",
+    "GuideDocument",
     "HandlingForm",
     "ImmutableVersionError",
     "IssuedCode",

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+from functools import lru_cache
 from typing import Any
 from urllib.parse import urlencode
 from uuid import UUID
@@ -12,12 +13,13 @@ from django.core.paginator import Paginator
 from django.db.models import Count, Q
 from django.http import HttpRequest, HttpResponse, HttpResponseNotModified
 from django.shortcuts import render
-from django.template.loader import render_to_string
+from django.template.loader import get_template, render_to_string
 from django.utils import translation
 from django.utils.http import http_date
 from django.utils.safestring import mark_safe
 
 from yiwang.catalog import cache as catalog_cache
+from yiwang.catalog import guide_documents
 from yiwang.catalog.models import (
     ExerciseLevel,
     HandlingForm,
@@ -151,36 +153,75 @@ def _guide_etag(request: HttpRequest, parts: list[Any]) -> str:
     return f'"{digest}"'
 
 
+# The templates a guide's body is rendered from: their digest is part of a stored document's stamp,
+# so a deployment that changes them re-renders every guide on its next visit.
+GUIDE_BODY_TEMPLATES = ("portal/_item_guide_body.html", "portal/_guide_scenario.html")
+
+
+@lru_cache(maxsize=1)
+def guide_templates_digest() -> str:
+    digest = hashlib.sha256()
+    for name in GUIDE_BODY_TEMPLATES:
+        digest.update(getattr(get_template(name), "template").source.encode())  # noqa: B009 - not in the stubs
+    return digest.hexdigest()[:16]
+
+
+def guide_stamp(version: int, updated_at: Any) -> str:
+    """What a stored guide document is rendered from: the item's version and last change, and the
+    templates (:func:`guide_templates_digest`)."""
+    return f"{version}:{updated_at.isoformat()}:{guide_templates_digest()}"
+
+
+def render_guide_body(public_id: Any, answers: dict[str, str]) -> tuple[str, str]:
+    """The guide's title and body HTML for ``answers``, rendered without the request: nothing in it
+    depends on the visitor, since it is stored and shared by every visitor."""
+    item = get_published_item(public_id)
+    context = _guide_context(item, applicable(item, answers))
+    return item.name, render_to_string("portal/_item_guide_body.html", context)
+
+
+def guide_body(public_id: UUID, answers: dict[str, str]) -> tuple[str, Any, list[Any], str]:
+    """``(title, updated_at, cache parts, html)`` of the guide as published.  Without answers the body
+    is the stored document (ADR 0014; rendered and stored on a miss); with answers, or with the
+    documents off, it comes from the catalogue cache (per item version and catalogue generation)."""
+    language = translation.get_language()
+    if not answers and guide_documents.enabled():
+        stored = guide_documents.stored_guide(public_id, language)
+        stamp = guide_stamp(stored.version, stored.updated_at)
+        if stored.current(stamp):
+            return stored.title or "", stored.updated_at, [str(public_id), stamp, language], stored.html or ""
+        title, html = render_guide_body(public_id, answers)
+        guide_documents.store_guide(stored.pk, language, stamp, title, html)
+        return title, stored.updated_at, [str(public_id), stamp, language], html
+    pk, version, updated_at = published_stamp(public_id)
+    parts = [str(public_id), pk, version, updated_at, language, sorted(answers.items())]
+    title, html = catalog_cache.cached("guide-page", parts, lambda: render_guide_body(public_id, answers))
+    return title, updated_at, parts, html
+
+
 @domain_errors
 def item_guide(request: HttpRequest, public_id: UUID) -> HttpResponse:
     """办事指南, with the scenario questions (情形引导): answers come as ``s_<key>`` GET parameters,
     so the page works without JavaScript; with htmx only the scenario block is swapped.
 
-    A published guide is a document: its body is rendered once per (item version, catalogue
-    generation, language, answers) and cached; the page carries an ETag (and Last-Modified) and
-    answers 304 to a matching If-None-Match.  The key is read from the item's row on every request,
-    so a publish, revision or withdrawal is seen at once by every worker."""
-    pk, version, updated_at = published_stamp(public_id)
+    A published guide is a document: its body is rendered once per (item version, last change,
+    language, templates) and stored (ADR 0014), so a visit costs one indexed query and the page's
+    frame; answers' variants are cached per catalogue generation.  The page carries an ETag (and
+    Last-Modified) and answers 304 to a matching If-None-Match.  The item's row is read on every
+    request, so a publish, revision or withdrawal is seen at once by every worker."""
     answers = answers_from_params(request.GET)
     if request.headers.get("HX-Request"):
         item = get_published_item(public_id)
         scenario = applicable(item, answers)
         if scenario.has_questions:
             return render(request, "portal/_guide_scenario.html", _guide_context(item, scenario))
-    parts = [str(public_id), pk, version, updated_at, translation.get_language(), sorted(answers.items())]
+    title, updated_at, parts, html = guide_body(public_id, answers)
     etag = _guide_etag(request, parts)
     if etag in [tag.strip() for tag in request.headers.get("If-None-Match", "").split(",")]:
         response: HttpResponse = HttpResponseNotModified()
     else:
-
-        def body() -> tuple[str, str]:
-            item = get_published_item(public_id)
-            context = _guide_context(item, applicable(item, answers))
-            return item.name, render_to_string("portal/_item_guide_body.html", context, request=request)
-
-        name, html = catalog_cache.cached("guide-page", parts, body)
         response = render(
-            request, "portal/item_guide.html", {"item_name": name, "guide_body": mark_safe(html)}
+            request, "portal/item_guide.html", {"item_name": title, "guide_body": mark_safe(html)}
         )
     response["ETag"] = etag
     response["Last-Modified"] = http_date(updated_at.timestamp())
