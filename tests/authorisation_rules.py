@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import authorisation_rules_bases
 import authorisation_rules_exchange
+import authorisation_rules_gateway
 import authorisation_rules_opendata
 import authorisation_rules_sharing
 from authorisation_rules_base import (  # noqa: F401 - re-exported for the matrix test
@@ -307,6 +308,7 @@ RULES: dict[str, Rule] = {
 # The sharing platform's apps keep their own tables (ADR 0013).
 for _table in (
     authorisation_rules_sharing.RULES,
+    authorisation_rules_gateway.RULES,
     authorisation_rules_bases.RULES,
     authorisation_rules_exchange.RULES,
     authorisation_rules_opendata.RULES,

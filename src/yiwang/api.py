@@ -29,6 +29,7 @@ from yiwang.licences.api import router as licences_router
 from yiwang.opendata.api import router as opendata_router
 from yiwang.seals.api import router as seals_router
 from yiwang.sharing.api import router as sharing_router
+from yiwang.sharing.gateway_api import router as sharing_gateway_router
 from yiwang.workflow.api import router as workflow_router
 
 
@@ -215,6 +216,7 @@ ROUTERS = (
     ("/workflow", workflow_router),
     ("/workflow", work_queue_router),
     ("/sharing", sharing_router),
+    ("/sharing", sharing_gateway_router),
     ("/open-data", opendata_router),
     ("/exchange", exchange_router),
 )
