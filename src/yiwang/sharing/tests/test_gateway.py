@@ -201,7 +201,7 @@ def test_internal_entry_point_same_checks(gw):
 
 
 def test_unknown_subject_is_not_found_and_logged(gw):
-    from yiwang.bases.tests.factories import id_number
+    from yiwang.testing.bases import id_number
 
     with pytest.raises(services.GatewayRefusal) as refused:
         services.call_resource(gw.consumer, gw.resource.code, id_number(), ["gender"], "核验")
