@@ -6,11 +6,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from yiwang.bases.tests import factories as bases_factories
 from yiwang.sharing import services
 from yiwang.sharing.models import GatewayConsumer, Resource
 from yiwang.sharing.services.gateway_auth import ConsumerSecrets
 from yiwang.sharing.tests.factories import SharingWorld, ask, published_resource
+from yiwang.testing import bases as bases_factories
 
 POPULATION_FIELDS: list[dict[str, Any]] = [
     {"name": "id_number", "label": "公民身份号码", "sensitivity": "personal", "is_personal": True},

@@ -114,7 +114,7 @@ def test_purpose_and_case_number_required(client, gw):
 def test_personal_call_shows_in_who_used_my_data(client, world):
     citizen = make_citizen("gw_citizen")
     number = citizen.natural_person.id_number
-    from yiwang.bases.tests import factories as bases_factories
+    from yiwang.testing import bases as bases_factories
 
     bases_factories.person(id_number=number, name="张伟")
     gw = make_gateway_world(world)
