@@ -1,7 +1,44 @@
-"""Who may call each page and API operation of `sharing` (merged into ``authorisation_rules.RULES``)."""
+"""Who may call each page and API operation of `sharing` (merged into ``authorisation_rules.RULES``).
+
+The catalogue (published resources) is read by every staff member; everything else needs a data
+official (数据专员), and none of the probe identities is one: those rows allow nobody (``of()``).
+The sharing tests prove what data officials and catalogue reviewers may do."""
 
 from __future__ import annotations
 
-from authorisation_rules_base import Rule
+from authorisation_rules_base import STAFF, Rule, of
 
-RULES: dict[str, Rule] = {}
+OFFICIALS_ONLY = of()  # data officials (数据专员): none among the probe identities
+
+RULES: dict[str, Rule] = {
+    # --- catalogue, resources, requests, grants (API) ---
+    "GET /api/v1/sharing/catalogues": Rule(STAFF),
+    "POST /api/v1/sharing/catalogues": Rule(OFFICIALS_ONLY),
+    "GET /api/v1/sharing/resources": Rule(STAFF),
+    "POST /api/v1/sharing/resources": Rule(OFFICIALS_ONLY),
+    "GET /api/v1/sharing/resources/{resource_id}": Rule(STAFF, absent_ok=True),
+    "PUT /api/v1/sharing/resources/{resource_id}": Rule(OFFICIALS_ONLY),
+    "POST /api/v1/sharing/resources/{resource_id}/submit": Rule(OFFICIALS_ONLY),
+    "POST /api/v1/sharing/resources/{resource_id}/review": Rule(OFFICIALS_ONLY),
+    "POST /api/v1/sharing/resources/{resource_id}/retire": Rule(OFFICIALS_ONLY),
+    "GET /api/v1/sharing/resources/{resource_id}/versions": Rule(STAFF, absent_ok=True),
+    "POST /api/v1/sharing/requests": Rule(OFFICIALS_ONLY),
+    "GET /api/v1/sharing/requests": Rule(OFFICIALS_ONLY),
+    "GET /api/v1/sharing/requests/{request_id}": Rule(OFFICIALS_ONLY),
+    "POST /api/v1/sharing/requests/{request_id}/decision": Rule(OFFICIALS_ONLY),
+    "POST /api/v1/sharing/requests/{request_id}/withdraw": Rule(OFFICIALS_ONLY),
+    "GET /api/v1/sharing/grants": Rule(OFFICIALS_ONLY),
+    "POST /api/v1/sharing/grants/{grant_id}/revoke": Rule(OFFICIALS_ONLY),
+    # --- pages (/workbench/sharing/) ---
+    "PAGE /workbench/sharing/": Rule(STAFF),
+    "PAGE /workbench/sharing/resources/new/": Rule(OFFICIALS_ONLY),
+    "PAGE /workbench/sharing/resources/<uuid:resource_id>/": Rule(STAFF, absent_ok=True),
+    "PAGE /workbench/sharing/resources/<uuid:resource_id>/edit/": Rule(OFFICIALS_ONLY),
+    "PAGE /workbench/sharing/resources/<uuid:resource_id>/request/": Rule(OFFICIALS_ONLY),
+    "PAGE /workbench/sharing/resources/<uuid:resource_id>/<slug:action>/": Rule(OFFICIALS_ONLY),
+    "PAGE /workbench/sharing/requests/": Rule(OFFICIALS_ONLY),
+    "PAGE /workbench/sharing/requests/<uuid:request_id>/": Rule(OFFICIALS_ONLY),
+    "PAGE /workbench/sharing/requests/<uuid:request_id>/<slug:action>/": Rule(OFFICIALS_ONLY),
+    "PAGE /workbench/sharing/grants/": Rule(OFFICIALS_ONLY),
+    "PAGE /workbench/sharing/grants/<uuid:grant_id>/revoke/": Rule(OFFICIALS_ONLY),
+}
