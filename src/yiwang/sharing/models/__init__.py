@@ -46,3 +46,6 @@ __all__ = [
     "SubjectKind",
     "UpdateCycle",
 ]
+from yiwang.sharing.models.quality import QualityComment, QualityTicket, ReporterKind, TicketStatus
+
+__all__ += ["QualityComment", "QualityTicket", "ReporterKind", "TicketStatus"]

@@ -49,3 +49,20 @@ __all__ = [
     "update_resource",
     "withdraw_request",
 ]
+from yiwang.sharing.services.quality import (
+    accept_ticket,
+    comment_on_ticket,
+    fix_ticket,
+    reject_ticket,
+    report_by_applicant,
+    report_by_staff,
+)
+
+__all__ += [
+    "accept_ticket",
+    "comment_on_ticket",
+    "fix_ticket",
+    "reject_ticket",
+    "report_by_applicant",
+    "report_by_staff",
+]
