@@ -42,3 +42,31 @@ RULES: dict[str, Rule] = {
     "PAGE /workbench/sharing/grants/": Rule(OFFICIALS_ONLY),
     "PAGE /workbench/sharing/grants/<uuid:grant_id>/revoke/": Rule(OFFICIALS_ONLY),
 }
+
+# --- data-quality tickets (数据纠错; helper h5): quality_api router mounted at /api/v1/sharing, pages at
+# /workbench/sharing/quality/ (quality_urls) and /my/data-quality/ (quality_my_urls).  Every staff member
+# reaches the staff endpoints (the probe's resource and tickets do not exist: 404); applicants are
+# refused there, and only applicants reach their own reports.
+from authorisation_rules_base import APPLICANTS, USERS  # noqa: E402
+
+RULES.update(
+    {
+        "GET /api/v1/sharing/quality/tickets": Rule(STAFF),
+        "POST /api/v1/sharing/quality/tickets": Rule(STAFF, absent_ok=True),
+        "GET /api/v1/sharing/quality/statistics": Rule(STAFF),
+        "GET /api/v1/sharing/quality/tickets/{ticket_id}": Rule(STAFF, absent_ok=True),
+        "POST /api/v1/sharing/quality/tickets/{ticket_id}/accept": Rule(STAFF, absent_ok=True),
+        "POST /api/v1/sharing/quality/tickets/{ticket_id}/fix": Rule(STAFF, absent_ok=True),
+        "POST /api/v1/sharing/quality/tickets/{ticket_id}/reject": Rule(STAFF, absent_ok=True),
+        "POST /api/v1/sharing/quality/tickets/{ticket_id}/comments": Rule(USERS, absent_ok=True),
+        "GET /api/v1/sharing/quality/mine": Rule(APPLICANTS),
+        "POST /api/v1/sharing/quality/mine": Rule(APPLICANTS, absent_ok=True),
+        "GET /api/v1/sharing/quality/mine/{ticket_id}": Rule(APPLICANTS, absent_ok=True),
+        "PAGE /workbench/sharing/quality/": Rule(STAFF),
+        "PAGE /workbench/sharing/quality/new/": Rule(STAFF),
+        "PAGE /workbench/sharing/quality/<uuid:public_id>/": Rule(STAFF, absent_ok=True),
+        "PAGE /workbench/sharing/quality/<uuid:public_id>/<slug:action>/": Rule(STAFF, absent_ok=True),
+        "PAGE /my/data-quality/": Rule(APPLICANTS),
+        "PAGE /my/data-quality/<uuid:public_id>/": Rule(APPLICANTS, absent_ok=True),
+    }
+)
