@@ -37,15 +37,17 @@ sys.path.insert(0, str(ROOT / "src"))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "yiwang.settings")
 os.environ.setdefault("YIWANG_PROFILE", "demo")
 if "DATABASE_URL" not in os.environ:
-    os.environ["DATABASE_URL"] = "sqlite:///" + str(Path(tempfile.mkdtemp(prefix="yiwang-bench-webhooks-")) / "db.sqlite3")
+    os.environ["DATABASE_URL"] = "sqlite:///" + str(
+        Path(tempfile.mkdtemp(prefix="yiwang-bench-webhooks-")) / "db.sqlite3"
+    )
 
-SECRET = "bench-webhook-secret-0123456789"
+SECRET = "bench-webhook-secret-0123456789"  # noqa: S105 - a benchmark's throwaway key
 
 
 # --- the receivers (child process) -----------------------------------------------------------------
 def serve_receivers(count: int, fail_rate: float, ports: Any, commands: Any, results: Any) -> None:
     sys.path.insert(0, str(ROOT / "src"))
-    from yiwang.exchange.webhook_signing import verify_webhook  # noqa: PLC0415 - child process, no Django
+    from yiwang.exchange.webhook_signing import verify_webhook
 
     seen: list[set[str]] = [set() for _ in range(count)]
     received = [0] * count
@@ -56,9 +58,9 @@ def serve_receivers(count: int, fail_rate: float, ports: Any, commands: Any, res
         class Handler(BaseHTTPRequestHandler):
             protocol_version = "HTTP/1.1"
 
-            def do_POST(self) -> None:  # noqa: N802
+            def do_POST(self) -> None:
                 body = self.rfile.read(int(self.headers.get("Content-Length", 0)))
-                status = 503 if fail_rate and random.random() < fail_rate else 200  # noqa: S311
+                status = 503 if fail_rate and random.random() < fail_rate else 200
                 ok = verify_webhook(SECRET, dict(self.headers.items()), body)
                 with lock:
                     received[index] += 1
@@ -99,15 +101,15 @@ def main() -> int:
     parser.add_argument("--fail-rate", type=float, default=0.0)
     args = parser.parse_args()
 
-    import django  # noqa: PLC0415 - after the environment is set
+    import django
 
     django.setup()
-    from django.conf import settings  # noqa: PLC0415
-    from django.core.management import call_command  # noqa: PLC0415
-    from django.db import connection  # noqa: PLC0415
+    from django.conf import settings
+    from django.core.management import call_command
+    from django.db import connection
 
-    from yiwang.exchange.models import DeliveryState, WebhookDelivery, WebhookEndpoint  # noqa: PLC0415
-    from yiwang.exchange.services import create_endpoint, deliver_due, fan_out  # noqa: PLC0415
+    from yiwang.exchange.models import DeliveryState, WebhookDelivery, WebhookEndpoint
+    from yiwang.exchange.services import create_endpoint, deliver_due, fan_out
 
     settings.YIWANG_WEBHOOK_DELIVER_ON_COMMIT = False
     settings.YIWANG_WEBHOOK_BACKOFF_SECONDS = 0
@@ -119,7 +121,9 @@ def main() -> int:
 
     context = multiprocessing.get_context("spawn")
     ports_q, commands_q, results_q = context.Queue(), context.Queue(), context.Queue()
-    child = context.Process(target=serve_receivers, args=(args.endpoints, args.fail_rate, ports_q, commands_q, results_q))
+    child = context.Process(
+        target=serve_receivers, args=(args.endpoints, args.fail_rate, ports_q, commands_q, results_q)
+    )
     child.start()
     ports = ports_q.get(timeout=60)
     endpoints = [
@@ -129,7 +133,12 @@ def main() -> int:
 
     started = time.perf_counter()
     for n in range(args.events):
-        fan_out(endpoints, "bench.event", {"n": n, "name": "测试", "at": datetime.now(UTC).isoformat()}, f"bench-{n}")
+        fan_out(
+            endpoints,
+            "bench.event",
+            {"n": n, "name": "测试", "at": datetime.now(UTC).isoformat()},
+            f"bench-{n}",
+        )
     enqueue_seconds = time.perf_counter() - started
     total = args.events * len(endpoints)
     assert WebhookDelivery.objects.count() == total
@@ -147,11 +156,19 @@ def main() -> int:
     commands_q.put("report")
     receivers = results_q.get(timeout=60)
     child.join(timeout=30)
-    states = dict(WebhookDelivery.objects.values_list("state").annotate(n=django.db.models.Count("id")).values_list("state", "n"))
+    states = dict(
+        WebhookDelivery.objects.values_list("state")
+        .annotate(n=django.db.models.Count("id"))
+        .values_list("state", "n")
+    )
     delivered = states.get(DeliveryState.DELIVERED, 0)
     result = {
         "when": datetime.now(UTC).isoformat(),
-        "machine": {"python": platform.python_version(), "cpus": os.cpu_count(), "platform": platform.platform()},
+        "machine": {
+            "python": platform.python_version(),
+            "cpus": os.cpu_count(),
+            "platform": platform.platform(),
+        },
         "database": connection.vendor,
         "events": args.events,
         "endpoints": len(endpoints),
@@ -172,7 +189,9 @@ def main() -> int:
     print(json.dumps(result, ensure_ascii=False, indent=2))
     out = ROOT / "bench" / "results"
     out.mkdir(parents=True, exist_ok=True)
-    (out / f"webhooks-{datetime.now(UTC):%Y%m%dT%H%M%S}.json").write_text(json.dumps(result, ensure_ascii=False, indent=2))
+    (out / f"webhooks-{datetime.now(UTC):%Y%m%dT%H%M%S}.json").write_text(
+        json.dumps(result, ensure_ascii=False, indent=2)
+    )
     ok = delivered == total and result["lost"] == 0 and not any(receivers["bad_signatures"])
     print("OK: no loss" if ok else "FAILED: deliveries lost or refused")
     return 0 if ok else 1

@@ -29,20 +29,37 @@ def identity(node_id: str) -> NodeIdentity:
 
 def node_row(ident: NodeIdentity, base_url: str = "http://127.0.0.1:9", **kwargs: Any) -> ExchangeNode:
     return register_node(
-        node_id=ident.node_id, name=f"节点 {ident.node_id}", base_url=base_url, sm2_public_key=ident.sm2_public_key, **kwargs
+        node_id=ident.node_id,
+        name=f"节点 {ident.node_id}",
+        base_url=base_url,
+        sm2_public_key=ident.sm2_public_key,
+        **kwargs,
     )
 
 
 def raw_package(
-    sender: NodeIdentity, receiver: str, *, package_id: str, kind: str = "test.feed", sequence: int = 1,
-    entries: Mapping[str, bytes] | None = None, sign_with: NodeIdentity | None = None,
-    manifest_changes: Mapping[str, Any] | None = None, drop_entry: str = "", swap: Mapping[str, bytes] | None = None,
+    sender: NodeIdentity,
+    receiver: str,
+    *,
+    package_id: str,
+    kind: str = "test.feed",
+    sequence: int = 1,
+    entries: Mapping[str, bytes] | None = None,
+    sign_with: NodeIdentity | None = None,
+    manifest_changes: Mapping[str, Any] | None = None,
+    drop_entry: str = "",
+    swap: Mapping[str, bytes] | None = None,
 ) -> bytes:
     """An archive built by hand, optionally wrong in one way (for the tampering tests)."""
     entries = dict(entries or {"rows.json": b'[{"id": 1}]'})
     manifest = build_manifest(
-        package_id=package_id, sender=sender.node_id, receiver=receiver, kind=kind, sequence=sequence,
-        created_at="2026-12-07T10:00:00+08:00", entries=entries,
+        package_id=package_id,
+        sender=sender.node_id,
+        receiver=receiver,
+        kind=kind,
+        sequence=sequence,
+        created_at="2026-12-07T10:00:00+08:00",
+        entries=entries,
     )
     manifest.update(manifest_changes or {})
     signature = (sign_with or sender).sign(canonical_json(manifest))
@@ -54,7 +71,13 @@ def raw_package(
 
 def announce(package_id: str, data: bytes, *, kind: str = "test.feed", sequence: int = 1) -> bytes:
     return json.dumps(
-        {"package_id": package_id, "kind": kind, "sequence": sequence, "size": len(data), "sha256": hashlib.sha256(data).hexdigest()}
+        {
+            "package_id": package_id,
+            "kind": kind,
+            "sequence": sequence,
+            "size": len(data),
+            "sha256": hashlib.sha256(data).hexdigest(),
+        }
     ).encode()
 
 
@@ -89,7 +112,7 @@ def webhook_receiver(receiver: Receiver | None = None) -> Iterator[Receiver]:
     class Handler(BaseHTTPRequestHandler):
         protocol_version = "HTTP/1.1"
 
-        def do_POST(self) -> None:  # noqa: N802 - http.server's name
+        def do_POST(self) -> None:
             body = self.rfile.read(int(self.headers.get("Content-Length", 0)))
             status = receiver.answer(dict(self.headers.items()), body)
             self.send_response(status)

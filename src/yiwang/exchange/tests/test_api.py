@@ -77,10 +77,19 @@ def test_dead_letters_list_and_replay(people, dead, django_assert_max_num_querie
     again = client.post(f"{BASE}/deliveries/{dead[0].public_id}/replay")
     assert again.status_code == 409 and again.json()["code"] == "exchange_delivery_not_dead"
     assert client.post(f"{BASE}/deliveries/{uuid.uuid4()}/replay").status_code == 404
-    bulk = client.post(BASE + "/dead-letters/replay", data={"ids": [str(dead[1].public_id)]}, content_type="application/json")
+    bulk = client.post(
+        BASE + "/dead-letters/replay", data={"ids": [str(dead[1].public_id)]}, content_type="application/json"
+    )
     assert bulk.json() == {"replayed": 1}
-    assert client.post(BASE + "/dead-letters/replay", data={}, content_type="application/json").json() == {"replayed": 1}
-    assert token_client(people["clerk"]).post(BASE + "/dead-letters/replay", data={}, content_type="application/json").status_code == 403
+    assert client.post(BASE + "/dead-letters/replay", data={}, content_type="application/json").json() == {
+        "replayed": 1
+    }
+    assert (
+        token_client(people["clerk"])
+        .post(BASE + "/dead-letters/replay", data={}, content_type="application/json")
+        .status_code
+        == 403
+    )
 
 
 def test_lists_are_bounded_and_filters_validated(people, dead, django_assert_max_num_queries):

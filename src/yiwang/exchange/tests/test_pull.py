@@ -9,7 +9,13 @@ from typing import Any
 import pytest
 
 from yiwang.exchange.identity import acting_as
-from yiwang.exchange.models import DeliveryMode, IncomingPackage, IncomingState, OutgoingPackage, OutgoingState
+from yiwang.exchange.models import (
+    DeliveryMode,
+    IncomingPackage,
+    IncomingState,
+    OutgoingPackage,
+    OutgoingState,
+)
 from yiwang.exchange.services import build_package, pull_from
 from yiwang.exchange.services import pull as pull_module
 from yiwang.exchange.tests.factories import node_row
@@ -27,7 +33,10 @@ def province_node(live_server: Any, as_node: Any, province: Any, city: Any) -> A
 def test_the_city_pulls_applies_and_acknowledges(province_node, province, city, applied):
     city_node = node_row(city, role="child")
     with acting_as(province):
-        held = [build_package("test.feed", city_node, {"n.txt": str(n).encode()}, mode=DeliveryMode.PULL) for n in (1, 2)]
+        held = [
+            build_package("test.feed", city_node, {"n.txt": str(n).encode()}, mode=DeliveryMode.PULL)
+            for n in (1, 2)
+        ]
     with acting_as(city):
         pulled = pull_from(province_node)
     assert [p.state for p in pulled] == [IncomingState.APPLIED, IncomingState.APPLIED]

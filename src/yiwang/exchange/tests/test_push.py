@@ -39,7 +39,9 @@ def nodes(live_server: Any, as_node: Any, province: Any, city: Any) -> tuple[Exc
 def test_a_pushed_package_is_applied_once_with_a_signed_receipt(nodes, province, applied):
     _, city_node = nodes
     with acting_as(province):
-        package = build_package("test.feed", city_node, {"rows.json": b'[{"id": 1}]', "photo.bin": bytes(range(256)) * 50})
+        package = build_package(
+            "test.feed", city_node, {"rows.json": b'[{"id": 1}]', "photo.bin": bytes(range(256)) * 50}
+        )
         package = push_package(package, chunk_bytes=4096)
     assert package.state == OutgoingState.APPLIED
     assert package.receipt["state"] == "applied" and package.receipt["result"] == {"rows": 2}
@@ -56,8 +58,12 @@ def test_replaying_a_package_returns_the_same_receipt_and_applies_nothing(nodes,
         package = push_package(build_package("test.feed", city_node, {"a.txt": b"a"}))
         first = package.receipt
         data = package.archive.open("rb").read()
-        again = signed_request(province, city_node, "POST", "/packages", announce(str(package.public_id), data))
-        chunk = signed_request(province, city_node, "PUT", f"/packages/{package.public_id}/chunks?offset=0", data)
+        again = signed_request(
+            province, city_node, "POST", "/packages", announce(str(package.public_id), data)
+        )
+        chunk = signed_request(
+            province, city_node, "PUT", f"/packages/{package.public_id}/chunks?offset=0", data
+        )
         OutgoingPackage.objects.filter(pk=package.pk).update(state=OutgoingState.READY)
         pushed_again = push_package(package)
     assert again.status == 200 and again.json()["receipt"] == first
@@ -97,7 +103,9 @@ def test_an_interrupted_upload_resumes_from_the_last_received_byte(nodes, provin
 def test_packages_are_applied_in_sequence_order_per_sender_and_kind(nodes, province, applied):
     _, city_node = nodes
     with acting_as(province):
-        first, second, third = (build_package("test.feed", city_node, {"n.txt": str(n).encode()}) for n in (1, 2, 3))
+        first, second, third = (
+            build_package("test.feed", city_node, {"n.txt": str(n).encode()}) for n in (1, 2, 3)
+        )
         assert push_package(third).state == OutgoingState.SENT
         assert push_package(second).state == OutgoingState.SENT
         assert applied == []
@@ -111,7 +119,9 @@ def test_a_handler_refusal_keeps_nothing_and_the_sender_sees_a_refused_receipt(n
     _, city_node = nodes
 
     def refuse(package: handlers.ReceivedPackage) -> None:
-        ExchangeNode.objects.create(node_id="written-by-handler", name="x", base_url="http://x.invalid", sm2_public_key="")
+        ExchangeNode.objects.create(
+            node_id="written-by-handler", name="x", base_url="http://x.invalid", sm2_public_key=""
+        )
         raise DomainError("bases_row_invalid", "第 3 行身份证号校验失败", status=422)
 
     handlers.register("test.refused", refuse)

@@ -26,8 +26,12 @@ def city_node(live_server: Any, as_node: Any, province: Any, city: Any) -> Any:
     return node_row(city, base_url=live_server.url)
 
 
-def upload(sender: Any, node: Any, data: bytes, package_id: str, *, declared: bytes | None = None, sequence: int = 1) -> Any:
-    start = signed_request(sender, node, "POST", "/packages", announce(package_id, declared or data, sequence=sequence))
+def upload(
+    sender: Any, node: Any, data: bytes, package_id: str, *, declared: bytes | None = None, sequence: int = 1
+) -> Any:
+    start = signed_request(
+        sender, node, "POST", "/packages", announce(package_id, declared or data, sequence=sequence)
+    )
     assert start.status == 200, start.body
     return signed_request(sender, node, "PUT", f"/packages/{package_id}/chunks?offset=0", data)
 
@@ -44,7 +48,9 @@ def assert_refused(answer: Any, code: str, package_id: str, applied: list[Any]) 
 
 def test_a_changed_byte_is_refused(city_node, province, applied, caplog):
     package_id = str(uuid.uuid4())
-    data = bytearray(raw_package(province, city_node.node_id, package_id=package_id, entries={"rows.json": b"x" * 3000}))
+    data = bytearray(
+        raw_package(province, city_node.node_id, package_id=package_id, entries={"rows.json": b"x" * 3000})
+    )
     original = bytes(data)
     data[len(data) // 3] ^= 0x01
     answer = upload(province, city_node, bytes(data), package_id, declared=original)
@@ -52,10 +58,16 @@ def test_a_changed_byte_is_refused(city_node, province, applied, caplog):
     assert "refused" in caplog.text
 
 
-def test_a_changed_byte_in_an_entry_is_refused_even_with_a_matching_archive_hash(city_node, province, applied):
+def test_a_changed_byte_in_an_entry_is_refused_even_with_a_matching_archive_hash(
+    city_node, province, applied
+):
     package_id = str(uuid.uuid4())
     data = raw_package(
-        province, city_node.node_id, package_id=package_id, entries={"rows.json": b'[{"id": 1}]'}, swap={"rows.json": b'[{"id": 9}]'}
+        province,
+        city_node.node_id,
+        package_id=package_id,
+        entries={"rows.json": b'[{"id": 1}]'},
+        swap={"rows.json": b'[{"id": 9}]'},
     )
     answer = upload(province, city_node, data, package_id)
     assert_refused(answer, "exchange_entry_mismatch", package_id, applied)
@@ -65,7 +77,9 @@ def test_a_changed_byte_in_an_entry_is_refused_even_with_a_matching_archive_hash
 def test_a_bad_signature_is_refused(city_node, province, applied):
     package_id = str(uuid.uuid4())
     data = raw_package(province, city_node.node_id, package_id=package_id, sign_with=identity("intruder"))
-    assert_refused(upload(province, city_node, data, package_id), "exchange_bad_signature", package_id, applied)
+    assert_refused(
+        upload(province, city_node, data, package_id), "exchange_bad_signature", package_id, applied
+    )
 
 
 def test_a_manifest_for_another_receiver_is_refused(city_node, province, applied):
@@ -79,15 +93,23 @@ def test_a_manifest_for_another_receiver_is_refused(city_node, province, applied
 def test_a_manifest_with_an_unknown_field_is_refused(city_node, province, applied):
     package_id = str(uuid.uuid4())
     data = raw_package(province, city_node.node_id, package_id=package_id, manifest_changes={"extra": 1})
-    assert_refused(upload(province, city_node, data, package_id), "exchange_malformed_package", package_id, applied)
+    assert_refused(
+        upload(province, city_node, data, package_id), "exchange_malformed_package", package_id, applied
+    )
 
 
 def test_a_missing_entry_is_refused(city_node, province, applied):
     package_id = str(uuid.uuid4())
     data = raw_package(
-        province, city_node.node_id, package_id=package_id, entries={"a.json": b"1", "b.json": b"2"}, drop_entry="b.json"
+        province,
+        city_node.node_id,
+        package_id=package_id,
+        entries={"a.json": b"1", "b.json": b"2"},
+        drop_entry="b.json",
     )
-    assert_refused(upload(province, city_node, data, package_id), "exchange_missing_entry", package_id, applied)
+    assert_refused(
+        upload(province, city_node, data, package_id), "exchange_missing_entry", package_id, applied
+    )
 
 
 def test_a_corrected_package_may_take_the_refused_sequence(city_node, province, applied):
@@ -103,7 +125,10 @@ def test_a_corrected_package_may_take_the_refused_sequence(city_node, province, 
 def test_requests_not_signed_by_a_registered_node_are_refused(city_node, province, live_server):
     stranger = identity("stranger")
     body = announce(str(uuid.uuid4()), b"x")
-    assert signed_request(stranger, city_node, "POST", "/packages", body).json()["code"] == "exchange_unknown_node"
+    assert (
+        signed_request(stranger, city_node, "POST", "/packages", body).json()["code"]
+        == "exchange_unknown_node"
+    )
     # signed by the wrong key for the node id it claims
     impostor = type(province)(province.node_id, stranger.sm2_private_key)
     answer = signed_request(impostor, city_node, "POST", "/packages", body)
@@ -123,5 +148,7 @@ def test_an_offset_other_than_the_next_byte_is_a_conflict_naming_it(city_node, p
     signed_request(province, city_node, "POST", "/packages", announce(package_id, data))
     answer = signed_request(province, city_node, "PUT", f"/packages/{package_id}/chunks?offset=10", data[10:])
     assert answer.status == 409 and answer.json()["fields"] == {"received_bytes": 0}
-    announced_again = signed_request(province, city_node, "POST", "/packages", announce(package_id, data + b"x"))
+    announced_again = signed_request(
+        province, city_node, "POST", "/packages", announce(package_id, data + b"x")
+    )
     assert announced_again.status == 409 and announced_again.json()["code"] == "exchange_package_conflict"

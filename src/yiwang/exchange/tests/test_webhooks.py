@@ -36,7 +36,9 @@ def clock() -> Any:
 
 def test_a_delivery_is_signed_and_the_receiver_can_verify_it(clock):
     with webhook_receiver() as receiver:
-        delivery = enqueue_webhook(endpoint(receiver.url), "sharing.data_changed", {"resource": "人口基础信息"}, "evt-1")
+        delivery = enqueue_webhook(
+            endpoint(receiver.url), "sharing.data_changed", {"resource": "人口基础信息"}, "evt-1"
+        )
         report = deliver_due(workers=1)
     assert report.delivered == 1
     headers, body = receiver.requests[0]
@@ -45,7 +47,12 @@ def test_a_delivery_is_signed_and_the_receiver_can_verify_it(clock):
     assert not verify_webhook(SECRET, headers, body + b" ")
     assert not verify_webhook(SECRET, headers, body, now=T0.timestamp() + 3600)  # too old: a replay
     sent = json.loads(body)
-    assert sent == {"id": "evt-1", "topic": "sharing.data_changed", "created_at": sent["created_at"], "data": {"resource": "人口基础信息"}}
+    assert sent == {
+        "id": "evt-1",
+        "topic": "sharing.data_changed",
+        "created_at": sent["created_at"],
+        "data": {"resource": "人口基础信息"},
+    }
     assert headers["X-Yiwang-Event-Id"] == "evt-1" and "hmac-sm3=" in headers["X-Yiwang-Signature"]
     delivery.refresh_from_db()
     assert delivery.state == DeliveryState.DELIVERED and delivery.last_status == 200
@@ -152,7 +159,6 @@ def test_payloads_are_encrypted_at_rest(clock):
 
 def test_enqueue_after_commit_delivers_through_the_task(clock, settings, django_capture_on_commit_callbacks):
     settings.YIWANG_WEBHOOK_DELIVER_ON_COMMIT = True
-    with webhook_receiver() as receiver:
-        with django_capture_on_commit_callbacks(execute=True):
-            enqueue_webhook(endpoint(receiver.url), "t", {}, "evt-1")
+    with webhook_receiver() as receiver, django_capture_on_commit_callbacks(execute=True):
+        enqueue_webhook(endpoint(receiver.url), "t", {}, "evt-1")
     assert receiver.event_ids == ["evt-1"]
