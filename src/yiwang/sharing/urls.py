@@ -1,6 +1,6 @@
 from django.urls import path
 
-from yiwang.sharing import views
+from yiwang.sharing import gateway_views, views
 
 app_name = "sharing"
 urlpatterns = [
@@ -15,4 +15,25 @@ urlpatterns = [
     path("requests/<uuid:request_id>/<slug:action>/", views.request_action, name="request_action"),
     path("grants/", views.grant_list, name="grants"),
     path("grants/<uuid:grant_id>/revoke/", views.grant_revoke, name="grant_revoke"),
+    # --- the gateway (gateway_views) ---
+    path("gateway/calls/", gateway_views.call_log, name="gateway_calls"),
+    path("gateway/statistics/", gateway_views.statistics_page, name="gateway_statistics"),
+    path("gateway/statistics/data/", gateway_views.statistics_data, name="gateway_statistics_data"),
+    path("gateway/consumers/", gateway_views.consumer_list, name="gateway_consumers"),
+    path(
+        "gateway/consumers/<uuid:consumer_id>/<slug:action>/",
+        gateway_views.consumer_action,
+        name="gateway_consumer_action",
+    ),
+    path("gateway/subscriptions/", gateway_views.subscription_list, name="gateway_subscriptions"),
+    path(
+        "gateway/subscriptions/<uuid:subscription_id>/",
+        gateway_views.subscription_detail,
+        name="gateway_subscription",
+    ),
+    path(
+        "gateway/subscriptions/<uuid:subscription_id>/cancel/",
+        gateway_views.subscription_cancel,
+        name="gateway_subscription_cancel",
+    ),
 ]
