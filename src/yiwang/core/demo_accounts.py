@@ -26,6 +26,57 @@ DEMO_ACCOUNTS: tuple[DemoAccount, ...] = (
     DemoAccount("auditor", "Yiwang@2026", "安全审计员 Auditor", "staff", "林芳", ("auditor",)),
 )
 
+# 数据专员 of the sharing platform (共享平台), created by ``yiwang.demo.sharing.load_sharing_demo``:
+# (account, organisation key of ``demo/content/organisations.py``, data scope).  ``datareviewer``
+# (数据资源局, region scope) reviews and publishes the other departments' resources.
+SHARING_DEMO_ACCOUNTS: tuple[tuple[DemoAccount, str, str], ...] = (
+    (
+        DemoAccount(
+            "dataofficial", "Yiwang@2026", "数据专员（市场监管局）", "staff", "周敏", ("data_official",)
+        ),
+        "market",
+        "department",
+    ),
+    (
+        DemoAccount(
+            "dataofficial_ps", "Yiwang@2026", "数据专员（公安局）", "staff", "吴刚", ("data_official",)
+        ),
+        "police",
+        "department",
+    ),
+    (
+        DemoAccount(
+            "dataofficial_nrp",
+            "Yiwang@2026",
+            "数据专员（自然资源规划局）",
+            "staff",
+            "郑丽",
+            ("data_official",),
+        ),
+        "nrp",
+        "department",
+    ),
+    (
+        DemoAccount(
+            "dataofficial_zw",
+            "Yiwang@2026",
+            "数据专员（政务服务管理局）",
+            "staff",
+            "冯涛",
+            ("data_official",),
+        ),
+        "gov_service",
+        "department",
+    ),
+    (
+        DemoAccount(
+            "datareviewer", "Yiwang@2026", "目录审核（数据资源局）", "staff", "何静", ("data_official",)
+        ),
+        "data",
+        "region",
+    ),
+)
+
 # Demo only: every demo staff account gets a TOTP device with this fixed, documented secret so that
 # the demo stays usable (`yiwang totp <username>` prints the current code).  Base32 for authenticator
 # apps: GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ.  Never used outside demo mode.

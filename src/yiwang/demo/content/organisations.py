@@ -176,6 +176,16 @@ ORGANISATIONS: list[dict[str, Any]] = [
         "address": "合肥市蜀山区政务区潜山路（" + HALL + "税务窗口）",
         "phone": "0551-12366",
     },
+    {
+        "key": "gov_service",
+        "name": "合肥市政务服务管理局",
+        "short_name": "市政务服务管理局",
+        "entity_type": "1",
+        "org_body": "00302117",
+        "nature": "1",
+        "address": "合肥市滨湖新区中山路1号政务中心A座（电子证照库运营）",
+        "phone": "0551-63538117",
+    },
 ]
 
 for _org in ORGANISATIONS:
