@@ -3,14 +3,19 @@ declared beside open ones, and datasets published from them with their files gen
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 from yiwang.accounts.models import User
-from yiwang.bases.tests import factories as bases
+from yiwang.core.models import Organisation
 from yiwang.opendata import services
 from yiwang.opendata.models import Dataset, DatasetSource
+from yiwang.sharing import services as sharing
 from yiwang.sharing.models import OpenType, Resource
-from yiwang.sharing.tests.factories import published_resource
+from yiwang.testing import bases
+from yiwang.testing.catalog import OrganisationFactory
+from yiwang.testing.clients import make_region_staff
+from yiwang.testing.people import make_staff
 
 #: Every source's columns declared, one personal and one sensitive field among them (never exported).
 FIELDS: dict[str, list[dict[str, Any]]] = {
@@ -49,13 +54,49 @@ PERSONAL_COLUMNS = {
 }
 
 
+@dataclass
+class OpenWorld:
+    market: Organisation
+    police: Organisation
+    reviewer: User  # 数据资源管理局 data official, region scope: reviews the catalogue
+    market_official: User
+    police_official: User
+    market_clerk: User  # staff, not a data official
+
+
+def make_world() -> OpenWorld:
+    data_bureau = OrganisationFactory(name="合肥市数据资源管理局")
+    market = OrganisationFactory(name="合肥市市场监督管理局")
+    police = OrganisationFactory(name="合肥市公安局")
+    return OpenWorld(
+        market=market,
+        police=police,
+        reviewer=make_region_staff(data_bureau, "od_reviewer", ("data_official",)),
+        market_official=make_staff(market, "od_market", ("data_official",)),
+        police_official=make_staff(police, "od_police", ("data_official",)),
+        market_clerk=make_staff(market, "od_clerk", ("window_clerk",)),
+    )
+
+
+def published_resource(
+    official: User, reviewer: User, *, name: str, fields: list[dict[str, Any]], **definition: Any
+) -> Resource:
+    resource = sharing.create_resource(
+        actor=official,
+        provider=official.staff_profile.organisation,
+        definition={"name": name, "subject_kind": "none", **definition},
+        fields=fields,
+    )
+    sharing.submit_resource(resource, actor=official)
+    return sharing.review_resource(resource, actor=reviewer, approve=True)
+
+
 def open_resource(official: User, reviewer: User, source: str, open_type: str = OpenType.OPEN) -> Resource:
     return published_resource(
         official,
         reviewer,
         name=f"开放-{source}",
         share_type="unconditional",
-        subject_kind="none",
         open_type=open_type,
         fields=FIELDS[source],
     )
@@ -77,4 +118,6 @@ def publish(official: User, resource: Resource, source: str, **values: Any) -> D
         "keywords": ["行政区划", "地理"],
         "theme": "geography",
     }
-    return services.publish_dataset(actor=official, resource=resource, source=source, **{**defaults, **values})
+    return services.publish_dataset(
+        actor=official, resource=resource, source=source, **{**defaults, **values}
+    )

@@ -123,7 +123,7 @@ def test_keys_hashed_quota_and_revocation(datasets, settings):
 
 
 def test_dcat_ap_json_ld(datasets):
-    geo, stats = datasets
+    geo, _stats = datasets
     client = Client()
     response = client.get("/open-data/catalog.jsonld")
     assert response.status_code == 200 and response["Content-Type"] == "application/ld+json"
@@ -155,9 +155,16 @@ def test_publishing_over_http_and_who_may(world, django_capture_on_commit_callba
         "theme": "government",
         "keywords": ["目录"],
     }
-    assert token_client(world.police_official).post(f"{API}/datasets", body, content_type=JSON).status_code == 403
-    assert token_client(world.market_clerk).post(f"{API}/datasets", body, content_type=JSON).status_code == 403
-    assert token_client(make_citizen("od_c")).post(f"{API}/datasets", body, content_type=JSON).status_code == 403
+    assert (
+        token_client(world.police_official).post(f"{API}/datasets", body, content_type=JSON).status_code
+        == 403
+    )
+    assert (
+        token_client(world.market_clerk).post(f"{API}/datasets", body, content_type=JSON).status_code == 403
+    )
+    assert (
+        token_client(make_citizen("od_c")).post(f"{API}/datasets", body, content_type=JSON).status_code == 403
+    )
     assert Client().post(f"{API}/datasets", body, content_type=JSON).status_code == 401
     market = token_client(world.market_official)
     with django_capture_on_commit_callbacks(execute=True):
@@ -167,7 +174,10 @@ def test_publishing_over_http_and_who_may(world, django_capture_on_commit_callba
     assert set(created.json()["allowed_actions"]) == {"download", "update", "withdraw"}
     police = token_client(world.police_official)
     assert police.patch(f"{API}/datasets/{dataset_id}", {"title": "x"}, content_type=JSON).status_code == 404
-    assert market.patch(f"{API}/datasets/{dataset_id}", {"title": "资源目录"}, content_type=JSON).json()["title"] == "资源目录"
+    assert (
+        market.patch(f"{API}/datasets/{dataset_id}", {"title": "资源目录"}, content_type=JSON).json()["title"]
+        == "资源目录"
+    )
     assert [d["title"] for d in market.get(f"{API}/manage/datasets").json()] == ["资源目录"]
     withdrawn = market.post(f"{API}/datasets/{dataset_id}/withdraw", {"reason": "调整"}, content_type=JSON)
     assert withdrawn.json()["status"] == "withdrawn"

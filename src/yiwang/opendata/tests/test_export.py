@@ -41,7 +41,9 @@ def _columns(distribution: Distribution) -> tuple[list[str], list[list[object]]]
 
 
 @pytest.mark.parametrize("source", list(DatasetSource.values))
-def test_no_personal_or_sensitive_field_leaves_in_any_format(world, source, django_capture_on_commit_callbacks):
+def test_no_personal_or_sensitive_field_leaves_in_any_format(
+    world, source, django_capture_on_commit_callbacks
+):
     base_data()
     resource = open_resource(world.market_official, world.reviewer, source)
     with django_capture_on_commit_callbacks(execute=True):
@@ -62,7 +64,9 @@ def test_no_personal_or_sensitive_field_leaves_in_any_format(world, source, djan
         assert len(distribution.sha256) == 64 and distribution.byte_size == len(raw)
 
 
-def test_legal_person_statistics_are_aggregates_without_representatives(world, django_capture_on_commit_callbacks):
+def test_legal_person_statistics_are_aggregates_without_representatives(
+    world, django_capture_on_commit_callbacks
+):
     base_data()
     source = DatasetSource.LEGAL_PERSON_STATS
     resource = open_resource(world.market_official, world.reviewer, source)

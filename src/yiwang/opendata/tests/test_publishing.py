@@ -10,9 +10,8 @@ from yiwang.core.models import AuditEvent
 from yiwang.opendata import services
 from yiwang.opendata.actions import allowed_actions
 from yiwang.opendata.models import DatasetSource, DatasetStatus
-from yiwang.opendata.tests.factories import base_data, open_resource, publish
+from yiwang.opendata.tests.factories import FIELDS, base_data, open_resource, publish, published_resource
 from yiwang.sharing.models import OpenType
-from yiwang.sharing.tests.factories import published_resource
 
 pytestmark = pytest.mark.django_db
 GEO = DatasetSource.GEOGRAPHY
@@ -31,7 +30,13 @@ def test_only_the_providers_data_official_publishes(world):
 
 
 def test_a_closed_or_unpublished_resource_is_not_opened(world):
-    closed = published_resource(world.market_official, world.reviewer, name="不开放资源", open_type=OpenType.CLOSED)
+    closed = published_resource(
+        world.market_official,
+        world.reviewer,
+        name="不开放资源",
+        fields=FIELDS[GEO],
+        open_type=OpenType.CLOSED,
+    )
     with pytest.raises(DomainError) as refused:
         publish(world.market_official, closed, GEO)
     assert refused.value.code == "opendata_not_open"
@@ -66,7 +71,9 @@ def test_publish_update_withdraw_lifecycle(world, django_capture_on_commit_callb
         services.withdraw_dataset(withdrawn, actor=official, reason="再次")
     assert again.value.code == "opendata_invalid_transition"
     actions = list(
-        AuditEvent.objects.filter(object_id=str(dataset.public_id)).order_by("sequence").values_list("action", flat=True)
+        AuditEvent.objects.filter(object_id=str(dataset.public_id))
+        .order_by("sequence")
+        .values_list("action", flat=True)
     )
     assert actions == [
         "opendata.dataset_published",
