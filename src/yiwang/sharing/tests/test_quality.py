@@ -10,7 +10,6 @@ import pytest
 
 from yiwang.accounts.models import InboxMessage
 from yiwang.bases.services import apply_updates
-from yiwang.bases.tests import factories as bases
 from yiwang.core.errors import DomainError
 from yiwang.core.models import AuditEvent
 from yiwang.sharing import services
@@ -23,6 +22,7 @@ from yiwang.sharing.services.quality import (
     ticket_statistics,
 )
 from yiwang.sharing.tests.factories import ask, published_resource
+from yiwang.testing import bases
 from yiwang.testing.cases import make_citizen
 
 pytestmark = pytest.mark.django_db
