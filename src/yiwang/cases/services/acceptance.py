@@ -5,6 +5,8 @@ An instant item (即办件) is decided as soon as it is accepted (:func:`after_a
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.utils import timezone
 
 from yiwang.accounts.models import User
@@ -30,41 +32,64 @@ def accept_case(case: Case, *, actor: User, comment: str = "", expected_version:
     with transition(
         case, {CaseStatus.SUBMITTED}, actor=actor, roles=["window_clerk"], expected_version=expected_version
     ) as t:
-        locked = t.case
-        today = local_today()
-        locked.accepted_at = timezone.now()
-        locked.due_date = add_working_days(today, locked.item.committed_limit_days)
-        locked.statutory_due_date = add_working_days(today, locked.item.statutory_limit_days)
-        locked.deadline_provisional = bool(
-            provisional_years_between(today, max(locked.due_date, locked.statutory_due_date))
-        )
-        locked.status = CaseStatus.ACCEPTED
-        t.save("accepted_at", "due_date", "statutory_due_date", "deadline_provisional")
-        t.record(
-            CaseEventType.ACCEPTED,
-            comment=comment,
-            data={
-                "due_date": locked.due_date.isoformat(),
-                "statutory_due_date": locked.statutory_due_date.isoformat(),
-                "provisional": locked.deadline_provisional,
-            },
-        )
-        issue_document(
-            DocumentKind.ACCEPTANCE_NOTICE,
-            case_context(locked),
-            organisation=locked.handling_organisation,
-            number=locked.number,
-            case=locked,
-        )
-        t.notify(CaseEventType.ACCEPTED)
-        # 流程驱动: start the item's workflow process in this same transaction (see cases/process.py).
-        instance = start_process(locked, actor=actor)
-        if instance is not None and instance.status == ProcessStatus.COMPLETED:  # 秒批: the DMN decided
-            decide_from_process(locked, instance, actor=None, result={})
-        return after_acceptance(locked, actor=actor)
+        return _accept(t, actor, comment, {}, None)
 
 
-def after_acceptance(case: Case, *, actor: User) -> Case:
+def accept_by_rule(case: Case, *, variables: dict[str, Any]) -> Case:
+    """无人干预秒批: the system accepts a case whose decision table needs only shared data and starts
+    its process with ``variables`` (the shared fields and the gateway call ids they came from); the
+    DMN decides at once (recording the rule and the inputs) or leaves the case to a clerk."""
+    calls = list(variables.get("gateway_calls") or [])
+    with transition(case, {CaseStatus.SUBMITTED}, actor=None) as t:
+        return _accept(
+            t, None, "共享数据齐全，系统自动受理", {"unattended": True, "gateway_calls": calls}, variables
+        )
+
+
+def _accept(
+    t: Transition, actor: User | None, comment: str, data: dict[str, Any], variables: dict[str, Any] | None
+) -> Case:
+    """The acceptance inside its transition (by a clerk, or by the system with ``variables``)."""
+    locked = t.case
+    today = local_today()
+    locked.accepted_at = timezone.now()
+    locked.due_date = add_working_days(today, locked.item.committed_limit_days)
+    locked.statutory_due_date = add_working_days(today, locked.item.statutory_limit_days)
+    locked.deadline_provisional = bool(
+        provisional_years_between(today, max(locked.due_date, locked.statutory_due_date))
+    )
+    locked.status = CaseStatus.ACCEPTED
+    t.save("accepted_at", "due_date", "statutory_due_date", "deadline_provisional")
+    t.record(
+        CaseEventType.ACCEPTED,
+        comment=comment,
+        data={
+            "due_date": locked.due_date.isoformat(),
+            "statutory_due_date": locked.statutory_due_date.isoformat(),
+            "provisional": locked.deadline_provisional,
+            **data,
+        },
+    )
+    issue_document(
+        DocumentKind.ACCEPTANCE_NOTICE,
+        case_context(locked),
+        organisation=locked.handling_organisation,
+        number=locked.number,
+        case=locked,
+    )
+    t.notify(CaseEventType.ACCEPTED)
+    # 流程驱动: start the item's workflow process in this same transaction (see cases/process.py).
+    if variables is not None:  # the process decides on the shared data, not on the applicant's form
+        locked.form_data = {**(locked.form_data or {}), **variables}  # in memory only: not saved
+    instance = start_process(locked, actor=actor)  # type: ignore[arg-type]
+    if variables is not None:
+        locked.refresh_from_db(fields=["form_data"])
+    if instance is not None and instance.status == ProcessStatus.COMPLETED:  # 秒批: the DMN decided
+        decide_from_process(locked, instance, actor=None, result={})
+    return after_acceptance(locked, actor=actor)  # type: ignore[arg-type]
+
+
+def after_acceptance(case: Case, *, actor: User | None) -> Case:
     """Inside the acceptance transaction: an instant item (即办件) is approved and completed at once,
     and its process run to the end."""
     if case.item.case_kind != CaseKind.INSTANT:

@@ -108,4 +108,6 @@ def decide_from_process(
         event_data["decision_record"] = decision.pk
         event_data["rules"] = [r.get("id") for r in decision.matched_rules or []]
         event_data["inputs"] = decision.inputs
+    if data.get("gateway_calls"):  # 秒批 on shared data: the gateway calls the inputs came from
+        event_data["gateway_calls"] = list(data["gateway_calls"])
     decide_case(case, actor=actor, approve=approve, comment=comment, process_data=event_data)

@@ -19,7 +19,7 @@ from django.utils import timezone
 
 from yiwang.accounts.models import User
 from yiwang.accounts.services import applicant_identity, staff_roles
-from yiwang.cases import licence_materials, queues
+from yiwang.cases import licence_materials, queues, shared_materials
 from yiwang.cases.errors import CaseErrorCode
 from yiwang.cases.models import (
     Case,
@@ -29,6 +29,7 @@ from yiwang.cases.models import (
     CaseStatus,
     DeliveryMethod,
 )
+from yiwang.cases.services.acceptance import accept_by_rule
 from yiwang.cases.services.applicants import check_applicant
 from yiwang.cases.services.delivery import record_new_choice, validate_choice
 from yiwang.cases.services.materials import MaterialUpload, store_materials, validate_application
@@ -79,6 +80,7 @@ class _Filing:
     form: dict[str, Any]
     uploads: list[MaterialUpload]
     licence_choices: list[licence_materials.LicenceChoice]
+    shared_choices: list[shared_materials.SharedChoice]
     scenario_answers: list[Any]
     idempotency_key: str
     delivery: tuple[str, str, str] | None  # (method, address, phone) to record with the case
@@ -165,12 +167,13 @@ def file_application(
     applicable = list(item.materials.all()) if scenario is None else list(scenario.materials)
     uploaded_ids = {material.pk for material in applicable if files.get(str(material.public_id))}
     licence_choices = licence_materials.plan(applicant, applicable, uploaded_ids, licence_authorisations)
+    shared_choices = shared_materials.plan(applicant, item, applicable, uploaded_ids)
     clean_form, uploads = validate_application(
         item,
         form_data,
         files,
         None if scenario is None else scenario.material_ids,
-        provided_material_ids={choice.material.pk for choice in licence_choices},
+        provided_material_ids={choice.material.pk for choice in [*licence_choices, *shared_choices]},
         required_material_ids=None if scenario is None else scenario.required_material_ids,
     )
     filing = _Filing(
@@ -182,18 +185,24 @@ def file_application(
         form=clean_form,
         uploads=uploads,
         licence_choices=licence_choices,
+        shared_choices=shared_choices,
         scenario_answers=scenario.answer_labels() if scenario is not None else [],
         idempotency_key=idempotency_key,
         delivery=delivery,
         delivery_method=delivery[0] if delivery is not None else delivery_method,
     )
     try:
-        return _file(filing), False
+        case, outcomes = _file(filing)
     except IntegrityError:
         existing = _already_filed(applicant, item, idempotency_key)
         if existing is not None:
             return existing, True
         raise
+    # 秒批 on shared data: an item whose decision table needs only shared data is decided now.
+    variables = shared_materials.unattended_variables(item, applicable, outcomes, local_today())
+    if variables is not None:
+        case = accept_by_rule(case, variables=variables)
+    return case, False
 
 
 def _already_filed(applicant: User, item: ServiceItem, idempotency_key: str) -> Case | None:
@@ -264,12 +273,16 @@ def _new_case(filing: _Filing) -> Case:
     )
 
 
-def _applied_data(filing: _Filing) -> dict[str, Any]:
+def _applied_data(filing: _Filing, outcomes: list[shared_materials.SharedOutcome]) -> dict[str, Any]:
     """What the first event (申请) records."""
     data: dict[str, Any] = {
-        "materials": len(filing.uploads) + len(filing.licence_choices),
+        "materials": len(filing.uploads)
+        + len(filing.licence_choices)
+        + sum(1 for outcome in outcomes if outcome.data is not None),
         "item_version": filing.item.version,
     }
+    if outcomes:
+        data["shared_data"] = shared_materials.summary(outcomes)
     if filing.licence_choices:
         data["e_licences"] = licence_materials.summary(filing.licence_choices)
     if filing.acting_agent is not None:
@@ -279,7 +292,7 @@ def _applied_data(filing: _Filing) -> dict[str, Any]:
     return data
 
 
-def _file(filing: _Filing) -> Case:
+def _file(filing: _Filing) -> tuple[Case, list[shared_materials.SharedOutcome]]:
     """The filing transaction: the case, its files, the number, the counters and the first event."""
     case = _new_case(filing)
     with files_removed_on_failure() as stored, transaction.atomic():
@@ -300,7 +313,8 @@ def _file(filing: _Filing) -> Case:
             method, address, phone = filing.delivery
             record_new_choice(case, method=method, address=address, phone=phone)
         licence_materials.attach(case, filing.licence_choices, actor=filing.filed_by, stored=stored)
-        applied_data = _applied_data(filing)
+        outcomes = shared_materials.fill(case, filing.shared_choices, actor=filing.filed_by, stored=stored)
+        applied_data = _applied_data(filing, outcomes)
         # The ranking counter locks the item's row: taken here, after the day's counter of the
         # same item (so no new contention) and before the audit chain (shared by everyone).
         increment_popularity(filing.item)
@@ -315,4 +329,4 @@ def _file(filing: _Filing) -> Case:
             sequence=1,
         )
         notify_applicant(case, CaseEventType.APPLIED)
-    return case
+    return case, outcomes

@@ -303,6 +303,11 @@ class Material(TimeStampedModel):
     )
     licence_type_code = models.CharField(max_length=40, blank=True, help_text=_("电子证照类型代码"))
     shared_resource_code = models.CharField(max_length=60, blank=True, help_text=_("共享数据资源编码"))
+    shared_fields = models.JSONField(
+        default=list,
+        blank=True,
+        help_text=_("共享数据信息项: the resource fields the material is filled from (empty: all granted)"),
+    )
     licence_legal_basis = models.CharField(
         max_length=300,
         blank=True,

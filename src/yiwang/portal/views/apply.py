@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 
 from yiwang.accounts.models import AssuranceLevel
 from yiwang.accounts.services import companies_for_agent
-from yiwang.cases import delivery, licence_materials
+from yiwang.cases import delivery, licence_materials, shared_materials
 from yiwang.cases import held as held_uploads
 from yiwang.cases.models import DeliveryMethod, HeldUpload
 from yiwang.cases.services import applicant_acting_for, submit_application
@@ -59,6 +59,9 @@ def material_controls(
         hint = material.description or ""
         offer = by_material.get(material.pk)
         from_store = offer is not None and offer.licence is not None
+        shared = shared_materials.is_shared_material(material)  # 一证通办: filled at filing
+        if shared:
+            hint = _("将从共享数据自动调取，无需上传；调取不到时请上传。")
         controls.append(
             {
                 "material": material,
@@ -69,7 +72,7 @@ def material_controls(
                     material.name,
                     slot=key,
                     errors=field_errors(exc, key),
-                    required=material.mandatory and not from_store,
+                    required=material.mandatory and not from_store and not shared,
                     help=hint
                     if not from_store
                     else _("已可从电子证照库调取；如上传文件，则以上传的文件为准。"),
@@ -141,6 +144,7 @@ def apply(request: HttpRequest, public_id: UUID) -> HttpResponse:
     authorised: list[str] = []
     licence_holder = user  # whose wallet the e-licence offers come from (the company when 代办)
     status = 200
+    prefilled: dict[str, tuple[Any, str]] = {}
     if request.method == "POST":
         values = {
             str(spec.get("name")): request.POST.get(FIELD_PREFIX + str(spec.get("name")), "")
@@ -183,6 +187,9 @@ def apply(request: HttpRequest, public_id: UUID) -> HttpResponse:
                 _("申请已提交，办件编号：%(number)s。请留意短信和站内消息。") % {"number": case.number},
             )
             return redirect("portal:case_detail", public_id=case.public_id)
+    else:  # 预填: fields bound to the bases, from the account and the gateway (the applicant may correct)
+        prefilled = shared_materials.prefill(user, item)
+        values = {name: value for name, (value, _source) in prefilled.items()}
 
     return render(
         request,
@@ -209,6 +216,11 @@ def apply(request: HttpRequest, public_id: UUID) -> HttpResponse:
             "assurance_too_low": user.assurance_level < item.required_assurance_level,
             "required_level_label": AssuranceLevel(item.required_assurance_level).label,
             "files_held": bool(held),
+            "prefilled": [
+                (str(spec.get("label") or spec.get("name")), prefilled[str(spec.get("name"))][1])
+                for spec in item.form_fields or []
+                if str(spec.get("name")) in prefilled
+            ],
         },
         status=status,
     )
