@@ -37,6 +37,7 @@ from yiwang.core.identifiers import make_credit_code, make_id_number
 from yiwang.core.models import CalendarYear, Channel, Organisation, Region, RegionLevel
 from yiwang.core.regions import load_regions
 from yiwang.core.request_context import RequestContext, use_context
+from yiwang.demo.bases import load_bases_demo
 from yiwang.demo.content import AREA_CODE, ITEMS, ORGANISATIONS
 from yiwang.demo.content.common import HALL, HALL_ADDRESS, HALL_HOURS, SUPERVISE_PHONE
 from yiwang.demo.content.discovery import BUNDLES, SCENARIOS, THEMES
@@ -427,6 +428,8 @@ def load_demo(*, skip_regions: bool = False, skip_calendar: bool = False) -> Dem
         organisations = _organisations(city, report)
         _items(organisations, report)
         _discovery(report)
+        # 基础库 before the accounts: the demo company is checked against the legal-person base.
+        load_bases_demo()
         _accounts(organisations, report)
         load_licences()  # 电子证照: types, 证照专用章 per issuing body, demo licences
     report.seconds = time.monotonic() - started
