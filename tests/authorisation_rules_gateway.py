@@ -5,7 +5,7 @@ Data officials are not among the probe identities, so their operations allow nob
 
 from __future__ import annotations
 
-from authorisation_rules_base import EVERYONE, NOBODY, USERS, Rule
+from authorisation_rules_base import APPLICANTS, EVERYONE, NOBODY, USERS, Rule
 
 RULES: dict[str, Rule] = {
     "POST /api/v1/sharing/gateway/{resource_code}/query": Rule(
@@ -21,4 +21,18 @@ RULES: dict[str, Rule] = {
     "POST /api/v1/sharing/gateway/subscriptions/{subscription_id}/cancel": Rule(NOBODY, absent_ok=True),
     "GET /api/v1/sharing/gateway/subscriptions/{subscription_id}/deliveries": Rule(NOBODY, absent_ok=True),
     "GET /api/v1/sharing/me/calls": Rule(USERS),
+    # --- pages (sharing/gateway_views.py; data officials only) and 我的数据被谁使用 ---
+    "PAGE /workbench/sharing/gateway/calls/": Rule(NOBODY),
+    "PAGE /workbench/sharing/gateway/statistics/": Rule(NOBODY),
+    "PAGE /workbench/sharing/gateway/statistics/data/": Rule(NOBODY),
+    "PAGE /workbench/sharing/gateway/consumers/": Rule(NOBODY),
+    "PAGE /workbench/sharing/gateway/consumers/<uuid:consumer_id>/<slug:action>/": Rule(
+        NOBODY, absent_ok=True
+    ),
+    "PAGE /workbench/sharing/gateway/subscriptions/": Rule(NOBODY),
+    "PAGE /workbench/sharing/gateway/subscriptions/<uuid:subscription_id>/": Rule(NOBODY, absent_ok=True),
+    "PAGE /workbench/sharing/gateway/subscriptions/<uuid:subscription_id>/cancel/": Rule(
+        NOBODY, absent_ok=True
+    ),
+    "PAGE /my/shared-data/": Rule(APPLICANTS),
 }

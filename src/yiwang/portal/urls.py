@@ -12,6 +12,7 @@ from yiwang.portal.views import (
     public,
     results,
     security,
+    shared_data,
     upgrade,
 )
 
@@ -51,6 +52,7 @@ urlpatterns = [
     path("my/cases/<uuid:public_id>/materials/<uuid:material_id>/", my.case_material, name="case_material"),
     path("my/messages/", my.inbox, name="messages"),
     path("my/data-access/", data_access.data_access_log, name="data_access_log"),
+    path("my/shared-data/", shared_data.my_shared_data, name="my_shared_data"),
     path("status/", public.status_lookup_view, name="status_lookup"),
     path("dev/sms/", public.dev_sms, name="dev_sms"),
     # 账户与安全、实名等级、代办授权、单点登录身份选择 (accounts)
