@@ -1,10 +1,13 @@
 """``yiwang demo_consumer``: the demo department system calling the sharing gateway over real HTTP —
-a client-credentials token from ``/o/token/``, then one query per demo subject, printed."""
+a client-credentials token from ``/o/token/``, then one query per demo subject, printed.
+``--serve`` instead serves its own small page (``sharing.demo_consumer_page``) on ``PORT+2``: enter
+an ID number or credit code, see what the gateway answers."""
 
 from __future__ import annotations
 
 import base64
 import json
+import os
 import urllib.error
 import urllib.request
 from typing import Any
@@ -29,16 +32,29 @@ class Command(BaseCommand):
     help = "Call the sharing gateway as the demo consumer system (client credentials, real HTTP)."
 
     def add_arguments(self, parser: CommandParser) -> None:
-        parser.add_argument("--base-url", default="http://127.0.0.1:8000")
-        parser.add_argument("--resource", required=True, help="resource code")
-        parser.add_argument("--subject", required=True, help="ID number / credit code / region code")
+        parser.add_argument("--base-url", default=f"http://127.0.0.1:{os.environ.get('PORT', '8000')}")
+        parser.add_argument("--resource", default="", help="resource code")
+        parser.add_argument("--subject", default="", help="ID number / credit code / region code")
         parser.add_argument("--fields", default="", help="comma-separated field names")
         parser.add_argument("--purpose", default="演示：办件核验")
         parser.add_argument("--case-number", default="")
         parser.add_argument("--prefix", default="/api/v1/sharing")
+        parser.add_argument("--serve", action="store_true", help="serve the demo system's page instead")
+        parser.add_argument("--host", default=os.environ.get("HOST", "127.0.0.1"))
+        parser.add_argument("--port", type=int, default=int(os.environ.get("PORT", "8000")) + 2)
 
     def handle(self, *args: Any, **options: Any) -> None:
         base = options["base_url"].rstrip("/")
+        if options["serve"]:
+            from yiwang.sharing.demo_consumer_page import GatewayClient, serve
+
+            client = GatewayClient(base, DEMO_CLIENT_ID, DEMO_CLIENT_SECRET, prefix=options["prefix"])
+            self.stdout.write(f"demo consumer page on http://{options['host']}:{options['port']}/ → {base}")
+            serve(client, options["host"], options["port"], default_resource=options["resource"])
+            return
+        if not options["resource"] or not options["subject"]:
+            self.stderr.write("--resource and --subject are required (or --serve)")
+            return
         basic = base64.b64encode(f"{DEMO_CLIENT_ID}:{DEMO_CLIENT_SECRET}".encode()).decode()
         status, token = _post(
             f"{base}/o/token/",
