@@ -20,6 +20,7 @@ from yiwang.core.errors import DomainError
 from yiwang.core.identifiers import IdentifierError, validate_id_number
 from yiwang.opendata.errors import OpendataErrorCode
 from yiwang.opendata.models import DistributionFormat
+from yiwang.opendata.sources import COUNT_COLUMNS
 from yiwang.sharing.models import Sensitivity
 from yiwang.sharing.services import published_fields
 
@@ -41,14 +42,21 @@ class OpenTable:
     rows: list[list[Any]]
 
 
-def open_columns(fields: Iterable[Mapping[str, Any]], columns: Iterable[str]) -> list[tuple[str, str]]:
-    """(name, label) of the ``columns`` that an open field of the resource declares, in source order."""
+def open_columns(
+    fields: Iterable[Mapping[str, Any]], columns: Iterable[str], counts: Mapping[str, str] | None = None
+) -> list[tuple[str, str]]:
+    """(name, label) of the ``columns`` that an open field of the resource declares, in source order.
+    ``counts`` (name → label) are pure counts of an aggregate, open unless a field of that name says
+    otherwise."""
     declared = {str(f.get("name")): f for f in fields}
+    counts = counts or {}
     kept = []
     for name in columns:
         field = declared.get(name)
         if field is not None and is_open_field(field):
             kept.append((name, str(field.get("label") or name)))
+        elif field is None and name in counts:
+            kept.append((name, counts[name]))
     return kept
 
 
@@ -63,10 +71,13 @@ def _looks_like_id_number(value: Any) -> bool:
 
 
 def open_table(
-    fields: Iterable[Mapping[str, Any]], columns: Iterable[str], rows: Iterable[Mapping[str, Any]]
+    fields: Iterable[Mapping[str, Any]],
+    columns: Iterable[str],
+    rows: Iterable[Mapping[str, Any]],
+    counts: Mapping[str, str] | None = None,
 ) -> OpenTable:
     """The rows restricted to the open columns; refuses data that carries an ID number."""
-    kept = open_columns(fields, columns)
+    kept = open_columns(fields, columns, counts)
     if not kept:
         raise DomainError(
             OpendataErrorCode.NOTHING_OPEN,
@@ -88,12 +99,14 @@ def open_table(
 
 
 def table_for_resource(resource: Any, columns: list[str], rows: list[dict[str, Any]]) -> OpenTable:
-    return open_table(published_fields(resource), columns, rows)
+    return open_table(published_fields(resource), columns, rows, COUNT_COLUMNS)
 
 
 def _cell(value: Any) -> Any:
     if value is None:
         return ""
+    if isinstance(value, dict | list):
+        return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
     if isinstance(value, str) and value.startswith(("=", "+", "-", "@")):
         return "'" + value  # never a formula in a spreadsheet (CSV/Excel injection)
     return value
@@ -126,7 +139,7 @@ def write_xlsx(table: OpenTable) -> bytes:
     sheet.append(table.labels)
     sheet.append(table.columns)
     for row in table.rows:
-        sheet.append([_cell(v) if not isinstance(v, bool) else str(v).lower() for v in row])
+        sheet.append([str(v).lower() if isinstance(v, bool) else _cell(v) for v in row])
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()

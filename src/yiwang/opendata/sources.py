@@ -21,16 +21,49 @@ MAX_ROWS = 200_000
 Rows = tuple[list[str], list[dict[str, Any]]]
 
 
+GEOGRAPHY_COLUMNS = [
+    "code",
+    "region_code",
+    "name",
+    "centroid_lat",
+    "centroid_lng",
+    "centroid",
+    "boundary",
+    "synthetic",
+]
+LEGAL_PERSON_STATS_COLUMNS = ["region", "industry", "status", "company_count", "registered_capital_fen"]
+CATALOGUE_COLUMNS = ["code", "name", "provider", "share_type", "open_type", "update_cycle", "published_at"]
+#: Pure counts of an aggregate: they carry no value of any record, so no field of the resource
+#: needs to declare them (every other column does).
+COUNT_COLUMNS = {"company_count": "市场主体数量"}
+
+
 def geography_rows() -> Rows:
-    """行政区划: code, name and centroid of every region the geography base holds."""
-    columns = ["code", "name", "centroid_lat", "centroid_lng", "synthetic"]
-    rows = list(RegionGeometry.objects.order_by("code").values(*columns)[:MAX_ROWS])
-    return columns, rows
+    """行政区划: code, name, centroid and boundary (GeoJSON) of every region of the geography base,
+    under the names of the base's fields (``code``, ``centroid``, ``boundary``) and the usual
+    alternatives (``region_code``, ``centroid_lat``/``centroid_lng``)."""
+    regions = RegionGeometry.objects.order_by("code").only(
+        "code", "name", "centroid_lat", "centroid_lng", "boundary", "synthetic"
+    )[:MAX_ROWS]
+    rows = [
+        {
+            "code": r.code,
+            "region_code": r.code,
+            "name": r.name,
+            "centroid_lat": r.centroid_lat,
+            "centroid_lng": r.centroid_lng,
+            "centroid": {"lat": r.centroid_lat, "lng": r.centroid_lng},
+            "boundary": r.boundary,
+            "synthetic": r.synthetic,
+        }
+        for r in regions
+    ]
+    return GEOGRAPHY_COLUMNS, rows
 
 
 def legal_person_stats_rows() -> Rows:
     """法人统计: companies counted by region, industry and registration status (no single company)."""
-    columns = ["region", "industry", "status", "company_count", "registered_capital_fen"]
+    columns = LEGAL_PERSON_STATS_COLUMNS
     grouped = (
         Company.objects.values("region", "industry", "status")
         .annotate(company_count=Count("pk"), registered_capital_fen=Sum("registered_capital_fen"))
@@ -41,7 +74,7 @@ def legal_person_stats_rows() -> Rows:
 
 def catalogue_rows() -> Rows:
     """资源目录: the published resources of the sharing catalogue (what exists, not its data)."""
-    columns = ["code", "name", "provider", "share_type", "open_type", "update_cycle", "published_at"]
+    columns = CATALOGUE_COLUMNS
     resources = (
         Resource.objects.filter(status=ResourceStatus.PUBLISHED)
         .select_related("provider")
@@ -70,23 +103,9 @@ SOURCES: dict[str, Callable[[], Rows]] = {
 
 
 def source_columns(source: str) -> list[str]:
-    """The columns a source can give (for the publishing form: which fields the resource needs)."""
+    """The columns a source can give (what the resource's fields should be named)."""
     return {
-        DatasetSource.GEOGRAPHY: ["code", "name", "centroid_lat", "centroid_lng", "synthetic"],
-        DatasetSource.LEGAL_PERSON_STATS: [
-            "region",
-            "industry",
-            "status",
-            "company_count",
-            "registered_capital_fen",
-        ],
-        DatasetSource.CATALOGUE: [
-            "code",
-            "name",
-            "provider",
-            "share_type",
-            "open_type",
-            "update_cycle",
-            "published_at",
-        ],
+        DatasetSource.GEOGRAPHY: GEOGRAPHY_COLUMNS,
+        DatasetSource.LEGAL_PERSON_STATS: LEGAL_PERSON_STATS_COLUMNS,
+        DatasetSource.CATALOGUE: CATALOGUE_COLUMNS,
     }[DatasetSource(source)]

@@ -20,17 +20,17 @@ from yiwang.testing.people import make_staff
 #: Every source's columns declared, one personal and one sensitive field among them (never exported).
 FIELDS: dict[str, list[dict[str, Any]]] = {
     DatasetSource.GEOGRAPHY: [
-        {"name": "code", "label": "区划代码", "sensitivity": "public"},
+        {"name": "region_code", "label": "区划代码", "sensitivity": "public"},
         {"name": "name", "label": "名称", "sensitivity": "public"},
         {"name": "centroid_lat", "label": "纬度", "sensitivity": "sensitive"},
         {"name": "centroid_lng", "label": "经度", "sensitivity": "internal", "is_personal": True},
+        {"name": "boundary", "label": "边界", "sensitivity": "personal"},
         {"name": "synthetic", "label": "合成", "sensitivity": "internal"},
     ],
     DatasetSource.LEGAL_PERSON_STATS: [
         {"name": "region", "label": "区划", "sensitivity": "public"},
         {"name": "industry", "label": "行业", "sensitivity": "public"},
         {"name": "status", "label": "登记状态", "sensitivity": "public"},
-        {"name": "company_count", "label": "企业数", "sensitivity": "public"},
         {"name": "registered_capital_fen", "label": "注册资本（分）", "sensitivity": "personal"},
     ],
     DatasetSource.CATALOGUE: [
@@ -43,12 +43,12 @@ FIELDS: dict[str, list[dict[str, Any]]] = {
 }
 #: What may appear in the files of each source.
 OPEN_COLUMNS = {
-    DatasetSource.GEOGRAPHY: ["code", "name", "synthetic"],
+    DatasetSource.GEOGRAPHY: ["region_code", "name", "synthetic"],
     DatasetSource.LEGAL_PERSON_STATS: ["region", "industry", "status", "company_count"],
     DatasetSource.CATALOGUE: ["code", "name", "share_type", "open_type"],
 }
 PERSONAL_COLUMNS = {
-    DatasetSource.GEOGRAPHY: ["centroid_lat", "centroid_lng"],
+    DatasetSource.GEOGRAPHY: ["centroid_lat", "centroid_lng", "boundary"],
     DatasetSource.LEGAL_PERSON_STATS: ["registered_capital_fen"],
     DatasetSource.CATALOGUE: ["provider"],
 }

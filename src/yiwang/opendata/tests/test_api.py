@@ -66,7 +66,7 @@ def test_detail_and_anonymous_download_counts(datasets):
     response = client.get(f"{API}/datasets/{geo.public_id}/download/csv")
     assert response.status_code == 200 and response["Content-Type"] == "text/csv"
     content = b"".join(response.streaming_content)
-    assert content.decode("utf-8-sig").splitlines()[0] == "code,name,synthetic"
+    assert content.decode("utf-8-sig").splitlines()[0] == "region_code,name,synthetic"
     page = client.get(f"/open-data/datasets/{geo.public_id}/download/json/")
     assert page.status_code == 200
     geo.refresh_from_db()

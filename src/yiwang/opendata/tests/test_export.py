@@ -20,6 +20,7 @@ from yiwang.opendata.tests.factories import (
     base_data,
     open_resource,
     publish,
+    published_resource,
 )
 
 pytestmark = pytest.mark.django_db
@@ -79,6 +80,38 @@ def test_legal_person_statistics_are_aggregates_without_representatives(
     ]
     raw = json.dumps(payload, ensure_ascii=False)
     assert "张伟" not in raw and "合肥测试科技" not in raw
+
+
+def test_spatial_columns_are_written_as_geojson_text_or_objects(world, django_capture_on_commit_callbacks):
+    base_data()
+    fields = [
+        {"name": name, "label": name, "sensitivity": "public"}
+        for name in ("region_code", "name", "centroid", "boundary")
+    ]
+    resource = published_resource(
+        world.market_official, world.reviewer, name="空间地理基础信息", fields=fields, open_type="open"
+    )
+    with django_capture_on_commit_callbacks(execute=True):
+        dataset = publish(world.market_official, resource, DatasetSource.GEOGRAPHY)
+    payload = json.loads(dataset.distributions.get(format="json").file.open("rb").read())
+    first = payload["rows"][0]
+    assert set(first) == {"region_code", "name", "centroid", "boundary"}
+    assert first["boundary"]["type"] == "Polygon" and set(first["centroid"]) == {"lat", "lng"}
+    names, rows = _columns(dataset.distributions.get(format="csv"))
+    assert names == ["region_code", "name", "centroid", "boundary"]
+    assert json.loads(str(rows[0][3]))["type"] == "Polygon"
+
+
+def test_a_count_is_open_unless_the_resource_says_otherwise():
+    rows = [{"region": "340104", "company_count": 3}]
+    fields = [{"name": "region", "label": "区划", "sensitivity": "public"}]
+    counts = {"company_count": "数量"}
+    assert export.open_table(fields, ["region", "company_count"], rows, counts).columns == [
+        "region",
+        "company_count",
+    ]
+    closed = [*fields, {"name": "company_count", "label": "数量", "sensitivity": "sensitive"}]
+    assert export.open_table(closed, ["region", "company_count"], rows, counts).columns == ["region"]
 
 
 def test_a_column_the_resource_does_not_declare_is_dropped():
