@@ -239,3 +239,17 @@ def test_withdraw(world, population):
     withdrawn = services.withdraw_request(share_request, actor=world.market_official)
     assert withdrawn.status == RequestStatus.WITHDRAWN
     assert allowed_actions(world.police_official, withdrawn) == frozenset()
+
+
+def test_the_scheduler_command_expires(world, population, frozen):
+    import io
+
+    from django.core.management import call_command
+
+    granted = ask(world.market_official, population, ["gender"], end=date(2026, 9, 30))
+    services.decide_request(granted, actor=world.police_official, decision="approve")
+    frozen.move_to(datetime(2026, 10, 2, 0, 10, tzinfo=SHANGHAI))
+    out = io.StringIO()
+    call_command("expire_sharing_grants", stdout=out)
+    assert "到期授权 1 项" in out.getvalue()
+    assert Grant.objects.get().status == GrantStatus.EXPIRED
