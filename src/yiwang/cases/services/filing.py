@@ -173,7 +173,8 @@ def file_application(
         form_data,
         files,
         None if scenario is None else scenario.material_ids,
-        provided_material_ids={choice.material.pk for choice in [*licence_choices, *shared_choices]},
+        provided_material_ids={c.material.pk for c in licence_choices}
+        | {c.material.pk for c in shared_choices},
         required_material_ids=None if scenario is None else scenario.required_material_ids,
     )
     filing = _Filing(

@@ -10,6 +10,7 @@ from yiwang.cases.services import submit_application
 from yiwang.cases.tests.shared_world import make_shared_world
 from yiwang.sharing.models import GatewayCall
 from yiwang.workflow import services as workflow
+from yiwang.workflow.services.definitions import DEFINITIONS_DIR
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("frozen_time", "calendar")]
 
@@ -34,8 +35,6 @@ DMN = """<?xml version="1.0" encoding="UTF-8"?>
 
 @pytest.fixture
 def shared_process(db):
-    from yiwang.workflow.services.definitions import DEFINITIONS_DIR
-
     bpmn = (DEFINITIONS_DIR / "auto_approval.bpmn").read_text(encoding="utf-8")
     return workflow.deploy_definition(
         key="shared_auto", name="共享数据秒批", process_id="auto_process", bpmn_xml=bpmn, dmn_xml=DMN
