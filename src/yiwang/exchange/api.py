@@ -301,6 +301,19 @@ def delivery_replay(request: HttpRequest, delivery_id: UUID) -> dict[str, Any]:
 
 
 @router.post(
+    "/outgoing/{uuid:package_id}/retry",
+    response={200: ExchangeOutgoingOut, 403: E, 404: E, 409: E},
+    summary="Send a failed package again (admin, data official)",
+)
+def outgoing_retry(request: HttpRequest, package_id: UUID) -> dict[str, Any]:
+    require_exchange_role(request.user)
+    package = OutgoingPackage.objects.select_related("receiver").filter(public_id=package_id).first()
+    if package is None:
+        raise DomainError(ExchangeErrorCode.NOT_FOUND, "未找到交换包", status=404)
+    return _outgoing_row(request, services.retry_package(package, actor=request.user))
+
+
+@router.post(
     "/dead-letters/replay",
     response={200: ExchangeReplayOut, 403: E},
     summary="Replay dead letters in bulk (admin, data official)",

@@ -23,4 +23,5 @@ class ExchangeErrorCode(StrEnum):
     BAD_RECEIPT = "exchange_bad_receipt"
     TRANSFER_FAILED = "exchange_transfer_failed"
     NOT_DEAD = "exchange_delivery_not_dead"
+    NOT_FAILED = "exchange_package_not_failed"
     INVALID_ENTRY = "exchange_invalid_entry"

@@ -14,7 +14,13 @@ from django.views.decorators.http import require_POST
 from yiwang.core.paging import paginate
 from yiwang.exchange import reads, services
 from yiwang.exchange.actions import allowed_actions, require_exchange_role
-from yiwang.exchange.models import DeliveryState, IncomingState, OutgoingState, WebhookDelivery
+from yiwang.exchange.models import (
+    DeliveryState,
+    IncomingState,
+    OutgoingPackage,
+    OutgoingState,
+    WebhookDelivery,
+)
 from yiwang.web.ui import attempt, domain_errors, staff_required
 
 PER_PAGE = 30
@@ -30,12 +36,14 @@ def overview(request: HttpRequest) -> HttpResponse:
     require_exchange_role(request.user)
     out_state = _choice(request.GET.get("out", ""), OutgoingState.values)
     in_state = _choice(request.GET.get("in", ""), IncomingState.values)
+    outgoing = paginate(request.GET, reads.outgoing(out_state), PER_PAGE, name="out_page")
     return render(
         request,
         "exchange/overview.html",
         {
             "nodes": list(reads.nodes()),
-            "outgoing": paginate(request.GET, reads.outgoing(out_state), PER_PAGE, name="out_page"),
+            "outgoing": outgoing,
+            "outgoing_rows": [(p, allowed_actions(request.user, p)) for p in outgoing.object_list],
             "incoming": paginate(request.GET, reads.incoming(in_state), PER_PAGE, name="in_page"),
             "out_states": OutgoingState.choices,
             "in_states": IncomingState.choices,
@@ -79,6 +87,22 @@ def replay(request: HttpRequest, public_id: str) -> HttpResponseBase:
         lambda: services.replay_delivery(delivery, actor=request.user),
         done="exchange:deliveries",
         success=_("已重新排队投递。"),
+    )
+
+
+@require_POST
+@staff_required
+@domain_errors
+def retry(request: HttpRequest, public_id: str) -> HttpResponseBase:
+    require_exchange_role(request.user)
+    package = OutgoingPackage.objects.filter(public_id=public_id).select_related("receiver").first()
+    if package is None:
+        raise Http404
+    return attempt(
+        request,
+        lambda: services.retry_package(package, actor=request.user),
+        done="exchange:overview",
+        success=_("已重新排队发送。"),
     )
 
 

@@ -14,6 +14,7 @@ from yiwang.exchange.services.outgoing import (
     push_due,
     push_package,
     record_receipt,
+    retry_package,
 )
 from yiwang.exchange.services.pull import acknowledge, outbox, outbox_package, pull_from, read_range
 from yiwang.exchange.services.webhooks import (
@@ -52,6 +53,7 @@ __all__ = [
     "register_node",
     "replay_dead_letters",
     "replay_delivery",
+    "retry_package",
     "start_incoming",
     "update_endpoint",
 ]

@@ -303,6 +303,24 @@ def record_receipt(
     return locked
 
 
+def retry_package(package: OutgoingPackage, *, actor: Any = None) -> OutgoingPackage:
+    """Send a package whose sending failed again, from attempt 0 (the receiver resumes it)."""
+    with transaction.atomic():
+        locked = OutgoingPackage.objects.select_for_update().get(pk=package.pk)
+        if locked.state != OutgoingState.FAILED:
+            raise DomainError(ExchangeErrorCode.NOT_FAILED, "只能重新发送发送失败的交换包", status=409)
+        locked.state = OutgoingState.READY
+        locked.attempts = 0
+        locked.next_attempt_at = timezone.now()
+        locked.save(update_fields=["state", "attempts", "next_attempt_at", "updated_at"])
+        audit.record(
+            "exchange.package_retried", actor=actor, obj=locked, detail={"receiver": locked.receiver.node_id}
+        )
+        if locked.mode == DeliveryMode.PUSH and setting("YIWANG_EXCHANGE_PUSH_ON_COMMIT", True):
+            transaction.on_commit(lambda: _kick(locked.pk))
+    return locked
+
+
 def poll_receipt(package: OutgoingPackage) -> OutgoingPackage:
     """For a package delivered but still waiting its turn at the receiver: ask for the receipt."""
     try:

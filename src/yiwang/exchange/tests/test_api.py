@@ -8,9 +8,9 @@ from typing import Any
 import pytest
 from django.test import Client
 
-from yiwang.exchange.models import DeliveryState, WebhookDelivery
-from yiwang.exchange.services import enqueue_webhook
-from yiwang.exchange.tests.factories import endpoint
+from yiwang.exchange.models import DeliveryState, OutgoingPackage, OutgoingState, WebhookDelivery
+from yiwang.exchange.services import build_package, enqueue_webhook
+from yiwang.exchange.tests.factories import endpoint, node_row
 from yiwang.testing.cases import OrganisationFactory, make_citizen, make_staff
 from yiwang.testing.clients import token_client
 
@@ -99,3 +99,16 @@ def test_lists_are_bounded_and_filters_validated(people, dead, django_assert_max
     assert client.get(BASE + "/deliveries?state=" + "x" * 50).status_code == 422
     with django_assert_max_num_queries(8):
         assert len(client.get(BASE + "/deliveries?state=dead&limit=2").json()) == 2
+
+
+def test_a_failed_package_is_sent_again_on_request(people, as_node, province, city):
+    as_node(province)
+    package = build_package("test.feed", node_row(city), {"a.txt": b"a"})
+    client = token_client(people["official"])
+    refused = client.post(f"{BASE}/outgoing/{package.public_id}/retry")
+    assert refused.status_code == 409 and refused.json()["code"] == "exchange_package_not_failed"
+    OutgoingPackage.objects.filter(pk=package.pk).update(state=OutgoingState.FAILED)
+    assert token_client(people["clerk"]).post(f"{BASE}/outgoing/{package.public_id}/retry").status_code == 403
+    answer = client.post(f"{BASE}/outgoing/{package.public_id}/retry")
+    assert answer.status_code == 200 and answer.json()["state"] == "ready"
+    assert client.get(BASE + "/outgoing").json()[0]["allowed_actions"] == []

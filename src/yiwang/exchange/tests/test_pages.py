@@ -7,8 +7,8 @@ from typing import Any
 import pytest
 from django.test import Client
 
-from yiwang.exchange.models import DeliveryState, WebhookDelivery
-from yiwang.exchange.services import enqueue_webhook
+from yiwang.exchange.models import DeliveryState, OutgoingPackage, OutgoingState, WebhookDelivery
+from yiwang.exchange.services import build_package, enqueue_webhook
 from yiwang.exchange.tests.factories import endpoint, identity, node_row
 from yiwang.testing.cases import OrganisationFactory, make_staff
 from yiwang.testing.mfa import staff_login
@@ -59,3 +59,16 @@ def test_dead_letters_show_a_replay_button_that_works(official, dead, django_ass
     assert WebhookDelivery.objects.get(pk=dead[0].pk).state == DeliveryState.PENDING
     official.post("/workbench/exchange/deliveries/replay/")
     assert not WebhookDelivery.objects.filter(state=DeliveryState.DEAD).exists()
+
+
+def test_a_failed_package_shows_a_retry_button_that_queues_it_again(official, as_node, province, city):
+    as_node(province)
+    package = build_package("test.feed", node_row(city), {"a.txt": b"a"})
+    OutgoingPackage.objects.filter(pk=package.pk).update(state=OutgoingState.FAILED, attempts=12)
+    page = official.get("/workbench/exchange/")
+    assert f"/outgoing/{package.public_id}/retry/" in page.content.decode()
+    assert official.post(f"/workbench/exchange/outgoing/{package.public_id}/retry/").status_code == 302
+    package.refresh_from_db()
+    assert package.state == OutgoingState.READY and package.attempts == 0
+    again = official.post(f"/workbench/exchange/outgoing/{package.public_id}/retry/", follow=True)
+    assert "只能重新发送发送失败的交换包" in again.content.decode()
