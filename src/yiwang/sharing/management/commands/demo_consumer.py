@@ -14,6 +14,8 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandParser
 
+from yiwang.sharing.demo_consumer_page import GatewayClient, serve
+
 # The demo consumer's fixed credentials (registered by yiwang.demo.sharing_consumer; demo only).
 DEMO_CLIENT_ID = "demo-sharing-consumer"
 DEMO_CLIENT_SECRET = "demo-sharing-consumer-secret-not-for-production"  # noqa: S105 - demo only
@@ -46,8 +48,6 @@ class Command(BaseCommand):
     def handle(self, *args: Any, **options: Any) -> None:
         base = options["base_url"].rstrip("/")
         if options["serve"]:
-            from yiwang.sharing.demo_consumer_page import GatewayClient, serve
-
             client = GatewayClient(base, DEMO_CLIENT_ID, DEMO_CLIENT_SECRET, prefix=options["prefix"])
             self.stdout.write(f"demo consumer page on http://{options['host']}:{options['port']}/ → {base}")
             serve(client, options["host"], options["port"], default_resource=options["resource"])
