@@ -391,6 +391,11 @@ YIWANG_CATALOG_CACHE_SECONDS = int(os.environ.get("YIWANG_CATALOG_CACHE_SECONDS"
 # A published guide's body is stored once rendered and served as a document (ADR 0014); 0 = off.
 YIWANG_GUIDE_DOCUMENTS = os.environ.get("YIWANG_GUIDE_DOCUMENTS", "1") != "0"
 
+# --- Sharing platform (docs/sharing.md) ----------------------------------------------------------
+# Working days a provider has to answer a conditional share request; the longest period a grant runs.
+YIWANG_SHARING_DECISION_DAYS = int(os.environ.get("YIWANG_SHARING_DECISION_DAYS", 10))
+YIWANG_SHARING_MAX_PERIOD_DAYS = int(os.environ.get("YIWANG_SHARING_MAX_PERIOD_DAYS", 1098))
+
 # --- Tasks: database backend, no broker needed --------------------------------------------------
 TASKS = {
     "default": {

@@ -50,6 +50,7 @@ from yiwang.demo.content.people import (
     EXTRA_STAFF,
 )
 from yiwang.demo.licences import declare_licence_materials, load_licences
+from yiwang.demo.sharing import load_sharing_demo
 
 CITY_CODE = "3401"  # 合肥市 as load_regions stores it (published 4-digit code)
 CITY_FULL_CODE = AREA_CODE.ljust(12, "0")
@@ -432,5 +433,6 @@ def load_demo(*, skip_regions: bool = False, skip_calendar: bool = False) -> Dem
         load_bases_demo()
         _accounts(organisations, report)
         load_licences()  # 电子证照: types, 证照专用章 per issuing body, demo licences
+        load_sharing_demo()  # 信息资源目录: the base resources, department resources, a request
     report.seconds = time.monotonic() - started
     return report

@@ -29,6 +29,9 @@ CASE_ROLES = frozenset(
 )
 
 
+DATA_ROLES = frozenset({StaffRole.DATA_OFFICIAL})
+
+
 @dataclass(frozen=True)
 class MenuItem:
     """A page of the menu: its URL name, label, the roles that open it (any of them; empty: all
@@ -39,9 +42,16 @@ class MenuItem:
     roles: frozenset[str]
     current: tuple[str, ...]
 
-    def is_current(self, url_name: str) -> bool:
+    @property
+    def view_name(self) -> str:
+        """The namespaced URL name (pages of the workbench app need no namespace in ``name``)."""
+        return self.name if ":" in self.name else f"workbench:{self.name}"
+
+    def is_current(self, view_name: str) -> bool:
+        """``view_name`` is the page's namespaced URL name (``workbench:todo``, ``sharing:grants``)."""
+        name = view_name.removeprefix("workbench:") if ":" not in "".join(self.current) else view_name
         return any(
-            url_name.startswith(pattern[:-1]) if pattern.endswith("*") else url_name == pattern
+            name.startswith(pattern[:-1]) if pattern.endswith("*") else name == pattern
             for pattern in self.current
         )
 
@@ -83,6 +93,11 @@ MENU: tuple[MenuItem, ...] = (
         frozenset({StaffRole.SERVICE_MANAGER}),
         ("processes", "process_detail"),
     ),
+    # 政务信息资源共享 (docs/sharing.md): the catalogue for every staff member, the rest for data officials.
+    MenuItem("sharing:resources", gettext_noop("资源目录"), ALL_STAFF, ("sharing:resource*",)),
+    MenuItem("sharing:requests", gettext_noop("共享申请"), DATA_ROLES, ("sharing:request*",)),
+    MenuItem("sharing:grants", gettext_noop("共享授权"), DATA_ROLES, ("sharing:grant*",)),
+    MenuItem("sharing:gateway_calls", gettext_noop("共享调用"), DATA_ROLES, ("sharing:gateway_*",)),
 )
 
 
@@ -109,11 +124,14 @@ class Menu:
 
 
 def workbench_menu(roles: Collection[str], current: str = "") -> Menu:
-    """The entries the roles open, in menu order; ``current`` is the URL name of the page shown."""
+    """The entries the roles open, in menu order; ``current`` is the namespaced URL name of the page
+    shown (a bare name is taken as the workbench's)."""
+    if current and ":" not in current:
+        current = f"workbench:{current}"
     held = {str(role) for role in roles}
     return Menu(
         tuple(
-            MenuEntry(item.name, reverse(f"workbench:{item.name}"), _(item.label), item.is_current(current))
+            MenuEntry(item.name, reverse(item.view_name), _(item.label), item.is_current(current))
             for item in MENU
             if not item.roles or held & {str(role) for role in item.roles}
         )

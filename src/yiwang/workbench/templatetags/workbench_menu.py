@@ -16,4 +16,4 @@ register = template.Library()
 def workbench_menu(context: Any) -> Menu:
     request = context.get("request")
     match = getattr(request, "resolver_match", None)
-    return build_menu(context.get("staff_role_names") or (), getattr(match, "url_name", "") or "")
+    return build_menu(context.get("staff_role_names") or (), getattr(match, "view_name", "") or "")
