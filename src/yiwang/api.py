@@ -54,6 +54,7 @@ ERROR_STATUSES: dict[int, str] = {
     415: "A file type or content is not accepted (`file_type_forbidden`, …)",
     422: "The request does not match this schema (`validation_error`, `fields` says where), or an "
     "uploaded file carries malware (`file_infected`)",
+    416: "The requested byte range is outside the file (`range_not_satisfiable`)",
     429: "Too many requests or attempts; wait `Retry-After` seconds (`rate_limited`, `sms_rate_limited`, "
     "`account_locked`, …)",
     503: "The upload could not be scanned for malware now; retry later (`file_scan_unavailable`)",
@@ -90,6 +91,16 @@ EXTRA_ERRORS: dict[tuple[str, str], set[int]] = {
     ("post", "/accounts/recovery"): {429},
     ("post", "/accounts/register"): {429},
     ("get", "/cases/status"): {404},
+    # The exchange between platform instances (docs/exchange.md): a package already complete or out
+    # of order, a chunk too large, a byte range outside the archive.
+    ("post", "/exchange/packages"): {409, 413},
+    ("put", "/exchange/packages/{package_id}/chunks"): {404, 409, 413},
+    ("get", "/exchange/packages/{package_id}"): {404},
+    ("get", "/exchange/packages/{package_id}/receipt"): {404},
+    ("get", "/exchange/outbox/{package_id}/archive"): {404, 416},
+    ("post", "/exchange/outbox/{package_id}/ack"): {404},
+    ("post", "/exchange/deliveries/{delivery_id}/replay"): {404, 409},
+    ("post", "/exchange/outgoing/{package_id}/retry"): {404, 409},
 }
 
 

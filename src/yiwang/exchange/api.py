@@ -24,7 +24,6 @@ from yiwang.exchange.schemas import (
     ExchangeChunkQuery,
     ExchangeDeliveryOut,
     ExchangeDeliveryQuery,
-    ExchangeErrorOut,
     ExchangeIncomingOut,
     ExchangeIncomingStatusOut,
     ExchangeNodeOut,
@@ -42,7 +41,6 @@ router = Router(tags=["exchange"])
 node_auth = NodeSignatureAuth()
 MAX_CHUNK_BYTES = 8 * 1024 * 1024
 OCTETS = {"application/octet-stream": {"schema": {"type": "string", "format": "binary"}}}
-E = ExchangeErrorOut
 
 
 def _incoming(node: Any, package_id: UUID) -> IncomingPackage:
@@ -58,7 +56,7 @@ def _incoming(node: Any, package_id: UUID) -> IncomingPackage:
 @router.post(
     "/packages",
     auth=node_auth,
-    response={200: ExchangeIncomingStatusOut, 401: E, 409: E, 413: E, 422: E},
+    response={200: ExchangeIncomingStatusOut},
     summary="Announce a package (node; idempotent, answers received_bytes to resume from)",
 )
 def announce_package(request: HttpRequest, payload: ExchangePackageAnnounceIn) -> dict[str, Any]:
@@ -69,7 +67,7 @@ def announce_package(request: HttpRequest, payload: ExchangePackageAnnounceIn) -
 @router.put(
     "/packages/{uuid:package_id}/chunks",
     auth=node_auth,
-    response={200: ExchangeIncomingStatusOut, 401: E, 404: E, 409: E, 413: E, 422: E},
+    response={200: ExchangeIncomingStatusOut},
     summary="Upload the chunk starting at offset (node); the last one completes the package",
     openapi_extra={"requestBody": {"required": True, "content": OCTETS}},
 )
@@ -87,7 +85,7 @@ def upload_chunk(request: HttpRequest, package_id: UUID, query: Query[ExchangeCh
 @router.get(
     "/packages/{uuid:package_id}",
     auth=node_auth,
-    response={200: ExchangeIncomingStatusOut, 401: E, 404: E},
+    response={200: ExchangeIncomingStatusOut},
     summary="Status of an uploaded package (node): state and received_bytes",
 )
 def package_status(request: HttpRequest, package_id: UUID) -> dict[str, Any]:
@@ -97,7 +95,7 @@ def package_status(request: HttpRequest, package_id: UUID) -> dict[str, Any]:
 @router.get(
     "/packages/{uuid:package_id}/receipt",
     auth=node_auth,
-    response={200: ExchangeReceiptOut, 401: E, 404: E},
+    response={200: ExchangeReceiptOut},
     summary="The signed receipt of a package once applied or refused (node)",
 )
 def package_receipt(request: HttpRequest, package_id: UUID) -> dict[str, Any]:
@@ -111,7 +109,7 @@ def package_receipt(request: HttpRequest, package_id: UUID) -> dict[str, Any]:
 @router.get(
     "/outbox",
     auth=node_auth,
-    response={200: ExchangeOutboxOut, 401: E},
+    response={200: ExchangeOutboxOut},
     summary="Packages waiting for the calling node (pull)",
 )
 def pull_list(request: HttpRequest, paging: Query[PageIn]) -> dict[str, Any]:
@@ -134,7 +132,7 @@ def pull_list(request: HttpRequest, paging: Query[PageIn]) -> dict[str, Any]:
 @router.get(
     "/outbox/{uuid:package_id}/archive",
     auth=node_auth,
-    response={200: bytes, 206: bytes, 401: E, 404: E, 416: E},
+    response={200: bytes, 206: bytes},
     summary="Download a waiting package (pull); honours `Range: bytes=start-end`",
 )
 def pull_download(request: HttpRequest, package_id: UUID) -> HttpResponse:
@@ -152,7 +150,7 @@ def pull_download(request: HttpRequest, package_id: UUID) -> HttpResponse:
 @router.post(
     "/outbox/{uuid:package_id}/ack",
     auth=node_auth,
-    response={200: ExchangeOutgoingOut, 401: E, 404: E, 422: E},
+    response={200: ExchangeOutgoingOut},
     summary="Acknowledge a pulled package with the signed receipt (pull)",
 )
 def pull_ack(request: HttpRequest, package_id: UUID, payload: ExchangeReceiptIn) -> dict[str, Any]:
@@ -203,7 +201,7 @@ def _delivery_row(request: HttpRequest, d: WebhookDelivery) -> dict[str, Any]:
 
 @router.get(
     "/nodes",
-    response={200: list[ExchangeNodeOut], 403: E},
+    response={200: list[ExchangeNodeOut]},
     summary="Registered peer nodes (admin, data official)",
 )
 def node_list(request: HttpRequest) -> list[dict[str, Any]]:
@@ -226,7 +224,7 @@ def node_list(request: HttpRequest) -> list[dict[str, Any]]:
 
 @router.get(
     "/outgoing",
-    response={200: list[ExchangeOutgoingOut], 403: E},
+    response={200: list[ExchangeOutgoingOut]},
     summary="Packages sent (admin, data official)",
 )
 def outgoing_list(
@@ -238,7 +236,7 @@ def outgoing_list(
 
 @router.get(
     "/incoming",
-    response={200: list[ExchangeIncomingOut], 403: E},
+    response={200: list[ExchangeIncomingOut]},
     summary="Packages received (admin, data official)",
 )
 def incoming_list(
@@ -266,7 +264,7 @@ def incoming_list(
 
 @router.get(
     "/deliveries",
-    response={200: list[ExchangeDeliveryOut], 403: E},
+    response={200: list[ExchangeDeliveryOut]},
     summary="Webhook deliveries (admin, data official)",
 )
 def delivery_list(
@@ -278,7 +276,7 @@ def delivery_list(
 
 @router.get(
     "/dead-letters",
-    response={200: list[ExchangeDeliveryOut], 403: E},
+    response={200: list[ExchangeDeliveryOut]},
     summary="Dead letters (admin, data official)",
 )
 def dead_letter_list(request: HttpRequest, paging: Query[PageIn]) -> list[dict[str, Any]]:
@@ -288,7 +286,7 @@ def dead_letter_list(request: HttpRequest, paging: Query[PageIn]) -> list[dict[s
 
 @router.post(
     "/deliveries/{uuid:delivery_id}/replay",
-    response={200: ExchangeDeliveryOut, 403: E, 404: E, 409: E},
+    response={200: ExchangeDeliveryOut},
     summary="Replay one dead letter (admin, data official)",
 )
 def delivery_replay(request: HttpRequest, delivery_id: UUID) -> dict[str, Any]:
@@ -302,7 +300,7 @@ def delivery_replay(request: HttpRequest, delivery_id: UUID) -> dict[str, Any]:
 
 @router.post(
     "/outgoing/{uuid:package_id}/retry",
-    response={200: ExchangeOutgoingOut, 403: E, 404: E, 409: E},
+    response={200: ExchangeOutgoingOut},
     summary="Send a failed package again (admin, data official)",
 )
 def outgoing_retry(request: HttpRequest, package_id: UUID) -> dict[str, Any]:
@@ -315,7 +313,7 @@ def outgoing_retry(request: HttpRequest, package_id: UUID) -> dict[str, Any]:
 
 @router.post(
     "/dead-letters/replay",
-    response={200: ExchangeReplayOut, 403: E},
+    response={200: ExchangeReplayOut},
     summary="Replay dead letters in bulk (admin, data official)",
 )
 def dead_letters_replay(request: HttpRequest, payload: ExchangeReplayIn) -> dict[str, int]:

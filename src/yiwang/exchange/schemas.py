@@ -10,12 +10,6 @@ from ninja import Schema
 from pydantic import Field
 
 
-class ExchangeErrorOut(Schema):
-    code: str
-    message: str
-    fields: dict[str, Any]
-
-
 class ExchangePackageAnnounceIn(Schema):
     package_id: UUID
     kind: str = Field(min_length=1, max_length=100)
