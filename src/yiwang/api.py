@@ -30,6 +30,7 @@ from yiwang.opendata.api import router as opendata_router
 from yiwang.seals.api import router as seals_router
 from yiwang.sharing.api import router as sharing_router
 from yiwang.sharing.gateway_api import router as sharing_gateway_router
+from yiwang.sharing.quality_api import router as sharing_quality_router
 from yiwang.workflow.api import router as workflow_router
 
 
@@ -228,6 +229,7 @@ ROUTERS = (
     ("/workflow", work_queue_router),
     ("/sharing", sharing_router),
     ("/sharing", sharing_gateway_router),
+    ("/sharing", sharing_quality_router),
     ("/open-data", opendata_router),
     ("/exchange", exchange_router),
 )

@@ -64,6 +64,8 @@ def run_demo(extra: list[str]) -> int:
     programs.append(Program("scheduler", [*me, "scheduler"], env))
     if os.environ.get("YIWANG_DEMO_DEPT", "1") == "1" and _demo_mode():
         programs.append(Program("dept", [*me, "demo-dept"], env))
+        # The demo consumer system of the sharing gateway (PORT+2): client credentials, real HTTP.
+        programs.append(Program("consumer", [*me, "demo_consumer", "--serve"], env))
     return Supervisor(programs).run()
 
 
@@ -102,7 +104,7 @@ def print_totp(username: str) -> None:
 
 
 def print_banner(host: str, port: str) -> None:
-    from yiwang.core.demo_accounts import DEMO_ACCOUNTS
+    from yiwang.core.demo_accounts import DEMO_ACCOUNTS, SHARING_DEMO_ACCOUNTS
 
     base = f"http://{host}:{port}"
     lines = [
@@ -116,11 +118,13 @@ def print_banner(host: str, port: str) -> None:
         f"  管理后台 Admin      {base}/admin/",
         f"  短信发件箱 SMS outbox {base}/dev/sms/",
         f"  演示部门系统 SSO demo http://{host}:{int(port) + 1}/   (OIDC: {base}/.well-known/openid-configuration)",
+        f"  共享调用方 Gateway demo http://{host}:{int(port) + 2}/   (sharing gateway, client credentials)",
+        f"  数据开放 Open data   {base}/open-data/",
         f"  Health             {base}/healthz  {base}/readyz",
         "",
         "  Demo accounts (username / password):",
     ]
-    for account in DEMO_ACCOUNTS:
+    for account in (*DEMO_ACCOUNTS, *(entry[0] for entry in SHARING_DEMO_ACCOUNTS)):
         lines.append(f"    {account.role_label:<14} {account.username:<16} {account.password}")
     lines.append(
         "  Staff MFA (TOTP): `make totp USER=clerk` (or `.venv/bin/yiwang totp clerk`) prints the code."

@@ -26,6 +26,7 @@ urlpatterns = [
     path("pki/", include("yiwang.seals.pki")),  # the platform CA's certificates and CRLs
     path("licences/", include("yiwang.licences.urls")),
     path("verify/", include("yiwang.licences.verify_urls")),
+    path("workbench/sharing/quality/", include("yiwang.sharing.quality_urls")),
     path("workbench/sharing/", include("yiwang.sharing.urls")),
     path("workbench/exchange/", include("yiwang.exchange.urls")),
     path("open-data/", include("yiwang.opendata.urls")),
@@ -33,6 +34,7 @@ urlpatterns = [
     # 统一身份认证: the OpenID Connect provider (issuer = <site>/o) and its discovery at the root too.
     path("o/", include("yiwang.accounts.oidc_urls")),
     path(".well-known/openid-configuration", ConnectDiscoveryInfoView.as_view(), name="oidc_discovery_root"),
+    path("my/data-quality/", include("yiwang.sharing.quality_my_urls")),
     path("", include("yiwang.portal.urls")),
 ]
 

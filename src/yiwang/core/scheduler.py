@@ -52,6 +52,8 @@ JOBS: tuple[Job, ...] = (
     Job("expire_corrections", ("expire_corrections",), at=time(0, 30), at_start=True),
     Job("expire_sharing_grants", ("expire_sharing_grants",), at=time(0, 10), at_start=True),
     Job("sharing_fan_out", ("sharing_fan_out",), every=timedelta(minutes=1), at_start=True),
+    Job("deliver_webhooks", ("deliver_webhooks",), every=timedelta(minutes=1), at_start=True),
+    Job("exchange_sync", ("exchange_sync",), every=timedelta(minutes=1), at_start=True),
     Job("clear_detail_snapshots", ("clear_detail_snapshots",), at=time(0, 40), at_start=True),
     Job("clearsessions", ("clearsessions",), at=time(0, 50)),
     Job("verify_archives", ("verify_archives",), at=time(2, 0)),

@@ -8,10 +8,14 @@ services and accounts through the accounts services, so every change is validate
 
 from __future__ import annotations
 
+import io
 import time
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
+from django.conf import settings
+from django.core.management import call_command
 from django.db import transaction
 
 from yiwang.accounts import services as accounts
@@ -51,6 +55,8 @@ from yiwang.demo.content.people import (
 )
 from yiwang.demo.licences import declare_licence_materials, load_licences
 from yiwang.demo.sharing import load_sharing_demo
+from yiwang.demo.sharing_consumer import register_demo_consumer
+from yiwang.opendata.demo import publish_demo_datasets
 
 CITY_CODE = "3401"  # 合肥市 as load_regions stores it (published 4-digit code)
 CITY_FULL_CODE = AREA_CODE.ljust(12, "0")
@@ -378,8 +384,6 @@ def _accounts(organisations: dict[str, Organisation], report: DemoReport) -> Non
 
 def _demo_mfa_and_sso(usernames: list[str]) -> None:
     """Demo only: fixed TOTP devices for the demo staff and the demo department system's client."""
-    from django.conf import settings
-
     if not settings.YIWANG_DEMO or settings.IS_PRODUCTION:
         return
     from oauth2_provider.models import get_application_model
@@ -413,6 +417,27 @@ def _demo_mfa_and_sso(usernames: list[str]) -> None:
     )
 
 
+def _exchange_identity() -> None:
+    """The demo instance's exchange node key (docs/exchange.md), generated once."""
+    key_file = Path(settings.YIWANG_EXCHANGE_KEY_FILE)
+    if not key_file.exists():
+        call_command(
+            "exchange_identity",
+            generate=settings.YIWANG_EXCHANGE_NODE_ID or "yiwang-demo-3401",
+            key_file=str(key_file),
+            stdout=io.StringIO(),
+        )
+
+
+def _gateway_consumer() -> None:
+    """The demo consumer system (``yiwang demo_consumer --serve``, PORT+2) of 公安局, whose demo grant on
+    法人基础信息 lets it query the gateway at once (docs/sharing.md "Gateway")."""
+    police = Organisation.objects.filter(name="合肥市公安局").first()
+    official = User.objects.filter(username="dataofficial_ps").first()
+    if police is not None and official is not None:
+        register_demo_consumer(official=official, organisation=police)
+
+
 # --- entry point -----------------------------------------------------------------------------------
 def load_demo(*, skip_regions: bool = False, skip_calendar: bool = False) -> DemoReport:
     """载入演示数据 Load everything the demo needs; safe to run again (see module docstring)."""
@@ -434,5 +459,8 @@ def load_demo(*, skip_regions: bool = False, skip_calendar: bool = False) -> Dem
         _accounts(organisations, report)
         load_licences()  # 电子证照: types, 证照专用章 per issuing body, demo licences
         load_sharing_demo()  # 信息资源目录: the base resources, department resources, a request
+        _exchange_identity()
+        _gateway_consumer()
+        publish_demo_datasets()  # 数据开放: datasets of the open resources
     report.seconds = time.monotonic() - started
     return report

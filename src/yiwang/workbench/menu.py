@@ -98,6 +98,13 @@ MENU: tuple[MenuItem, ...] = (
     MenuItem("sharing:requests", gettext_noop("共享申请"), DATA_ROLES, ("sharing:request*",)),
     MenuItem("sharing:grants", gettext_noop("共享授权"), DATA_ROLES, ("sharing:grant*",)),
     MenuItem("sharing:gateway_calls", gettext_noop("共享调用"), DATA_ROLES, ("sharing:gateway_*",)),
+    MenuItem("sharing_quality:list", gettext_noop("数据纠错"), DATA_ROLES, ("sharing_quality:*",)),
+    MenuItem(
+        "exchange:overview",
+        gettext_noop("交换与推送"),
+        frozenset({StaffRole.ADMIN, StaffRole.DATA_OFFICIAL}),
+        ("exchange:*",),
+    ),
 )
 
 

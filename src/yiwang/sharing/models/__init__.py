@@ -15,22 +15,28 @@ from yiwang.sharing.models.catalogue import (
     SubjectKind,
     UpdateCycle,
 )
-from yiwang.sharing.models.gateway import CallChannel, CallResult, GatewayCall, GatewayConsumer, GatewayNonce, GatewayUsage
+from yiwang.sharing.models.gateway import (
+    CallChannel,
+    CallResult,
+    GatewayCall,
+    GatewayConsumer,
+    GatewayNonce,
+    GatewayUsage,
+)
 from yiwang.sharing.models.grants import Grant, GrantStatus, RequestStatus, ShareRequest
 from yiwang.sharing.models.subscriptions import FanOutCursor, Subscription
 
 __all__ = [
     "CallChannel",
     "CallResult",
+    "Catalogue",
+    "CatalogueKind",
     "FanOutCursor",
+    "FieldDataType",
     "GatewayCall",
     "GatewayConsumer",
     "GatewayNonce",
     "GatewayUsage",
-    "Subscription",
-    "Catalogue",
-    "CatalogueKind",
-    "FieldDataType",
     "Grant",
     "GrantStatus",
     "OpenType",
@@ -44,6 +50,7 @@ __all__ = [
     "ShareRequest",
     "ShareType",
     "SubjectKind",
+    "Subscription",
     "UpdateCycle",
 ]
 from yiwang.sharing.models.quality import QualityComment, QualityTicket, ReporterKind, TicketStatus

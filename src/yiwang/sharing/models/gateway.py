@@ -71,7 +71,9 @@ class GatewayCall(models.Model):
     organisation = models.ForeignKey(
         Organisation, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
-    resource = models.ForeignKey(Resource, null=True, blank=True, on_delete=models.PROTECT, related_name="calls")
+    resource = models.ForeignKey(
+        Resource, null=True, blank=True, on_delete=models.PROTECT, related_name="calls"
+    )
     resource_code = models.CharField(max_length=40, blank=True)
     fields = models.JSONField(default=list, blank=True)
     subject_digest = models.CharField(max_length=64, blank=True, db_index=True)
