@@ -124,6 +124,9 @@ class GatewayUsage(models.Model):
             ),
         ]
 
+    def __str__(self) -> str:
+        return f"{self.consumer_id}/{self.resource_id or '*'} {self.day}: {self.count}"
+
 
 class GatewayNonce(models.Model):
     """A nonce a signed request used: the same nonce again within the window is a replay."""
@@ -136,3 +139,6 @@ class GatewayNonce(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["consumer", "nonce"], name="sharing_nonce_unique"),
         ]
+
+    def __str__(self) -> str:
+        return f"{self.consumer_id}:{self.nonce}"
