@@ -143,6 +143,26 @@ def fan_out(
     return len(rows)
 
 
+def enqueue_webhooks(events: Iterable[tuple[WebhookEndpoint, str, Mapping[str, Any], str]]) -> int:
+    """Many ``(endpoint, topic, payload, event_id)`` at once, in batched inserts: what
+    :func:`enqueue_webhook` does for each, with the (endpoint, event) pairs already queued skipped.
+    Answers how many were given (a replayed batch queues nothing new)."""
+    now = timezone.now()
+    rows = []
+    for endpoint, topic, payload, event_id in events:
+        _check_event(topic, event_id)
+        body = json.loads(json.dumps(payload, ensure_ascii=False, default=str))
+        rows.append(
+            WebhookDelivery(
+                endpoint=endpoint, event_id=event_id, topic=topic, payload=body, next_attempt_at=now
+            )
+        )
+    if rows:
+        WebhookDelivery.objects.bulk_create(rows, ignore_conflicts=True, batch_size=500)
+        _kick_on_commit()
+    return len(rows)
+
+
 def _kick_on_commit() -> None:
     if setting("YIWANG_WEBHOOK_DELIVER_ON_COMMIT", True):
         transaction.on_commit(lambda: deliver_webhooks_task.enqueue())

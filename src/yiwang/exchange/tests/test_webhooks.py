@@ -16,6 +16,7 @@ from yiwang.exchange.models import DeliveryState, WebhookDelivery
 from yiwang.exchange.services import (
     deliver_due,
     enqueue_webhook,
+    enqueue_webhooks,
     fan_out,
     replay_dead_letters,
     replay_delivery,
@@ -67,6 +68,17 @@ def test_the_event_id_is_an_idempotency_key(clock):
         deliver_due(workers=1)
     assert first.pk == again.pk and WebhookDelivery.objects.count() == 1
     assert receiver.event_ids == ["evt-1"]
+
+
+def test_many_events_are_queued_in_batches_once_each(clock):
+    with webhook_receiver() as receiver:
+        one, two = endpoint(receiver.url), endpoint(receiver.url)
+        events = [(target, "t", {"n": n}, f"evt-{n}") for n in range(3) for target in (one, two)]
+        assert enqueue_webhooks(events) == 6
+        assert enqueue_webhooks(events) == 6  # a replayed batch queues nothing new
+        assert WebhookDelivery.objects.count() == 6
+        deliver_due(workers=1)
+    assert sorted(receiver.event_ids) == sorted(f"evt-{n}" for n in range(3) for _ in range(2))
 
 
 def test_a_failing_receiver_is_retried_with_growing_delays_then_dead(clock, settings):

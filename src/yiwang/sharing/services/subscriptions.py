@@ -18,7 +18,7 @@ from yiwang.accounts.models import User
 from yiwang.bases.models import BaseChange, BaseKind
 from yiwang.core import audit
 from yiwang.core.errors import DomainError
-from yiwang.exchange.services import create_endpoint, enqueue_webhook, update_endpoint
+from yiwang.exchange.services import create_endpoint, enqueue_webhooks, update_endpoint
 from yiwang.sharing.errors import SharingErrorCode
 from yiwang.sharing.gateway_errors import GatewayErrorCode
 from yiwang.sharing.models import (
@@ -178,6 +178,7 @@ def _fan_out_batch(batch: int, lag_seconds: float, report: FanOutReport) -> bool
         by_service: dict[str, list[Subscription]] = {}
         for s in subscriptions:
             by_service.setdefault(s.resource.service, []).append(s)
+        events = []
         for change in changes:
             for s in by_service.get(SERVICE_OF_BASE.get(change.base, ""), []):
                 if s.subject_digests and change.subject_digest not in s.subject_digests:
@@ -185,10 +186,11 @@ def _fan_out_batch(batch: int, lag_seconds: float, report: FanOutReport) -> bool
                 fields = [name for name in change.fields if name in allowed[s.pk]]
                 if not fields:
                     continue
-                enqueue_webhook(
-                    s.endpoint, TOPIC, _payload(change, s, fields), f"{change.sequence}:{s.public_id}"
+                events.append(
+                    (s.endpoint, TOPIC, _payload(change, s, fields), f"{change.sequence}:{s.public_id}")
                 )
-                report.queued += 1
+        # One batched insert for the batch (idempotent on the event id: a replay queues nothing).
+        report.queued += enqueue_webhooks(events)
         cursor.sequence = changes[-1].sequence
         cursor.save(update_fields=["sequence", "updated_at"])
         report.changes += len(changes)
