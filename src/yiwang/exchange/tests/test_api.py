@@ -17,14 +17,16 @@ from yiwang.testing.clients import token_client
 pytestmark = pytest.mark.django_db
 BASE = "/api/v1/exchange"
 STAFF_LISTS = ["/nodes", "/outgoing", "/incoming", "/deliveries", "/dead-letters"]
+# Fixed ids (test ids must be the same in every pytest-xdist worker).
+ABSENT = [uuid.UUID(int=n + 1) for n in range(5)]
 NODE_ENDPOINTS = [
     ("post", "/packages"),
-    ("get", f"/packages/{uuid.uuid4()}"),
-    ("put", f"/packages/{uuid.uuid4()}/chunks?offset=0"),
-    ("get", f"/packages/{uuid.uuid4()}/receipt"),
+    ("get", f"/packages/{ABSENT[0]}"),
+    ("put", f"/packages/{ABSENT[1]}/chunks?offset=0"),
+    ("get", f"/packages/{ABSENT[2]}/receipt"),
     ("get", "/outbox"),
-    ("get", f"/outbox/{uuid.uuid4()}/archive"),
-    ("post", f"/outbox/{uuid.uuid4()}/ack"),
+    ("get", f"/outbox/{ABSENT[3]}/archive"),
+    ("post", f"/outbox/{ABSENT[4]}/ack"),
 ]
 
 
