@@ -168,10 +168,12 @@ def test_yiwang_demo_runs_a_queued_task_and_stops_all_children_on_one_sigint(tmp
 
     output = "".join(lines)
     assert code == 0, output[-3000:]
-    assert {"web", "worker", "scheduler", "dept"} <= set(re.findall(r"started (\S+) \(pid", output))
+    assert {"web", "worker", "scheduler", "dept", "consumer"} <= set(
+        re.findall(r"started (\S+) \(pid", output)
+    )
     assert re.search(r"^worker\s+\| .*state=SUCCESSFUL", output, re.MULTILINE), output[-3000:]
     assert "all stopped" in output
-    assert len(children) == 4
+    assert len(children) == 5  # web, worker, scheduler, demo department system, demo gateway consumer
     # Every child and everything it started (gunicorn workers) is gone.
     deadline = time.monotonic() + 5
     while _sessions_alive(children) and time.monotonic() < deadline:
@@ -194,7 +196,14 @@ def test_every_supervised_program_gets_the_same_public_url(monkeypatch, settings
     seen: list[supervisor.Program] = []
     monkeypatch.setattr(supervisor.Supervisor, "run", lambda self: seen.extend(self.programs) or 0)
     assert cli.run_demo([]) == 0
-    assert [program.name for program in seen] == ["web", "worker1", "worker2", "scheduler", "dept"]
+    assert [program.name for program in seen] == [
+        "web",
+        "worker1",
+        "worker2",
+        "scheduler",
+        "dept",
+        "consumer",
+    ]
     for program in seen:
         assert program.env["YIWANG_PUBLIC_URL"] == "http://127.0.0.1:18800"
         assert program.env["PORT"] == "18800"

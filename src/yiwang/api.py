@@ -94,6 +94,8 @@ EXTRA_ERRORS: dict[tuple[str, str], set[int]] = {
     ("get", "/cases/status"): {404},
     # The exchange between platform instances (docs/exchange.md): a package already complete or out
     # of order, a chunk too large, a byte range outside the archive.
+    # Bulk open data needs an API key: a missing, wrong or revoked key is a 401.
+    ("get", "/open-data/bulk"): {401},
     ("post", "/exchange/packages"): {409, 413},
     ("put", "/exchange/packages/{package_id}/chunks"): {404, 409, 413},
     ("get", "/exchange/packages/{package_id}"): {404},

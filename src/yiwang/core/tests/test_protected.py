@@ -16,13 +16,17 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from yiwang.accounts.models import NaturalPerson, SmsOutboxMessage, SmsVerificationCode, User
+from yiwang.bases.models import Company, Person
 from yiwang.cases.models import BundleApplication, Case, CaseDelivery
 from yiwang.catalog.models import Bundle
 from yiwang.core import keyring as kr
 from yiwang.core.keyring import ProtectedDataError, decrypt_text, encrypt_text, hmac_sm3, parse_envelope
 from yiwang.core.models import DataKey
 from yiwang.core.protected import DigestField, canonical, protected_digest, protected_fields
+from yiwang.exchange.models import ExchangeNode, WebhookDelivery, WebhookEndpoint
 from yiwang.licences.models import Licence, LicenceUseConsent
+from yiwang.sharing.models import GatewayConsumer, QualityComment, QualityTicket
+from yiwang.testing import bases as bases_factories
 from yiwang.testing import licences as licence_factories
 from yiwang.testing.fixtures import calendar, department, item  # noqa: F401 - fixtures
 from yiwang.testing.people import make_citizen
@@ -83,6 +87,13 @@ def test_canonical_forms():
 
 
 # --- every protected column holds ciphertext ------------------------------------------------------
+# Models whose rows need a whole world of their own app; their ciphertext is tested there.
+COVERED_ELSEWHERE = {
+    QualityTicket: "sharing/tests/test_quality.py::test_values_are_encrypted_and_the_subject_is_a_digest",
+    QualityComment: "sharing/tests/test_quality.py::test_values_are_encrypted_and_the_subject_is_a_digest",
+}
+
+
 @pytest.mark.django_db
 def test_every_protected_column_holds_ciphertext_and_reads_back(item):  # noqa: F811
     user = make_citizen("cipher", phone="13912345678", through_services=False)
@@ -114,7 +125,28 @@ def test_every_protected_column_holds_ciphertext_and_reads_back(item):  # noqa: 
         licence=licence,
         valid_until=date(2030, 1, 1),
     )
+    node = ExchangeNode.objects.create(
+        node_id="340000-province",
+        name="省平台",
+        base_url="https://zwfw.example.gov.cn",
+        outbound_token="tok-1234567",
+    )
+    endpoint = WebhookEndpoint.objects.create(
+        owner="test", url="https://hooks.example.gov.cn/x", secret="s3cret-key"
+    )
+    webhook = WebhookDelivery.objects.create(
+        endpoint=endpoint, event_id="e-1", topic="t", payload={"name": "张伟"}, next_attempt_at=timezone.now()
+    )
+    consumer = GatewayConsumer.objects.create(
+        organisation=item.implementing_body, name="调用方", owner=user, hmac_secret="hmac-secret-value"
+    )
     rows = {
+        ExchangeNode: node,
+        WebhookEndpoint: endpoint,
+        WebhookDelivery: webhook,
+        Person: bases_factories.person(name="李娜"),
+        Company: bases_factories.company(),
+        GatewayConsumer: consumer,
         User: user,
         NaturalPerson: person,
         SmsVerificationCode: code,
@@ -127,6 +159,8 @@ def test_every_protected_column_holds_ciphertext_and_reads_back(item):  # noqa: 
     }
     seen = set()
     for model, fields in protected_fields():
+        if model in COVERED_ELSEWHERE:
+            continue
         assert model in rows, f"{model.__name__} has protected fields but no row in this test"
         instance = model.objects.get(pk=rows[model].pk)
         for field in fields:

@@ -100,6 +100,17 @@ def test_values_are_encrypted_and_the_subject_is_a_digest(world, granted):
     assert ticket.subject_masked.endswith(subject[-4:]) and "*" in ticket.subject_masked
     loaded = QualityTicket.objects.get(pk=ticket.pk)
     assert loaded.claimed_value == {"household_region": "340103"}
+    # Every protected column of the ticket and of its comments holds ciphertext (core's rule).
+    services.comment_on_ticket(ticket, actor=world.police_official, body="已核实，户籍地为庐阳区")
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT reported_value, claimed_value, description FROM sharing_qualityticket WHERE id = %s",
+            [ticket.pk],
+        )
+        stored = cursor.fetchone()
+        cursor.execute("SELECT body FROM sharing_qualitycomment WHERE ticket_id = %s", [ticket.pk])
+        stored = (*stored, *[row[0] for row in cursor.fetchall()])
+    assert all(str(value).startswith("yw1$") for value in stored if value), stored
 
 
 def test_reject_needs_a_reason_and_only_the_provider_answers(world, granted):
