@@ -26,4 +26,5 @@ def test_wallet_and_exact_lookup_by_encrypted_holder_code():
         assert number.lower() not in cursor.fetchone()[0]
     assert list(wallet(holder)) == [licence]  # holder_code__in through the digest
     assert Licence.objects.get(holder_code=number.upper()) == licence
-    assert Licence.objects.get(pk=licence.pk).holder_code == number.lower()
+    # Read back as issued (an issuing path may write the ID number's X in capitals).
+    assert Licence.objects.get(pk=licence.pk).holder_code.upper() == number.upper()
