@@ -23,7 +23,9 @@ def rotate_consumer_secrets(consumer: GatewayConsumer, *, actor: User) -> Consum
     hmac_secret = secrets.token_urlsafe(32)
     with transaction.atomic():
         consumer = (
-            GatewayConsumer.objects.select_for_update().select_related("application").get(pk=consumer.pk)
+            GatewayConsumer.objects.select_for_update(of=("self",))
+            .select_related("application")
+            .get(pk=consumer.pk)
         )
         consumer.hmac_secret = hmac_secret
         consumer.save(update_fields=["hmac_secret", "updated_at"])
