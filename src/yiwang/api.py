@@ -26,7 +26,9 @@ from yiwang.catalog.api import router as catalog_router
 from yiwang.core.errors import CoreErrorCode, DomainError
 from yiwang.exchange.api import router as exchange_router
 from yiwang.licences.api import router as licences_router
+from yiwang.logistics.api import router as logistics_router
 from yiwang.opendata.api import router as opendata_router
+from yiwang.payments.api import router as payments_router
 from yiwang.seals.api import router as seals_router
 from yiwang.sharing.api import router as sharing_router
 from yiwang.sharing.gateway_api import router as sharing_gateway_router
@@ -234,6 +236,8 @@ ROUTERS = (
     ("/sharing", sharing_quality_router),
     ("/open-data", opendata_router),
     ("/exchange", exchange_router),
+    ("/payments", payments_router),
+    ("/logistics", logistics_router),
 )
 for prefix, app_router in ROUTERS:
     api.add_router(prefix, app_router)

@@ -71,6 +71,8 @@ INSTALLED_APPS = [
     "yiwang.bases",
     "yiwang.sharing",
     "yiwang.opendata",
+    "yiwang.payments",
+    "yiwang.logistics",
     "yiwang.demo",
     # After yiwang.accounts so that its Chinese consent and logout templates win.
     "oauth2_provider",

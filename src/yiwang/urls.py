@@ -30,6 +30,9 @@ urlpatterns = [
     path("workbench/sharing/", include("yiwang.sharing.urls")),
     path("workbench/exchange/", include("yiwang.exchange.urls")),
     path("open-data/", include("yiwang.opendata.urls")),
+    path("workbench/finance/", include("yiwang.payments.urls")),
+    path("workbench/logistics/", include("yiwang.logistics.urls")),
+    path("cases/<uuid:case_id>/pay/", include("yiwang.payments.applicant_urls")),
     path("workbench/", include("yiwang.workbench.urls")),
     # 统一身份认证: the OpenID Connect provider (issuer = <site>/o) and its discovery at the root too.
     path("o/", include("yiwang.accounts.oidc_urls")),
