@@ -14,6 +14,7 @@ from django.http import HttpRequest, HttpResponse
 from ninja import Query, Router
 
 from yiwang.core.errors import DomainError
+from yiwang.core.lookups import get_by_public_id_or_404
 from yiwang.core.paging import PageIn
 from yiwang.exchange import reads, services
 from yiwang.exchange.actions import allowed_actions, require_exchange_role
@@ -44,12 +45,13 @@ OCTETS = {"application/octet-stream": {"schema": {"type": "string", "format": "b
 
 
 def _incoming(node: Any, package_id: UUID) -> IncomingPackage:
-    package = (
-        IncomingPackage.objects.filter(public_id=package_id, sender=node).select_related("sender").first()
+    return get_by_public_id_or_404(
+        IncomingPackage.objects.select_related("sender"),
+        package_id,
+        message="未找到交换包",
+        code=ExchangeErrorCode.NOT_FOUND,
+        sender=node,
     )
-    if package is None:
-        raise DomainError(ExchangeErrorCode.NOT_FOUND, "未找到交换包", status=404)
-    return package
 
 
 # --- peer nodes: push ---------------------------------------------------------------------------------
@@ -291,9 +293,12 @@ def dead_letter_list(request: HttpRequest, paging: Query[PageIn]) -> list[dict[s
 )
 def delivery_replay(request: HttpRequest, delivery_id: UUID) -> dict[str, Any]:
     require_exchange_role(request.user)
-    delivery = WebhookDelivery.objects.select_related("endpoint").filter(public_id=delivery_id).first()
-    if delivery is None:
-        raise DomainError(ExchangeErrorCode.NOT_FOUND, "未找到投递记录", status=404)
+    delivery = get_by_public_id_or_404(
+        WebhookDelivery.objects.select_related("endpoint"),
+        delivery_id,
+        message="未找到投递记录",
+        code=ExchangeErrorCode.NOT_FOUND,
+    )
     delivery = services.replay_delivery(delivery, actor=request.user)
     return _delivery_row(request, delivery)
 
@@ -305,9 +310,12 @@ def delivery_replay(request: HttpRequest, delivery_id: UUID) -> dict[str, Any]:
 )
 def outgoing_retry(request: HttpRequest, package_id: UUID) -> dict[str, Any]:
     require_exchange_role(request.user)
-    package = OutgoingPackage.objects.select_related("receiver").filter(public_id=package_id).first()
-    if package is None:
-        raise DomainError(ExchangeErrorCode.NOT_FOUND, "未找到交换包", status=404)
+    package = get_by_public_id_or_404(
+        OutgoingPackage.objects.select_related("receiver"),
+        package_id,
+        message="未找到交换包",
+        code=ExchangeErrorCode.NOT_FOUND,
+    )
     return _outgoing_row(request, services.retry_package(package, actor=request.user))
 
 

@@ -14,6 +14,7 @@ from pydantic import Field
 from yiwang.accounts.models import User
 from yiwang.accounts.services import staff_roles
 from yiwang.core.errors import NotFound, PermissionDenied
+from yiwang.core.lookups import get_by_public_id_or_404
 from yiwang.core.models import Organisation
 from yiwang.core.paging import PageIn
 from yiwang.sharing import reads, services
@@ -67,22 +68,17 @@ def _official(request: HttpRequest) -> User:
     return require_data_official(_staff(request))
 
 
-def _not_found() -> NotFound:
-    return NotFound("未找到", code=SharingErrorCode.NOT_FOUND)
-
-
 def _resource(user: User, resource_id: UUID) -> Resource:
-    resource = reads.resource_detail_queryset().filter(public_id=resource_id).first()
-    if resource is None or not reads.visible_resources(user).filter(pk=resource.pk).exists():
-        raise _not_found()
+    resource = get_by_public_id_or_404(
+        reads.resource_detail_queryset(), resource_id, code=SharingErrorCode.NOT_FOUND
+    )
+    if not reads.visible_resources(user).filter(pk=resource.pk).exists():
+        raise NotFound("未找到", code=SharingErrorCode.NOT_FOUND)
     return resource
 
 
 def _share_request(user: User, request_id: UUID) -> ShareRequest:
-    share_request = reads.visible_requests(user).filter(public_id=request_id).first()
-    if share_request is None:
-        raise _not_found()
-    return share_request
+    return get_by_public_id_or_404(reads.visible_requests(user), request_id, code=SharingErrorCode.NOT_FOUND)
 
 
 def _catalogue_out(node: dict[str, Any]) -> SharingCatalogueOut:
@@ -188,11 +184,10 @@ def grant_out(user: User, grant: Grant) -> SharingGrantOut:
 
 
 def _organisation(public_id: UUID | None, user: User) -> Organisation:
-    if public_id is None:
-        organisation_id = official_organisation_id(user)
-        found = None if organisation_id is None else Organisation.objects.filter(pk=organisation_id).first()
-    else:
-        found = Organisation.objects.filter(public_id=public_id).first()
+    if public_id is not None:
+        return get_by_public_id_or_404(Organisation.objects.all(), public_id, message="机构不存在")
+    organisation_id = official_organisation_id(user)
+    found = None if organisation_id is None else Organisation.objects.filter(pk=organisation_id).first()
     if found is None:
         raise NotFound("机构不存在")
     return found
@@ -215,9 +210,9 @@ def create_catalogue(request: HttpRequest, payload: SharingCatalogueIn) -> Statu
     user = _official(request)
     parent = None
     if payload.parent_id is not None:
-        parent = Catalogue.objects.filter(public_id=payload.parent_id).first()
-        if parent is None:
-            raise _not_found()
+        parent = get_by_public_id_or_404(
+            Catalogue.objects.all(), payload.parent_id, code=SharingErrorCode.NOT_FOUND
+        )
     organisation = _organisation(payload.organisation_id, user) if payload.organisation_id else None
     catalogue = services.create_catalogue(
         actor=user,
@@ -409,9 +404,7 @@ def list_grants(request: HttpRequest, paging: Query[PageIn], status: str = "") -
 @router.post("/grants/{uuid:grant_id}/revoke", response=SharingGrantOut, summary="Revoke a grant (撤销)")
 def revoke_grant(request: HttpRequest, grant_id: UUID, payload: SharingReasonIn) -> SharingGrantOut:
     user = _official(request)
-    grant = reads.visible_grants(user).filter(public_id=grant_id).first()
-    if grant is None:
-        raise _not_found()
+    grant = get_by_public_id_or_404(reads.visible_grants(user), grant_id, code=SharingErrorCode.NOT_FOUND)
     services.revoke_grant(grant, actor=user, reason=payload.reason)
     grant.refresh_from_db()
     return grant_out(user, grant)

@@ -14,6 +14,7 @@ from pydantic import Field
 
 from yiwang.accounts.models import User
 from yiwang.core.errors import DomainError, NotFound
+from yiwang.core.lookups import get_by_public_id_or_404
 from yiwang.core.paging import PageIn, ShortPageIn
 from yiwang.exchange import reads as exchange_reads
 from yiwang.sharing import gateway_reads
@@ -350,10 +351,9 @@ def create_consumer(request: HttpRequest, payload: GatewayConsumerIn) -> Status[
 
 # --- subscriptions ----------------------------------------------------------------------------------
 def _subscription(user: User, subscription_id: UUID) -> Any:
-    subscription = gateway_reads.subscriptions_of(user).filter(public_id=subscription_id).first()
-    if subscription is None:
-        raise NotFound("未找到", code=SharingErrorCode.NOT_FOUND)
-    return subscription
+    return get_by_public_id_or_404(
+        gateway_reads.subscriptions_of(user), subscription_id, code=SharingErrorCode.NOT_FOUND
+    )
 
 
 @router.get(

@@ -16,7 +16,8 @@ from pydantic import Field
 
 from yiwang.accounts.models import User
 from yiwang.accounts.services import staff_roles
-from yiwang.core.errors import NotFound, PermissionDenied
+from yiwang.core.errors import PermissionDenied
+from yiwang.core.lookups import get_by_public_id_or_404
 from yiwang.core.masking import mask_value
 from yiwang.core.paging import PageIn
 from yiwang.sharing import services
@@ -112,10 +113,6 @@ class SharingQualityFilter(Schema):
     side: Literal["all", "provider", "reporter"] = "all"
 
 
-def _not_found() -> NotFound:
-    return NotFound("未找到", code=SharingErrorCode.NOT_FOUND)
-
-
 def _staff(request: HttpRequest) -> User:
     user: User = request.user  # type: ignore[assignment]
     if not staff_roles(user):
@@ -132,15 +129,12 @@ def _applicant(request: HttpRequest) -> User:
 
 
 def _resource(resource_id: UUID) -> Resource:
-    resource = (
-        Resource.objects.select_related("provider")
-        .filter(public_id=resource_id, published_version__isnull=False)
-        .exclude(status=ResourceStatus.RETIRED)
-        .first()
+    return get_by_public_id_or_404(
+        Resource.objects.select_related("provider").exclude(status=ResourceStatus.RETIRED),
+        resource_id,
+        code=SharingErrorCode.NOT_FOUND,
+        published_version__isnull=False,
     )
-    if resource is None:
-        raise _not_found()
-    return resource
 
 
 def _hidden_fields(ticket: QualityTicket) -> set[str]:
@@ -199,10 +193,7 @@ def _visible(user: User) -> QuerySet[QualityTicket]:
 
 
 def _ticket(user: User, ticket_id: UUID) -> QualityTicket:
-    ticket = _visible(user).filter(public_id=ticket_id).first()
-    if ticket is None:
-        raise _not_found()
-    return ticket
+    return get_by_public_id_or_404(_visible(user), ticket_id, code=SharingErrorCode.NOT_FOUND)
 
 
 # --- staff -------------------------------------------------------------------------------------------
@@ -323,7 +314,5 @@ def report_mine(request: HttpRequest, payload: SharingQualityMineIn) -> Status[S
 @router.get("/quality/mine/{uuid:ticket_id}", response=SharingQualityTicketOut, summary="我的数据纠错详情")
 def mine_detail(request: HttpRequest, ticket_id: UUID) -> SharingQualityTicketOut:
     user = _applicant(request)
-    ticket = applicant_tickets(user).filter(public_id=ticket_id).first()
-    if ticket is None:
-        raise _not_found()
+    ticket = get_by_public_id_or_404(applicant_tickets(user), ticket_id, code=SharingErrorCode.NOT_FOUND)
     return ticket_out(user, ticket, detail=True)

@@ -4,8 +4,8 @@
 from __future__ import annotations
 
 import hashlib
+import io
 import logging
-import os
 import re
 from pathlib import Path
 from typing import Any
@@ -13,7 +13,6 @@ from uuid import UUID
 from zipfile import ZipFile
 
 from django.conf import settings
-from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
@@ -32,6 +31,13 @@ from yiwang.exchange.models import (
 )
 from yiwang.exchange.package import KIND, open_archive
 from yiwang.exchange.signing import canonical_json, node_verifies
+from yiwang.exchange.storage import (
+    ArchiveIntegrityError,
+    archive_content,
+    read_archive,
+    spool_read,
+    spool_write,
+)
 
 logger = logging.getLogger("yiwang.exchange")
 SHA256 = re.compile(r"^[0-9a-f]{64}$")
@@ -146,13 +152,7 @@ def receive_chunk(
             raise DomainError(
                 ExchangeErrorCode.TOO_LARGE, "分片超出声明的大小", {"size": package.size}, status=413
             )
-        path = spool_path(package)
-        with open(path, "r+b" if path.exists() else "wb") as handle:
-            handle.seek(offset)
-            handle.write(data)
-            handle.truncate()
-            handle.flush()
-            os.fsync(handle.fileno())
+        spool_write(spool_path(package), str(package.public_id), offset, data)
         package.received_bytes = offset + len(data)
         package.save(update_fields=["received_bytes", "updated_at"])
     if package.received_bytes == package.size:
@@ -164,9 +164,14 @@ def complete_incoming(package: IncomingPackage) -> IncomingPackage:
     """Check the whole archive; refuse it (422, logged and audited, nothing applied) or keep it and
     apply its stream as far as the sequence allows."""
     path = spool_path(package)
-    data = path.read_bytes() if path.exists() else b""
     sender = package.sender
     try:
+        try:
+            data = spool_read(path, str(package.public_id), package.size)
+        except ArchiveIntegrityError as exc:  # the spool was changed on disk: the sender sends again
+            raise DomainError(
+                ExchangeErrorCode.HASH_MISMATCH, "接收缓存校验失败，请重新发送", status=422
+            ) from exc
         checked = _check(package, sender, data)
     except DomainError as exc:
         refuse_incoming(package, exc)
@@ -175,7 +180,9 @@ def complete_incoming(package: IncomingPackage) -> IncomingPackage:
     with transaction.atomic():
         locked = IncomingPackage.objects.select_for_update().get(pk=package.pk)
         if locked.state == IncomingState.RECEIVING:
-            locked.archive.save(f"{package.public_id}.zip", ContentFile(data), save=False)
+            locked.archive.save(
+                f"{package.public_id}.zip.enc", archive_content(data, str(package.public_id)), save=False
+            )
             locked.manifest = checked
             locked.state = IncomingState.WAITING
             locked.save(update_fields=["archive", "manifest", "state", "updated_at"])
@@ -330,7 +337,8 @@ def apply_stream(sender: ExchangeNode, kind: str) -> int:
 
 def _received(package: IncomingPackage) -> ReceivedPackage:
     manifest = package.manifest or {}
-    with package.archive.open("rb") as handle, ZipFile(handle) as archive:
+    data = read_archive(package.archive, str(package.public_id), package.size)
+    with ZipFile(io.BytesIO(data)) as archive:
         entries = {
             entry["name"]: archive.read("entries/" + entry["name"]) for entry in manifest.get("entries", [])
         }

@@ -12,7 +12,6 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from django.conf import settings
-from django.core.files.base import ContentFile
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
@@ -33,6 +32,7 @@ from yiwang.exchange.models import (
 )
 from yiwang.exchange.package import KIND, build_archive, build_manifest
 from yiwang.exchange.signing import canonical_json, node_verifies
+from yiwang.exchange.storage import archive_content, read_archive_range
 
 logger = logging.getLogger("yiwang.exchange")
 CHUNK_BYTES = 1024 * 1024
@@ -89,7 +89,9 @@ def build_package(
         package.size = len(data)
         package.sha256 = hashlib.sha256(data).hexdigest()
         package.next_attempt_at = timezone.now()
-        package.archive.save(f"{package.public_id}.zip", ContentFile(data), save=False)
+        package.archive.save(
+            f"{package.public_id}.zip.enc", archive_content(data, str(package.public_id)), save=False
+        )
         package.save()
         stream.last_sequence = sequence
         stream.save(update_fields=["last_sequence"])
@@ -159,17 +161,17 @@ def push_package(package: OutgoingPackage, *, chunk_bytes: int = CHUNK_BYTES) ->
         answer = signed_request(
             identity, node, "POST", "/packages", announce, headers={"Content-Type": "application/json"}
         )
-        with package.archive.open("rb") as handle:
-            while answer.status in (200, 201) and (answer.json() or {}).get("state") == "receiving":
-                offset = int(answer.json()["received_bytes"])
-                _confirm(package, offset)
-                handle.seek(offset)
-                chunk = handle.read(chunk_bytes)
-                answer = signed_request(
-                    identity, node, "PUT", f"/packages/{package.public_id}/chunks?offset={offset}", chunk
-                )
-                if answer.status == 409 and (answer.json() or {}).get("code") == ExchangeErrorCode.BAD_OFFSET:
-                    answer = signed_request(identity, node, "GET", f"/packages/{package.public_id}")
+        while answer.status in (200, 201) and (answer.json() or {}).get("state") == "receiving":
+            offset = int(answer.json()["received_bytes"])
+            _confirm(package, offset)
+            chunk = read_archive_range(
+                package.archive, str(package.public_id), package.size, offset, chunk_bytes
+            )
+            answer = signed_request(
+                identity, node, "PUT", f"/packages/{package.public_id}/chunks?offset={offset}", chunk
+            )
+            if answer.status == 409 and (answer.json() or {}).get("code") == ExchangeErrorCode.BAD_OFFSET:
+                answer = signed_request(identity, node, "GET", f"/packages/{package.public_id}")
     except OSError as exc:
         return _retry(package, f"network: {exc}"[:500])
     return _settle(package, answer)

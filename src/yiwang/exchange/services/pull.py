@@ -25,6 +25,7 @@ from yiwang.exchange.models import (
 )
 from yiwang.exchange.services.incoming import receive_chunk, start_incoming
 from yiwang.exchange.services.outgoing import record_receipt
+from yiwang.exchange.storage import read_archive_range
 
 logger = logging.getLogger("yiwang.exchange")
 RANGE = re.compile(r"^bytes=(\d{1,15})-(\d{0,15})$")
@@ -66,9 +67,7 @@ def read_range(package: OutgoingPackage, range_header: str) -> tuple[bytes, int,
         raise DomainError(
             ExchangeErrorCode.BAD_OFFSET, "请求范围超出交换包大小", {"size": package.size}, status=416
         )
-    with package.archive.open("rb") as handle:
-        handle.seek(start)
-        data = handle.read(end - start + 1)
+    data = read_archive_range(package.archive, str(package.public_id), package.size, start, end - start + 1)
     return data, start, end
 
 

@@ -23,6 +23,7 @@ from yiwang.exchange.models import (
 from yiwang.exchange.services import build_package, poll_receipt, push_package
 from yiwang.exchange.services import outgoing as outgoing_module
 from yiwang.exchange.signing import canonical_json, node_verifies
+from yiwang.exchange.storage import read_archive
 from yiwang.exchange.tests.factories import announce, node_row
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -50,6 +51,8 @@ def test_a_pushed_package_is_applied_once_with_a_signed_receipt(nodes, province,
     assert applied[0].entries["photo.bin"] == bytes(range(256)) * 50
     incoming = IncomingPackage.objects.get(public_id=package.public_id)
     assert incoming.state == IncomingState.APPLIED and incoming.received_bytes == package.size
+    with incoming.archive.open("rb") as handle:  # kept encrypted at rest
+        assert handle.read(8) == b"ywx1$s4$"
 
 
 def test_replaying_a_package_returns_the_same_receipt_and_applies_nothing(nodes, province, applied):
@@ -57,7 +60,7 @@ def test_replaying_a_package_returns_the_same_receipt_and_applies_nothing(nodes,
     with acting_as(province):
         package = push_package(build_package("test.feed", city_node, {"a.txt": b"a"}))
         first = package.receipt
-        data = package.archive.open("rb").read()
+        data = read_archive(package.archive, str(package.public_id), package.size)
         again = signed_request(
             province, city_node, "POST", "/packages", announce(str(package.public_id), data)
         )
