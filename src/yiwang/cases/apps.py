@@ -10,6 +10,7 @@ class CasesConfig(AppConfig):
         from yiwang.cases import (  # noqa: F401  (connect signal receivers; process bridges workflow → case)
             archive,
             bundles,
+            courier,
             delivery,
             licence_issuing,
             process,
@@ -19,6 +20,7 @@ class CasesConfig(AppConfig):
         archive.connect()  # 电子归档 on every terminal transition
         provisional.connect()  # 时限重算 when an official holiday schedule is entered
         licence_issuing.connect()  # 办结出证: the e-licence a completed case yields, after the commit
+        courier.connect()  # 快递送达: courier order at completion, 签收 closes the handover (logistics)
 
         from django.db.models.signals import post_migrate
 

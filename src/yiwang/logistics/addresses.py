@@ -43,15 +43,19 @@ def _refuse(field: str, message: str) -> DomainError:
     return DomainError(LogisticsErrorCode.INVALID_ADDRESS, message, {field: [message]})
 
 
-def check_region(code: str, *, field: str = "region_code", require_street: bool = True) -> Region:
-    """The division ``code`` denotes, at county level at least (township where the data has it)."""
+def check_region(
+    code: str, *, field: str = "region_code", require_street: bool = True, min_level: int = RegionLevel.COUNTY
+) -> Region:
+    """The division ``code`` denotes, at county level at least (township where the data has it).
+
+    A department's own side of an order may be at city level (``min_level``): its address is known."""
     code = (code or "").strip()
-    if not code.isdigit() or len(code) not in (6, 9, 12):
+    if not code.isdigit() or len(code) not in (4, 6, 9, 12):
         raise _refuse(field, "行政区划代码应为 6、9 或 12 位数字")
     region = region_for_code(code)
     if region is None or region.full_code != code.ljust(12, "0"):
         raise _refuse(field, "行政区划代码不存在，无法寄递")
-    if region.level < RegionLevel.COUNTY:
+    if region.level < min_level:
         raise _refuse(field, "请选择到区县一级")
     if require_street and region.level == RegionLevel.COUNTY and region.children.exists():
         raise _refuse(field, "请选择到街道（乡镇）一级")
@@ -80,13 +84,22 @@ def check_phone(value: str, *, field: str) -> str:
 
 
 def check_party(
-    prefix: str, *, name: str, phone: str, region_code: str, address: str, require_street: bool = True
+    prefix: str,
+    *,
+    name: str,
+    phone: str,
+    region_code: str,
+    address: str,
+    require_street: bool = True,
+    min_level: int = RegionLevel.COUNTY,
 ) -> CheckedParty:
     """Check one side of an order; ``prefix`` (``sender``/``recipient``) names the fields in errors."""
     return CheckedParty(
         name=check_text(name, field=f"{prefix}.name", minimum=1, maximum=NAME_MAX, label="姓名"),
         phone=check_phone(phone, field=f"{prefix}.phone"),
-        region=check_region(region_code, field=f"{prefix}.region_code", require_street=require_street),
+        region=check_region(
+            region_code, field=f"{prefix}.region_code", require_street=require_street, min_level=min_level
+        ),
         address=check_text(
             address, field=f"{prefix}.address", minimum=ADDRESS_MIN, maximum=ADDRESS_MAX, label="详细地址"
         ),

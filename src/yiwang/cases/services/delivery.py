@@ -162,8 +162,39 @@ def record_handover(
     return delivery
 
 
+def record_courier_dispatch(case: Case, *, recipient_name: str, tracking_number: str) -> CaseDelivery:
+    """已寄出 by the platform: the courier order of the case's result was accepted by the carrier
+    (cases/courier.py); a delivery already dispatched or delivered is left as it is."""
+    with transition(case, HANDOVER_STATUSES, actor=None) as t:
+        delivery = CaseDelivery.objects.select_for_update().filter(case=t.case).first() or delivery_of(t.case)
+        if delivery.status == DeliveryStatus.PENDING and delivery.method == DeliveryMethod.COURIER:
+            _mark_dispatched(
+                t.case,
+                delivery,
+                actor=None,
+                recipient_name=recipient_name[:100],
+                tracking_number=tracking_number[:40],
+            )
+    return delivery
+
+
+def confirm_courier_receipt(case: Case, *, signed_by: str, tracking_number: str) -> CaseDelivery:
+    """已送达 by the platform: the carrier reported the parcel signed for (cases/courier.py)."""
+    with transition(case, HANDOVER_STATUSES, actor=None) as t:
+        delivery = CaseDelivery.objects.select_for_update().filter(case=t.case).first() or delivery_of(t.case)
+        if delivery.status != DeliveryStatus.DELIVERED:
+            _mark_delivered(
+                t.case,
+                delivery,
+                actor=None,
+                recipient_signature=(signed_by or delivery.recipient_name)[:100],
+                tracking_number=tracking_number[:40] or delivery.tracking_number,
+            )
+    return delivery
+
+
 def _mark_dispatched(
-    case: Case, delivery: CaseDelivery, *, actor: User, recipient_name: str, tracking_number: str
+    case: Case, delivery: CaseDelivery, *, actor: User | None, recipient_name: str, tracking_number: str
 ) -> None:
     """已寄出 The result is with the courier: not delivered until receipt is confirmed."""
     delivery.status = DeliveryStatus.DISPATCHED

@@ -11,6 +11,7 @@ from yiwang.logistics.carriers.base import (
     CarrierUnavailable,
     Party,
 )
+from yiwang.logistics.carriers import signing
 from yiwang.logistics.carriers.simulated import SimulatedCarrier
 
 __all__ = [
@@ -25,6 +26,7 @@ __all__ = [
     "Party",
     "SimulatedCarrier",
     "carrier_for",
+    "signing",
 ]
 
 _ADAPTERS: dict[str, type[CarrierAdapter]] = {"sim": SimulatedCarrier}

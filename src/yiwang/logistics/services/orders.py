@@ -17,9 +17,9 @@ from django.utils import timezone
 
 from yiwang.core import audit
 from yiwang.core.errors import Conflict, DomainError
-from yiwang.core.models import Organisation
+from yiwang.core.models import Organisation, RegionLevel
 from yiwang.logistics import conf, postage
-from yiwang.logistics.addresses import CheckedParty, check_party, full_address
+from yiwang.logistics.addresses import CheckedParty, check_party, full_address, resolve_region
 from yiwang.logistics.carriers import (
     CarrierOrderRequest,
     CarrierRefused,
@@ -79,8 +79,20 @@ def create_order(
             "邮费支付方不正确",
             {"postage_payer": [str(postage_payer)[:20]]},
         )
-    checked_sender = check_party("sender", require_street=require_street, **sender)
-    checked_recipient = check_party("recipient", require_street=require_street, **recipient)
+    # The department's own side (sender of a delivery, recipient of a pickup) may be at city level.
+    department_side = "sender" if kind == OrderKind.DELIVERY else "recipient"
+    checked_sender = check_party(
+        "sender",
+        require_street=require_street and department_side != "sender",
+        min_level=_level("sender", department_side),
+        **sender,
+    )
+    checked_recipient = check_party(
+        "recipient",
+        require_street=require_street and department_side != "recipient",
+        min_level=_level("recipient", department_side),
+        **recipient,
+    )
     reference_type, reference_id, reference_label = reference
     with transaction.atomic():
         order = CourierOrder(
@@ -103,6 +115,10 @@ def create_order(
     return order
 
 
+def _level(prefix: str, department_side: str) -> int:
+    return int(RegionLevel.CITY if prefix == department_side else RegionLevel.COUNTY)
+
+
 def _set_party(order: CourierOrder, prefix: str, party: CheckedParty) -> None:
     setattr(order, f"{prefix}_name", party.name)
     setattr(order, f"{prefix}_phone", party.phone)
@@ -114,7 +130,7 @@ def _party(order: CourierOrder, prefix: str) -> Party:
     return Party(
         name=getattr(order, f"{prefix}_name"),
         phone=getattr(order, f"{prefix}_phone"),
-        region_code=getattr(order, f"{prefix}_region"),
+        region_code=str(getattr(order, f"{prefix}_region")).ljust(6, "0"),
         address=getattr(order, f"{prefix}_address"),
     )
 
@@ -220,7 +236,7 @@ def cancel_order(order: CourierOrder, *, actor: Any, reason: str = "") -> Courie
 
 def department_sender(organisation: Organisation, *, region_code: str = "") -> dict[str, str]:
     """The department as sender (or recipient) of an order: its name, phone and address."""
-    region = organisation.region
+    region = resolve_region(organisation.address) or organisation.region
     return {
         "name": (organisation.short_name or organisation.name)[:50],
         "phone": organisation.phone or "0551-12345678",
