@@ -32,5 +32,8 @@ def _fresh_cache():
     """Each test starts with an empty cache: a cached row from a rolled-back test must not leak."""
     from django.core.cache import cache
 
+    from yiwang.sharing import call_reads
+
     cache.clear()
+    call_reads.forget()  # per-process memory keyed by ids a rolled-back test may reuse (SQLite)
     yield

@@ -42,6 +42,17 @@ def find_applicant(id_number: str) -> User | None:
     return company.user if company is not None else None
 
 
+def applicant_user_id(kind: str, identifier: str) -> int | None:
+    """The account id of a person (``kind`` "person": 公民身份号码) or company ("company":
+    统一社会信用代码) — one indexed read; None for no account or another kind."""
+    value = (identifier or "").strip().upper()
+    if kind == "person":
+        return NaturalPerson.objects.filter(id_number=value).values_list("user_id", flat=True).first()
+    if kind == "company":
+        return LegalPerson.objects.filter(credit_code=value).values_list("user_id", flat=True).first()
+    return None
+
+
 def login_history(user: User, limit: int = 20) -> list[LoginRecord]:
     return list(user.login_records.all()[:limit])
 

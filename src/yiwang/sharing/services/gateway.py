@@ -18,15 +18,16 @@ from datetime import date, datetime, timedelta
 from typing import Any
 
 from django.db import IntegrityError, transaction
-from django.db.models import F
+from django.db.models import F, Q
 from django.utils import timezone
 
-from yiwang.accounts.reads import find_applicant
+from yiwang.accounts.reads import applicant_user_id
 from yiwang.core import ratelimit
 from yiwang.core.errors import DomainError
 from yiwang.core.identifiers import IdentifierError, validate_credit_code, validate_id_number
 from yiwang.core.personal_data import Read, Reader, record_reads
 from yiwang.core.protected import protected_digest
+from yiwang.sharing.call_reads import CallTarget, call_target, published_field_map
 from yiwang.sharing.errors import SharingErrorCode
 from yiwang.sharing.gateway_errors import GatewayErrorCode
 from yiwang.sharing.models import (
@@ -35,16 +36,12 @@ from yiwang.sharing.models import (
     GatewayCall,
     GatewayConsumer,
     GatewayUsage,
-    Grant,
-    Resource,
     ResourceStatus,
     Sensitivity,
     ShareType,
     SubjectKind,
 )
 from yiwang.sharing.providers import provider_for
-from yiwang.sharing.reads import active_grant
-from yiwang.sharing.services.requests import published_fields
 
 logger = logging.getLogger("yiwang.sharing.gateway")
 
@@ -87,7 +84,7 @@ class _Context:
     case_number: str
     channel: str
     started: float = field(default_factory=time.perf_counter)
-    resource: Resource | None = None
+    target: CallTarget | None = None
     personal: list[str] = field(default_factory=list)
     subject_user_id: int | None = None
 
@@ -117,6 +114,8 @@ def call_resource(
     try:
         return _serve(ctx)
     except GatewayRefusal as refusal:
+        if refusal.call is not None:  # counted and logged already (a subject not found)
+            raise
         result = CallResult.ERROR if refusal.status >= 500 else CallResult.REFUSED
         if refusal.code == GatewayErrorCode.SUBJECT_NOT_FOUND:
             result = CallResult.NOT_FOUND
@@ -135,14 +134,15 @@ def refuse_unauthenticated(
 def _serve(ctx: _Context) -> GatewayAnswer:
     consumer = ctx.consumer
     assert consumer is not None
-    resource = Resource.objects.select_related("provider").filter(code=ctx.resource_code).first()
-    if resource is None or resource.published_version is None or resource.status == ResourceStatus.RETIRED:
+    day = timezone.localdate()
+    target = call_target(ctx.resource_code, consumer.organisation_id, day)
+    if target is None or target.published_version is None or target.status == ResourceStatus.RETIRED:
         raise GatewayRefusal(SharingErrorCode.NOT_FOUND, "未找到该资源或资源未发布", status=404)
-    ctx.resource = resource
+    ctx.target = target
     if not consumer.active:
         raise GatewayRefusal(GatewayErrorCode.CONSUMER_INACTIVE, "该调用方系统已停用", status=403)
-    published = {f["name"]: f for f in published_fields(resource)}
-    grant, allowed = _allowed_fields(consumer, resource, published)
+    published = published_field_map(target)
+    allowed = _allowed_fields(consumer, target, published)
     asked = list(dict.fromkeys(ctx.fields)) or sorted(allowed)
     if len(asked) > MAX_FIELDS:
         raise GatewayRefusal(
@@ -169,19 +169,19 @@ def _serve(ctx: _Context) -> GatewayAnswer:
             {"case_number": ["必填"]},
             status=400,
         )
-    ctx.subject = _check_subject(resource.subject_kind, ctx.subject)
-    ctx.subject_user_id = _subject_user_id(resource.subject_kind, ctx.subject)
+    ctx.subject = _check_subject(target.subject_kind, ctx.subject)
+    if ctx.personal:  # the subject's account, for his 个人信息查阅记录 (only personal data is recorded)
+        ctx.subject_user_id = applicant_user_id(target.subject_kind, ctx.subject)
     _take_rate(consumer)
-    _take_quota(consumer, resource, grant)
-    data = _ask_provider(resource, ctx)
+    data = _ask_provider(target, ctx)
     if data is None:
-        raise GatewayRefusal(GatewayErrorCode.SUBJECT_NOT_FOUND, "查无此记录", status=404)
+        refusal = GatewayRefusal(GatewayErrorCode.SUBJECT_NOT_FOUND, "查无此记录", status=404)
+        refusal.call = _count_and_log(ctx, day, CallResult.NOT_FOUND, status=404, error_code=refusal.code)
+        raise refusal
     answer = {name: data[name] for name in asked if name in data}
     if "licences" in data and not answer:
         answer = data
-    call = log_call(ctx, CallResult.OK, status=200)
-    if ctx.personal and ctx.subject_user_id is not None:
-        _record_personal_read(consumer, resource, ctx)
+    call = _count_and_log(ctx, day, CallResult.OK, status=200)
     return GatewayAnswer(call=call, data=answer)
 
 
@@ -190,19 +190,18 @@ def _is_personal(definition: dict[str, Any]) -> bool:
 
 
 def _allowed_fields(
-    consumer: GatewayConsumer, resource: Resource, published: dict[str, dict[str, Any]]
-) -> tuple[Grant | None, set[str]]:
-    """The consumer's grant and the field names it allows; an unconditional resource without a grant
+    consumer: GatewayConsumer, target: CallTarget, published: dict[str, dict[str, Any]]
+) -> set[str]:
+    """The field names the consumer may read: its grant's; an unconditional resource without a grant
     allows its public and internal fields; the provider reads its own resource in full."""
-    if consumer.organisation_id == resource.provider_id:
-        return None, set(published)
-    if resource.share_type == ShareType.NONE:
+    if consumer.organisation_id == target.provider_id:
+        return set(published)
+    if target.share_type == ShareType.NONE:
         raise GatewayRefusal(SharingErrorCode.NOT_SHARED, "该资源不予共享", status=403)
-    grant = active_grant(consumer.organisation_id, resource.pk)
-    if grant is not None:
-        return grant, {name for name in grant.fields if name in published}
-    if resource.share_type == ShareType.UNCONDITIONAL:
-        return None, {
+    if target.grant_id is not None:
+        return {name for name in target.grant_fields if name in published}
+    if target.share_type == ShareType.UNCONDITIONAL:
+        return {
             name
             for name, definition in published.items()
             if definition.get("sensitivity") in UNCONDITIONAL_SENSITIVITIES and not _is_personal(definition)
@@ -227,13 +226,6 @@ def _check_subject(kind: str, subject: str) -> str:
     return subject
 
 
-def _subject_user_id(kind: str, subject: str) -> int | None:
-    if kind not in (SubjectKind.PERSON, SubjectKind.COMPANY):
-        return None
-    user = find_applicant(subject)
-    return user.pk if user is not None else None
-
-
 def _take_rate(consumer: GatewayConsumer) -> None:
     wait = ratelimit.hit("gateway", f"consumer:{consumer.pk}", ratelimit.Limit(consumer.rate_per_minute, 60))
     if wait:
@@ -252,9 +244,10 @@ def _seconds_to_midnight(now: datetime) -> int:
     return max(1, math.ceil((midnight - local).total_seconds()))
 
 
-def _take_one(consumer: GatewayConsumer, resource: Resource | None, day: date, limit: int | None) -> bool:
+def _take_one(consumer: GatewayConsumer, resource_id: int | None, day: date, limit: int | None) -> bool:
     """Count one call on the (consumer, resource or total, day) counter unless it is at ``limit``."""
-    rows = GatewayUsage.objects.filter(consumer=consumer, resource=resource, day=day)
+    which = Q(resource__isnull=True) if resource_id is None else Q(resource_id=resource_id)
+    rows = GatewayUsage.objects.filter(which, consumer=consumer, day=day)
     if limit is not None:
         rows = rows.filter(count__lt=limit)
     if rows.update(count=F("count") + 1):
@@ -263,26 +256,41 @@ def _take_one(consumer: GatewayConsumer, resource: Resource | None, day: date, l
         return False
     try:
         with transaction.atomic():
-            GatewayUsage.objects.create(consumer=consumer, resource=resource, day=day, count=1)
+            GatewayUsage.objects.create(consumer=consumer, resource_id=resource_id, day=day, count=1)
         return True
     except IntegrityError:  # it exists (at the limit, or created meanwhile): try once more
-        again = GatewayUsage.objects.filter(consumer=consumer, resource=resource, day=day)
+        again = GatewayUsage.objects.filter(which, consumer=consumer, day=day)
         if limit is not None:
             again = again.filter(count__lt=limit)
         return bool(again.update(count=F("count") + 1))
 
 
-def _take_quota(consumer: GatewayConsumer, resource: Resource, grant: Grant | None) -> None:
-    now = timezone.now()
-    day = timezone.localdate(now)
-    grant_limit = grant.quota_per_day if grant is not None else None
+class _SlowCount(Exception):
+    """The one-statement count did not take both counters: a counter is missing or at its limit."""
+
+
+def _take_both(consumer: GatewayConsumer, resource_id: int, day: date, grant_limit: int | None) -> bool:
+    """Count the call on the consumer's total and per-resource counters of ``day`` in one ``UPDATE``,
+    each only under its limit; True when both were taken."""
+    total = Q(resource__isnull=True)
+    if consumer.daily_quota is not None:
+        total &= Q(count__lt=consumer.daily_quota)
+    per_resource = Q(resource_id=resource_id)
+    if grant_limit is not None:
+        per_resource &= Q(count__lt=grant_limit)
+    rows = GatewayUsage.objects.filter(total | per_resource, consumer=consumer, day=day)
+    return rows.update(count=F("count") + 1) == 2
+
+
+def _take_quota(consumer: GatewayConsumer, resource_id: int, day: date, grant_limit: int | None) -> None:
+    """The careful path: create a missing counter, take each under its limit, or refuse (429)."""
     with transaction.atomic():
         ok = _take_one(consumer, None, day, consumer.daily_quota)
-        ok = ok and _take_one(consumer, resource, day, grant_limit)
+        ok = ok and _take_one(consumer, resource_id, day, grant_limit)
         if not ok:
             transaction.set_rollback(True)
     if not ok:
-        wait = _seconds_to_midnight(now)
+        wait = _seconds_to_midnight(timezone.now())
         raise GatewayRefusal(
             GatewayErrorCode.QUOTA_EXCEEDED,
             "已达今日调用上限",
@@ -292,8 +300,35 @@ def _take_quota(consumer: GatewayConsumer, resource: Resource, grant: Grant | No
         )
 
 
-def _ask_provider(resource: Resource, ctx: _Context) -> dict[str, Any] | None:
-    provider = provider_for(resource.service)
+def _count_and_log(
+    ctx: _Context, day: date, result: str, *, status: int, error_code: str = ""
+) -> GatewayCall:
+    """Take the daily quotas, log the call and record the subject's personal-data read — one
+    transaction (one ``UPDATE`` and the inserts) on the usual path; the careful path when a counter
+    is missing (the first call of the day) or full (then the call is refused and logged as such)."""
+    consumer, target = ctx.consumer, ctx.target
+    assert consumer is not None and target is not None
+    try:
+        with transaction.atomic():
+            if not _take_both(consumer, target.id, day, target.grant_quota):
+                raise _SlowCount
+            return _log_served(ctx, result, status, error_code)
+    except _SlowCount:
+        pass
+    _take_quota(consumer, target.id, day, target.grant_quota)
+    with transaction.atomic():
+        return _log_served(ctx, result, status, error_code)
+
+
+def _log_served(ctx: _Context, result: str, status: int, error_code: str) -> GatewayCall:
+    call = log_call(ctx, result, status=status, error_code=error_code)
+    if result == CallResult.OK and ctx.personal and ctx.subject_user_id is not None:
+        _record_personal_read(ctx)
+    return call
+
+
+def _ask_provider(target: CallTarget, ctx: _Context) -> dict[str, Any] | None:
+    provider = provider_for(target.service)
     if provider is None:
         raise GatewayRefusal(GatewayErrorCode.NO_PROVIDER, "该资源暂无可用的服务", status=503)
     try:
@@ -303,12 +338,13 @@ def _ask_provider(resource: Resource, ctx: _Context) -> dict[str, Any] | None:
             GatewayErrorCode.PROVIDER_ERROR, exc.message, {"provider": [exc.code]}, status=502
         ) from None
     except Exception:
-        logger.exception("gateway provider %s failed", resource.service)
+        logger.exception("gateway provider %s failed", target.service)
         raise GatewayRefusal(GatewayErrorCode.PROVIDER_ERROR, "数据提供方服务异常", status=502) from None
 
 
-def _record_personal_read(consumer: GatewayConsumer, resource: Resource, ctx: _Context) -> None:
-    assert ctx.subject_user_id is not None
+def _record_personal_read(ctx: _Context) -> None:
+    consumer, target = ctx.consumer, ctx.target
+    assert consumer is not None and target is not None and ctx.subject_user_id is not None
     reader = Reader(
         user=consumer.owner,
         name=consumer.name,
@@ -318,8 +354,8 @@ def _record_personal_read(consumer: GatewayConsumer, resource: Resource, ctx: _C
     read = Read(
         subject_id=ctx.subject_user_id,
         object_type="sharing.resource",
-        object_id=resource.code,
-        object_label=ctx.case_number or resource.name,
+        object_id=target.code,
+        object_label=ctx.case_number or target.name,
         fields=tuple(ctx.personal),
     )
     record_reads(reader, [read], purpose=ctx.purpose)
@@ -337,7 +373,7 @@ def log_call(ctx: _Context, result: str, *, status: int, error_code: str = "") -
     return GatewayCall.objects.create(
         consumer=consumer,
         organisation_id=consumer.organisation_id if consumer is not None else None,
-        resource=ctx.resource,
+        resource_id=ctx.target.id if ctx.target is not None else None,
         resource_code=ctx.resource_code,
         fields=ctx.fields[:MAX_FIELDS],
         subject_digest=subject_digest(ctx.subject),

@@ -23,8 +23,9 @@ from urllib.parse import parse_qsl, urlencode
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
+from django.db.models import F
 from django.utils import timezone
-from oauth2_provider.models import get_access_token_model, get_application_model
+from oauth2_provider.models import get_application_model
 
 from yiwang.accounts.models import User
 from yiwang.core import audit
@@ -163,18 +164,18 @@ def _refuse(code: GatewayErrorCode, message: str) -> DomainError:
 
 
 def consumer_from_token(token: str) -> GatewayConsumer:
-    AccessToken = get_access_token_model()
+    """The consumer whose OAuth2 application holds this unexpired access token — one statement
+    (a token of an application that is no registered consumer is as good as none)."""
     checksum = hashlib.sha256(token.encode()).hexdigest()
-    access = AccessToken.objects.select_related("application").filter(token_checksum=checksum).first()
-    if access is None or access.is_expired() or access.application is None:
-        raise _refuse(GatewayErrorCode.UNAUTHENTICATED, "访问令牌无效或已过期")
     consumer = (
-        GatewayConsumer.objects.select_related("organisation", "owner")
-        .filter(application_id=access.application_id)
+        GatewayConsumer.objects.filter(application__accesstoken__token_checksum=checksum)
+        .annotate(token_expires=F("application__accesstoken__expires"))
         .first()
     )
-    if consumer is None:
-        raise _refuse(GatewayErrorCode.UNAUTHENTICATED, "该接入系统未登记为共享网关调用方")
+    if consumer is None or consumer.token_expires is None or timezone.now() >= consumer.token_expires:
+        raise _refuse(
+            GatewayErrorCode.UNAUTHENTICATED, "访问令牌无效或已过期，或该系统未登记为共享网关调用方"
+        )
     return consumer
 
 
