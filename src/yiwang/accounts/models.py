@@ -118,6 +118,7 @@ class StaffRole(models.TextChoices):
     DATA_OFFICIAL = "data_official", _("数据专员")
     SECURITY_ADMIN = "security_admin", _("安全管理员")
     AUDITOR = "auditor", _("安全审计员")
+    FINANCE = "finance", _("财务人员")
 
 
 # 三员 The three separated administrator roles: none of them may hold another of the three.

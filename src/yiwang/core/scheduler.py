@@ -54,6 +54,13 @@ JOBS: tuple[Job, ...] = (
     Job("sharing_fan_out", ("sharing_fan_out",), every=timedelta(minutes=1), at_start=True),
     Job("deliver_webhooks", ("deliver_webhooks",), every=timedelta(minutes=1), at_start=True),
     Job("exchange_sync", ("exchange_sync",), every=timedelta(minutes=1), at_start=True),
+    Job(
+        "close_expired_payment_orders",
+        ("close_expired_payment_orders",),
+        every=timedelta(minutes=10),
+        at_start=True,
+    ),
+    Job("query_pending_payments", ("query_pending_payments",), every=timedelta(minutes=1), at_start=True),
     Job("clear_detail_snapshots", ("clear_detail_snapshots",), at=time(0, 40), at_start=True),
     Job("clearsessions", ("clearsessions",), at=time(0, 50)),
     Job("verify_archives", ("verify_archives",), at=time(2, 0)),

@@ -12,6 +12,7 @@ from typing import Any
 from django.utils import timezone
 
 from yiwang.accounts.models import User
+from yiwang.cases import payment_stage
 from yiwang.cases.errors import CaseErrorCode
 from yiwang.cases.models import Case, CaseEventType, CaseOutcome, CaseStatus, DocumentKind
 from yiwang.cases.signals import case_completed
@@ -63,6 +64,8 @@ def decide_locked(
     if process_data is None:
         assert actor is not None
         require_staff_role(actor, locked, ["approver"])
+    if approve and payment_stage.await_payment(t, comment=comment, process_data=process_data):
+        return locked  # 缴费: completed once the fee is paid (cases/payment_stage.py)
     locked.status = CaseStatus.COMPLETED
     locked.outcome = CaseOutcome.APPROVED if approve else CaseOutcome.REFUSED
     locked.completed_at = timezone.now()

@@ -1,0 +1,43 @@
+"""The use cases of payments (every state change goes through one of these)."""
+
+from yiwang.payments.services.notifications import (
+    Answer,
+    handle_notification,
+    query_pending_payments,
+    receive_notification,
+)
+from yiwang.payments.services.orders import (
+    apply_paid,
+    breakdown_for,
+    close_expired_orders,
+    close_order,
+    create_order,
+    item_has_fees,
+    open_order_for,
+    record_offline_payment,
+    renew_order,
+    start_online_payment,
+)
+from yiwang.payments.services.refunds import apply_refund_result, request_refund
+from yiwang.payments.services.rules import add_exemption, set_fee_rule
+
+__all__ = [
+    "Answer",
+    "add_exemption",
+    "apply_paid",
+    "apply_refund_result",
+    "breakdown_for",
+    "close_expired_orders",
+    "close_order",
+    "create_order",
+    "handle_notification",
+    "item_has_fees",
+    "open_order_for",
+    "query_pending_payments",
+    "receive_notification",
+    "record_offline_payment",
+    "renew_order",
+    "request_refund",
+    "set_fee_rule",
+    "start_online_payment",
+]
