@@ -26,3 +26,9 @@ def handler404(request: HttpRequest, exception: Exception | None = None) -> Http
     if request.path.startswith("/api/"):
         return api.answer(GatewayError(404, "not_found", "接口不存在").body(), 404)
     return HttpResponse("404 未找到", status=404, content_type="text/plain; charset=utf-8")
+
+
+def handler500(request: HttpRequest) -> HttpResponse:
+    if request.path.startswith("/api/"):
+        return api.answer(GatewayError(500, "internal_error", "网关内部错误").body(), 500)
+    return HttpResponse("500 网关内部错误", status=500, content_type="text/plain; charset=utf-8")

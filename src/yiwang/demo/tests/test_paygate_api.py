@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import csv
 import io
+import time
 from datetime import date, datetime, timedelta
 
 import pytest
@@ -156,6 +157,15 @@ def test_closed_order_cannot_be_paid(gateway: Gateway, receiver: Receiver):
         },
     )
     assert refund.status_code == 409 and refund.json()["code"] == "order_closed"
+
+
+def test_an_expired_order_is_closed(gateway: Gateway, receiver: Receiver):
+    expire_at = (gateway.now() + timedelta(seconds=1)).isoformat()
+    order = gateway.create_order("API-EXPIRE-1", receiver, expire_at=expire_at)
+    time.sleep(1.1)
+    assert gateway.get("/api/pay/orders/API-EXPIRE-1").json()["status"] == "closed"
+    html = gateway.session.get(order["pay_url"]).text
+    assert "已关闭" in html and "支付成功" not in html
 
 
 def _refund(gateway: Gateway, receiver: Receiver, order_no: str, refund_no: str, amount: int):

@@ -94,7 +94,7 @@ def test_dropped_notifications_are_never_sent(gateway: Gateway, receiver: Receiv
     order = gateway.create_order("NT-DROP-1", receiver)
     gateway.behave("NT-DROP-1", drop=True)
     gateway.pay(order["gateway_trade_no"])
-    assert receiver.wait("NT-DROP-1", 1, timeout=1.0) == []
+    assert receiver.wait("NT-DROP-1", 1, timeout=0.6) == []
     assert _states(gateway, "NT-DROP-1") == ["dropped"]
     assert gateway.get("/api/pay/orders/NT-DROP-1").json()["status"] == "paid"
 
