@@ -37,7 +37,8 @@ class _NoRedirect(urllib.request.HTTPRedirectHandler):
         return None  # a redirect is an answer other than 200: the attempt failed
 
 
-_OPENER = urllib.request.build_opener(_NoRedirect)
+# No proxies from the environment: the merchant's notify_url is called directly.
+_OPENER = urllib.request.build_opener(urllib.request.ProxyHandler({}), _NoRedirect)
 
 
 def deliver(pk: int) -> bool:

@@ -27,7 +27,7 @@ def _order(trade_no: str) -> Order | None:
     if not (trade_no.startswith("PG") and trade_no[2:].isdigit() and len(trade_no) <= 22):
         return None
     order = Order.objects.filter(gateway_trade_no=trade_no).first()
-    if order is not None and order.status == Order.Status.PAYING:
+    if order is not None and order.status in services.UNPAID:
         order = services.get_order(order.order_no)  # closes it when it expired
     return order
 

@@ -49,16 +49,19 @@ def refund_answer(refund: Refund) -> dict[str, Any]:
     }
 
 
+UNPAID = (Order.Status.PAYING, Order.Status.FAILED)
+
+
 def _expire(order: Order, now: datetime) -> None:
-    if order.status == Order.Status.PAYING and order.expire_at <= now:
+    if order.status in UNPAID and order.expire_at <= now:
         order.status = Order.Status.CLOSED
         order.closed_at = now
         order.save(update_fields=["status", "closed_at"])
 
 
 def expire_due_orders(now: datetime) -> int:
-    """Orders still paying after their expiry time are closed (超时关闭)."""
-    due = Order.objects.filter(status=Order.Status.PAYING, expire_at__lte=now)
+    """Orders not paid by their expiry time are closed (超时关闭)."""
+    due = Order.objects.filter(status__in=UNPAID, expire_at__lte=now)
     return due.update(status=Order.Status.CLOSED, closed_at=now)
 
 
@@ -112,7 +115,7 @@ def find_order(order_no: str) -> Order:
 
 def get_order(order_no: str) -> Order:
     order = find_order(order_no)
-    if order.status == Order.Status.PAYING and order.expire_at <= timezone.now():
+    if order.status in UNPAID and order.expire_at <= timezone.now():
         with transaction.atomic():
             order = Order.objects.select_for_update().get(pk=order.pk)
             _expire(order, timezone.now())

@@ -110,8 +110,9 @@ class Gateway:
         self.base = base
         self.keys = keys
         self.session = requests.Session()
+        self.session.trust_env = False  # no proxy from the environment for 127.0.0.1
         self.offset = 0.0
-        self.offset = requests.get(f"{base}/healthz", timeout=5).json()["time"] - time.time()
+        self.offset = self.session.get(f"{base}/healthz", timeout=5).json()["time"] - time.time()
 
     def clock(self) -> float:
         """The gateway's time (the test process's clock may have been moved)."""
@@ -212,17 +213,20 @@ def start_gateway(tmp: Path, **env: str) -> Iterator[Gateway]:
         stderr=subprocess.STDOUT,
     )
     base = f"http://127.0.0.1:{port}"
+    probe = requests.Session()
+    probe.trust_env = False
     try:
         deadline = time.monotonic() + 30
         while True:
             try:
-                if requests.get(f"{base}/healthz", timeout=1).status_code == 200:
+                if probe.get(f"{base}/healthz", timeout=1).status_code == 200:
                     break
             except requests.RequestException:
                 pass
             if process.poll() is not None or time.monotonic() > deadline:
                 raise RuntimeError((tmp / "paygate.log").read_text(errors="replace"))
             time.sleep(0.1)
+        probe.close()
         gateway = Gateway(base, load_or_create(keys_file))
         yield gateway
         gateway.session.close()
