@@ -43,6 +43,7 @@ RULES: dict[str, Rule] = {
     "GET /api/v1/bundle-applications/{application_id}": Rule(USERS, absent_ok=True),
     "GET /api/v1/bundle-applications/{application_id}/documents/{document_id}": Rule(USERS, absent_ok=True),
     "GET /api/v1/cases": Rule(USERS),
+    "GET /api/v1/cases/apply-form/{item_id}": Rule(APPLICANTS, absent_ok=True),
     "GET /api/v1/cases/status": Rule(EVERYONE),
     "GET /api/v1/cases/{case_id}": Rule(of("citizen", "clerk", "approver", "admin")),
     "GET /api/v1/cases/{case_id}/documents/{document_id}": Rule(of("citizen"), absent_ok=True),

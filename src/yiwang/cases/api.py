@@ -18,10 +18,11 @@ from ninja.responses import Response as NinjaResponse
 
 from yiwang.accounts.models import User
 from yiwang.cases import delivery as delivery_services
-from yiwang.cases import licence_materials, services, variants, window
+from yiwang.cases import licence_materials, services, shared_materials, variants, window
 from yiwang.cases.models import Case, CaseMaterial
 from yiwang.cases.reads import delivery_out, detail, detail_data, detail_response, status_label, summary_page
 from yiwang.cases.schemas import (
+    ApplyFormOut,
     CaseDetailOut,
     CasePageOut,
     CaseWithdrawIn,
@@ -30,6 +31,7 @@ from yiwang.cases.schemas import (
     StatusOut,
 )
 from yiwang.catalog.models import ServiceItem
+from yiwang.catalog.reads import get_published_item
 from yiwang.core.errors import CoreErrorCode, DomainError, NotFound, PermissionDenied
 from yiwang.core.openapi import DELIVERY_METHOD, FORM_DATA, multipart_body, text
 from yiwang.core.paging import ShortPageIn
@@ -171,6 +173,66 @@ def apply(request: HttpRequest) -> HttpResponse:
         delivery_phone=phone,
     )
     return _filed(case, existed)
+
+
+@router.get(
+    "/apply-form/{item_id}", response=ApplyFormOut, summary="The application form, prefilled (申请表预填)"
+)
+def apply_form(request: HttpRequest, item_id: UUID) -> dict[str, Any]:
+    """The form an applicant fills to apply for a published item: each field with the value
+    prefilled from the real-name account or the bases (一证通办) and where it came from (``source``:
+    ``profile``, or ``shared`` with the resource code and the gateway call id), and each material
+    with whether the platform fills it from shared data at filing.  Applicants only (staff: 403);
+    every gateway call is logged for the applicant (我的数据被谁使用)."""
+    if _user(request).kind == "staff":
+        raise PermissionDenied("工作人员账户不是申请人")
+    item = get_published_item(item_id)
+    applicant = _user(request)
+    prefilled = shared_materials.prefill_sources(applicant, item)
+    materials = list(item.materials.all())
+    shared = {choice.material.pk for choice in shared_materials.plan(applicant, item, materials, ())}
+    fields = []
+    for spec in item.form_fields or []:
+        name = str(spec.get("name") or "")
+        entry = prefilled.get(name)
+        fields.append(
+            {
+                **{
+                    key: spec[key]
+                    for key in ("label", "type", "required", "choices", "help_text")
+                    if key in spec
+                },
+                "name": name,
+                "value": entry.value if entry else None,
+                "source": (
+                    {
+                        "kind": entry.kind,
+                        "label": entry.label,
+                        "resource_code": entry.resource_code,
+                        "gateway_call": entry.gateway_call,
+                    }
+                    if entry
+                    else None
+                ),
+            }
+        )
+    return {
+        "item_id": item.public_id,
+        "item_name": item.name,
+        "fields": fields,
+        "materials": [
+            {
+                "id": material.public_id,
+                "name": material.name,
+                "mandatory": material.mandatory,
+                "source_kind": material.source_kind,
+                "shared_resource_code": material.shared_resource_code,
+                "shared_fields": list(material.shared_fields or []),
+                "from_shared_data": material.pk in shared,
+            }
+            for material in materials
+        ],
+    }
 
 
 @router.get("", response=CasePageOut, summary="My cases (我的办件)")

@@ -15,12 +15,14 @@ class CasesConfig(AppConfig):
             licence_issuing,
             process,
             provisional,
+            shared_materials,
         )
 
         archive.connect()  # 电子归档 on every terminal transition
         provisional.connect()  # 时限重算 when an official holiday schedule is entered
         licence_issuing.connect()  # 办结出证: the e-licence a completed case yields, after the commit
         courier.connect()  # 快递送达: courier order at completion, 签收 closes the handover (logistics)
+        shared_materials.connect()  # 一证通办: the catalogue checks shared-data sources against sharing
 
         from django.db.models.signals import post_migrate
 

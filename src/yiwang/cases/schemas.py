@@ -272,3 +272,43 @@ class SpecialStartIn(Schema):
 class SpecialEndIn(Schema):
     result: str = Field(min_length=1, max_length=2000)
     lock_version: int | None = None
+
+
+class PrefillSourceOut(Schema):
+    """Where a prefilled value came from: ``profile`` (the real-name account) or ``shared`` (a base
+    resource through the sharing gateway, with the call that served it)."""
+
+    kind: str
+    label: str
+    resource_code: str = ""
+    gateway_call: str = ""
+
+
+class ApplyFieldOut(Schema):
+    name: str
+    label: str
+    type: str
+    required: bool = False
+    choices: list[str] = Field(default_factory=list)
+    help_text: str = ""
+    value: Any = None
+    source: PrefillSourceOut | None = None
+
+
+class ApplyMaterialOut(Schema):
+    id: UUID
+    name: str
+    mandatory: bool
+    source_kind: str
+    shared_resource_code: str = ""
+    shared_fields: list[str] = Field(default_factory=list)
+    from_shared_data: bool = False  # filled from the gateway at filing unless the applicant uploads it
+
+
+class ApplyFormOut(Schema):
+    """The application form of an item for this applicant (一证通办: prefilled from the bases)."""
+
+    item_id: UUID
+    item_name: str
+    fields: list[ApplyFieldOut]
+    materials: list[ApplyMaterialOut]

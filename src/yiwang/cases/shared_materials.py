@@ -36,7 +36,7 @@ from yiwang.accounts.services import applicant_identity
 from yiwang.cases.models import DEFAULT_TRUST_LEVEL, Case, CaseMaterial, CaseMaterialSource
 from yiwang.catalog.models import Material, MaterialSourceKind, ServiceItem
 from yiwang.sharing.models import GatewayConsumer, Resource, ResourceStatus, SubjectKind
-from yiwang.sharing.services import GatewayRefusal, call_resource
+from yiwang.sharing.services import GatewayRefusal, call_resource, published_fields
 from yiwang.workflow.models import ProcessDefinition
 
 PLATFORM_CONSUMER = "一网通办平台"
@@ -88,6 +88,26 @@ def resolve_resource(reference: str) -> Resource | None:
         published.filter(code=reference).first()
         or published.filter(service=reference).order_by("code").first()
     )
+
+
+def check_source(reference: str, fields: list[str]) -> list[str]:
+    """The catalogue's check of a shared-data source (connected by ``CasesConfig.ready``): the
+    resource must be published and every field one of its published fields."""
+    resource = resolve_resource(reference)
+    if resource is None:
+        return [f"共享资源“{reference[:60]}”不存在或尚未发布"]
+    names = {str(field.get("name")) for field in published_fields(resource)}
+    unknown = [name for name in fields if name not in names]
+    if unknown:
+        return [f"信息项不属于资源“{resource.name}”（{resource.code}）：{'、'.join(unknown[:20])}"]
+    return []
+
+
+def connect() -> None:
+    """Let the catalogue check the shared-data sources of materials and form prefills."""
+    from yiwang.catalog.services.validation import register_shared_source_check
+
+    register_shared_source_check(check_source)
 
 
 def _subject(applicant: User, kind: str) -> str:
@@ -264,13 +284,33 @@ def unattended_variables(
     return variables
 
 
+@dataclass(frozen=True)
+class Prefilled:
+    """A prefilled form value and where it came from: ``kind`` ``profile`` (the applicant's real-name
+    account) or ``shared`` (a base resource, with the gateway call that served it)."""
+
+    value: Any
+    kind: str
+    label: str
+    resource_code: str = ""
+    gateway_call: str = ""
+
+
 def prefill(applicant: User, item: ServiceItem, *, purpose_case: str = "") -> dict[str, tuple[Any, str]]:
+    """``{field: (value, source label)}``: :func:`prefill_sources` as the apply page shows it."""
+    return {
+        name: (entry.value, entry.label)
+        for name, entry in prefill_sources(applicant, item, purpose_case=purpose_case).items()
+    }
+
+
+def prefill_sources(applicant: User, item: ServiceItem, *, purpose_case: str = "") -> dict[str, Prefilled]:
     """Form values bound to base fields (form spec ``"prefill": "<resource code or service>:<field>"``,
-    or ``"applicant:name"`` / ``"applicant:id_number"`` from the account): ``{field: (value, source
-    label)}``.  Gateway calls go out as the department's platform system; personal fields need a
-    case number, so before filing only the account's own identity and non-personal fields are filled."""
+    or ``"applicant:name"`` / ``"applicant:id_number"`` from the account).  Gateway calls go out as
+    the department's platform system; personal fields need a case number, so before filing only the
+    account's own identity and non-personal fields are filled."""
     bound: dict[str, list[tuple[str, str]]] = {}
-    result: dict[str, tuple[Any, str]] = {}
+    result: dict[str, Prefilled] = {}
     name, _id_type, number = applicant_identity(applicant)
     for spec in item.form_fields or []:
         target = str(spec.get("prefill") or "")
@@ -281,7 +321,7 @@ def prefill(applicant: User, item: ServiceItem, *, purpose_case: str = "") -> di
         if source == "applicant":
             value = {"name": name, "id_number": number}.get(base_field)
             if value:
-                result[field_name] = (value, "实名账户")
+                result[field_name] = Prefilled(value, "profile", "实名账户")
             continue
         bound.setdefault(source, []).append((field_name, base_field))
     consumer = platform_consumer(item.implementing_body_id) if bound else None
@@ -302,7 +342,10 @@ def prefill(applicant: User, item: ServiceItem, *, purpose_case: str = "") -> di
         except GatewayRefusal:
             continue  # the applicant fills them in
         data: Mapping[str, Any] = answer.data or {}
+        call_id = str(answer.call.public_id)
         for field_name, base_field in pairs:
             if data.get(base_field) not in (None, ""):
-                result[field_name] = (data[base_field], resource.name)
+                result[field_name] = Prefilled(
+                    data[base_field], "shared", resource.name, resource.code, call_id
+                )
     return result

@@ -64,7 +64,7 @@ class Column:
 
     header: str
     field: str
-    kind: str = "text"  # text | int | bool | code | codes | json | themes | readonly
+    kind: str = "text"  # text | int | bool | code | codes | json | themes | names | readonly
     enum: Any = None
     required: bool = False
 
@@ -127,6 +127,7 @@ MATERIAL_COLUMNS: tuple[Column, ...] = (
     Column("来源方式", "source_kind", "code", MaterialSourceKind),
     Column("电子证照类型代码", "licence_type_code"),
     Column("共享数据资源编码", "shared_resource_code"),
+    Column("共享数据信息项", "shared_fields", "names"),
     Column("用证法律依据", "licence_legal_basis"),
     Column("是否必需", "mandatory", "bool"),
     Column("原件份数", "originals", "int"),
@@ -200,6 +201,8 @@ def _material_cell(column: Column, material: Any, item: ServiceItem) -> Any:
         return YES if value else NO
     if column.kind == "code":
         return _label(column.enum, value)
+    if column.kind == "names":
+        return "、".join(value or [])
     return value
 
 
@@ -457,6 +460,8 @@ def parse_value(column: Column, value: Any) -> Any:
         return int(code) if code and column.enum is AssuranceLevel else code
     if column.kind in ("codes", "themes"):
         return _parse_codes(column, value)
+    if column.kind == "names":  # 共享数据信息项: field names separated by 、 (checked by the services)
+        return value if isinstance(value, list) else _text(value)
     if column.kind == "json":
         return _parse_json(value)
     return _text(value)

@@ -156,6 +156,7 @@ def guide_snapshot(item: ServiceItem, *, scenarios: bool = True) -> dict[str, An
                 "source_kind_label": str(material.get_source_kind_display()),
                 "licence_type_code": material.licence_type_code,
                 "shared_resource_code": material.shared_resource_code,
+                "shared_fields": list(material.shared_fields or []),
                 "licence_legal_basis": material.licence_legal_basis,
                 "mandatory": material.mandatory,
                 "originals": material.originals,

@@ -78,6 +78,7 @@ class MaterialOut(Schema):
     source_kind_label: str = ""
     licence_type_code: str = ""
     shared_resource_code: str = ""
+    shared_fields: list[str] = []
     licence_legal_basis: str = ""
     order: int
     blank_form_url: str
@@ -91,6 +92,7 @@ class FormFieldOut(Schema):
     required: bool = False
     choices: list[str] = Field(default_factory=list)
     help_text: str = ""
+    prefill: str = ""
 
 
 class BaseItemRefOut(Schema):

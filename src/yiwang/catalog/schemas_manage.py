@@ -29,6 +29,7 @@ class MaterialIn(Schema):
     source_kind: str = Field(default="upload", pattern=code_pattern(MaterialSourceKind, blank=True))
     licence_type_code: str = Field(default="", max_length=40)
     shared_resource_code: str = Field(default="", max_length=60)
+    shared_fields: list[str] = Field(default_factory=list, max_length=100)
     licence_legal_basis: str = Field(default="", max_length=300)
     mandatory: bool = True
     originals: int = Field(default=0, ge=0, le=999)

@@ -76,6 +76,7 @@ MATERIAL_LABELS = {
     "source_kind": "来源方式",
     "licence_type_code": "电子证照类型",
     "shared_resource_code": "共享资源编码",
+    "shared_fields": "共享数据信息项",
     "licence_legal_basis": "用证法律依据",
     "mandatory": "是否必需",
     "originals": "原件份数",

@@ -54,6 +54,7 @@ from yiwang.demo.content.people import (
     EXTRA_STAFF,
 )
 from yiwang.demo.licences import declare_licence_materials, load_licences
+from yiwang.demo.shared_items import load_shared_items
 from yiwang.demo.sharing import load_sharing_demo
 from yiwang.demo.sharing_consumer import register_demo_consumer
 from yiwang.opendata.demo import publish_demo_datasets
@@ -459,6 +460,7 @@ def load_demo(*, skip_regions: bool = False, skip_calendar: bool = False) -> Dem
         _accounts(organisations, report)
         load_licences()  # 电子证照: types, 证照专用章 per issuing body, demo licences
         load_sharing_demo()  # 信息资源目录: the base resources, department resources, a request
+        load_shared_items()  # 一证通办: items whose materials come from the bases, and their grants
         _exchange_identity()
         _gateway_consumer()
         publish_demo_datasets()  # 数据开放: datasets of the open resources

@@ -10,6 +10,7 @@ controls (row errors above the form).
 from __future__ import annotations
 
 import json
+import re
 from typing import Any
 from uuid import UUID
 
@@ -168,7 +169,13 @@ def item_form_values(post: Any, base: BaseItem | None) -> dict[str, Any]:
         values["form_fields"] = "invalid"  # not a list: the schema refuses it (see FORM_MESSAGES)
     values["materials"] = [
         {
-            **{key: row[key] for key in MATERIAL_KEYS if key not in ("mandatory", "originals", "copies")},
+            **{
+                key: row[key]
+                for key in MATERIAL_KEYS
+                if key not in ("mandatory", "originals", "copies", "shared_fields")
+            },
+            # 共享数据信息项: field names separated by commas, 、 or spaces
+            "shared_fields": [name for name in re.split(r"[\s,，、;；]+", row["shared_fields"]) if name],
             "public_id": row["public_id"] or None,
             "mandatory": bool(row["mandatory"]),
             "originals": row["originals"] or 0,
@@ -304,7 +311,9 @@ def _edit_context(
         form_fields_json = post.get("form_fields", "")
     else:
         materials = [
-            {key: getattr(m, key) for key in MATERIAL_KEYS} | {"obj": m} for m in item.materials.all()
+            {key: getattr(m, key) for key in MATERIAL_KEYS}
+            | {"obj": m, "shared_fields": "、".join(m.shared_fields or [])}
+            for m in item.materials.all()
         ]
         fees = [
             {"name": f.name, "standard": f.standard, "legal_basis": f.legal_basis}

@@ -8,7 +8,8 @@ the shapes first, these functions the catalogue's own rules.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+import re
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any, Literal
 
 from django.core.exceptions import ValidationError as DjangoValidationError
@@ -84,6 +85,7 @@ MATERIAL_FIELDS: frozenset[str] = frozenset(
         "source_kind",
         "licence_type_code",
         "shared_resource_code",
+        "shared_fields",
         "licence_legal_basis",
         "mandatory",
         "originals",
@@ -118,6 +120,8 @@ class FormFieldSpec(BaseModel):
     required: bool = False
     choices: list[str] = Field(default_factory=list)
     help_text: str = ""
+    #: 预填 ``"<resource code or service>:<field>"`` or ``"applicant:name|id_number"`` (一证通办).
+    prefill: str = Field(default="", max_length=130, pattern=r"^([^:\s]{1,64}:[a-z][a-z0-9_]{0,63})?$")
 
 
 class FaqEntry(BaseModel):
@@ -171,13 +175,59 @@ def clean_form_fields(values: Any) -> list[dict[str, Any]]:
             continue
         if spec.type == "select" and not spec.choices:
             errors[f"form_fields.{index}"] = ["下拉字段需要可选项"]
-        cleaned.append(spec.model_dump(exclude_defaults=False))
+        dumped = spec.model_dump(exclude_defaults=False)
+        if spec.prefill:
+            source, field_name = spec.prefill.rsplit(":", 1)
+            problems = (
+                ([] if field_name in PREFILL_APPLICANT_FIELDS else ["实名账户只能预填 name 或 id_number"])
+                if source == "applicant"
+                else check_shared_source(source, [field_name])
+            )
+            if problems:
+                errors[f"form_fields.{index}.prefill"] = problems
+        else:
+            del dumped["prefill"]  # the forms that predate 预填 keep their stored shape
+        cleaned.append(dumped)
     names = [spec["name"] for spec in cleaned]
     if len(names) != len(set(names)):
         errors["form_fields"] = ["字段名重复"]
     if errors:
         raise DomainError(CatalogErrorCode.INVALID_ITEM, "申请表字段不正确", errors)
     return cleaned
+
+
+# --- 共享数据来源 (一证通办) -----------------------------------------------------------------------------
+PREFILL_APPLICANT_FIELDS = frozenset({"name", "id_number"})
+MAX_SHARED_FIELDS = 100
+#: A check of a shared-data source: (resource code or service key, field names) -> problems (Chinese).
+SharedSourceCheck = Callable[[str, list[str]], list[str]]
+_shared_source_checks: list[SharedSourceCheck] = []
+
+
+def register_shared_source_check(check: SharedSourceCheck) -> None:
+    """Hook: the catalogue sits below the sharing platform, so the app that sees both (cases, in its
+    ``AppConfig.ready``) tells it whether a resource is published and has the fields."""
+    if check not in _shared_source_checks:
+        _shared_source_checks.append(check)
+
+
+def check_shared_source(reference: str, fields: list[str]) -> list[str]:
+    return [problem for check in _shared_source_checks for problem in check(reference, fields)]
+
+
+def clean_shared_fields(value: Any) -> list[str] | None:
+    """共享数据信息项: a list of field names, or a string of them separated by commas/、/spaces;
+    None when it is neither or a name is malformed."""
+    if value in (None, ""):
+        return []
+    if isinstance(value, str):
+        value = [part for part in re.split(r"[\s,，、;；]+", value) if part]
+    if not isinstance(value, list | tuple) or len(value) > MAX_SHARED_FIELDS:
+        return None
+    names = [str(name).strip() for name in value]
+    if any(not re.fullmatch(r"[a-z][a-z0-9_]{0,63}", name) for name in names):
+        return None
+    return list(dict.fromkeys(names))
 
 
 def clean_materials(materials: Sequence[Mapping[str, Any]]) -> list[dict[str, Any]]:
@@ -198,6 +248,7 @@ def clean_materials(materials: Sequence[Mapping[str, Any]]) -> list[dict[str, An
             "source_kind": raw.get("source_kind") or MaterialSourceKind.UPLOAD,
             "licence_type_code": str(raw.get("licence_type_code", "") or "").strip()[:40],
             "shared_resource_code": str(raw.get("shared_resource_code", "") or "").strip()[:60],
+            "shared_fields": clean_shared_fields(raw.get("shared_fields")),
             "licence_legal_basis": str(raw.get("licence_legal_basis", "") or "").strip()[:300],
             "mandatory": bool(raw.get("mandatory", True)),
             "originals": raw.get("originals", 0),
@@ -223,6 +274,11 @@ def clean_materials(materials: Sequence[Mapping[str, Any]]) -> list[dict[str, An
             problems.append("电子证照类材料须填写证照类型代码")
         elif material["source_kind"] == MaterialSourceKind.SHARED and not material["shared_resource_code"]:
             problems.append("共享数据类材料须填写共享资源编码")
+        elif material["source_kind"] == MaterialSourceKind.SHARED and material["shared_fields"] is not None:
+            problems += check_shared_source(material["shared_resource_code"], material["shared_fields"])
+        if material["shared_fields"] is None:
+            problems.append("共享数据信息项应为字段名列表（小写字母、数字、下划线）")
+            material["shared_fields"] = []
         if problems:
             errors[f"materials.{index}"] = problems
         cleaned.append(material)
