@@ -54,7 +54,23 @@ def _page(
 
 @require_GET
 def home(request: HttpRequest) -> HttpResponse:
-    return render(request, "paygate/home.html", {"merchant_id": settings.PAYGATE_MERCHANT_ID})
+    """The gateway's console: the latest orders with their refunds and notifications (read only)."""
+    orders = Order.objects.order_by("-pk").prefetch_related("refunds", "notifications")[:30]
+    rows = [
+        {
+            "order": order,
+            "amount": yuan(order.amount_fen),
+            "status_label": STATUS_LABELS.get(order.status, order.status),
+            "refunds": [
+                (r.refund_no, yuan(r.amount_fen), r.get_status_display()) for r in order.refunds.all()
+            ],
+            "notifications": [
+                (n.status, n.get_state_display(), n.attempts, n.duplicate) for n in order.notifications.all()
+            ],
+        }
+        for order in orders
+    ]
+    return render(request, "paygate/home.html", {"merchant_id": settings.PAYGATE_MERCHANT_ID, "rows": rows})
 
 
 @require_GET

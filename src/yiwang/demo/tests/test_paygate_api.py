@@ -134,6 +134,8 @@ def test_payment_page_pays_and_redirects(gateway: Gateway, receiver: Receiver):
     answer = gateway.get("/api/pay/orders/API-PAY-1").json()
     assert answer["status"] == "paid" and answer["channel"] == "pc" and answer["paid_at"]
     assert "已支付" in gateway.session.get(order["pay_url"]).text
+    console = gateway.session.get(f"{gateway.base}/")
+    assert console.status_code == 200 and "API-PAY-1" in console.text and "1,234.56" in console.text
     closed = gateway.post("/api/pay/orders/API-PAY-1/close", {})
     assert closed.status_code == 409 and closed.json()["code"] == "order_paid"
 
