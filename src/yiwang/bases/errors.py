@@ -13,3 +13,5 @@ class BasesErrorCode(StrEnum):
     COMPANY_CLOSED = "bases_company_closed"
     COMPANY_NAME_MISMATCH = "bases_company_name_mismatch"
     NOT_REPRESENTATIVE = "bases_not_representative"
+    FEED_NOT_AUTHORISED = "bases_feed_not_authorised"
+    INVALID_FEED = "bases_invalid_feed"

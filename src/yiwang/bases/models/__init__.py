@@ -1,6 +1,7 @@
 """The tables of bases: each aggregate in its own module, re-exported here."""
 
 from yiwang.bases.models.changes import BaseChange, BaseKind
+from yiwang.bases.models.feeds import FeedSource
 from yiwang.bases.models.geography import Address, RegionGeometry
 from yiwang.bases.models.legal_persons import (
     ACTIVE_COMPANY_STATUSES,
@@ -20,6 +21,7 @@ __all__ = [
     "Company",
     "CompanyStatus",
     "CompanyType",
+    "FeedSource",
     "Gender",
     "Person",
     "PersonStatus",
