@@ -1,8 +1,8 @@
 """The ``yiwang`` console command: a thin wrapper around manage.py with the platform's own verbs.
 
 yiwang demo       migrate, load regions/calendar/demo data, collect static, then run the web server,
-                  the task worker(s), the scheduler and the demo department system under one
-                  supervisor (what `make run` does; Ctrl-C stops all)
+                  the task worker(s), the scheduler and the demo side systems (department
+                  system, gateway consumer, payment gateway, carrier) under one supervisor (what `make run` does; Ctrl-C stops all)
 yiwang serve      production server (gunicorn) on 127.0.0.1:$PORT (default 8000)
 yiwang worker     background task worker (django-tasks database backend; requeues tasks a crash left running)
 yiwang scheduler  the scheduled jobs (docs/operations.md); `--once JOB` runs one now
@@ -66,6 +66,10 @@ def run_demo(extra: list[str]) -> int:
         programs.append(Program("dept", [*me, "demo-dept"], env))
         # The demo consumer system of the sharing gateway (PORT+2): client credentials, real HTTP.
         programs.append(Program("consumer", [*me, "demo_consumer", "--serve"], env))
+        # The simulated fiscal non-tax collection gateway (PORT+3) and courier (PORT+4): separate
+        # processes with their own databases, spoken to over signed HTTP (docs/payments.md, logistics.md).
+        programs.append(Program("paygate", [*me, "demo-paygate"], env))
+        programs.append(Program("carrier", [*me, "demo-carrier"], env))
     return Supervisor(programs).run()
 
 
@@ -119,6 +123,9 @@ def print_banner(host: str, port: str) -> None:
         f"  短信发件箱 SMS outbox {base}/dev/sms/",
         f"  演示部门系统 SSO demo http://{host}:{int(port) + 1}/   (OIDC: {base}/.well-known/openid-configuration)",
         f"  共享调用方 Gateway demo http://{host}:{int(port) + 2}/   (sharing gateway, client credentials)",
+        f"  模拟缴费网关 Pay gateway http://{host}:{int(port) + 3}/   (simulated fiscal non-tax collection)",
+        f"  模拟快递 Carrier     http://{host}:{int(port) + 4}/   (simulated courier, tracking pages)",
+        f"  财务 Finance         {base}/workbench/finance/",
         f"  数据开放 Open data   {base}/open-data/",
         f"  Health             {base}/healthz  {base}/readyz",
         "",
@@ -141,6 +148,14 @@ def main(argv: list[str] | None = None) -> None:
     die_with_supervisor()
     if verb == "demo-dept":
         serve_demo_dept()
+    if verb == "demo-paygate":
+        from yiwang_demo_paygate.serve import serve_demo_paygate
+
+        serve_demo_paygate()
+    if verb == "demo-carrier":
+        from yiwang_demo_carrier.serve import serve_demo_carrier
+
+        serve_demo_carrier()
     _django_setup()
     if verb == "demo":
         prepare()
