@@ -107,6 +107,8 @@ class FiscalGateway(PaymentGateway):
             raise GatewayError(f"gateway answered {status} with non-JSON") from exc
         if not isinstance(parsed, dict):
             raise GatewayError("gateway answered a non-object")
+        if status >= 500:
+            raise GatewayError(f"gateway answered {status}")
         if status >= 400:
             raise GatewayRefused(
                 str(parsed.get("code") or f"http_{status}"), status, str(parsed.get("message", ""))
@@ -184,6 +186,8 @@ class FiscalGateway(PaymentGateway):
 
     def fetch_statement(self, day: date) -> list[StatementLine]:
         status, raw, headers = self._call("GET", f"/api/pay/statements/{day.isoformat()}")
+        if status >= 500:
+            raise GatewayError(f"gateway answered {status}")
         if status >= 400:
             raise GatewayRefused(f"http_{status}", status)
         if signing.verify(self.gateway_public_key, raw, headers) is None:
