@@ -4,14 +4,21 @@ Who reports: the staff of a consumer department (an organisation holding an acti
 resource), about any subject; or an applicant about his own record only (the subject is taken from
 his account, never typed).  Who answers: only the data officials of the resource's provider.  The
 deadline is ``YIWANG_SHARING_QUALITY_DAYS`` working days (default 5) after the report, at the end of
-that day.  A fix may name the bases feed batch (``bases.apply_updates`` batch id) that carried the
-corrected record: it must contain the ticket's subject.  Messages go out on commit."""
+that day.  Messages go out on commit.
+
+The fix flows into the base (更正回流): either the provider's own system sends the corrected record in
+a feed package through the exchange (``bases.<base>.feed``, batch id = package id) and the official
+closes the ticket naming that package (:func:`fix_ticket` checks it was applied and carried the
+subject), or the official enters the corrected values here (:func:`fix_ticket_with_values`): they are
+applied to the base with ``apply_updates`` as the provider, in a batch named after the ticket
+(``quality-<ticket id>``), and the ticket is closed in the same transaction."""
 
 from __future__ import annotations
 
 from collections.abc import Mapping
 from datetime import datetime, time
 from typing import Any
+from uuid import UUID
 
 from django.conf import settings
 from django.db import transaction
@@ -20,13 +27,15 @@ from django.utils import timezone
 
 from yiwang.accounts.models import AccountKind, User
 from yiwang.accounts.services import staff_roles
-from yiwang.bases.models import BaseChange
+from yiwang.bases.models import BaseChange, BaseKind, Company, Person
+from yiwang.bases.services import FEED_KINDS, apply_updates, feed_source
 from yiwang.core import audit
 from yiwang.core.calendar import add_working_days
 from yiwang.core.errors import Conflict, CoreErrorCode, DomainError, PermissionDenied
 from yiwang.core.identifiers import IdentifierError, validate_credit_code, validate_id_number
 from yiwang.core.masking import mask_id_number
 from yiwang.core.protected import protected_digest
+from yiwang.exchange.models import IncomingPackage, IncomingState
 from yiwang.sharing import reads
 from yiwang.sharing.errors import SharingErrorCode
 from yiwang.sharing.models.catalogue import Resource, ResourceStatus, SubjectKind
@@ -47,6 +56,7 @@ from yiwang.sharing.services.permissions import (
 from yiwang.sharing.services.requests import published_fields
 
 MAX_VALUE = 500
+FEED_BASES = (BaseKind.POPULATION, BaseKind.LEGAL_PERSON)
 STAFF_LINK = "/workbench/sharing/quality/{}/"
 APPLICANT_LINK = "/my/data-quality/{}/"
 
@@ -249,50 +259,136 @@ def accept_ticket(ticket: QualityTicket, *, actor: User) -> QualityTicket:
     return locked
 
 
+def _base_of(resource: Resource) -> str:
+    """The base a resource is served from (``bases.population`` → ``population``), or ""."""
+    prefix, _, base = resource.service.partition(".")
+    return base if prefix == "bases" and base in FEED_BASES else ""
+
+
+def _check_package(ticket: QualityTicket, package_id: str) -> None:
+    """The named package must be a feed of the resource's base, applied, from a node authorised to
+    feed it as the ticket's provider."""
+    try:
+        public_id = UUID(package_id)
+    except ValueError:
+        raise _invalid("交换包编号格式不正确", "package_id") from None
+    base = _base_of(ticket.resource)
+    kinds = [f"bases.{base}.feed"] if base else sorted(FEED_KINDS)
+    package = (
+        IncomingPackage.objects.select_related("sender")
+        .filter(public_id=public_id, kind__in=kinds, state=IncomingState.APPLIED)
+        .first()
+    )
+    if package is None:
+        raise _invalid("没有已处理的此基础库供数交换包", "package_id")
+    source = feed_source(package.sender.node_id, FEED_KINDS[package.kind])
+    if source is None or source.organisation_id != ticket.provider_id:
+        raise _invalid("该交换包不是本资源提供部门的供数", "package_id")
+
+
+def _close_fixed(locked: QualityTicket, actor: User, note: str, batch_id: str, package_id: str) -> None:
+    if batch_id:
+        changes = BaseChange.objects.filter(batch_id=batch_id)
+        if locked.subject_digest:
+            changes = changes.filter(subject_digest=locked.subject_digest)
+        if not changes.exists():
+            raise _invalid(
+                "该批次中没有此主体的更新记录", "package_id" if batch_id == package_id else "batch_id"
+            )
+    now = timezone.now()
+    locked.status, locked.closed_at, locked.closed_by = TicketStatus.FIXED, now, actor
+    locked.resolution, locked.fix_batch_id, locked.fix_package_id = note[:2000], batch_id, package_id
+    locked.lock_version += 1
+    locked.save(
+        update_fields=[
+            "status",
+            "closed_at",
+            "closed_by",
+            "resolution",
+            "fix_batch_id",
+            "fix_package_id",
+            "lock_version",
+            "updated_at",
+        ]
+    )
+    audit.record(
+        "sharing.quality_fixed",
+        actor=actor,
+        obj=locked,
+        detail={"batch_id": batch_id, "package_id": package_id, "overdue": now > locked.due_at},
+    )
+    notify_users(
+        [locked.reporter_id],
+        title=f"您反映的数据已更正：{locked.resource.name}",
+        body=note,
+        link=_link(locked),
+    )
+
+
 def fix_ticket(
     ticket: QualityTicket, *, actor: User, note: str, batch_id: str = "", package_id: str = ""
 ) -> QualityTicket:
-    """已更正 The provider corrected its data; ``batch_id`` names the bases feed batch that carried
-    the correction (it must contain this ticket's subject), ``package_id`` the exchange package."""
+    """已更正 The provider corrected its data at the source.  ``package_id`` names the exchange feed
+    package that carried the corrected record (applied, from the provider's authorised node, holding
+    this ticket's subject; its batch id is the package id); ``batch_id`` a bases batch otherwise."""
     note, batch_id, package_id = note.strip(), batch_id.strip()[:64], package_id.strip()[:64]
     if not note:
         raise _invalid("请填写更正说明", "note")
+    if package_id:
+        if batch_id and batch_id != package_id:
+            raise _invalid("经交换包更正时，批次号即交换包编号", "batch_id")
+        batch_id = package_id
     with transaction.atomic():
         locked = _transition(ticket, actor, (TicketStatus.ACCEPTED,), "办结更正")
-        if batch_id:
-            changes = BaseChange.objects.filter(batch_id=batch_id)
-            if locked.subject_digest:
-                changes = changes.filter(subject_digest=locked.subject_digest)
-            if not changes.exists():
-                raise _invalid("该批次中没有此主体的更新记录", "batch_id")
-        now = timezone.now()
-        locked.status, locked.closed_at, locked.closed_by = TicketStatus.FIXED, now, actor
-        locked.resolution, locked.fix_batch_id, locked.fix_package_id = note[:2000], batch_id, package_id
-        locked.lock_version += 1
-        locked.save(
-            update_fields=[
-                "status",
-                "closed_at",
-                "closed_by",
-                "resolution",
-                "fix_batch_id",
-                "fix_package_id",
-                "lock_version",
-                "updated_at",
-            ]
+        if package_id:
+            _check_package(locked, package_id)
+        _close_fixed(locked, actor, note, batch_id, package_id)
+    return locked
+
+
+def fix_ticket_with_values(
+    ticket: QualityTicket, *, actor: User, subject: str, values: Mapping[str, Any], note: str
+) -> QualityTicket:
+    """已更正（平台录入） The provider's data official enters the corrected ``values`` of the ticket's
+    fields for ``subject`` (the ID number or credit code, checked against the ticket): they are applied
+    to the base as the provider with ``apply_updates`` in the batch ``quality-<ticket id>``, the next
+    version of the record, and the ticket is closed with that batch, in one transaction."""
+    require_official_of(actor, ticket.provider, "办结更正")
+    note = note.strip()
+    if not note:
+        raise _invalid("请填写更正说明", "note")
+    base = _base_of(ticket.resource)
+    if not base or not ticket.subject_digest:
+        raise _invalid("该资源不由人口或法人基础库提供，请经交换系统更正", "values")
+    digest, _masked = _subject(ticket.resource.subject_kind, subject)
+    if digest != ticket.subject_digest:
+        raise _invalid("主体标识与工单不符", "subject")
+    clean = {str(k): v for k, v in values.items()}
+    if not clean or set(clean) - set(ticket.fields):
+        raise _invalid("只能更正工单所列信息项", "values")
+    batch_id = f"quality-{ticket.public_id}"
+    with transaction.atomic():
+        locked = _transition(ticket, actor, (TicketStatus.ACCEPTED,), "办结更正")
+        key_field, model = ("id_number", Person) if base == "population" else ("credit_code", Company)
+        key = (
+            validate_id_number(subject).normalized
+            if base == "population"
+            else validate_credit_code(subject).normalized
         )
-        audit.record(
-            "sharing.quality_fixed",
-            actor=actor,
-            obj=locked,
-            detail={"batch_id": batch_id, "package_id": package_id, "overdue": now > locked.due_at},
+        current = model.objects.filter(**{key_field: key}).values_list("version", flat=True).first()
+        if current is None:
+            raise _invalid("基础库中没有此主体", "subject")
+        report = apply_updates(
+            base,
+            [{key_field: key, "version": current + 1, **clean}],
+            source=locked.provider,
+            batch_id=batch_id,
         )
-        notify_users(
-            [locked.reporter_id],
-            title=f"您反映的数据已更正：{locked.resource.name}",
-            body=note,
-            link=_link(locked),
-        )
+        if report.stale:  # another correction got there first: look again
+            raise Conflict("该记录刚被更新，请刷新后重试", code=SharingErrorCode.INVALID_TRANSITION)
+        if not report.changes:
+            raise _invalid("更正值与基础库现有数据相同", "values")
+        _close_fixed(locked, actor, note, batch_id, "")
     return locked
 
 
