@@ -29,6 +29,7 @@ from yiwang.licences.api import router as licences_router
 from yiwang.logistics.api import router as logistics_router
 from yiwang.opendata.api import router as opendata_router
 from yiwang.payments.api import router as payments_router
+from yiwang.receipts.api import router as receipts_router
 from yiwang.seals.api import router as seals_router
 from yiwang.sharing.api import router as sharing_router
 from yiwang.sharing.gateway_api import router as sharing_gateway_router
@@ -238,6 +239,7 @@ ROUTERS = (
     ("/exchange", exchange_router),
     ("/payments", payments_router),
     ("/logistics", logistics_router),
+    ("/receipts", receipts_router),
 )
 for prefix, app_router in ROUTERS:
     api.add_router(prefix, app_router)

@@ -73,6 +73,7 @@ INSTALLED_APPS = [
     "yiwang.opendata",
     "yiwang.payments",
     "yiwang.logistics",
+    "yiwang.receipts",
     "yiwang.demo",
     # After yiwang.accounts so that its Chinese consent and logout templates win.
     "oauth2_provider",
@@ -393,6 +394,14 @@ else:
 YIWANG_CATALOG_CACHE_SECONDS = int(os.environ.get("YIWANG_CATALOG_CACHE_SECONDS", 60 if IS_PRODUCTION else 0))
 # A published guide's body is stored once rendered and served as a document (ADR 0014); 0 = off.
 YIWANG_GUIDE_DOCUMENTS = os.environ.get("YIWANG_GUIDE_DOCUMENTS", "1") != "0"
+
+# Demo population and legal-person bases: generated records besides the demo accounts' own.
+YIWANG_DEMO_BASE_PERSONS = int(
+    os.environ.get("YIWANG_DEMO_BASE_PERSONS", "300" if PROFILE == "test" else "3000")
+)
+YIWANG_DEMO_BASE_COMPANIES = int(
+    os.environ.get("YIWANG_DEMO_BASE_COMPANIES", "80" if PROFILE == "test" else "800")
+)
 
 # --- Sharing platform (docs/sharing.md) ----------------------------------------------------------
 # Working days a provider has to answer a conditional share request; the longest period a grant runs.

@@ -25,6 +25,7 @@ urlpatterns = [
     path("seals/verify/", include((public_seal_urls, "seals_public"))),
     path("pki/", include("yiwang.seals.pki")),  # the platform CA's certificates and CRLs
     path("licences/", include("yiwang.licences.urls")),
+    path("verify/receipts/", include("yiwang.receipts.urls")),
     path("verify/", include("yiwang.licences.verify_urls")),
     path("workbench/sharing/quality/", include("yiwang.sharing.quality_urls")),
     path("workbench/sharing/", include("yiwang.sharing.urls")),

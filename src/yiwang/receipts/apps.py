@@ -1,0 +1,7 @@
+from django.apps import AppConfig
+
+
+class ReceiptsConfig(AppConfig):
+    name = "yiwang.receipts"
+    label = "receipts"
+    verbose_name = "财政电子票据 Electronic receipts"

@@ -1,0 +1,1 @@
+"""The tables of this app (one module per aggregate, re-exported here)."""
