@@ -24,6 +24,7 @@ DEMO_ACCOUNTS: tuple[DemoAccount, ...] = (
     DemoAccount("admin", "Yiwang@2026", "系统管理员 Admin", "staff", "陈静", ("admin",)),
     DemoAccount("secadmin", "Yiwang@2026", "安全管理员 SecAdmin", "staff", "黄磊", ("security_admin",)),
     DemoAccount("auditor", "Yiwang@2026", "安全审计员 Auditor", "staff", "林芳", ("auditor",)),
+    DemoAccount("finance", "Yiwang@2026", "财务人员 Finance", "staff", "孙丽", ("finance",)),
 )
 
 # 数据专员 of the sharing platform (共享平台), created by ``yiwang.demo.sharing.load_sharing_demo``:

@@ -99,6 +99,13 @@ MENU: tuple[MenuItem, ...] = (
     MenuItem("sharing:grants", gettext_noop("共享授权"), DATA_ROLES, ("sharing:grant*",)),
     MenuItem("sharing:gateway_calls", gettext_noop("共享调用"), DATA_ROLES, ("sharing:gateway_*",)),
     MenuItem("sharing_quality:list", gettext_noop("数据纠错"), DATA_ROLES, ("sharing_quality:*",)),
+    # 统一支付 (docs/payments.md): finance officers; window clerks record payments at the window.
+    MenuItem(
+        "finance:orders",
+        gettext_noop("缴费与退款"),
+        frozenset({StaffRole.FINANCE, StaffRole.WINDOW_CLERK}),
+        ("finance:*",),
+    ),
     MenuItem(
         "exchange:overview",
         gettext_noop("交换与推送"),

@@ -29,6 +29,7 @@ DETAILS: dict[str, dict[str, Any]] = {
     "admin": {"organisation": "data", "phone": "13855100004", "is_superuser": True},
     "secadmin": {"organisation": "data", "phone": "13855100005"},
     "auditor": {"organisation": "data", "phone": "13855100006"},
+    "finance": {"organisation": "market", "phone": "13855100007"},
 }
 
 # Additional staff so that items of the police and civil-affairs bureaus can be handled in the demo.

@@ -9,8 +9,8 @@ from datetime import timedelta
 import pytest
 from django.test import Client
 
-from yiwang.cases.models import CaseEventType, CaseStatus
 from yiwang.cases.delivery import record_handover
+from yiwang.cases.models import CaseEventType, CaseStatus
 from yiwang.cases.services import accept_case, decide_case
 from yiwang.cases.services.filing import submit_application
 from yiwang.core.errors import DomainError

@@ -72,9 +72,9 @@ def test_refund_and_query_refund(stub, paygate_keys):
 
 def test_statement_is_verified_and_parsed(stub, paygate_keys):
     stub.statements["2026-09-21"] = (
-        "trade_date,order_no,gateway_trade_no,type,amount_fen,channel,time\n"
-        "2026-09-21,34010026000000000168,GT1,pay,5000,pc,10:05:00\n"
-    ).encode()
+        b"trade_date,order_no,gateway_trade_no,type,amount_fen,channel,time\n"
+        b"2026-09-21,34010026000000000168,GT1,pay,5000,pc,10:05:00\n"
+    )
     lines = _gateway(stub, paygate_keys).fetch_statement(date(2026, 9, 21))
     assert [(line.order_no, line.type, line.amount_fen) for line in lines] == [
         ("34010026000000000168", "pay", 5000)
