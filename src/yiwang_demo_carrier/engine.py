@@ -12,9 +12,7 @@ import urllib.request
 from typing import Any
 from urllib.parse import urlsplit
 
-from django.conf import settings
-
-from yiwang_demo_carrier import signing, store
+from yiwang_demo_carrier import settings, signing, store
 
 logger = logging.getLogger("yiwang_demo_carrier")
 _started = threading.Event()

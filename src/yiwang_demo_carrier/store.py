@@ -14,7 +14,7 @@ from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from django.conf import settings
+from yiwang_demo_carrier import settings
 
 TZ = ZoneInfo("Asia/Shanghai")
 _LOCK = threading.RLock()

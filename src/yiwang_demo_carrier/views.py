@@ -7,13 +7,12 @@ import re
 from collections.abc import Callable
 from typing import Any
 
-from django.conf import settings
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_POST
 
-from yiwang_demo_carrier import signing, store
+from yiwang_demo_carrier import settings, signing, store
 
 STATUS_LABELS = {
     "accepted": "已下单",
@@ -62,7 +61,8 @@ def _party_problem(party: Any, name: str) -> str:
 
 
 def _unserved(code: str) -> bool:
-    return code[:2] in settings.CARRIER_UNSERVED or code[2:6] == "0000"
+    """Outside the service area: a province or a division listed in CARRIER_UNSERVED (prefixes)."""
+    return any(code.startswith(prefix) for prefix in settings.CARRIER_UNSERVED) or code[2:6] == "0000"
 
 
 @csrf_exempt

@@ -8,7 +8,7 @@ from typing import Any
 from uuid import UUID
 
 from django.http import HttpRequest
-from ninja import Query, Router
+from ninja import Query, Router, Status
 
 from yiwang.accounts.models import User
 from yiwang.accounts.personal_data import record_staff_reads
@@ -132,7 +132,7 @@ def list_orders(
 @router.post(
     "/orders", response={201: LogisticsOrderOut}, summary="Create and submit a courier order (window clerk)"
 )
-def create_order(request: HttpRequest, payload: LogisticsOrderIn) -> tuple[int, dict[str, Any]]:
+def create_order(request: HttpRequest, payload: LogisticsOrderIn) -> Status:
     user: User = request.user  # type: ignore[assignment]
     require_clerk(user, None if not is_staff(user) else user.staff_profile.organisation_id)
     organisation = user.staff_profile.organisation
@@ -150,7 +150,7 @@ def create_order(request: HttpRequest, payload: LogisticsOrderIn) -> tuple[int, 
         contents=payload.contents,
         postage_payer=payload.postage_payer,
     )
-    return 201, order_out(user, order)
+    return Status(201, order_out(user, order))
 
 
 @router.get("/orders/{uuid:order_id}", response=LogisticsOrderOut, summary="Courier order detail")

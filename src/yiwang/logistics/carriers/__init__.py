@@ -1,5 +1,6 @@
 """Carrier adapters (承运商适配器): one interface (:mod:`.base`), one adapter per carrier."""
 
+from yiwang.logistics.carriers import signing
 from yiwang.logistics.carriers.base import (
     CallbackRefused,
     CarrierAdapter,
@@ -11,7 +12,6 @@ from yiwang.logistics.carriers.base import (
     CarrierUnavailable,
     Party,
 )
-from yiwang.logistics.carriers import signing
 from yiwang.logistics.carriers.simulated import SimulatedCarrier
 
 __all__ = [

@@ -89,7 +89,9 @@ class FakeCarrier(SimulatedCarrier):
         return list(FakeCarrier.tracking.get(waybill_number, []))
 
 
-def make_order(organisation: Organisation, *, owner: Any = None, actor: Any = None, **extra: Any) -> CourierOrder:
+def make_order(
+    organisation: Organisation, *, owner: Any = None, actor: Any = None, **extra: Any
+) -> CourierOrder:
     return services.create_order(
         actor=actor,
         kind=extra.pop("kind", OrderKind.DELIVERY),
@@ -102,7 +104,9 @@ def make_order(organisation: Organisation, *, owner: Any = None, actor: Any = No
     )
 
 
-def event(waybill: str, status: str, at: datetime, *, event_id: str | None = None, **extra: str) -> dict[str, str]:
+def event(
+    waybill: str, status: str, at: datetime, *, event_id: str | None = None, **extra: str
+) -> dict[str, str]:
     return {
         "event_id": event_id or str(uuid.uuid4()),
         "waybill": waybill,
@@ -115,7 +119,9 @@ def event(waybill: str, status: str, at: datetime, *, event_id: str | None = Non
 
 
 def carrier_event(waybill: str, status: str, at: datetime, event_id: str | None = None) -> CarrierEvent:
-    return CarrierEvent(event_id=event_id or str(uuid.uuid4()), waybill_number=waybill, status=status, occurred_at=at)
+    return CarrierEvent(
+        event_id=event_id or str(uuid.uuid4()), waybill_number=waybill, status=status, occurred_at=at
+    )
 
 
 def post_callback(

@@ -18,7 +18,9 @@ pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("frozen")]
 
 def _audit(order: CourierOrder) -> list[str]:
     return list(
-        AuditEvent.objects.filter(object_id=str(order.public_id)).order_by("sequence").values_list("action", flat=True)
+        AuditEvent.objects.filter(object_id=str(order.public_id))
+        .order_by("sequence")
+        .values_list("action", flat=True)
     )
 
 
@@ -30,7 +32,9 @@ def test_a_clerk_creates_an_order_the_carrier_accepts(fake_carrier, department, 
     assert _audit(order) == ["logistics.order.created", "logistics.order.submitted"]
 
 
-def test_only_a_window_clerk_of_the_department_creates_orders(fake_carrier, department, approver, foreign_clerk, citizen):
+def test_only_a_window_clerk_of_the_department_creates_orders(
+    fake_carrier, department, approver, foreign_clerk, citizen
+):
     for actor in (approver, foreign_clerk, citizen):
         with pytest.raises(DomainError) as refused:
             make_order(department, actor=actor)
