@@ -25,6 +25,7 @@ from yiwang.core.models import DataKey
 from yiwang.core.protected import DigestField, canonical, protected_digest, protected_fields
 from yiwang.exchange.models import ExchangeNode, WebhookDelivery, WebhookEndpoint
 from yiwang.licences.models import Licence, LicenceUseConsent
+from yiwang.logistics.models import CourierOrder
 from yiwang.sharing.models import GatewayConsumer, QualityComment, QualityTicket
 from yiwang.testing import bases as bases_factories
 from yiwang.testing import licences as licence_factories
@@ -91,6 +92,7 @@ def test_canonical_forms():
 COVERED_ELSEWHERE = {
     QualityTicket: "sharing/tests/test_quality.py::test_values_are_encrypted_and_the_subject_is_a_digest",
     QualityComment: "sharing/tests/test_quality.py::test_values_are_encrypted_and_the_subject_is_a_digest",
+    CourierOrder: "logistics/tests/test_orders.py::test_personal_columns_are_encrypted",
 }
 
 
