@@ -51,3 +51,14 @@ SSO_CLIENT_ID = os.environ.get("DEPT_SSO_CLIENT_ID", "yiwang-demo-dept")
 SSO_CLIENT_SECRET = os.environ.get("DEPT_SSO_CLIENT_SECRET", "yiwang-demo-dept-secret")  # demo only
 SSO_SCOPES = os.environ.get("DEPT_SSO_SCOPES", "openid profile assurance company")
 DEPT_NAME = os.environ.get("DEPT_NAME", "演示部门业务系统（市场监管）")
+
+# Its exchange node: "推送人口库更新" pushes a signed bases.population.feed package to the platform
+# (docs/exchange.md, docs/bases.md "Feeds"); the platform registers the node in `yiwang loaddemo`.
+DEPT_EXCHANGE_NODE_ID = os.environ.get("DEPT_EXCHANGE_NODE_ID", "340100-demo-dept")
+DEPT_EXCHANGE_SM2_PRIVATE_KEY = os.environ.get(
+    "DEPT_EXCHANGE_SM2_PRIVATE_KEY", "ed033adcbcff097bb45b453c482a6fa5d6e058d53d7551f72781aa1e7a1e9565"
+)  # demo only, documented (yiwang.demo.dept_feed)
+DEPT_PLATFORM_NODE_ID = os.environ.get(
+    "DEPT_PLATFORM_NODE_ID", os.environ.get("YIWANG_EXCHANGE_NODE_ID", "") or "yiwang-demo-3401"
+)
+DEPT_EXCHANGE_STATE = Path(os.environ.get("DEPT_EXCHANGE_STATE", VAR_DIR / "demo_dept_exchange.json"))

@@ -7,4 +7,5 @@ urlpatterns = [
     path("login", views.login, name="login"),
     path("callback", views.callback, name="callback"),
     path("logout", views.logout, name="logout"),
+    path("feeds/population", views.push_feed, name="push_feed"),
 ]

@@ -1,4 +1,5 @@
-"""The department system's four pages: home, login (to the platform), callback, logout."""
+"""The department system's pages: home, login (to the platform), callback, logout, and the push of a
+population feed package to the platform's exchange (推送人口库更新)."""
 
 from __future__ import annotations
 
@@ -12,6 +13,9 @@ from django.conf import settings
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.views.decorators.http import require_POST
+
+from yiwang.exchange.identity import NodeIdentity
+from yiwang_demo_dept.feeds import Platform, push_population_update
 
 LEVELS = {0: "匿名", 1: "初级实名", 2: "中级实名", 3: "高级实名"}
 
@@ -35,6 +39,7 @@ def home(request: HttpRequest) -> HttpResponse:
         "dept_name": settings.DEPT_NAME,
         "user": user,
         "error": request.session.pop("error", ""),
+        "feed": request.session.pop("feed", None),
     }
     if user:
         context["level_label"] = LEVELS.get(int(user.get("assurance_level", 0)), "")
@@ -83,3 +88,17 @@ def logout(request: HttpRequest) -> HttpResponse:
         }
     )
     return HttpResponseRedirect(f"{end_session}?{query}")
+
+
+@require_POST
+def push_feed(request: HttpRequest) -> HttpResponse:
+    """推送人口库更新 A logged-in official pushes one birth registration to the platform's population base."""
+    if not request.session.get("user"):
+        return HttpResponseRedirect("/")
+    identity = NodeIdentity(settings.DEPT_EXCHANGE_NODE_ID, settings.DEPT_EXCHANGE_SM2_PRIVATE_KEY)
+    platform = Platform(settings.DEPT_PLATFORM_NODE_ID, settings.SSO_BASE_URL)
+    try:
+        request.session["feed"] = push_population_update(identity, platform, settings.DEPT_EXCHANGE_STATE)
+    except OSError as exc:
+        request.session["error"] = f"推送失败：{exc}"
+    return HttpResponseRedirect("/")
