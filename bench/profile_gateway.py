@@ -46,7 +46,7 @@ def main() -> None:
     resource = population_resource(world)
     request = ask(world.market_official, resource, FIELDS, start=today, end=today + timedelta(days=365))
     services.decide_request(request, actor=world.police_official, decision="approve")
-    consumer, _ = services.register_consumer(
+    consumer, secrets = services.register_consumer(
         actor=world.market_official, organisation=world.market, name="剖析系统", rate_per_minute=100_000
     )
     subject = bases_factories.person(name="李娜").id_number
@@ -82,6 +82,42 @@ def main() -> None:
     profile.disable()
     stats = pstats.Stats(profile)
     stats.sort_stats("cumulative").print_stats("yiwang", 30)
+    if os.environ.get("HTTP", "1") == "1":
+        http_profile(resource.code, subject, secrets, n)
+
+
+def http_profile(code: str, subject: str, secrets: object, n: int) -> None:
+    """The same call through the whole Django stack (middleware, ninja, JSON) with a real token."""
+    import base64
+    import json
+
+    from django.test import Client
+
+    client = Client()
+    basic = base64.b64encode(f"{secrets.client_id}:{secrets.client_secret}".encode()).decode()  # type: ignore[attr-defined]
+    response = client.post(
+        "/o/token/", {"grant_type": "client_credentials"}, HTTP_AUTHORIZATION=f"Basic {basic}"
+    )
+    token = response.json()["access_token"]
+    body = json.dumps({"subject": subject, "fields": FIELDS, "purpose": "剖析", "case_number": "PROF-1"})
+    url = f"/api/v1/sharing/gateway/{code}/query"
+
+    def post() -> int:
+        return client.post(
+            url, body, content_type="application/json", HTTP_AUTHORIZATION=f"Bearer {token}"
+        ).status_code
+
+    assert post() == 200
+    started = time.perf_counter()
+    for _ in range(n):
+        post()
+    print(f"through Django (test client): {(time.perf_counter() - started) / n * 1000:.2f} ms a call")
+    profile = cProfile.Profile()
+    profile.enable()
+    for _ in range(n):
+        post()
+    profile.disable()
+    pstats.Stats(profile).sort_stats("cumulative").print_stats(45)
 
 
 if __name__ == "__main__":

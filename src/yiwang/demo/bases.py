@@ -13,6 +13,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
+from django.conf import settings
+
 from yiwang.bases.generate import CompanySpec, PersonSpec, SeedReport, seed_bases
 from yiwang.bases.geometry import generate_addresses, generate_region_geometry
 from yiwang.bases.models import CompanyStatus, CompanyType, PersonStatus
@@ -130,9 +132,16 @@ def _departments(heads: list[PersonSpec]) -> list[CompanySpec]:
 
 
 def load_bases_demo(
-    *, persons: int = DEMO_PERSONS, companies: int = DEMO_COMPANIES, seed: int = DEMO_SEED
+    *, persons: int | None = None, companies: int | None = None, seed: int = DEMO_SEED
 ) -> BasesDemoReport:
-    """载入演示基础库 (idempotent); needs the regions of 合肥市 loaded for the geometry."""
+    """载入演示基础库 (idempotent); needs the regions of 合肥市 loaded for the geometry.  How many
+    generated people and companies besides the demo accounts' own: ``YIWANG_DEMO_BASE_PERSONS`` /
+    ``_COMPANIES`` (3,000 / 800; the test profile loads 300 / 80 so that every loaddemo in the suite
+    stays quick)."""
+    if persons is None:
+        persons = int(getattr(settings, "YIWANG_DEMO_BASE_PERSONS", DEMO_PERSONS))
+    if companies is None:
+        companies = int(getattr(settings, "YIWANG_DEMO_BASE_COMPANIES", DEMO_COMPANIES))
     citizen = demo_citizen()
     heads = _heads()
     seeded = seed_bases(
