@@ -80,9 +80,10 @@ RULES: tuple[Rule, ...] = (
     Rule(
         "api_write",
         WRITE_METHODS,
-        # Not the sharing gateway's calls nor the exchange between platform instances: systems, not
-        # people, each limited per consumer or node by its own rules (docs/sharing.md, exchange.md).
-        re.compile(r"^/api/v1/(?!sharing/gateway/|exchange/)"),
+        # Not the sharing gateway's calls, the exchange between platform instances, nor the payment
+        # gateway's notifications and the carrier's callbacks: systems, not people, each checked by
+        # its own signatures and rules (docs/sharing.md, exchange.md, payments.md, logistics.md).
+        re.compile(r"^/api/v1/(?!sharing/gateway/|exchange/|payments/notify/|logistics/callbacks/)"),
         (("api_write_user", "user"), ("api_write_ip", "ip")),
     ),
 )
