@@ -20,8 +20,7 @@ from django.utils import timezone
 from yiwang.core.identifiers import make_id_number
 from yiwang.exchange.client import Answer, signed_request
 from yiwang.exchange.identity import NodeIdentity
-from yiwang.exchange.package import build_archive, build_manifest
-from yiwang.exchange.signing import canonical_json
+from yiwang.exchange.package import build_signed
 
 KIND = "bases.population.feed"
 REGION = "340104"  # 蜀山区
@@ -64,7 +63,8 @@ def _package(
 ) -> tuple[str, bytes]:
     package_id = str(uuid.uuid4())
     entries = {"records.json": json.dumps(records, ensure_ascii=False, sort_keys=True).encode()}
-    manifest = build_manifest(
+    return package_id, build_signed(
+        sign=identity.sign,
         package_id=package_id,
         sender=identity.node_id,
         receiver=platform.node_id,
@@ -73,7 +73,6 @@ def _package(
         created_at=timezone.now().isoformat(),
         entries=entries,
     )
-    return package_id, build_archive(manifest, identity.sign(canonical_json(manifest)), entries)
 
 
 def _announce(

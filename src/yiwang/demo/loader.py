@@ -53,6 +53,7 @@ from yiwang.demo.content.people import (
     DETAILS,
     EXTRA_STAFF,
 )
+from yiwang.demo.dept_feed import load_demo_dept_feed
 from yiwang.demo.licences import declare_licence_materials, load_licences
 from yiwang.demo.shared_items import load_shared_items
 from yiwang.demo.sharing import load_sharing_demo
@@ -463,6 +464,7 @@ def load_demo(*, skip_regions: bool = False, skip_calendar: bool = False) -> Dem
         load_shared_items()  # 一证通办: items whose materials come from the bases, and their grants
         _exchange_identity()
         _gateway_consumer()
+        load_demo_dept_feed()  # 演示部门系统 feeds the population base through the exchange
         publish_demo_datasets()  # 数据开放: datasets of the open resources
     report.seconds = time.monotonic() - started
     return report

@@ -9,7 +9,7 @@ import io
 import json
 import re
 import zipfile
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -77,6 +77,30 @@ def build_manifest(
         "created_at": created_at,
         "entries": [entry_record(name, entries[name]) for name in sorted(entries)],
     }
+
+
+def build_signed(
+    *,
+    sign: Callable[[bytes], str],
+    package_id: str,
+    sender: str,
+    receiver: str,
+    kind: str,
+    sequence: int,
+    created_at: str,
+    entries: Mapping[str, bytes],
+) -> bytes:
+    """The archive of a package: its manifest, ``sign(manifest bytes)`` and the entries."""
+    manifest = build_manifest(
+        package_id=package_id,
+        sender=sender,
+        receiver=receiver,
+        kind=kind,
+        sequence=sequence,
+        created_at=created_at,
+        entries=entries,
+    )
+    return build_archive(manifest, sign(canonical_json(manifest)), entries)
 
 
 def build_archive(manifest: dict[str, Any], signature: str, entries: Mapping[str, bytes]) -> bytes:

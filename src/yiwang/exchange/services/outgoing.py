@@ -30,7 +30,7 @@ from yiwang.exchange.models import (
     OutgoingState,
     StreamDirection,
 )
-from yiwang.exchange.package import KIND, build_archive, build_manifest
+from yiwang.exchange.package import KIND, build_signed
 from yiwang.exchange.signing import canonical_json, node_verifies
 from yiwang.exchange.storage import archive_content, read_archive_range
 
@@ -76,7 +76,8 @@ def build_package(
         )
         sequence = stream.last_sequence + 1
         package = OutgoingPackage(receiver=receiver, kind=kind, sequence=sequence, mode=mode)
-        manifest = build_manifest(
+        data = build_signed(
+            sign=identity.sign,
             package_id=str(package.public_id),
             sender=identity.node_id,
             receiver=receiver.node_id,
@@ -85,7 +86,6 @@ def build_package(
             created_at=timezone.now().isoformat(),
             entries=entries,
         )
-        data = build_archive(manifest, identity.sign(canonical_json(manifest)), entries)
         package.size = len(data)
         package.sha256 = hashlib.sha256(data).hexdigest()
         package.next_attempt_at = timezone.now()
