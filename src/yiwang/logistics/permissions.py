@@ -48,3 +48,10 @@ def require_clerk(user: Any, organisation_id: int | None) -> None:
         raise PermissionDenied("仅窗口人员可办理快递", code=LogisticsErrorCode.ROLE_REQUIRED)
     if not clerk_may_act(user, organisation_id):
         raise PermissionDenied("该部门不在您的数据范围内", code=LogisticsErrorCode.ROLE_REQUIRED)
+
+
+def require_waybill(user: Any, order: CourierOrder, offered: bool) -> None:
+    """Printing the waybill (full addresses) is offered to window clerks of the department once the
+    carrier has given the waybill number."""
+    if not offered:
+        raise PermissionDenied("仅本部门窗口人员可打印已下单的运单", code=LogisticsErrorCode.ROLE_REQUIRED)

@@ -13,14 +13,13 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from yiwang.core.errors import PermissionDenied
 from yiwang.core.paging import paginate
 from yiwang.logistics import reads, services
 from yiwang.logistics.actions import WAYBILL, allowed_actions
 from yiwang.logistics.api import applicant_side, record_reads
-from yiwang.logistics.errors import LogisticsErrorCode
 from yiwang.logistics.models import OrderKind, OrderStatus
-from yiwang.logistics.waybill import render_waybill
+from yiwang.logistics.permissions import require_waybill
+from yiwang.logistics.waybill import PRINT_PURPOSE, render_waybill
 from yiwang.web.ui import attempt, current_user, domain_errors, staff_required
 
 PER_PAGE = 50
@@ -85,9 +84,8 @@ def waybill_pdf(request: HttpRequest, public_id: UUID) -> HttpResponse:
     """运单打印: the full addresses are on the label, so the read is recorded as unmasked."""
     user = current_user(request)
     order = reads.order_for(user, public_id)
-    if WAYBILL not in allowed_actions(user, order):
-        raise PermissionDenied("仅本部门窗口人员可打印已下单的运单", code=LogisticsErrorCode.ROLE_REQUIRED)
-    record_reads(user, [order], unmasked=True, purpose="打印运单")
+    require_waybill(user, order, WAYBILL in allowed_actions(user, order))
+    record_reads(user, [order], unmasked=True, purpose=PRINT_PURPOSE)
     response = HttpResponse(render_waybill(order), content_type="application/pdf")
     response["Content-Disposition"] = f'inline; filename="waybill-{order.waybill_number}.pdf"'
     response["Cache-Control"] = "no-store"

@@ -20,6 +20,7 @@ from yiwang.logistics import conf
 from yiwang.logistics.models import CourierOrder
 
 FONT = "STSong-Light"
+PRINT_PURPOSE = "打印运单"  # the purpose recorded with the unmasked read
 PAGE = (100 * mm, 150 * mm)
 
 
