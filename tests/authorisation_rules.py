@@ -11,6 +11,7 @@ from __future__ import annotations
 import authorisation_rules_bases
 import authorisation_rules_exchange
 import authorisation_rules_gateway
+import authorisation_rules_logistics
 import authorisation_rules_opendata
 import authorisation_rules_sharing
 from authorisation_rules_base import (  # noqa: F401 - re-exported for the matrix test
@@ -306,12 +307,13 @@ RULES: dict[str, Rule] = {
     "PUT /api/v1/catalog/manage/items/{public_id}/scenarios": Rule(of("manager")),
 }
 
-# The sharing platform's apps keep their own tables (ADR 0013).
+# The sharing platform's apps (ADR 0013), logistics, payments and receipts keep their own tables.
 for _table in (
     authorisation_rules_sharing.RULES,
     authorisation_rules_gateway.RULES,
     authorisation_rules_bases.RULES,
     authorisation_rules_exchange.RULES,
     authorisation_rules_opendata.RULES,
+    authorisation_rules_logistics.RULES,
 ):
     RULES.update(_table)

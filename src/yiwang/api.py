@@ -107,6 +107,12 @@ EXTRA_ERRORS: dict[tuple[str, str], set[int]] = {
     ("post", "/exchange/outbox/{package_id}/ack"): {404},
     ("post", "/exchange/deliveries/{delivery_id}/replay"): {404, 409},
     ("post", "/exchange/outgoing/{package_id}/retry"): {404, 409},
+    # The carrier's signed callbacks (docs/logistics.md): a bad or stale signature, an unknown
+    # waybill; placing an order with the carrier may find it unavailable.
+    ("post", "/logistics/callbacks/sim"): {401, 404},
+    ("post", "/logistics/orders"): {503},
+    ("post", "/logistics/orders/{order_id}/submit"): {503},
+    ("post", "/logistics/orders/{order_id}/cancel"): {503},
 }
 
 
