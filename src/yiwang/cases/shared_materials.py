@@ -35,6 +35,7 @@ from yiwang.accounts.models import AccountKind, User
 from yiwang.accounts.services import applicant_identity
 from yiwang.cases.models import DEFAULT_TRUST_LEVEL, Case, CaseMaterial, CaseMaterialSource
 from yiwang.catalog.models import Material, MaterialSourceKind, ServiceItem
+from yiwang.catalog.services.validation import register_shared_source_check
 from yiwang.sharing.models import GatewayConsumer, Resource, ResourceStatus, SubjectKind
 from yiwang.sharing.services import GatewayRefusal, call_resource, published_fields
 from yiwang.workflow.models import ProcessDefinition
@@ -105,8 +106,6 @@ def check_source(reference: str, fields: list[str]) -> list[str]:
 
 def connect() -> None:
     """Let the catalogue check the shared-data sources of materials and form prefills."""
-    from yiwang.catalog.services.validation import register_shared_source_check
-
     register_shared_source_check(check_source)
 
 

@@ -18,14 +18,17 @@ from django.test import Client
 from openpyxl import load_workbook
 
 from yiwang.accounts.models import User
-from yiwang.cases.tests.shared_world import make_world, published_resource
 from yiwang.catalog import services
 from yiwang.catalog.io import export_json, export_queryset, export_xlsx, import_catalog
 from yiwang.catalog.models import ItemStatus, MaterialSourceKind, ServiceItem
 from yiwang.catalog.tests.factories import ServiceItemFactory, login_verified
 from yiwang.core.errors import DomainError
 from yiwang.core.models import Organisation
+from yiwang.sharing import services as sharing
 from yiwang.sharing.models import Resource
+from yiwang.testing.catalog import OrganisationFactory
+from yiwang.testing.clients import make_region_staff
+from yiwang.testing.people import make_staff
 
 pytestmark = pytest.mark.django_db
 
@@ -47,7 +50,40 @@ def frozen() -> Iterator[None]:
 
 @pytest.fixture
 def resource(db: None) -> Resource:
-    return published_resource(make_world())
+    """人口基础信息 of a police bureau, published (what the shared materials name)."""
+    police = OrganisationFactory(name="某市公安局")
+    official = make_staff(police, "ss_police", ("data_official",))
+    reviewer = make_region_staff(
+        OrganisationFactory(name="某市数据资源局"), "ss_reviewer", ("data_official",)
+    )
+    fields = [
+        {
+            "name": name,
+            "label": label,
+            "sensitivity": "personal" if personal else "internal",
+            "is_personal": personal,
+        }
+        for name, label, personal in (
+            ("id_number", "公民身份号码", True),
+            ("name", "姓名", True),
+            ("household_region", "户籍地", False),
+            ("status", "人口状态", False),
+            ("birth_date", "出生日期", True),
+        )
+    ]
+    draft = sharing.create_resource(
+        actor=official,
+        provider=police,
+        definition={
+            "name": "人口基础信息",
+            "share_type": "conditional",
+            "subject_kind": "person",
+            "service": "bases.population",
+        },
+        fields=fields,
+    )
+    sharing.submit_resource(draft, actor=official)
+    return sharing.review_resource(draft, actor=reviewer, approve=True)
 
 
 @pytest.fixture
