@@ -1,1 +1,5 @@
-"""The tables of this app (one module per aggregate, re-exported here)."""
+"""Models of receipts (see :mod:`yiwang.receipts.models.receipts`)."""
+
+from yiwang.receipts.models.receipts import Receipt, ReceiptKind, ReceiptSequence, ReversalState
+
+__all__ = ["Receipt", "ReceiptKind", "ReceiptSequence", "ReversalState"]
