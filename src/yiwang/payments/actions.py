@@ -14,7 +14,8 @@ from yiwang.payments.services.refunds import REFUNDABLE_STATUSES
 
 
 def allowed_actions(user: Any, order: PaymentOrder) -> frozenset[str]:
-    """``pay`` (the payer, online), ``renew`` (the payer: a closed order replaced), ``offline``
+    """``pay`` (the payer, online), ``renew`` (the payer or the department's window staff: a closed
+    order replaced), ``offline``
     (window clerk or finance of the department: record cash / POS), ``refund`` (finance)."""
     actions: set[str] = set()
     if not getattr(user, "is_authenticated", False):
@@ -26,8 +27,11 @@ def allowed_actions(user: Any, order: PaymentOrder) -> frozenset[str]:
         if order.status == OrderStatus.CLOSED:
             actions.add("renew")
         return frozenset(actions)
-    if is_open and in_scope(user, order.organisation_id, WINDOW_ROLES):
-        actions.add("offline")
+    if in_scope(user, order.organisation_id, WINDOW_ROLES):
+        if is_open:
+            actions.add("offline")
+        if order.status == OrderStatus.CLOSED:
+            actions.add("renew")
     if (
         order.status in REFUNDABLE_STATUSES
         and order.paid_fen - order.refunded_fen > 0
