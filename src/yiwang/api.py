@@ -110,6 +110,10 @@ EXTRA_ERRORS: dict[tuple[str, str], set[int]] = {
     # The carrier's signed callbacks (docs/logistics.md): a bad or stale signature, an unknown
     # waybill; placing an order with the carrier may find it unavailable.
     ("post", "/logistics/callbacks/sim"): {401, 404},
+    # The payment gateway's signed notifications (docs/payments.md): a bad signature or replayed
+    # nonce, an unknown order; starting an online payment may find the gateway unavailable.
+    ("post", "/payments/notify/fiscal"): {401, 404},
+    ("post", "/payments/orders/{order_id}/pay"): {503},
     ("post", "/logistics/orders"): {503},
     ("post", "/logistics/orders/{order_id}/submit"): {503},
     ("post", "/logistics/orders/{order_id}/cancel"): {503},
