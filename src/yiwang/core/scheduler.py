@@ -60,6 +60,7 @@ JOBS: tuple[Job, ...] = (
         every=timedelta(minutes=10),
         at_start=True,
     ),
+    Job("reconcile_payments", ("reconcile_payments",), at=time(2, 30)),
     Job("query_pending_payments", ("query_pending_payments",), every=timedelta(minutes=1), at_start=True),
     Job("poll_courier_tracking", ("poll_courier_tracking",), every=timedelta(minutes=15), at_start=True),
     Job("clear_detail_snapshots", ("clear_detail_snapshots",), at=time(0, 40), at_start=True),

@@ -16,3 +16,14 @@ class PaymentErrorCode(StrEnum):
     GATEWAY_REFUSED = "payment_gateway_refused"  # 409: the gateway refused (conflict, already paid...)
     RECEIPT_REQUIRED = "payment_receipt_required"  # 400: a window payment needs its receipt number
     NOTHING_DUE = "payment_nothing_due"  # 409: the fee rules give nothing to pay
+    RECONCILIATION_NOT_FOUND = (
+        "reconciliation_not_found"  # 404: no such run, item or correction (or not yours)
+    )
+    STATEMENT_REFUSED = "reconciliation_statement_refused"  # 409: the statement's signature or format refused
+    STATEMENT_NOT_READY = (
+        "reconciliation_statement_not_ready"  # 409: the gateway has no statement for the day
+    )
+    CORRECTION_NOT_ALLOWED = "reconciliation_correction_not_allowed"  # 409: the action does not fit the item
+    CORRECTION_DECIDED = "reconciliation_correction_decided"  # 409: already approved or rejected
+    SELF_APPROVAL = "reconciliation_self_approval"  # 403: the proposer cannot approve his own correction
+    INVALID_DAY = "reconciliation_invalid_day"  # 400: a day in the future or too long ago

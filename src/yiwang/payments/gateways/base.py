@@ -8,6 +8,8 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
 
+STATEMENT_HEADER = "trade_date,order_no,gateway_trade_no,type,amount_fen,channel,time"
+
 
 class GatewayError(Exception):
     """The gateway could not be reached, timed out, or answered something unreadable."""
@@ -121,6 +123,15 @@ class PaymentGateway(ABC):
 
     @abstractmethod
     def fetch_statement(self, day: date) -> list[StatementLine]: ...
+
+    def fetch_statement_file(self, day: date) -> bytes:
+        """The statement file's raw bytes, signature verified (对账单); adapters without a file of
+        their own write their lines in the file's format."""
+        rows = [STATEMENT_HEADER] + [
+            f"{x.trade_date.isoformat()},{x.order_no},{x.gateway_trade_no},{x.type},{x.amount_fen},{x.channel},{x.time}"
+            for x in self.fetch_statement(day)
+        ]
+        return ("\n".join(rows) + "\n").encode()
 
     @abstractmethod
     def verify_notification(self, headers: Mapping[str, str], body: bytes) -> tuple[Notification, str]:

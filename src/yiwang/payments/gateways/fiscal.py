@@ -16,6 +16,7 @@ from urllib.parse import quote
 from yiwang.payments import conf
 from yiwang.payments.gateways import signing
 from yiwang.payments.gateways.base import (
+    STATEMENT_HEADER,
     CreatePayment,
     GatewayError,
     GatewayRefused,
@@ -29,8 +30,6 @@ from yiwang.payments.gateways.base import (
     StatementLine,
 )
 from yiwang.payments.gateways.keys import load_or_create
-
-STATEMENT_HEADER = "trade_date,order_no,gateway_trade_no,type,amount_fen,channel,time"
 
 
 def _int(value: Any, name: str) -> int:
@@ -185,14 +184,21 @@ class FiscalGateway(PaymentGateway):
         )
 
     def fetch_statement(self, day: date) -> list[StatementLine]:
+        return parse_statement(self.fetch_statement_file(day))
+
+    def fetch_statement_file(self, day: date) -> bytes:
         status, raw, headers = self._call("GET", f"/api/pay/statements/{day.isoformat()}")
         if status >= 500:
             raise GatewayError(f"gateway answered {status}")
         if status >= 400:
-            raise GatewayRefused(f"http_{status}", status)
+            try:
+                code = str(json.loads(raw.decode("utf-8")).get("code") or "")
+            except (UnicodeDecodeError, ValueError, AttributeError):
+                code = ""
+            raise GatewayRefused(code or f"http_{status}", status)
         if signing.verify(self.gateway_public_key, raw, headers) is None:
             raise SignatureRefused("statement has a bad signature")
-        return parse_statement(raw)
+        return raw
 
     def verify_notification(self, headers: Mapping[str, str], body: bytes) -> tuple[Notification, str]:
         try:
