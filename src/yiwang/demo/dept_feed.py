@@ -18,6 +18,7 @@ FEED_ORGANISATION = "合肥市公安局"
 
 def load_demo_dept_feed() -> None:
     """Register the department system's node (idempotent) and authorise it for the population base."""
+    from yiwang.bases.models import FeedSource
     from yiwang.bases.services import authorise_feed
     from yiwang.core.crypto import sm2_public_key
     from yiwang.core.models import Organisation
@@ -25,8 +26,13 @@ def load_demo_dept_feed() -> None:
     from yiwang.exchange.services import register_node
 
     police = Organisation.objects.filter(name=FEED_ORGANISATION).first()
-    if police is None:
-        return
+    if (
+        police is None
+        or FeedSource.objects.filter(
+            node__node_id=DEMO_DEPT_EXCHANGE_NODE_ID, base="population", organisation=police, active=True
+        ).exists()
+    ):
+        return  # idempotent: a second loaddemo changes (and audits) nothing
     port = int(os.environ.get("PORT", "8000")) + 1
     node = register_node(
         node_id=DEMO_DEPT_EXCHANGE_NODE_ID,

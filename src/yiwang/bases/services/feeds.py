@@ -47,8 +47,12 @@ def authorise_feed(
     """供数授权 Let ``node`` feed ``base`` as ``organisation`` (or, ``active=False``, stop it)."""
     feed_kind(base)
     with transaction.atomic():
-        FeedSource.objects.get_or_create(node=node, base=base, defaults={"organisation": organisation})
+        _, created = FeedSource.objects.get_or_create(
+            node=node, base=base, defaults={"organisation": organisation, "active": active}
+        )
         source = FeedSource.objects.select_for_update().get(node=node, base=base)
+        if (source.organisation_id, source.active) == (organisation.pk, active) and not created:
+            return source  # nothing changes: nothing to audit
         source.organisation, source.active, source.updated_at = organisation, active, timezone.now()
         source.save(update_fields=["organisation", "active", "updated_at"])
         audit.record(
