@@ -27,11 +27,12 @@ from yiwang.cases.services.delivery import confirm_courier_receipt, record_couri
 from yiwang.cases.signals import case_completed
 from yiwang.core import audit
 from yiwang.core.errors import DomainError
+from yiwang.logistics import conf as logistics_conf
 from yiwang.logistics import reads as logistics_reads
 from yiwang.logistics import services as logistics
 from yiwang.logistics.addresses import resolve_region
-from yiwang.logistics.models import CourierOrder, OrderKind, OrderStatus
-from yiwang.logistics.signals import order_delivered
+from yiwang.logistics.models import CourierOrder, OrderKind, OrderStatus, PostagePayer
+from yiwang.logistics.signals import order_delivered, order_submitted
 
 logger = logging.getLogger(__name__)
 
@@ -97,6 +98,7 @@ def _create(case: Case, delivery: CaseDelivery) -> CourierOrder | None:
                 "address": delivery.address,
             },
             contents="办理结果",
+            postage_payer=logistics_conf.case_postage_payer(),
             reference=(REFERENCE_TYPE, str(case.public_id), case.number),
             require_street=False,
         )
@@ -128,6 +130,25 @@ def on_order_delivered(sender: Any, order: CourierOrder, **kwargs: Any) -> None:
         )
 
 
+def on_order_submitted(sender: Any, order: CourierOrder, **kwargs: Any) -> None:
+    """An order that waited for the applicant's postage reached the carrier: 已寄出 after the commit."""
+    if (
+        order.reference_type != REFERENCE_TYPE
+        or order.kind != OrderKind.DELIVERY
+        or order.postage_payer != PostagePayer.APPLICANT  # the others: ship_case_result records it
+    ):
+        return
+    reference_id = order.reference_id
+
+    def dispatch() -> None:
+        case = Case.objects.filter(public_id=reference_id).first()
+        if case is not None:
+            ship_case_result(case)
+
+    transaction.on_commit(dispatch)
+
+
 def connect() -> None:
     case_completed.connect(on_case_completed, dispatch_uid="cases.courier.ship_on_completion")
     order_delivered.connect(on_order_delivered, dispatch_uid="cases.courier.confirm_on_delivered")
+    order_submitted.connect(on_order_submitted, dispatch_uid="cases.courier.dispatch_on_submitted")

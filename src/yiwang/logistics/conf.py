@@ -6,6 +6,10 @@
 ``LOGISTICS_CALLBACK_WINDOW_S`` how far a callback's timestamp may be from now (300 s)
 ``LOGISTICS_POLL_AFTER_HOURS``  orders without an event for this long are polled (6 h)
 ``LOGISTICS_CARRIER_TIMEOUT_S`` HTTP timeout towards the carrier (5 s)
+``LOGISTICS_POSTAGE_FEN``       the applicant's postage in fen: same county, city, province, elsewhere
+                                (``800,1000,1200,1800``)
+``LOGISTICS_CASE_POSTAGE_PAYER``  who pays the postage of a case's result: ``department`` (default)
+                                or ``applicant`` (paid online before the parcel goes to the carrier)
 """
 
 from __future__ import annotations
@@ -44,6 +48,23 @@ def poll_after_hours() -> float:
 
 def carrier_timeout_s() -> float:
     return float(_value("LOGISTICS_CARRIER_TIMEOUT_S", "5"))
+
+
+def postage_rates_fen() -> tuple[int, int, int, int]:
+    """Four non-negative integers (fen); a malformed setting falls back to the default."""
+    default = (800, 1000, 1200, 1800)
+    try:
+        rates = tuple(int(part) for part in _value("LOGISTICS_POSTAGE_FEN", "800,1000,1200,1800").split(","))
+    except ValueError:
+        return default
+    if len(rates) != 4 or any(r < 0 or r > 1_000_000 for r in rates):
+        return default
+    return rates[0], rates[1], rates[2], rates[3]
+
+
+def case_postage_payer() -> str:
+    value = _value("LOGISTICS_CASE_POSTAGE_PAYER", "department")
+    return value if value in ("department", "applicant") else "department"
 
 
 def callback_base_url() -> str:

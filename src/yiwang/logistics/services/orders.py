@@ -30,6 +30,7 @@ from yiwang.logistics.carriers import (
 from yiwang.logistics.errors import LogisticsErrorCode
 from yiwang.logistics.models import CourierOrder, OrderKind, OrderStatus, PostagePayer
 from yiwang.logistics.permissions import require_clerk
+from yiwang.logistics.signals import order_submitted
 
 logger = logging.getLogger(__name__)
 
@@ -110,7 +111,9 @@ def create_order(
         _set_party(order, "recipient", checked_recipient)
         order.save()
         record_transition(order, "", actor=actor, kind=kind, reference=reference_label)
-    if submit:
+        if postage_payer == PostagePayer.APPLICANT:  # to the carrier once the applicant has paid
+            postage.request_applicant_payment(order)
+    if submit and not postage.awaits_payment(order):
         submit_order(order, actor=actor)
     return order
 
@@ -141,6 +144,8 @@ def submit_order(order: CourierOrder, *, actor: Any = None) -> CourierOrder:
         require_clerk(actor, order.organisation_id)
     if order.status != OrderStatus.CREATED:
         raise Conflict("该订单已提交承运商", code=LogisticsErrorCode.INVALID_TRANSITION)
+    if postage.awaits_payment(order):
+        raise Conflict("申请人尚未支付邮费，暂不能提交承运商", code=LogisticsErrorCode.INVALID_TRANSITION)
     request = CarrierOrderRequest(
         order_ref=str(order.public_id),
         kind=order.kind,
@@ -169,7 +174,8 @@ def submit_order(order: CourierOrder, *, actor: Any = None) -> CourierOrder:
         if locked.status == OrderStatus.CREATED:
             locked.status = OrderStatus.SUBMITTED
             locked.waybill_number = result.waybill_number
-            locked.postage_fen = result.postage_fen
+            if locked.postage_payer == PostagePayer.DEPARTMENT:  # the applicant's postage is set already
+                locked.postage_fen = result.postage_fen
             locked.submitted_at = timezone.now()
             locked.last_error = ""
             locked.save(
@@ -183,8 +189,7 @@ def submit_order(order: CourierOrder, *, actor: Any = None) -> CourierOrder:
                 ]
             )
             record_transition(locked, OrderStatus.CREATED, actor=actor, postage_fen=result.postage_fen)
-            if locked.postage_payer == PostagePayer.APPLICANT:
-                postage.request_applicant_payment(locked)
+            order_submitted.send(sender=CourierOrder, order=locked)
     order.refresh_from_db()
     return order
 

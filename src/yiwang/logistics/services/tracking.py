@@ -33,6 +33,7 @@ from yiwang.logistics.models import (
     CarrierCallback,
     CourierOrder,
     OrderStatus,
+    PostageStatus,
     TrackingEvent,
 )
 from yiwang.logistics.services.orders import record_transition, submit_order
@@ -201,7 +202,11 @@ def retry_unsubmitted(*, older_than: timedelta = timedelta(minutes=2), limit: in
     """Re-send ``created`` orders the carrier did not answer (not those it refused)."""
     cutoff = timezone.now() - older_than
     done = 0
-    pending = CourierOrder.objects.filter(status=OrderStatus.CREATED, created_at__lt=cutoff).order_by("pk")
+    pending = (
+        CourierOrder.objects.filter(status=OrderStatus.CREATED, created_at__lt=cutoff)
+        .exclude(postage_status=PostageStatus.AWAITING_PAYMENT)  # waits for the applicant's postage
+        .order_by("pk")
+    )
     for order in list(pending[:limit]):
         if order.last_error.startswith("承运商拒绝"):
             continue
