@@ -37,7 +37,8 @@ def _receipt(user: User, receipt_id: UUID) -> Receipt:
     return receipt
 
 
-def _log_staff_reads(user: User, receipts: list[Receipt]) -> None:
+def _log_staff_reads(user: User, receipts: list[Receipt], *, unmasked: bool = False) -> None:
+    """A staff member was shown the payers' names (masked, or in full in the PDF)."""
     if reads.is_staff(user) and receipts:
         record_staff_reads(
             user,
@@ -51,6 +52,7 @@ def _log_staff_reads(user: User, receipts: list[Receipt]) -> None:
                 )
                 for r in receipts
             ],
+            unmasked=unmasked,
         )
 
 
@@ -125,7 +127,7 @@ def receipt_pdf(request: HttpRequest, receipt_id: UUID) -> HttpResponse:
     data = reads.document_bytes(receipt)
     if not data:
         raise NotFound("票据文件不存在", code=ReceiptErrorCode.NOT_FOUND)
-    _log_staff_reads(user, [receipt])
+    _log_staff_reads(user, [receipt], unmasked=True)  # the PDF carries the full name
     audit.record("receipts.downloaded", actor=user, obj=receipt, detail={"number": receipt.number})
     response = HttpResponse(data, content_type="application/pdf")
     response["Content-Disposition"] = (
