@@ -13,6 +13,8 @@ import authorisation_rules_exchange
 import authorisation_rules_gateway
 import authorisation_rules_logistics
 import authorisation_rules_opendata
+import authorisation_rules_payments
+import authorisation_rules_receipts
 import authorisation_rules_sharing
 from authorisation_rules_base import (  # noqa: F401 - re-exported for the matrix test
     ANON,
@@ -315,5 +317,7 @@ for _table in (
     authorisation_rules_exchange.RULES,
     authorisation_rules_opendata.RULES,
     authorisation_rules_logistics.RULES,
+    authorisation_rules_payments.RULES,
+    authorisation_rules_receipts.RULES,
 ):
     RULES.update(_table)
