@@ -117,6 +117,9 @@ EXTRA_ERRORS: dict[tuple[str, str], set[int]] = {
     ("post", "/logistics/orders"): {503},
     ("post", "/logistics/orders/{order_id}/submit"): {503},
     ("post", "/logistics/orders/{order_id}/cancel"): {503},
+    # Reconciliation fetches the statement / approving "mark paid" queries the fiscal gateway.
+    ("post", "/payments/reconciliation/runs"): {503},
+    ("post", "/payments/reconciliation/corrections/{correction_id}/approve"): {503},
 }
 
 

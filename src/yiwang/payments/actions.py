@@ -8,8 +8,17 @@ from typing import Any
 from django.utils import timezone
 
 from yiwang.accounts.roles import in_scope
-from yiwang.payments.models import OPEN_STATUSES, OrderStatus, PaymentOrder
+from yiwang.payments.models import (
+    OPEN_STATUSES,
+    CorrectionStatus,
+    OrderStatus,
+    PaymentOrder,
+    ReconciliationCorrection,
+    ReconciliationItem,
+    Resolution,
+)
 from yiwang.payments.services.common import FINANCE_ROLE, WINDOW_ROLES
+from yiwang.payments.services.corrections import fitting_actions, may_handle
 from yiwang.payments.services.refunds import REFUNDABLE_STATUSES
 
 
@@ -39,3 +48,22 @@ def allowed_actions(user: Any, order: PaymentOrder) -> frozenset[str]:
     ):
         actions.add("refund")
     return frozenset(actions)
+
+
+def item_actions(user: Any, item: ReconciliationItem) -> frozenset[str]:
+    """对账差错: the corrections the user may propose for an item (finance of its department, while
+    the item is open): ``mark_paid``, ``refund``, ``write_off``."""
+    if item.resolution != Resolution.OPEN or not may_handle(user, item):
+        return frozenset()
+    return frozenset(fitting_actions(item))
+
+
+def correction_actions(user: Any, correction: ReconciliationCorrection) -> frozenset[str]:
+    """``approve`` / ``reject`` a pending correction: finance of the department, not the proposer."""
+    if (
+        correction.status != CorrectionStatus.PENDING
+        or correction.proposed_by_id == getattr(user, "pk", None)
+        or not may_handle(user, correction.item)
+    ):
+        return frozenset()
+    return frozenset({"approve", "reject"})

@@ -20,6 +20,7 @@ from yiwang.payments import reads, services
 from yiwang.payments.actions import allowed_actions
 from yiwang.payments.errors import PaymentErrorCode
 from yiwang.payments.models import PaymentEventType, PaymentOrder
+from yiwang.payments.reconciliation_api import router as reconciliation_router
 from yiwang.payments.schemas import (
     PaymentEventOut,
     PaymentNotifyOut,
@@ -35,6 +36,7 @@ from yiwang.payments.schemas import (
 )
 
 router = Router(tags=["payments"])
+router.add_router("/reconciliation", reconciliation_router)
 
 
 def _user(request: HttpRequest) -> User:

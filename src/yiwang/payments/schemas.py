@@ -99,3 +99,81 @@ class PaymentNotifyOut(Schema):
 class PaymentOrderFilter(Schema):
     status: str = Field("", max_length=14)
     q: str = Field("", max_length=40, description="payment code or case number prefix, or title part")
+
+
+# --- reconciliation (对账) -------------------------------------------------------------------------
+class PaymentReconRunOut(Schema):
+    id: UUID
+    day: date
+    gateway: str
+    status: str
+    status_label: str
+    signature_verified: bool
+    statement_sha256: str
+    statement_lines: int
+    statement_pay_fen: int
+    statement_refund_fen: int
+    counts: dict[str, int] = Field(description="visible items per outcome, and ``open``")
+    finished_at: datetime | None
+
+
+class PaymentReconRunPageOut(Schema):
+    count: int
+    results: list[PaymentReconRunOut]
+
+
+class PaymentReconRunIn(Schema):
+    day: date = Field(description="the statement's day (Asia/Shanghai), today or up to 400 days back")
+
+
+class PaymentReconCorrectionOut(Schema):
+    id: UUID
+    action: Literal["mark_paid", "refund", "write_off"]
+    amount_fen: int | None
+    reason: str
+    status: str
+    proposed_by: str
+    decided_by: str
+    comment: str
+    result: dict[str, object]
+    created_at: datetime
+
+
+class PaymentReconItemOut(Schema):
+    id: UUID
+    run: UUID
+    order_no: str
+    order: UUID | None
+    kind: str
+    outcome: str
+    outcome_label: str
+    statement_fen: int | None
+    our_fen: int | None
+    line_count: int
+    organisation: str
+    resolution: str
+    allowed_actions: list[str]
+    corrections: list[PaymentReconCorrectionOut]
+
+
+class PaymentReconItemPageOut(Schema):
+    count: int
+    results: list[PaymentReconItemOut]
+
+
+class PaymentReconItemFilter(Schema):
+    outcome: Literal["", "matched", "missing_ours", "missing_theirs", "amount_mismatch", "duplicate"] = ""
+    resolution: Literal["", "none", "open", "proposed", "resolved"] = ""
+    q: str = Field("", max_length=64, description="order number prefix")
+
+
+class PaymentReconProposeIn(Schema):
+    action: Literal["mark_paid", "refund", "write_off"]
+    reason: str = Field(min_length=1, max_length=1000)
+    amount_fen: int | None = Field(
+        None, ge=1, le=MAX_FEN, description="refund only; default the duplicate amount"
+    )
+
+
+class PaymentReconDecideIn(Schema):
+    comment: str = Field("", max_length=1000)
