@@ -31,6 +31,7 @@ from yiwang.logistics import conf as logistics_conf
 from yiwang.logistics import reads as logistics_reads
 from yiwang.logistics import services as logistics
 from yiwang.logistics.addresses import resolve_region
+from yiwang.logistics.errors import LogisticsErrorCode
 from yiwang.logistics.models import CourierOrder, OrderKind, OrderStatus, PostagePayer
 from yiwang.logistics.signals import order_delivered, order_submitted
 
@@ -110,6 +111,59 @@ def _create(case: Case, delivery: CaseDelivery) -> CourierOrder | None:
             detail={"number": case.number, "code": exc.code, "message": exc.message},
         )
         return None
+
+
+PICKUP_CONTENTS = "申请材料原件"
+
+
+def wants_originals(item: Any) -> bool:
+    """材料收取 is offered when the item asks for paper originals of some material."""
+    return bool(item.materials.filter(originals__gt=0).exists())
+
+
+def validate_pickup_address(address: str) -> Any:
+    """The applicant's pickup address: 5-200 characters whose county (or township) is known."""
+    address = (address or "").strip()
+    if not 5 <= len(address) <= 200:
+        raise DomainError(
+            LogisticsErrorCode.INVALID_ADDRESS, "请填写取件地址（5至200字）", {"pickup_address": ["5至200字"]}
+        )
+    region = resolve_region(address)
+    if region is None:
+        raise DomainError(
+            LogisticsErrorCode.INVALID_ADDRESS,
+            "无法识别取件地址所在区县，请写明省、市、区县",
+            {"pickup_address": ["无法识别所在区县"]},
+        )
+    return region
+
+
+def request_materials_pickup(case: Case, *, address: str, phone: str = "") -> CourierOrder:
+    """材料收取 A pickup order (once per case) from the applicant's address to the handling
+    department, postage on the department; the carrier refusing or not answering raises (the order
+    not answered is resubmitted by ``poll_courier_tracking``)."""
+    region = validate_pickup_address(address)
+    existing = [
+        o for o in case_orders(case) if o.kind == OrderKind.PICKUP and o.status != OrderStatus.CANCELLED
+    ]
+    if existing:
+        return existing[0]
+    return logistics.create_order(
+        actor=None,
+        kind=OrderKind.PICKUP,
+        organisation=case.handling_organisation,
+        owner=case.applicant,
+        sender={
+            "name": case.applicant_name[:50],
+            "phone": phone or case.applicant.phone,
+            "region_code": region.code,
+            "address": address.strip(),
+        },
+        recipient=logistics.department_sender(case.handling_organisation),
+        contents=PICKUP_CONTENTS,
+        reference=(REFERENCE_TYPE, str(case.public_id), case.number),
+        require_street=False,
+    )
 
 
 def on_order_delivered(sender: Any, order: CourierOrder, **kwargs: Any) -> None:

@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 
 from yiwang.accounts.models import AssuranceLevel
 from yiwang.accounts.services import companies_for_agent
-from yiwang.cases import delivery, licence_materials, shared_materials
+from yiwang.cases import courier, delivery, licence_materials, shared_materials
 from yiwang.cases import held as held_uploads
 from yiwang.cases.models import DeliveryMethod, HeldUpload
 from yiwang.cases.services import applicant_acting_for, submit_application
@@ -118,6 +118,16 @@ def delivery_choices(item: ServiceItem) -> list[tuple[str, str]]:
     return choices
 
 
+def _order_pickup(request: HttpRequest, case: Any, address: str) -> None:
+    """材料收取 after filing: a refusal does not undo the application (originals at the window)."""
+    try:
+        courier.request_materials_pickup(case, address=address)
+    except DomainError as error:
+        messages.warning(request, _("快递上门收取材料未能下单: %(reason)s") % {"reason": error.message})
+    else:
+        messages.info(request, _("已预约快递上门收取纸质材料原件, 可在办件详情查看物流进度。"))
+
+
 @domain_errors
 @applicant_required
 def apply(request: HttpRequest, public_id: UUID) -> HttpResponse:
@@ -160,8 +170,12 @@ def apply(request: HttpRequest, public_id: UUID) -> HttpResponse:
         on_behalf_of = request.POST.get("on_behalf_of", "")
         authorised = [value[:40] for value in request.POST.getlist(licence_materials.FIELD)][:50]
         delivery_address = request.POST.get("delivery_address", "").strip()[:300]
+        pickup = request.POST.get("pickup_originals") == "1" and courier.wants_originals(item)
+        pickup_address = request.POST.get("pickup_address", "").strip()[:200]
         try:
             delivery.validate_choice(delivery_method, delivery_address)
+            if pickup:  # 材料收取: checked before filing, ordered after
+                courier.validate_pickup_address(pickup_address)
             applicant, acting_agent = applicant_acting_for(user, on_behalf_of)
             licence_holder = applicant
             case = submit_application(
@@ -182,6 +196,8 @@ def apply(request: HttpRequest, public_id: UUID) -> HttpResponse:
             status = error.status
         else:
             held_uploads.discard(user, draft)
+            if pickup:
+                _order_pickup(request, case, pickup_address)
             messages.success(
                 request,
                 _("申请已提交，办件编号：%(number)s。请留意短信和站内消息。") % {"number": case.number},
@@ -208,6 +224,10 @@ def apply(request: HttpRequest, public_id: UUID) -> HttpResponse:
             "delivery_errors": field_errors(exc, "delivery_method"),
             "delivery_address": request.POST.get("delivery_address", ""),
             "delivery_address_errors": field_errors(exc, "delivery_address"),
+            "pickup_offered": courier.wants_originals(item),
+            "pickup_originals": request.POST.get("pickup_originals") == "1",
+            "pickup_address": request.POST.get("pickup_address", ""),
+            "pickup_address_errors": field_errors(exc, "pickup_address"),
             "idempotency_key": idempotency_key,
             # 代办: a natural person who represents or is authorised by companies may apply in their name.
             "companies": companies_for_agent(user) if item_serves_legal_persons(item) else [],
