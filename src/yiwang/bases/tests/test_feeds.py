@@ -28,8 +28,8 @@ from yiwang.exchange.identity import NodeIdentity, acting_as, generate_identity
 from yiwang.exchange.models import ExchangeNode, IncomingPackage, IncomingState, OutgoingState
 from yiwang.exchange.services import push_package, register_node
 from yiwang.exchange.storage import read_archive
-from yiwang.exchange.tests.factories import announce, raw_package
 from yiwang.testing.accounts import organisation
+from yiwang.testing.exchange import announce, raw_package
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

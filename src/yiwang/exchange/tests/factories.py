@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-import hashlib
-import json
 import threading
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from functools import cache
@@ -14,9 +12,8 @@ from typing import Any
 
 from yiwang.exchange.identity import NodeIdentity, generate_identity
 from yiwang.exchange.models import ExchangeNode, WebhookEndpoint
-from yiwang.exchange.package import build_archive, build_manifest
 from yiwang.exchange.services import create_endpoint, register_node
-from yiwang.exchange.signing import canonical_json
+from yiwang.testing.exchange import announce, raw_package  # noqa: F401 - the tampering tests use them from here
 
 SECRET = "s3cret-webhook-key-0123456789"
 
@@ -35,50 +32,6 @@ def node_row(ident: NodeIdentity, base_url: str = "http://127.0.0.1:9", **kwargs
         sm2_public_key=ident.sm2_public_key,
         **kwargs,
     )
-
-
-def raw_package(
-    sender: NodeIdentity,
-    receiver: str,
-    *,
-    package_id: str,
-    kind: str = "test.feed",
-    sequence: int = 1,
-    entries: Mapping[str, bytes] | None = None,
-    sign_with: NodeIdentity | None = None,
-    manifest_changes: Mapping[str, Any] | None = None,
-    drop_entry: str = "",
-    swap: Mapping[str, bytes] | None = None,
-) -> bytes:
-    """An archive built by hand, optionally wrong in one way (for the tampering tests)."""
-    entries = dict(entries or {"rows.json": b'[{"id": 1}]'})
-    manifest = build_manifest(
-        package_id=package_id,
-        sender=sender.node_id,
-        receiver=receiver,
-        kind=kind,
-        sequence=sequence,
-        created_at="2026-12-07T10:00:00+08:00",
-        entries=entries,
-    )
-    manifest.update(manifest_changes or {})
-    signature = (sign_with or sender).sign(canonical_json(manifest))
-    if drop_entry:
-        entries.pop(drop_entry)
-    entries.update(swap or {})  # content changed after signing
-    return build_archive(manifest, signature, entries)
-
-
-def announce(package_id: str, data: bytes, *, kind: str = "test.feed", sequence: int = 1) -> bytes:
-    return json.dumps(
-        {
-            "package_id": package_id,
-            "kind": kind,
-            "sequence": sequence,
-            "size": len(data),
-            "sha256": hashlib.sha256(data).hexdigest(),
-        }
-    ).encode()
 
 
 def endpoint(url: str, owner: str = "sharing.subscription:test") -> WebhookEndpoint:
