@@ -50,6 +50,9 @@ VIEW_DATA_ALLOWLIST = {
     ),
     *(("portal/forms.py", word) for word in ("地址", "住所", "住址", "所在地", "坐落", "场所")),
     ("workbench/synonym_views.py", "、"),  # the edit form's value, split again on save
+    # 共享数据信息项: the separators an official may type between field names, and the one shown
+    ("workbench/catalog_edit_views.py", r"[\s,，、;；]+"),
+    ("workbench/catalog_edit_views.py", "、"),
 }
 
 # makemessages' keywords for Python (xgettext's defaults plus Django's): name -> (context index or

@@ -93,11 +93,11 @@ def yuan_to_fen(raw: str) -> int:
         value = Decimal((raw or "").strip())
     except InvalidOperation as exc:
         raise DomainError(
-            PaymentErrorCode.INVALID_AMOUNT, "金额格式不正确", {"amount": ["请填写金额（元）"]}
+            PaymentErrorCode.INVALID_AMOUNT, _("金额格式不正确"), {"amount": [_("请填写金额（元）")]}
         ) from exc
     if not value.is_finite() or value <= 0 or value != value.quantize(Decimal("0.01")) or value > 10**9:
         raise DomainError(
-            PaymentErrorCode.INVALID_AMOUNT, "金额格式不正确", {"amount": ["须为正数，最多两位小数"]}
+            PaymentErrorCode.INVALID_AMOUNT, _("金额格式不正确"), {"amount": [_("须为正数，最多两位小数")]}
         )
     return int(value * 100)
 
