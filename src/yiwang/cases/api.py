@@ -6,6 +6,7 @@ detail) comes from :mod:`yiwang.cases.reads`.
 
 from __future__ import annotations
 
+import contextlib
 import json
 from typing import Any
 from uuid import UUID
@@ -17,8 +18,8 @@ from ninja import Query, Router
 from ninja.responses import Response as NinjaResponse
 
 from yiwang.accounts.models import User
+from yiwang.cases import courier, licence_materials, services, shared_materials, variants, window
 from yiwang.cases import delivery as delivery_services
-from yiwang.cases import licence_materials, services, shared_materials, variants, window
 from yiwang.cases.models import Case, CaseMaterial
 from yiwang.cases.reads import delivery_out, detail, detail_data, detail_response, status_label, summary_page
 from yiwang.cases.schemas import (
@@ -94,6 +95,7 @@ def _filed(case: Case, existed: bool) -> HttpResponse:
             "delivery_method": DELIVERY_METHOD,
             "delivery_address": text(300),
             "delivery_phone": text(20),
+            "pickup_address": text(200, description="材料收取: a courier fetches the paper originals here"),
             "on_behalf_of": text(18, description="a company's unified social credit code (代办)"),
             "licence_authorisations": text(2000, description="e-licence ids, comma-separated (一证通办)"),
             "applicant_name": text(100, description="window registration of a walk-in applicant"),
@@ -114,7 +116,9 @@ def apply(request: HttpRequest) -> HttpResponse:
     of filing a second one.
 
     ``delivery_method`` is ``window``, ``courier`` (then ``delivery_address`` is required) or
-    ``electronic``.  A window clerk registers a walk-in applicant (窗口登记) with the same call plus
+    ``electronic``.  ``pickup_address`` (items that ask for paper originals): a courier pickup of the
+    originals from that address to the department is ordered after the filing (材料收取; see
+    ``GET /api/v1/logistics/orders``).  A window clerk registers a walk-in applicant (窗口登记) with the same call plus
     ``applicant_name``, ``applicant_id_number`` and optionally ``applicant_phone``."""
     item_id = request.POST.get("item_id", "")
     try:
@@ -153,6 +157,10 @@ def apply(request: HttpRequest) -> HttpResponse:
             idempotency_key=key,
         )
         return _filed(case, existed)
+    pickup_address = request.POST.get("pickup_address", "").strip()[:200]
+    pickup = bool(pickup_address) and courier.wants_originals(item)
+    if pickup:
+        courier.validate_pickup_address(pickup_address)
     applicant, acting_agent = services.applicant_acting_for(
         _user(request), request.POST.get("on_behalf_of", "")
     )
@@ -172,6 +180,10 @@ def apply(request: HttpRequest) -> HttpResponse:
         delivery_address=address,
         delivery_phone=phone,
     )
+    if pickup and not existed:
+        # The application stands when the carrier refuses: the refusal is on the order and audited.
+        with contextlib.suppress(DomainError):
+            courier.request_materials_pickup(case, address=pickup_address)
     return _filed(case, existed)
 
 

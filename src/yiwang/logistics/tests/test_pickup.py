@@ -5,6 +5,8 @@ undoes the application."""
 
 from __future__ import annotations
 
+import json
+
 import pytest
 from django.urls import reverse
 
@@ -14,6 +16,7 @@ from yiwang.core.errors import DomainError
 from yiwang.logistics.models import OrderKind, OrderStatus
 from yiwang.logistics.tests.factories import TOWNSHIP
 from yiwang.testing import portal
+from yiwang.testing.clients import token_client
 from yiwang.testing.fixtures import logged_in
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("frozen")]
@@ -96,3 +99,37 @@ def test_pickup_not_chosen_or_not_offered_places_nothing(fake_carrier, departmen
     assert case_orders(Case.objects.get(applicant=citizen)) == []
     with pytest.raises(DomainError):
         request_materials_pickup(Case.objects.get(applicant=citizen), address="短")
+
+
+def _api_data(item, **extra):
+    names = portal.materials_by_name(item)
+    return {
+        "item_id": str(item.public_id),
+        "form_data": json.dumps(
+            {
+                "company_name": "合肥徽创科技有限公司",
+                "registered_capital": "100",
+                "business_scope": "软件开发",
+                "company_type": "有限责任公司",
+            }
+        ),
+        **{
+            f"material_{m.public_id}": portal.pdf_upload(f"{m.name}.pdf")
+            for m in names.values()
+            if m.mandatory
+        },
+        **extra,
+    }
+
+
+def test_api_apply_with_a_pickup_address(fake_carrier, citizen, item):
+    client = token_client(citizen)
+    refused = client.post("/api/v1/cases", _api_data(item, pickup_address="南京市玄武区中山路 1 号"))
+    assert refused.status_code == 400 and refused.json()["fields"]["pickup_address"]
+    assert not Case.objects.exists()
+    answer = client.post("/api/v1/cases", _api_data(item, pickup_address=ADDRESS))
+    assert answer.status_code == 201, answer.content
+    (order,) = case_orders(Case.objects.get(applicant=citizen))
+    assert order.kind == OrderKind.PICKUP and order.status == OrderStatus.SUBMITTED
+    mine = client.get("/api/v1/logistics/orders").json()
+    assert [o["id"] for o in mine["items"]] == [str(order.public_id)]
