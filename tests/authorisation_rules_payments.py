@@ -4,7 +4,8 @@ Lists answer every logged-in user with what he may see (an applicant the orders 
 officers and window clerks those of their departments, other staff none); an order is seen by its
 applicant and the finance officers and clerks of its department (others 404). The probed ids do not
 exist (no demo orders), so allowed identities get 404 too. The gateway's notification answers only
-signed requests (401 for every user). The pay pages are the applicant's: staff are sent to log in as
+signed requests (401 for every user). Reconciliation (对账) is for finance officers only, and no probed
+identity is one: everyone is refused (403; anonymous users 401 or the log-in page). The pay pages are the applicant's: staff are sent to log in as
 one, applicants get 404 for a case or courier order that is not theirs.
 """
 
@@ -30,4 +31,20 @@ RULES: dict[str, Rule] = {
     "PAGE /workbench/finance/orders/<uuid:order_id>/": Rule(STAFF, absent_ok=True),
     "PAGE /workbench/finance/orders/<uuid:order_id>/refund/": Rule(STAFF, absent_ok=True),
     "PAGE /workbench/finance/orders/<uuid:order_id>/offline/": Rule(STAFF, absent_ok=True),
+    "GET /api/v1/payments/reconciliation/runs": Rule(NOBODY),
+    "POST /api/v1/payments/reconciliation/runs": Rule(NOBODY, body={"day": "2026-09-20"}),
+    "GET /api/v1/payments/reconciliation/runs/{run_id}": Rule(NOBODY),
+    "GET /api/v1/payments/reconciliation/runs/{run_id}/items": Rule(NOBODY),
+    "GET /api/v1/payments/reconciliation/items/{item_id}": Rule(NOBODY),
+    "POST /api/v1/payments/reconciliation/items/{item_id}/corrections": Rule(
+        NOBODY, body={"action": "write_off", "reason": "x"}
+    ),
+    "POST /api/v1/payments/reconciliation/corrections/{correction_id}/approve": Rule(NOBODY, body={}),
+    "POST /api/v1/payments/reconciliation/corrections/{correction_id}/reject": Rule(NOBODY, body={}),
+    "PAGE /workbench/finance/reconciliation/": Rule(NOBODY),
+    "PAGE /workbench/finance/reconciliation/run/": Rule(NOBODY),
+    "PAGE /workbench/finance/reconciliation/<uuid:run_id>/": Rule(NOBODY),
+    "PAGE /workbench/finance/reconciliation/<uuid:run_id>/export.<str:fmt>": Rule(NOBODY),
+    "PAGE /workbench/finance/reconciliation/items/<uuid:item_id>/propose/": Rule(NOBODY),
+    "PAGE /workbench/finance/reconciliation/corrections/<uuid:correction_id>/decide/": Rule(NOBODY),
 }
