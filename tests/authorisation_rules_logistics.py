@@ -36,4 +36,3 @@ RULES: dict[str, Rule] = {
     "PAGE /workbench/logistics/orders/<uuid:public_id>/submit/": Rule(STAFF, absent_ok=True),
     "PAGE /workbench/logistics/orders/<uuid:public_id>/cancel/": Rule(STAFF, absent_ok=True),
 }
-
