@@ -28,8 +28,8 @@ from playwright.sync_api import expect
 from yiwang.cases.models import Case, CaseDelivery, CaseStatus, DeliveryStatus
 from yiwang.cases.services import accept_case, decide_case
 from yiwang.logistics.models import CourierOrder, OrderStatus
-from yiwang.logistics.tests.factories import make_regions
-from yiwang.payments.tests.factories import make_world
+from yiwang.testing.logistics import make_regions
+from yiwang.testing.payments import make_world
 from yiwang.testing.portal import PASSWORD, PDF_BYTES, seed_test_calendar
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
@@ -59,7 +59,7 @@ def _wait_until(check: Callable[[], Any], what: str, timeout: float = 45.0) -> A
 @pytest.fixture(scope="module")
 def paygate(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Any, Path]]:
     """The gateway process (own database and key file, fast retries) and its key file."""
-    from yiwang.demo.tests.paygate_support import start_gateway
+    from yiwang.testing.paygate import start_gateway
 
     tmp = tmp_path_factory.mktemp("paygate")
     for gateway in start_gateway(tmp):

@@ -18,16 +18,14 @@ import logging
 from typing import Any
 
 from django.db import transaction
-from django.utils import timezone
 
 from yiwang.core import audit
 from yiwang.core.errors import DomainError
 from yiwang.logistics import conf
 from yiwang.logistics.errors import LogisticsErrorCode
 from yiwang.logistics.models import CourierOrder, OrderKind, OrderStatus, PostagePayer, PostageStatus
-from yiwang.payments.models import OPEN_STATUSES, PAID_STATUSES, PaymentEventType, PaymentOrder
-from yiwang.payments.services.common import record_event
-from yiwang.payments.services.orders import expiry, next_code, open_order_for
+from yiwang.payments.models import OPEN_STATUSES, PAID_STATUSES, PaymentOrder
+from yiwang.payments.services import open_order, open_order_for
 from yiwang.payments.signals import order_paid
 
 logger = logging.getLogger(__name__)
@@ -83,44 +81,30 @@ def _open_payment_order(order: CourierOrder) -> PaymentOrder:
     if existing is not None:
         return existing
     label = order.reference_label or str(order.public_id)[:8]
-    due, expires = expiry(timezone.localdate())
-    payment = PaymentOrder.objects.create(
-        code=next_code(order.organisation, timezone.localdate().year),
+    line = {
+        "fee_item_id": 0,
+        "name": POSTAGE_LINE,
+        "gross_fen": order.postage_fen,
+        "reduction_fen": 0,
+        "net_fen": order.postage_fen,
+        "quantity": "",
+        "legal_basis": POSTAGE_BASIS,
+        "exemption_code": "",
+        "exemption_name": "",
+        "exemption_basis": "",
+    }
+    return open_order(
         subject_type=SUBJECT_TYPE,
         subject_id=str(order.public_id),
-        reference=label[:64],
-        subject_title=f"{POSTAGE_LINE}（{order.get_kind_display()} {label}）"[:200],
+        reference=label,
+        title=f"{POSTAGE_LINE}（{order.get_kind_display()} {label}）",
         organisation=order.organisation,
         payer_id=order.owner_id,
-        payer_name=payer_name(order)[:200],
-        lines=[
-            {
-                "fee_item_id": 0,
-                "name": POSTAGE_LINE,
-                "gross_fen": order.postage_fen,
-                "reduction_fen": 0,
-                "net_fen": order.postage_fen,
-                "quantity": "",
-                "legal_basis": POSTAGE_BASIS,
-                "exemption_code": "",
-                "exemption_name": "",
-                "exemption_basis": "",
-            }
-        ],
-        amount_fen=order.postage_fen,
-        due_date=due,
-        expires_at=expires,
+        payer_name=payer_name(order),
+        lines=[line],
         context={"courier_order": str(order.public_id)},
+        event_data={"courier_order": str(order.public_id), "kind": order.kind},
     )
-    record_event(
-        payment,
-        PaymentEventType.CREATED,
-        from_status="",
-        source="system",
-        amount_fen=payment.amount_fen,
-        data={"courier_order": str(order.public_id), "kind": order.kind},
-    )
-    return payment
 
 
 def payment_order(order: CourierOrder) -> PaymentOrder | None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from yiwang.demo.tests.paygate_support import Receiver, start_gateway
+from yiwang.testing.paygate import Receiver, start_gateway
 
 
 @pytest.fixture(scope="session")

@@ -11,7 +11,7 @@ from datetime import date, datetime, timedelta
 import pytest
 
 from yiwang.core.crypto import sm2_generate_keypair
-from yiwang.demo.tests.paygate_support import MERCHANT, Gateway, Receiver
+from yiwang.testing.paygate import MERCHANT, Gateway, Receiver
 from yiwang_demo_paygate.signing import canonical_json, get_payload
 
 

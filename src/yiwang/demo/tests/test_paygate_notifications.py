@@ -7,7 +7,7 @@ import time
 
 import pytest
 
-from yiwang.demo.tests.paygate_support import MERCHANT, Gateway, Receiver
+from yiwang.testing.paygate import MERCHANT, Gateway, Receiver
 
 
 @pytest.fixture

@@ -9,7 +9,6 @@ import time_machine
 
 from yiwang.core.models import Region
 from yiwang.logistics import carriers
-from yiwang.logistics.tests.factories import FakeCarrier, make_regions
 from yiwang.testing.fixtures import (  # noqa: F401 - fixtures shared with the page tests
     approver,
     calendar,
@@ -22,6 +21,7 @@ from yiwang.testing.fixtures import (  # noqa: F401 - fixtures shared with the p
     other_citizen,
     other_department,
 )
+from yiwang.testing.logistics import FakeCarrier, make_regions
 
 NOW = datetime(2026, 9, 21, 10, 0, tzinfo=ZoneInfo("Asia/Shanghai"))
 

@@ -6,7 +6,7 @@ import pytest
 
 from yiwang.core.errors import DomainError
 from yiwang.logistics.addresses import check_party, check_region, resolve_region
-from yiwang.logistics.tests.factories import COUNTY_WITHOUT_TOWNSHIPS, TOWNSHIP, applicant_party
+from yiwang.testing.logistics import COUNTY_WITHOUT_TOWNSHIPS, TOWNSHIP, applicant_party
 
 pytestmark = pytest.mark.django_db
 

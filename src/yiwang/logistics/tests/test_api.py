@@ -6,8 +6,8 @@ import pytest
 from django.test import Client
 
 from yiwang.core.models import PersonalDataAccess
-from yiwang.logistics.tests.factories import applicant_party, make_order
 from yiwang.testing.clients import token_client
+from yiwang.testing.logistics import applicant_party, make_order
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("frozen")]
 

@@ -14,7 +14,7 @@ from yiwang.logistics import services
 from yiwang.logistics.models import CarrierCallback, OrderStatus, TrackingEvent
 from yiwang.logistics.signals import order_delivered
 from yiwang.logistics.tests.conftest import NOW
-from yiwang.logistics.tests.factories import carrier_event, event, make_order, post_callback
+from yiwang.testing.logistics import carrier_event, event, make_order, post_callback
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("frozen")]
 

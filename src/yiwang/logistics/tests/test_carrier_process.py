@@ -18,7 +18,7 @@ import pytest
 from yiwang.core.errors import DomainError
 from yiwang.logistics.carriers import SimulatedCarrier
 from yiwang.logistics.models import CourierOrder, OrderStatus
-from yiwang.logistics.tests.factories import COUNTY_WITHOUT_TOWNSHIPS, applicant_party, make_order
+from yiwang.testing.logistics import COUNTY_WITHOUT_TOWNSHIPS, applicant_party, make_order
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

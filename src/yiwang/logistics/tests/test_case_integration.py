@@ -13,9 +13,9 @@ from yiwang.cases.services import accept_case, decide_case
 from yiwang.core.models import AuditEvent
 from yiwang.logistics.models import OrderStatus
 from yiwang.logistics.tests.conftest import NOW
-from yiwang.logistics.tests.factories import event, post_callback
 from yiwang.testing.cases import ServiceItemFactory, submit
 from yiwang.testing.fixtures import logged_in
+from yiwang.testing.logistics import event, post_callback
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("frozen")]
 

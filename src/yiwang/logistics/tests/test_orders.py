@@ -11,7 +11,7 @@ from yiwang.core.errors import DomainError
 from yiwang.core.models import AuditEvent
 from yiwang.logistics import services
 from yiwang.logistics.models import CourierOrder, OrderStatus, PostagePayer, PostageStatus
-from yiwang.logistics.tests.factories import COUNTY_WITHOUT_TOWNSHIPS, applicant_party, make_order
+from yiwang.testing.logistics import COUNTY_WITHOUT_TOWNSHIPS, applicant_party, make_order
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("frozen")]
 

@@ -7,8 +7,8 @@ import pytest
 from django.test import Client
 
 from yiwang.logistics.tests.conftest import NOW
-from yiwang.logistics.tests.factories import event, make_order, post_callback
 from yiwang.testing.fixtures import logged_in
+from yiwang.testing.logistics import event, make_order, post_callback
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("frozen")]
 

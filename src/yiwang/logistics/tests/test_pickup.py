@@ -14,10 +14,10 @@ from yiwang.cases.courier import case_orders, request_materials_pickup
 from yiwang.cases.models import Case
 from yiwang.core.errors import DomainError
 from yiwang.logistics.models import OrderKind, OrderStatus
-from yiwang.logistics.tests.factories import TOWNSHIP
 from yiwang.testing import portal
 from yiwang.testing.clients import token_client
 from yiwang.testing.fixtures import logged_in
+from yiwang.testing.logistics import TOWNSHIP
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("frozen")]
 

@@ -20,13 +20,13 @@ from yiwang.core.errors import DomainError
 from yiwang.core.models import AuditEvent
 from yiwang.logistics import postage, services
 from yiwang.logistics.models import CourierOrder, OrderStatus, PostagePayer, PostageStatus
-from yiwang.logistics.tests.factories import make_order
 from yiwang.payments import services as payments
 from yiwang.payments.models import OrderStatus as PaymentStatus
 from yiwang.payments.models import PaymentOrder
-from yiwang.payments.tests.stub_gateway import StubState, running_stub
 from yiwang.testing.cases import ServiceItemFactory, submit
 from yiwang.testing.fixtures import logged_in
+from yiwang.testing.logistics import make_order
+from yiwang.testing.paygate_stub import StubState, running_stub
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("frozen")]
 

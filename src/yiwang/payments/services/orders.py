@@ -117,6 +117,44 @@ def create_order(
     breakdown = breakdown_for(item, form_data, applicant_type)
     if breakdown.total_fen <= 0:
         return None
+    return open_order(
+        subject_type=subject_type,
+        subject_id=subject_id,
+        reference=reference,
+        title=title,
+        organisation=organisation,
+        payer_id=payer.pk,
+        payer_name=payer_name,
+        lines=[line.as_dict() for line in breakdown.lines],
+        actor=actor,
+        context=context,
+        event_data={"gross_fen": breakdown.gross_fen, "lines": len(breakdown.lines)},
+    )
+
+
+def open_order(
+    *,
+    subject_type: str,
+    subject_id: str,
+    reference: str,
+    title: str,
+    organisation: Organisation,
+    payer_id: int,
+    payer_name: str,
+    lines: list[dict[str, Any]],
+    actor: User | None = None,
+    context: dict[str, Any] | None = None,
+    event_data: dict[str, Any] | None = None,
+) -> PaymentOrder:
+    """开单 An order for the given lines (each with ``net_fen``, a positive integer total): what
+    ``create_order`` uses for fee rules and other apps for what they charge (postage).  An order not
+    closed for the same subject is returned as is."""
+    existing = open_order_for(subject_type, subject_id)
+    if existing is not None:
+        return existing
+    amount = sum(int(line["net_fen"]) for line in lines)
+    if amount <= 0 or any(int(line["net_fen"]) < 0 for line in lines):
+        raise DomainError(PaymentErrorCode.INVALID_AMOUNT, "缴款金额须为正数", {"lines": ["金额须为正数"]})
     with transaction.atomic():
         due, expires = expiry(timezone.localdate())
         order = PaymentOrder.objects.create(
@@ -126,10 +164,10 @@ def create_order(
             reference=reference[:64],
             subject_title=title[:200],
             organisation=organisation,
-            payer=payer,
+            payer_id=payer_id,
             payer_name=payer_name[:200],
-            lines=[line.as_dict() for line in breakdown.lines],
-            amount_fen=breakdown.total_fen,
+            lines=lines,
+            amount_fen=amount,
             due_date=due,
             expires_at=expires,
             context=context or {},
@@ -141,7 +179,7 @@ def create_order(
             actor=actor,
             source="system",
             amount_fen=order.amount_fen,
-            data={"gross_fen": breakdown.gross_fen, "lines": len(breakdown.lines)},
+            data=event_data or {},
         )
     return order
 

@@ -10,8 +10,8 @@ import pytest
 import time_machine
 
 from yiwang.core.crypto import sm2_generate_keypair
-from yiwang.payments.tests.factories import PaymentWorld, make_world
-from yiwang.payments.tests.stub_gateway import StubState, running_stub
+from yiwang.testing.paygate_stub import StubState, running_stub
+from yiwang.testing.payments import PaymentWorld, make_world
 from yiwang.testing.portal import seed_test_calendar
 
 #: A Monday; National Day (Oct 1-7) falls inside the 7 working days to pay.

@@ -13,7 +13,7 @@ from yiwang.payments.gateways import signing
 from yiwang.payments.gateways.base import STATEMENT_HEADER, PaymentStatus
 from yiwang.payments.gateways.fiscal import FiscalGateway
 from yiwang.payments.models import OrderStatus, PaymentOrder, Refund, RefundStatus
-from yiwang.payments.tests.factories import PaymentWorld, make_order
+from yiwang.testing.payments import PaymentWorld, make_order
 
 
 class StatementGateway(FiscalGateway):

@@ -8,7 +8,7 @@ import pytest
 from yiwang.core.errors import DomainError
 from yiwang.payments import services
 from yiwang.payments.actions import allowed_actions
-from yiwang.payments.tests.factories import make_order
+from yiwang.testing.payments import make_order
 
 pytestmark = pytest.mark.django_db
 

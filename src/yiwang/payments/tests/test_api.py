@@ -8,8 +8,8 @@ from django.test import Client
 
 from yiwang.payments import services
 from yiwang.payments.models import OrderStatus
-from yiwang.payments.tests.factories import make_order
 from yiwang.testing.clients import token_client
+from yiwang.testing.payments import make_order
 
 pytestmark = pytest.mark.django_db
 JSON = "application/json"

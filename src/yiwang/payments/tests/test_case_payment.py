@@ -16,7 +16,7 @@ from yiwang.cases.services.filing import submit_application
 from yiwang.core.errors import DomainError
 from yiwang.payments import services
 from yiwang.payments.models import OrderStatus, PaymentOrder
-from yiwang.payments.tests.factories import notification_body, post_notification
+from yiwang.testing.payments import notification_body, post_notification
 from yiwang.testing.portal import pdf_upload
 
 pytestmark = pytest.mark.django_db

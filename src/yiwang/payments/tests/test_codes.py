@@ -8,7 +8,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from yiwang.payments.codes import is_valid, make_code, parse_code
-from yiwang.payments.tests.factories import make_order
+from yiwang.testing.payments import make_order
 
 regions = st.text("0123456789", min_size=6, max_size=6)
 years = st.integers(min_value=2000, max_value=2099)

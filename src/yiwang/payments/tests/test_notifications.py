@@ -18,7 +18,7 @@ from yiwang.payments.models import (
     PaymentEventType,
     PaymentException,
 )
-from yiwang.payments.tests.factories import make_order, notification_body, post_notification
+from yiwang.testing.payments import make_order, notification_body, post_notification
 
 pytestmark = pytest.mark.django_db
 

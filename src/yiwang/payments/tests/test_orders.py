@@ -13,7 +13,7 @@ from yiwang.core.errors import DomainError
 from yiwang.core.models import AuditEvent
 from yiwang.payments import services
 from yiwang.payments.models import ExceptionKind, OrderStatus, PaymentEventType, PaymentException
-from yiwang.payments.tests.factories import make_order
+from yiwang.testing.payments import make_order
 
 pytestmark = pytest.mark.django_db
 

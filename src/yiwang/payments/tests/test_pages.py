@@ -10,8 +10,8 @@ import pytest
 from yiwang.payments import services
 from yiwang.payments.models import OrderStatus, PaymentOrder
 from yiwang.payments.templatetags.payments_tags import yuan
-from yiwang.payments.tests.factories import make_order
 from yiwang.testing.fixtures import logged_in
+from yiwang.testing.payments import make_order
 
 pytestmark = pytest.mark.django_db
 

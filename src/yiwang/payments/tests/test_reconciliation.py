@@ -22,8 +22,8 @@ from yiwang.payments.models import (
     Resolution,
     RunStatus,
 )
-from yiwang.payments.tests.factories import make_order
 from yiwang.payments.tests.recon_helpers import StatementGateway, forged_key, paid_order, refunded, statement
+from yiwang.testing.payments import make_order
 
 pytestmark = pytest.mark.django_db
 DAY = date(2026, 9, 20)

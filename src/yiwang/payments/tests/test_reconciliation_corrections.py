@@ -21,9 +21,9 @@ from yiwang.payments.models import (
     PaymentEventType,
     Resolution,
 )
-from yiwang.payments.tests.factories import make_order
 from yiwang.payments.tests.recon_helpers import StatementGateway, paid_order, statement
 from yiwang.testing import portal
+from yiwang.testing.payments import make_order
 
 pytestmark = pytest.mark.django_db
 DAY = date(2026, 9, 20)

@@ -11,10 +11,10 @@ from openpyxl import load_workbook
 
 from yiwang.payments import services
 from yiwang.payments.models import CorrectionStatus, ReconciliationCorrection, ReconciliationRun
-from yiwang.payments.tests.factories import make_order, raw_json
 from yiwang.payments.tests.recon_helpers import StatementGateway, paid_order, statement
 from yiwang.testing import portal
 from yiwang.testing.fixtures import logged_in
+from yiwang.testing.payments import make_order, raw_json
 
 pytestmark = pytest.mark.django_db
 DAY = date(2026, 9, 20)

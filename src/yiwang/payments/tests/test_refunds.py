@@ -12,7 +12,7 @@ from django.test import Client
 from yiwang.core.errors import DomainError
 from yiwang.payments import services
 from yiwang.payments.models import OrderStatus, RefundStatus
-from yiwang.payments.tests.factories import make_order, notification_body, post_notification
+from yiwang.testing.payments import make_order, notification_body, post_notification
 
 pytestmark = pytest.mark.django_db
 
