@@ -11,13 +11,14 @@ import io
 from dataclasses import dataclass
 from datetime import date
 
-import segno
 from reportlab.lib.colors import Color
 from reportlab.lib.pagesizes import A4, landscape
 from reportlab.lib.units import mm
 from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.cidfonts import UnicodeCIDFont
 from reportlab.pdfgen.canvas import Canvas
+
+from yiwang.core.pdf import draw_qr
 
 FONT = "STSong-Light"
 PAGE = landscape(A4)  # 842 × 595 pt
@@ -61,25 +62,6 @@ def _wrap(text: str, width: float, size: float) -> list[str]:
     return lines
 
 
-def _draw_qr(canvas: Canvas, url: str, x: float, y: float, size: float) -> None:
-    """The QR code as vector modules (no raster image to encode); mask fixed for speed."""
-    qr = segno.make(url, error="m", mask=2, micro=False)
-    matrix = qr.matrix
-    module = size / len(matrix)
-    canvas.setFillColor(Color(0, 0, 0))
-    path = canvas.beginPath()
-    for row_index, row in enumerate(matrix):
-        top = y + size - (row_index + 1) * module
-        start = None
-        for col, dark in enumerate([*row, 0]):
-            if dark and start is None:
-                start = col
-            elif not dark and start is not None:
-                path.rect(x + start * module, top, (col - start) * module, module)
-                start = None
-    canvas.drawPath(path, stroke=0, fill=1)
-
-
 def render_licence_pdf(layout: LicenceLayout) -> bytes:
     _ensure_font()
     buffer = io.BytesIO()
@@ -121,7 +103,7 @@ def render_licence_pdf(layout: LicenceLayout) -> bytes:
     canvas.setFont(FONT, 12)
     canvas.drawCentredString((SEAL_BOX[0] + SEAL_BOX[2]) / 2, SEAL_BOX[1] + 12, _date(layout.issued_on))
 
-    _draw_qr(canvas, layout.verify_url, width - 58 * mm, height - 70 * mm, 32 * mm)
+    draw_qr(canvas, layout.verify_url, width - 58 * mm, height - 70 * mm, 32 * mm, mask=2)
     canvas.setFont(FONT, 8)
     canvas.drawCentredString(width - 42 * mm, height - 74 * mm, "扫码核验")
     canvas.drawString(25 * mm, 22 * mm, "本电子证照由发证机关加盖电子印章，与纸质证照具有同等法律效力。")

@@ -13,13 +13,13 @@ import io
 from dataclasses import dataclass, field
 from datetime import datetime
 
-import segno
 from reportlab.lib.colors import Color
 from reportlab.lib.units import mm
 from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.cidfonts import UnicodeCIDFont
 from reportlab.pdfgen.canvas import Canvas
 
+from yiwang.core.pdf import draw_qr
 from yiwang.receipts.amounts import yuan_text
 
 FONT = "STSong-Light"
@@ -65,24 +65,6 @@ def _fit(text: str, width: float, size: float) -> str:
     return text + "…"
 
 
-def _draw_qr(canvas: Canvas, url: str, x: float, y: float, size: float) -> None:
-    """The QR code as vector modules (no raster image)."""
-    matrix = segno.make(url, error="m", micro=False).matrix
-    module = size / len(matrix)
-    canvas.setFillColor(BLACK)
-    path = canvas.beginPath()
-    for row_index, row in enumerate(matrix):
-        top = y + size - (row_index + 1) * module
-        start = None
-        for col, dark in enumerate([*row, 0]):
-            if dark and start is None:
-                start = col
-            elif not dark and start is not None:
-                path.rect(x + start * module, top, (col - start) * module, module)
-                start = None
-    canvas.drawPath(path, stroke=0, fill=1)
-
-
 def render_receipt_pdf(layout: ReceiptLayout) -> bytes:
     _ensure_font()
     buffer = io.BytesIO()
@@ -99,7 +81,7 @@ def render_receipt_pdf(layout: ReceiptLayout) -> bytes:
     canvas.setLineWidth(1.5)
     canvas.rect(8 * mm, 8 * mm, width - 16 * mm, height - 16 * mm)
 
-    _draw_qr(canvas, layout.verify_url, 14 * mm, height - 42 * mm, 28 * mm)
+    draw_qr(canvas, layout.verify_url, 14 * mm, height - 42 * mm, 28 * mm)
     canvas.setFillColor(BLACK)
     canvas.setFont(FONT, 7)
     canvas.drawCentredString(28 * mm, height - 46 * mm, "扫码查验")

@@ -11,9 +11,10 @@ from urllib.parse import urlsplit
 import pytest
 import segno
 
+from yiwang.core import pdf
 from yiwang.core.audit import AuditEvent
 from yiwang.core.errors import Conflict
-from yiwang.receipts import documents, numbers, reads, services
+from yiwang.receipts import numbers, reads, services
 from yiwang.receipts.models import Receipt, ReceiptKind, ReceiptSequence
 from yiwang.receipts.tasks import issue_receipt_task
 from yiwang.receipts.tests.factories import make_finance_seal, make_order, normal_receipt, pay_at_window
@@ -109,7 +110,7 @@ def test_qr_code_points_to_the_verification_page(
         encoded.append(content)
         return make(content, *args, **kwargs)
 
-    monkeypatch.setattr(documents.segno, "make", spy)
+    monkeypatch.setattr(pdf.segno, "make", spy)  # the QR drawn by core.pdf.draw_qr
     receipt = normal_receipt(pay_at_window(world, django_capture_on_commit_callbacks))
     url = services.verify_url(receipt.public_code)
     assert encoded == [url]
