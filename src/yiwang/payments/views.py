@@ -53,7 +53,14 @@ def order_list(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "payments/finance_list.html",
-        {"page": page, "rows": rows, "status": status, "q": q, "statuses": OrderStatus.choices},
+        {
+            "page": page,
+            "rows": rows,
+            "status": status,
+            "q": q,
+            "statuses": OrderStatus.choices,
+            "may_reconcile": reads.is_finance(user),  # 对账 is for finance officers only
+        },
     )
 
 

@@ -156,3 +156,10 @@ def test_case_page_shows_the_payment_link(world, frozen, django_capture_on_commi
     decide_case(accept_case(case, actor=world.clerk), actor=world.approver, approve=True, comment="同意")
     page = client.get(f"/my/cases/{case.public_id}/").content.decode()
     assert 'id="payment-due"' in page and f"/cases/{case.public_id}/pay/" in page
+
+
+def test_only_finance_officers_are_offered_reconciliation(world):
+    assert 'id="reconciliation-link"' in logged_in(world.finance).get("/workbench/finance/").content.decode()
+    clerk_page = logged_in(world.clerk).get("/workbench/finance/")
+    assert clerk_page.status_code == 200 and 'id="reconciliation-link"' not in clerk_page.content.decode()
+    assert logged_in(world.clerk).get("/workbench/finance/reconciliation/").status_code == 403
