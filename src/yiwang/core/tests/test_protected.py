@@ -26,6 +26,8 @@ from yiwang.core.protected import DigestField, canonical, protected_digest, prot
 from yiwang.exchange.models import ExchangeNode, WebhookDelivery, WebhookEndpoint
 from yiwang.licences.models import Licence, LicenceUseConsent
 from yiwang.logistics.models import CourierOrder
+from yiwang.payments.models import PaymentOrder
+from yiwang.receipts.models import Receipt
 from yiwang.sharing.models import GatewayConsumer, QualityComment, QualityTicket
 from yiwang.testing import bases as bases_factories
 from yiwang.testing import licences as licence_factories
@@ -93,6 +95,8 @@ COVERED_ELSEWHERE = {
     QualityTicket: "sharing/tests/test_quality.py::test_values_are_encrypted_and_the_subject_is_a_digest",
     QualityComment: "sharing/tests/test_quality.py::test_values_are_encrypted_and_the_subject_is_a_digest",
     CourierOrder: "logistics/tests/test_orders.py::test_personal_columns_are_encrypted",
+    PaymentOrder: "payments/tests/test_orders.py::test_payer_name_is_encrypted_at_rest",
+    Receipt: "receipts/tests/test_issuing.py::test_payer_name_is_encrypted_at_rest",
 }
 
 

@@ -7,6 +7,7 @@ from datetime import timedelta
 
 import pytest
 from django.core.management import call_command
+from django.db import connection
 from django.utils import timezone
 
 from yiwang.core.errors import DomainError
@@ -125,3 +126,12 @@ def test_second_paid_order_of_a_subject_is_a_duplicate_payment(world, stub, froz
     kinds = set(PaymentException.objects.values_list("kind", flat=True))
     assert kinds == {ExceptionKind.PAID_AFTER_CLOSE, ExceptionKind.DUPLICATE_PAYMENT}
     assert timezone.now() > first.expires_at
+
+
+def test_payer_name_is_encrypted_at_rest(world):
+    order = make_order(world)
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT payer_name FROM payments_paymentorder WHERE id = %s", [order.pk])
+        (stored,) = cursor.fetchone()
+    assert stored.startswith("yw1$") and order.payer_name not in stored
+    assert type(order).objects.get(pk=order.pk).payer_name == order.payer_name

@@ -44,7 +44,8 @@ def notice_case(case, clerk):
 def test_case_page_shows_number_status_dates_and_timeline(
     citizen_client, case, django_assert_max_num_queries
 ):
-    with django_assert_max_num_queries(12):  # session, user, case, 5 lists, documents, licences
+    # session, user, case, 5 lists, documents, licences, the payment order, the courier orders
+    with django_assert_max_num_queries(14):
         response = citizen_client.get(reverse("portal:case_detail", args=[case.public_id]))
     assert response.status_code == 200
     html = response.content.decode()
@@ -221,6 +222,7 @@ def test_case_page_queries_do_not_grow_with_its_history(citizen_client, item, ci
     add_history(long, clerk, 30)
     few, _html = page_queries(citizen_client, short)
     many, html = page_queries(citizen_client, long)
-    assert few == many <= 9, (few, many)  # session, user, case, 2 prefetches, 4 lists
+    # session, user, case, 2 prefetches, 4 lists, the payment order, the courier orders
+    assert few == many <= 11, (few, many)
     assert html.count('class="case-document"') == documents * 31
     assert html.count("<li>") >= 30  # the timeline

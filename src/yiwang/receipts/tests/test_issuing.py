@@ -10,6 +10,7 @@ from urllib.parse import urlsplit
 
 import pytest
 import segno
+from django.db import connection
 
 from yiwang.core import pdf
 from yiwang.core.audit import AuditEvent
@@ -145,3 +146,12 @@ def test_department_without_seal_pays_and_the_receipt_follows(
     assert services.issue_missing() == {"issued": 1, "red_letter": 0, "failed": 0}
     assert normal_receipt(order).document_sha256
     assert services.issue_missing() == {"issued": 0, "red_letter": 0, "failed": 0}
+
+
+def test_payer_name_is_encrypted_at_rest(world, seal, django_capture_on_commit_callbacks):
+    receipt = normal_receipt(pay_at_window(world, django_capture_on_commit_callbacks))
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT payer_name FROM receipts_receipt WHERE id = %s", [receipt.pk])
+        (stored,) = cursor.fetchone()
+    assert stored.startswith("yw1$") and receipt.payer_name not in stored
+    assert Receipt.objects.get(pk=receipt.pk).payer_name == receipt.payer_name
