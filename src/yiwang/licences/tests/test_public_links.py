@@ -7,7 +7,8 @@ import pytest
 import segno
 from django.test import Client
 
-from yiwang.licences import documents, services
+from yiwang.core import pdf
+from yiwang.licences import services
 from yiwang.licences.tests import factories
 
 PUBLIC = "http://127.0.0.1:18800"
@@ -29,7 +30,7 @@ def test_licence_pdf_qr_verification_and_share_links_use_the_public_port(
         payloads.append(content)
         return real_make(content, *args, **kwargs)
 
-    monkeypatch.setattr(documents.segno, "make", recording_make)
+    monkeypatch.setattr(pdf.segno, "make", recording_make)  # the QR drawn by core.pdf.draw_qr
     licence = factories.issue(licence_type, issuer, citizen)
     assert payloads == [f"{PUBLIC}/verify/{licence.identifier}/"]
     assert services.verify_url(licence.identifier) == f"{PUBLIC}/verify/{licence.identifier}/"
