@@ -25,6 +25,8 @@ import json
 import multiprocessing
 import os
 import platform
+import re
+import shutil
 import socket
 import subprocess
 import sys
@@ -89,6 +91,44 @@ def http_get(url: str) -> int:
         return int(response.status)
 
 
+def wrk_post(url: str, body: bytes, headers: dict[str, str], clients: int, seconds: float) -> dict[str, Any]:
+    """``clients`` connections posting ``body`` for ``seconds`` with wrk (one thread, so the load
+    generator takes a small share of the two cores); latency percentiles from wrk's own histogram."""
+    lines = ['wrk.method = "POST"', f"wrk.body = {json.dumps(body.decode())}"]
+    lines += [f"wrk.headers[{json.dumps(k)}] = {json.dumps(v)}" for k, v in headers.items()]
+    script = Path(tempfile.mkdtemp(prefix="yiwang-wrk-")) / "post.lua"
+    script.write_text("\n".join(lines) + "\n")
+    done = subprocess.run(
+        ["wrk", "-t1", f"-c{clients}", f"-d{int(seconds)}s", "--latency", "-s", str(script), url],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    out = done.stdout
+    per_s = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))  # type: ignore[union-attr]
+    total = int(re.search(r"(\d+) requests in", out).group(1))  # type: ignore[union-attr]
+    bad = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
+    socket_errors = re.search(r"Socket errors: (.*)", out)
+
+    def latency(share: str) -> float:
+        found = re.search(rf"^\s+{share}%\s+([\d.]+)(us|ms|s)", out, re.M)
+        if not found:
+            return float("nan")
+        value, unit = float(found.group(1)), found.group(2)
+        return round(value / 1000 if unit == "us" else value * 1000 if unit == "s" else value, 2)
+
+    return {
+        "clients": clients,
+        "calls_per_second": per_s,
+        "ok": total - (int(bad.group(1)) if bad else 0),
+        "errors": int(bad.group(1)) if bad else 0,
+        "socket_errors": socket_errors.group(1) if socket_errors else "",
+        "p50_ms": latency("50"),
+        "p99_ms": latency("99"),
+        "load": "wrk",
+    }
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--calls", type=int, default=500)
@@ -98,6 +138,12 @@ def main() -> int:
     parser.add_argument("--changes", type=int, default=10_000)
     parser.add_argument("--subscribers", type=int, default=10)
     parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument(
+        "--load",
+        choices=["wrk", "python"],
+        default="wrk" if shutil.which("wrk") else "python",
+        help="load generator for the concurrent runs (wrk: Debian's, one thread, little CPU)",
+    )
     args = parser.parse_args()
 
     import django
@@ -222,6 +268,11 @@ def main() -> int:
 
         result["concurrency"] = []
         for clients in [int(c) for c in args.clients.split(",") if c]:
+            if args.load == "wrk":
+                row = wrk_post(url, body, headers, clients, args.seconds)
+                result["concurrency"].append(row)
+                print("concurrent (wrk):", row)
+                continue
             counts, errors, latencies = [0] * clients, [0] * clients, [[] for _ in range(clients)]
             stop = time.perf_counter() + args.seconds
 

@@ -8,14 +8,17 @@ operation of the OpenAPI document.  A new endpoint must get a line here (or in i
 
 from __future__ import annotations
 
+import authorisation_rules_assessment
 import authorisation_rules_bases
 import authorisation_rules_exchange
 import authorisation_rules_gateway
 import authorisation_rules_logistics
+import authorisation_rules_metrics
 import authorisation_rules_opendata
 import authorisation_rules_payments
 import authorisation_rules_receipts
 import authorisation_rules_sharing
+import authorisation_rules_supervision
 from authorisation_rules_base import (  # noqa: F401 - re-exported for the matrix test
     ANON,
     APPLICANTS,
@@ -319,5 +322,8 @@ for _table in (
     authorisation_rules_logistics.RULES,
     authorisation_rules_payments.RULES,
     authorisation_rules_receipts.RULES,
+    authorisation_rules_supervision.RULES,
+    authorisation_rules_metrics.RULES,
+    authorisation_rules_assessment.RULES,
 ):
     RULES.update(_table)

@@ -12,7 +12,7 @@ from typing import Any
 
 ANON = frozenset({"anon"})
 APPLICANTS = frozenset({"citizen", "citizen2", "company"})
-STAFF = frozenset({"clerk", "clerk_ps", "approver", "manager", "secadmin", "auditor", "admin"})
+STAFF = frozenset({"clerk", "clerk_ps", "approver", "manager", "secadmin", "auditor", "admin", "supervisor"})
 IDENTITIES = ANON | APPLICANTS | STAFF
 EVERYONE = IDENTITIES
 USERS = APPLICANTS | STAFF

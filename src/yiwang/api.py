@@ -21,12 +21,14 @@ from yiwang.cases.api import router as cases_router
 from yiwang.cases.bundles_api import router as bundle_applications_router
 from yiwang.cases.records_api import archives_router, datasets_router, library_router
 from yiwang.cases.staff_api import staff_router
+from yiwang.assessment.api import router as assessment_router
 from yiwang.cases.work_queue_api import router as work_queue_router
 from yiwang.catalog.api import router as catalog_router
 from yiwang.core.errors import CoreErrorCode, DomainError
 from yiwang.exchange.api import router as exchange_router
 from yiwang.licences.api import router as licences_router
 from yiwang.logistics.api import router as logistics_router
+from yiwang.metrics.api import router as dashboards_router
 from yiwang.opendata.api import router as opendata_router
 from yiwang.payments.api import router as payments_router
 from yiwang.receipts.api import router as receipts_router
@@ -34,6 +36,7 @@ from yiwang.seals.api import router as seals_router
 from yiwang.sharing.api import router as sharing_router
 from yiwang.sharing.gateway_api import router as sharing_gateway_router
 from yiwang.sharing.quality_api import router as sharing_quality_router
+from yiwang.supervision.api import router as supervision_router
 from yiwang.workflow.api import router as workflow_router
 
 
@@ -253,6 +256,9 @@ ROUTERS = (
     ("/payments", payments_router),
     ("/logistics", logistics_router),
     ("/receipts", receipts_router),
+    ("/supervision", supervision_router),
+    ("/supervision/assessment", assessment_router),
+    ("/dashboards", dashboards_router),
 )
 for prefix, app_router in ROUTERS:
     api.add_router(prefix, app_router)

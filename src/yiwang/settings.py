@@ -74,6 +74,9 @@ INSTALLED_APPS = [
     "yiwang.payments",
     "yiwang.logistics",
     "yiwang.receipts",
+    "yiwang.metrics",
+    "yiwang.supervision",
+    "yiwang.assessment",
     "yiwang.demo",
     # After yiwang.accounts so that its Chinese consent and logout templates win.
     "oauth2_provider",

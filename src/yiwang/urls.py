@@ -35,6 +35,10 @@ urlpatterns = [
     path("workbench/logistics/", include("yiwang.logistics.urls")),
     path("cases/<uuid:case_id>/pay/", include("yiwang.payments.applicant_urls")),
     path("logistics/postage/<uuid:order_id>/pay/", include("yiwang.logistics.applicant_urls")),
+    path("workbench/supervision/", include("yiwang.supervision.urls")),
+    path("workbench/assessment/", include("yiwang.assessment.urls")),
+    path("workbench/dashboards/", include("yiwang.metrics.urls")),
+    path("screen/", include("yiwang.metrics.screen_urls")),
     path("workbench/", include("yiwang.workbench.urls")),
     # 统一身份认证: the OpenID Connect provider (issuer = <site>/o) and its discovery at the root too.
     path("o/", include("yiwang.accounts.oidc_urls")),

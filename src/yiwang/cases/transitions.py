@@ -43,6 +43,7 @@ from yiwang.cases.documents import case_context, issue_document
 from yiwang.cases.errors import CaseErrorCode
 from yiwang.cases.models import Case, CaseEvent
 from yiwang.cases.notifications import notify_applicant as notify_applicant_task
+from yiwang.cases.signals import case_event_recorded
 from yiwang.core import audit, request_context
 from yiwang.core.errors import Conflict, DomainError, PermissionDenied
 
@@ -158,6 +159,7 @@ def record_event(
     )
     if case.accepted_at is not None:  # 办理时限: recomputed on every event (cases/clock.py)
         recompute_clock(case)
+    case_event_recorded.send(sender=CaseEvent, case=case, event=event)
     # Last: the audit chain's lock is shared by every writer and held until commit.
     audit.record(
         f"case.{event_type}", actor=actor, obj=case, detail={"number": case.number, "comment": comment[:500]}

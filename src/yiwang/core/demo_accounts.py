@@ -13,6 +13,7 @@ class DemoAccount:
     kind: str  # natural | legal | staff
     real_name: str
     roles: tuple[str, ...] = ()
+    scope: str = "department"  # accounts.DataScope of the roles: "department" or "region"
 
 
 DEMO_ACCOUNTS: tuple[DemoAccount, ...] = (
@@ -25,6 +26,9 @@ DEMO_ACCOUNTS: tuple[DemoAccount, ...] = (
     DemoAccount("secadmin", "Yiwang@2026", "安全管理员 SecAdmin", "staff", "黄磊", ("security_admin",)),
     DemoAccount("auditor", "Yiwang@2026", "安全审计员 Auditor", "staff", "林芳", ("auditor",)),
     DemoAccount("finance", "Yiwang@2026", "财务人员 Finance", "staff", "孙丽", ("finance",)),
+    DemoAccount(
+        "supervisor", "Yiwang@2026", "监察人员 Supervisor", "staff", "马超", ("supervisor",), scope="region"
+    ),
 )
 
 # 数据专员 of the sharing platform (共享平台), created by ``yiwang.demo.sharing.load_sharing_demo``:

@@ -20,7 +20,7 @@ from django.db import transaction
 
 from yiwang.accounts import services as accounts
 from yiwang.accounts.mfa import ensure_demo_device
-from yiwang.accounts.models import IntegrationMode, NaturalPerson, User
+from yiwang.accounts.models import DataScope, IntegrationMode, NaturalPerson, StaffRoleAssignment, User
 from yiwang.accounts.oidc import register_client
 from yiwang.catalog.bundles import save_bundle
 from yiwang.catalog.io import set_item_themes
@@ -370,7 +370,11 @@ def _accounts(organisations: dict[str, Organisation], report: DemoReport) -> Non
             report.accounts.unchanged += 1
             continue
         if isinstance(spec, DemoAccount):
-            _create_account(spec, organisations)
+            created = _create_account(spec, organisations)
+            if spec.scope == DataScope.REGION:
+                StaffRoleAssignment.objects.filter(staff__user=created, role__in=spec.roles).update(
+                    scope=DataScope.REGION
+                )
         else:
             accounts.create_staff_account(
                 username=username,

@@ -1,7 +1,7 @@
 """Where receipts hears of money (connected in :meth:`ReceiptsConfig.ready`).
 
 - ``payments.signals.order_paid`` (sent inside the transaction that marks an order paid): the
-  receipt is enqueued once that transaction commits (nothing on a rollback).
+  receipt's task is written in that transaction (``core.outbox``: nothing on a rollback).
 - a ``payments.Refund`` saved as ``refunded`` (``post_save``: payments sends no signal for refunds):
   the red-letter receipt is enqueued on commit.
 
@@ -15,14 +15,14 @@ from typing import Any
 from django.db import transaction
 from django.db.models.signals import post_save
 
+from yiwang.core.outbox import enqueue_with_transaction
 from yiwang.payments.models import PaymentOrder, Refund, RefundStatus
 from yiwang.payments.signals import order_paid
 from yiwang.receipts.tasks import issue_receipt_task, issue_red_letter_task
 
 
 def on_order_paid(sender: Any, *, order: PaymentOrder, **kwargs: Any) -> None:
-    order_id = order.pk
-    transaction.on_commit(lambda: issue_receipt_task.enqueue(order_id))
+    enqueue_with_transaction(issue_receipt_task, order.pk)
 
 
 def on_refund_saved(sender: Any, *, instance: Refund, **kwargs: Any) -> None:

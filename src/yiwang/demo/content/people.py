@@ -30,6 +30,7 @@ DETAILS: dict[str, dict[str, Any]] = {
     "secadmin": {"organisation": "data", "phone": "13855100005"},
     "auditor": {"organisation": "data", "phone": "13855100006"},
     "finance": {"organisation": "market", "phone": "13855100007"},
+    "supervisor": {"organisation": "data", "phone": "13855100008"},
 }
 
 # Additional staff so that items of the police and civil-affairs bureaus can be handled in the demo.

@@ -26,7 +26,7 @@ def fiscal_gateway() -> PaymentGateway:
 
 def locked_order(order: PaymentOrder | int) -> PaymentOrder:
     pk = order.pk if isinstance(order, PaymentOrder) else order
-    found = PaymentOrder.objects.select_for_update().filter(pk=pk).first()
+    found = next(iter(PaymentOrder.objects.select_for_update().filter(pk=pk)[:1]), None)
     if found is None:
         raise NotFound("缴款单不存在", code=PaymentErrorCode.NOT_FOUND)
     return found

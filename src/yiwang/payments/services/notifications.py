@@ -57,20 +57,14 @@ class Answer:
 OK = Answer(200)
 
 
-def remember_nonce(nonce: str) -> bool:
-    """False when the nonce was seen within the last 600 s (a replay)."""
-    try:
-        with transaction.atomic():
-            GatewayNonce.objects.create(nonce=nonce, seen_at=timezone.now())
-    except IntegrityError:
-        return False
-    return True
-
-
 def forget_old_nonces() -> int:
     cutoff = timezone.now() - timedelta(seconds=signing.NONCE_TTL_S * 2)
     deleted, _ = GatewayNonce.objects.filter(seen_at__lt=cutoff).delete()
     return deleted
+
+
+class _Replayed(Exception):
+    """The notification's nonce was seen before (raised inside the transaction to undo it)."""
 
 
 def receive_notification(
@@ -85,13 +79,14 @@ def receive_notification(
     except GatewayError:
         audit.record("payments.notification_refused", detail={"reason": "malformed", "size": len(body)})
         return Answer(400, PaymentErrorCode.BAD_SIGNATURE, "通知格式不正确")
-    if not remember_nonce(nonce):
+    try:
+        return handle_notification(notification, nonce=nonce)
+    except _Replayed:
         audit.record(
             "payments.notification_refused",
             detail={"reason": "replayed_nonce", "id": notification.notification_id},
         )
         return Answer(401, PaymentErrorCode.BAD_SIGNATURE, "重复的请求")
-    return handle_notification(notification)
 
 
 def _stored_answer(stored: GatewayNotification) -> Answer:
@@ -115,34 +110,71 @@ def _store(notification: Notification, order: PaymentOrder | None, outcome: str,
     )
 
 
-def handle_notification(notification: Notification) -> Answer:
-    """Apply a verified notification once (the order row is locked first, so two deliveries of the
-    same notification are serialised and the second one finds the first)."""
-    order = PaymentOrder.objects.filter(code=notification.order_no).only("pk").first()
+def _remember_nonce(nonce: str) -> bool:
+    """False when the nonce was seen within the last 600 s (a replay); one autocommitted insert."""
+    try:
+        GatewayNonce.objects.create(nonce=nonce, seen_at=timezone.now())
+    except IntegrityError:
+        return False
+    return True
+
+
+def _stored(notification: Notification) -> GatewayNotification | None:
+    return next(
+        iter(GatewayNotification.objects.filter(notification_id=notification.notification_id)[:1]), None
+    )
+
+
+def handle_notification(notification: Notification, *, nonce: str | None = None) -> Answer:
+    """Apply a verified notification once.
+
+    A duplicate (the id is stored) gets the first answer again: one read and the nonce, no
+    transaction.  A new one is applied in one transaction that remembers the nonce (a replay raises
+    ``_Replayed`` and undoes it), locks the order row and stores the notification last; two
+    deliveries of one new notification racing each other are serialised by the order lock, and the
+    second one's store hits the unique id, rolls back whatever it did and answers what the first
+    stored."""
+    stored = _stored(notification)
+    if stored is not None:
+        if nonce is not None and not _remember_nonce(nonce):
+            raise _Replayed
+        return _stored_answer(stored)
+    try:
+        return _apply_new(notification, nonce)
+    except IntegrityError:
+        stored = _stored(notification)
+        if stored is None:
+            raise
+        return _stored_answer(stored)
+
+
+def _apply_new(notification: Notification, nonce: str | None) -> Answer:
     with transaction.atomic():
-        stored = GatewayNotification.objects.filter(notification_id=notification.notification_id).first()
+        if nonce is not None:
+            try:  # the first statement: on a replay nothing else has happened, and the block unwinds
+                GatewayNonce.objects.create(nonce=nonce, seen_at=timezone.now())
+            except IntegrityError as exc:
+                raise _Replayed from exc
+        order = next(
+            iter(PaymentOrder.objects.select_for_update().filter(code=notification.order_no)[:1]), None
+        )
         if order is None:
-            if stored is None:
-                _store(notification, None, NotificationOutcome.REFUSED, PaymentErrorCode.NOT_FOUND)
-                audit.record(
-                    "payments.notification_unknown_order",
-                    object_type="payments.PaymentOrder",
-                    object_id=notification.order_no,
-                    detail={"notification_id": notification.notification_id, "type": notification.type},
-                )
+            _store(notification, None, NotificationOutcome.REFUSED, PaymentErrorCode.NOT_FOUND)
+            audit.record(
+                "payments.notification_unknown_order",
+                object_type="payments.PaymentOrder",
+                object_id=notification.order_no,
+                detail={"notification_id": notification.notification_id, "type": notification.type},
+            )
             logger.warning(
                 "notification %s for unknown order %s", notification.notification_id, notification.order_no
             )
             return Answer(404, PaymentErrorCode.NOT_FOUND, "缴款单不存在")
-        locked = locked_order(order.pk)
-        stored = GatewayNotification.objects.filter(notification_id=notification.notification_id).first()
-        if stored is not None:
-            return _stored_answer(stored)
         if notification.type == "refund":
-            outcome, code = _refund_notification(locked, notification)
+            outcome, code = _refund_notification(order, notification)
         else:
-            outcome, code = _payment_notification(locked, notification)
-        _store(notification, locked, outcome, code)
+            outcome, code = _payment_notification(order, notification)
+        _store(notification, order, outcome, code)
     if outcome == NotificationOutcome.REFUSED:
         return Answer(404 if code == PaymentErrorCode.NOT_FOUND else 409, code, "通知已拒绝")
     return OK
@@ -172,6 +204,7 @@ def _payment_notification(order: PaymentOrder, notification: Notification) -> tu
             return NotificationOutcome.REFUSED, PaymentErrorCode.AMOUNT_MISMATCH
         _, changed = apply_paid(
             order,
+            locked=True,
             amount_fen=notification.amount_fen,
             source="gateway",
             channel=notification.channel,

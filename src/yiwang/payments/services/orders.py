@@ -295,6 +295,7 @@ def apply_paid(
     *,
     amount_fen: int,
     source: str,
+    locked: bool = False,
     channel: str = "",
     gateway_trade_no: str = "",
     paid_at: datetime | None = None,
@@ -306,21 +307,30 @@ def apply_paid(
     Returns the order and whether this changed it.  Already paid: nothing changes (a duplicate).
     Closed: the money is real, so the order becomes paid and a ``paid_after_close`` exception is
     raised for finance; another paid order for the same subject: a ``duplicate_payment`` exception
-    (finance refunds one of them).  The amount must be the order's (checked by the callers)."""
-    locked = locked_order(order)
-    if locked.status in PAID_STATUSES:
-        return locked, False
-    previous = locked.status
-    locked.status = OrderStatus.PAID
-    locked.paid_fen = amount_fen
-    locked.paid_at = paid_at or timezone.now()
+    (finance refunds one of them).  The amount must be the order's (checked by the callers).
+    ``locked``: ``order`` is a row the caller has just locked (``select_for_update``) itself."""
+    row = order if locked and isinstance(order, PaymentOrder) else locked_order(order)
+    if row.status in PAID_STATUSES:
+        return row, False
+    other_paid = (
+        PaymentOrder.objects.filter(
+            subject_type=row.subject_type, subject_id=row.subject_id, status__in=PAID_STATUSES
+        )
+        .exclude(pk=row.pk)
+        .values_list("code", flat=True)[:1]
+    )
+    other_code = next(iter(other_paid), None)
+    previous = row.status
+    row.status = OrderStatus.PAID
+    row.paid_fen = amount_fen
+    row.paid_at = paid_at or timezone.now()
     if channel in PayChannel.values:
-        locked.channel = channel
+        row.channel = channel
     if gateway_trade_no:
-        locked.gateway_trade_no = gateway_trade_no[:64]
-    save_order(locked, "paid_fen", "paid_at", "channel", "gateway_trade_no")
+        row.gateway_trade_no = gateway_trade_no[:64]
+    save_order(row, "paid_fen", "paid_at", "channel", "gateway_trade_no")
     record_event(
-        locked,
+        row,
         PaymentEventType.PAID,
         from_status=previous,
         actor=actor,
@@ -329,19 +339,11 @@ def apply_paid(
         data=data,
     )
     if previous == OrderStatus.CLOSED:
-        raise_exception(locked, ExceptionKind.PAID_AFTER_CLOSE, amount_fen, {"source": source})
-    other_paid = (
-        PaymentOrder.objects.filter(
-            subject_type=locked.subject_type, subject_id=locked.subject_id, status__in=PAID_STATUSES
-        )
-        .exclude(pk=locked.pk)
-        .values_list("code", flat=True)
-        .first()
-    )
-    if other_paid:
-        raise_exception(locked, ExceptionKind.DUPLICATE_PAYMENT, amount_fen, {"other_order": other_paid})
-    order_paid.send(sender=PaymentOrder, order=locked)
-    return locked, True
+        raise_exception(row, ExceptionKind.PAID_AFTER_CLOSE, amount_fen, {"source": source})
+    if other_code:
+        raise_exception(row, ExceptionKind.DUPLICATE_PAYMENT, amount_fen, {"other_order": other_code})
+    order_paid.send(sender=PaymentOrder, order=row)
+    return row, True
 
 
 def raise_exception(
