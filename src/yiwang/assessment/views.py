@@ -4,7 +4,6 @@ the run form, publishing and the exports (the API's downloads)."""
 
 from __future__ import annotations
 
-import json
 from typing import Any
 from uuid import UUID
 
@@ -268,8 +267,8 @@ def _run_context(user: User, run: AssessmentRun, **extra: Any) -> dict[str, Any]
         "run": run,
         "rows": rows,
         "run_actions": actions.run_actions(user, run),
+        "supervisor": actions.is_supervisor(user),
         "chart": chart,
-        "chart_json": json.dumps(chart, ensure_ascii=False),
         **extra,
     }
 
