@@ -54,6 +54,7 @@ JOBS: tuple[Job, ...] = (
     Job("sharing_fan_out", ("sharing_fan_out",), every=timedelta(minutes=1), at_start=True),
     Job("deliver_webhooks", ("deliver_webhooks",), every=timedelta(minutes=1), at_start=True),
     Job("exchange_sync", ("exchange_sync",), every=timedelta(minutes=1), at_start=True),
+    Job("refresh_case_aggregates", ("refresh_case_aggregates",), every=timedelta(minutes=1), at_start=True),
     Job(
         "close_expired_payment_orders",
         ("close_expired_payment_orders",),

@@ -60,6 +60,11 @@ def register(source: Source) -> None:
     _SOURCES[source.name] = source
 
 
+def unregister(name: str) -> None:
+    """Remove the source ``name`` if present (tests; a context switched off)."""
+    _SOURCES.pop(name, None)
+
+
 def get(name: str) -> Source | None:
     return _SOURCES.get(name)
 

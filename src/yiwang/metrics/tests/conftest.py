@@ -1,0 +1,34 @@
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import datetime
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+import pytest
+import time_machine
+from django.core.cache import cache
+
+from yiwang.metrics.tests.factories import World, make_world
+from yiwang.testing.portal import seed_test_calendar
+
+NOW = datetime(2026, 9, 21, 15, 0, tzinfo=ZoneInfo("Asia/Shanghai"))  # a Monday
+
+
+@pytest.fixture(autouse=True)
+def media_root(settings, tmp_path: Path) -> Path:
+    settings.MEDIA_ROOT = tmp_path / "media"
+    cache.clear()
+    return tmp_path / "media"
+
+
+@pytest.fixture
+def frozen() -> Iterator[time_machine.Coordinates]:
+    with time_machine.travel(NOW, tick=False) as traveller:
+        yield traveller
+
+
+@pytest.fixture
+def world(db: None, frozen) -> World:
+    seed_test_calendar()
+    return make_world()
