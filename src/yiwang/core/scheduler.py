@@ -64,6 +64,7 @@ JOBS: tuple[Job, ...] = (
     Job("reconcile_payments", ("reconcile_payments",), at=time(2, 30)),
     Job("query_pending_payments", ("query_pending_payments",), every=timedelta(minutes=1), at_start=True),
     Job("poll_courier_tracking", ("poll_courier_tracking",), every=timedelta(minutes=15), at_start=True),
+    Job("supervision_scan", ("supervision_scan",), every=timedelta(minutes=15), at_start=True),
     Job("clear_detail_snapshots", ("clear_detail_snapshots",), at=time(0, 40), at_start=True),
     Job("clearsessions", ("clearsessions",), at=time(0, 50)),
     Job("verify_archives", ("verify_archives",), at=time(2, 0)),

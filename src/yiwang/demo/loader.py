@@ -471,5 +471,6 @@ def load_demo(*, skip_regions: bool = False, skip_calendar: bool = False) -> Dem
         load_demo_dept_feed()  # 演示部门系统 feeds the population base through the exchange
         publish_demo_datasets()  # 数据开放: datasets of the open resources
         call_command("assessment_defaults", stdout=io.StringIO())  # 考核评估: the demo scheme
+        call_command("supervision_defaults", stdout=io.StringIO())  # 电子监察: the default rules
     report.seconds = time.monotonic() - started
     return report
