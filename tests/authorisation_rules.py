@@ -35,6 +35,9 @@ from authorisation_rules_base import (  # noqa: F401 - re-exported for the matri
 # authorisation, or ``clerk_ps`` (another department) reach the case of 市场监管局.  ``absent_ok``
 # rows are endpoints whose object the probe data does not hold (bundles, results, work items,
 # shares…): for them the table still proves that everyone outside ``allowed`` is refused.
+# ``supervisor`` (监察人员, region scope) sees every case of the region read-only: on the case actions he
+# gets as far as the state check (the probed case is in no state for them) and his missing role is
+# refused after it, as for the clerk on the approver's actions.
 RULES: dict[str, Rule] = {
     "DELETE /api/v1/accounts/token": Rule(USERS, skip="revokes the token every later probe uses"),
     "GET /api/v1/accounts/agents": Rule(USERS),
@@ -51,9 +54,11 @@ RULES: dict[str, Rule] = {
     "GET /api/v1/cases": Rule(USERS),
     "GET /api/v1/cases/apply-form/{item_id}": Rule(APPLICANTS, absent_ok=True),
     "GET /api/v1/cases/status": Rule(EVERYONE),
-    "GET /api/v1/cases/{case_id}": Rule(of("citizen", "clerk", "approver", "admin")),
+    "GET /api/v1/cases/{case_id}": Rule(of("citizen", "clerk", "approver", "admin", "supervisor")),
     "GET /api/v1/cases/{case_id}/documents/{document_id}": Rule(of("citizen"), absent_ok=True),
-    "GET /api/v1/cases/{case_id}/materials/{material_id}": Rule(of("citizen", "clerk", "approver", "admin")),
+    "GET /api/v1/cases/{case_id}/materials/{material_id}": Rule(
+        of("citizen", "clerk", "approver", "admin", "supervisor")
+    ),
     "GET /api/v1/cases/{case_id}/result": Rule(of("citizen"), absent_ok=True),
     "GET /api/v1/catalog/bundles": Rule(EVERYONE),
     "GET /api/v1/catalog/bundles/{public_id}": Rule(EVERYONE, absent_ok=True),
@@ -67,8 +72,8 @@ RULES: dict[str, Rule] = {
     "GET /api/v1/catalog/manage/items/{public_id}/versions": Rule(of("manager")),
     "GET /api/v1/catalog/themes": Rule(EVERYONE),
     "GET /api/v1/datasets/exports": Rule(NOBODY),
-    "GET /api/v1/library/cases": Rule(of("clerk", "approver", "clerk_ps")),
-    "GET /api/v1/library/report": Rule(of("clerk", "approver", "clerk_ps")),
+    "GET /api/v1/library/cases": Rule(of("clerk", "approver", "clerk_ps", "supervisor")),
+    "GET /api/v1/library/report": Rule(of("clerk", "approver", "clerk_ps", "supervisor")),
     "GET /api/v1/licences/consents": Rule(USERS),
     "GET /api/v1/licences/lookup": Rule(USERS),
     "GET /api/v1/licences/mine": Rule(USERS),
@@ -85,8 +90,8 @@ RULES: dict[str, Rule] = {
     "GET /api/v1/seals/authorities/{authority_id}/crl": Rule(EVERYONE, absent_ok=True),
     "GET /api/v1/seals/{seal_id}": Rule(of("clerk", "approver", "admin")),
     "GET /api/v1/seals/{seal_id}/stampings": Rule(of("clerk", "approver", "admin")),
-    "GET /api/v1/workbench/cases/{case_id}": Rule(of("clerk", "approver", "admin")),
-    "GET /api/v1/workbench/cases/{case_id}/actions": Rule(of("clerk", "approver", "admin")),
+    "GET /api/v1/workbench/cases/{case_id}": Rule(of("clerk", "approver", "admin", "supervisor")),
+    "GET /api/v1/workbench/cases/{case_id}/actions": Rule(of("clerk", "approver", "admin", "supervisor")),
     "GET /api/v1/workbench/todo": Rule(STAFF),
     "GET /api/v1/workbench/verifications": Rule(STAFF),
     "GET /api/v1/workflow/definitions": Rule(of("manager")),
@@ -169,23 +174,27 @@ RULES: dict[str, Rule] = {
     "PAGE /workbench/audit/": Rule(of("auditor")),
     "PAGE /workbench/calendar/": Rule(of("admin")),
     "PAGE /workbench/cases/": Rule(STAFF),
-    "PAGE /workbench/cases/<uuid:public_id>/": Rule(of("clerk", "approver", "admin")),
-    "PAGE /workbench/cases/<uuid:public_id>/accept/": Rule(of("clerk", "approver", "admin")),
-    "PAGE /workbench/cases/<uuid:public_id>/correction/": Rule(of("clerk", "approver", "admin")),
-    "PAGE /workbench/cases/<uuid:public_id>/decide/": Rule(of("clerk", "approver", "admin")),
+    "PAGE /workbench/cases/<uuid:public_id>/": Rule(of("clerk", "approver", "admin", "supervisor")),
+    "PAGE /workbench/cases/<uuid:public_id>/accept/": Rule(of("clerk", "approver", "admin", "supervisor")),
+    "PAGE /workbench/cases/<uuid:public_id>/correction/": Rule(
+        of("clerk", "approver", "admin", "supervisor")
+    ),
+    "PAGE /workbench/cases/<uuid:public_id>/decide/": Rule(of("clerk", "approver", "admin", "supervisor")),
     "PAGE /workbench/cases/<uuid:public_id>/documents/<uuid:document_id>/": Rule(
         of("clerk", "approver", "admin"), absent_ok=True
     ),
-    "PAGE /workbench/cases/<uuid:public_id>/handover/": Rule(of("clerk", "approver", "admin")),
+    "PAGE /workbench/cases/<uuid:public_id>/handover/": Rule(of("clerk", "approver", "admin", "supervisor")),
     "PAGE /workbench/cases/<uuid:public_id>/materials/<uuid:material_id>/": Rule(
-        of("clerk", "approver", "admin")
+        of("clerk", "approver", "admin", "supervisor")
     ),
     "PAGE /workbench/cases/<uuid:public_id>/materials/<uuid:material_id>/verify/": Rule(
         of("clerk", "approver")
     ),
-    "PAGE /workbench/cases/<uuid:public_id>/refuse/": Rule(of("clerk", "approver", "admin")),
+    "PAGE /workbench/cases/<uuid:public_id>/refuse/": Rule(of("clerk", "approver", "admin", "supervisor")),
     "PAGE /workbench/cases/<uuid:public_id>/result/": Rule(of("clerk", "approver", "admin"), absent_ok=True),
-    "PAGE /workbench/cases/<uuid:public_id>/variant/<slug:action>/": Rule(of("clerk", "approver", "admin")),
+    "PAGE /workbench/cases/<uuid:public_id>/variant/<slug:action>/": Rule(
+        of("clerk", "approver", "admin", "supervisor")
+    ),
     "PAGE /workbench/catalog/": Rule(of("manager")),
     "PAGE /workbench/catalog/<uuid:public_id>/": Rule(of("manager")),
     "PAGE /workbench/catalog/<uuid:public_id>/compare/": Rule(of("manager")),
@@ -212,8 +221,8 @@ RULES: dict[str, Rule] = {
     "PAGE /workbench/catalog/synonyms/<uuid:public_id>/": Rule(of("manager"), absent_ok=True),
     "PAGE /workbench/catalog/synonyms/<uuid:public_id>/delete/": Rule(of("manager"), absent_ok=True),
     "PAGE /workbench/identity/": Rule(of("clerk", "clerk_ps")),
-    "PAGE /workbench/library/": Rule(of("clerk", "approver", "clerk_ps")),
-    "PAGE /workbench/library/report/": Rule(of("clerk", "approver", "clerk_ps")),
+    "PAGE /workbench/library/": Rule(of("clerk", "approver", "clerk_ps", "supervisor")),
+    "PAGE /workbench/library/report/": Rule(of("clerk", "approver", "clerk_ps", "supervisor")),
     "PAGE /workbench/login/": Rule(APPLICANTS | of("anon")),
     "PAGE /workbench/mfa/": Rule(APPLICANTS),
     "PAGE /workbench/mfa/enrol/": Rule(APPLICANTS),
@@ -234,7 +243,7 @@ RULES: dict[str, Rule] = {
     "PAGE /workbench/tasks/<uuid:public_id>/<str:action>/": Rule(STAFF, absent_ok=True),
     "PAGE /workbench/tasks/batch/": Rule(STAFF),
     "PAGE /workbench/tasks/done/": Rule(STAFF),
-    "PAGE /workbench/window/receipt/<uuid:public_id>/": Rule(of("clerk", "approver", "admin")),
+    "PAGE /workbench/window/receipt/<uuid:public_id>/": Rule(of("clerk", "approver", "admin", "supervisor")),
     "PAGE /workbench/window/register/": Rule(of("clerk", "clerk_ps")),
     "PATCH /api/v1/catalog/manage/items/{public_id}": Rule(of("manager")),
     "POST /api/v1/accounts/agents": Rule(of("citizen", "company")),
@@ -251,7 +260,7 @@ RULES: dict[str, Rule] = {
     "POST /api/v1/bundle-applications/{application_id}/handover": Rule(USERS, absent_ok=True),
     "POST /api/v1/cases": Rule(USERS, absent_ok=True),
     "POST /api/v1/cases/{case_id}/corrections": Rule(of("citizen")),
-    "POST /api/v1/cases/{case_id}/delivery": Rule(of("citizen", "clerk", "approver", "admin")),
+    "POST /api/v1/cases/{case_id}/delivery": Rule(of("citizen", "clerk", "approver", "admin", "supervisor")),
     "POST /api/v1/cases/{case_id}/gap-materials": Rule(of("citizen")),
     "POST /api/v1/cases/{case_id}/withdraw": Rule(of("citizen")),
     "POST /api/v1/catalog/items/{public_id}/publish": Rule(of("manager")),
@@ -290,18 +299,28 @@ RULES: dict[str, Rule] = {
     "POST /api/v1/seals/{seal_id}/stamp": Rule(USERS),
     "POST /api/v1/workbench/cases/{case_id}/accept": Rule(of("clerk")),
     "POST /api/v1/workbench/cases/{case_id}/accept-with-gap": Rule(of("clerk")),
-    "POST /api/v1/workbench/cases/{case_id}/approve-on-commitment": Rule(of("clerk", "approver", "admin")),
-    "POST /api/v1/workbench/cases/{case_id}/decide": Rule(of("clerk", "approver", "admin")),
-    "POST /api/v1/workbench/cases/{case_id}/extension": Rule(of("clerk", "approver", "admin")),
-    "POST /api/v1/workbench/cases/{case_id}/extension/decide": Rule(of("clerk", "approver", "admin")),
-    "POST /api/v1/workbench/cases/{case_id}/handover": Rule(of("clerk", "approver", "admin")),
+    "POST /api/v1/workbench/cases/{case_id}/approve-on-commitment": Rule(
+        of("clerk", "approver", "admin", "supervisor")
+    ),
+    "POST /api/v1/workbench/cases/{case_id}/decide": Rule(of("clerk", "approver", "admin", "supervisor")),
+    "POST /api/v1/workbench/cases/{case_id}/extension": Rule(of("clerk", "approver", "admin", "supervisor")),
+    "POST /api/v1/workbench/cases/{case_id}/extension/decide": Rule(
+        of("clerk", "approver", "admin", "supervisor")
+    ),
+    "POST /api/v1/workbench/cases/{case_id}/handover": Rule(of("clerk", "approver", "admin", "supervisor")),
     "POST /api/v1/workbench/cases/{case_id}/materials/{material_id}/verify": Rule(of("clerk", "approver")),
     "POST /api/v1/workbench/cases/{case_id}/refuse-acceptance": Rule(of("clerk")),
     "POST /api/v1/workbench/cases/{case_id}/request-correction": Rule(of("clerk")),
-    "POST /api/v1/workbench/cases/{case_id}/special-procedures": Rule(of("clerk", "approver", "admin")),
-    "POST /api/v1/workbench/cases/{case_id}/special-procedures/end": Rule(of("clerk", "approver", "admin")),
+    "POST /api/v1/workbench/cases/{case_id}/special-procedures": Rule(
+        of("clerk", "approver", "admin", "supervisor")
+    ),
+    "POST /api/v1/workbench/cases/{case_id}/special-procedures/end": Rule(
+        of("clerk", "approver", "admin", "supervisor")
+    ),
     "POST /api/v1/workbench/cases/{case_id}/terminate": Rule(of("approver")),
-    "POST /api/v1/workbench/cases/{case_id}/verify-commitment": Rule(of("clerk", "approver", "admin")),
+    "POST /api/v1/workbench/cases/{case_id}/verify-commitment": Rule(
+        of("clerk", "approver", "admin", "supervisor")
+    ),
     "POST /api/v1/workflow/definitions": Rule(of("manager")),
     "POST /api/v1/workflow/items/{item_id}/process": Rule(of("manager"), absent_ok=True),
     "POST /api/v1/workflow/tasks/batch": Rule(STAFF),

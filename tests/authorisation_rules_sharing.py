@@ -57,6 +57,11 @@ RULES.update(
         "GET /api/v1/sharing/quality/tickets/{ticket_id}": Rule(STAFF, absent_ok=True),
         "POST /api/v1/sharing/quality/tickets/{ticket_id}/accept": Rule(STAFF, absent_ok=True),
         "POST /api/v1/sharing/quality/tickets/{ticket_id}/fix": Rule(STAFF, absent_ok=True),
+        "POST /api/v1/sharing/quality/tickets/{ticket_id}/fix-values": Rule(
+            STAFF,
+            absent_ok=True,
+            body={"subject": "340104199003071234", "values": {"name": "x"}, "note": "x"},
+        ),
         "POST /api/v1/sharing/quality/tickets/{ticket_id}/reject": Rule(STAFF, absent_ok=True),
         "POST /api/v1/sharing/quality/tickets/{ticket_id}/comments": Rule(USERS, absent_ok=True),
         "GET /api/v1/sharing/quality/mine": Rule(APPLICANTS),

@@ -60,6 +60,16 @@ class SharingQualityFixIn(Schema):
     package_id: str = Field(default="", max_length=64, description="交换数据包编号")
 
 
+class SharingQualityFixValuesIn(Schema):
+    subject: str = Field(
+        min_length=15, max_length=18, description="ID number or unified credit code of the ticket's subject"
+    )
+    values: dict[str, str] = Field(
+        min_length=1, max_length=20, description="the corrected values of the ticket's fields (field → value)"
+    )
+    note: str = Field(min_length=1, max_length=2000)
+
+
 class SharingQualityReasonIn(Schema):
     reason: str = Field(min_length=1, max_length=2000)
 
@@ -262,6 +272,28 @@ def fix(request: HttpRequest, ticket_id: UUID, payload: SharingQualityFixIn) -> 
         note=payload.note,
         batch_id=payload.batch_id,
         package_id=payload.package_id,
+    )
+    return ticket_out(user, ticket, detail=True)
+
+
+@router.post(
+    "/quality/tickets/{uuid:ticket_id}/fix-values",
+    response=SharingQualityTicketOut,
+    summary="已更正（平台录入更正值，写入基础库）",
+)
+def fix_values(
+    request: HttpRequest, ticket_id: UUID, payload: SharingQualityFixValuesIn
+) -> SharingQualityTicketOut:
+    """The provider's data official enters the corrected values for a ticket about a population or
+    legal-person base record: applied to the base (next version, batch ``quality-<ticket id>``) and the
+    ticket closed, in one transaction."""
+    user = _staff(request)
+    ticket = services.fix_ticket_with_values(
+        _ticket(user, ticket_id),
+        actor=user,
+        subject=payload.subject,
+        values={key[:64]: value[:500] for key, value in payload.values.items()},
+        note=payload.note,
     )
     return ticket_out(user, ticket, detail=True)
 

@@ -159,6 +159,7 @@ def quality_detail(request: HttpRequest, public_id: UUID) -> HttpResponse:
             "ticket": ticket,
             "view": ticket_out(user, ticket, detail=True),
             "actions": ticket_actions(user, ticket),
+            "base_backed": services.ticket_fixable_with_values(ticket),
         },
     )
 
@@ -168,12 +169,25 @@ def quality_detail(request: HttpRequest, public_id: UUID) -> HttpResponse:
 def quality_action(request: HttpRequest, public_id: UUID, action: str) -> HttpResponse:
     user = _user(request)
     ticket = _staff_ticket(user, public_id)
-    if action not in ticket_actions(user, ticket):
+    # 平台录入更正值 is the "fix" action done by entering the values (same permission)
+    if (action if action != "fix_values" else "fix") not in ticket_actions(user, ticket):
         raise Http404
     text = request.POST.get("text", "")[:2000]
     try:
         if action == "accept":
             services.accept_ticket(ticket, actor=user)
+        elif action == "fix_values":
+            services.fix_ticket_with_values(
+                ticket,
+                actor=user,
+                subject=request.POST.get("subject", "")[:18],
+                values={
+                    field: request.POST.get(f"value_{field}", "")[:500]
+                    for field in ticket.fields
+                    if request.POST.get(f"value_{field}", "").strip()
+                },
+                note=text,
+            )
         elif action == "fix":
             services.fix_ticket(
                 ticket,
@@ -251,5 +265,6 @@ def my_quality_detail(request: HttpRequest, public_id: UUID) -> HttpResponse:
             "ticket": ticket,
             "view": ticket_out(user, ticket, detail=True),
             "actions": ticket_actions(user, ticket),
+            "base_backed": services.ticket_fixable_with_values(ticket),
         },
     )

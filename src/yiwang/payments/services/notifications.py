@@ -111,9 +111,14 @@ def _store(notification: Notification, order: PaymentOrder | None, outcome: str,
 
 
 def _remember_nonce(nonce: str) -> bool:
-    """False when the nonce was seen within the last 600 s (a replay); one autocommitted insert."""
+    """False when the nonce was seen within the last 600 s (a replay): one autocommitted insert, or
+    one in a savepoint when the caller holds a transaction (a failed insert must not break it)."""
     try:
-        GatewayNonce.objects.create(nonce=nonce, seen_at=timezone.now())
+        if transaction.get_connection().in_atomic_block:
+            with transaction.atomic():
+                GatewayNonce.objects.create(nonce=nonce, seen_at=timezone.now())
+        else:
+            GatewayNonce.objects.create(nonce=nonce, seen_at=timezone.now())
     except IntegrityError:
         return False
     return True

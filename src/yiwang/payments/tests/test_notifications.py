@@ -54,6 +54,31 @@ def test_paid_notification_is_applied_once(world, stub, paygate_keys, paying):
     assert paying.status == OrderStatus.PAID
 
 
+def test_a_delivery_racing_the_first_one_rolls_back_and_answers_what_the_first_stored(
+    world, stub, paygate_keys, paying, monkeypatch
+):
+    """Two deliveries of one new notification both miss the stored answer; the order lock
+    serialises them and the second one's store hits the unique id: everything it did is undone."""
+    from yiwang.payments.services import notifications
+
+    body = notification_body(paying)
+    assert _post(paygate_keys, body).status_code == 200
+    events = paying.events.count()
+    real_stored = notifications._stored
+    calls = []
+
+    def first_miss(notification):
+        calls.append(notification.notification_id)
+        return None if len(calls) == 1 else real_stored(notification)
+
+    monkeypatch.setattr(notifications, "_stored", first_miss)
+    again = _post(paygate_keys, body)
+    assert again.status_code == 200 and again.json() == {"result": "ok"}
+    assert len(calls) == 2  # missed before the transaction, found after the rollback
+    assert paying.events.count() == events  # the "already paid" event of the loser is rolled back
+    assert GatewayNotification.objects.filter(notification_id=body["notification_id"]).count() == 1
+
+
 def test_forged_stale_and_replayed_notifications_are_refused(world, stub, paygate_keys, paying):
     body = notification_body(paying)
     forged = _post(

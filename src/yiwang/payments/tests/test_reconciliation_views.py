@@ -184,3 +184,44 @@ def test_api(world, run, django_assert_max_num_queries):
 
     assert Client().get(f"{API}/runs").status_code == 401
     assert client.get(f"{API}/items/00000000-0000-0000-0000-000000000000").status_code == 404
+
+
+def test_an_approval_that_failed_at_the_gateway_is_shown_and_retried(world, run):
+    """补记已缴: the approval queries the gateway; when it cannot be reached the correction stays
+    pending, the row says so and the checker retries once the gateway answers."""
+    from yiwang.payments.gateways.base import GatewayError, PaymentStatus
+    from yiwang.payments.services import corrections
+
+    gateway = corrections.fiscal_gateway()
+    checker = portal.make_staff(world.department, "pay_finance_c", ["finance"], "钱芳")
+    item = run.items.get(outcome="missing_ours", order__isnull=False)
+    maker = logged_in(world.finance)
+    proposed = maker.post(
+        f"/workbench/finance/reconciliation/items/{item.public_id}/propose/",
+        {"action": "mark_paid", "reason": "支付平台已扣款"},
+        headers={"HX-Request": "true"},
+    )
+    assert proposed.status_code == 200
+    correction = ReconciliationCorrection.objects.get()
+    decide = f"/workbench/finance/reconciliation/corrections/{correction.public_id}/decide/"
+
+    def unreachable(order_no: str) -> PaymentStatus:
+        raise GatewayError("timeout")
+
+    gateway.query = unreachable  # type: ignore[method-assign]
+    failed = logged_in(checker).post(decide, {"decision": "approve"}, headers={"HX-Request": "true"})
+    assert failed.status_code == 503
+    correction.refresh_from_db()
+    assert correction.status == CorrectionStatus.PENDING and correction.result == {
+        "error": "payment_gateway_unavailable"
+    }
+    page = logged_in(checker).get(f"/workbench/finance/reconciliation/{run.public_id}/").content.decode()
+    assert 'data-retry="payment_gateway_unavailable"' in page and "重试执行" in page
+    del gateway.query  # the adapter's own query again: the gateway says paid
+    gateway.queried[item.order_no] = PaymentStatus(
+        order_no=item.order_no, status="paid", amount_fen=item.order.amount_fen, channel="pc"
+    )
+    retried = logged_in(checker).post(decide, {"decision": "approve"}, headers={"HX-Request": "true"})
+    assert retried.status_code == 200 and 'data-resolution="resolved"' in retried.content.decode()
+    correction.refresh_from_db()
+    assert correction.status == CorrectionStatus.APPROVED and "error" not in correction.result

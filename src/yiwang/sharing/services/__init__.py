@@ -57,6 +57,7 @@ from yiwang.sharing.services.quality import (
     reject_ticket,
     report_by_applicant,
     report_by_staff,
+    ticket_fixable_with_values,
 )
 
 __all__ += [
@@ -67,4 +68,5 @@ __all__ += [
     "reject_ticket",
     "report_by_applicant",
     "report_by_staff",
+    "ticket_fixable_with_values",
 ]

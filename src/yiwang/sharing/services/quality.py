@@ -346,6 +346,12 @@ def fix_ticket(
     return locked
 
 
+def ticket_fixable_with_values(ticket: QualityTicket) -> bool:
+    """Whether the provider may close the ticket by entering the values (a ticket about a record of
+    the population or legal-person base; other resources are corrected at the source system)."""
+    return bool(_base_of(ticket.resource) and ticket.subject_digest)
+
+
 def fix_ticket_with_values(
     ticket: QualityTicket, *, actor: User, subject: str, values: Mapping[str, Any], note: str
 ) -> QualityTicket:

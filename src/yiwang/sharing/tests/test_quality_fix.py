@@ -150,3 +150,38 @@ def test_the_official_enters_the_corrected_value_and_the_base_changes(world, acc
     assert list(BaseChange.objects.filter(batch_id=batch).values_list("fields", flat=True)) == [
         ["household_region"]
     ]
+
+
+def test_fix_values_through_the_api_and_the_page(world, accepted):
+    from yiwang.testing.fixtures import logged_in
+
+    ticket, person = accepted
+    api = logged_in(world.police_official)
+    url = f"/api/v1/sharing/quality/tickets/{ticket.public_id}/fix-values"
+    bad = api.post(
+        url, {"subject": person.id_number, "values": {}, "note": "x"}, content_type="application/json"
+    )
+    assert bad.status_code == 422 and set(bad.json()) == {"code", "message", "fields"}
+    not_a_field = api.post(
+        url,
+        {"subject": person.id_number, "values": {"address": "庐阳区"}, "note": "x"},
+        content_type="application/json",
+    )
+    assert not_a_field.status_code == 400 and "values" in not_a_field.json()["fields"]
+    page = api
+    detail = page.get(f"/workbench/sharing/quality/{ticket.public_id}/")
+    assert "平台录入更正值" in detail.content.decode()
+    done = page.post(
+        f"/workbench/sharing/quality/{ticket.public_id}/fix_values/",
+        {"subject": person.id_number, "value_household_region": "340103", "text": "已按迁移登记更正"},
+    )
+    assert done.status_code == 302
+    ticket.refresh_from_db()
+    assert ticket.status == "fixed" and ticket.fix_batch_id == f"quality-{ticket.public_id}"
+    assert Person.objects.get(pk=person.pk).household_region == "340103"
+    again = api.post(
+        url,
+        {"subject": person.id_number, "values": {"household_region": "340102"}, "note": "x"},
+        content_type="application/json",
+    )
+    assert again.status_code == 409
