@@ -75,3 +75,11 @@ RULES.update(
         "PAGE /my/data-quality/<uuid:public_id>/": Rule(APPLICANTS, absent_ok=True),
     }
 )
+
+# 供数授权 (feed_views): the system administrator only; the probed authorisation id does not exist.
+RULES.update(
+    {
+        "PAGE /workbench/sharing/feed-sources/": Rule(of("admin")),
+        "PAGE /workbench/sharing/feed-sources/<int:source_id>/revoke/": Rule(of("admin"), absent_ok=True),
+    }
+)

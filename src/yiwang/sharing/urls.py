@@ -1,6 +1,6 @@
 from django.urls import path
 
-from yiwang.sharing import gateway_views, views
+from yiwang.sharing import feed_views, gateway_views, views
 
 app_name = "sharing"
 urlpatterns = [
@@ -15,6 +15,9 @@ urlpatterns = [
     path("requests/<uuid:request_id>/<slug:action>/", views.request_action, name="request_action"),
     path("grants/", views.grant_list, name="grants"),
     path("grants/<uuid:grant_id>/revoke/", views.grant_revoke, name="grant_revoke"),
+    # --- 供数授权 (feed_views) ---
+    path("feed-sources/", feed_views.feed_sources, name="feed_sources"),
+    path("feed-sources/<int:source_id>/revoke/", feed_views.feed_source_revoke, name="feed_source_revoke"),
     # --- the gateway (gateway_views) ---
     path("gateway/calls/", gateway_views.call_log, name="gateway_calls"),
     path("gateway/statistics/", gateway_views.statistics_page, name="gateway_statistics"),

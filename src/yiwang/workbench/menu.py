@@ -78,6 +78,12 @@ MENU: tuple[MenuItem, ...] = (
     ),
     MenuItem("calendar", gettext_noop("节假日安排"), frozenset({StaffRole.ADMIN}), ("calendar",)),
     MenuItem(
+        "sharing:feed_sources",
+        gettext_noop("基础库供数授权"),
+        frozenset({StaffRole.ADMIN}),
+        ("sharing:feed_source*",),
+    ),
+    MenuItem(
         "security_policy",
         gettext_noop("安全策略"),
         frozenset({StaffRole.SECURITY_ADMIN}),
