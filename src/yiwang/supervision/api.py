@@ -23,6 +23,7 @@ from yiwang.supervision.models import Appeal, Card, SupervisionRule, Supervision
 from yiwang.supervision.schemas import (
     AppealDecisionIn,
     AppealIn,
+    AppealOut,
     CardIn,
     CardOut,
     CardPageOut,
@@ -240,14 +241,14 @@ def card_out(user: User, card: Card) -> CardOut:
         status_label=str(card.get_status_display()),
         red_warnings=card.red_warnings,
         appeals=[
-            {
-                "id": a.public_id,
-                "reasons": a.reasons,
-                "status": a.status,
-                "filed_at": a.filed_at,
-                "decided_at": a.decided_at,
-                "decision_comment": a.decision_comment,
-            }
+            AppealOut(
+                id=a.public_id,
+                reasons=a.reasons,
+                status=a.status,
+                filed_at=a.filed_at,
+                decided_at=a.decided_at,
+                decision_comment=a.decision_comment,
+            )
             for a in card.appeals.all()
         ],
         allowed_actions=sorted(card_actions(user, card)),

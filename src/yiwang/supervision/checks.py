@@ -9,6 +9,7 @@ recipients are told after commit.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from yiwang.accounts.models import StaffRole
@@ -111,7 +112,7 @@ def refusal_without_reason(case: Case, event: CaseEvent, rule: ruleset.CachedRul
     return {"reason": "no_reason"}
 
 
-CHECKS = {
+CHECKS: dict[str, Callable[[Case, CaseEvent, ruleset.CachedRule], dict[str, Any] | None]] = {
     RuleKind.STEPS_OUT_OF_ORDER: steps_out_of_order,
     RuleKind.ACCEPTED_WITHOUT_MATERIALS: accepted_without_materials,
     RuleKind.DECISION_BY_UNAUTHORISED: decision_by_unauthorised,

@@ -131,7 +131,8 @@ def _condition(rule: SupervisionRule, today: date, now: datetime) -> tuple[str, 
 
 
 def _scope(rule: SupervisionRule) -> tuple[str, str, list[Any]]:
-    joins, where, params = "", "", []
+    joins, where = "", ""
+    params: list[Any] = []
     if rule.scope_item_id is not None:
         where += " AND c.item_id = %s"
         params.append(rule.scope_item_id)

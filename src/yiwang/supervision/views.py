@@ -180,9 +180,11 @@ def rule_detail(request: HttpRequest, rule_id: UUID) -> HttpResponse:
 def card_list(request: HttpRequest) -> HttpResponse:
     user = _user(request)
     if request.method == "POST":
-        department = Organisation.objects.filter(
-            public_id=request.POST.get("department", "")[:36] or None
-        ).first()
+        try:
+            department_id = UUID(request.POST.get("department", "")[:36])
+        except ValueError:
+            raise Http404(_("部门不存在")) from None
+        department = Organisation.objects.filter(public_id=department_id).first()
         if department is None:
             raise Http404(_("部门不存在"))
         try:
