@@ -16,15 +16,15 @@ from yiwang.assessment import actions, exports, reads, services
 from yiwang.assessment.errors import AssessmentErrorCode as Code
 from yiwang.assessment.models import AssessmentResult, AssessmentRun, AssessmentScheme
 from yiwang.assessment.schemas import (
-    IndicatorOut,
-    ResultOut,
-    RunIn,
-    RunOut,
-    RunPageOut,
-    SchemeIn,
-    SchemeOut,
-    SchemePageOut,
-    SourceOut,
+    AssessmentIndicatorOut,
+    AssessmentResultOut,
+    AssessmentRunIn,
+    AssessmentRunOut,
+    AssessmentRunPageOut,
+    AssessmentSchemeIn,
+    AssessmentSchemeOut,
+    AssessmentSchemePageOut,
+    AssessmentSourceOut,
 )
 from yiwang.assessment.services.schemes import require_supervisor
 from yiwang.core import audit
@@ -60,9 +60,9 @@ def _run(user: User, run_id: UUID) -> AssessmentRun:
     return run
 
 
-def scheme_out(user: User, scheme: AssessmentScheme) -> SchemeOut:
+def scheme_out(user: User, scheme: AssessmentScheme) -> AssessmentSchemeOut:
     indicators = list(scheme.indicators.all())
-    return SchemeOut(
+    return AssessmentSchemeOut(
         id=scheme.public_id,
         family=scheme.family,
         version=scheme.version,
@@ -75,7 +75,7 @@ def scheme_out(user: User, scheme: AssessmentScheme) -> SchemeOut:
         owner=scheme.owner.name,
         weights_total=sum((i.weight for i in indicators), start=Decimal(0)),
         indicators=[
-            IndicatorOut(
+            AssessmentIndicatorOut(
                 source=i.source,
                 weight=i.weight,
                 method=i.method,
@@ -95,8 +95,8 @@ def scheme_out(user: User, scheme: AssessmentScheme) -> SchemeOut:
     )
 
 
-def result_out(result: AssessmentResult) -> ResultOut:
-    return ResultOut(
+def result_out(result: AssessmentResult) -> AssessmentResultOut:
+    return AssessmentResultOut(
         unit=result.unit_key,
         label=result.unit_label,
         total=result.total,
@@ -105,9 +105,9 @@ def result_out(result: AssessmentResult) -> ResultOut:
     )
 
 
-def run_out(user: User, run: AssessmentRun, *, with_results: bool = True) -> RunOut:
+def run_out(user: User, run: AssessmentRun, *, with_results: bool = True) -> AssessmentRunOut:
     results = list(reads.visible_results(user, run)) if with_results else []
-    return RunOut(
+    return AssessmentRunOut(
         id=run.public_id,
         scheme=run.scheme.public_id,
         scheme_name=run.scheme.name,
@@ -126,7 +126,7 @@ def run_out(user: User, run: AssessmentRun, *, with_results: bool = True) -> Run
     )
 
 
-def _data(payload: SchemeIn) -> services.SchemeData:
+def _data(payload: AssessmentSchemeIn) -> services.SchemeData:
     return services.SchemeData(
         name=payload.name,
         description=payload.description,
@@ -136,11 +136,13 @@ def _data(payload: SchemeIn) -> services.SchemeData:
     )
 
 
-@router.get("/sources", response=list[SourceOut], summary="Indicator sources (指标来源) a scheme may use")
-def list_sources(request: HttpRequest) -> list[SourceOut]:
+@router.get(
+    "/sources", response=list[AssessmentSourceOut], summary="Indicator sources (指标来源) a scheme may use"
+)
+def list_sources(request: HttpRequest) -> list[AssessmentSourceOut]:
     require_supervisor(_user(request))
     return [
-        SourceOut(
+        AssessmentSourceOut(
             name=s.name,
             label=str(s.label),
             unit=s.unit,
@@ -152,7 +154,9 @@ def list_sources(request: HttpRequest) -> list[SourceOut]:
     ]
 
 
-@router.get("/schemes", response=SchemePageOut, summary="Assessment schemes (考核方案), supervisors only")
+@router.get(
+    "/schemes", response=AssessmentSchemePageOut, summary="Assessment schemes (考核方案), supervisors only"
+)
 def list_schemes(request: HttpRequest, paging: Query[PageIn]) -> dict[str, Any]:
     user = _user(request)
     require_supervisor(user)
@@ -160,49 +164,61 @@ def list_schemes(request: HttpRequest, paging: Query[PageIn]) -> dict[str, Any]:
     return {"count": schemes.count(), "results": [scheme_out(user, s) for s in paging.window(schemes)]}
 
 
-@router.post("/schemes", response={201: SchemeOut}, summary="Create a draft scheme")
-def create_scheme(request: HttpRequest, payload: SchemeIn) -> tuple[int, SchemeOut]:
+@router.post("/schemes", response={201: AssessmentSchemeOut}, summary="Create a draft scheme")
+def create_scheme(request: HttpRequest, payload: AssessmentSchemeIn) -> tuple[int, AssessmentSchemeOut]:
     user = _user(request)
     scheme = services.create_scheme(user, _data(payload))
     return 201, scheme_out(user, scheme)
 
 
-@router.get("/schemes/{uuid:scheme_id}", response=SchemeOut, summary="One scheme with its indicators")
-def get_scheme(request: HttpRequest, scheme_id: UUID) -> SchemeOut:
+@router.get(
+    "/schemes/{uuid:scheme_id}", response=AssessmentSchemeOut, summary="One scheme with its indicators"
+)
+def get_scheme(request: HttpRequest, scheme_id: UUID) -> AssessmentSchemeOut:
     user = _user(request)
     return scheme_out(user, _scheme(user, scheme_id))
 
 
 @router.put(
-    "/schemes/{uuid:scheme_id}", response=SchemeOut, summary="Replace a draft's fields and indicators"
+    "/schemes/{uuid:scheme_id}",
+    response=AssessmentSchemeOut,
+    summary="Replace a draft's fields and indicators",
 )
-def update_scheme(request: HttpRequest, scheme_id: UUID, payload: SchemeIn) -> SchemeOut:
+def update_scheme(request: HttpRequest, scheme_id: UUID, payload: AssessmentSchemeIn) -> AssessmentSchemeOut:
     user = _user(request)
     scheme = services.update_scheme(user, _scheme(user, scheme_id), _data(payload), payload.lock_version)
     return scheme_out(user, scheme)
 
 
 @router.post(
-    "/schemes/{uuid:scheme_id}/publish", response=SchemeOut, summary="Publish a draft (weights sum 100)"
+    "/schemes/{uuid:scheme_id}/publish",
+    response=AssessmentSchemeOut,
+    summary="Publish a draft (weights sum 100)",
 )
-def publish_scheme(request: HttpRequest, scheme_id: UUID) -> SchemeOut:
+def publish_scheme(request: HttpRequest, scheme_id: UUID) -> AssessmentSchemeOut:
     user = _user(request)
     return scheme_out(user, services.publish_scheme(user, _scheme(user, scheme_id)))
 
 
-@router.post("/schemes/{uuid:scheme_id}/retire", response=SchemeOut, summary="Retire a published scheme")
-def retire_scheme(request: HttpRequest, scheme_id: UUID) -> SchemeOut:
+@router.post(
+    "/schemes/{uuid:scheme_id}/retire", response=AssessmentSchemeOut, summary="Retire a published scheme"
+)
+def retire_scheme(request: HttpRequest, scheme_id: UUID) -> AssessmentSchemeOut:
     user = _user(request)
     return scheme_out(user, services.retire_scheme(user, _scheme(user, scheme_id)))
 
 
-@router.post("/schemes/{uuid:scheme_id}/versions", response={201: SchemeOut}, summary="New draft version")
-def new_version(request: HttpRequest, scheme_id: UUID) -> tuple[int, SchemeOut]:
+@router.post(
+    "/schemes/{uuid:scheme_id}/versions", response={201: AssessmentSchemeOut}, summary="New draft version"
+)
+def new_version(request: HttpRequest, scheme_id: UUID) -> tuple[int, AssessmentSchemeOut]:
     user = _user(request)
     return 201, scheme_out(user, services.new_version(user, _scheme(user, scheme_id)))
 
 
-@router.get("/runs", response=RunPageOut, summary="Assessment runs (考核结果) I may see, without rows")
+@router.get(
+    "/runs", response=AssessmentRunPageOut, summary="Assessment runs (考核结果) I may see, without rows"
+)
 def list_runs(request: HttpRequest, paging: Query[PageIn]) -> dict[str, Any]:
     user = _user(request)
     _require_staff(user)
@@ -212,22 +228,26 @@ def list_runs(request: HttpRequest, paging: Query[PageIn]) -> dict[str, Any]:
 
 
 @router.post(
-    "/runs", response={201: RunOut}, summary="Score a published scheme for a period (re-run replaces a draft)"
+    "/runs",
+    response={201: AssessmentRunOut},
+    summary="Score a published scheme for a period (re-run replaces a draft)",
 )
-def create_run(request: HttpRequest, payload: RunIn) -> tuple[int, RunOut]:
+def create_run(request: HttpRequest, payload: AssessmentRunIn) -> tuple[int, AssessmentRunOut]:
     user = _user(request)
     run = services.run_assessment(user, _scheme(user, payload.scheme), payload.period)
     return 201, run_out(user, run)
 
 
-@router.get("/runs/{uuid:run_id}", response=RunOut, summary="A run with its ranking and breakdown")
-def get_run(request: HttpRequest, run_id: UUID) -> RunOut:
+@router.get("/runs/{uuid:run_id}", response=AssessmentRunOut, summary="A run with its ranking and breakdown")
+def get_run(request: HttpRequest, run_id: UUID) -> AssessmentRunOut:
     user = _user(request)
     return run_out(user, _run(user, run_id))
 
 
-@router.post("/runs/{uuid:run_id}/publish", response=RunOut, summary="Publish a run with its sealed report")
-def publish_run(request: HttpRequest, run_id: UUID) -> RunOut:
+@router.post(
+    "/runs/{uuid:run_id}/publish", response=AssessmentRunOut, summary="Publish a run with its sealed report"
+)
+def publish_run(request: HttpRequest, run_id: UUID) -> AssessmentRunOut:
     user = _user(request)
     run = _run(user, run_id)
     return run_out(user, services.publish_run(user, run))

@@ -9,7 +9,7 @@ from uuid import UUID
 from ninja import Field, Schema
 
 
-class SourceOut(Schema):
+class AssessmentSourceOut(Schema):
     name: str
     label: str
     unit: str
@@ -18,7 +18,7 @@ class SourceOut(Schema):
     context: str
 
 
-class IndicatorIn(Schema):
+class AssessmentIndicatorIn(Schema):
     source: str = Field(max_length=60)
     weight: Decimal = Field(description="points out of 100; the weights of a published scheme sum to 100")
     method: str = Field("linear", description="linear | ranking | threshold")
@@ -31,20 +31,20 @@ class IndicatorIn(Schema):
     missing: str = Field("zero", description="zero | exclude")
 
 
-class SchemeIn(Schema):
+class AssessmentSchemeIn(Schema):
     name: str = Field(max_length=100)
     description: str = Field("", max_length=2000)
     level: str = Field("department", description="department | region")
     period_kind: str = Field("quarter", description="month | quarter | year")
-    indicators: list[IndicatorIn] = Field(default_factory=list, max_length=30)
+    indicators: list[AssessmentIndicatorIn] = Field(default_factory=list, max_length=30)
     lock_version: int | None = None
 
 
-class IndicatorOut(IndicatorIn):
+class AssessmentIndicatorOut(AssessmentIndicatorIn):
     pass
 
 
-class SchemeOut(Schema):
+class AssessmentSchemeOut(Schema):
     id: UUID
     family: UUID
     version: int
@@ -56,23 +56,23 @@ class SchemeOut(Schema):
     status_label: str
     owner: str
     weights_total: Decimal
-    indicators: list[IndicatorOut]
+    indicators: list[AssessmentIndicatorOut]
     lock_version: int
     published_at: datetime | None
     allowed_actions: list[str]
 
 
-class SchemePageOut(Schema):
+class AssessmentSchemePageOut(Schema):
     count: int
-    results: list[SchemeOut]
+    results: list[AssessmentSchemeOut]
 
 
-class RunIn(Schema):
+class AssessmentRunIn(Schema):
     scheme: UUID
     period: str = Field(max_length=10, description="2026-03 (month), 2026-Q1 (quarter) or 2026 (year)")
 
 
-class BreakdownOut(Schema):
+class AssessmentBreakdownOut(Schema):
     source: str
     value: float | None
     fraction: float | None
@@ -81,15 +81,15 @@ class BreakdownOut(Schema):
     excluded: bool
 
 
-class ResultOut(Schema):
+class AssessmentResultOut(Schema):
     unit: str
     label: str
     total: Decimal
     rank: int
-    breakdown: list[BreakdownOut]
+    breakdown: list[AssessmentBreakdownOut]
 
 
-class RunOut(Schema):
+class AssessmentRunOut(Schema):
     id: UUID
     scheme: UUID
     scheme_name: str
@@ -103,10 +103,10 @@ class RunOut(Schema):
     published_at: datetime | None
     units: int
     indicators: list[dict[str, object]]
-    results: list[ResultOut]
+    results: list[AssessmentResultOut]
     allowed_actions: list[str]
 
 
-class RunPageOut(Schema):
+class AssessmentRunPageOut(Schema):
     count: int
-    results: list[RunOut]
+    results: list[AssessmentRunOut]

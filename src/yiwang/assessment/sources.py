@@ -47,7 +47,7 @@ def sharing_response_rate(period: sources.Period, level: str) -> dict[str, float
     for provider, region, status, decided_at, due_at in rows:
         key = str(provider) if level == "department" else str(region)
         due[key] += 1
-        if status in DECIDED and decided_at is not None and decided_at <= due_at:
+        if status in DECIDED and decided_at is not None and due_at is not None and decided_at <= due_at:
             on_time[key] += 1
     return {key: round(100.0 * on_time[key] / n, 2) for key, n in due.items()}
 

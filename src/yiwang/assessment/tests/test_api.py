@@ -36,7 +36,9 @@ def test_supervisor_builds_publishes_and_runs(world, test_sources):
     scheme_id = body["id"]
     published = client.post(f"{BASE}/schemes/{scheme_id}/publish")
     assert published.status_code == 200 and published.json()["status"] == "published"
-    run = client.post(f"{BASE}/runs", {"scheme": scheme_id, "period": "2026-Q3"}, content_type="application/json")
+    run = client.post(
+        f"{BASE}/runs", {"scheme": scheme_id, "period": "2026-Q3"}, content_type="application/json"
+    )
     assert run.status_code == 201, run.content
     results = run.json()["results"]
     # ranking on the overdue rate: a (2) best → 40, b (10) last of the two with values → 0; c missing → 0
@@ -51,10 +53,20 @@ def test_error_shapes(world, test_sources):
     scheme_id = client.post(f"{BASE}/schemes", bad, content_type="application/json").json()["id"]
     refused = client.post(f"{BASE}/schemes/{scheme_id}/publish")
     assert refused.status_code == 400
-    assert refused.json() == {"code": "assessment_weights", "message": refused.json()["message"], "fields": {"weights": ["60.00"]}}
-    unknown = client.post(f"{BASE}/schemes", dict(SCHEME, indicators=[{"source": "x", "weight": 100}]), content_type="application/json")
+    assert refused.json() == {
+        "code": "assessment_weights",
+        "message": refused.json()["message"],
+        "fields": {"weights": ["60.00"]},
+    }
+    unknown = client.post(
+        f"{BASE}/schemes",
+        dict(SCHEME, indicators=[{"source": "x", "weight": 100}]),
+        content_type="application/json",
+    )
     assert unknown.status_code == 400 and unknown.json()["code"] == "assessment_unknown_source"
-    draft_run = client.post(f"{BASE}/runs", {"scheme": scheme_id, "period": "2026-Q3"}, content_type="application/json")
+    draft_run = client.post(
+        f"{BASE}/runs", {"scheme": scheme_id, "period": "2026-Q3"}, content_type="application/json"
+    )
     assert draft_run.status_code == 409 and draft_run.json()["code"] == "assessment_not_published"
     missing = client.get(f"{BASE}/schemes/{uuid.uuid4()}")
     assert missing.status_code == 404 and missing.json()["code"] == "assessment_not_found"

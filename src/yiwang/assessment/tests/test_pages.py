@@ -15,7 +15,9 @@ pytestmark = pytest.mark.django_db
 
 def test_supervisor_edits_a_scheme_on_the_page(world, test_sources):
     client = logged_in(world.supervisor)
-    created = client.post("/workbench/assessment/schemes/", {"name": "月度考核", "level": "department", "period_kind": "month"})
+    created = client.post(
+        "/workbench/assessment/schemes/", {"name": "月度考核", "level": "department", "period_kind": "month"}
+    )
     assert created.status_code == 302
     scheme = AssessmentScheme.objects.get(name="月度考核")
     page = client.get(created["Location"])
@@ -54,7 +56,9 @@ def test_supervisor_edits_a_scheme_on_the_page(world, test_sources):
     assert "合肥市市场监督管理局" in html
 
 
-def test_staff_see_only_published_runs_of_their_department(world, test_sources, django_assert_max_num_queries):
+def test_staff_see_only_published_runs_of_their_department(
+    world, test_sources, django_assert_max_num_queries
+):
     run = services.run_assessment(world.supervisor, published_scheme(world), "2026-Q3")
     clerk = logged_in(world.clerk_a)
     assert clerk.get("/workbench/assessment/schemes/").status_code == 403
