@@ -188,6 +188,9 @@ class GatewayNotification(models.Model):
     outcome = models.CharField(max_length=8, choices=NotificationOutcome.choices)
     outcome_code = models.CharField(max_length=40, blank=True)
     received_at = models.DateTimeField()
+    # the nonce of the delivery that was applied: a replay of that very request is refused by it
+    # (later deliveries' nonces go to GatewayNonce), one insert less on the paying path
+    nonce = models.CharField(max_length=64, blank=True, default="")
 
     class Meta:
         indexes = [models.Index(fields=["order", "received_at"])]

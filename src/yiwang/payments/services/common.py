@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.db.models import OuterRef, Subquery
 from django.utils import timezone
 
 from yiwang.accounts.models import User
@@ -13,7 +14,7 @@ from yiwang.core.errors import DomainError, NotFound
 from yiwang.payments.errors import PaymentErrorCode
 from yiwang.payments.gateways.base import PaymentGateway
 from yiwang.payments.gateways.fiscal import FiscalGateway
-from yiwang.payments.models import PaymentEvent, PaymentOrder
+from yiwang.payments.models import PAID_STATUSES, PaymentEvent, PaymentOrder
 
 FINANCE_ROLE = "finance"
 WINDOW_ROLES = ("window_clerk", FINANCE_ROLE)
@@ -30,6 +31,25 @@ def locked_order(order: PaymentOrder | int) -> PaymentOrder:
     if found is None:
         raise NotFound("缴款单不存在", code=PaymentErrorCode.NOT_FOUND)
     return found
+
+
+def locked_order_by_code(code: str) -> PaymentOrder | None:
+    """The order with this 缴款码, its row locked, annotated with ``other_paid_code``: the code of
+    another paid order of the same subject, or None (what ``apply_paid`` checks for a duplicate
+    payment), read in the same statement."""
+    others = (
+        PaymentOrder.objects.filter(
+            subject_type=OuterRef("subject_type"), subject_id=OuterRef("subject_id"), status__in=PAID_STATUSES
+        )
+        .exclude(pk=OuterRef("pk"))
+        .values("code")[:1]
+    )
+    rows = (
+        PaymentOrder.objects.select_for_update(of=("self",))
+        .filter(code=code)
+        .annotate(other_paid_code=Subquery(others))[:1]
+    )
+    return next(iter(rows), None)
 
 
 def record_event(

@@ -33,7 +33,13 @@ from yiwang.payments.models import (
     Refund,
     RefundStatus,
 )
-from yiwang.payments.services.common import fiscal_gateway, locked_order, record_event, save_order
+from yiwang.payments.services.common import (
+    fiscal_gateway,
+    locked_order,
+    locked_order_by_code,
+    record_event,
+    save_order,
+)
 from yiwang.payments.services.orders import apply_paid, raise_exception
 from yiwang.payments.services.refunds import apply_refund_result, send_refund
 
@@ -96,8 +102,11 @@ def _stored_answer(stored: GatewayNotification) -> Answer:
     return OK
 
 
-def _store(notification: Notification, order: PaymentOrder | None, outcome: str, code: str = "") -> None:
+def _store(
+    notification: Notification, order: PaymentOrder | None, outcome: str, code: str = "", nonce: str = ""
+) -> None:
     GatewayNotification.objects.create(
+        nonce=nonce[:64],
         notification_id=notification.notification_id,
         order=order,
         kind=notification.type,
@@ -134,18 +143,19 @@ def handle_notification(notification: Notification, *, nonce: str | None = None)
     """Apply a verified notification once.
 
     A duplicate (the id is stored) gets the first answer again: one read and the nonce, no
-    transaction.  A new one is applied in one transaction that remembers the nonce (a replay raises
-    ``_Replayed`` and undoes it), locks the order row and stores the notification last; two
-    deliveries of one new notification racing each other are serialised by the order lock, and the
-    second one's store hits the unique id, rolls back whatever it did and answers what the first
-    stored."""
+    transaction; the very request that was applied, replayed, is refused by the nonce stored with
+    it.  A new one is applied in one transaction that locks the order row (reading in the same
+    statement whether another order of the subject is paid) and stores the notification with its
+    nonce last; two deliveries of one new notification racing each other are serialised by the
+    order lock, and the second one's store hits the unique id, rolls back whatever it did and
+    answers what the first stored."""
     stored = _stored(notification)
     if stored is not None:
-        if nonce is not None and not _remember_nonce(nonce):
+        if nonce is not None and (stored.nonce == nonce or not _remember_nonce(nonce)):
             raise _Replayed
         return _stored_answer(stored)
     try:
-        return _apply_new(notification, nonce)
+        return _apply_new(notification, nonce or "")
     except IntegrityError:
         stored = _stored(notification)
         if stored is None:
@@ -153,18 +163,11 @@ def handle_notification(notification: Notification, *, nonce: str | None = None)
         return _stored_answer(stored)
 
 
-def _apply_new(notification: Notification, nonce: str | None) -> Answer:
+def _apply_new(notification: Notification, nonce: str) -> Answer:
     with transaction.atomic():
-        if nonce is not None:
-            try:  # the first statement: on a replay nothing else has happened, and the block unwinds
-                GatewayNonce.objects.create(nonce=nonce, seen_at=timezone.now())
-            except IntegrityError as exc:
-                raise _Replayed from exc
-        order = next(
-            iter(PaymentOrder.objects.select_for_update().filter(code=notification.order_no)[:1]), None
-        )
+        order = locked_order_by_code(notification.order_no)
         if order is None:
-            _store(notification, None, NotificationOutcome.REFUSED, PaymentErrorCode.NOT_FOUND)
+            _store(notification, None, NotificationOutcome.REFUSED, PaymentErrorCode.NOT_FOUND, nonce)
             audit.record(
                 "payments.notification_unknown_order",
                 object_type="payments.PaymentOrder",
@@ -179,7 +182,7 @@ def _apply_new(notification: Notification, nonce: str | None) -> Answer:
             outcome, code = _refund_notification(order, notification)
         else:
             outcome, code = _payment_notification(order, notification)
-        _store(notification, order, outcome, code)
+        _store(notification, order, outcome, code, nonce)
     if outcome == NotificationOutcome.REFUSED:
         return Answer(404 if code == PaymentErrorCode.NOT_FOUND else 409, code, "通知已拒绝")
     return OK

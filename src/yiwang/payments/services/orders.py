@@ -312,14 +312,17 @@ def apply_paid(
     row = order if locked and isinstance(order, PaymentOrder) else locked_order(order)
     if row.status in PAID_STATUSES:
         return row, False
-    other_paid = (
-        PaymentOrder.objects.filter(
-            subject_type=row.subject_type, subject_id=row.subject_id, status__in=PAID_STATUSES
+    if hasattr(row, "other_paid_code"):  # read with the lock (services.common.locked_order_by_code)
+        other_code = row.other_paid_code
+    else:
+        other_paid = (
+            PaymentOrder.objects.filter(
+                subject_type=row.subject_type, subject_id=row.subject_id, status__in=PAID_STATUSES
+            )
+            .exclude(pk=row.pk)
+            .values_list("code", flat=True)[:1]
         )
-        .exclude(pk=row.pk)
-        .values_list("code", flat=True)[:1]
-    )
-    other_code = next(iter(other_paid), None)
+        other_code = next(iter(other_paid), None)
     previous = row.status
     row.status = OrderStatus.PAID
     row.paid_fen = amount_fen
