@@ -39,4 +39,4 @@ def test_sources(world: World) -> Iterator[list[str]]:
     names = register_test_sources(world)
     yield names
     for name in names:
-        sources._SOURCES.pop(name, None)
+        sources.unregister(name)
