@@ -124,15 +124,15 @@ def generate(
             visits_saved=2 - visits,
         )
         fate = rng.random()
-        if fate < 0.05:
-            continue  # still waiting for acceptance
+        if fate < 0.01:
+            continue  # never accepted (withdrawn before acceptance)
         accepted = filed + timedelta(days=rng.randint(0, 2))
         if accepted > today:
             continue
         add(accepted, item, channel, accepted=1)
         due = accepted + timedelta(days=item.committed_limit_days + 2)
         closed = accepted + timedelta(days=rng.randint(0, 12))
-        if fate < 0.15 or closed > today:
+        if fate < 0.015 or closed > today:  # still open: recent ones, and a few stuck
             add(due, item, channel, open_due=1)
             continue
         handling = max(0, (closed - accepted).days * 5 // 7)
@@ -157,18 +157,26 @@ def generate(
 
 
 def load(sums: dict[tuple[Any, ...], list[int]]) -> None:
+    """COPY the daily rows in day order (as days pass, rows are written day after day), then the
+    monthly rows they make."""
     from django.db import connection
 
-    from yiwang.metrics.models import COUNTERS, CaseAggregate
+    from yiwang.metrics.models import COUNTERS, CaseAggregate, CaseAggregateMonth
 
-    table = CaseAggregate._meta.db_table
+    months: dict[tuple[Any, ...], list[int]] = {}
+    for (day, *rest), row in sums.items():
+        total = months.setdefault((day.replace(day=1), *rest), [0] * len(COUNTERS))
+        for i, value in enumerate(row):
+            total[i] += value
     columns = ["day", "organisation_id", "item_id", "channel", "region_id", *COUNTERS]
     with connection.cursor() as cursor:
-        cursor.execute(f"TRUNCATE {table}")
-        with cursor.copy(f"COPY {table} ({', '.join(columns)}) FROM STDIN") as copy:
-            for key, row in sums.items():
-                copy.write_row([*key, *row])
-        cursor.execute(f"ANALYZE {table}")
+        for model, data in ((CaseAggregate, sums), (CaseAggregateMonth, months)):
+            table = model._meta.db_table
+            cursor.execute(f"TRUNCATE {table}")
+            with cursor.copy(f"COPY {table} ({', '.join(columns)}) FROM STDIN") as copy:
+                for key in sorted(data, key=lambda k: (k[0], k[1], k[2], k[3])):
+                    copy.write_row([*key, *data[key]])
+            cursor.execute(f"VACUUM ANALYZE {table}")
 
 
 def timed(fn: Callable[[], Any], repeat: int) -> dict[str, float]:
@@ -209,7 +217,7 @@ def main() -> None:
 
     from yiwang.core.models import Organisation
     from yiwang.metrics import dashboards, indicators, reads, screen
-    from yiwang.metrics.models import CaseAggregate
+    from yiwang.metrics.models import CaseAggregate, CaseAggregateMonth
     from yiwang.metrics.sources import Period
     from yiwang.testing.portal import seed_test_calendar
 
@@ -222,6 +230,7 @@ def main() -> None:
         sums = generate(args.cases, args.days, orgs, items, today)
         load(sums)
     rows = CaseAggregate.objects.count()
+    month_rows = CaseAggregateMonth.objects.count()
     setup_s = round(time.perf_counter() - started, 1)
 
     month = Period(today.replace(day=1), today)
@@ -241,7 +250,8 @@ def main() -> None:
         def run() -> Any:
             day = Period(today, today)
             return [
-                reads.grouped(day, level, scope, flt) for level in ("department", "channel", "region")
+                reads.grouped(day, level, scope, flt, items_used=False)
+                for level in ("department", "channel", "region")
             ], reads.overdue_now(scope, flt)
 
         return run
@@ -278,10 +288,13 @@ def main() -> None:
         "machine": f"{platform.machine()} {os.cpu_count()} cores, Python {platform.python_version()}",
         "cases": args.cases,
         "aggregate_rows": rows,
+        "month_rows": month_rows,
         "setup_s": setup_s,
         "results": results,
     }
-    print(f"{rows:,} aggregate rows for {args.cases:,} cases (setup {setup_s} s)")
+    print(
+        f"{rows:,} daily + {month_rows:,} monthly aggregate rows for {args.cases:,} cases (setup {setup_s} s)"
+    )
     print(f"{'query':58} {'p50 ms':>8} {'p95 ms':>8} {'max ms':>8}")
     for name, figures in results.items():
         print(f"{name:58} {figures['p50_ms']:8.2f} {figures['p95_ms']:8.2f} {figures['max_ms']:8.2f}")

@@ -15,15 +15,16 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable
-from datetime import date
+from datetime import date, timedelta
 from typing import Any
 
 from django.db import connection, transaction
 from django.db.models import Sum
+from django.db.models.functions import TruncMonth
 
 from yiwang.cases.models import Case
 from yiwang.metrics import facts
-from yiwang.metrics.models import COUNTERS, CaseAggregate, CaseFact, DirtyCase
+from yiwang.metrics.models import COUNTERS, CaseAggregate, CaseAggregateMonth, CaseFact, DirtyCase
 
 Key = tuple[date, int, int, str]  # day, organisation id, item id, channel
 BATCH = 2000
@@ -89,17 +90,25 @@ def recompute(keys: Iterable[Key]) -> None:
         days = sorted(days_by_item[item_id])
         CaseAggregate.objects.filter(item_id=item_id, day__in=days).delete()
         _insert_sums(CaseFact.objects.filter(item_id=item_id, day__in=days))
+        for month in sorted({day.replace(day=1) for day in days}):
+            CaseAggregateMonth.objects.filter(item_id=item_id, day=month).delete()
+            daily = CaseAggregate.objects.filter(item_id=item_id, day__gte=month, day__lt=next_month(month))
+            _insert_sums(daily.annotate(month=TruncMonth("day")), CaseAggregateMonth, "month")
 
 
-def _insert_sums(fact_qs: Any) -> int:
+def next_month(month: date) -> date:
+    return (month.replace(day=28) + timedelta(days=4)).replace(day=1)
+
+
+def _insert_sums(source_qs: Any, model: Any = CaseAggregate, day_field: str = "day") -> int:
     rows = (
-        fact_qs.order_by()
-        .values("day", "organisation_id", "item_id", "region_id", "channel")
+        source_qs.order_by()
+        .values(day_field, "organisation_id", "item_id", "region_id", "channel")
         .annotate(**{f"s_{name}": Sum(name) for name in COUNTERS})
     )
     objs = [
-        CaseAggregate(
-            day=row["day"],
+        model(
+            day=row[day_field],
             organisation_id=row["organisation_id"],
             item_id=row["item_id"],
             region_id=row["region_id"],
@@ -108,7 +117,7 @@ def _insert_sums(fact_qs: Any) -> int:
         )
         for row in rows
     ]
-    CaseAggregate.objects.bulk_create(objs, batch_size=1000)
+    model.objects.bulk_create(objs, batch_size=1000)
     return len(objs)
 
 
@@ -119,6 +128,7 @@ def recount() -> int:
         DirtyCase.objects.all().delete()
         CaseFact.objects.all().delete()
         CaseAggregate.objects.all().delete()
+        CaseAggregateMonth.objects.all().delete()
         batch: list[CaseFact] = []
         for row in facts.case_rows().order_by("pk").iterator(chunk_size=BATCH):
             batch.extend(facts.facts_of(row))
@@ -126,15 +136,27 @@ def recount() -> int:
                 CaseFact.objects.bulk_create(batch, batch_size=1000)
                 batch = []
         CaseFact.objects.bulk_create(batch, batch_size=1000)
-        return _insert_sums(CaseFact.objects.all())
+        rows = _insert_sums(CaseFact.objects.all())
+        _insert_sums(CaseAggregate.objects.annotate(month=TruncMonth("day")), CaseAggregateMonth, "month")
+        return rows
 
 
-def snapshot() -> dict[Key, dict[str, int]]:
+def snapshot(model: Any = CaseAggregate) -> dict[Key, dict[str, int]]:
     """Every aggregate row as ``{key: {counter: value}}`` (tests and ``--check``; small tables)."""
     return {
         (row["day"], row["organisation_id"], row["item_id"], row["channel"]): {n: row[n] for n in COUNTERS}
-        for row in CaseAggregate.objects.values("day", "organisation_id", "item_id", "channel", *COUNTERS)
+        for row in model.objects.values("day", "organisation_id", "item_id", "channel", *COUNTERS)
     }
+
+
+def by_month(daily: dict[Key, dict[str, int]]) -> dict[Key, dict[str, int]]:
+    """The monthly rows the daily ones make."""
+    result: dict[Key, dict[str, int]] = {}
+    for (day, org, item, channel), counts in daily.items():
+        sums = result.setdefault((day.replace(day=1), org, item, channel), facts.zero())
+        for name in COUNTERS:
+            sums[name] += counts[name]
+    return result
 
 
 def expected() -> dict[Key, dict[str, int]]:
@@ -151,4 +173,7 @@ def expected() -> dict[Key, dict[str, int]]:
 def drift() -> list[Key]:
     """The keys whose aggregate differs from a recount (empty when in step)."""
     have, want = snapshot(), expected()
-    return sorted(k for k in set(have) | set(want) if have.get(k) != want.get(k))
+    drifted = {k for k in set(have) | set(want) if have.get(k) != want.get(k)}
+    months, want_months = snapshot(CaseAggregateMonth), by_month(want)
+    drifted |= {k for k in set(months) | set(want_months) if months.get(k) != want_months.get(k)}
+    return sorted(drifted)

@@ -187,7 +187,7 @@ def today(user: User | None, query: Query | None = None, *, day: date | None = N
     period = Period(day, day)
     scope = scope_of(user) if user is not None else None
     filters = query.filters if query is not None else None
-    by_org = reads.grouped(period, "department", scope, filters)
+    by_org = reads.grouped(period, "department", scope, filters, items_used=False)
     totals = _add(by_org.values())
     overdue = reads.overdue_now(scope, filters)
     keys = _scope_keys(scope, filters or reads.Filters()) if scope is not None else None
@@ -195,8 +195,12 @@ def today(user: User | None, query: Query | None = None, *, day: date | None = N
         "day": day,
         "by_status": activity(totals, overdue),
         "by_department": _labelled("department", by_org, "filed"),
-        "by_channel": _labelled("channel", reads.grouped(period, "channel", scope, filters), "filed"),
-        "by_region": _labelled("region", reads.grouped(period, "region", scope, filters), "filed"),
+        "by_channel": _labelled(
+            "channel", reads.grouped(period, "channel", scope, filters, items_used=False), "filed"
+        ),
+        "by_region": _labelled(
+            "region", reads.grouped(period, "region", scope, filters, items_used=False), "filed"
+        ),
         "overdue_now": overdue,
         "warning_count": _warning_count(period, keys),
     }
@@ -211,19 +215,15 @@ def _add(values: Any) -> dict[str, int]:
 
 
 def top_items(user: User | None, query: Query, limit: int = 10) -> list[dict[str, Any]]:
-    """The items with the most applications in the period (one grouped query + labels)."""
+    """The items with the most applications in the period (one grouped query a segment + labels)."""
     scope = scope_of(user) if user is not None else None
-    qs = (
-        reads.rows(query.period, scope, query.filters)
-        .order_by()
-        .values("item_id")
-        .annotate(n=Sum("filed"))
-        .filter(n__gt=0)
-        .order_by("-n", "item_id")[:limit]
-    )
-    counts = [(row["item_id"], int(row["n"])) for row in qs]
-    labels = reads.unit_labels("item", [k for k, _n in counts])
-    return [{"key": labels[k][0], "label": labels[k][1], "count": n} for k, n in counts if k in labels]
+    counts: dict[int, int] = {}
+    for qs, _monthly in reads.rows(query.period, scope, query.filters):
+        for row in qs.order_by().values("item_id").annotate(n=Sum("filed")).filter(n__gt=0):
+            counts[row["item_id"]] = counts.get(row["item_id"], 0) + int(row["n"])
+    best = sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))[:limit]
+    labels = reads.unit_labels("item", [k for k, _n in best])
+    return [{"key": labels[k][0], "label": labels[k][1], "count": n} for k, n in best if k in labels]
 
 
 def metrics_table(user: User, query: Query) -> dict[str, Any]:

@@ -13,6 +13,7 @@ computed from the aggregates in a few indexed queries and kept in the cache for
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 from typing import Any
 from uuid import UUID
 
@@ -106,6 +107,16 @@ def compute() -> dict[str, Any]:
         "computed_at": timezone.localtime().isoformat(timespec="seconds"),
         "compute_ms": round((time.perf_counter() - started) * 1000, 1),
     }
+
+
+def rendered_fragment(language: str, render: Callable[[], str]) -> str:
+    """The figures fragment as HTML, rendered at most once per snapshot and language."""
+    key = f"{CACHE_KEY}:html:{language}"
+    html = cache.get(key)
+    if html is None:
+        html = render()
+        cache.set(key, html, SNAPSHOT_SECONDS)
+    return str(html)
 
 
 def payload() -> dict[str, Any]:

@@ -6,6 +6,7 @@ from typing import Any
 
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
+from django.template.loader import render_to_string
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
@@ -140,7 +141,12 @@ def screen_fragment(request: HttpRequest) -> HttpResponse:
         screen.check_access(request.user, request.GET.get("key", ""))
     except DomainError as exc:
         return render_error(request, exc)
-    return render(request, "metrics/_screen_body.html", _screen_context(request))
+    # The fragment is the same for every screen (it holds no key): rendered once per snapshot.
+    language = request.LANGUAGE_CODE if hasattr(request, "LANGUAGE_CODE") else ""
+    html = screen.rendered_fragment(
+        language, lambda: render_to_string("metrics/_screen_body.html", _screen_context(request), request)
+    )
+    return HttpResponse(html)
 
 
 @require_GET

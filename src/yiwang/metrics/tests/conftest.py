@@ -9,6 +9,7 @@ import pytest
 import time_machine
 from django.core.cache import cache
 
+from yiwang.metrics import sources
 from yiwang.metrics.tests.factories import World, make_world
 from yiwang.testing.portal import seed_test_calendar
 
@@ -32,3 +33,14 @@ def frozen() -> Iterator[time_machine.Coordinates]:
 def world(db: None, frozen) -> World:
     seed_test_calendar()
     return make_world()
+
+
+@pytest.fixture
+def own_sources_only() -> Iterator[None]:
+    """Only the sources of metrics (others, e.g. supervision's warning_count, run their own queries)."""
+    foreign = [s for s in sources.all_sources() if s.context != "metrics"]
+    for source in foreign:
+        sources.unregister(source.name)
+    yield
+    for source in foreign:
+        sources.register(source)

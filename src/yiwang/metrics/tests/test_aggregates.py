@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 
 from yiwang.cases.models import Case, CaseOutcome, CaseStatus
 from yiwang.metrics import aggregates
-from yiwang.metrics.models import CaseAggregate, CaseFact, DirtyCase
+from yiwang.metrics.models import CaseAggregate, CaseAggregateMonth, CaseFact, DirtyCase
 from yiwang.metrics.tests.factories import World, at, make_case
 from yiwang.testing.portal import apply_for
 
@@ -122,4 +122,6 @@ def test_incremental_aggregates_equal_a_full_recount(world: World, steps, refres
         if index % refresh_every == 0:
             aggregates.refresh(limit=3)
     aggregates.refresh(limit=3)
-    assert aggregates.snapshot() == aggregates.expected()
+    expected = aggregates.expected()
+    assert aggregates.snapshot() == expected
+    assert aggregates.snapshot(CaseAggregateMonth) == aggregates.by_month(expected)

@@ -164,3 +164,15 @@ def test_an_empty_period_has_no_rates(world: World) -> None:
     history(world)
     values = indicators.evaluate(reads.totals(Period(d(25), d(30))), 4)
     assert values["on_time_rate"] is None and values["filed_count"] == 0.0 and values["operation_rate"] == 0.0
+
+
+def test_whole_past_months_are_read_from_the_monthly_rows(world: World) -> None:
+    history(world)
+    long = Period(date(2026, 8, 1), d(21))
+    assert [monthly for _qs, monthly in reads.segments(long)] == [True, False]
+    assert [monthly for _qs, monthly in reads.segments(Period(date(2026, 8, 15), d(21)))] == [False]
+    assert [monthly for _qs, monthly in reads.segments(SEPT)] == [False]  # the current month: daily rows
+    t = reads.totals(long)
+    assert (t["filed"], t["completed"], t["overdue_open"], t["items_used"]) == (8, 5, 1, 3)
+    daily_only = reads.totals(Period(date(2026, 8, 2), d(21)))  # not a whole month: daily rows only
+    assert (daily_only["filed"], daily_only["completed"]) == (8, 5)

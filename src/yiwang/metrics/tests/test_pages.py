@@ -14,7 +14,9 @@ from yiwang.testing.mfa import staff_login
 pytestmark = pytest.mark.django_db
 
 
-def test_dashboard_page_and_its_htmx_body(world: World, django_assert_max_num_queries) -> None:
+def test_dashboard_page_and_its_htmx_body(
+    world: World, django_assert_max_num_queries, own_sources_only
+) -> None:
     history(world)
     client = staff_login(Client(), world.manager)
     page = client.get("/workbench/dashboards/", {"start": "2026-09-01", "end": "2026-09-21"})
@@ -53,7 +55,9 @@ def test_display_key_opens_the_screen_until_revoked(world: World) -> None:
     assert device.get("/screen/figures/", {"key": token}).status_code == 403
 
 
-def test_screen_snapshot_is_cached_and_cheap(world: World, django_assert_max_num_queries) -> None:
+def test_screen_snapshot_is_cached_and_cheap(
+    world: World, django_assert_max_num_queries, own_sources_only
+) -> None:
     history(world)
     cache.clear()
     with django_assert_max_num_queries(12):
