@@ -37,3 +37,37 @@ def _fresh_cache():
     cache.clear()
     call_reads.forget()  # per-process memory keyed by ids a rolled-back test may reuse (SQLite)
     yield
+
+
+# --- the migrated test database, made once (yiwang.testing.dbtemplate) -------------------------------
+@pytest.fixture(scope="session")
+def _yiwang_test_db_template(request, django_db_modify_db_settings, django_db_blocker):
+    """Each worker's test database is a copy of the migrated template; Django's set-up then keeps it
+    (``keepdb``) and only checks that nothing is left to migrate.  Off with --reuse-db, --no-migrations
+    or YIWANG_TEST_DB_TEMPLATE=0."""
+    from yiwang.testing import dbtemplate
+
+    config = request.config
+    if not dbtemplate.enabled() or config.getvalue("reuse_db") or config.getvalue("nomigrations"):
+        return False
+    with django_db_blocker.unblock():
+        prepared = dbtemplate.prepare_test_databases()
+    if not prepared:
+        return False
+
+    def drop() -> None:
+        with django_db_blocker.unblock():
+            dbtemplate.drop_test_databases(prepared)
+
+    request.addfinalizer(drop)
+    return True
+
+
+@pytest.fixture(scope="session")
+def django_db_keepdb(request, _yiwang_test_db_template):
+    return bool(_yiwang_test_db_template or request.config.getvalue("reuse_db"))
+
+
+@pytest.fixture(scope="session")
+def django_db_createdb(request, _yiwang_test_db_template):
+    return bool(request.config.getvalue("create_db") and not _yiwang_test_db_template)
