@@ -189,9 +189,12 @@ def prepare_test_databases() -> list[tuple[str, str, dict[str, Any]]]:
     prepared: list[tuple[str, str, dict[str, Any]]] = []
     connection = connections["default"]
     settings_dict = connection.settings_dict
-    test_name = connection.creation._get_test_db_name()  # the name Django's set-up will use
     vendor = connection.vendor
-    if vendor == "sqlite" and not connection.creation.is_in_memory_db(test_name):
+    # the name Django's set-up will use (pytest-django has put the worker's suffix in TEST NAME)
+    test_name = (settings_dict.get("TEST") or {}).get("NAME") or ""
+    if vendor == "postgresql" and not test_name:
+        test_name = f"test_{settings_dict['NAME']}"
+    if vendor == "sqlite" and test_name and ":memory:" not in test_name and "mode=memory" not in test_name:
         copy_sqlite(sqlite_template(), Path(test_name))
         prepared.append(("sqlite", test_name, dict(settings_dict)))
     elif vendor == "postgresql":
