@@ -162,4 +162,4 @@ def test_scoped_rule_only_sees_its_department(world: World) -> None:
 
 def test_working_days_back(world: World) -> None:
     assert working_days_back(TODAY, 1) == date(2026, 9, 20)  # Monday is the one working day after Sunday
-    assert working_days_back(TODAY, 5) == date(2026, 9, 14)
+    assert working_days_back(TODAY, 5) == date(2026, 9, 15)  # Sunday 20 September is a 调休 working day
