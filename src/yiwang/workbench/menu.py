@@ -31,6 +31,9 @@ CASE_ROLES = frozenset(
 
 DATA_ROLES = frozenset({StaffRole.DATA_OFFICIAL})
 
+#: Who watches the whole service: the big screen and the dashboards.
+OVERSIGHT_ROLES = frozenset({StaffRole.SUPERVISOR, StaffRole.SERVICE_MANAGER, StaffRole.ADMIN})
+
 
 @dataclass(frozen=True)
 class MenuItem:
@@ -112,6 +115,13 @@ MENU: tuple[MenuItem, ...] = (
         frozenset({StaffRole.FINANCE, StaffRole.WINDOW_CLERK}),
         ("finance:*",),
     ),
+    # 电子监察、考核评估与视窗 (docs/supervision.md, docs/assessment.md, docs/dashboards.md)
+    MenuItem("supervision:warnings", gettext_noop("电子监察"), CASE_ROLES, ("supervision:*",)),
+    MenuItem("assessment:runs", gettext_noop("考核评估"), CASE_ROLES, ("assessment:*",)),
+    MenuItem(
+        "metrics:dashboard", gettext_noop("运行分析"), OVERSIGHT_ROLES | {StaffRole.APPROVER}, ("metrics:*",)
+    ),
+    MenuItem("screen:index", gettext_noop("大屏"), OVERSIGHT_ROLES, ("screen:*",)),
     MenuItem(
         "exchange:overview",
         gettext_noop("交换与推送"),
