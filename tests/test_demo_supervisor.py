@@ -18,6 +18,8 @@ from pathlib import Path
 
 import pytest
 
+from yiwang.testing import dbtemplate
+
 ROOT = Path(__file__).resolve().parent.parent
 # Seconds from `yiwang demo` to a task run (demo data, start, task); stopping has its own 40 s.  The
 # schema is migrated before (half a minute on a loaded 2-core machine, and not what is tested here).
@@ -90,6 +92,9 @@ def test_yiwang_demo_runs_a_queued_task_and_stops_all_children_on_one_sigint(tmp
         "YIWANG_TASK_WORKERS",
     ):
         env.pop(name, None)
+    # The migrated schema is copied from the test template (yiwang.testing.dbtemplate); `migrate`
+    # then finds nothing to apply.
+    dbtemplate.copy_for_demo(tmp_path / "demo.sqlite3")
     migrated = subprocess.run(
         [sys.executable, "-m", "yiwang.cli", "migrate", "--no-input", "-v", "0"],
         cwd=tmp_path,
