@@ -81,8 +81,9 @@ def migrate(database_url: str) -> None:
             raise RuntimeError(f"migrating the test database template failed:\n{done.stderr[-4000:]}")
 
 
-def sqlite_template() -> Path:
-    """The migrated SQLite file for the current migrations (made if missing)."""
+def sqlite_template_copy(target: Path) -> None:
+    """``target`` made a copy of the migrated SQLite file for the current migrations (made if
+    missing); under the lock, so that no process copies a half-made or a removed template."""
     name = f"sqlite-{fingerprint()}"
     template = template_dir() / f"{name}.sqlite3"
     with locked(name):
@@ -93,17 +94,26 @@ def sqlite_template() -> Path:
             copy_sqlite(building, template.with_name(template.name + ".tmp"))
             os.replace(template.with_name(template.name + ".tmp"), template)
             _remove_sqlite(building)
-            for stale in template_dir().glob("sqlite-*.sqlite3"):  # older fingerprints
-                if stale != template and ".building." not in stale.name:
+            for stale in template_dir().glob("sqlite-*.sqlite3"):  # other fingerprints, a day old
+                if stale != template and ".building." not in stale.name and _age(stale) > 86_400:
                     _remove_sqlite(stale)
-    return template
+        copy_sqlite(template, target)
+
+
+def _age(path: Path) -> float:
+    import time
+
+    try:
+        return time.time() - path.stat().st_mtime
+    except OSError:
+        return 0.0
 
 
 def copy_sqlite(source: Path, target: Path) -> None:
     """A consistent copy (the online backup API: the write-ahead log is folded in)."""
     _remove_sqlite(target)
     with (
-        contextlib.closing(sqlite3.connect(source)) as src,
+        contextlib.closing(sqlite3.connect(f"file:{source}?mode=ro", uri=True)) as src,
         contextlib.closing(sqlite3.connect(target)) as dst,
     ):
         src.backup(dst)
@@ -163,8 +173,9 @@ def pg_copy(settings_dict: dict[str, Any], test_name: str) -> None:
                 "SELECT datname FROM pg_database WHERE datname LIKE %s AND datname <> %s",
                 [f"{base}_tpl_%", template],
             ).fetchall()
-            for (name,) in stale:  # older fingerprints
-                admin.execute(sql.SQL("DROP DATABASE IF EXISTS {}").format(sql.Identifier(name)))
+            for (name,) in stale:  # older fingerprints (left alone while another run copies one)
+                with contextlib.suppress(Exception):
+                    admin.execute(sql.SQL("DROP DATABASE IF EXISTS {}").format(sql.Identifier(name)))
         admin.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(test_name)))
         admin.execute(
             sql.SQL("CREATE DATABASE {} TEMPLATE {}").format(
@@ -195,7 +206,7 @@ def prepare_test_databases() -> list[tuple[str, str, dict[str, Any]]]:
     if vendor == "postgresql" and not test_name:
         test_name = f"test_{settings_dict['NAME']}"
     if vendor == "sqlite" and test_name and ":memory:" not in test_name and "mode=memory" not in test_name:
-        copy_sqlite(sqlite_template(), Path(test_name))
+        sqlite_template_copy(Path(test_name))
         prepared.append(("sqlite", test_name, dict(settings_dict)))
     elif vendor == "postgresql":
         pg_copy(settings_dict, test_name)
@@ -220,5 +231,5 @@ def copy_for_demo(target: Path) -> bool:
     templates are off: the test then migrates itself)."""
     if not enabled():
         return False
-    copy_sqlite(sqlite_template(), target)
+    sqlite_template_copy(target)
     return True
