@@ -10,8 +10,8 @@ from django.test import Client
 from django.utils import timezone
 
 from yiwang.metrics import aggregates, screen
-from yiwang.metrics.tests.factories import at, make_case, make_world
 from yiwang.testing.catalog import login_verified
+from yiwang.testing.metrics import at, make_case, make_world
 from yiwang.testing.portal import seed_test_calendar
 
 from .helpers import new_context, watch_csp

@@ -13,10 +13,9 @@ from django.test import Client
 from yiwang.supervision.models import SupervisionWarning
 from yiwang.supervision.scan import run_scan
 from yiwang.supervision.services import install_defaults
-from yiwang.supervision.tests.conftest import NOW
-from yiwang.supervision.tests.factories import make_case, make_world
 from yiwang.testing.catalog import login_verified
 from yiwang.testing.portal import seed_test_calendar
+from yiwang.testing.supervision import NOW, make_case, make_world
 
 from .helpers import new_context, watch_csp
 

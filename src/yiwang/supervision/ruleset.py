@@ -14,6 +14,7 @@ from typing import Any
 
 from django.db.models import F
 
+from yiwang.core.errors import DomainError
 from yiwang.supervision.errors import SupervisionErrorCode
 from yiwang.supervision.models import RuleGeneration, RuleKind, SupervisionRule, WarningLevel
 
@@ -66,8 +67,6 @@ SCAN_KINDS = (
 
 def validate_thresholds(kind: str, raw: dict[str, Any] | None) -> dict[str, float]:
     """The thresholds of ``kind`` with defaults filled in (400 ``invalid_thresholds`` otherwise)."""
-    from yiwang.core.errors import DomainError
-
     if kind not in KIND_SPECS:
         raise DomainError(SupervisionErrorCode.INVALID_THRESHOLDS, "未知的规则类型", {"kind": [kind]})
     spec = KIND_SPECS[kind][1]

@@ -32,6 +32,7 @@ from yiwang.core.models import Organisation, Region
 from yiwang.licences.models import Licence
 from yiwang.supervision.models import RuleKind, SupervisionRule, SupervisionWarning
 from yiwang.supervision.ruleset import SCAN_KINDS, region_prefix_of
+from yiwang.supervision.tasks import notify_pending_warnings
 
 DUE_TABLE = "supervision_due_days"
 
@@ -219,7 +220,5 @@ def run_scan(today: date | None = None, now: datetime | None = None) -> ScanResu
             result.raised[rule.code] = raised
             result.closed[rule.code] = closed
         if result.total_raised:
-            from yiwang.supervision.tasks import notify_pending_warnings
-
             transaction.on_commit(lambda: notify_pending_warnings.enqueue())
     return result

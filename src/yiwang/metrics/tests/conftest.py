@@ -10,7 +10,7 @@ import time_machine
 from django.core.cache import cache
 
 from yiwang.metrics import sources
-from yiwang.metrics.tests.factories import World, make_world
+from yiwang.testing.metrics import World, make_world
 from yiwang.testing.portal import seed_test_calendar
 
 NOW = datetime(2026, 9, 21, 15, 0, tzinfo=ZoneInfo("Asia/Shanghai"))  # a Monday

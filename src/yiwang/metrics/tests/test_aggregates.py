@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 from yiwang.cases.models import Case, CaseOutcome, CaseStatus
 from yiwang.metrics import aggregates
 from yiwang.metrics.models import CaseAggregate, CaseAggregateMonth, CaseFact, DirtyCase
-from yiwang.metrics.tests.factories import World, at, make_case
+from yiwang.testing.metrics import World, at, make_case
 from yiwang.testing.portal import apply_for
 
 pytestmark = pytest.mark.django_db

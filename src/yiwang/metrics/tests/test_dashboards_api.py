@@ -10,8 +10,8 @@ from openpyxl import load_workbook
 
 from yiwang.metrics import sources
 from yiwang.metrics.sources import Source
-from yiwang.metrics.tests.factories import World
 from yiwang.metrics.tests.test_indicators import history
+from yiwang.testing.metrics import World
 from yiwang.testing.mfa import staff_login
 
 pytestmark = pytest.mark.django_db

@@ -9,7 +9,7 @@ import pytest
 from yiwang.cases.models import CaseOutcome, CaseStatus
 from yiwang.metrics import aggregates, indicators, reads, sources
 from yiwang.metrics.sources import Period
-from yiwang.metrics.tests.factories import World, at, make_case
+from yiwang.testing.metrics import World, at, make_case
 
 pytestmark = pytest.mark.django_db
 SEPT = Period(date(2026, 9, 1), date(2026, 9, 21))

@@ -7,8 +7,8 @@ from django.core.cache import cache
 from django.test import Client
 
 from yiwang.metrics import screen
-from yiwang.metrics.tests.factories import World, make_staff
 from yiwang.metrics.tests.test_indicators import history
+from yiwang.testing.metrics import World, make_staff
 from yiwang.testing.mfa import staff_login
 
 pytestmark = pytest.mark.django_db

@@ -16,7 +16,7 @@ from yiwang.accounts.models import User
 from yiwang.cases.models import Case
 from yiwang.core import audit
 from yiwang.core.errors import Conflict, DomainError, PermissionDenied
-from yiwang.supervision.actions import warning_actions
+from yiwang.supervision.actions import belongs_to, supervises, warning_actions
 from yiwang.supervision.errors import SupervisionErrorCode
 from yiwang.supervision.models import (
     OPEN_STATUSES,
@@ -26,6 +26,7 @@ from yiwang.supervision.models import (
     WarningStatus,
 )
 from yiwang.supervision.ruleset import CachedRule
+from yiwang.supervision.tasks import notify_warning
 
 
 def raise_warning(
@@ -51,8 +52,6 @@ def raise_warning(
             )
     except IntegrityError:
         return None
-    from yiwang.supervision.tasks import notify_warning
-
     transaction.on_commit(lambda: notify_warning.enqueue(warning.pk))
     return warning
 
@@ -75,8 +74,6 @@ def _locked(warning: SupervisionWarning, actor: User, action: str) -> Supervisio
 
 def _role_allows(actor: User, warning: SupervisionWarning, action: str) -> bool:
     """Would the actor be allowed in another state? (409 rather than 403.)"""
-    from yiwang.supervision.actions import belongs_to, supervises
-
     if action in ("acknowledge", "explain", "correct"):
         return belongs_to(actor, warning.department_id)
     return supervises(actor, warning.department_id)

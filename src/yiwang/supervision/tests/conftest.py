@@ -1,19 +1,14 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from datetime import datetime
 from pathlib import Path
-from zoneinfo import ZoneInfo
 
 import pytest
 import time_machine
 
 from yiwang.supervision.services import install_defaults
-from yiwang.supervision.tests.factories import World, make_world
 from yiwang.testing.portal import seed_test_calendar
-
-# Monday 21 September 2026, 10:00 in Hefei.
-NOW = datetime(2026, 9, 21, 10, 0, tzinfo=ZoneInfo("Asia/Shanghai"))
+from yiwang.testing.supervision import NOW, World, make_world
 
 
 @pytest.fixture(autouse=True)

@@ -10,9 +10,8 @@ import pytest
 
 from yiwang.supervision.models import SupervisionRule
 from yiwang.supervision.scan import run_scan
-from yiwang.supervision.tests.conftest import NOW
-from yiwang.supervision.tests.factories import World, make_case
 from yiwang.testing.clients import token_client
+from yiwang.testing.supervision import NOW, World, make_case
 
 pytestmark = pytest.mark.usefixtures("rules")
 

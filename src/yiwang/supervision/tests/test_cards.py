@@ -11,8 +11,7 @@ from yiwang.core.errors import DomainError
 from yiwang.supervision import services
 from yiwang.supervision.models import AppealStatus, Card, CardStatus
 from yiwang.supervision.scan import run_scan
-from yiwang.supervision.tests.conftest import NOW
-from yiwang.supervision.tests.factories import World, make_case
+from yiwang.testing.supervision import NOW, World, make_case
 
 SEPT = (date(2026, 9, 1), date(2026, 9, 30))
 

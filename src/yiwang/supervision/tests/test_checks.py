@@ -13,8 +13,7 @@ from yiwang.catalog.models import Material
 from yiwang.supervision import ruleset
 from yiwang.supervision.models import SupervisionRule, SupervisionWarning
 from yiwang.supervision.services import update_rule
-from yiwang.supervision.tests.conftest import NOW
-from yiwang.supervision.tests.factories import World, make_case
+from yiwang.testing.supervision import NOW, World, make_case
 
 pytestmark = pytest.mark.usefixtures("rules")
 

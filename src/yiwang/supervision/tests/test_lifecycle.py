@@ -12,8 +12,7 @@ from yiwang.supervision import services
 from yiwang.supervision.actions import warning_actions
 from yiwang.supervision.models import SupervisionWarning, WarningResolution, WarningStatus
 from yiwang.supervision.scan import run_scan
-from yiwang.supervision.tests.conftest import NOW
-from yiwang.supervision.tests.factories import World, make_case
+from yiwang.testing.supervision import NOW, World, make_case
 
 pytestmark = pytest.mark.usefixtures("rules")
 

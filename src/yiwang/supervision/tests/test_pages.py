@@ -8,9 +8,8 @@ import pytest
 
 from yiwang.supervision.models import SupervisionRule, SupervisionWarning
 from yiwang.supervision.scan import run_scan
-from yiwang.supervision.tests.conftest import NOW
-from yiwang.supervision.tests.factories import World, make_case
 from yiwang.testing.fixtures import logged_in
+from yiwang.testing.supervision import NOW, World, make_case
 
 pytestmark = pytest.mark.usefixtures("rules")
 

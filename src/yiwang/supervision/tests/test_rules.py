@@ -10,7 +10,7 @@ from yiwang.core.errors import DomainError
 from yiwang.supervision import ruleset
 from yiwang.supervision.models import RuleKind, SupervisionRule, SupervisionRuleVersion
 from yiwang.supervision.services import create_rule, update_rule
-from yiwang.supervision.tests.factories import World
+from yiwang.testing.supervision import World
 
 
 def test_defaults_are_installed_once(world: World) -> None:

@@ -11,8 +11,7 @@ from yiwang.accounts.models import InboxMessage
 from yiwang.cases.models import CaseDelivery, CaseStatus, SpecialProcedure
 from yiwang.supervision.models import SupervisionWarning, WarningResolution, WarningStatus
 from yiwang.supervision.scan import run_scan, working_days_back
-from yiwang.supervision.tests.conftest import NOW
-from yiwang.supervision.tests.factories import World, make_case
+from yiwang.testing.supervision import NOW, World, make_case
 
 pytestmark = pytest.mark.usefixtures("rules")
 TODAY = date(2026, 9, 21)

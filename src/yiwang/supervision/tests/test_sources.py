@@ -9,8 +9,7 @@ import pytest
 from yiwang.metrics.sources import Period, values
 from yiwang.supervision import services
 from yiwang.supervision.scan import run_scan
-from yiwang.supervision.tests.conftest import NOW
-from yiwang.supervision.tests.factories import World, make_case
+from yiwang.testing.supervision import NOW, World, make_case
 
 pytestmark = pytest.mark.usefixtures("rules")
 SEPT = Period(date(2026, 9, 1), date(2026, 9, 30))

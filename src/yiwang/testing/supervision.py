@@ -1,4 +1,4 @@
-"""Test data of supervision: cases written straight to the tables (no workflow), staff, rules."""
+"""Test data of supervision (shared with the browser tests): cases written straight to the tables (no workflow), staff, rules."""
 
 from __future__ import annotations
 
@@ -6,6 +6,7 @@ import itertools
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from yiwang.accounts.models import DataScope, StaffRoleAssignment, User
 from yiwang.cases.models import Case, CaseStatus
@@ -14,6 +15,9 @@ from yiwang.core.models import Organisation, Region, RegionLevel
 from yiwang.supervision.models import SupervisionRule
 from yiwang.supervision.services import install_defaults
 from yiwang.testing.portal import make_citizen, make_department, make_item, make_region, make_staff
+
+# Monday 21 September 2026, 10:00 in Hefei: the supervision tests' "now".
+NOW = datetime(2026, 9, 21, 10, 0, tzinfo=ZoneInfo("Asia/Shanghai"))
 
 _serial = itertools.count(1)
 
