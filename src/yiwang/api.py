@@ -16,12 +16,12 @@ from pydantic import Field
 from yiwang.accounts.api import router as accounts_router
 from yiwang.accounts.api_auth import BearerTokenAuth, SessionAuth
 from yiwang.accounts.data_access_api import router as data_access_router
+from yiwang.assessment.api import router as assessment_router
 from yiwang.cases.actions_api import router as case_actions_router
 from yiwang.cases.api import router as cases_router
 from yiwang.cases.bundles_api import router as bundle_applications_router
 from yiwang.cases.records_api import archives_router, datasets_router, library_router
 from yiwang.cases.staff_api import staff_router
-from yiwang.assessment.api import router as assessment_router
 from yiwang.cases.work_queue_api import router as work_queue_router
 from yiwang.catalog.api import router as catalog_router
 from yiwang.core.errors import CoreErrorCode, DomainError
