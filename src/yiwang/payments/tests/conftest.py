@@ -7,39 +7,22 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
-import time_machine
 
 from yiwang.core.crypto import sm2_generate_keypair
 from yiwang.testing.paygate_stub import StubState, running_stub
-from yiwang.testing.payments import PaymentWorld, make_world
-from yiwang.testing.portal import seed_test_calendar
+from yiwang.testing.payments import make_world
+from yiwang.testing.worlds import frozen_world_fixtures
 
 #: A Monday; National Day (Oct 1-7) falls inside the 7 working days to pay.
 NOW = datetime(2026, 9, 21, 10, 0, tzinfo=ZoneInfo("Asia/Shanghai"))
+
+media_root, frozen, world = frozen_world_fixtures(NOW, make_world)
 
 
 @pytest.fixture(scope="session")
 def paygate_keys() -> dict[str, dict[str, str]]:
     pairs = {side: sm2_generate_keypair() for side in ("gateway", "platform")}
     return {side: {"private": kp.private_key_hex, "public": kp.public_key_hex} for side, kp in pairs.items()}
-
-
-@pytest.fixture(autouse=True)
-def media_root(settings, tmp_path: Path) -> Path:
-    settings.MEDIA_ROOT = tmp_path / "media"
-    return tmp_path / "media"
-
-
-@pytest.fixture
-def frozen() -> Iterator[time_machine.Coordinates]:
-    with time_machine.travel(NOW, tick=True) as traveller:
-        yield traveller
-
-
-@pytest.fixture
-def world(db: None, frozen) -> PaymentWorld:
-    seed_test_calendar()
-    return make_world()
 
 
 @pytest.fixture

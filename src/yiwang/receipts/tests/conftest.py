@@ -1,35 +1,16 @@
 from __future__ import annotations
 
-from collections.abc import Iterator
 from datetime import datetime
-from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
-import time_machine
 
 from yiwang.receipts.tests.factories import ReceiptWorld, make_finance_seal, make_world
-from yiwang.testing.portal import seed_test_calendar
+from yiwang.testing.worlds import frozen_world_fixtures
 
 NOW = datetime(2026, 9, 21, 10, 0, tzinfo=ZoneInfo("Asia/Shanghai"))
 
-
-@pytest.fixture(autouse=True)
-def media_root(settings, tmp_path: Path) -> Path:
-    settings.MEDIA_ROOT = tmp_path / "media"
-    return tmp_path / "media"
-
-
-@pytest.fixture
-def frozen() -> Iterator[time_machine.Coordinates]:
-    with time_machine.travel(NOW, tick=True) as traveller:
-        yield traveller
-
-
-@pytest.fixture
-def world(db: None, frozen) -> ReceiptWorld:
-    seed_test_calendar()
-    return make_world()
+media_root, frozen, world = frozen_world_fixtures(NOW, make_world)
 
 
 @pytest.fixture
