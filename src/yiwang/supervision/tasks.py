@@ -2,24 +2,33 @@
 
 from __future__ import annotations
 
-from django.db.models import Count, Q
+from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 from django_tasks import task
 
 from yiwang.cases.notifications import deliver_once
 from yiwang.core.models import Organisation
-from yiwang.supervision.models import SupervisionWarning, WarningLevel
+from yiwang.supervision.models import SupervisionWarning, WarningLevel, WarningStatus
 from yiwang.supervision.recipients import recipients
 
 LINK = "/workbench/supervision/"
 
 
 @task()
-def notify_warning(warning_id: int) -> None:
-    """One warning raised at event time: a message to each recipient (idempotent)."""
+def notify_case_warning(case_id: int, rule_id: int) -> None:
+    """The open warning of ``rule_id`` on ``case_id`` raised at event time (found by the pair: the
+    insert that raised it returns no id), told once to each recipient."""
+    send_warning_messages(
+        SupervisionWarning.objects.filter(case_id=case_id, rule_id=rule_id).exclude(
+            status=WarningStatus.CLOSED
+        )
+    )
+
+
+def send_warning_messages(candidates: QuerySet[SupervisionWarning]) -> None:
     warning = (
-        SupervisionWarning.objects.select_related("case", "item", "department__region", "rule")
-        .filter(pk=warning_id, notified_at__isnull=True)
+        candidates.select_related("case", "item", "department__region", "rule")
+        .filter(notified_at__isnull=True)
         .first()
     )
     if warning is None:
