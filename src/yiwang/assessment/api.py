@@ -31,12 +31,9 @@ from yiwang.core import audit
 from yiwang.core.errors import DomainError, NotFound
 from yiwang.core.paging import PageIn
 from yiwang.metrics import sources
+from yiwang.web.ui import current_user
 
 router = Router(tags=["assessment"])
-
-
-def _user(request: HttpRequest) -> User:
-    return request.user  # type: ignore[return-value]
 
 
 def _require_staff(user: User) -> None:
@@ -140,7 +137,7 @@ def _data(payload: AssessmentSchemeIn) -> services.SchemeData:
     "/sources", response=list[AssessmentSourceOut], summary="Indicator sources (指标来源) a scheme may use"
 )
 def list_sources(request: HttpRequest) -> list[AssessmentSourceOut]:
-    require_supervisor(_user(request))
+    require_supervisor(current_user(request))
     return [
         AssessmentSourceOut(
             name=s.name,
@@ -158,7 +155,7 @@ def list_sources(request: HttpRequest) -> list[AssessmentSourceOut]:
     "/schemes", response=AssessmentSchemePageOut, summary="Assessment schemes (考核方案), supervisors only"
 )
 def list_schemes(request: HttpRequest, paging: Query[PageIn]) -> dict[str, Any]:
-    user = _user(request)
+    user = current_user(request)
     require_supervisor(user)
     schemes = reads.visible_schemes(user).prefetch_related("indicators").order_by("name", "-version")
     return {"count": schemes.count(), "results": [scheme_out(user, s) for s in paging.window(schemes)]}
@@ -166,7 +163,7 @@ def list_schemes(request: HttpRequest, paging: Query[PageIn]) -> dict[str, Any]:
 
 @router.post("/schemes", response={201: AssessmentSchemeOut}, summary="Create a draft scheme")
 def create_scheme(request: HttpRequest, payload: AssessmentSchemeIn) -> tuple[int, AssessmentSchemeOut]:
-    user = _user(request)
+    user = current_user(request)
     scheme = services.create_scheme(user, _data(payload))
     return 201, scheme_out(user, scheme)
 
@@ -175,7 +172,7 @@ def create_scheme(request: HttpRequest, payload: AssessmentSchemeIn) -> tuple[in
     "/schemes/{uuid:scheme_id}", response=AssessmentSchemeOut, summary="One scheme with its indicators"
 )
 def get_scheme(request: HttpRequest, scheme_id: UUID) -> AssessmentSchemeOut:
-    user = _user(request)
+    user = current_user(request)
     return scheme_out(user, _scheme(user, scheme_id))
 
 
@@ -185,7 +182,7 @@ def get_scheme(request: HttpRequest, scheme_id: UUID) -> AssessmentSchemeOut:
     summary="Replace a draft's fields and indicators",
 )
 def update_scheme(request: HttpRequest, scheme_id: UUID, payload: AssessmentSchemeIn) -> AssessmentSchemeOut:
-    user = _user(request)
+    user = current_user(request)
     scheme = services.update_scheme(user, _scheme(user, scheme_id), _data(payload), payload.lock_version)
     return scheme_out(user, scheme)
 
@@ -196,7 +193,7 @@ def update_scheme(request: HttpRequest, scheme_id: UUID, payload: AssessmentSche
     summary="Publish a draft (weights sum 100)",
 )
 def publish_scheme(request: HttpRequest, scheme_id: UUID) -> AssessmentSchemeOut:
-    user = _user(request)
+    user = current_user(request)
     return scheme_out(user, services.publish_scheme(user, _scheme(user, scheme_id)))
 
 
@@ -204,7 +201,7 @@ def publish_scheme(request: HttpRequest, scheme_id: UUID) -> AssessmentSchemeOut
     "/schemes/{uuid:scheme_id}/retire", response=AssessmentSchemeOut, summary="Retire a published scheme"
 )
 def retire_scheme(request: HttpRequest, scheme_id: UUID) -> AssessmentSchemeOut:
-    user = _user(request)
+    user = current_user(request)
     return scheme_out(user, services.retire_scheme(user, _scheme(user, scheme_id)))
 
 
@@ -212,7 +209,7 @@ def retire_scheme(request: HttpRequest, scheme_id: UUID) -> AssessmentSchemeOut:
     "/schemes/{uuid:scheme_id}/versions", response={201: AssessmentSchemeOut}, summary="New draft version"
 )
 def new_version(request: HttpRequest, scheme_id: UUID) -> tuple[int, AssessmentSchemeOut]:
-    user = _user(request)
+    user = current_user(request)
     return 201, scheme_out(user, services.new_version(user, _scheme(user, scheme_id)))
 
 
@@ -220,7 +217,7 @@ def new_version(request: HttpRequest, scheme_id: UUID) -> tuple[int, AssessmentS
     "/runs", response=AssessmentRunPageOut, summary="Assessment runs (考核结果) I may see, without rows"
 )
 def list_runs(request: HttpRequest, paging: Query[PageIn]) -> dict[str, Any]:
-    user = _user(request)
+    user = current_user(request)
     _require_staff(user)
     runs = reads.visible_runs(user).order_by("-period_start", "-created_at")
     page = list(paging.window(runs))
@@ -233,14 +230,14 @@ def list_runs(request: HttpRequest, paging: Query[PageIn]) -> dict[str, Any]:
     summary="Score a published scheme for a period (re-run replaces a draft)",
 )
 def create_run(request: HttpRequest, payload: AssessmentRunIn) -> tuple[int, AssessmentRunOut]:
-    user = _user(request)
+    user = current_user(request)
     run = services.run_assessment(user, _scheme(user, payload.scheme), payload.period)
     return 201, run_out(user, run)
 
 
 @router.get("/runs/{uuid:run_id}", response=AssessmentRunOut, summary="A run with its ranking and breakdown")
 def get_run(request: HttpRequest, run_id: UUID) -> AssessmentRunOut:
-    user = _user(request)
+    user = current_user(request)
     return run_out(user, _run(user, run_id))
 
 
@@ -248,7 +245,7 @@ def get_run(request: HttpRequest, run_id: UUID) -> AssessmentRunOut:
     "/runs/{uuid:run_id}/publish", response=AssessmentRunOut, summary="Publish a run with its sealed report"
 )
 def publish_run(request: HttpRequest, run_id: UUID) -> AssessmentRunOut:
-    user = _user(request)
+    user = current_user(request)
     run = _run(user, run_id)
     return run_out(user, services.publish_run(user, run))
 
@@ -264,7 +261,7 @@ def _export_run(user: User, run_id: UUID) -> AssessmentRun:
     "/runs/{uuid:run_id}/xlsx", url_name="assessment_xlsx", summary="The run as Excel (ranking + breakdown)"
 )
 def run_xlsx(request: HttpRequest, run_id: UUID) -> HttpResponse:
-    user = _user(request)
+    user = current_user(request)
     run = _export_run(user, run_id)
     data = exports.as_xlsx(run, list(run.results.order_by("rank", "unit_label")))
     audit.record("assessment.exported", actor=user, obj=run, detail={"format": "xlsx"})
@@ -279,7 +276,7 @@ def run_xlsx(request: HttpRequest, run_id: UUID) -> HttpResponse:
     "/runs/{uuid:run_id}/pdf", url_name="assessment_pdf", summary="The sealed report of a published run"
 )
 def run_pdf(request: HttpRequest, run_id: UUID) -> HttpResponse:
-    user = _user(request)
+    user = current_user(request)
     run = _export_run(user, run_id)
     data = reads.report_bytes(run)
     if not data:

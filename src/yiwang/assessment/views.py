@@ -29,15 +29,11 @@ from yiwang.assessment.models import (
 from yiwang.core.errors import DomainError
 from yiwang.core.paging import paginate
 from yiwang.metrics import sources
-from yiwang.web.ui import domain_errors, error_context, staff_required
+from yiwang.web.ui import current_user, domain_errors, error_context, staff_required
 
 PER_PAGE = 50
 BLANK_ROWS = 2
 MAX_ROWS = 30
-
-
-def _user(request: HttpRequest) -> User:
-    return request.user  # type: ignore[return-value]
 
 
 def _forbidden() -> DomainError:
@@ -62,7 +58,7 @@ def _run(user: User, run_id: UUID) -> AssessmentRun:
 
 @staff_required
 def run_list(request: HttpRequest) -> HttpResponse:
-    user = _user(request)
+    user = current_user(request)
     runs = reads.visible_runs(user).order_by("-period_start", "-created_at")
     page = paginate(request.GET, runs, PER_PAGE)
     return render(
@@ -93,7 +89,7 @@ def _choices() -> dict[str, Any]:
 @staff_required
 @domain_errors
 def scheme_list(request: HttpRequest) -> HttpResponse:
-    user = _user(request)
+    user = current_user(request)
     if not actions.is_supervisor(user):
         raise _forbidden()
     context: dict[str, Any] = {"action": "", **_choices()}
@@ -175,7 +171,7 @@ def _editor_context(user: User, scheme: AssessmentScheme, **extra: Any) -> dict[
 @staff_required
 @domain_errors
 def scheme_detail(request: HttpRequest, scheme_id: UUID) -> HttpResponse:
-    user = _user(request)
+    user = current_user(request)
     scheme = _scheme(user, scheme_id)
     if request.method == "POST":
         data = services.SchemeData(
@@ -199,7 +195,7 @@ def scheme_detail(request: HttpRequest, scheme_id: UUID) -> HttpResponse:
 
 
 def _scheme_action(request: HttpRequest, scheme_id: UUID, name: str) -> HttpResponse:
-    user = _user(request)
+    user = current_user(request)
     scheme = _scheme(user, scheme_id)
     try:
         if name == "publish":
@@ -275,7 +271,7 @@ def _run_context(user: User, run: AssessmentRun, **extra: Any) -> dict[str, Any]
 
 @staff_required
 def run_detail(request: HttpRequest, run_id: UUID) -> HttpResponse:
-    user = _user(request)
+    user = current_user(request)
     return render(request, "assessment/run_detail.html", _run_context(user, _run(user, run_id)))
 
 
@@ -283,7 +279,7 @@ def run_detail(request: HttpRequest, run_id: UUID) -> HttpResponse:
 @staff_required
 @domain_errors
 def run_publish(request: HttpRequest, run_id: UUID) -> HttpResponse:
-    user = _user(request)
+    user = current_user(request)
     run = _run(user, run_id)
     if "publish" not in actions.run_actions(user, run) and run.status == "draft":
         raise _forbidden()

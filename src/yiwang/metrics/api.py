@@ -8,7 +8,6 @@ from typing import Any
 from django.http import HttpRequest, HttpResponse
 from ninja import Query, Router
 
-from yiwang.accounts.models import User
 from yiwang.metrics import dashboards, sources
 from yiwang.metrics.schemas import (
     CountOut,
@@ -19,41 +18,38 @@ from yiwang.metrics.schemas import (
     SummaryOut,
     TodayOut,
 )
+from yiwang.web.ui import current_user
 
 router = Router(tags=["metrics"])
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
-def _user(request: HttpRequest) -> User:
-    return request.user  # type: ignore[return-value]
-
-
 def _query(request: HttpRequest, filters: DashboardFilter) -> dashboards.Query:
-    user = _user(request)
+    user = current_user(request)
     dashboards.require_access(user)
     return dashboards.parse_query(user, filters.dict())
 
 
 @router.get("/summary", response=SummaryOut, summary="Totals and metrics for a period and scope")
 def summary(request: HttpRequest, filters: Query[DashboardFilter]) -> dict[str, Any]:
-    return dashboards.summary(_user(request), _query(request, filters))
+    return dashboards.summary(current_user(request), _query(request, filters))
 
 
 @router.get("/today", response=TodayOut, summary="Cases today by status, department, channel, region")
 def today(request: HttpRequest, filters: Query[DashboardFilter]) -> dict[str, Any]:
-    return dashboards.today(_user(request), _query(request, filters))
+    return dashboards.today(current_user(request), _query(request, filters))
 
 
 @router.get("/top-items", response=list[CountOut], summary="Items with the most applications")
 def top_items(request: HttpRequest, filters: Query[DashboardFilter], limit: int = 10) -> list[dict[str, Any]]:
-    return dashboards.top_items(_user(request), _query(request, filters), limit=max(1, min(limit, 50)))
+    return dashboards.top_items(current_user(request), _query(request, filters), limit=max(1, min(limit, 50)))
 
 
 @router.get(
     "/metrics", response=MetricsTableOut, summary="Every metric per department, region, item or channel"
 )
 def metrics(request: HttpRequest, filters: Query[MetricsFilter]) -> dict[str, Any]:
-    return dashboards.metrics_table(_user(request), _query(request, filters))
+    return dashboards.metrics_table(current_user(request), _query(request, filters))
 
 
 @router.get(
@@ -62,7 +58,7 @@ def metrics(request: HttpRequest, filters: Query[MetricsFilter]) -> dict[str, An
 )
 def export(request: HttpRequest, filters: Query[MetricsFilter]) -> HttpResponse:
     query = _query(request, filters)
-    response = HttpResponse(dashboards.export_xlsx(_user(request), query), content_type=XLSX)
+    response = HttpResponse(dashboards.export_xlsx(current_user(request), query), content_type=XLSX)
     name = f"metrics-{query.level}-{query.period.start:%Y%m%d}-{query.period.end:%Y%m%d}.xlsx"
     response["Content-Disposition"] = f'attachment; filename="{name}"'
     return response
@@ -70,7 +66,7 @@ def export(request: HttpRequest, filters: Query[MetricsFilter]) -> HttpResponse:
 
 @router.get("/sources", response=list[SourceOut], summary="Registered indicator sources")
 def list_sources(request: HttpRequest) -> list[dict[str, Any]]:
-    dashboards.require_access(_user(request))
+    dashboards.require_access(current_user(request))
     return [
         {
             "name": s.name,

@@ -10,18 +10,13 @@ from django.template.loader import render_to_string
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
-from yiwang.accounts.models import User
 from yiwang.bases.models import RegionGeometry
 from yiwang.core.errors import DomainError
 from yiwang.core.models import Organisation
 from yiwang.metrics import dashboards, indicators, screen
-from yiwang.web.ui import domain_errors, render_error, staff_required
+from yiwang.web.ui import current_user, domain_errors, render_error, staff_required
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-
-
-def _user(request: HttpRequest) -> User:
-    return request.user  # type: ignore[return-value]
 
 
 def _chart(rows: list[dict[str, Any]]) -> dict[str, list[Any]]:
@@ -33,7 +28,7 @@ def _chart(rows: list[dict[str, Any]]) -> dict[str, list[Any]]:
 @domain_errors
 def dashboard(request: HttpRequest) -> HttpResponse:
     """运行监测: filters (htmx swaps the body), figures, charts each with its table, Excel link."""
-    user = _user(request)
+    user = current_user(request)
     dashboards.require_access(user)
     try:
         query = dashboards.parse_query(user, request.GET)
@@ -88,7 +83,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
 @staff_required
 @domain_errors
 def export(request: HttpRequest) -> HttpResponse:
-    user = _user(request)
+    user = current_user(request)
     query = dashboards.parse_query(user, request.GET)
     response = HttpResponse(dashboards.export_xlsx(user, query), content_type=XLSX)
     name = f"metrics-{query.level}-{query.period.start:%Y%m%d}-{query.period.end:%Y%m%d}.xlsx"

@@ -39,12 +39,9 @@ from yiwang.supervision.schemas import (
     WarningOut,
     WarningPageOut,
 )
+from yiwang.web.ui import current_user
 
 router = Router(tags=["supervision"])
-
-
-def _user(request: HttpRequest) -> User:
-    return request.user  # type: ignore[return-value]
 
 
 def warning_out(user: User, w: SupervisionWarning) -> WarningOut:
@@ -85,7 +82,7 @@ def get_warning(user: User, warning_id: UUID) -> SupervisionWarning:
 def list_warnings(
     request: HttpRequest, filters: Query[WarningFilter], paging: Query[PageIn]
 ) -> dict[str, Any]:
-    user = _user(request)
+    user = current_user(request)
     rows = reads.filtered_warnings(
         reads.visible_warnings(user),
         level=filters.level,
@@ -98,7 +95,7 @@ def list_warnings(
 
 @router.get("/warnings/{uuid:warning_id}", response=WarningOut, summary="One warning")
 def read_warning(request: HttpRequest, warning_id: UUID) -> WarningOut:
-    user = _user(request)
+    user = current_user(request)
     return warning_out(user, get_warning(user, warning_id))
 
 
@@ -108,25 +105,25 @@ def _after(user: User, w: SupervisionWarning) -> WarningOut:
 
 @router.post("/warnings/{uuid:warning_id}/acknowledge", response=WarningOut, summary="签收")
 def acknowledge(request: HttpRequest, warning_id: UUID) -> WarningOut:
-    user = _user(request)
+    user = current_user(request)
     return _after(user, services.acknowledge(get_warning(user, warning_id), actor=user))
 
 
 @router.post("/warnings/{uuid:warning_id}/explain", response=WarningOut, summary="情况说明")
 def explain(request: HttpRequest, warning_id: UUID, body: TextIn) -> WarningOut:
-    user = _user(request)
+    user = current_user(request)
     return _after(user, services.explain(get_warning(user, warning_id), actor=user, text=body.text))
 
 
 @router.post("/warnings/{uuid:warning_id}/correct", response=WarningOut, summary="已纠正")
 def correct(request: HttpRequest, warning_id: UUID, body: TextIn) -> WarningOut:
-    user = _user(request)
+    user = current_user(request)
     return _after(user, services.mark_corrected(get_warning(user, warning_id), actor=user, text=body.text))
 
 
 @router.post("/warnings/{uuid:warning_id}/review", response=WarningOut, summary="审核说明（采纳/退回）")
 def review(request: HttpRequest, warning_id: UUID, body: ReviewIn) -> WarningOut:
-    user = _user(request)
+    user = current_user(request)
     w = services.review_explanation(
         get_warning(user, warning_id), actor=user, accept=body.accept, comment=body.comment
     )
@@ -135,7 +132,7 @@ def review(request: HttpRequest, warning_id: UUID, body: ReviewIn) -> WarningOut
 
 @router.post("/warnings/{uuid:warning_id}/close", response=WarningOut, summary="关闭已纠正的预警")
 def close(request: HttpRequest, warning_id: UUID, body: TextIn) -> WarningOut:
-    user = _user(request)
+    user = current_user(request)
     return _after(user, services.close(get_warning(user, warning_id), actor=user, comment=body.text))
 
 
@@ -173,7 +170,7 @@ def get_rule(user: User, rule_id: UUID) -> SupervisionRule:
 
 @router.get("/rules", response=RulePageOut, summary="Supervision rules (监察规则)")
 def list_rules(request: HttpRequest, paging: Query[PageIn]) -> dict[str, Any]:
-    user = _user(request)
+    user = current_user(request)
     if not rule_actions(user):
         return {"count": 0, "results": []}
     rows = reads.rules()
@@ -182,7 +179,7 @@ def list_rules(request: HttpRequest, paging: Query[PageIn]) -> dict[str, Any]:
 
 @router.get("/rules/{uuid:rule_id}", response=RuleDetailOut, summary="One rule with its versions")
 def read_rule(request: HttpRequest, rule_id: UUID) -> dict[str, Any]:
-    user = _user(request)
+    user = current_user(request)
     rule = get_rule(user, rule_id)
     return {**rule_out(user, rule), "versions": list(rule.versions.order_by("-version")[:100])}
 
@@ -205,7 +202,7 @@ def _scope_objects(body: RuleIn) -> dict[str, Any]:
 
 @router.post("/rules", response={201: RuleOut}, summary="Create a rule (监察人员)")
 def create_rule(request: HttpRequest, body: RuleIn) -> tuple[int, dict[str, Any]]:
-    user = _user(request)
+    user = current_user(request)
     rule = services.create_rule(
         code=body.code,
         kind=body.kind,
@@ -220,7 +217,7 @@ def create_rule(request: HttpRequest, body: RuleIn) -> tuple[int, dict[str, Any]
 
 @router.patch("/rules/{uuid:rule_id}", response=RuleOut, summary="Change a rule (a new version)")
 def change_rule(request: HttpRequest, rule_id: UUID, body: RuleChangeIn) -> dict[str, Any]:
-    user = _user(request)
+    user = current_user(request)
     rule = get_rule(user, rule_id)
     changes = {k: v for k, v in body.dict(exclude={"comment"}).items() if v is not None}
     return rule_out(user, services.update_rule(rule, actor=user, comment=body.comment, **changes))
@@ -270,20 +267,20 @@ def get_card(user: User, card_id: UUID) -> Card:
 
 @router.get("/cards", response=CardPageOut, summary="Red and yellow cards (红黄牌) I may see")
 def list_cards(request: HttpRequest, paging: Query[PageIn]) -> dict[str, Any]:
-    user = _user(request)
+    user = current_user(request)
     rows = _cards(user)
     return {"count": rows.count(), "results": [card_out(user, c) for c in paging.window(rows)]}
 
 
 @router.get("/cards/{uuid:card_id}", response=CardOut, summary="One card with its appeals")
 def read_card(request: HttpRequest, card_id: UUID) -> CardOut:
-    user = _user(request)
+    user = current_user(request)
     return card_out(user, get_card(user, card_id))
 
 
 @router.post("/cards", response={201: CardOut}, summary="Issue a card (亮牌, 监察人员)")
 def issue_card(request: HttpRequest, body: CardIn) -> tuple[int, CardOut]:
-    user = _user(request)
+    user = current_user(request)
     department = Organisation.objects.filter(public_id=body.department).first()
     if department is None:
         raise NotFound("部门不存在", code=SupervisionErrorCode.NOT_FOUND)
@@ -300,20 +297,20 @@ def issue_card(request: HttpRequest, body: CardIn) -> tuple[int, CardOut]:
 
 @router.post("/cards/{uuid:card_id}/appeal", response={201: CardOut}, summary="Appeal (申诉)")
 def appeal(request: HttpRequest, card_id: UUID, body: AppealIn) -> tuple[int, CardOut]:
-    user = _user(request)
+    user = current_user(request)
     services.file_appeal(get_card(user, card_id), actor=user, reasons=body.reasons)
     return 201, card_out(user, get_card(user, card_id))
 
 
 @router.post("/cards/{uuid:card_id}/decision", response=CardOut, summary="Decide the appeal")
 def decide(request: HttpRequest, card_id: UUID, body: AppealDecisionIn) -> CardOut:
-    user = _user(request)
+    user = current_user(request)
     services.decide_appeal(get_card(user, card_id), actor=user, revoke=body.revoke, comment=body.comment)
     return card_out(user, get_card(user, card_id))
 
 
 @router.post("/cards/{uuid:card_id}/confirm", response=CardOut, summary="Confirm a suggested card")
 def confirm(request: HttpRequest, card_id: UUID, body: SuggestionDecisionIn) -> CardOut:
-    user = _user(request)
+    user = current_user(request)
     services.confirm_suggestion(get_card(user, card_id), actor=user, accept=body.accept)
     return card_out(user, get_card(user, card_id))

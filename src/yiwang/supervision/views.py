@@ -29,13 +29,9 @@ from yiwang.supervision.models import (
     WarningLevel,
     WarningStatus,
 )
-from yiwang.web.ui import domain_errors, staff_required
+from yiwang.web.ui import current_user, domain_errors, staff_required
 
 PER_PAGE = 50
-
-
-def _user(request: HttpRequest) -> User:
-    return request.user  # type: ignore[return-value]
 
 
 def _choice(raw: str, allowed: list[str]) -> str:
@@ -44,7 +40,7 @@ def _choice(raw: str, allowed: list[str]) -> str:
 
 @staff_required
 def warning_list(request: HttpRequest) -> HttpResponse:
-    user = _user(request)
+    user = current_user(request)
     level = _choice(request.GET.get("level", ""), WarningLevel.values)
     kind = _choice(request.GET.get("kind", ""), RuleKind.values)
     status = _choice(request.GET.get("status", "active"), [*WarningStatus.values, "active"])
@@ -93,7 +89,7 @@ def _warning(user: User, warning_id: UUID) -> SupervisionWarning:
 
 @staff_required
 def warning_detail(request: HttpRequest, warning_id: UUID) -> HttpResponse:
-    user = _user(request)
+    user = current_user(request)
     w = _warning(user, warning_id)
     return render(request, "supervision/warning_detail.html", {"w": w, "actions": warning_actions(user, w)})
 
@@ -105,7 +101,7 @@ WARNING_ACTIONS = {"acknowledge", "explain", "correct", "accept", "reject", "clo
 @staff_required
 @domain_errors
 def warning_act(request: HttpRequest, warning_id: UUID, action: str) -> HttpResponse:
-    user = _user(request)
+    user = current_user(request)
     if action not in WARNING_ACTIONS:
         raise Http404(_("未知操作"))
     w = _warning(user, warning_id)
@@ -132,7 +128,7 @@ def warning_act(request: HttpRequest, warning_id: UUID, action: str) -> HttpResp
 
 @staff_required
 def rule_list(request: HttpRequest) -> HttpResponse:
-    user = _user(request)
+    user = current_user(request)
     return render(
         request,
         "supervision/rules.html",
@@ -143,7 +139,7 @@ def rule_list(request: HttpRequest) -> HttpResponse:
 @staff_required
 @domain_errors
 def rule_detail(request: HttpRequest, rule_id: UUID) -> HttpResponse:
-    user = _user(request)
+    user = current_user(request)
     rule = reads.rules().filter(public_id=rule_id).first()
     if rule is None:
         raise Http404(_("监察规则不存在"))
@@ -178,7 +174,7 @@ def rule_detail(request: HttpRequest, rule_id: UUID) -> HttpResponse:
 @staff_required
 @domain_errors
 def card_list(request: HttpRequest) -> HttpResponse:
-    user = _user(request)
+    user = current_user(request)
     if request.method == "POST":
         try:
             department_id = UUID(request.POST.get("department", "")[:36])
@@ -228,7 +224,7 @@ CARD_ACTIONS = {"appeal", "uphold", "revoke", "confirm", "dismiss"}
 @staff_required
 @domain_errors
 def card_act(request: HttpRequest, card_id: UUID, action: str) -> HttpResponse:
-    user = _user(request)
+    user = current_user(request)
     if action not in CARD_ACTIONS:
         raise Http404(_("未知操作"))
     card = reads.visible_cards(user).filter(public_id=card_id).first()
