@@ -12,13 +12,16 @@ import authorisation_rules_assessment
 import authorisation_rules_bases
 import authorisation_rules_exchange
 import authorisation_rules_gateway
+import authorisation_rules_knowledge
 import authorisation_rules_logistics
 import authorisation_rules_metrics
 import authorisation_rules_opendata
 import authorisation_rules_payments
+import authorisation_rules_ratings
 import authorisation_rules_receipts
 import authorisation_rules_sharing
 import authorisation_rules_supervision
+import authorisation_rules_tickets
 from authorisation_rules_base import (  # noqa: F401 - re-exported for the matrix test
     ANON,
     APPLICANTS,
@@ -38,6 +41,8 @@ from authorisation_rules_base import (  # noqa: F401 - re-exported for the matri
 # ``supervisor`` (监察人员, region scope) sees every case of the region read-only: on the case actions he
 # gets as far as the state check (the probed case is in no state for them) and his missing role is
 # refused after it, as for the clerk on the approver's actions.
+# ``agent`` (12345 热线坐席, region scope) reads the cases of the region the same way, to answer callers
+# about their cases (every read of personal data logged), and acts on none.
 RULES: dict[str, Rule] = {
     "DELETE /api/v1/accounts/token": Rule(USERS, skip="revokes the token every later probe uses"),
     "GET /api/v1/accounts/agents": Rule(USERS),
@@ -54,10 +59,10 @@ RULES: dict[str, Rule] = {
     "GET /api/v1/cases": Rule(USERS),
     "GET /api/v1/cases/apply-form/{item_id}": Rule(APPLICANTS, absent_ok=True),
     "GET /api/v1/cases/status": Rule(EVERYONE),
-    "GET /api/v1/cases/{case_id}": Rule(of("citizen", "clerk", "approver", "admin", "supervisor")),
+    "GET /api/v1/cases/{case_id}": Rule(of("citizen", "clerk", "approver", "admin", "supervisor", "agent")),
     "GET /api/v1/cases/{case_id}/documents/{document_id}": Rule(of("citizen"), absent_ok=True),
     "GET /api/v1/cases/{case_id}/materials/{material_id}": Rule(
-        of("citizen", "clerk", "approver", "admin", "supervisor")
+        of("citizen", "clerk", "approver", "admin", "supervisor", "agent")
     ),
     "GET /api/v1/cases/{case_id}/result": Rule(of("citizen"), absent_ok=True),
     "GET /api/v1/catalog/bundles": Rule(EVERYONE),
@@ -90,8 +95,10 @@ RULES: dict[str, Rule] = {
     "GET /api/v1/seals/authorities/{authority_id}/crl": Rule(EVERYONE, absent_ok=True),
     "GET /api/v1/seals/{seal_id}": Rule(of("clerk", "approver", "admin")),
     "GET /api/v1/seals/{seal_id}/stampings": Rule(of("clerk", "approver", "admin")),
-    "GET /api/v1/workbench/cases/{case_id}": Rule(of("clerk", "approver", "admin", "supervisor")),
-    "GET /api/v1/workbench/cases/{case_id}/actions": Rule(of("clerk", "approver", "admin", "supervisor")),
+    "GET /api/v1/workbench/cases/{case_id}": Rule(of("clerk", "approver", "admin", "supervisor", "agent")),
+    "GET /api/v1/workbench/cases/{case_id}/actions": Rule(
+        of("clerk", "approver", "admin", "supervisor", "agent")
+    ),
     "GET /api/v1/workbench/todo": Rule(STAFF),
     "GET /api/v1/workbench/verifications": Rule(STAFF),
     "GET /api/v1/workflow/definitions": Rule(of("manager")),
@@ -174,26 +181,34 @@ RULES: dict[str, Rule] = {
     "PAGE /workbench/audit/": Rule(of("auditor")),
     "PAGE /workbench/calendar/": Rule(of("admin")),
     "PAGE /workbench/cases/": Rule(STAFF),
-    "PAGE /workbench/cases/<uuid:public_id>/": Rule(of("clerk", "approver", "admin", "supervisor")),
-    "PAGE /workbench/cases/<uuid:public_id>/accept/": Rule(of("clerk", "approver", "admin", "supervisor")),
-    "PAGE /workbench/cases/<uuid:public_id>/correction/": Rule(
-        of("clerk", "approver", "admin", "supervisor")
+    "PAGE /workbench/cases/<uuid:public_id>/": Rule(of("clerk", "approver", "admin", "supervisor", "agent")),
+    "PAGE /workbench/cases/<uuid:public_id>/accept/": Rule(
+        of("clerk", "approver", "admin", "supervisor", "agent")
     ),
-    "PAGE /workbench/cases/<uuid:public_id>/decide/": Rule(of("clerk", "approver", "admin", "supervisor")),
+    "PAGE /workbench/cases/<uuid:public_id>/correction/": Rule(
+        of("clerk", "approver", "admin", "supervisor", "agent")
+    ),
+    "PAGE /workbench/cases/<uuid:public_id>/decide/": Rule(
+        of("clerk", "approver", "admin", "supervisor", "agent")
+    ),
     "PAGE /workbench/cases/<uuid:public_id>/documents/<uuid:document_id>/": Rule(
         of("clerk", "approver", "admin"), absent_ok=True
     ),
-    "PAGE /workbench/cases/<uuid:public_id>/handover/": Rule(of("clerk", "approver", "admin", "supervisor")),
+    "PAGE /workbench/cases/<uuid:public_id>/handover/": Rule(
+        of("clerk", "approver", "admin", "supervisor", "agent")
+    ),
     "PAGE /workbench/cases/<uuid:public_id>/materials/<uuid:material_id>/": Rule(
-        of("clerk", "approver", "admin", "supervisor")
+        of("clerk", "approver", "admin", "supervisor", "agent")
     ),
     "PAGE /workbench/cases/<uuid:public_id>/materials/<uuid:material_id>/verify/": Rule(
         of("clerk", "approver")
     ),
-    "PAGE /workbench/cases/<uuid:public_id>/refuse/": Rule(of("clerk", "approver", "admin", "supervisor")),
+    "PAGE /workbench/cases/<uuid:public_id>/refuse/": Rule(
+        of("clerk", "approver", "admin", "supervisor", "agent")
+    ),
     "PAGE /workbench/cases/<uuid:public_id>/result/": Rule(of("clerk", "approver", "admin"), absent_ok=True),
     "PAGE /workbench/cases/<uuid:public_id>/variant/<slug:action>/": Rule(
-        of("clerk", "approver", "admin", "supervisor")
+        of("clerk", "approver", "admin", "supervisor", "agent")
     ),
     "PAGE /workbench/catalog/": Rule(of("manager")),
     "PAGE /workbench/catalog/<uuid:public_id>/": Rule(of("manager")),
@@ -243,7 +258,9 @@ RULES: dict[str, Rule] = {
     "PAGE /workbench/tasks/<uuid:public_id>/<str:action>/": Rule(STAFF, absent_ok=True),
     "PAGE /workbench/tasks/batch/": Rule(STAFF),
     "PAGE /workbench/tasks/done/": Rule(STAFF),
-    "PAGE /workbench/window/receipt/<uuid:public_id>/": Rule(of("clerk", "approver", "admin", "supervisor")),
+    "PAGE /workbench/window/receipt/<uuid:public_id>/": Rule(
+        of("clerk", "approver", "admin", "supervisor", "agent")
+    ),
     "PAGE /workbench/window/register/": Rule(of("clerk", "clerk_ps")),
     "PATCH /api/v1/catalog/manage/items/{public_id}": Rule(of("manager")),
     "POST /api/v1/accounts/agents": Rule(of("citizen", "company")),
@@ -260,7 +277,9 @@ RULES: dict[str, Rule] = {
     "POST /api/v1/bundle-applications/{application_id}/handover": Rule(USERS, absent_ok=True),
     "POST /api/v1/cases": Rule(USERS, absent_ok=True),
     "POST /api/v1/cases/{case_id}/corrections": Rule(of("citizen")),
-    "POST /api/v1/cases/{case_id}/delivery": Rule(of("citizen", "clerk", "approver", "admin", "supervisor")),
+    "POST /api/v1/cases/{case_id}/delivery": Rule(
+        of("citizen", "clerk", "approver", "admin", "supervisor", "agent")
+    ),
     "POST /api/v1/cases/{case_id}/gap-materials": Rule(of("citizen")),
     "POST /api/v1/cases/{case_id}/withdraw": Rule(of("citizen")),
     "POST /api/v1/catalog/items/{public_id}/publish": Rule(of("manager")),
@@ -300,26 +319,32 @@ RULES: dict[str, Rule] = {
     "POST /api/v1/workbench/cases/{case_id}/accept": Rule(of("clerk")),
     "POST /api/v1/workbench/cases/{case_id}/accept-with-gap": Rule(of("clerk")),
     "POST /api/v1/workbench/cases/{case_id}/approve-on-commitment": Rule(
-        of("clerk", "approver", "admin", "supervisor")
+        of("clerk", "approver", "admin", "supervisor", "agent")
     ),
-    "POST /api/v1/workbench/cases/{case_id}/decide": Rule(of("clerk", "approver", "admin", "supervisor")),
-    "POST /api/v1/workbench/cases/{case_id}/extension": Rule(of("clerk", "approver", "admin", "supervisor")),
+    "POST /api/v1/workbench/cases/{case_id}/decide": Rule(
+        of("clerk", "approver", "admin", "supervisor", "agent")
+    ),
+    "POST /api/v1/workbench/cases/{case_id}/extension": Rule(
+        of("clerk", "approver", "admin", "supervisor", "agent")
+    ),
     "POST /api/v1/workbench/cases/{case_id}/extension/decide": Rule(
-        of("clerk", "approver", "admin", "supervisor")
+        of("clerk", "approver", "admin", "supervisor", "agent")
     ),
-    "POST /api/v1/workbench/cases/{case_id}/handover": Rule(of("clerk", "approver", "admin", "supervisor")),
+    "POST /api/v1/workbench/cases/{case_id}/handover": Rule(
+        of("clerk", "approver", "admin", "supervisor", "agent")
+    ),
     "POST /api/v1/workbench/cases/{case_id}/materials/{material_id}/verify": Rule(of("clerk", "approver")),
     "POST /api/v1/workbench/cases/{case_id}/refuse-acceptance": Rule(of("clerk")),
     "POST /api/v1/workbench/cases/{case_id}/request-correction": Rule(of("clerk")),
     "POST /api/v1/workbench/cases/{case_id}/special-procedures": Rule(
-        of("clerk", "approver", "admin", "supervisor")
+        of("clerk", "approver", "admin", "supervisor", "agent")
     ),
     "POST /api/v1/workbench/cases/{case_id}/special-procedures/end": Rule(
-        of("clerk", "approver", "admin", "supervisor")
+        of("clerk", "approver", "admin", "supervisor", "agent")
     ),
     "POST /api/v1/workbench/cases/{case_id}/terminate": Rule(of("approver")),
     "POST /api/v1/workbench/cases/{case_id}/verify-commitment": Rule(
-        of("clerk", "approver", "admin", "supervisor")
+        of("clerk", "approver", "admin", "supervisor", "agent")
     ),
     "POST /api/v1/workflow/definitions": Rule(of("manager")),
     "POST /api/v1/workflow/items/{item_id}/process": Rule(of("manager"), absent_ok=True),
@@ -344,5 +369,8 @@ for _table in (
     authorisation_rules_supervision.RULES,
     authorisation_rules_metrics.RULES,
     authorisation_rules_assessment.RULES,
+    authorisation_rules_ratings.RULES,
+    authorisation_rules_tickets.RULES,
+    authorisation_rules_knowledge.RULES,
 ):
     RULES.update(_table)

@@ -12,7 +12,9 @@ from typing import Any
 
 ANON = frozenset({"anon"})
 APPLICANTS = frozenset({"citizen", "citizen2", "company"})
-STAFF = frozenset({"clerk", "clerk_ps", "approver", "manager", "secadmin", "auditor", "admin", "supervisor"})
+STAFF = frozenset(
+    {"clerk", "clerk_ps", "approver", "manager", "secadmin", "auditor", "admin", "supervisor", "agent"}
+)
 IDENTITIES = ANON | APPLICANTS | STAFF
 EVERYONE = IDENTITIES
 USERS = APPLICANTS | STAFF

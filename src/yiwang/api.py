@@ -26,17 +26,20 @@ from yiwang.cases.work_queue_api import router as work_queue_router
 from yiwang.catalog.api import router as catalog_router
 from yiwang.core.errors import CoreErrorCode, DomainError
 from yiwang.exchange.api import router as exchange_router
+from yiwang.knowledge.api import router as knowledge_router
 from yiwang.licences.api import router as licences_router
 from yiwang.logistics.api import router as logistics_router
 from yiwang.metrics.api import router as dashboards_router
 from yiwang.opendata.api import router as opendata_router
 from yiwang.payments.api import router as payments_router
+from yiwang.ratings.api import router as ratings_router
 from yiwang.receipts.api import router as receipts_router
 from yiwang.seals.api import router as seals_router
 from yiwang.sharing.api import router as sharing_router
 from yiwang.sharing.gateway_api import router as sharing_gateway_router
 from yiwang.sharing.quality_api import router as sharing_quality_router
 from yiwang.supervision.api import router as supervision_router
+from yiwang.tickets.api import router as tickets_router
 from yiwang.workflow.api import router as workflow_router
 
 
@@ -259,6 +262,9 @@ ROUTERS = (
     ("/supervision", supervision_router),
     ("/supervision/assessment", assessment_router),
     ("/dashboards", dashboards_router),
+    ("/ratings", ratings_router),
+    ("/tickets", tickets_router),
+    ("/knowledge", knowledge_router),
 )
 for prefix, app_router in ROUTERS:
     api.add_router(prefix, app_router)

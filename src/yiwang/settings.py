@@ -77,6 +77,9 @@ INSTALLED_APPS = [
     "yiwang.metrics",
     "yiwang.supervision",
     "yiwang.assessment",
+    "yiwang.ratings",
+    "yiwang.tickets",
+    "yiwang.knowledge",
     "yiwang.demo",
     # After yiwang.accounts so that its Chinese consent and logout templates win.
     "oauth2_provider",

@@ -39,6 +39,13 @@ urlpatterns = [
     path("workbench/assessment/", include("yiwang.assessment.urls")),
     path("workbench/dashboards/", include("yiwang.metrics.urls")),
     path("screen/", include("yiwang.metrics.screen_urls")),
+    path("workbench/ratings/", include("yiwang.ratings.urls")),
+    path("rate/", include("yiwang.ratings.public_urls")),
+    path("workbench/tickets/", include("yiwang.tickets.urls")),
+    path("workbench/hotline/", include("yiwang.tickets.hotline_urls")),
+    path("my/tickets/", include("yiwang.tickets.applicant_urls")),
+    path("workbench/knowledge/", include("yiwang.knowledge.urls")),
+    path("help/", include("yiwang.knowledge.public_urls")),
     path("workbench/", include("yiwang.workbench.urls")),
     # 统一身份认证: the OpenID Connect provider (issuer = <site>/o) and its discovery at the root too.
     path("o/", include("yiwang.accounts.oidc_urls")),

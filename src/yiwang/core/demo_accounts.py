@@ -29,6 +29,15 @@ DEMO_ACCOUNTS: tuple[DemoAccount, ...] = (
     DemoAccount(
         "supervisor", "Yiwang@2026", "监察人员 Supervisor", "staff", "马超", ("supervisor",), scope="region"
     ),
+    DemoAccount(
+        "agent",
+        "Yiwang@2026",
+        "12345 热线坐席 Hotline agent",
+        "staff",
+        "郭婷",
+        ("hotline_agent",),
+        scope="region",
+    ),
 )
 
 # 数据专员 of the sharing platform (共享平台), created by ``yiwang.demo.sharing.load_sharing_demo``:

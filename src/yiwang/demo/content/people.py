@@ -31,6 +31,7 @@ DETAILS: dict[str, dict[str, Any]] = {
     "auditor": {"organisation": "data", "phone": "13855100006"},
     "finance": {"organisation": "market", "phone": "13855100007"},
     "supervisor": {"organisation": "data", "phone": "13855100008"},
+    "agent": {"organisation": "gov_service", "phone": "13855100009"},
 }
 
 # Additional staff so that items of the police and civil-affairs bureaus can be handled in the demo.
