@@ -65,6 +65,7 @@ JOBS: tuple[Job, ...] = (
     Job("query_pending_payments", ("query_pending_payments",), every=timedelta(minutes=1), at_start=True),
     Job("poll_courier_tracking", ("poll_courier_tracking",), every=timedelta(minutes=15), at_start=True),
     Job("supervision_scan", ("supervision_scan",), every=timedelta(minutes=15), at_start=True),
+    Job("supervision_suggest_cards", ("supervision_suggest_cards",), at=time(1, 15), at_start=True),
     Job("clear_detail_snapshots", ("clear_detail_snapshots",), at=time(0, 40), at_start=True),
     Job("clearsessions", ("clearsessions",), at=time(0, 50)),
     Job("verify_archives", ("verify_archives",), at=time(2, 0)),

@@ -50,14 +50,19 @@ def on_case_event(sender: Any, case: Case, event: CaseEvent, **kwargs: Any) -> N
         return
     region_code: str | None = None
     for kind in kinds:
-        for rule in rules.get(kind, ()):
-            if rule.region_prefix is not None and region_code is None:
-                region_code = case.handling_organisation.region.full_code
-            if not rule.applies(case.item_id, case.handling_organisation_id, region_code or ""):
-                continue
-            detail = CHECKS[kind](case, event, rule)
-            if detail is not None:
-                raise_warning(case, rule, detail={"event": etype, "sequence": event.sequence, **detail})
+        candidates = rules.get(kind, ())
+        if not candidates:
+            continue
+        if region_code is None and any(r.region_prefix is not None for r in candidates):
+            region_code = case.handling_organisation.region.full_code
+        rule = ruleset.effective_rule(
+            candidates, case.item_id, case.handling_organisation_id, region_code or ""
+        )
+        if rule is None:
+            continue
+        detail = CHECKS[kind](case, event, rule)
+        if detail is not None:
+            raise_warning(case, rule, detail={"event": etype, "sequence": event.sequence, **detail})
 
 
 def steps_out_of_order(case: Case, event: CaseEvent, rule: ruleset.CachedRule) -> dict[str, Any] | None:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import threading
 import uuid
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
@@ -108,6 +109,32 @@ class CachedRule:
         if self.department_id is not None and self.department_id != department_id:
             return False
         return self.region_prefix is None or region_code.startswith(self.region_prefix)
+
+    @property
+    def precedence(self) -> tuple[int, int]:
+        return precedence(self.item_id, self.department_id, self.region_prefix, self.id)
+
+
+def precedence(
+    item_id: int | None, department_id: int | None, region_prefix: str | None, pk: int
+) -> tuple[int, int]:
+    """How specific a rule's scope is, then its id: of the rules of one kind that apply to a case only
+    the one with the highest precedence counts (an item rule over a department rule over a region rule,
+    a county over its city, any scoped rule over the global one; the newer of two equal scopes)."""
+    return ((item_id is not None) * 100 + (department_id is not None) * 50 + len(region_prefix or ""), pk)
+
+
+def effective_rule(
+    rules: Iterable[CachedRule], item_id: int, department_id: int, region_code: str
+) -> CachedRule | None:
+    """The one rule of a kind that governs a case: the applicable rule with the highest precedence."""
+    best: CachedRule | None = None
+    for rule in rules:
+        if rule.applies(item_id, department_id, region_code) and (
+            best is None or rule.precedence > best.precedence
+        ):
+            best = rule
+    return best
 
 
 def region_prefix_of(full_code: str, level: int) -> str:

@@ -31,7 +31,7 @@ from yiwang.core.calendar import working_days_between
 from yiwang.core.models import Organisation, Region
 from yiwang.licences.models import Licence
 from yiwang.supervision.models import RuleKind, SupervisionRule, SupervisionWarning
-from yiwang.supervision.ruleset import SCAN_KINDS, region_prefix_of
+from yiwang.supervision.ruleset import SCAN_KINDS, precedence, region_prefix_of
 from yiwang.supervision.tasks import notify_pending_warnings
 
 DUE_TABLE = "supervision_due_days"
@@ -141,7 +141,7 @@ def _scope(rule: SupervisionRule) -> tuple[str, str, list[Any]]:
         where += " AND c.handling_organisation_id = %s"
         params.append(rule.scope_department_id)
     if rule.scope_region_id is not None:
-        region = Region.objects.get(pk=rule.scope_region_id)
+        region = rule.scope_region
         joins = (
             f" JOIN {_t(Organisation)} so ON so.id = c.handling_organisation_id"
             f" JOIN {_t(Region)} sr ON sr.id = so.region_id"
@@ -149,6 +149,42 @@ def _scope(rule: SupervisionRule) -> tuple[str, str, list[Any]]:
         where += " AND sr.full_code LIKE %s"
         params.append(region_prefix_of(region.full_code, region.level) + "%")
     return joins, where, params
+
+
+def _region_prefix(rule: SupervisionRule) -> str | None:
+    region = rule.scope_region
+    return None if region is None else region_prefix_of(region.full_code, region.level)
+
+
+def _precedence(rule: SupervisionRule) -> tuple[int, int]:
+    return precedence(rule.scope_item_id, rule.scope_department_id, _region_prefix(rule), rule.pk)
+
+
+def _superseded(rule: SupervisionRule, same_kind: list[SupervisionRule]) -> tuple[str, list[Any]]:
+    """``AND NOT (…)`` for every rule of the same kind with a higher precedence: a case is governed by
+    the most specific rule that applies to it (:func:`yiwang.supervision.ruleset.precedence`)."""
+    where = ""
+    params: list[Any] = []
+    mine = _precedence(rule)
+    for other in same_kind:
+        if other.pk == rule.pk or _precedence(other) <= mine:
+            continue
+        terms: list[str] = []
+        if other.scope_item_id is not None:
+            terms.append("c.item_id = %s")
+            params.append(other.scope_item_id)
+        if other.scope_department_id is not None:
+            terms.append("c.handling_organisation_id = %s")
+            params.append(other.scope_department_id)
+        prefix = _region_prefix(other)
+        if prefix is not None:
+            terms.append(
+                f"c.handling_organisation_id IN (SELECT xo.id FROM {_t(Organisation)} xo"
+                f" JOIN {_t(Region)} xr ON xr.id = xo.region_id WHERE xr.full_code LIKE %s)"
+            )
+            params.append(prefix + "%")
+        where += " AND NOT (" + (" AND ".join(terms) or "1 = 1") + ")"
+    return where, params
 
 
 def _uuid_sql() -> str:
@@ -179,10 +215,16 @@ def _fill_due_days(today: date) -> None:
         cur.executemany(f"INSERT INTO {DUE_TABLE} (day, left_days) VALUES (%s, %s)", rows)
 
 
-def scan_rule(rule: SupervisionRule, today: date, now: datetime) -> tuple[int, int]:
-    """Raise and close the warnings of one rule; (raised, closed)."""
+def scan_rule(
+    rule: SupervisionRule, today: date, now: datetime, same_kind: list[SupervisionRule] | None = None
+) -> tuple[int, int]:
+    """Raise and close the warnings of one rule on the cases it governs (not those of a more
+    specific rule of its kind, ``same_kind``); (raised, closed)."""
     extra, cond, params = _condition(rule, today, now)
     sjoin, swhere, sparams = _scope(rule)
+    xwhere, xparams = _superseded(rule, same_kind or [])
+    swhere += xwhere
+    sparams = [*sparams, *xparams]
     w = _t(SupervisionWarning)
     insert = (
         f"INSERT INTO {w} (public_id, created_at, updated_at, case_id, rule_id, rule_version, kind, level,"
@@ -211,12 +253,16 @@ def run_scan(today: date | None = None, now: datetime | None = None) -> ScanResu
     now = now or timezone.now()
     today = today or timezone.localdate(now)
     result = ScanResult()
-    rules = list(SupervisionRule.objects.filter(active=True, kind__in=SCAN_KINDS).order_by("pk"))
+    rules = list(
+        SupervisionRule.objects.filter(active=True, kind__in=SCAN_KINDS)
+        .select_related("scope_region")
+        .order_by("pk")
+    )
     with transaction.atomic():
         if any(r.kind == RuleKind.TIME_YELLOW for r in rules):
             _fill_due_days(today)
         for rule in rules:
-            raised, closed = scan_rule(rule, today, now)
+            raised, closed = scan_rule(rule, today, now, [r for r in rules if r.kind == rule.kind])
             result.raised[rule.code] = raised
             result.closed[rule.code] = closed
         if result.total_raised:

@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+import io
+from datetime import date, datetime, timedelta
+from zoneinfo import ZoneInfo
 
 import pytest
+import time_machine
+from django.core.management import call_command
+from django.core.management.base import CommandError
 
 from yiwang.core.audit import AuditEvent
 from yiwang.core.errors import DomainError
@@ -93,3 +98,22 @@ def test_suggested_from_red_warnings(world: World, rules: None) -> None:
     services.confirm_suggestion(card, actor=world.supervisor, accept=True)
     card.refresh_from_db()
     assert card.status == CardStatus.ISSUED
+
+
+def test_the_scheduled_job_suggests_for_the_last_whole_month(world: World, rules: None) -> None:
+    for n in range(3):
+        make_case(
+            world.item, world.citizen, submitted_at=NOW - timedelta(days=9), due_date=date(2026, 9, 14 + n)
+        )
+    run_scan()
+    with time_machine.travel(datetime(2026, 10, 2, 1, 15, tzinfo=ZoneInfo("Asia/Shanghai")), tick=False):
+        out = io.StringIO()
+        call_command("supervision_suggest_cards", stdout=out)
+        call_command("supervision_suggest_cards", stdout=io.StringIO())
+    assert "1 suggested for 2026-09-01–2026-09-30" in out.getvalue()
+    card = Card.objects.get()
+    assert (card.period_start, card.period_end, card.status) == (*SEPT, CardStatus.SUGGESTED)
+    call_command("supervision_suggest_cards", "--month", "2026-09", stdout=io.StringIO())
+    assert Card.objects.count() == 1
+    with pytest.raises(CommandError):
+        call_command("supervision_suggest_cards", "--month", "2026-13")

@@ -12,7 +12,7 @@ from yiwang.cases.transitions import record_event
 from yiwang.catalog.models import Material
 from yiwang.supervision import ruleset
 from yiwang.supervision.models import SupervisionRule, SupervisionWarning
-from yiwang.supervision.services import update_rule
+from yiwang.supervision.services import create_rule, update_rule
 from yiwang.testing.supervision import NOW, World, make_case
 
 pytestmark = pytest.mark.usefixtures("rules")
@@ -129,3 +129,43 @@ def test_check_queries_are_few(world: World, django_assert_max_num_queries) -> N
     event = record_event(case, "approved", actor=world.approver, from_status=CaseStatus.ACCEPTED)
     with django_assert_max_num_queries(4):
         on_case_event(None, case=case, event=event)
+
+
+def test_a_scoped_rule_supersedes_the_global_rule_of_its_kind(world: World) -> None:
+    """The department's own 补正 rule (4 rounds) governs its cases instead of the global one (2 rounds);
+    other departments stay under the global rule."""
+    create_rule(
+        code="market-corrections",
+        kind="repeated_corrections",
+        actor=world.supervisor,
+        thresholds={"rounds": 4},
+        scope_department=world.department,
+    )
+    case = fresh(world, status=CaseStatus.CORRECTION_REQUIRED, accepted_at=None)
+    for _ in range(3):
+        record_event(case, "correction_requested", actor=world.clerk, from_status=CaseStatus.SUBMITTED)
+    assert kinds(case) == []
+    record_event(case, "correction_requested", actor=world.clerk, from_status=CaseStatus.SUBMITTED)
+    warning = SupervisionWarning.objects.get(case=case)
+    assert warning.rule.code == "market-corrections"
+
+
+def test_effective_rule_precedence() -> None:
+    def rule(pk: int, item=None, dept=None, prefix=None) -> ruleset.CachedRule:
+        return ruleset.CachedRule(pk, "time_red", 1, "red", {}, item, dept, prefix)
+
+    everywhere, city, county, dept, item = (
+        rule(1),
+        rule(2, prefix="3401"),
+        rule(3, prefix="340104"),
+        rule(4, dept=7),
+        rule(5, item=9),
+    )
+    rules = [item, dept, county, city, everywhere]
+    assert ruleset.effective_rule(rules, 9, 7, "340104001") is item
+    assert ruleset.effective_rule(rules, 8, 7, "340104001") is dept
+    assert ruleset.effective_rule(rules, 8, 6, "340104001") is county
+    assert ruleset.effective_rule(rules, 8, 6, "340102001") is city
+    assert ruleset.effective_rule(rules, 8, 6, "320102001") is everywhere
+    newer = rule(6)
+    assert ruleset.effective_rule([everywhere, newer], 8, 6, "3201") is newer

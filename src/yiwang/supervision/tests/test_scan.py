@@ -11,6 +11,7 @@ from yiwang.accounts.models import InboxMessage
 from yiwang.cases.models import CaseDelivery, CaseStatus, SpecialProcedure
 from yiwang.supervision.models import SupervisionWarning, WarningResolution, WarningStatus
 from yiwang.supervision.scan import run_scan, working_days_back
+from yiwang.supervision.services import create_rule
 from yiwang.testing.supervision import NOW, World, make_case
 
 pytestmark = pytest.mark.usefixtures("rules")
@@ -162,3 +163,21 @@ def test_scoped_rule_only_sees_its_department(world: World) -> None:
 def test_working_days_back(world: World) -> None:
     assert working_days_back(TODAY, 1) == date(2026, 9, 20)  # Monday is the one working day after Sunday
     assert working_days_back(TODAY, 5) == date(2026, 9, 15)  # Sunday 20 September is a 调休 working day
+
+
+def test_a_department_rule_supersedes_the_global_rule_and_clears_its_warnings(world: World) -> None:
+    late = accepted(world, date(2026, 9, 18))
+    far = make_case(
+        world.far_item, world.citizen, submitted_at=NOW - timedelta(days=9), due_date=date(2026, 9, 18)
+    )
+    run_scan()
+    assert [w.rule.code for w in warnings_of(late, "time_red")] == ["default-time-red"]
+    create_rule(code="market-red", kind="time_red", actor=world.supervisor, scope_department=world.department)
+    result = run_scan()
+    assert result.closed["default-time-red"] == 1 and result.raised["market-red"] == 1
+    open_codes = sorted(
+        SupervisionWarning.objects.filter(case__in=[late, far])
+        .exclude(status=WarningStatus.CLOSED)
+        .values_list("case_id", "rule__code")
+    )
+    assert open_codes == sorted([(late.pk, "market-red"), (far.pk, "default-time-red")])
