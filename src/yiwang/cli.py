@@ -35,6 +35,7 @@ def prepare() -> None:
     _manage("migrate", "--no-input", "-v", "1")
     _manage("collectstatic", "--no-input", "-v", "0")
     _manage("loaddemo")
+    _manage("demo_history")  # a few hundred cases so dashboards, big screen and supervision show data
 
 
 def serve(extra: list[str]) -> None:

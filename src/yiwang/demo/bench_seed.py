@@ -172,6 +172,28 @@ def seed(items: int, cases: int, *, seed_value: int = 7, log: Callable[[str], No
         ]
         log(f"items {batch.stop}/{items}")
 
+    total_events = insert_cases(
+        item_rows, applicants, cases, rng=rng, now=now, span=timedelta(days=365), log=log
+    )
+    sync_number_sequences()
+    # Bulk inserts bypass Case.save, so the queue counters are recounted once at the end.
+    queues.rebuild()
+    return SeedResult(items=len(item_rows), cases=cases, events=total_events)
+
+
+def insert_cases(
+    item_rows: list[tuple[int, str, int, int, int]],
+    applicants: list[tuple[int, str]],
+    cases: int,
+    *,
+    rng: random.Random,
+    now: datetime,
+    span: timedelta,
+    log: Callable[[str], None] = print,
+) -> int:
+    """Bulk-insert ``cases`` cases of ``item_rows`` (id, code, organisation, version, committed days)
+    by ``applicants`` (id, name), submitted over the ``span`` before ``now``, each with the events its
+    status implies (``STATUS_MIX``); the number of events.  The caller recounts the queue counters."""
     statuses = [s for s, _, _ in STATUS_MIX]
     weights = [w for _, w, _ in STATUS_MIX]
     follow_ups = {s: ev for s, _, ev in STATUS_MIX}
@@ -190,7 +212,7 @@ def seed(items: int, cases: int, *, seed_value: int = 7, log: Callable[[str], No
                     if rng.random() < 0.5
                     else rng.randrange(n_items)
                 ]
-                submitted = now - timedelta(seconds=rng.randrange(365 * 86400))
+                submitted = now - timedelta(seconds=rng.randrange(int(span.total_seconds())))
                 prefix = f"{code}{timezone.localtime(submitted):%Y%m%d}"
                 serial = serials.get(prefix, 0) + 1
                 if serial > 9999:
@@ -264,10 +286,7 @@ def seed(items: int, cases: int, *, seed_value: int = 7, log: Callable[[str], No
                 _insert_events(events)
             total_events += len(events)
             log(f"cases {batch.stop}/{cases}")
-    sync_number_sequences()
-    # Bulk inserts bypass Case.save, so the queue counters are recounted once at the end.
-    queues.rebuild()
-    return SeedResult(items=len(item_rows), cases=cases, events=total_events)
+    return total_events
 
 
 def sync_number_sequences() -> int:

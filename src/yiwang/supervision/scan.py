@@ -140,14 +140,14 @@ def _scope(rule: SupervisionRule) -> tuple[str, str, list[Any]]:
     if rule.scope_department_id is not None:
         where += " AND c.handling_organisation_id = %s"
         params.append(rule.scope_department_id)
-    if rule.scope_region_id is not None:
-        region = rule.scope_region
+    prefix = _region_prefix(rule)
+    if prefix is not None:
         joins = (
             f" JOIN {_t(Organisation)} so ON so.id = c.handling_organisation_id"
             f" JOIN {_t(Region)} sr ON sr.id = so.region_id"
         )
         where += " AND sr.full_code LIKE %s"
-        params.append(region_prefix_of(region.full_code, region.level) + "%")
+        params.append(prefix + "%")
     return joins, where, params
 
 
