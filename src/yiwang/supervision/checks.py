@@ -18,7 +18,7 @@ from yiwang.cases.models import Case, CaseEvent, CaseMaterial, CaseStatus
 from yiwang.catalog.models import Material
 from yiwang.supervision import ruleset
 from yiwang.supervision.models import RuleKind
-from yiwang.supervision.services.warnings import close_cleared, raise_warning
+from yiwang.supervision.services.warnings import close_cleared, raise_warnings
 
 TERMINAL_EVENTS = {
     "completed",
@@ -49,6 +49,7 @@ def on_case_event(sender: Any, case: Case, event: CaseEvent, **kwargs: Any) -> N
     if not rules:
         return
     region_code: str | None = None
+    found: list[tuple[ruleset.CachedRule, dict[str, Any]]] = []
     for kind in kinds:
         candidates = rules.get(kind, ())
         if not candidates:
@@ -62,7 +63,8 @@ def on_case_event(sender: Any, case: Case, event: CaseEvent, **kwargs: Any) -> N
             continue
         detail = CHECKS[kind](case, event, rule)
         if detail is not None:
-            raise_warning(case, rule, detail={"event": etype, "sequence": event.sequence, **detail})
+            found.append((rule, {"event": etype, "sequence": event.sequence, **detail}))
+    raise_warnings(case, found)
 
 
 def steps_out_of_order(case: Case, event: CaseEvent, rule: ruleset.CachedRule) -> dict[str, Any] | None:

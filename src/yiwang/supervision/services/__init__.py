@@ -15,6 +15,7 @@ from yiwang.supervision.services.warnings import (
     explain,
     mark_corrected,
     raise_warning,
+    raise_warnings,
     review_explanation,
 )
 
@@ -31,6 +32,7 @@ __all__ = [
     "issue_card",
     "mark_corrected",
     "raise_warning",
+    "raise_warnings",
     "review_explanation",
     "suggest_cards",
     "update_rule",

@@ -32,11 +32,21 @@ from yiwang.supervision.tasks import notify_case_warning
 def raise_warning(
     case: Case, rule: CachedRule, *, detail: dict[str, Any] | None = None, source: str = WarningSource.EVENT
 ) -> None:
-    """Open a warning of ``rule`` on ``case`` unless one is open already, inside the caller's
-    transaction, in one statement: ``INSERT … ON CONFLICT DO NOTHING`` against the partial unique
-    index on the open warnings of a case and rule (no read first, no savepoint: raising a warning
-    costs a transition ~1 ms instead of ~3.6 ms, docs/benchmarks.md "Supervision").  The recipients
-    are told after commit; the task finds the warning by case and rule and tells them once."""
+    """Open a warning of ``rule`` on ``case`` unless one is open already (:func:`raise_warnings`)."""
+    raise_warnings(case, [(rule, detail or {})], source=source)
+
+
+def raise_warnings(
+    case: Case, found: list[tuple[CachedRule, dict[str, Any]]], *, source: str = WarningSource.EVENT
+) -> None:
+    """Open the warnings of the rules ``found`` on ``case`` (rule, detail) unless open already, inside
+    the caller's transaction, in one statement for all of them: ``INSERT … VALUES (…), (…) ON CONFLICT
+    DO NOTHING`` against the partial unique index on the open warnings of a case and rule (no read
+    first, no savepoint: docs/benchmarks.md "Supervision").  The recipients are told after commit; the
+    task finds each warning by case and rule and tells them once."""
+    if not found:
+        return
+    now = timezone.now()
     SupervisionWarning.objects.bulk_create(
         [
             SupervisionWarning(
@@ -48,14 +58,20 @@ def raise_warning(
                 department_id=case.handling_organisation_id,
                 item_id=case.item_id,
                 source=source,
-                detail=detail or {},
-                raised_at=timezone.now(),
+                detail=detail,
+                raised_at=now,
             )
+            for rule, detail in found
         ],
         ignore_conflicts=True,
     )
-    case_id, rule_id = case.pk, rule.id
-    transaction.on_commit(lambda: notify_case_warning.enqueue(case_id, rule_id))
+    case_id, rule_ids = case.pk, [rule.id for rule, _ in found]
+
+    def tell() -> None:
+        for rule_id in rule_ids:
+            notify_case_warning.enqueue(case_id, rule_id)
+
+    transaction.on_commit(tell)
 
 
 def _locked(warning: SupervisionWarning, actor: User, action: str) -> SupervisionWarning:
