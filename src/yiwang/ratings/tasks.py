@@ -10,7 +10,7 @@ from yiwang.accounts.sms import send_sms
 from yiwang.cases.notifications import deliver_once
 from yiwang.core.public_url import public_url
 from yiwang.ratings.models import RatingInvitation, Rectification
-from yiwang.ratings.recipients import supervisors_of
+from yiwang.ratings.recipients import department_staff, supervisors_of
 
 WORKBENCH_LINK = "/workbench/ratings/"
 
@@ -24,7 +24,9 @@ def rating_link(token: str) -> str:
 def notify_invitation(invitation_id: int) -> None:
     """Ask the applicant to rate the service (once: ``notified_at`` marks it done)."""
     invitation = (
-        RatingInvitation.objects.select_related("applicant").filter(pk=invitation_id, notified_at__isnull=True).first()
+        RatingInvitation.objects.select_related("applicant")
+        .filter(pk=invitation_id, notified_at__isnull=True)
+        .first()
     )
     if invitation is None:
         return
@@ -78,5 +80,24 @@ def notify_overdue(rectification_id: int, stage: str) -> None:
             body=body,
             link=f"{WORKBENCH_LINK}{rect.public_id}/",
             occurred_at=rect.escalated_at,
+            phone="",
+        )
+
+
+@task()
+def notify_department(rectification_id: int) -> None:
+    """Tell the department's staff a bad review needs a call back."""
+    rect = Rectification.objects.select_related("department", "invitation").get(pk=rectification_id)
+    body = (
+        f"“{rect.invitation.subject_label}”收到差评，请于 {rect.callback_due:%Y-%m-%d} 前回访核实，"
+        f"{rect.rectify_due:%Y-%m-%d} 前完成整改反馈。"
+    )
+    for user in department_staff(rect.department):
+        deliver_once(
+            user,
+            title="差评整改任务",
+            body=body,
+            link=f"{WORKBENCH_LINK}{rect.public_id}/",
+            occurred_at=rect.created_at,
             phone="",
         )

@@ -47,7 +47,9 @@ class RatingInvitation(TimeStampedModel):
     phone_digest = DigestField(source="phone", canonical="phone")
     served_at = models.DateTimeField()
     token = models.CharField(max_length=64, unique=True)
-    status = models.CharField(max_length=10, choices=InvitationStatus.choices, default=InvitationStatus.PENDING)
+    status = models.CharField(
+        max_length=10, choices=InvitationStatus.choices, default=InvitationStatus.PENDING
+    )
     # Indicator columns, kept by the services of this app.
     level = models.PositiveSmallIntegerField(null=True, blank=True)
     is_default = models.BooleanField(default=False)
@@ -61,7 +63,9 @@ class RatingInvitation(TimeStampedModel):
         verbose_name = _("评价邀请")
         verbose_name_plural = _("评价邀请")
         constraints = [
-            models.UniqueConstraint(fields=["subject_kind", "subject_id"], name="ratings_one_invitation_per_subject")
+            models.UniqueConstraint(
+                fields=["subject_kind", "subject_id"], name="ratings_one_invitation_per_subject"
+            )
         ]
         indexes = [
             models.Index(fields=["served_at"], name="ratings_inv_served"),

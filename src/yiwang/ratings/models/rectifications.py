@@ -60,7 +60,9 @@ class Rectification(TimeStampedModel):
     rating = models.OneToOneField(Rating, on_delete=models.PROTECT, related_name="rectification")
     invitation = models.ForeignKey(RatingInvitation, on_delete=models.PROTECT, related_name="+")
     department = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+")
-    status = models.CharField(max_length=10, choices=RectificationStatus.choices, default=RectificationStatus.OPEN)
+    status = models.CharField(
+        max_length=10, choices=RectificationStatus.choices, default=RectificationStatus.OPEN
+    )
     callback_due = models.DateField()
     rectify_due = models.DateField()
     called_back_at = models.DateTimeField(null=True, blank=True)
@@ -88,9 +90,7 @@ class Rectification(TimeStampedModel):
         verbose_name_plural = _("差评整改")
         indexes = [
             models.Index(fields=["department", "status", "created_at"], name="ratings_rect_dept"),
-            models.Index(
-                fields=["rectify_due"], condition=~Q(status="closed"), name="ratings_rect_open_due"
-            ),
+            models.Index(fields=["rectify_due"], condition=~Q(status="closed"), name="ratings_rect_open_due"),
         ]
 
     def __str__(self) -> str:

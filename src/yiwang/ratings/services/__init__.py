@@ -2,5 +2,31 @@
 
 from yiwang.ratings.services.defaults import install_defaults, rule_for
 from yiwang.ratings.services.invitations import invite
+from yiwang.ratings.services.rating import follow_up, give_default_ratings, rate
+from yiwang.ratings.services.rectifications import (
+    call_back,
+    close,
+    escalate,
+    open_rectification,
+    rectify,
+    reply,
+    revisit,
+)
+from yiwang.ratings.services.scan import run_scan
 
-__all__ = ["install_defaults", "invite", "rule_for"]
+__all__ = [
+    "call_back",
+    "close",
+    "escalate",
+    "follow_up",
+    "give_default_ratings",
+    "install_defaults",
+    "invite",
+    "open_rectification",
+    "rate",
+    "rectify",
+    "reply",
+    "revisit",
+    "rule_for",
+    "run_scan",
+]
