@@ -105,6 +105,23 @@ MIDDLEWARE = [
     "yiwang.accounts.middleware.RefusalAuditMiddleware",
 ]
 
+# ADR 0016: the endpoints systems call at high rates (they authenticate the caller themselves) are
+# served by a second handler with this chain only (yiwang/core/machine.py); YIWANG_MACHINE_FAST_PATH=0
+# sends them through MIDDLEWARE like everything else.
+YIWANG_MACHINE_FAST_PATH = env_bool("YIWANG_MACHINE_FAST_PATH", default=True)
+YIWANG_MACHINE_PATHS = [
+    r"^/api/v1/payments/notify/[a-z0-9_-]+$",
+    r"^/api/v1/sharing/gateway/[^/]+/query$",
+    r"^/api/v1/logistics/callbacks/[a-z0-9_-]+$",
+]
+YIWANG_MACHINE_MIDDLEWARE = [
+    "yiwang.core.metrics.MetricsMiddleware",
+    "django.middleware.security.SecurityMiddleware",
+    "yiwang.core.security_headers.SecurityHeadersMiddleware",
+    "yiwang.core.inputs.NulByteGuardMiddleware",
+    "yiwang.core.middleware.RequestContextMiddleware",
+]
+
 ROOT_URLCONF = "yiwang.urls"
 WSGI_APPLICATION = "yiwang.wsgi.application"
 
