@@ -11,6 +11,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 from yiwang.accounts.models import AccountKind, StaffRole
@@ -90,7 +91,7 @@ def may_see(user: Any, ticket: Ticket) -> bool:
     )
 
 
-def _add(actions: set[str], table: dict[str, tuple[str, ...]], status: str, ignore_status: bool) -> None:
+def _add(actions: set[str], table: Mapping[str, tuple[str, ...]], status: str, ignore_status: bool) -> None:
     for name, statuses in table.items():
         if ignore_status or status in statuses:
             actions.add(name)

@@ -4,7 +4,6 @@ subject tags from the keyword table (:class:`TicketKeyword`), seeded by ``yiwang
 from __future__ import annotations
 
 import logging
-import re
 import threading
 import warnings
 from collections import Counter
@@ -15,7 +14,6 @@ from yiwang.tickets.models import TicketKeyword
 
 MAX_KEYWORDS = 8
 MAX_TEXT = 4000
-_NOISE_RE = re.compile(r"^[\d\W_]+$", re.UNICODE)
 
 _lock = threading.Lock()
 _analyse: ModuleType | None = None
@@ -40,12 +38,11 @@ def _jieba_analyse() -> ModuleType:
 
 
 def clean_keywords(words: list[str]) -> list[str]:
-    """Keep at most :data:`MAX_KEYWORDS` distinct words (lower case, trimmed, 2–40 chars), no numbers
-    or punctuation only, in the given order."""
+    """Keep at most :data:`MAX_KEYWORDS` distinct words (lower case, trimmed, 2–40 chars), at least one letter, in the given order."""
     out: list[str] = []
     for word in words:
-        word = (word or "").strip().lower()
-        if len(word) < 2 or len(word) > 40 or _NOISE_RE.match(word) or word in out:
+        word = (word or "").strip().lower().strip()
+        if len(word) < 2 or len(word) > 40 or not any(ch.isalpha() for ch in word) or word in out:
             continue
         out.append(word)
         if len(out) >= MAX_KEYWORDS:
@@ -59,7 +56,7 @@ def extract_keywords(text: str) -> list[str]:
     if not text:
         return []
     words = _jieba_analyse().extract_tags(text, topK=MAX_KEYWORDS * 2)
-    known = [k for k in TicketKeyword.objects.filter(keyword__in=[*words]).values_list("keyword", flat=True)]
+    known = list(TicketKeyword.objects.filter(keyword__in=[*words]).values_list("keyword", flat=True))
     # Keyword-table words that jieba cut differently still count when they occur in the text.
     extra = [k for k in _table_words() if k in text and k not in words]
     return clean_keywords([*known, *words, *extra])

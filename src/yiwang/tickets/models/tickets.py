@@ -150,6 +150,9 @@ class TicketEvent(models.Model):
     class Meta:
         ordering = ["occurred_at", "pk"]
 
+    def __str__(self) -> str:
+        return f"{self.ticket_id}:{self.kind}"
+
 
 class TicketTerm(models.Model):
     """关键词索引 The ticket's keywords, one row each, for the similar-ticket hints."""
@@ -162,12 +165,18 @@ class TicketTerm(models.Model):
     class Meta:
         indexes = [models.Index(fields=["term", "created_at"])]
 
+    def __str__(self) -> str:
+        return self.term
+
 
 class TicketCounter(models.Model):
     """Daily sequence of the ticket numbers."""
 
     day = models.DateField(primary_key=True)
     last = models.PositiveIntegerField(default=0)
+
+    def __str__(self) -> str:
+        return f"{self.day}:{self.last}"
 
 
 class ExtensionStatus(models.TextChoices):
