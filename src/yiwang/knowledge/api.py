@@ -8,7 +8,7 @@ from typing import Any
 from uuid import UUID
 
 from django.http import HttpRequest
-from ninja import Query, Router
+from ninja import Query, Router, Status
 from ninja.utils import check_csrf
 
 from yiwang.core.errors import PermissionDenied
@@ -203,10 +203,10 @@ def list_proposals(request: HttpRequest, paging: Query[PageIn]) -> dict[str, Any
 
 
 @router.post("/entries", response={201: KnowledgeEntryOut}, summary="Write an entry (draft)")
-def create_entry(request: HttpRequest, body: KnowledgeEntryIn) -> tuple[int, KnowledgeEntryOut]:
+def create_entry(request: HttpRequest, body: KnowledgeEntryIn) -> Status:
     user = _editor(request)
     entry = services.create_entry(actor=user, **body.dict())
-    return 201, entry_out(user, reads.get_entry(entry.public_id))
+    return Status(201, entry_out(user, reads.get_entry(entry.public_id)))
 
 
 @router.get("/entries/{uuid:entry_id}", response=KnowledgeEntryOut, summary="One entry (staff)")

@@ -26,6 +26,10 @@
     panel.addEventListener("keydown", function (event) {
       if (event.key === "Escape") hide();
     });
+    var form = root.querySelector(".assistant-form");
+    document.body.addEventListener("htmx:afterRequest", function (event) {
+      if (form && event.detail.elt === form && event.detail.successful) form.reset();
+    });
     document.body.addEventListener("htmx:afterSwap", function (event) {
       if (log && event.target === log) log.scrollTop = log.scrollHeight;
     });
