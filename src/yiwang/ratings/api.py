@@ -12,7 +12,7 @@ from django.http import HttpRequest
 from ninja import Query, Router
 
 from yiwang.accounts.models import StaffRole, User
-from yiwang.accounts.roles import in_scope_ids
+from yiwang.accounts.roles import organisations_in_scope
 from yiwang.core.errors import DomainError, NotFound, PermissionDenied
 from yiwang.core.paging import PageIn
 from yiwang.ratings import reads, services
@@ -272,7 +272,7 @@ def scope_of(user: Any) -> Any:
     if belongs_to(user, user.staff_profile.organisation_id):
         ids.add(user.staff_profile.organisation_id)
     if is_supervisor(user):
-        ids |= set(in_scope_ids(user, [StaffRole.SUPERVISOR]))
+        ids |= set(organisations_in_scope(user, [StaffRole.SUPERVISOR]).values_list("pk", flat=True))
     if not ids:
         raise PermissionDenied("您的角色不能查看评价指标", code=RatingsErrorCode.FORBIDDEN)
     return ids
