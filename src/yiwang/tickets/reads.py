@@ -13,11 +13,18 @@ from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 
 from yiwang.accounts.models import StaffRole, User
+from yiwang.accounts.personal_data import record_staff_reads
 from yiwang.accounts.roles import in_scope_ids
 from yiwang.cases.models import Case
+from yiwang.core import personal_data
+from yiwang.core.masking import mask_name, mask_phone
+from yiwang.core.models import Organisation
+from yiwang.core.personal_data import Read
 from yiwang.core.protected import protected_digest
-from yiwang.tickets.actions import is_agent, is_staff, is_supervisor
+from yiwang.tickets.actions import is_agent, is_staff, is_supervisor, owns
+from yiwang.tickets.classification import classify
 from yiwang.tickets.models import RUNNING_STATUSES, Ticket, TicketStatus, TicketTerm
+from yiwang.tickets.routing import route
 
 ANSWERED_MAX = 2000
 SIMILAR_DAYS = 30
@@ -183,3 +190,62 @@ def similar_tickets(
         for t in Ticket.objects.filter(pk__in=[r["ticket_id"] for r in ranked]).select_related("department")
     }
     return [by_id[r["ticket_id"]] for r in ranked if r["ticket_id"] in by_id]
+
+
+@dataclass(frozen=True)
+class Suggestion:
+    """What the text suggests to the agent: keywords, category, tags, department, similar tickets."""
+
+    keywords: list[str]
+    category: str
+    tags: list[str]
+    department: Organisation | None
+    similar: list[Ticket]
+
+
+def suggest(user: Any, text: str, *, category: str = "", region_code: str = "") -> Suggestion:
+    found = classify(text)
+    chosen = category or found.category
+    department = route(category=chosen, terms=[*found.keywords, *found.tags], region_code=region_code)
+    condition = visibility(user)
+    similar = similar_tickets(found.keywords, region_code=region_code) if condition is not None else []
+    if similar and condition is not None:
+        allowed = set(
+            Ticket.objects.filter(condition, pk__in=[t.pk for t in similar]).values_list("pk", flat=True)
+        )
+        similar = [t for t in similar if t.pk in allowed]
+    return Suggestion(
+        keywords=found.keywords,
+        category=found.category,
+        tags=found.tags,
+        department=department,
+        similar=similar,
+    )
+
+
+def is_overdue(ticket: Ticket, today: Any = None) -> bool:
+    today = today or timezone.localdate()
+    if ticket.status == TicketStatus.DISPATCHED and ticket.accept_due and ticket.accept_due < today:
+        return True
+    return bool(ticket.status in RUNNING_STATUSES and ticket.reply_due and ticket.reply_due < today)
+
+
+def shown_contact(user: Any, ticket: Ticket) -> tuple[str, str]:
+    """The contact's name and phone as ``user`` may see them: in full for the applicant, masked for
+    staff (the read recorded in the subject's access log when the ticket has an account)."""
+    if owns(user, ticket):
+        return ticket.contact_name, ticket.contact_phone
+    if ticket.applicant_id is not None and is_staff(user):
+        record_staff_reads(
+            user,
+            [
+                Read(
+                    ticket.applicant_id,
+                    "tickets.Ticket",
+                    str(ticket.public_id),
+                    ticket.number,
+                    (personal_data.NAME, personal_data.PHONE),
+                )
+            ],
+        )
+    return mask_name(ticket.contact_name), mask_phone(ticket.contact_phone)

@@ -15,9 +15,9 @@ from yiwang.core.models import Organisation
 from yiwang.ratings.services.invitations import invite
 from yiwang.tickets.errors import TicketErrorCode
 from yiwang.tickets.models import Ticket, TicketStatus
+from yiwang.tickets.routing import route
 from yiwang.tickets.services import common
 from yiwang.tickets.services.intake import set_dispatched
-from yiwang.tickets.services.routing import route
 
 
 def _department(department: Organisation | None, ticket: Ticket) -> Organisation:

@@ -23,8 +23,8 @@ from yiwang.tickets.models import (
     TicketStatus,
     TicketTerm,
 )
+from yiwang.tickets.routing import route
 from yiwang.tickets.services import common
-from yiwang.tickets.services.routing import route
 
 NUMBER_PREFIX = "12345"
 CONVERSATION_MAX = 100

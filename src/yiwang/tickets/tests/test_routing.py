@@ -4,8 +4,8 @@ import pytest
 
 from yiwang.core.errors import DomainError
 from yiwang.tickets.models import RoutingRule, TicketStatus
+from yiwang.tickets.routing import route
 from yiwang.tickets.services import dispatch, install_defaults
-from yiwang.tickets.services.routing import route
 
 from .helpers import call, complaint
 
