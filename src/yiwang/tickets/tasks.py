@@ -116,7 +116,7 @@ def notify_agents(ticket_id: int, kind: str) -> None:
             user,
             title=f"{title}：{ticket.number}",
             body=body,
-            link=f"/workbench/hotline/tickets/{ticket.public_id}/",
+            link=f"{WORKBENCH}{ticket.public_id}/",
             occurred_at=ticket.updated_at,
             phone="",
         )
