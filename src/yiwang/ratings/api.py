@@ -5,14 +5,16 @@ paged and bounded; what a user may not see is a 404; errors answer ``{"code", "m
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 from uuid import UUID
 
 from django.http import HttpRequest
+from django.utils import timezone
 from ninja import Query, Router
 
 from yiwang.accounts.models import StaffRole, User
-from yiwang.accounts.roles import organisations_in_scope
+from yiwang.accounts.roles import organisations_in_scope, roles_of
 from yiwang.core.errors import DomainError, NotFound, PermissionDenied
 from yiwang.core.paging import PageIn
 from yiwang.ratings import reads, services
@@ -257,6 +259,15 @@ def escalate(request: HttpRequest, rectification_id: UUID) -> dict[str, Any]:
 
 
 # --- indicators and export ------------------------------------------------------------------------
+def period_of(start: date | None, end: date | None) -> tuple[date, date]:
+    """The requested period, this month to date by default; refused when reversed or over a year."""
+    today = timezone.localdate()
+    start = start or today.replace(day=1)
+    end = end or today
+    check_period(start, end)
+    return start, end
+
+
 def check_period(start: Any, end: Any) -> None:
     if end < start or (end - start).days > reads.MAX_PERIOD_DAYS:
         raise DomainError(
@@ -265,9 +276,11 @@ def check_period(start: Any, end: Any) -> None:
 
 
 def scope_of(user: Any) -> Any:
-    """The organisations whose indicators the user may read (None: refused)."""
+    """The organisation ids whose indicators the user may read (None: all); refused with 403."""
     if not is_staff(user):
         raise PermissionDenied("仅工作人员可查看评价指标", code=RatingsErrorCode.FORBIDDEN)
+    if StaffRole.ADMIN in roles_of(user):
+        return None  # the system administrator: every department
     ids: set[int] = set()
     if belongs_to(user, user.staff_profile.organisation_id):
         ids.add(user.staff_profile.organisation_id)
@@ -282,8 +295,8 @@ def scope_of(user: Any) -> Any:
 def read_indicators(request: HttpRequest, filters: Query[RatingIndicatorFilter]) -> list[dict[str, Any]]:
     user = _user(request)
     organisations = scope_of(user)
-    check_period(filters.start, filters.end)
-    rows = reads.indicators(filters.start, filters.end, filters.by, organisations=organisations)
+    start, end = period_of(filters.start, filters.end)
+    rows = reads.indicators(start, end, filters.by, organisations=organisations)
     return [indicator_out(r) for r in rows]
 
 
@@ -308,8 +321,8 @@ def export(request: HttpRequest, filters: Query[RatingExportFilter], paging: Que
     user = _user(request)
     if not may_export(user):
         raise PermissionDenied("仅监察人员和系统管理员可导出评价数据", code=RatingsErrorCode.FORBIDDEN)
-    check_period(filters.start, filters.end)
-    rows = reads.export_rows(filters.start, filters.end)
+    start, end = period_of(filters.start, filters.end)
+    rows = reads.export_rows(start, end)
     return {"count": rows.count(), "results": [export_record(r) for r in paging.window(rows)]}
 
 

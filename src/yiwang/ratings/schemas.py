@@ -120,8 +120,8 @@ class RatingCloseIn(Schema):
 
 
 class RatingIndicatorFilter(Schema):
-    start: date
-    end: date
+    start: date | None = Field(None, description="first day of the period (default: the first of this month)")
+    end: date | None = Field(None, description="last day of the period (default: today)")
     by: Literal["department", "item", "region", "month"] = "department"
 
 
@@ -140,8 +140,8 @@ class RatingIndicatorOut(Schema):
 
 
 class RatingExportFilter(Schema):
-    start: date
-    end: date
+    start: date | None = Field(None, description="first day (default: the first of this month)")
+    end: date | None = Field(None, description="last day (default: today)")
 
 
 class RatingExportRecordOut(Schema):
