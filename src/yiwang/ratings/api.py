@@ -5,24 +5,18 @@ paged and bounded; what a user may not see is a 404; errors answer ``{"code", "m
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Any
 from uuid import UUID
 
 from django.http import HttpRequest
-from django.utils import timezone
 from ninja import Query, Router
 
-from yiwang.accounts.models import StaffRole, User
-from yiwang.accounts.roles import organisations_in_scope, roles_of
-from yiwang.core.errors import DomainError, NotFound, PermissionDenied
+from yiwang.accounts.models import User
+from yiwang.core.errors import NotFound, PermissionDenied
 from yiwang.core.paging import PageIn
 from yiwang.ratings import reads, services
 from yiwang.ratings.actions import (
-    belongs_to,
     invitation_actions,
-    is_staff,
-    is_supervisor,
     may_export,
     rectification_actions,
 )
@@ -91,17 +85,6 @@ def invitation_out(inv: RatingInvitation) -> dict[str, Any]:
     }
 
 
-def by_token(token: str) -> RatingInvitation:
-    inv = (
-        RatingInvitation.objects.select_related("organisation", "item", "rating__rectification")
-        .filter(token=token[:64])
-        .first()
-    )
-    if inv is None:
-        raise NotFound("评价链接无效", code=RatingsErrorCode.NOT_FOUND)
-    return inv
-
-
 @router.get("/reasons", response=list[RatingReasonOut], auth=None, summary="评价原因（标准列表）")
 def list_reasons(request: HttpRequest) -> Any:
     return list(RatingReason.objects.filter(active=True).values("code", "kind", "label"))
@@ -109,12 +92,12 @@ def list_reasons(request: HttpRequest) -> Any:
 
 @router.get("/invitations/{token}", response=RatingInvitationOut, auth=None, summary="评价邀请（凭链接）")
 def read_invitation(request: HttpRequest, token: str) -> dict[str, Any]:
-    return invitation_out(by_token(token))
+    return invitation_out(reads.by_token(token))
 
 
 @router.post("/invitations/{token}/rating", response=RatingInvitationOut, auth=None, summary="提交评价")
 def submit_rating(request: HttpRequest, token: str, body: RatingIn) -> dict[str, Any]:
-    inv = by_token(token)
+    inv = reads.by_token(token)
     services.rate(
         inv,
         level=body.level,
@@ -123,14 +106,14 @@ def submit_rating(request: HttpRequest, token: str, body: RatingIn) -> dict[str,
         comment=body.comment,
         actor=_user(request),
     )
-    return invitation_out(by_token(token))
+    return invitation_out(reads.by_token(token))
 
 
 @router.post("/invitations/{token}/followup", response=RatingInvitationOut, auth=None, summary="追评")
 def submit_followup(request: HttpRequest, token: str, body: RatingFollowUpIn) -> dict[str, Any]:
-    inv = by_token(token)
+    inv = reads.by_token(token)
     services.follow_up(inv, comment=body.comment, actor=_user(request))
-    return invitation_out(by_token(token))
+    return invitation_out(reads.by_token(token))
 
 
 @router.get("/mine", response=RatingInvitationPageOut, summary="我的评价邀请")
@@ -259,43 +242,13 @@ def escalate(request: HttpRequest, rectification_id: UUID) -> dict[str, Any]:
 
 
 # --- indicators and export ------------------------------------------------------------------------
-def period_of(start: date | None, end: date | None) -> tuple[date, date]:
-    """The requested period, this month to date by default; refused when reversed or over a year."""
-    today = timezone.localdate()
-    start = start or today.replace(day=1)
-    end = end or today
-    check_period(start, end)
-    return start, end
-
-
-def check_period(start: Any, end: Any) -> None:
-    if end < start or (end - start).days > reads.MAX_PERIOD_DAYS:
-        raise DomainError(
-            RatingsErrorCode.INVALID_PERIOD, "统计期间无效（结束早于开始或超过一年）", {"end": [str(end)]}
-        )
-
-
-def scope_of(user: Any) -> Any:
-    """The organisation ids whose indicators the user may read (None: all); refused with 403."""
-    if not is_staff(user):
-        raise PermissionDenied("仅工作人员可查看评价指标", code=RatingsErrorCode.FORBIDDEN)
-    if StaffRole.ADMIN in roles_of(user):
-        return None  # the system administrator: every department
-    ids: set[int] = set()
-    if belongs_to(user, user.staff_profile.organisation_id):
-        ids.add(user.staff_profile.organisation_id)
-    if is_supervisor(user):
-        ids |= set(organisations_in_scope(user, [StaffRole.SUPERVISOR]).values_list("pk", flat=True))
-    if not ids:
-        raise PermissionDenied("您的角色不能查看评价指标", code=RatingsErrorCode.FORBIDDEN)
-    return ids
 
 
 @router.get("/indicators", response=list[RatingIndicatorOut], summary="好差评指标")
 def read_indicators(request: HttpRequest, filters: Query[RatingIndicatorFilter]) -> list[dict[str, Any]]:
     user = _user(request)
-    organisations = scope_of(user)
-    start, end = period_of(filters.start, filters.end)
+    organisations = reads.scope_of(user)
+    start, end = reads.period_of(filters.start, filters.end)
     rows = reads.indicators(start, end, filters.by, organisations=organisations)
     return [indicator_out(r) for r in rows]
 
@@ -321,7 +274,7 @@ def export(request: HttpRequest, filters: Query[RatingExportFilter], paging: Que
     user = _user(request)
     if not may_export(user):
         raise PermissionDenied("仅监察人员和系统管理员可导出评价数据", code=RatingsErrorCode.FORBIDDEN)
-    start, end = period_of(filters.start, filters.end)
+    start, end = reads.period_of(filters.start, filters.end)
     rows = reads.export_rows(start, end)
     return {"count": rows.count(), "results": [export_record(r) for r in paging.window(rows)]}
 

@@ -12,8 +12,10 @@ from django.db.models.functions import TruncMonth
 from django.utils import timezone
 
 from yiwang.accounts.models import StaffRole
-from yiwang.accounts.roles import in_scope_ids
+from yiwang.accounts.roles import in_scope_ids, organisations_in_scope, roles_of
+from yiwang.core.errors import DomainError, NotFound, PermissionDenied
 from yiwang.ratings.actions import belongs_to, is_staff, is_supervisor
+from yiwang.ratings.errors import RatingsErrorCode
 from yiwang.ratings.models import OPEN_STATUSES, Rating, RatingInvitation, Rectification
 
 GROUPS = {
@@ -185,3 +187,47 @@ def export_rows(start: date, end: date) -> QuerySet[Rating]:
         .select_related("invitation__organisation", "invitation__item")
         .order_by("rated_at", "pk")
     )
+
+
+# --- lookups shared by the API and the pages -----------------------------------------------------
+def by_token(token: str) -> RatingInvitation:
+    inv = (
+        RatingInvitation.objects.select_related("organisation", "item", "rating__rectification")
+        .filter(token=token[:64])
+        .first()
+    )
+    if inv is None:
+        raise NotFound("评价链接无效", code=RatingsErrorCode.NOT_FOUND)
+    return inv
+
+
+def check_period(start: Any, end: Any) -> None:
+    if end < start or (end - start).days > MAX_PERIOD_DAYS:
+        raise DomainError(
+            RatingsErrorCode.INVALID_PERIOD, "统计期间无效（结束早于开始或超过一年）", {"end": [str(end)]}
+        )
+
+
+def period_of(start: date | None, end: date | None) -> tuple[date, date]:
+    """The requested period, this month to date by default; refused when reversed or over a year."""
+    today = timezone.localdate()
+    start = start or today.replace(day=1)
+    end = end or today
+    check_period(start, end)
+    return start, end
+
+
+def scope_of(user: Any) -> Any:
+    """The organisation ids whose indicators the user may read (None: all); refused with 403."""
+    if not is_staff(user):
+        raise PermissionDenied("仅工作人员可查看评价指标", code=RatingsErrorCode.FORBIDDEN)
+    if StaffRole.ADMIN in roles_of(user):
+        return None  # the system administrator: every department
+    ids: set[int] = set()
+    if belongs_to(user, user.staff_profile.organisation_id):
+        ids.add(user.staff_profile.organisation_id)
+    if is_supervisor(user):
+        ids |= set(organisations_in_scope(user, [StaffRole.SUPERVISOR]).values_list("pk", flat=True))
+    if not ids:
+        raise PermissionDenied("您的角色不能查看评价指标", code=RatingsErrorCode.FORBIDDEN)
+    return ids

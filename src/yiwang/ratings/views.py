@@ -20,7 +20,6 @@ from yiwang.core.errors import DomainError, NotFound
 from yiwang.core.paging import paginate
 from yiwang.ratings import reads, services
 from yiwang.ratings.actions import invitation_actions, rectification_actions
-from yiwang.ratings.api import by_token, check_period, scope_of
 from yiwang.ratings.errors import RatingsErrorCode
 from yiwang.ratings.models import (
     RatingChannel,
@@ -30,6 +29,7 @@ from yiwang.ratings.models import (
     Rectification,
     RectificationStatus,
 )
+from yiwang.ratings.reads import by_token, check_period, scope_of
 from yiwang.web.ui import current_user, domain_errors, staff_required
 
 PER_PAGE = 50
