@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import logging
 import threading
+import time
 import warnings
 from collections import Counter
 from dataclasses import dataclass, field
@@ -51,31 +52,42 @@ def clean_keywords(words: list[str]) -> list[str]:
 
 
 def extract_keywords(text: str) -> list[str]:
-    """关键词 The ticket text's keywords, most characteristic first."""
+    """关键词 The ticket text's keywords: the keyword-table words it contains first (jieba may cut
+    them differently), then jieba's most characteristic words."""
     text = (text or "")[:MAX_TEXT].strip()
     if not text:
         return []
     words = _jieba_analyse().extract_tags(text, topK=MAX_KEYWORDS * 2)
-    known = list(TicketKeyword.objects.filter(keyword__in=[*words]).values_list("keyword", flat=True))
-    # Keyword-table words that jieba cut differently still count when they occur in the text.
-    extra = [k for k in _table_words() if k in text and k not in words]
-    return clean_keywords([*known, *words, *extra])
+    lowered = text.lower()
+    table = keyword_table()
+    known = [w for w in words if w in table]
+    extra = [k for k in table if k in lowered and k not in known]
+    return clean_keywords([*known, *extra, *words])
 
 
-_table_cache: tuple[str, ...] | None = None
+TABLE_SECONDS = 60.0
+_table: dict[str, tuple[str, str, int]] | None = None
+_table_loaded_at = 0.0
 
 
-def _table_words() -> tuple[str, ...]:
-    global _table_cache
-    if _table_cache is None:
-        _table_cache = tuple(TicketKeyword.objects.values_list("keyword", flat=True)[:2000])
-    return _table_cache
+def keyword_table() -> dict[str, tuple[str, str, int]]:
+    """The keyword table (keyword → category, tag, weight), read at most once a minute per process
+    (a few hundred rows): classifying a ticket asks the database nothing."""
+    global _table, _table_loaded_at
+    now = time.monotonic()
+    if _table is None or now - _table_loaded_at > TABLE_SECONDS:
+        _table = {
+            row.keyword.lower(): (row.category, row.tag, row.weight)
+            for row in TicketKeyword.objects.order_by("keyword")[:5000]
+        }
+        _table_loaded_at = now
+    return _table
 
 
 def forget_keyword_table() -> None:
     """After the keyword table changes (seeding, tests)."""
-    global _table_cache
-    _table_cache = None
+    global _table
+    _table = None
 
 
 @dataclass(frozen=True)
@@ -92,16 +104,17 @@ def classify(text: str) -> Classification:
     keywords = extract_keywords(text)
     if not keywords:
         return Classification(keywords=[])
-    rows = {row.keyword: row for row in TicketKeyword.objects.filter(keyword__in=keywords)}
+    table = keyword_table()
     weights: Counter[str] = Counter()
     tags: list[str] = []
     for word in keywords:
-        row = rows.get(word)
+        row = table.get(word)
         if row is None:
             continue
-        if row.category:
-            weights[row.category] += row.weight
-        if row.tag and row.tag not in tags:
-            tags.append(row.tag)
+        category, tag, weight = row
+        if category:
+            weights[category] += weight
+        if tag and tag not in tags:
+            tags.append(tag)
     category = weights.most_common(1)[0][0] if weights else ""
     return Classification(keywords=keywords, category=category, tags=tags)

@@ -73,8 +73,10 @@ def record(
     from_status: str,
     note: str = "",
     detail: dict[str, Any] | None = None,
+    audited: bool = True,
 ) -> TicketEvent:
-    """The ticket's event and the audit record, in the caller's transaction."""
+    """The ticket's event and (unless ``audited`` is False: a later record of the same transaction
+    covers it) the audit record, in the caller's transaction."""
     actor_obj = actor if getattr(actor, "is_authenticated", False) else None
     event = TicketEvent.objects.create(
         ticket=ticket,
@@ -86,6 +88,8 @@ def record(
         note=note[:2000],
         occurred_at=timezone.now(),
     )
+    if not audited:
+        return event
     audit.record(
         f"tickets.{kind}",
         actor=actor_obj,

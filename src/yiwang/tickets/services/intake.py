@@ -122,16 +122,32 @@ def create_ticket(
                 for t in found.keywords
             ]
         )
-        common.record(ticket, "created", actor=actor, from_status="", detail={"channel": channel})
-        if dispatch and target is not None:
-            set_dispatched(ticket, target, actor=actor if staff_actor else None, note="按派单规则自动派单")
+        routed = dispatch and target is not None
+        # Filed and dispatched at once: one audit record (the dispatch's, marked ``created``).
+        common.record(
+            ticket, "created", actor=actor, from_status="", detail={"channel": channel}, audited=not routed
+        )
+        if routed:
+            set_dispatched(
+                ticket,
+                target,  # type: ignore[arg-type]
+                actor=actor if staff_actor else None,
+                note="按派单规则自动派单",
+                detail={"created": True, "channel": channel},
+            )
         if applicant is not None:
             common.tell_applicant(ticket, "created")
     return ticket
 
 
 def set_dispatched(
-    ticket: Ticket, department: Organisation, *, actor: Any, note: str = "", kind: str = "dispatched"
+    ticket: Ticket,
+    department: Organisation,
+    *,
+    actor: Any,
+    note: str = "",
+    kind: str = "dispatched",
+    detail: dict[str, Any] | None = None,
 ) -> None:
     """Hand a (locked or new) ticket to ``department`` with fresh deadlines (dispatch, transfer)."""
     from_status = ticket.status
@@ -165,6 +181,6 @@ def set_dispatched(
         actor=actor,
         from_status=from_status,
         note=note,
-        detail={"department": department.name},
+        detail={"department": department.name, **(detail or {})},
     )
     common.tell_department(ticket, "dispatched")

@@ -4,7 +4,7 @@ import pytest
 
 from yiwang.core.errors import DomainError
 from yiwang.tickets.models import RoutingRule, TicketStatus
-from yiwang.tickets.routing import route
+from yiwang.tickets.routing import forget_rules, route
 from yiwang.tickets.services import dispatch, install_defaults
 
 from .helpers import call, complaint
@@ -29,6 +29,7 @@ def test_category_and_region_prefix_rules_win_by_priority(world):
 def test_fallback_is_the_hotline_centre(world):
     assert route(category="help", terms=["无关"], region_code="") == world.centre
     RoutingRule.objects.filter(is_fallback=True).update(is_active=False)
+    forget_rules()  # update() sends no signal
     assert route(category="help", terms=["无关"], region_code="") is None
 
 
@@ -54,6 +55,7 @@ def test_agent_overrides_the_department(world):
 
 def test_no_rule_no_fallback_needs_a_department(world):
     RoutingRule.objects.all().update(is_active=False)
+    forget_rules()
     ticket = call(world)
     with pytest.raises(DomainError) as err:
         dispatch(ticket, actor=world.agent)
