@@ -18,7 +18,7 @@ from yiwang.tickets.actions import is_agent, may_use_console
 from yiwang.tickets.errors import TicketErrorCode
 from yiwang.tickets.models import RevisitResult, TicketCategory
 from yiwang.tickets.schemas import TicketCallIn
-from yiwang.tickets.views import _organisation, departments
+from yiwang.tickets.views import chosen_department, departments
 from yiwang.web.forms import parse_form
 from yiwang.web.ui import current_user, domain_errors, error_context, staff_required
 
@@ -61,7 +61,7 @@ def record_call(request: HttpRequest) -> HttpResponse:
         raise PermissionDenied(_("仅 12345 热线坐席可登记来电"), code=TicketErrorCode.FORBIDDEN)
     try:
         body: Any = parse_form(TicketCallIn, request.POST, blank_is_missing=["category", "title", "content"])
-        department = _organisation(request.POST.get("department", ""))
+        department = chosen_department(request.POST.get("department", ""))
         answer = body.answer.strip()
         ticket = services.create_ticket(
             actor=user,

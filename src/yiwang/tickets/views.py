@@ -50,7 +50,7 @@ def _ticket(user: User, ticket_id: UUID) -> Ticket:
     return t
 
 
-def _organisation(raw: str) -> Organisation | None:
+def chosen_department(raw: str) -> Organisation | None:
     try:
         public_id = UUID(raw) if raw else None
     except ValueError:
@@ -206,11 +206,11 @@ ACTIONS = {
 def act(user: User, t: Ticket, action: str, data: Any) -> None:
     """Run ``action`` with the form ``data`` (the same services and schemas as the API)."""
     if action == "dispatch":
-        services.dispatch(t, actor=user, department=_organisation(data.get("department", "")))
+        services.dispatch(t, actor=user, department=chosen_department(data.get("department", "")))
     elif action == "accept":
         services.accept(t, actor=user)
     elif action == "transfer":
-        target = _organisation(data.get("department", ""))
+        target = chosen_department(data.get("department", ""))
         if target is None:
             raise DomainError(TicketErrorCode.INVALID_INPUT, _("请选择承办部门"), {"department": ["必选"]})
         services.transfer(t, actor=user, department=target, reason=data.get("reason", "")[:1000])
