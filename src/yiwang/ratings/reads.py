@@ -7,8 +7,8 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from typing import Any
 
-from django.db.models import Count, Q, QuerySet
-from django.db.models.functions import TruncMonth
+from django.db.models import Count, Q, QuerySet, Sum
+from django.db.models.functions import TruncDate, TruncMonth
 from django.utils import timezone
 
 from yiwang.accounts.models import StaffRole
@@ -16,7 +16,15 @@ from yiwang.accounts.roles import in_scope_ids, organisations_in_scope, roles_of
 from yiwang.core.errors import DomainError, NotFound, PermissionDenied
 from yiwang.ratings.actions import belongs_to, is_staff, is_supervisor
 from yiwang.ratings.errors import RatingsErrorCode
-from yiwang.ratings.models import OPEN_STATUSES, Rating, RatingInvitation, Rectification
+from yiwang.ratings.models import (
+    COUNTERS,
+    OPEN_STATUSES,
+    Rating,
+    RatingDay,
+    RatingDirtyDay,
+    RatingInvitation,
+    Rectification,
+)
 
 GROUPS = {
     "department": ("organisation__public_id", "organisation__name"),
@@ -120,60 +128,71 @@ class IndicatorRow:
         return self.rate(self.revisit_satisfied, self.revisited)
 
 
-def indicators(
-    start: date, end: date, by: str, *, organisations: Any = None, region_prefix: str = ""
-) -> list[IndicatorRow]:
-    """The six indicators per group over the invitations served in [start, end], in one query."""
-    first, last = bounds(start, end)
-    rows: Any = RatingInvitation.objects.filter(served_at__gte=first, served_at__lt=last)
+def counted(rows: Any) -> Any:
+    """``rows`` (a ``values()`` of invitations) with the ten indicator counts annotated."""
+    rated = Q(level__isnull=False)
+    bad = Q(level__lte=2)
+    return rows.annotate(
+        invited=Count("pk"),
+        rated=Count("pk", filter=rated),
+        good=Count("pk", filter=Q(level__gte=3)),
+        active=Count("pk", filter=rated & Q(is_default=False)),
+        active_good=Count("pk", filter=Q(level__gte=3, is_default=False)),
+        bad=Count("pk", filter=bad),
+        replied=Count("pk", filter=bad & Q(bad_replied=True)),
+        rectified=Count("pk", filter=bad & Q(bad_rectified=True)),
+        revisited=Count("pk", filter=Q(revisit_satisfied__isnull=False)),
+        revisit_satisfied=Count("pk", filter=Q(revisit_satisfied=True)),
+    )
+
+
+def _scoped(rows: Any, organisations: Any, region_prefix: str) -> Any:
     if organisations is not None:
         rows = rows.filter(organisation_id__in=organisations)
     if region_prefix:
         rows = rows.filter(region_code__startswith=region_prefix)
+    return rows
+
+
+def indicators(
+    start: date, end: date, by: str, *, organisations: Any = None, region_prefix: str = ""
+) -> list[IndicatorRow]:
+    """The six indicators per group over the services delivered in [start, end]: the daily counts
+    (``RatingDay``) of the clean days summed in one ``GROUP BY``, plus one live ``GROUP BY`` over
+    the invitations of the days changed since their last recount (``RatingDirtyDay``)."""
     key, label = GROUPS[by]
+    dirty = list(RatingDirtyDay.objects.filter(day__gte=start, day__lte=end).values_list("day", flat=True))
+    days: Any = _scoped(RatingDay.objects.filter(day__gte=start, day__lte=end), organisations, region_prefix)
+    if dirty:
+        days = days.exclude(day__in=dirty)
     if by == "month":
-        rows = rows.annotate(month=TruncMonth("served_at"))
-    rated = Q(level__isnull=False)
-    bad = Q(level__lte=2)
-    result = (
-        rows.values(key, label)
-        .annotate(
-            invited=Count("pk"),
-            rated=Count("pk", filter=rated),
-            good=Count("pk", filter=Q(level__gte=3)),
-            active=Count("pk", filter=rated & Q(is_default=False)),
-            active_good=Count("pk", filter=Q(level__gte=3, is_default=False)),
-            bad=Count("pk", filter=bad),
-            replied=Count("pk", filter=bad & Q(bad_replied=True)),
-            rectified=Count("pk", filter=bad & Q(bad_rectified=True)),
-            revisited=Count("pk", filter=Q(revisit_satisfied__isnull=False)),
-            revisit_satisfied=Count("pk", filter=Q(revisit_satisfied=True)),
-        )
-        .order_by(key)
-    )
+        days = days.annotate(month=TruncMonth("day"))
+    summed = days.values(key, label).annotate(**{c: Sum(c) for c in COUNTERS}).order_by()
+    totals: dict[Any, dict[str, Any]] = {}
+    for r in summed:
+        totals[r[key]] = dict(r)
+    if dirty:
+        live_filter = Q()
+        for day in dirty:
+            first, last = bounds(day, day)
+            live_filter |= Q(served_at__gte=first, served_at__lt=last)
+        live: Any = _scoped(RatingInvitation.objects.filter(live_filter), organisations, region_prefix)
+        if by == "month":
+            live = live.annotate(month=TruncDate("served_at"))
+        for r in counted(live.values(key, label)).order_by():
+            k = r[key].replace(day=1) if by == "month" else r[key]
+            row = totals.setdefault(k, {key: k, label: r[label], **dict.fromkeys(COUNTERS, 0)})
+            for c in COUNTERS:
+                row[c] = (row[c] or 0) + r[c]
     out = []
-    for r in result:
-        k = r[key]
+    for k in sorted(totals, key=lambda v: str(v or "")):
+        r = totals[k]
         text = k.strftime("%Y-%m") if isinstance(k, date | datetime) else str(k or "")
         out.append(
             IndicatorRow(
                 key=text,
                 label=text if label == key else str(r[label] or ""),
-                **{
-                    f: r[f]
-                    for f in (
-                        "invited",
-                        "rated",
-                        "good",
-                        "active",
-                        "active_good",
-                        "bad",
-                        "replied",
-                        "rectified",
-                        "revisited",
-                        "revisit_satisfied",
-                    )
-                },
+                **{c: int(r[c] or 0) for c in COUNTERS},
             )
         )
     return out

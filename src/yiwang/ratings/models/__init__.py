@@ -1,5 +1,6 @@
 """Models of ratings (好差评)."""
 
+from yiwang.ratings.models.aggregates import COUNTERS, RatingDay, RatingDirtyDay
 from yiwang.ratings.models.invitations import InvitationStatus, RatingInvitation, SubjectKind
 from yiwang.ratings.models.ratings import (
     BAD_LEVELS,
@@ -22,12 +23,15 @@ from yiwang.ratings.models.rectifications import (
 __all__ = [
     "BAD_LEVELS",
     "COMMENT_MAX",
+    "COUNTERS",
     "GOOD_LEVELS",
     "OPEN_STATUSES",
     "InvitationStatus",
     "OverdueStage",
     "Rating",
     "RatingChannel",
+    "RatingDay",
+    "RatingDirtyDay",
     "RatingInvitation",
     "RatingLevel",
     "RatingReason",

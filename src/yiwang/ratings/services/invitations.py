@@ -14,6 +14,7 @@ from yiwang.core.errors import DomainError
 from yiwang.core.models import Organisation
 from yiwang.ratings.errors import RatingsErrorCode
 from yiwang.ratings.models import RatingInvitation, SubjectKind
+from yiwang.ratings.services.aggregates import mark_dirty
 from yiwang.ratings.tasks import notify_invitation
 
 
@@ -61,6 +62,7 @@ def invite(
     if stored is None:  # pragma: no cover - the insert above or a concurrent one wrote it
         return created[0]
     if stored.token == invitation.token:
+        mark_dirty([served_at])
         pk = stored.pk
         transaction.on_commit(lambda: notify_invitation.enqueue(pk))
     return stored

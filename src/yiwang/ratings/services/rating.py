@@ -23,6 +23,7 @@ from yiwang.ratings.models import (
     ReasonKind,
     RectificationRule,
 )
+from yiwang.ratings.services.aggregates import mark_dirty
 from yiwang.ratings.services.rectifications import open_rectification
 
 DEFAULT_LEVEL = 5
@@ -88,6 +89,7 @@ def rate(
         inv.status = InvitationStatus.RATED
         inv.level = level
         inv.save(update_fields=["status", "level", "updated_at"])
+        mark_dirty([inv.served_at])
         audit.record(
             "ratings.rating.given",
             actor=rater,
@@ -157,8 +159,9 @@ def _default_batch(pks: list[int], now: datetime) -> int:
             RatingInvitation.objects.select_for_update()
             .filter(pk__in=pks, status=InvitationStatus.PENDING)
             .order_by("pk")
-            .values_list("pk", flat=True)
+            .values_list("pk", "served_at")
         )
+        mark_dirty(served for _, served in locked)
         Rating.objects.bulk_create(
             [
                 Rating(
@@ -168,10 +171,10 @@ def _default_batch(pks: list[int], now: datetime) -> int:
                     is_default=True,
                     rated_at=now,
                 )
-                for pk in locked
+                for pk, _ in locked
             ]
         )
-        RatingInvitation.objects.filter(pk__in=locked).update(
+        RatingInvitation.objects.filter(pk__in=[pk for pk, _ in locked]).update(
             status=InvitationStatus.DEFAULTED, level=DEFAULT_LEVEL, is_default=True, updated_at=now
         )
         audit.record(

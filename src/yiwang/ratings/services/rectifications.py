@@ -21,6 +21,7 @@ from yiwang.core.errors import Conflict, DomainError, PermissionDenied
 from yiwang.ratings.actions import department_may, rectification_actions
 from yiwang.ratings.errors import RatingsErrorCode
 from yiwang.ratings.models import Rating, RatingInvitation, Rectification, RectificationStatus
+from yiwang.ratings.services.aggregates import mark_dirty
 from yiwang.ratings.services.defaults import rule_for
 from yiwang.ratings.tasks import notify_department, notify_reply
 
@@ -101,6 +102,7 @@ def call_back(rect: Rectification, *, actor: User, genuine: bool, note: str) -> 
         if not genuine:  # 不属实: nothing to rectify, counted as dealt with
             inv.bad_rectified = True
             inv.save(update_fields=["bad_rectified", "updated_at"])
+            mark_dirty([inv.served_at])
         _audit(r, actor, "called_back", genuine=genuine)
     return r
 
@@ -116,6 +118,7 @@ def rectify(rect: Rectification, *, actor: User, text: str) -> Rectification:
         r.save(update_fields=["status", "rectification_text", "rectified_at", "updated_at"])
         inv.bad_rectified = True
         inv.save(update_fields=["bad_rectified", "updated_at"])
+        mark_dirty([inv.served_at])
         _audit(r, actor, "rectified")
     return r
 
@@ -131,6 +134,7 @@ def reply(rect: Rectification, *, actor: User, text: str) -> Rectification:
         r.save(update_fields=["status", "reply_text", "replied_at", "updated_at"])
         inv.bad_replied = True
         inv.save(update_fields=["bad_replied", "updated_at"])
+        mark_dirty([inv.served_at])
         _audit(r, actor, "replied")
         pk = r.pk
         transaction.on_commit(lambda: notify_reply.enqueue(pk))
@@ -160,6 +164,7 @@ def revisit(rect: Rectification, *, actor: User, satisfied: bool, note: str = ""
         )
         inv.revisit_satisfied = satisfied
         inv.save(update_fields=["revisit_satisfied", "updated_at"])
+        mark_dirty([inv.served_at])
         _audit(r, actor, "revisited", satisfied=satisfied)
     return r
 

@@ -7,7 +7,8 @@ from datetime import date, timedelta
 from yiwang.metrics import sources as registry
 from yiwang.metrics.sources import Period
 from yiwang.ratings import reads, services
-from yiwang.ratings.models import Rectification
+from yiwang.ratings.models import RatingDirtyDay, Rectification
+from yiwang.ratings.services.aggregates import recount_dirty_days
 from yiwang.testing.ratings import NOW, World, complete_case
 
 
@@ -50,3 +51,17 @@ def test_good_rate_is_a_metrics_source(world: World) -> None:
     assert source.fn(Period(date(2026, 9, 1), date(2026, 9, 30)), "region") == {
         world.department.region.code: 66.67
     }
+
+
+def test_daily_counts_give_the_same_indicators(world: World) -> None:
+    make_known_world(world)
+    live = reads.indicators(date(2026, 9, 1), date(2026, 9, 30), "department")
+    assert recount_dirty_days() >= 2
+    assert not RatingDirtyDay.objects.exists()
+    assert reads.indicators(date(2026, 9, 1), date(2026, 9, 30), "department") == live
+    by_month = reads.indicators(date(2026, 9, 1), date(2026, 9, 30), "month")
+    assert [(r.key, r.invited) for r in by_month] == [("2026-09", 7)]
+    # a change after the recount marks its day dirty again and is counted live
+    services.rate(complete_case(world.item, world.citizen), level=1, channel="pc")
+    [row] = reads.indicators(date(2026, 9, 1), date(2026, 9, 30), "department")
+    assert (row.invited, row.bad) == (8, 3)
