@@ -42,9 +42,6 @@ def invite(
         raise DomainError(
             RatingsErrorCode.INVALID_SUBJECT, "未知的评价对象类型", {"subject_kind": [str(subject_kind)]}
         )
-    existing = RatingInvitation.objects.filter(subject_kind=subject_kind, subject_id=subject_id).first()
-    if existing is not None:
-        return existing
     invitation = RatingInvitation(
         subject_kind=subject_kind,
         subject_id=subject_id,
@@ -57,6 +54,8 @@ def invite(
         served_at=served_at,
         token=new_token(),
     )
+    # Insert first (ON CONFLICT DO NOTHING on the unique pair), then read what is stored: two
+    # statements whether the invitation is new or not, no savepoint.
     created = RatingInvitation.objects.bulk_create([invitation], ignore_conflicts=True)
     stored = RatingInvitation.objects.filter(subject_kind=subject_kind, subject_id=subject_id).first()
     if stored is None:  # pragma: no cover - the insert above or a concurrent one wrote it
