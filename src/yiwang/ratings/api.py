@@ -22,6 +22,7 @@ from yiwang.ratings.actions import (
 )
 from yiwang.ratings.errors import RatingsErrorCode
 from yiwang.ratings.models import Rating, RatingInvitation, RatingLevel, RatingReason, Rectification
+from yiwang.ratings.personal_data import masked_contact
 from yiwang.ratings.schemas import (
     RatingCallbackIn,
     RatingCloseIn,
@@ -176,7 +177,8 @@ def list_rectifications(
 )
 def read_rectification(request: HttpRequest, rectification_id: UUID) -> dict[str, Any]:
     user = _user(request)
-    return rectification_out(user, get_rectification(user, rectification_id))
+    r = get_rectification(user, rectification_id)
+    return {**rectification_out(user, r), "contact_phone": masked_contact(user, r)}
 
 
 def _after(user: User, r: Rectification) -> dict[str, Any]:

@@ -53,7 +53,7 @@ def visible_rectifications(user: Any) -> QuerySet[Rectification]:
     if condition is None:
         return Rectification.objects.none()
     return Rectification.objects.filter(condition).select_related(
-        "department", "rating", "invitation__item", "called_back_by"
+        "department", "rating", "invitation__item", "invitation__applicant", "called_back_by"
     )
 
 

@@ -89,6 +89,7 @@ class RatingRectificationOut(Schema):
     revisit_satisfied: bool | None
     revisit_note: str
     overdue_stage: str
+    contact_phone: str = Field("", description="申请人联系电话（脱敏，仅详情返回；查看记入个人信息访问记录）")
     warning: bool
     escalated_at: datetime | None
     created_at: datetime

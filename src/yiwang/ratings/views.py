@@ -29,6 +29,7 @@ from yiwang.ratings.models import (
     Rectification,
     RectificationStatus,
 )
+from yiwang.ratings.personal_data import masked_contact
 from yiwang.ratings.reads import by_token, check_period, scope_of
 from yiwang.web.ui import current_user, domain_errors, staff_required
 
@@ -107,9 +108,8 @@ def _rectification(user: Any, rectification_id: UUID) -> Rectification:
 def rectification_detail(request: HttpRequest, rectification_id: UUID) -> HttpResponse:
     user = current_user(request)
     r = _rectification(user, rectification_id)
-    return render(
-        request, "ratings/rectification_detail.html", {"r": r, "actions": rectification_actions(user, r)}
-    )
+    context = {"r": r, "actions": rectification_actions(user, r), "contact": masked_contact(user, r)}
+    return render(request, "ratings/rectification_detail.html", context)
 
 
 ACTIONS = {"callback", "rectify", "reply", "revisit", "close", "escalate"}

@@ -7,6 +7,7 @@ from typing import Any
 
 from django.test import Client
 
+from yiwang.core.models import PersonalDataAccess
 from yiwang.ratings.models import Rectification
 from yiwang.testing.clients import token_client
 from yiwang.testing.fixtures import logged_in
@@ -64,6 +65,14 @@ def test_staff_list_actions_and_query_counts(world: World, django_assert_max_num
         rows = handler.get(f"{API}/rectifications").json()
     assert rows["count"] == 5 and rows["results"][0]["allowed_actions"] == ["callback", "view"]
     rid = rows["results"][0]["id"]
+    detail = handler.get(f"{API}/rectifications/{rid}").json()
+    assert detail["contact_phone"] and "*" in detail["contact_phone"]
+    assert PersonalDataAccess.objects.filter(
+        subject=world.citizen, object_type="ratings.Rectification"
+    ).exists()
+    citizen = login(world.citizen)
+    with django_assert_max_num_queries(6):
+        assert citizen.get(f"{API}/mine").json()["count"] == 5
     assert login(world.other_clerk).get(f"{API}/rectifications/{rid}").status_code == 404
     assert login(world.citizen).get(f"{API}/rectifications").json()["count"] == 0
     done = handler.post(
