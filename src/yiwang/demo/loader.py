@@ -472,5 +472,9 @@ def load_demo(*, skip_regions: bool = False, skip_calendar: bool = False) -> Dem
         publish_demo_datasets()  # 数据开放: datasets of the open resources
         call_command("assessment_defaults", stdout=io.StringIO())  # 考核评估: the demo scheme
         call_command("supervision_defaults", stdout=io.StringIO())  # 电子监察: the default rules
+        call_command("ratings_defaults", stdout=io.StringIO())  # 好差评: reasons and rectification deadlines
+        call_command("tickets_defaults", stdout=io.StringIO())  # 12345: categories, keywords, routing rules
+        call_command("knowledge_defaults", stdout=io.StringIO())  # 知识库: the common questions
+        call_command("knowledge_sync", stdout=io.StringIO())  # 知识库: an entry per published item guide
     report.seconds = time.monotonic() - started
     return report

@@ -122,6 +122,31 @@ MENU: tuple[MenuItem, ...] = (
         "metrics:dashboard", gettext_noop("运行分析"), OVERSIGHT_ROLES | {StaffRole.APPROVER}, ("metrics:*",)
     ),
     MenuItem("screen:index", gettext_noop("大屏"), OVERSIGHT_ROLES, ("screen:*",)),
+    # 好差评、12345 工单与热线、知识库 (docs/ratings.md, docs/tickets.md, docs/knowledge.md)
+    MenuItem(
+        "ratings:rectifications",
+        gettext_noop("好差评整改"),
+        CASE_ROLES | {StaffRole.SERVICE_MANAGER},
+        ("ratings:*",),
+    ),
+    MenuItem(
+        "tickets:queue",
+        gettext_noop("12345 工单"),
+        CASE_ROLES | {StaffRole.SERVICE_MANAGER, StaffRole.HOTLINE_AGENT},
+        ("tickets:*",),
+    ),
+    MenuItem(
+        "tickets_hotline:console",
+        gettext_noop("热线坐席台"),
+        frozenset({StaffRole.HOTLINE_AGENT, StaffRole.SUPERVISOR}),
+        ("tickets_hotline:*",),
+    ),
+    MenuItem(
+        "knowledge:entries",
+        gettext_noop("知识库"),
+        frozenset({StaffRole.SERVICE_MANAGER, StaffRole.HOTLINE_AGENT, StaffRole.ADMIN}),
+        ("knowledge:*",),
+    ),
     MenuItem(
         "exchange:overview",
         gettext_noop("交换与推送"),

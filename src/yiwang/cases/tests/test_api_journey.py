@@ -25,9 +25,11 @@ def _materials(item):
 def test_full_journey_through_the_api(item, citizen, clerk, approver, django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks(execute=True):
         number = _journey(item, citizen, clerk, approver)
-    # Notifications are sent only after each transaction commits: one per applicant-facing step.
-    assert InboxMessage.objects.filter(user=citizen).count() == 5
-    assert SmsOutboxMessage.objects.filter(phone=citizen.phone).count() == 5
+    # Notifications are sent only after each transaction commits: one per applicant-facing step, and
+    # the 好差评 invitation after completion.
+    assert InboxMessage.objects.filter(user=citizen).count() == 6
+    assert SmsOutboxMessage.objects.filter(phone=citizen.phone).count() == 6
+    assert InboxMessage.objects.filter(user=citizen, link__startswith="/rate/").count() == 1
     assert verify_chain().ok
     assert CaseEvent.objects.filter(case__number=number).count() == 7  # … completed, delivered
 

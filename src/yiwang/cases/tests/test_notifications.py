@@ -23,9 +23,18 @@ def run_on_commit(django_capture_on_commit_callbacks):
     return run
 
 
+RATING = "/rate/"  # the 好差评 invitation every completed case sends as well (yiwang.ratings)
+
+
 def _latest(user):
-    message = InboxMessage.objects.filter(user=user).order_by("-pk").first()
-    sms = SmsOutboxMessage.objects.filter(phone=user.phone).order_by("-pk").first()
+    """The latest message about the case itself (not the rating invitation that follows completion)."""
+    message = InboxMessage.objects.filter(user=user).exclude(link__startswith=RATING).order_by("-pk").first()
+    sms = (
+        SmsOutboxMessage.objects.filter(phone=user.phone)
+        .exclude(body__contains=RATING)
+        .order_by("-pk")
+        .first()
+    )
     assert message is not None and sms is not None
     assert message.body == sms.body
     return message.body
@@ -51,7 +60,8 @@ def test_acceptance_correction_decision_completion(item, citizen, clerk, approve
     run_on_commit(decide_case, case, actor=approver, approve=False, comment="不符合条件")
     body = _latest(citizen)
     assert "已办结（不予）" in body and "结果文书" in body
-    assert InboxMessage.objects.filter(user=citizen).count() == 4
+    assert InboxMessage.objects.filter(user=citizen).count() == 5  # four steps and the rating invitation
+    assert InboxMessage.objects.filter(user=citizen, link__startswith=RATING).count() == 1
 
 
 def test_not_accepted(item, citizen, clerk, run_on_commit):
@@ -79,7 +89,7 @@ def test_electronic_delivery_sends_only_the_completion_message(item, citizen, cl
     case = accept_case(submit(item, citizen), actor=clerk)
     before = InboxMessage.objects.filter(user=citizen).count()
     run_on_commit(decide_case, case, actor=approver, approve=True)
-    assert InboxMessage.objects.filter(user=citizen).count() == before + 1
+    assert InboxMessage.objects.filter(user=citizen).exclude(link__startswith=RATING).count() == before + 1
     assert "已办结（准予）" in _latest(citizen)
 
 

@@ -124,5 +124,5 @@ def test_journey_through_the_pages(
     assert case.status == CaseStatus.COMPLETED and case.outcome == "approved"
     result = client.get(reverse("portal:case_result", args=[case.public_id]))
     assert b"".join(result.streaming_content).startswith(b"%PDF")
-    assert InboxMessage.objects.filter(user=citizen).count() == 5
+    assert InboxMessage.objects.filter(user=citizen).count() == 6  # five steps and the 好差评 invitation
     assert case.number in client.get(reverse("portal:messages")).content.decode()
