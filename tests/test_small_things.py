@@ -25,7 +25,8 @@ def test_favicon_ico_is_served():
 
 @pytest.mark.skipif(shutil.which("make") is None, reason="needs make")
 def test_make_totp_runs_yiwang_totp_for_the_given_user_through_uv_outside_path():
-    env = {key: value for key, value in os.environ.items() if key != "USER"}
+    # Not USER, nor an enclosing make's level and flags (which make it print "Entering directory").
+    env = {k: v for k, v in os.environ.items() if k not in ("USER", "MAKELEVEL", "MAKEFLAGS", "MFLAGS")}
     env["PATH"] = "/usr/bin:/bin"  # uv installed to ~/.local/bin is not on PATH
     result = subprocess.run(
         ["make", "-n", "totp", "USER=approver"], cwd=ROOT, env=env, capture_output=True, text=True, timeout=60

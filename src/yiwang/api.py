@@ -126,6 +126,8 @@ EXTRA_ERRORS: dict[tuple[str, str], set[int]] = {
     # Reconciliation fetches the statement / approving "mark paid" queries the fiscal gateway.
     ("post", "/payments/reconciliation/runs"): {503},
     ("post", "/payments/reconciliation/corrections/{correction_id}/approve"): {503},
+    # The public assistant (docs/knowledge.md): the conversation named in the body is not the caller's.
+    ("post", "/knowledge/assistant/messages"): {404},
 }
 
 

@@ -27,6 +27,7 @@ from yiwang.exchange.models import ExchangeNode, WebhookDelivery, WebhookEndpoin
 from yiwang.licences.models import Licence, LicenceUseConsent
 from yiwang.logistics.models import CourierOrder
 from yiwang.payments.models import PaymentOrder
+from yiwang.ratings.models import RatingInvitation
 from yiwang.receipts.models import Receipt
 from yiwang.sharing.models import GatewayConsumer, QualityComment, QualityTicket
 from yiwang.testing import bases as bases_factories
@@ -34,6 +35,7 @@ from yiwang.testing import licences as licence_factories
 from yiwang.testing.fixtures import calendar, department, item  # noqa: F401 - fixtures
 from yiwang.testing.people import make_citizen
 from yiwang.testing.portal import apply_for
+from yiwang.tickets.models import Ticket
 
 ID_NUMBER = "34010419900512013X"
 
@@ -97,6 +99,8 @@ COVERED_ELSEWHERE = {
     CourierOrder: "logistics/tests/test_orders.py::test_personal_columns_are_encrypted",
     PaymentOrder: "payments/tests/test_orders.py::test_payer_name_is_encrypted_at_rest",
     Receipt: "receipts/tests/test_issuing.py::test_payer_name_is_encrypted_at_rest",
+    RatingInvitation: "ratings/tests/test_invitations.py::test_the_phone_is_encrypted_at_rest",
+    Ticket: "tickets/tests/test_intake.py::test_contact_and_conversation_are_encrypted_at_rest",
 }
 
 

@@ -6,7 +6,7 @@ import uuid
 from typing import Any
 
 import pytest
-from django.db import transaction
+from django.db import connection, transaction
 
 from yiwang.accounts.models import InboxMessage
 from yiwang.core.errors import DomainError
@@ -66,3 +66,22 @@ def test_unknown_subject_kind_is_refused(world: World) -> None:
             served_at=NOW,
         )
     assert exc.value.code == "ratings_invalid_subject"
+
+
+def test_the_phone_is_encrypted_at_rest(world: World) -> None:
+    invitation = invite(
+        subject_kind=SubjectKind.TICKET,
+        subject_id=uuid.uuid4(),
+        subject_label="12345 工单",
+        organisation=world.department,
+        item=None,
+        region_code=world.department.region.full_code,
+        applicant=None,
+        phone="13912345678",
+        served_at=NOW,
+    )
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT phone FROM ratings_ratinginvitation WHERE id = %s", [invitation.pk])
+        (raw,) = cursor.fetchone()
+    assert raw.startswith("yw1$") and "5678" not in raw
+    assert RatingInvitation.objects.get(pk=invitation.pk).phone == "13912345678"

@@ -3,6 +3,7 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
+from django.db import connection
 
 from yiwang.core.errors import DomainError
 from yiwang.tickets.models import Ticket, TicketStatus
@@ -75,3 +76,26 @@ def test_answered_tickets_lists_replies(world):
     rows = answered_tickets()
     assert [r.public_id for r in rows] == [ticket.public_id]
     assert rows[0].answer == "答" and rows[0].question == "请问"
+
+
+def test_contact_and_conversation_are_encrypted_at_rest(world):
+    ticket = create_ticket(
+        actor=None,
+        category="consultation",
+        title="转人工",
+        content="我要找人工",
+        channel="assistant",
+        contact_name="李四",
+        contact_phone="13912345678",
+        conversation=[{"role": "user", "text": "身份证 340104199005120015"}],
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT contact_name, contact_phone, conversation FROM tickets_ticket WHERE id = %s", [ticket.pk]
+        )
+        row = [str(value) for value in cursor.fetchone()]
+    assert all(value.startswith("yw1$") for value in row)
+    assert "李四" not in "".join(row) and "5678" not in "".join(row) and "0015" not in "".join(row)
+    stored = Ticket.objects.get(pk=ticket.pk)
+    assert (stored.contact_name, stored.contact_phone) == ("李四", "13912345678")
+    assert stored.conversation[0]["text"].endswith("0015")
