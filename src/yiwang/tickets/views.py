@@ -212,7 +212,7 @@ def act(user: User, t: Ticket, action: str, data: Any) -> None:
     elif action == "transfer":
         target = chosen_department(data.get("department", ""))
         if target is None:
-            raise DomainError(TicketErrorCode.INVALID_INPUT, _("请选择承办部门"), {"department": ["必选"]})
+            raise DomainError(TicketErrorCode.INVALID_INPUT, _("请选择承办部门"), {"department": [_("必选")]})
         services.transfer(t, actor=user, department=target, reason=data.get("reason", "")[:1000])
     elif action == "return":
         body: Any = parse_form(TicketReasonIn, data)
@@ -233,7 +233,7 @@ def act(user: User, t: Ticket, action: str, data: Any) -> None:
         main = Ticket.objects.filter(number=(data.get("into", "") or "").strip()[:32]).first()
         if main is None:
             raise DomainError(
-                TicketErrorCode.MERGE_INVALID, _("主工单不存在"), {"into": ["工单编号"]}, status=409
+                TicketErrorCode.MERGE_INVALID, _("主工单不存在"), {"into": [_("工单编号")]}, status=409
             )
         services.merge(t, actor=user, into=main)
     else:
