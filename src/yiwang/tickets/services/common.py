@@ -6,12 +6,12 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from django.db import transaction
 from django.utils import timezone
 
 from yiwang.core import audit
 from yiwang.core.calendar import add_working_days
 from yiwang.core.errors import Conflict, DomainError, NotFound, PermissionDenied
+from yiwang.core.outbox import enqueue_with_transaction
 from yiwang.tickets import tasks
 from yiwang.tickets.actions import allowed_actions, may_see
 from yiwang.tickets.errors import TicketErrorCode
@@ -74,17 +74,20 @@ def record(
     note: str = "",
     detail: dict[str, Any] | None = None,
     audited: bool = True,
+    to_status: str | None = None,
+    with_department: bool = True,
 ) -> TicketEvent:
     """The ticket's event and (unless ``audited`` is False: a later record of the same transaction
-    covers it) the audit record, in the caller's transaction."""
+    covers it) the audit record, in the caller's transaction.  ``to_status`` / ``with_department``
+    describe an intermediate step of the same transaction (filed, then dispatched in one insert)."""
     actor_obj = actor if getattr(actor, "is_authenticated", False) else None
     event = TicketEvent.objects.create(
         ticket=ticket,
         kind=kind,
         actor=actor_obj,
         from_status=from_status,
-        to_status=ticket.status,
-        department=ticket.department,
+        to_status=to_status or ticket.status,
+        department=ticket.department if with_department else None,
         note=note[:2000],
         occurred_at=timezone.now(),
     )
@@ -100,15 +103,14 @@ def record(
 
 
 def tell_applicant(ticket: Ticket, kind: str) -> None:
-    ticket_id = ticket.pk
-    transaction.on_commit(lambda: tasks.notify_applicant.enqueue(ticket_id, kind))
+    """The applicant is told after commit; with the database queue the task row is written in this
+    transaction (``core.outbox``: one commit per ticket instead of one per message)."""
+    enqueue_with_transaction(tasks.notify_applicant, ticket.pk, kind)
 
 
 def tell_department(ticket: Ticket, kind: str) -> None:
-    ticket_id = ticket.pk
-    transaction.on_commit(lambda: tasks.notify_department.enqueue(ticket_id, kind))
+    enqueue_with_transaction(tasks.notify_department, ticket.pk, kind)
 
 
 def tell_agents(ticket: Ticket, kind: str) -> None:
-    ticket_id = ticket.pk
-    transaction.on_commit(lambda: tasks.notify_agents.enqueue(ticket_id, kind))
+    enqueue_with_transaction(tasks.notify_agents, ticket.pk, kind)

@@ -7,7 +7,7 @@ from __future__ import annotations
 import uuid
 from typing import Any
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 
 from yiwang.accounts.models import User
@@ -32,11 +32,24 @@ ROLES = ("user", "assistant")
 
 
 def next_number() -> str:
-    """工单编号 ``12345-YYYYMMDD-NNNNNN``: a daily counter row, locked (caller's transaction)."""
+    """工单编号 ``12345-YYYYMMDD-NNNNNN`` from a daily counter row: one ``UPDATE … RETURNING``.
+
+    Called before the filing transaction, so the row is locked for that one statement only and
+    filings do not queue behind each other's transactions; the price is that a filing that fails
+    afterwards leaves a gap in the day's numbers (as a database sequence would).  Inside a caller's
+    transaction the row stays locked until that commits."""
     day = timezone.localdate()
-    counter, _ = TicketCounter.objects.select_for_update().get_or_create(day=day)
-    TicketCounter.objects.filter(day=day).update(last=counter.last + 1)
-    return f"{NUMBER_PREFIX}-{day:%Y%m%d}-{counter.last + 1:06d}"
+    table = connection.ops.quote_name(TicketCounter._meta.db_table)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"UPDATE {table} SET last = last + 1 WHERE day = %s RETURNING last",  # noqa: S608 - quoted name
+            [connection.ops.adapt_datefield_value(day)],
+        )
+        row = cursor.fetchone()
+    if row is None:  # the day's first ticket: create the row (get_or_create settles a race)
+        TicketCounter.objects.get_or_create(day=day)
+        return next_number()
+    return f"{NUMBER_PREFIX}-{day:%Y%m%d}-{int(row[0]):06d}"
 
 
 def _conversation(raw: list[dict[str, str]] | None) -> list[dict[str, str]]:
@@ -98,9 +111,11 @@ def create_ticket(
     if dispatch and target is None:
         target = route(category=category, terms=[*found.keywords, *found.tags], region_code=region_code)
     now = timezone.now()
+    number = next_number()
+    routed = dispatch and target is not None
     with transaction.atomic():
-        ticket = Ticket.objects.create(
-            number=next_number(),
+        ticket = Ticket(
+            number=number,
             category=category,
             channel=channel,
             status=TicketStatus.CREATED,
@@ -116,25 +131,36 @@ def create_ticket(
             tags=found.tags,
             created_by=actor if staff_actor else None,
         )
+        if routed:  # dispatched as it is filed: one INSERT with the department and deadlines
+            dispatch_fields(ticket, target, actor=actor if staff_actor else None)  # type: ignore[arg-type]
+        ticket.save(force_insert=True)
         TicketTerm.objects.bulk_create(
             [
                 TicketTerm(ticket=ticket, term=t[:40], region_code=region_code, created_at=now)
                 for t in found.keywords
             ]
         )
-        routed = dispatch and target is not None
         # Filed and dispatched at once: one audit record (the dispatch's, marked ``created``).
         common.record(
-            ticket, "created", actor=actor, from_status="", detail={"channel": channel}, audited=not routed
+            ticket,
+            "created",
+            actor=actor,
+            from_status="",
+            detail={"channel": channel},
+            audited=not routed,
+            to_status=TicketStatus.CREATED,
+            with_department=not routed,
         )
         if routed:
-            set_dispatched(
+            common.record(
                 ticket,
-                target,  # type: ignore[arg-type]
+                "dispatched",
                 actor=actor if staff_actor else None,
+                from_status=TicketStatus.CREATED,
                 note="按派单规则自动派单",
-                detail={"created": True, "channel": channel},
+                detail={"department": target.name, "created": True, "channel": channel},  # type: ignore[union-attr]
             )
+            common.tell_department(ticket, "dispatched")
         if applicant is not None:
             common.tell_applicant(ticket, "created")
     return ticket
@@ -149,18 +175,9 @@ def set_dispatched(
     kind: str = "dispatched",
     detail: dict[str, Any] | None = None,
 ) -> None:
-    """Hand a (locked or new) ticket to ``department`` with fresh deadlines (dispatch, transfer)."""
+    """Hand a locked ticket to ``department`` with fresh deadlines (dispatch, transfer)."""
     from_status = ticket.status
-    accept_due, reply_due = common.deadlines(ticket.category, common.today())
-    ticket.department = department
-    ticket.status = TicketStatus.DISPATCHED
-    ticket.dispatched_by = actor if getattr(actor, "is_authenticated", False) else None
-    ticket.dispatched_at = timezone.now()
-    ticket.accept_due = accept_due
-    ticket.reply_due = reply_due
-    ticket.accepted_by = None
-    ticket.accepted_at = None
-    ticket.overdue_flagged_at = None
+    dispatch_fields(ticket, department, actor=actor)
     ticket.save(
         update_fields=[
             "department",
@@ -184,3 +201,17 @@ def set_dispatched(
         detail={"department": department.name, **(detail or {})},
     )
     common.tell_department(ticket, "dispatched")
+
+
+def dispatch_fields(ticket: Ticket, department: Organisation, *, actor: Any) -> None:
+    """Set the fields of a dispatch to ``department`` (deadlines from today) without saving."""
+    accept_due, reply_due = common.deadlines(ticket.category, common.today())
+    ticket.department = department
+    ticket.status = TicketStatus.DISPATCHED
+    ticket.dispatched_by = actor if getattr(actor, "is_authenticated", False) else None
+    ticket.dispatched_at = timezone.now()
+    ticket.accept_due = accept_due
+    ticket.reply_due = reply_due
+    ticket.accepted_by = None
+    ticket.accepted_at = None
+    ticket.overdue_flagged_at = None
