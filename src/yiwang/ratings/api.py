@@ -41,13 +41,15 @@ from yiwang.ratings.schemas import (
     RatingRevisitIn,
     RatingTextIn,
 )
+from yiwang.web.ui import current_user
 
 router = Router(tags=["ratings"])
 
 
 def _user(request: HttpRequest) -> Any:
-    user = getattr(request, "auth", None) or getattr(request, "user", None)
-    return user if getattr(user, "is_authenticated", False) else None
+    """The caller (session or bearer token: both set ``request.user``), or None on a public endpoint."""
+    user = current_user(request)
+    return user if user.is_authenticated else None
 
 
 def rating_given(rating: Rating | None) -> dict[str, Any] | None:
