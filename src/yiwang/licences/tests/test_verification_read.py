@@ -25,7 +25,8 @@ def test_compiled_read_builds_the_same_licence_as_the_orm(licence):
     assert compiled.licence_type.name == orm.licence_type.name
     assert compiled.document.name == orm.document.name
     assert set(verification.by_identifier_compiled().shapes().values()) == {True}
-    assert verification.licence_by_identifier(licence.identifier[:-1] + "X") is None
+    wrong = "0" if licence.identifier.endswith("X") else "X"  # its check character may be X itself
+    assert verification.licence_by_identifier(licence.identifier[:-1] + wrong) is None
 
 
 def test_verify_api_is_one_statement(licence, django_assert_num_queries):
