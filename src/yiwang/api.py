@@ -32,6 +32,7 @@ from yiwang.logistics.api import router as logistics_router
 from yiwang.metrics.api import router as dashboards_router
 from yiwang.opendata.api import router as opendata_router
 from yiwang.payments.api import router as payments_router
+from yiwang.hall.api import router as hall_router
 from yiwang.ratings.api import router as ratings_router
 from yiwang.receipts.api import router as receipts_router
 from yiwang.seals.api import router as seals_router
@@ -266,6 +267,7 @@ ROUTERS = (
     ("/dashboards", dashboards_router),
     ("/ratings", ratings_router),
     ("/tickets", tickets_router),
+    ("/hall", hall_router),
     ("/knowledge", knowledge_router),
 )
 for prefix, app_router in ROUTERS:

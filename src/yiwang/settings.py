@@ -80,6 +80,8 @@ INSTALLED_APPS = [
     "yiwang.ratings",
     "yiwang.tickets",
     "yiwang.knowledge",
+    "yiwang.hall",
+    "yiwang.kiosk",
     "yiwang.demo",
     # After yiwang.accounts so that its Chinese consent and logout templates win.
     "oauth2_provider",

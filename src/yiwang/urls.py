@@ -46,6 +46,11 @@ urlpatterns = [
     path("my/tickets/", include("yiwang.tickets.applicant_urls")),
     path("workbench/knowledge/", include("yiwang.knowledge.urls")),
     path("help/", include("yiwang.knowledge.public_urls")),
+    path("workbench/hall/appointments/", include("yiwang.hall.appointment_urls")),
+    path("workbench/hall/", include("yiwang.hall.urls")),
+    path("my/appointments/", include("yiwang.hall.applicant_urls")),
+    path("hall/", include("yiwang.hall.device_urls")),
+    path("kiosk/", include("yiwang.kiosk.urls")),
     path("workbench/", include("yiwang.workbench.urls")),
     # 统一身份认证: the OpenID Connect provider (issuer = <site>/o) and its discovery at the root too.
     path("o/", include("yiwang.accounts.oidc_urls")),

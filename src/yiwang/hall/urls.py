@@ -1,0 +1,6 @@
+"""Pages of the hall (see yiwang/urls.py for the prefix)."""
+
+from django.urls import URLPattern, URLResolver
+
+app_name = "hall"
+urlpatterns: list[URLPattern | URLResolver] = []

@@ -1,0 +1,3 @@
+"""Models of the self-service kiosk (自助终端)."""
+
+__all__: list[str] = []
