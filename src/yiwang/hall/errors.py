@@ -16,3 +16,4 @@ class HallErrorCode(StrEnum):
     WINDOW_BUSY = "hall_window_busy"  # 409: the window is serving a ticket or held by another clerk
     INVALID_INPUT = "hall_invalid_input"  # 400: malformed field (details in fields)
     AGENCY_INVALID = "hall_agency_invalid"  # 403: no valid authorisation for this principal/item
+    DEVICE_KEY_INVALID = "hall_device_key_invalid"  # 403: the rating device key does not match the window
