@@ -71,6 +71,8 @@ JOBS: tuple[Job, ...] = (
     Job("ratings_aggregate", ("ratings_aggregate",), every=timedelta(minutes=5), at_start=True),
     Job("ratings_scan", ("ratings_scan",), every=timedelta(hours=1), at_start=True),
     Job("ratings_default", ("ratings_default",), at=time(2, 10), at_start=True),
+    Job("hall_slots", ("hall_slots",), at=time(0, 20), at_start=True),
+    Job("hall_appointments_scan", ("hall_appointments_scan",), every=timedelta(minutes=5), at_start=True),
     Job("clear_detail_snapshots", ("clear_detail_snapshots",), at=time(0, 40), at_start=True),
     Job("clearsessions", ("clearsessions",), at=time(0, 50)),
     Job("verify_archives", ("verify_archives",), at=time(2, 0)),

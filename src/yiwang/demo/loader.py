@@ -54,6 +54,7 @@ from yiwang.demo.content.people import (
     EXTRA_STAFF,
 )
 from yiwang.demo.dept_feed import load_demo_dept_feed
+from yiwang.demo.hall import load_hall_demo
 from yiwang.demo.licences import declare_licence_materials, load_licences
 from yiwang.demo.shared_items import load_shared_items
 from yiwang.demo.sharing import load_sharing_demo
@@ -476,5 +477,6 @@ def load_demo(*, skip_regions: bool = False, skip_calendar: bool = False) -> Dem
         call_command("tickets_defaults", stdout=io.StringIO())  # 12345: categories, keywords, routing rules
         call_command("knowledge_defaults", stdout=io.StringIO())  # 知识库: the common questions
         call_command("knowledge_sync", stdout=io.StringIO())  # 知识库: an entry per published item guide
+        load_hall_demo()  # 智能化大厅: the hall, categories, windows, schedules, the next 30 days of slots
     report.seconds = time.monotonic() - started
     return report

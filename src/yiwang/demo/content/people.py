@@ -50,6 +50,8 @@ EXTRA_STAFF: list[dict[str, Any]] = [
         "organisation": "civil",
         "roles": ["handler", "approver"],
     },
+    # 综合窗口 The general window of the service hall (前台综合受理): takes any item of the hall.
+    {"username": "clerk_zh", "real_name": "吴倩", "organisation": "gov_service", "roles": ["window_clerk"]},
     # A second service manager: catalogue drafts are reviewed by a manager other than the submitter.
     {"username": "manager2", "real_name": "何静", "organisation": "data", "roles": ["service_manager"]},
 ]
