@@ -1,0 +1,1 @@
+"""Pages of the self-service kiosk (/kiosk/)."""
