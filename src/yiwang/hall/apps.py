@@ -5,3 +5,11 @@ class HallConfig(AppConfig):
     name = "yiwang.hall"
     label = "hall"
     verbose_name = "智能化大厅 Service hall"
+
+    def ready(self) -> None:
+        from yiwang.cases import intake
+        from yiwang.hall import sources
+        from yiwang.hall.services.console import may_register_at_general_window
+
+        intake.register("hall.general_window", may_register_at_general_window)
+        sources.register_all()

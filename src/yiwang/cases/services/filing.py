@@ -18,8 +18,8 @@ from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
 from yiwang.accounts.models import User
-from yiwang.accounts.services import applicant_identity, staff_roles
-from yiwang.cases import licence_materials, queues, shared_materials
+from yiwang.accounts.services import applicant_identity
+from yiwang.cases import intake, licence_materials, queues, shared_materials
 from yiwang.cases.errors import CaseErrorCode
 from yiwang.cases.models import (
     Case,
@@ -234,10 +234,7 @@ def _check_item_open(item: ServiceItem, registered_by: User | None) -> str:
     )
     if registered_by is None and not item.online_apply:
         raise DomainError(CaseErrorCode.ITEM_NOT_AVAILABLE, "该事项不支持网上申请，请到窗口办理", status=409)
-    if registered_by is not None and (
-        not staff_roles(registered_by) & {"window_clerk"}
-        or registered_by.staff_profile.organisation_id != item.implementing_body_id
-    ):
+    if registered_by is not None and not intake.may_register(registered_by, item):
         raise PermissionDenied("只有该部门的窗口人员可以代为登记申请", code=CaseErrorCode.ROLE_REQUIRED)
     return channel
 

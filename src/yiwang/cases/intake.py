@@ -1,0 +1,40 @@
+"""窗口受理范围 Who may register a walk-in application for an item at a window.
+
+The default rule: a window clerk of the item's implementing body.  A higher app may widen it by
+registering a predicate ``(clerk, item) -> bool``: the hall lets the clerk of a general window
+(前台综合受理) register for any item of the hall; the case still goes to the item's department
+(后台分类审批)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from yiwang.accounts.models import User
+from yiwang.accounts.services import staff_roles
+from yiwang.catalog.models import ServiceItem
+
+Predicate = Callable[[User, ServiceItem], bool]
+
+_PREDICATES: dict[str, Predicate] = {}
+
+
+def register(name: str, predicate: Predicate) -> None:
+    """Add (or replace, on a re-import) the predicate ``name``."""
+    _PREDICATES[name] = predicate
+
+
+def unregister(name: str) -> None:
+    _PREDICATES.pop(name, None)
+
+
+def own_department(clerk: User, item: ServiceItem) -> bool:
+    """The default rule: a window clerk of the item's implementing body."""
+    profile = getattr(clerk, "staff_profile", None)
+    return profile is not None and profile.organisation_id == item.implementing_body_id
+
+
+def may_register(clerk: User, item: ServiceItem) -> bool:
+    """Whether ``clerk`` may register a walk-in application for ``item``."""
+    if "window_clerk" not in staff_roles(clerk):
+        return False
+    return own_department(clerk, item) or any(p(clerk, item) for p in list(_PREDICATES.values()))
