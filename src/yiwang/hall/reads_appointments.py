@@ -10,7 +10,11 @@ from django.db.models import F, Q, QuerySet
 from django.utils import timezone
 
 from yiwang.accounts.models import AccountKind
+from yiwang.accounts.personal_data import record_staff_reads
 from yiwang.catalog.models import ServiceItem
+from yiwang.core import audit, personal_data
+from yiwang.core.masking import mask_address, mask_id_number, mask_name, mask_phone
+from yiwang.core.personal_data import Read
 from yiwang.hall.models import (
     AgencyAuthorisation,
     Appointment,
@@ -153,3 +157,48 @@ def authorisations_of_agent(user: Any) -> QuerySet[AgencyAuthorisation]:
     return (
         AgencyAuthorisation.objects.filter(agent=user).select_related("hall").order_by("-created_at", "-pk")
     )
+
+
+def shown_person(user: Any, appointment: Appointment, *, unmask: bool = False) -> dict[str, str]:
+    """The booking's name, ID number, phone and address as ``user`` sees them: in full for the
+    person (and the booker); masked for staff unless ``unmask`` (door-to-door visit), every staff
+    read recorded in the subject's access log (or the audit log for a caller without an account)."""
+    full = {
+        "name": appointment.name,
+        "id_number": appointment.id_number,
+        "phone": appointment.phone,
+        "address": appointment.address,
+    }
+    if appointment.applicant_id == getattr(user, "pk", None) or (
+        appointment.booked_by_id == getattr(user, "pk", None) and user.kind != AccountKind.STAFF
+    ):
+        return full
+    fields = (personal_data.NAME, personal_data.ID_NUMBER, personal_data.PHONE) + (
+        (personal_data.ADDRESS,) if appointment.address else ()
+    )
+    if appointment.applicant_id is not None:
+        record_staff_reads(
+            user,
+            [
+                Read(
+                    appointment.applicant_id,
+                    "hall.Appointment",
+                    str(appointment.public_id),
+                    appointment.code,
+                    fields,
+                )
+            ],
+            unmasked=unmask,
+        )
+    elif unmask:
+        audit.record(
+            "hall.appointment.personal_read", actor=user, obj=appointment, detail={"fields": list(fields)}
+        )
+    if unmask:
+        return full
+    return {
+        "name": mask_name(appointment.name),
+        "id_number": mask_id_number(appointment.id_number),
+        "phone": mask_phone(appointment.phone),
+        "address": mask_address(appointment.address),
+    }

@@ -352,3 +352,57 @@ def mark_no_shows(now: datetime | None = None) -> int:
             block_after_no_show(appointment, now=now)
             count += 1
     return count
+
+
+def book_as(
+    *,
+    user: Any,
+    slot: AppointmentSlot,
+    item: ServiceItem,
+    name: str = "",
+    id_number: str = "",
+    phone: str = "",
+    channel: str = "",
+    kind: str = AppointmentKind.VISIT,
+    address: str = "",
+    note: str = "",
+) -> Appointment:
+    """Book as the pages and the API do for ``user``: an applicant books for himself online (his
+    real-name identity filled in); a hotline agent books for a caller (channel hotline), hall staff
+    at the window (channel window)."""
+    if not getattr(user, "is_authenticated", False):
+        raise PermissionDenied("请先登录", code=HallErrorCode.FORBIDDEN)
+    if user.kind == AccountKind.STAFF:
+        if is_hotline_agent(user):
+            staff_channel = AppointmentChannel.HOTLINE
+        elif is_hall_staff(user, slot.hall) or is_hall_manager(user, slot.hall):
+            staff_channel = AppointmentChannel.WINDOW
+        else:
+            raise PermissionDenied("仅大厅工作人员或 12345 坐席可代为预约", code=HallErrorCode.FORBIDDEN)
+        return book(
+            slot=slot,
+            item=item,
+            booked_by=user,
+            name=name,
+            id_number=id_number,
+            phone=phone,
+            channel=staff_channel,
+            kind=kind,
+            address=address,
+            note=note,
+        )
+    person = getattr(user, "natural_person", None) if user.kind == AccountKind.NATURAL else None
+    if person is not None:
+        name, id_number = person.real_name, person.id_number
+    return book(
+        slot=slot,
+        item=item,
+        applicant=user,
+        name=name,
+        id_number=id_number,
+        phone=phone or user.phone,
+        channel=channel if channel in ONLINE_CHANNELS else AppointmentChannel.WEB,
+        kind=kind,
+        address=address,
+        note=note,
+    )

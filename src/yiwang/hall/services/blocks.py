@@ -122,6 +122,7 @@ def block_actions(block: BookingBlock, user: Any) -> set[str]:
 
 
 def _require(block: BookingBlock, user: Any, action: str) -> None:
+    block.refresh_from_db(fields=["status", "appealed_at", "ends_on"])
     actions = block_actions(block, user)
     if not actions:
         raise NotFound("限制记录不存在", code=HallErrorCode.NOT_FOUND)
