@@ -121,7 +121,11 @@ def visitor(request: HttpRequest, device: KioskDevice) -> KioskVisitor:
         return KioskVisitor()
     now = int(timezone.now().timestamp())
     seen = marker.get("seen")
-    if marker.get("device") != str(device.public_id) or not isinstance(seen, int) or now - seen > idle_seconds():
+    if (
+        marker.get("device") != str(device.public_id)
+        or not isinstance(seen, int)
+        or now - seen > idle_seconds()
+    ):
         end(request)
         return KioskVisitor(expired=True)
     if now - seen >= 5:  # refresh the mark (and the session's expiry) at most every few seconds

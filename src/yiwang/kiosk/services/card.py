@@ -107,7 +107,9 @@ def verify_card(device: KioskDevice, card: Any, signature: Any) -> CardRead:
             KioskCardNonce.objects.create(device=device, nonce=fields["nonce"], used_at=now)
     except IntegrityError as exc:
         audit.record("kiosk.card_refused", obj=device, detail={"reason": "replayed"})
-        raise DomainError(KioskErrorCode.CARD_REPLAYED, "该次读卡已使用，请重新放置身份证", status=409) from exc
+        raise DomainError(
+            KioskErrorCode.CARD_REPLAYED, "该次读卡已使用，请重新放置身份证", status=409
+        ) from exc
     name = fields["name"].strip()
     user = find_applicant(number)
     if user is not None and (

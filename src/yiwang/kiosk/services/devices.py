@@ -82,7 +82,9 @@ def create_device(*, hall: Hall, name: str, actor: Any = None) -> tuple[KioskDev
         device = KioskDevice.objects.create(
             hall=hall, name=name, secret_encrypted=encrypt_text(secret), created_by=actor
         )
-        audit.record("kiosk.device_created", actor=actor, obj=device, detail={"hall": hall.code, "name": name})
+        audit.record(
+            "kiosk.device_created", actor=actor, obj=device, detail={"hall": hall.code, "name": name}
+        )
     return device, secret, token_for(device)
 
 

@@ -68,7 +68,9 @@ def confirm(token: str, user: User) -> KioskLoginRequest:
         locked.confirmed_by = user
         locked.confirmed_at = timezone.now()
         locked.save(update_fields=["confirmed_by", "confirmed_at", "updated_at"])
-        audit.record("kiosk.qr_confirmed", actor=user, obj=locked, detail={"device": str(found.device.public_id)})
+        audit.record(
+            "kiosk.qr_confirmed", actor=user, obj=locked, detail={"device": str(found.device.public_id)}
+        )
     return locked
 
 
@@ -80,9 +82,7 @@ def consume(request_id: str | UUID, device: KioskDevice) -> tuple[str, User | No
         return "expired", None
     with transaction.atomic():
         locked = (
-            KioskLoginRequest.objects.select_for_update()
-            .filter(public_id=public_id, device=device)
-            .first()
+            KioskLoginRequest.objects.select_for_update().filter(public_id=public_id, device=device).first()
         )
         if locked is None or locked.consumed_at is not None:
             return "expired", None
@@ -93,7 +93,7 @@ def consume(request_id: str | UUID, device: KioskDevice) -> tuple[str, User | No
             return "expired", None
         locked.consumed_at = now
         locked.save(update_fields=["consumed_at", "updated_at"])
-        user = User.objects.get(pk=locked.confirmed_by_id)
-        if not user.is_active:
+        user = locked.confirmed_by
+        if user is None or not user.is_active:
             return "expired", None
     return "confirmed", user

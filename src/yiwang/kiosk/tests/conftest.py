@@ -23,7 +23,9 @@ class KioskSetup:
     token: str
     client: Client
 
-    def card(self, *, name: str, id_number: str, issued_at: int | None = None, nonce: str = "") -> dict[str, Any]:
+    def card(
+        self, *, name: str, id_number: str, issued_at: int | None = None, nonce: str = ""
+    ) -> dict[str, Any]:
         fields = {
             "name": name,
             "id_number": id_number,

@@ -16,7 +16,9 @@ from yiwang.kiosk.services.devices import reader_secret
 
 def test_command_creates_a_device_and_prints_url_and_secret(world: Any) -> None:
     out = io.StringIO()
-    call_command("kiosk_device", "hefei", "一楼自助终端 2 号", "--base-url", "https://gov.example", stdout=out)
+    call_command(
+        "kiosk_device", "hefei", "一楼自助终端 2 号", "--base-url", "https://gov.example", stdout=out
+    )
     lines = dict(line.split(": ", 1) for line in out.getvalue().strip().splitlines())
     device = KioskDevice.objects.get(name="一楼自助终端 2 号")
     assert device.hall == world.hall

@@ -10,6 +10,7 @@ from typing import Any, cast
 from urllib.parse import urlsplit
 
 from django.conf import settings
+from django.contrib.sessions.backends.base import SessionBase
 from django.http import HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
@@ -23,6 +24,7 @@ from yiwang.kiosk.services.devices import device_for_token, mark_seen
 
 DEVICE_COOKIE = "kiosk_device"
 DEVICE_COOKIE_AGE = 10 * 365 * 24 * 3600
+ACTIVE_COOKIE = "kiosk_active"  # "1" while a kiosk session is open: tells an expired session from none
 STANDARD_COOKIE = "kiosk_standard"  # "1": the standard display; otherwise 长辈模式 (the default)
 View = Callable[..., HttpResponseBase]
 
@@ -52,13 +54,20 @@ def kiosk_policy(request: HttpRequest) -> str:
 
 
 def _finish(request: HttpRequest, response: HttpResponseBase) -> HttpResponseBase:
+    open_now = isinstance(getattr(request, "session", None), SessionBase) and session.KEY in request.session
+    if open_now:
+        response.set_cookie(ACTIVE_COOKIE, "1", httponly=True, samesite="Lax", secure=request.is_secure())
+    elif ACTIVE_COOKIE in request.COOKIES:
+        response.delete_cookie(ACTIVE_COOKIE, samesite="Lax")
     if response.get("Content-Type", "").startswith("text/html"):
         response["Content-Security-Policy"] = kiosk_policy(request)
     response["Cache-Control"] = "no-store"
     return response
 
 
-def render_kiosk(request: HttpRequest, template: str, context: dict[str, Any], status: int = 200) -> HttpResponse:
+def render_kiosk(
+    request: HttpRequest, template: str, context: dict[str, Any], status: int = 200
+) -> HttpResponse:
     kiosk: Kiosk | None = getattr(request, "kiosk", None)
     base = {
         "kiosk": kiosk,
@@ -88,15 +97,18 @@ def kiosk_page(*, person: bool = False, present: bool = False) -> Callable[[View
                 return _finish(request, unregistered(request, exc))
             mark_seen(device)
             visitor = session.visitor(request, device)
+            if not visitor.present and not visitor.expired and request.COOKIES.get(ACTIVE_COOKIE) == "1":
+                visitor = session.KioskVisitor(expired=True)  # the session itself ran out
             request.kiosk = Kiosk(device=device, visitor=visitor)  # type: ignore[attr-defined]
             if visitor.expired and request.method == "GET" and not request.headers.get("HX-Request"):
                 return _finish(request, redirect_home(expired=True))
             if visitor.expired and request.headers.get("HX-Request"):
-                response = HttpResponse(status=204)
-                response["HX-Redirect"] = redirect_home(expired=True)["Location"]
-                return _finish(request, response)
+                gone = HttpResponse(status=204)
+                gone["HX-Redirect"] = redirect_home(expired=True)["Location"]
+                return _finish(request, gone)
             if (person and visitor.user is None) or (present and not visitor.present):
                 return _finish(request, redirect_home(login=True))
+            response: HttpResponseBase
             try:
                 response = view(request, *args, **kwargs)
             except DomainError as exc:

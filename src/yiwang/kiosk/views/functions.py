@@ -11,8 +11,9 @@ from django.http import HttpRequest, HttpResponse
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_GET
 
+from yiwang.accounts.models import User
 from yiwang.cases.downloads import result_download
 from yiwang.cases.services import visible_cases
 from yiwang.catalog.search import search_items
@@ -32,28 +33,39 @@ PRINT_LIMIT = 50
 PLACEHOLDER = UUID(int=0)
 
 
+def _person(request: HttpRequest) -> User:
+    """The logged-in person of a ``kiosk_page(person=True)`` page."""
+    user = current_kiosk(request).visitor.user
+    if user is None:  # kiosk_page(person=True) sent him home already
+        raise DomainError(KioskErrorCode.LOGIN_REQUIRED, "请先刷身份证或扫码登录", status=403)
+    return user
+
+
 # --- 取号 ---------------------------------------------------------------------------------------------
 def _categories(hall_id: int) -> list[BusinessCategory]:
     today = timezone.localdate()
     return list(
         BusinessCategory.objects.filter(hall_id=hall_id, is_active=True)
-        .annotate(
-            waiting=Count(
-                "tickets", filter=Q(tickets__day=today, tickets__status=QueueStatus.WAITING)
-            )
-        )
+        .annotate(waiting=Count("tickets", filter=Q(tickets__day=today, tickets__status=QueueStatus.WAITING)))
         .order_by("sort_order", "prefix")
     )
 
 
 def _ticket_page(request: HttpRequest, ticket: QueueTicket) -> HttpResponse:
-    ahead = QueueTicket.objects.filter(
-        hall_id=ticket.hall_id,
-        day=ticket.day,
-        category_id=ticket.category_id,
-        status=QueueStatus.WAITING,
-        issued_at__lt=ticket.issued_at,
-    ).count()
+    ahead = (
+        QueueTicket.objects.filter(
+            hall_id=ticket.hall_id,
+            day=ticket.day,
+            category_id=ticket.category_id,
+            status=QueueStatus.WAITING,
+        )
+        .filter(
+            Q(priority__gt=ticket.priority)
+            | Q(priority=ticket.priority, issued_at__lt=ticket.issued_at)
+            | Q(priority=ticket.priority, issued_at=ticket.issued_at, pk__lt=ticket.pk)
+        )
+        .count()
+    )
     return render_kiosk(request, "kiosk/ticket_done.html", {"ticket": ticket, "ahead": ahead})
 
 
@@ -125,8 +137,7 @@ def checkin_page(request: HttpRequest) -> HttpResponse:
 @kiosk_page(person=True)
 def cases(request: HttpRequest) -> HttpResponse:
     """我的办件 (the portal's list read), the latest twenty."""
-    user = current_kiosk(request).visitor.user
-    assert user is not None  # noqa: S101 - kiosk_page(person=True)
+    user = _person(request)
     _page, rows = my_cases_page(user, "", None, size=20)
     detail = reverse("kiosk:case_detail", args=[PLACEHOLDER])
     listed = [
@@ -139,8 +150,7 @@ def cases(request: HttpRequest) -> HttpResponse:
 @require_GET
 @kiosk_page(person=True)
 def case_detail(request: HttpRequest, public_id: UUID) -> HttpResponse:
-    user = current_kiosk(request).visitor.user
-    assert user is not None  # noqa: S101
+    user = _person(request)
     case = case_for_page(user, public_id)
     reads = case_page_reads(case)
     return render_kiosk(
@@ -155,8 +165,7 @@ def case_detail(request: HttpRequest, public_id: UUID) -> HttpResponse:
 @kiosk_page(person=True)
 def print_list(request: HttpRequest) -> HttpResponse:
     """The person's licences and the decision documents of his cases, each printable."""
-    user = current_kiosk(request).visitor.user
-    assert user is not None  # noqa: S101
+    user = _person(request)
     licences = list(licence_services.wallet(user).select_related("licence_type")[:PRINT_LIMIT])
     results = list(
         visible_cases(user)
@@ -171,8 +180,7 @@ def print_list(request: HttpRequest) -> HttpResponse:
 @kiosk_page(person=True)
 def print_licence(request: HttpRequest, public_id: UUID) -> HttpResponse:
     """The stamped PDF of a licence he holds (or may open), inline for the kiosk's printer."""
-    user = current_kiosk(request).visitor.user
-    assert user is not None  # noqa: S101
+    user = _person(request)
     licence, _company = licence_for_viewer(user, public_id)
     licence_services.record_download(licence, user)
     response = HttpResponse(licence_services.document_bytes(licence), content_type="application/pdf")
@@ -184,8 +192,7 @@ def print_licence(request: HttpRequest, public_id: UUID) -> HttpResponse:
 @kiosk_page(person=True)
 def print_result(request: HttpRequest, public_id: UUID) -> HttpResponse:
     """The decision document of one of his cases (audited by the download read)."""
-    user = current_kiosk(request).visitor.user
-    assert user is not None  # noqa: S101
+    user = _person(request)
     response = download_response(result_download(user, public_id))
     response["Content-Disposition"] = response["Content-Disposition"].replace("attachment", "inline")
     return response  # type: ignore[return-value]

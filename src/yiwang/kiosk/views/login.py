@@ -82,7 +82,8 @@ def logout(request: HttpRequest) -> HttpResponse:
 @kiosk_page()
 def mode(request: HttpRequest) -> HttpResponse:
     """长辈模式 on (default) or off for this kiosk's browser."""
-    response = redirect(request.POST.get("next") if _local(request.POST.get("next", "")) else "kiosk:home")
+    target = request.POST.get("next", "")
+    response = redirect(target if _local(target) else "kiosk:home")
     if request.POST.get("elderly") == "0":
         response.set_cookie(STANDARD_COOKIE, "1", max_age=DEVICE_COOKIE_AGE, samesite="Lax")
     else:
@@ -167,4 +168,3 @@ def qr_confirm(request: HttpRequest, token: str) -> HttpResponseBase:
         return render(request, "kiosk/qr_confirmed.html", {"device": login_request.device})
     login_request = qr_service.pending_request(token)
     return render(request, "kiosk/qr_confirm.html", {"device": login_request.device, "token": token})
-
