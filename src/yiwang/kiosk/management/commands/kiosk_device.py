@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import json
+import os
+from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
@@ -10,6 +14,7 @@ from django.urls import reverse
 
 from yiwang.core.errors import DomainError
 from yiwang.hall.models import Hall
+from yiwang.kiosk.models import KioskDevice
 from yiwang.kiosk.services import devices
 
 
@@ -23,6 +28,11 @@ class Command(BaseCommand):
             "--base-url",
             default=getattr(settings, "YIWANG_PUBLIC_URL", "") or "http://127.0.0.1:8000",
             help="the platform's address as the kiosk reaches it",
+        )
+        parser.add_argument(
+            "--reader-config",
+            default="",
+            help="also write device, secret and origin to this JSON file (for scripts/card_reader_sim.py)",
         )
         parser.add_argument("--revoke", action="store_true", help="revoke the kiosk of that name instead")
 
@@ -43,11 +53,28 @@ class Command(BaseCommand):
         self.stdout.write(f"device: {device.public_id}")
         self.stdout.write(f"kiosk URL: {url}")
         self.stdout.write(f"reader secret: {secret}")
+        if options["reader_config"]:
+            write_reader_config(
+                Path(options["reader_config"]),
+                {"device": str(device.public_id), "secret": secret, "origin": _origin(options["base_url"])},
+            )
+            self.stdout.write(f"reader config: {options['reader_config']}")
 
 
-def hall_device(hall: Hall, name: str) -> Any:
-    from yiwang.kiosk.models import KioskDevice
+def _origin(url: str) -> str:
+    parts = urlsplit(url)
+    return f"{parts.scheme}://{parts.netloc}"
 
+
+def write_reader_config(path: Path, config: dict[str, str]) -> None:
+    """The reader's configuration, readable by its owner only (it holds the secret)."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with os.fdopen(descriptor, "w", encoding="utf-8") as handle:
+        json.dump(config, handle, ensure_ascii=False)
+
+
+def hall_device(hall: Hall, name: str) -> KioskDevice:
     device = KioskDevice.objects.filter(hall=hall, name=name).first()
     if device is None:
         raise CommandError(f"no kiosk named {name!r} in {hall.code}")
