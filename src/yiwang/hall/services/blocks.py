@@ -174,11 +174,12 @@ def expire_blocks(today: date | None = None) -> int:
     """Mark the blocks that ended before ``today`` as expired (they stopped applying already)."""
     today = today or timezone.localdate()
     with transaction.atomic():
-        ids = list(
-            BookingBlock.objects.filter(status__in=APPLYING, ends_on__lt=today).values_list("pk", flat=True)
+        rows = list(
+            BookingBlock.objects.filter(status__in=APPLYING, ends_on__lt=today).values_list("pk", "public_id")
         )
-        for pk in ids:
-            audit.record("hall.block.expired", object_type="hall.BookingBlock", object_id=str(pk))
+        ids = [pk for pk, _public_id in rows]
+        for _pk, public_id in rows:
+            audit.record("hall.block.expired", object_type="hall.BookingBlock", object_id=str(public_id))
         return BookingBlock.objects.filter(pk__in=ids).update(
             status=BlockStatus.EXPIRED, updated_at=timezone.now()
         )
