@@ -3,19 +3,30 @@
 The default rule: a window clerk of the item's implementing body.  A higher app may widen it by
 registering a predicate ``(clerk, item) -> bool``: the hall lets the clerk of a general window
 (前台综合受理) register for any item of the hall; the case still goes to the item's department
-(后台分类审批)."""
+(后台分类审批).
+
+Handing a result over (窗口领取) follows the same pattern: by default a window clerk within the data
+scope of the case's handling body; a registered predicate ``(clerk, case) -> bool`` may widen it —
+the hall lets the clerk of a general window hand out results of every department it serves
+(统一窗口出件)."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 from yiwang.accounts.models import User
 from yiwang.accounts.services import staff_roles
 from yiwang.catalog.models import ServiceItem
 
+if TYPE_CHECKING:
+    from yiwang.cases.models import Case
+
 Predicate = Callable[[User, ServiceItem], bool]
+HandoverPredicate = Callable[[User, "Case"], bool]
 
 _PREDICATES: dict[str, Predicate] = {}
+_HANDOVER_PREDICATES: dict[str, HandoverPredicate] = {}
 
 
 def register(name: str, predicate: Predicate) -> None:
@@ -38,3 +49,20 @@ def may_register(clerk: User, item: ServiceItem) -> bool:
     if "window_clerk" not in staff_roles(clerk):
         return False
     return own_department(clerk, item) or any(p(clerk, item) for p in list(_PREDICATES.values()))
+
+
+def register_handover(name: str, predicate: HandoverPredicate) -> None:
+    """Add (or replace, on a re-import) the handover predicate ``name``."""
+    _HANDOVER_PREDICATES[name] = predicate
+
+
+def unregister_handover(name: str) -> None:
+    _HANDOVER_PREDICATES.pop(name, None)
+
+
+def may_hand_over_elsewhere(clerk: User, case: Case) -> bool:
+    """Whether a registered predicate lets the window clerk ``clerk`` hand over ``case``'s result
+    outside his own data scope (the default scope rule is checked by the delivery service)."""
+    if "window_clerk" not in staff_roles(clerk):
+        return False
+    return any(p(clerk, case) for p in list(_HANDOVER_PREDICATES.values()))

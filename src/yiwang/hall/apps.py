@@ -9,7 +9,11 @@ class HallConfig(AppConfig):
     def ready(self) -> None:
         from yiwang.cases import intake
         from yiwang.hall import sources
-        from yiwang.hall.services.console import may_register_at_general_window
+        from yiwang.hall.services.console import (
+            may_hand_over_at_general_window,
+            may_register_at_general_window,
+        )
 
         intake.register("hall.general_window", may_register_at_general_window)
+        intake.register_handover("hall.general_window", may_hand_over_at_general_window)
         sources.register_all()

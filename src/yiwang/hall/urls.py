@@ -2,7 +2,7 @@
 
 from django.urls import URLPattern, URLResolver, path
 
-from yiwang.hall import views
+from yiwang.hall import console_views, views
 
 app_name = "hall"
 urlpatterns: list[URLPattern | URLResolver] = [
@@ -10,4 +10,12 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("stats/", views.stats, name="stats"),
     path("windows/<uuid:window_id>/<slug:action>/", views.window_action, name="window_action"),
     path("tickets/<uuid:ticket_id>/<slug:action>/", views.ticket_action, name="ticket_action"),
+    path("register/", console_views.register_start, name="register_start"),
+    path("register/<uuid:item_id>/", console_views.register_item, name="register_item"),
+    path("cases/<uuid:case_id>/", console_views.visit_case, name="visit_case"),
+    path("cases/<uuid:case_id>/receipt/", console_views.visit_receipt, name="visit_receipt"),
+    path("cases/<uuid:case_id>/scans/", console_views.visit_scans, name="visit_scans"),
+    path("handover/", console_views.handover, name="handover"),
+    path("handover/<uuid:case_id>/", console_views.handover_case, name="handover_case"),
+    path("person/", console_views.person, name="person"),
 ]

@@ -13,8 +13,8 @@ from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 
+from yiwang.cases.models import Case
 from yiwang.core.errors import DomainError, PermissionDenied
-from yiwang.core.masking import mask_id_number, mask_name
 from yiwang.hall import reads_queue
 from yiwang.hall.access import halls_for_staff, is_hall_staff, may_read_hall_statistics
 from yiwang.hall.models import BusinessCategory, Hall, QueueTicket, Window
@@ -36,6 +36,12 @@ def _context(request: HttpRequest) -> dict[str, Any]:
     ticket = console_services.current_ticket(window) if window is not None else None
     waiting = list(queue.waiting_for(window).select_related("category")[:30]) if window is not None else []
     appointment = ticket.appointment if ticket is not None else None
+    person = console_services.shown_ticket_person(user, ticket) if ticket is not None else None
+    visit_cases = (
+        list(Case.objects.filter(public_id__in=ticket.case_public_ids).select_related("item").order_by("pk"))
+        if ticket is not None and ticket.case_public_ids
+        else []
+    )
     return {
         "hall": hall,
         "window": window,
@@ -43,8 +49,8 @@ def _context(request: HttpRequest) -> dict[str, Any]:
         "categories": list(BusinessCategory.objects.filter(hall=hall).order_by("sort_order", "prefix")),
         "ticket": ticket,
         "appointment": appointment,
-        "masked_name": mask_name(appointment.name) if appointment is not None else "",
-        "masked_id": mask_id_number(appointment.id_number) if appointment is not None else "",
+        "person": person,
+        "visit_cases": [{"case": c, "mine": c.registered_by_id == user.pk} for c in visit_cases],
         "waiting": waiting,
         "waiting_count": queue.waiting_for(window).count() if window is not None else 0,
     }
@@ -135,6 +141,9 @@ def stats(request: HttpRequest) -> HttpResponse:
         days = 30
     end = timezone.localdate()
     data = reads_queue.statistics(hall, end - timedelta(days=days - 1), end)
+    chart = [{"label": row["label"], "wait": row["average_wait_minutes"]} for row in data["categories"]]
     return render(
-        request, "hall/console/stats.html", {"hall": hall, "halls": halls, "data": data, "days": days}
+        request,
+        "hall/console/stats.html",
+        {"hall": hall, "halls": halls, "data": data, "days": days, "chart": chart},
     )
