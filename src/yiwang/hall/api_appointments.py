@@ -49,7 +49,7 @@ def hall_out(hall: Hall) -> dict[str, Any]:
 
 def slot_out(slot: AppointmentSlot) -> dict[str, Any]:
     return {
-        "id": slot.pk,
+        "id": slot.public_id,
         "day": slot.day,
         "starts_at": slot.starts_at,
         "ends_at": slot.ends_at,
@@ -113,8 +113,8 @@ def get_item(item_id: UUID) -> ServiceItem:
     return item
 
 
-def get_slot(slot_id: int) -> AppointmentSlot:
-    slot = AppointmentSlot.objects.select_related("hall").filter(pk=slot_id).first()
+def get_slot(slot_id: UUID) -> AppointmentSlot:
+    slot = AppointmentSlot.objects.select_related("hall").filter(public_id=slot_id).first()
     if slot is None:
         raise DomainError(HallErrorCode.SLOT_UNAVAILABLE, "时段不存在", {"slot": [str(slot_id)]}, status=404)
     return slot

@@ -34,7 +34,7 @@ def _appointment(user: User, appointment_id: UUID) -> Appointment:
     return a
 
 
-def _item(raw: str) -> ServiceItem:
+def item_from_query(raw: str) -> ServiceItem:
     try:
         item_id = UUID(str(raw))
     except ValueError as exc:
@@ -47,12 +47,12 @@ def _item(raw: str) -> ServiceItem:
     return item
 
 
-def _slot(raw: str) -> AppointmentSlot:
+def slot_from_form(raw: str) -> AppointmentSlot:
     try:
-        pk = int(raw)
+        public_id = UUID(str(raw))
     except (TypeError, ValueError) as exc:
         raise Http404(_("时段不存在")) from exc
-    slot = AppointmentSlot.objects.select_related("hall").filter(pk=pk).first() if 0 < pk < 2**31 else None
+    slot = AppointmentSlot.objects.select_related("hall").filter(public_id=public_id).first()
     if slot is None:
         raise Http404(_("时段不存在"))
     return slot
@@ -88,7 +88,7 @@ def book(request: HttpRequest) -> HttpResponse:
         and request.headers.get("HX-Request")
         and (not user.is_authenticated or getattr(user, "kind", "") == "staff")
     ):
-        item = _item(request.GET.get("item", ""))
+        item = item_from_query(request.GET.get("item", ""))
         return render(request, "hall/my/_book_entry.html", {"item_id": item.public_id})
     return _book(request)
 
@@ -98,7 +98,7 @@ def _book(request: HttpRequest) -> HttpResponse:
     user = current_user(request)
     if request.method == "POST":
         return _book_post(request, user)
-    item = _item(request.GET.get("item", ""))
+    item = item_from_query(request.GET.get("item", ""))
     kind = "door" if request.GET.get("kind") == "door" else "visit"
     context = picker_context(item, request.GET.get("hall", ""), request.GET.get("day", ""), kind)
     template = "hall/my/_picker.html" if request.headers.get("HX-Request") else "hall/my/book.html"
@@ -107,8 +107,8 @@ def _book(request: HttpRequest) -> HttpResponse:
 
 @domain_errors
 def _book_post(request: HttpRequest, user: User) -> HttpResponse:
-    item = _item(request.POST.get("item", ""))
-    slot = _slot(request.POST.get("slot", ""))
+    item = item_from_query(request.POST.get("item", ""))
+    slot = slot_from_form(request.POST.get("slot", ""))
     a = service.book_as(
         user=user,
         slot=slot,
@@ -168,7 +168,7 @@ def cancel(request: HttpRequest, appointment_id: UUID) -> HttpResponse:
 def reschedule(request: HttpRequest, appointment_id: UUID) -> HttpResponse:
     user = current_user(request)
     a = _appointment(user, appointment_id)
-    service.reschedule(appointment=a, slot=_slot(request.POST.get("slot", "")), actor=user)
+    service.reschedule(appointment=a, slot=slot_from_form(request.POST.get("slot", "")), actor=user)
     return redirect("my_appointments:detail", appointment_id=appointment_id)
 
 

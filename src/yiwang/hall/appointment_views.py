@@ -17,7 +17,7 @@ from yiwang.accounts.models import User
 from yiwang.core.errors import PermissionDenied
 from yiwang.hall import reads_appointments as reads
 from yiwang.hall.access import is_hall_manager
-from yiwang.hall.applicant_views import _item, _slot, picker_context
+from yiwang.hall.applicant_views import item_from_query, picker_context, slot_from_form
 from yiwang.hall.errors import HallErrorCode
 from yiwang.hall.models import Appointment, BookingBlock, Hall
 from yiwang.hall.services import appointments as service
@@ -57,7 +57,9 @@ def index(request: HttpRequest) -> HttpResponse:
     }
     item_raw = request.GET.get("item", "")
     if item_raw:
-        context["picker"] = picker_context(_item(item_raw), str(hall.public_id), request.GET.get("day", ""))
+        context["picker"] = picker_context(
+            item_from_query(item_raw), str(hall.public_id), request.GET.get("day", "")
+        )
     context["items"] = sorted(
         {
             i.pk: i
@@ -78,8 +80,8 @@ def book(request: HttpRequest) -> HttpResponse:
     user = current_user(request)
     a = service.book_as(
         user=user,
-        slot=_slot(request.POST.get("slot", "")),
-        item=_item(request.POST.get("item", "")),
+        slot=slot_from_form(request.POST.get("slot", "")),
+        item=item_from_query(request.POST.get("item", "")),
         name=request.POST.get("name", "")[:100],
         id_number=request.POST.get("id_number", "")[:18],
         phone=request.POST.get("phone", "")[:20],

@@ -62,7 +62,18 @@ def free_slots(
             starts_at__gt=timezone.now(),
             booked__lt=F("capacity"),
         )
-        .only("pk", "day", "starts_at", "ends_at", "capacity", "booked", "kind", "window_group_id", "item_id")
+        .only(
+            "pk",
+            "public_id",
+            "day",
+            "starts_at",
+            "ends_at",
+            "capacity",
+            "booked",
+            "kind",
+            "window_group_id",
+            "item_id",
+        )
         .order_by("starts_at", "pk")
     )
 

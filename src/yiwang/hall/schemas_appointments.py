@@ -16,7 +16,7 @@ class HallOut(Schema):
 
 
 class HallSlotOut(Schema):
-    id: int
+    id: UUID
     day: date
     starts_at: datetime
     ends_at: datetime
@@ -32,7 +32,7 @@ class HallSlotsQuery(Schema):
 
 
 class HallAppointmentIn(Schema):
-    slot: int = Field(..., ge=1, le=2**31 - 1)
+    slot: UUID
     item: UUID
     name: str = Field("", max_length=100)
     id_number: str = Field("", max_length=18)
@@ -85,7 +85,7 @@ class HallCancelIn(Schema):
 
 
 class HallRescheduleIn(Schema):
-    slot: int = Field(..., ge=1, le=2**31 - 1)
+    slot: UUID
 
 
 class HallBlockOut(Schema):

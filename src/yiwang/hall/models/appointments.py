@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import uuid
+
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -56,6 +58,7 @@ class AppointmentSchedule(TimeStampedModel):
 class AppointmentSlot(models.Model):
     """预约时段 One bookable slot; ``booked`` is kept by conditional UPDATEs (never above capacity)."""
 
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     schedule = models.ForeignKey(AppointmentSchedule, on_delete=models.CASCADE, related_name="slots")
     hall = models.ForeignKey(Hall, on_delete=models.CASCADE, related_name="+")
     window_group = models.ForeignKey(WindowGroup, on_delete=models.CASCADE, related_name="+")

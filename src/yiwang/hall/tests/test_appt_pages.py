@@ -35,14 +35,16 @@ def test_guide_shows_booking_and_picker(world):
 def test_citizen_books_sees_qr_reschedules_cancels(world):
     slot = first_slot(world)
     citizen = logged_in(world.citizen)
-    res = citizen.post("/my/appointments/book/", {"item": str(world.market_item.public_id), "slot": slot.pk})
+    res = citizen.post(
+        "/my/appointments/book/", {"item": str(world.market_item.public_id), "slot": str(slot.public_id)}
+    )
     assert res.status_code == 302
     a = Appointment.objects.get()
     page = citizen.get(res["Location"]).content.decode()
     assert a.code in page and "<svg" in page
     assert logged_in(world.citizen2).get(f"/my/appointments/{a.public_id}/").status_code == 404
     target = AppointmentSlot.objects.exclude(day=slot.day).order_by("starts_at").first()
-    citizen.post(f"/my/appointments/{a.public_id}/reschedule/", {"slot": target.pk})
+    citizen.post(f"/my/appointments/{a.public_id}/reschedule/", {"slot": str(target.public_id)})
     a.refresh_from_db()
     assert a.slot_id == target.pk
     citizen.post(f"/my/appointments/{a.public_id}/cancel/", {"reason": "x"})
@@ -50,7 +52,8 @@ def test_citizen_books_sees_qr_reschedules_cancels(world):
     assert a.status == "cancelled"
     assert a.code in citizen.get("/my/appointments/").content.decode()
     full = citizen.post(
-        "/my/appointments/book/", {"item": str(world.market_item.public_id), "slot": "999999"}
+        "/my/appointments/book/",
+        {"item": str(world.market_item.public_id), "slot": "00000000-0000-4000-8000-000000000000"},
     )
     assert full.status_code == 404
 
@@ -85,7 +88,7 @@ def test_workbench_lists_masked_books_for_caller_and_logs_reads(world, django_as
     agent = logged_in(world.agent)
     res = agent.post(
         "/workbench/hall/appointments/book/",
-        {"item": str(world.market_item.public_id), "slot": slot.pk, **stranger(5)},
+        {"item": str(world.market_item.public_id), "slot": str(slot.public_id), **stranger(5)},
     )
     assert res.status_code == 302
     clerk = logged_in(world.clerk)
