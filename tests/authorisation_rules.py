@@ -12,6 +12,7 @@ import authorisation_rules_assessment
 import authorisation_rules_bases
 import authorisation_rules_exchange
 import authorisation_rules_gateway
+import authorisation_rules_hall_agency
 import authorisation_rules_hall_appointments
 import authorisation_rules_hall_queue
 import authorisation_rules_kiosk
@@ -375,6 +376,7 @@ for _table in (
     authorisation_rules_ratings.RULES,
     authorisation_rules_tickets.RULES,
     authorisation_rules_knowledge.RULES,
+    authorisation_rules_hall_agency.RULES,
     authorisation_rules_hall_appointments.RULES,
     authorisation_rules_hall_queue.RULES,
     authorisation_rules_kiosk.RULES,

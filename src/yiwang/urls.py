@@ -46,6 +46,7 @@ urlpatterns = [
     path("my/tickets/", include("yiwang.tickets.applicant_urls")),
     path("workbench/knowledge/", include("yiwang.knowledge.urls")),
     path("help/", include("yiwang.knowledge.public_urls")),
+    path("workbench/hall/agency/", include("yiwang.hall.agency_urls")),
     path("workbench/hall/appointments/", include("yiwang.hall.appointment_urls")),
     path("workbench/hall/", include("yiwang.hall.urls")),
     path("my/appointments/", include("yiwang.hall.applicant_urls")),
