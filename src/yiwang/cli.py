@@ -71,7 +71,33 @@ def run_demo(extra: list[str]) -> int:
         # processes with their own databases, spoken to over signed HTTP (docs/payments.md, logistics.md).
         programs.append(Program("paygate", [*me, "demo-paygate"], env))
         programs.append(Program("carrier", [*me, "demo-carrier"], env))
+        # The simulated ID-card reader bridge of the demo kiosk (PORT+5; docs/kiosk.md).
+        programs.append(
+            Program(
+                "reader",
+                [
+                    sys.executable,
+                    str(settings.PROJECT_DIR / "scripts" / "card_reader_sim.py"),
+                    "--config",
+                    str(settings.VAR_DIR / "kiosk_reader.json"),
+                    "--port",
+                    str(int(port) + 5),
+                    "--origin",
+                    settings.YIWANG_PUBLIC_URL.rstrip("/"),
+                ],
+                env,
+            )
+        )
     return Supervisor(programs).run()
+
+
+def _demo_kiosk_path() -> str:
+    try:
+        from yiwang.demo.kiosk import demo_kiosk_path
+
+        return demo_kiosk_path()
+    except Exception:  # the banner never stops the demo (e.g. before migrate)
+        return "/kiosk/"
 
 
 def _demo_mode() -> bool:
@@ -126,6 +152,10 @@ def print_banner(host: str, port: str) -> None:
         f"  共享调用方 Gateway demo http://{host}:{int(port) + 2}/   (sharing gateway, client credentials)",
         f"  模拟缴费网关 Pay gateway http://{host}:{int(port) + 3}/   (simulated fiscal non-tax collection)",
         f"  模拟快递 Carrier     http://{host}:{int(port) + 4}/   (simulated courier, tracking pages)",
+        f"  模拟读卡器 Card reader http://{host}:{int(port) + 5}/card   (the kiosk's ID-card reader bridge)",
+        f"  大厅叫号屏 Queue screen {base}/hall/queue/hefei/   取号机 Ticket machine {base}/hall/take/hefei/",
+        f"  自助终端 Kiosk       {base}{_demo_kiosk_path()}",
+        f"  窗口叫号 Window console {base}/workbench/hall/   我的预约 {base}/my/appointments/",
         f"  财务 Finance         {base}/workbench/finance/",
         f"  数据开放 Open data   {base}/open-data/",
         f"  Health             {base}/healthz  {base}/readyz",

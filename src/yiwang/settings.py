@@ -466,6 +466,11 @@ if IS_PRODUCTION and not os.environ.get("YIWANG_PUBLIC_URL", "").strip():
 YIWANG_PUBLIC_URL = (
     os.environ.get("YIWANG_PUBLIC_URL", "").strip() or f"http://127.0.0.1:{os.environ.get('PORT', '8000')}"
 ).rstrip("/")
+# 自助终端 The kiosk's local ID-card reader bridge, as the kiosk's browser reaches it (docs/kiosk.md);
+# the demo's simulated reader listens on PORT+5.
+YIWANG_KIOSK_READER_URL = os.environ.get(
+    "YIWANG_KIOSK_READER_URL", f"http://127.0.0.1:{int(os.environ.get('PORT', '8000')) + 5}"
+).rstrip("/")
 # 文书用印: a notice or decision is never issued without the body's e-seal (the service refuses).
 YIWANG_REQUIRE_DOCUMENT_SEAL = env_bool("YIWANG_REQUIRE_DOCUMENT_SEAL", True)
 

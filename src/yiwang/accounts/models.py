@@ -283,6 +283,7 @@ class LoginChannel(models.TextChoices):
     API = "api", _("接口令牌")
     SSO = "sso", _("单点登录")
     RECOVERY = "recovery", _("找回账户")
+    KIOSK = "kiosk", _("自助终端")
 
 
 class LoginRecord(models.Model):

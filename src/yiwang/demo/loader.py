@@ -55,6 +55,7 @@ from yiwang.demo.content.people import (
 )
 from yiwang.demo.dept_feed import load_demo_dept_feed
 from yiwang.demo.hall import load_hall_demo
+from yiwang.demo.kiosk import load_kiosk_demo
 from yiwang.demo.licences import declare_licence_materials, load_licences
 from yiwang.demo.shared_items import load_shared_items
 from yiwang.demo.sharing import load_sharing_demo
@@ -478,5 +479,6 @@ def load_demo(*, skip_regions: bool = False, skip_calendar: bool = False) -> Dem
         call_command("knowledge_defaults", stdout=io.StringIO())  # 知识库: the common questions
         call_command("knowledge_sync", stdout=io.StringIO())  # 知识库: an entry per published item guide
         load_hall_demo()  # 智能化大厅: the hall, categories, windows, schedules, the next 30 days of slots
+        load_kiosk_demo()  # 自助终端: the hall's kiosk and its simulated card reader's configuration
     report.seconds = time.monotonic() - started
     return report
