@@ -147,6 +147,35 @@ MENU: tuple[MenuItem, ...] = (
         frozenset({StaffRole.SERVICE_MANAGER, StaffRole.HOTLINE_AGENT, StaffRole.ADMIN}),
         ("knowledge:*",),
     ),
+    # 智能化大厅 (docs/hall.md): the window console, appointments, the hall's statistics.
+    MenuItem(
+        "hall:console",
+        gettext_noop("窗口叫号"),
+        frozenset({StaffRole.WINDOW_CLERK}),
+        (
+            "hall:console",
+            "hall:window*",
+            "hall:ticket*",
+            "hall:register*",
+            "hall:visit*",
+            "hall:handover*",
+            "hall:person*",
+        ),
+    ),
+    MenuItem(
+        "hall_appointments:index",
+        gettext_noop("大厅预约"),
+        frozenset(
+            {StaffRole.WINDOW_CLERK, StaffRole.HOTLINE_AGENT, StaffRole.SERVICE_MANAGER, StaffRole.ADMIN}
+        ),
+        ("hall_appointments:*",),
+    ),
+    MenuItem(
+        "hall:stats",
+        gettext_noop("大厅统计"),
+        frozenset({StaffRole.SERVICE_MANAGER, StaffRole.ADMIN, StaffRole.SUPERVISOR}),
+        ("hall:stats",),
+    ),
     MenuItem(
         "exchange:overview",
         gettext_noop("交换与推送"),
