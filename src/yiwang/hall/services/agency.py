@@ -346,7 +346,11 @@ def record_authorisation(
 
 
 def _locked(authorisation: AgencyAuthorisation) -> AgencyAuthorisation:
-    return AgencyAuthorisation.objects.select_for_update().select_related("hall").get(pk=authorisation.pk)
+    return (
+        AgencyAuthorisation.objects.select_for_update(of=("self",))
+        .select_related("hall")
+        .get(pk=authorisation.pk)
+    )
 
 
 def revoke(*, authorisation: AgencyAuthorisation, actor: Any, reason: str) -> AgencyAuthorisation:
