@@ -31,13 +31,15 @@ RULES: dict[str, Rule] = {
     "GET /api/v1/hall/halls": Rule(EVERYONE),
     "GET /api/v1/hall/halls/{hall_id}/slots": Rule(EVERYONE, absent_ok=True),
     "POST /api/v1/hall/appointments": Rule(
-        APPLICANTS | HALL_STAFF, absent_ok=True, body={"slot": 2_000_000_000, "item": PROBE_ITEM}
+        APPLICANTS | HALL_STAFF,
+        absent_ok=True,
+        body={"slot": "00000000-0000-4000-8000-000000000001", "item": PROBE_ITEM},
     ),
     "GET /api/v1/hall/appointments": Rule(APPLICANTS | HALL_STAFF),
     "GET /api/v1/hall/appointments/{appointment_id}": Rule(NOBODY, absent_ok=True),
     "POST /api/v1/hall/appointments/{appointment_id}/cancel": Rule(NOBODY, absent_ok=True, body={}),
     "POST /api/v1/hall/appointments/{appointment_id}/reschedule": Rule(
-        NOBODY, absent_ok=True, body={"slot": 1}
+        NOBODY, absent_ok=True, body={"slot": "00000000-0000-4000-8000-000000000001"}
     ),
     "GET /api/v1/hall/blocks": Rule(APPLICANTS | HALL_MANAGERS),
     "POST /api/v1/hall/blocks/{block_id}/appeal": Rule(NOBODY, absent_ok=True, body={"reason": "probe"}),
