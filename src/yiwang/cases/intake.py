@@ -8,7 +8,12 @@ registering a predicate ``(clerk, item) -> bool``: the hall lets the clerk of a 
 Handing a result over (窗口领取) follows the same pattern: by default a window clerk within the data
 scope of the case's handling body; a registered predicate ``(clerk, case) -> bool`` may widen it —
 the hall lets the clerk of a general window hand out results of every department it serves
-(统一窗口出件)."""
+(统一窗口出件).
+
+Acting for a natural person (代办) online: by default an acting agent acts only in a legal person's
+name (the company's authorisation, ``cases.services.applicants``); a registered predicate
+``(agent, applicant, item) -> bool`` may allow an agent for a natural person — the hall allows the
+holder of a valid agency authorisation recorded at the hall (帮办代办)."""
 
 from __future__ import annotations
 
@@ -24,9 +29,11 @@ if TYPE_CHECKING:
 
 Predicate = Callable[[User, ServiceItem], bool]
 HandoverPredicate = Callable[[User, "Case"], bool]
+PersonalAgencyPredicate = Callable[[User, User, ServiceItem], bool]
 
 _PREDICATES: dict[str, Predicate] = {}
 _HANDOVER_PREDICATES: dict[str, HandoverPredicate] = {}
+_PERSONAL_AGENCY_PREDICATES: dict[str, PersonalAgencyPredicate] = {}
 
 
 def register(name: str, predicate: Predicate) -> None:
@@ -66,3 +73,19 @@ def may_hand_over_elsewhere(clerk: User, case: Case) -> bool:
     if "window_clerk" not in staff_roles(clerk):
         return False
     return any(p(clerk, case) for p in list(_HANDOVER_PREDICATES.values()))
+
+
+def register_personal_agency(name: str, predicate: PersonalAgencyPredicate) -> None:
+    """Add (or replace, on a re-import) the predicate ``name`` that may let an agent act for a
+    natural person."""
+    _PERSONAL_AGENCY_PREDICATES[name] = predicate
+
+
+def unregister_personal_agency(name: str) -> None:
+    _PERSONAL_AGENCY_PREDICATES.pop(name, None)
+
+
+def may_act_for_person(agent: User, applicant: User, item: ServiceItem) -> bool:
+    """Whether a registered predicate lets ``agent`` apply for (and follow the case of) the natural
+    person ``applicant`` for ``item``."""
+    return any(p(agent, applicant, item) for p in list(_PERSONAL_AGENCY_PREDICATES.values()))

@@ -9,6 +9,7 @@ class HallConfig(AppConfig):
     def ready(self) -> None:
         from yiwang.cases import intake
         from yiwang.hall import sources
+        from yiwang.hall.services.agency import may_act_for_principal
         from yiwang.hall.services.console import (
             may_hand_over_at_general_window,
             may_register_at_general_window,
@@ -16,4 +17,5 @@ class HallConfig(AppConfig):
 
         intake.register("hall.general_window", may_register_at_general_window)
         intake.register_handover("hall.general_window", may_hand_over_at_general_window)
+        intake.register_personal_agency("hall.agency", may_act_for_principal)
         sources.register_all()

@@ -9,6 +9,7 @@ from typing import Any
 
 from yiwang.accounts.models import AccountKind, User
 from yiwang.accounts.services import check_agent_may_act, require_assurance
+from yiwang.cases import intake
 from yiwang.cases.errors import CaseErrorCode
 from yiwang.cases.models import Case
 from yiwang.catalog.models import ServiceItem
@@ -31,9 +32,14 @@ def check_applicant(
     if applicant.kind == AccountKind.STAFF:
         raise PermissionDenied("工作人员账户不能作为申请人提交申请")
     if acting_agent is not None:
-        if applicant.kind != AccountKind.LEGAL:
-            raise PermissionDenied("只能以法人名义代办", code=CaseErrorCode.APPLICANT_TYPE_NOT_SERVED)
-        check_agent_may_act(acting_agent, applicant, item)
+        if applicant.kind == AccountKind.LEGAL:
+            check_agent_may_act(acting_agent, applicant, item)
+        elif applicant.kind != AccountKind.NATURAL or not intake.may_act_for_person(
+            acting_agent, applicant, item
+        ):
+            raise PermissionDenied(
+                "只能以法人名义或持有效代办授权代办", code=CaseErrorCode.APPLICANT_TYPE_NOT_SERVED
+            )
         check_assurance_level(acting_agent, item, "apply", f"/items/{item.public_id}/apply/")
     if not in_person:
         check_assurance_level(applicant, item, "apply", f"/items/{item.public_id}/apply/")
@@ -54,6 +60,9 @@ def check_case_party(case: Case, user: User) -> dict[str, Any]:
     if case.applicant_id == user.pk:
         return {}
     if case.acting_agent_id is not None and case.acting_agent_id == user.pk:
-        check_agent_may_act(user, case.applicant, case.item)
+        if case.applicant.kind == AccountKind.LEGAL:
+            check_agent_may_act(user, case.applicant, case.item)
+        elif not intake.may_act_for_person(user, case.applicant, case.item):
+            raise NotFound("办件不存在")
         return {"acting_agent_id": user.pk, "acting_for": case.applicant_id_number}
     raise NotFound("办件不存在")

@@ -431,6 +431,21 @@ def check_usable(authorisation: AgencyAuthorisation, agent: Any, item: ServiceIt
         raise DomainError(HallErrorCode.AGENCY_INVALID, reason, {"authorisation": [reason]}, status=403)
 
 
+def may_act_for_principal(agent: Any, applicant: Any, item: ServiceItem) -> bool:
+    """Registered with ``cases.intake``: ``agent`` holds an effective 代办 authorisation of the natural
+    person ``applicant`` covering ``item`` (the cases app then lets him apply and follow the case)."""
+    today = timezone.localdate()
+    candidates = AgencyAuthorisation.objects.filter(
+        kind=AgencyKind.AGENCY,
+        status=AgencyStatus.ACTIVE,
+        agent_id=getattr(agent, "pk", None),
+        principal_id=getattr(applicant, "pk", None),
+        valid_from__lte=today,
+        valid_until__gte=today,
+    ).only("item_public_ids")
+    return any(covers(a, item) for a in candidates)
+
+
 def apply_on_behalf(
     *,
     authorisation: AgencyAuthorisation,
@@ -459,15 +474,8 @@ def apply_on_behalf(
             idempotency_key=idempotency_key,
         )
     else:
-        if principal.kind != AccountKind.LEGAL:
-            # The cases app accepts an acting agent only in a legal person's name (check_applicant);
-            # a natural person's 代办 is refused here rather than half-filed.
-            raise DomainError(
-                HallErrorCode.AGENCY_INVALID,
-                "受托人网上代办自然人事项暂未开通，请持授权书到大厅窗口由工作人员帮办",
-                {"authorisation": ["暂不支持"]},
-                status=403,
-            )
+        # A natural person's agent is let through by ``may_act_for_principal`` (registered with
+        # cases.intake); a company's by the company's own agent authorisation.
         case = submit_application(
             applicant=principal,
             acting_agent=agent,

@@ -1,6 +1,6 @@
 """帮办代办 Recording an authorisation (validation, evidence hash, principal resolved), revoking,
-expiry, applying on the principal's behalf (帮办 by hall staff; 代办 by a citizen, refused until the
-cases app accepts a natural person's agent) and the refusals."""
+expiry, applying on the principal's behalf (帮办 by hall staff; 代办 by a citizen agent, who then follows
+the case while authorised) and the refusals."""
 
 from __future__ import annotations
 
@@ -13,7 +13,8 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 
 from yiwang.accounts.models import InboxMessage, NaturalPerson
 from yiwang.cases.models import Case
-from yiwang.core.errors import DomainError
+from yiwang.cases.services.applicants import check_case_party
+from yiwang.core.errors import DomainError, NotFound
 from yiwang.core.models import AuditEvent
 from yiwang.hall.models import AgencyAuthorisation, AgencyKind, AgencyStatus
 from yiwang.hall.services import agency
@@ -217,14 +218,42 @@ def test_refusals(world: Any, frozen: Any) -> None:
     assert AuditEvent.objects.filter(action="hall.agency.refused").count() >= 4
 
 
-def test_citizen_agency_for_a_natural_person_is_refused_until_cases_accepts_it(world: Any) -> None:
+def test_a_citizen_agent_applies_for_a_natural_person_and_follows_the_case(world: Any) -> None:
     a = record(
         world,
         kind=AgencyKind.AGENCY,
         principal_name=world.citizen.natural_person.real_name,
         principal_id_number=world.citizen.natural_person.id_number,
         agent=world.citizen2,
+        item_public_ids=[world.market_item.public_id],
     )
-    error = _refused(a, world.citizen2, world.market_item)
-    assert "窗口" in error.message
-    assert Case.objects.count() == 0
+    files = {
+        str(m.public_id): [pdf_upload(f"{m.name}.pdf")]
+        for m in world.market_item.materials.all()
+        if m.mandatory
+    }
+    case = agency.apply_on_behalf(
+        authorisation=a, agent=world.citizen2, item=world.market_item, form_data=FORM, files=files
+    )
+    assert case.applicant == world.citizen and case.acting_agent == world.citizen2
+    assert check_case_party(case, world.citizen2)["acting_agent_id"] == world.citizen2.pk
+    # another item is not covered; after revocation the agent no longer sees the case
+    _refused(a, world.citizen2, world.police_item)
+    agency.revoke(authorisation=a, actor=world.citizen, reason="不再委托")
+    with pytest.raises(NotFound):
+        check_case_party(case, world.citizen2)
+    assert check_case_party(case, world.citizen) == {}
+
+
+def test_without_an_authorisation_a_citizen_cannot_act_for_another(world: Any) -> None:
+    from yiwang.cases.services.filing import submit_application
+
+    with pytest.raises(DomainError) as exc:
+        submit_application(
+            applicant=world.citizen,
+            acting_agent=world.citizen2,
+            item=world.market_item,
+            form_data=FORM,
+            files={},
+        )
+    assert exc.value.status == 403
