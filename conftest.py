@@ -19,6 +19,10 @@ if os.environ.get("YIWANG_TEST_TODAY"):
 import pytest
 from hypothesis import settings as hypothesis_settings
 
+from yiwang.testing import pgflush
+
+pgflush.install()  # PostgreSQL: DELETE, not TRUNCATE, between transactional tests (docstring there)
+
 # ``make test`` runs property tests derandomized (the same examples every run) and without deadlines
 # (a loaded 2-core machine is no place for timings), so that what lands
 # does not depend on luck; plain ``pytest`` explores new examples every run.

@@ -149,4 +149,6 @@ def test_blocks_appeal_and_decision(world):
         data={"slot": rows[0]["id"], "item": str(world.market_item.public_id)},
     )
     assert res.status_code == 201
-    assert Appointment.objects.count() == 1 and AppointmentSlot.objects.get(public_id=rows[0]["id"]).booked == 1
+    assert (
+        Appointment.objects.count() == 1 and AppointmentSlot.objects.get(public_id=rows[0]["id"]).booked == 1
+    )
