@@ -26,13 +26,13 @@ from yiwang.cases.work_queue_api import router as work_queue_router
 from yiwang.catalog.api import router as catalog_router
 from yiwang.core.errors import CoreErrorCode, DomainError
 from yiwang.exchange.api import router as exchange_router
+from yiwang.hall.api import router as hall_router
 from yiwang.knowledge.api import router as knowledge_router
 from yiwang.licences.api import router as licences_router
 from yiwang.logistics.api import router as logistics_router
 from yiwang.metrics.api import router as dashboards_router
 from yiwang.opendata.api import router as opendata_router
 from yiwang.payments.api import router as payments_router
-from yiwang.hall.api import router as hall_router
 from yiwang.ratings.api import router as ratings_router
 from yiwang.receipts.api import router as receipts_router
 from yiwang.seals.api import router as seals_router

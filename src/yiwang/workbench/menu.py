@@ -171,6 +171,9 @@ MENU: tuple[MenuItem, ...] = (
         ("hall_appointments:*",),
     ),
     MenuItem(
+        "hall_agency:index", gettext_noop("帮办代办"), frozenset({StaffRole.WINDOW_CLERK}), ("hall_agency:*",)
+    ),
+    MenuItem(
         "hall:stats",
         gettext_noop("大厅统计"),
         frozenset({StaffRole.SERVICE_MANAGER, StaffRole.ADMIN, StaffRole.SUPERVISOR}),
