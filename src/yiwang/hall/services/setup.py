@@ -22,6 +22,7 @@ from yiwang.hall.models import (
     Window,
     WindowGroup,
 )
+from yiwang.hall.reads_queue import forget_layout
 
 DEFAULT_HOURS = {str(day): [["09:00", "12:00"], ["13:00", "17:00"]] for day in range(1, 6)} | {
     "6": [["09:00", "12:00"]]
@@ -82,6 +83,7 @@ def add_category(
         category.organisations.add(*organisations)
         if created:
             audit.record("hall.category.created", actor=actor, obj=category, detail={"prefix": prefix})
+        transaction.on_commit(lambda: forget_layout(hall.code))
     return category
 
 
@@ -116,6 +118,7 @@ def add_window(
         window.categories.add(*categories)
         if created:
             audit.record("hall.window.created", actor=actor, obj=window, detail={"number": number})
+        transaction.on_commit(lambda: forget_layout(hall.code))
     return window
 
 
