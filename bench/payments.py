@@ -31,13 +31,9 @@ import argparse
 import json
 import os
 import platform
-import re
-import socket
-import subprocess
 import sys
 import tempfile
 import time
-import urllib.request
 import uuid
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -45,6 +41,9 @@ from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "src"))
+sys.path.insert(0, str(ROOT / "bench"))
+from wrkload import serve_and_wrk  # noqa: E402 - the sibling module, found through the path above
+
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "yiwang.settings")
 os.environ.setdefault("YIWANG_PROFILE", "demo")
 TMP = Path(tempfile.mkdtemp(prefix="yiwang-bench-pay-"))
@@ -191,59 +190,20 @@ def write_lua(signed_list: list[tuple[dict[str, str], bytes]], name: str) -> Pat
 def bench_http(keys: dict[str, Any], first: int, count: int, clients: int, seconds: int) -> dict[str, Any]:
     """The production server (gunicorn with ``yiwang/gunicorn_conf.py``) under wrk: ``clients``
     connections post the pre-signed notifications (each distinct one twice) for ``seconds``."""
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
-    server = subprocess.Popen(
-        [sys.executable, "-m", "gunicorn", "yiwang.wsgi:application", "-c", "python:yiwang.gunicorn_conf"],
-        cwd=ROOT,
-        env={
-            **os.environ,
-            "PYTHONPATH": str(ROOT / "src"),
-            "PORT": str(port),
-            "GUNICORN_ACCESS_LOG": "",
-        },
-    )
-    url = f"http://127.0.0.1:{port}/api/v1/payments/notify/fiscal"
     warm = write_lua(notifications(keys, first, WARM_ORDERS), "warm.lua")
     signed_list = notifications(keys, first + WARM_ORDERS, count)
     script = write_lua(signed_list, "notify.lua")
-    try:
-        for _ in range(120):
-            try:
-                urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=1)
-                break
-            except OSError:
-                time.sleep(0.5)
-        # warm-up (not counted): every worker thread imports, connects and fills its caches
-        subprocess.run(
-            ["wrk", "-t1", f"-c{clients}", "-d3s", "-s", str(warm), url], capture_output=True, check=True
-        )
-        done = subprocess.run(
-            ["wrk", "-t1", f"-c{clients}", f"-d{seconds}s", "--latency", "-s", str(script), url],
-            capture_output=True,
-            text=True,
-            check=True,
-        )
-    finally:
-        server.terminate()
-        server.wait(timeout=30)
-    out = done.stdout
-    total = int(re.search(r"(\d+) requests in", out).group(1))  # type: ignore[union-attr]
-    bad = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
-    latency = {
-        share: found.group(1) + found.group(2)
-        for share in ("50", "99")
-        if (found := re.search(rf"^\s+{share}%\s+([\d.]+)(us|ms|s)", out, re.M))
-    }
+    figures = serve_and_wrk(
+        "/api/v1/payments/notify/fiscal", script, clients=clients, seconds=seconds, warm_script=warm
+    )
     return {
-        "processed": total,
+        "processed": figures["requests"],
         "clients": clients,
         "distinct_available": len(signed_list),
-        "per_s": float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1)),  # type: ignore[union-attr]
-        "errors": int(bad.group(1)) if bad else 0,
-        "latency": latency,
-        "wrapped": total > len(signed_list),
+        "per_s": figures["per_s"],
+        "errors": figures["errors"],
+        "latency": figures["latency"],
+        "wrapped": figures["requests"] > len(signed_list),
     }
 
 

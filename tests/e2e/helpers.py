@@ -37,6 +37,20 @@ def new_context(browser: Any, *, mobile: bool = False) -> Any:
     return ctx
 
 
+def page_as(browser: Any, live_server: Any, user: Any) -> Any:
+    """A new page of a new context already logged in as ``user`` (staff: past the second factor)."""
+    from django.test import Client
+
+    from yiwang.testing.catalog import login_verified
+
+    client = login_verified(Client(), user)
+    context = new_context(browser)
+    context.add_cookies(
+        [{"name": n, "value": m.value, "url": live_server.url} for n, m in client.cookies.items()]
+    )
+    return context.new_page()
+
+
 def screenshot(page: Any, name: str) -> Path:
     SCREENSHOT_DIR.mkdir(parents=True, exist_ok=True)
     path = SCREENSHOT_DIR / f"{name}.png"

@@ -8,25 +8,14 @@ from typing import Any
 
 import pytest
 import time_machine
-from django.test import Client
 
-from yiwang.testing.catalog import login_verified
 from yiwang.testing.portal import seed_test_calendar
 from yiwang.testing.tickets import NOW, make_world
 from yiwang.tickets.models import Ticket
 
-from .helpers import new_context, watch_csp
+from .helpers import page_as, watch_csp
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
-
-
-def _page_as(browser: Any, live_server: Any, user: Any) -> Any:
-    client = login_verified(Client(), user)
-    context = new_context(browser)
-    context.add_cookies(
-        [{"name": n, "value": m.value, "url": live_server.url} for n, m in client.cookies.items()]
-    )
-    return context.new_page()
 
 
 def test_complaint_is_routed_answered_revisited_and_closed(browser: Any, live_server: Any) -> None:
@@ -34,7 +23,7 @@ def test_complaint_is_routed_answered_revisited_and_closed(browser: Any, live_se
         seed_test_calendar()
         world = make_world()
 
-        citizen = _page_as(browser, live_server, world.citizen)
+        citizen = page_as(browser, live_server, world.citizen)
         violations = watch_csp(citizen)
         citizen.goto(f"{live_server.url}/my/tickets/")
         citizen.get_by_label("诉求类别").select_option("complaint")
@@ -45,7 +34,7 @@ def test_complaint_is_routed_answered_revisited_and_closed(browser: Any, live_se
         ticket = Ticket.objects.get()
         assert ticket.department == world.market and ticket.status == "dispatched"
 
-        clerk = _page_as(browser, live_server, world.clerk)
+        clerk = page_as(browser, live_server, world.clerk)
         clerk_violations = watch_csp(clerk)
         clerk.goto(f"{live_server.url}/workbench/tickets/")
         clerk.get_by_role("link", name=ticket.number).click()
@@ -57,7 +46,7 @@ def test_complaint_is_routed_answered_revisited_and_closed(browser: Any, live_se
         ticket.refresh_from_db()
         assert ticket.status == "replied"
 
-        agent = _page_as(browser, live_server, world.agent)
+        agent = page_as(browser, live_server, world.agent)
         agent_violations = watch_csp(agent)
         agent.goto(f"{live_server.url}/workbench/hotline/")
         row = agent.locator(f"#revisit-{ticket.number}")

@@ -9,29 +9,18 @@ from typing import Any
 
 import pytest
 import time_machine
-from django.test import Client
 
 from yiwang.hall.models import Appointment, QueueTicket
 from yiwang.hall.services import slots
 from yiwang.hall.services.windows import issue_device_key
 from yiwang.kiosk.services import create_device
 from yiwang.ratings.models import Rating, RatingInvitation
-from yiwang.testing.catalog import login_verified
 from yiwang.testing.hall import NOW, make_world
 from yiwang.testing.portal import seed_test_calendar
 
-from .helpers import assert_no_serious_axe_violations, new_context, watch_csp
+from .helpers import assert_no_serious_axe_violations, new_context, page_as, watch_csp
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
-
-
-def _page_as(browser: Any, live_server: Any, user: Any) -> Any:
-    client = login_verified(Client(), user)
-    context = new_context(browser)
-    context.add_cookies(
-        [{"name": n, "value": m.value, "url": live_server.url} for n, m in client.cookies.items()]
-    )
-    return context.new_page()
 
 
 def test_book_check_in_call_serve_and_rate(browser: Any, live_server: Any) -> None:
@@ -42,7 +31,7 @@ def test_book_check_in_call_serve_and_rate(browser: Any, live_server: Any) -> No
         item = world.market_item
 
         # 1. The citizen books the first slot of today from the item guide's booking block.
-        citizen = _page_as(browser, live_server, world.citizen)
+        citizen = page_as(browser, live_server, world.citizen)
         violations = watch_csp(citizen)
         citizen.goto(f"{live_server.url}/items/{item.public_id}/")
         citizen.locator("#booking #slot-picker nav a").first.click()  # the picker (htmx) in the guide
@@ -69,7 +58,7 @@ def test_book_check_in_call_serve_and_rate(browser: Any, live_server: Any) -> No
         assert ticket.number == number and ticket.priority == 1  # 预约优先
 
         # 3. The market clerk opens window 02 and calls: the appointment's ticket comes first.
-        clerk = _page_as(browser, live_server, world.clerk)
+        clerk = page_as(browser, live_server, world.clerk)
         clerk.goto(f"{live_server.url}/workbench/hall/")
         clerk.get_by_role("row", name="02").get_by_role("button", name="登录窗口").click()
         clerk.get_by_role("button", name="叫下一个号").click()

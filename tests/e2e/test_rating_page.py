@@ -8,27 +8,16 @@ from typing import Any
 
 import pytest
 import time_machine
-from django.test import Client
 
 from yiwang.accounts.models import InboxMessage
 from yiwang.ratings.models import Rectification
 from yiwang.ratings.services import install_defaults
-from yiwang.testing.catalog import login_verified
 from yiwang.testing.portal import seed_test_calendar
 from yiwang.testing.ratings import NOW, complete_case, make_world
 
-from .helpers import new_context, watch_csp
+from .helpers import new_context, page_as, watch_csp
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
-
-
-def _page_as(browser: Any, live_server: Any, user: Any) -> Any:
-    client = login_verified(Client(), user)
-    context = new_context(browser)
-    context.add_cookies(
-        [{"name": n, "value": m.value, "url": live_server.url} for n, m in client.cookies.items()]
-    )
-    return context.new_page()
 
 
 def test_citizen_rates_dissatisfied_and_the_department_replies(browser: Any, live_server: Any) -> None:
@@ -52,7 +41,7 @@ def test_citizen_rates_dissatisfied_and_the_department_replies(browser: Any, liv
         assert "不满意" in citizen.locator("#rate-done").inner_text()
         rect = Rectification.objects.get(invitation=invitation)
 
-        handler = _page_as(browser, live_server, world.handler)
+        handler = page_as(browser, live_server, world.handler)
         handler.goto(f"{live_server.url}/workbench/ratings/")
         handler.get_by_role("link", name=invitation.subject_label).click()
         handler.wait_for_url(f"**/workbench/ratings/{rect.public_id}/")

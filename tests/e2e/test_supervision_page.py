@@ -8,27 +8,16 @@ from typing import Any
 
 import pytest
 import time_machine
-from django.test import Client
 
 from yiwang.supervision.models import SupervisionWarning
 from yiwang.supervision.scan import run_scan
 from yiwang.supervision.services import install_defaults
-from yiwang.testing.catalog import login_verified
 from yiwang.testing.portal import seed_test_calendar
 from yiwang.testing.supervision import NOW, make_case, make_world
 
-from .helpers import new_context, watch_csp
+from .helpers import page_as, watch_csp
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
-
-
-def _page_as(browser: Any, live_server: Any, user: Any) -> Any:
-    client = login_verified(Client(), user)
-    context = new_context(browser)
-    context.add_cookies(
-        [{"name": n, "value": m.value, "url": live_server.url} for n, m in client.cookies.items()]
-    )
-    return context.new_page()
 
 
 def test_handler_signs_for_a_warning_and_the_supervisor_sees_it(browser: Any, live_server: Any) -> None:
@@ -43,7 +32,7 @@ def test_handler_signs_for_a_warning_and_the_supervisor_sees_it(browser: Any, li
         warning = SupervisionWarning.objects.get(case=case)
         assert warning.level == "red"
 
-        page = _page_as(browser, live_server, world.handler)
+        page = page_as(browser, live_server, world.handler)
         violations = watch_csp(page)
         page.goto(f"{live_server.url}/workbench/supervision/")
         page.get_by_role("link", name=case.number).click()
@@ -54,7 +43,7 @@ def test_handler_signs_for_a_warning_and_the_supervisor_sees_it(browser: Any, li
         assert warning.status == "acknowledged"
         assert not violations
 
-        supervisor = _page_as(browser, live_server, world.supervisor)
+        supervisor = page_as(browser, live_server, world.supervisor)
         supervisor.goto(f"{live_server.url}/workbench/supervision/?level=red")
         row = supervisor.locator("tr", has_text=case.number)
         assert row.count() == 1 and warning.get_status_display() in row.inner_text()
