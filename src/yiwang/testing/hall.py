@@ -4,14 +4,24 @@ and afternoon appointment schedule, clerks, a manager, a hotline agent and two c
 
 from __future__ import annotations
 
+import secrets
 from dataclasses import dataclass
-from datetime import datetime, time
+from datetime import datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from yiwang.accounts.models import DataScope, StaffRoleAssignment, User
 from yiwang.catalog.models import ServiceItem
 from yiwang.core.models import Organisation
-from yiwang.hall.models import AppointmentSchedule, BusinessCategory, Hall, Window, WindowGroup
+from yiwang.hall.models import (
+    Appointment,
+    AppointmentChannel,
+    AppointmentSchedule,
+    AppointmentSlot,
+    BusinessCategory,
+    Hall,
+    Window,
+    WindowGroup,
+)
 from yiwang.hall.services import setup
 from yiwang.testing.portal import make_citizen, make_department, make_item, make_staff
 
@@ -99,4 +109,41 @@ def make_world() -> World:
         supervisor=supervisor,
         citizen=make_citizen("citizen"),
         citizen2=make_citizen("citizen2", real_name="李明"),
+    )
+
+
+def book_slot(
+    world: World,
+    starts_at: datetime,
+    *,
+    item: ServiceItem | None = None,
+    applicant: User | None = None,
+    name: str = "张三",
+    id_number: str = "340104199001011234",
+) -> Appointment:
+    """A booking written directly (no services): the slot of the world's schedule starting at
+    ``starts_at`` (made when missing, one place of two taken) for ``item`` (the market item)."""
+    slot, _ = AppointmentSlot.objects.get_or_create(
+        schedule=world.schedule,
+        starts_at=starts_at,
+        defaults={
+            "hall": world.hall,
+            "window_group": world.group,
+            "day": starts_at.date(),
+            "ends_at": starts_at + timedelta(minutes=30),
+            "capacity": 2,
+            "booked": 1,
+        },
+    )
+    return Appointment.objects.create(
+        code=secrets.token_hex(4).upper(),
+        hall=world.hall,
+        slot=slot,
+        item=item or world.market_item,
+        channel=AppointmentChannel.WEB,
+        applicant=applicant,
+        name=name,
+        id_number=id_number,
+        phone="13800000001",
+        checkin_token=secrets.token_urlsafe(16),
     )

@@ -3,47 +3,22 @@ clerk signed in to a window, a ticket taken and called."""
 
 from __future__ import annotations
 
-import secrets
-from datetime import datetime, timedelta
+from datetime import datetime
 from typing import Any
 
 from yiwang.accounts.models import User
 from yiwang.hall.models import (
     Appointment,
-    AppointmentChannel,
-    AppointmentSlot,
     QueueTicket,
     TicketSource,
     Window,
 )
 from yiwang.hall.services import queue, windows
+from yiwang.testing.hall import book_slot
 
 
 def book(world: Any, starts_at: datetime, *, item: Any = None, applicant: User | None = None) -> Appointment:
-    slot, _ = AppointmentSlot.objects.get_or_create(
-        schedule=world.schedule,
-        starts_at=starts_at,
-        defaults={
-            "hall": world.hall,
-            "window_group": world.group,
-            "day": starts_at.date(),
-            "ends_at": starts_at + timedelta(minutes=30),
-            "capacity": 2,
-            "booked": 1,
-        },
-    )
-    return Appointment.objects.create(
-        code=secrets.token_hex(4).upper(),
-        hall=world.hall,
-        slot=slot,
-        item=item or world.market_item,
-        channel=AppointmentChannel.WEB,
-        applicant=applicant or world.citizen,
-        name="张三",
-        id_number="340104199001011234",
-        phone="13800000001",
-        checkin_token=secrets.token_urlsafe(16),
-    )
+    return book_slot(world, starts_at, item=item, applicant=applicant or world.citizen)
 
 
 def sign_in(window: Window, clerk: User) -> Window:

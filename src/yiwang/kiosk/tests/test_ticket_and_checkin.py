@@ -3,19 +3,16 @@ when someone is logged in, 绿色通道 on request); check-in by booking code, Q
 
 from __future__ import annotations
 
-import secrets
-from datetime import datetime, timedelta
+from datetime import datetime
 from typing import Any
 
 from yiwang.hall.models import (
     Appointment,
-    AppointmentChannel,
-    AppointmentSlot,
     AppointmentStatus,
     QueueTicket,
     TicketPriority,
 )
-from yiwang.testing.hall import NOW
+from yiwang.testing.hall import NOW, book_slot
 
 from .conftest import KioskSetup, id_of
 
@@ -24,30 +21,7 @@ def _book(
     world: Any, *, id_number: str, applicant: Any = None, starts_at: datetime | None = None
 ) -> Appointment:
     starts_at = starts_at or NOW.replace(hour=9, minute=0)
-    slot, _ = AppointmentSlot.objects.get_or_create(
-        schedule=world.schedule,
-        starts_at=starts_at,
-        defaults={
-            "hall": world.hall,
-            "window_group": world.group,
-            "day": starts_at.date(),
-            "ends_at": starts_at + timedelta(minutes=30),
-            "capacity": 2,
-            "booked": 1,
-        },
-    )
-    return Appointment.objects.create(
-        code=secrets.token_hex(4).upper(),
-        hall=world.hall,
-        slot=slot,
-        item=world.market_item,
-        channel=AppointmentChannel.WEB,
-        applicant=applicant,
-        name="张伟",
-        id_number=id_number,
-        phone="13800000001",
-        checkin_token=secrets.token_urlsafe(16),
-    )
+    return book_slot(world, starts_at, applicant=applicant, name="张伟", id_number=id_number)
 
 
 def test_anybody_takes_a_ticket(world: Any, kiosk: KioskSetup, django_assert_max_num_queries: Any) -> None:
