@@ -10,6 +10,7 @@ from typing import Any
 
 from django.core.cache import cache
 from django.utils import timezone
+from django.utils.translation import gettext_noop
 
 from yiwang.hall.models import (
     BusinessCategory,
@@ -250,3 +251,18 @@ def region_figures(start: date, end: date) -> dict[str, dict[str, Any]]:
     for region, halls in by_region.items():
         figures[region] = statistics(halls, start, end)["total"]
     return figures
+
+
+def screen_figures() -> list[dict[str, Any]]:
+    """大厅排队 for the big screen (``metrics.screen_panels``): today, every active hall together."""
+    today = timezone.localdate()
+    halls = list(Hall.objects.filter(is_active=True))
+    total = statistics(halls, today, today)["total"] if halls else {}
+    by_status = total.get("by_status", {})
+    wait = total.get("average_wait_minutes")
+    return [
+        {"label": gettext_noop("大厅等候中"), "value": by_status.get(QueueStatus.WAITING, 0)},
+        {"label": gettext_noop("今日已办结（大厅）"), "value": by_status.get(QueueStatus.DONE, 0)},
+        {"label": gettext_noop("今日平均等候（分钟）"), "value": "—" if wait is None else wait},
+        {"label": gettext_noop("今日取号"), "value": total.get("total", 0)},
+    ]

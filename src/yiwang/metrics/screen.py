@@ -26,7 +26,7 @@ from yiwang.accounts import staff as staff_scope
 from yiwang.accounts.models import User
 from yiwang.core import audit
 from yiwang.core.errors import DomainError, PermissionDenied
-from yiwang.metrics import dashboards
+from yiwang.metrics import dashboards, screen_panels
 from yiwang.metrics.errors import MetricsErrorCode
 from yiwang.metrics.models import DisplayKey
 
@@ -104,6 +104,7 @@ def compute() -> dict[str, Any]:
         "overdue_now": figures["overdue_now"],
         "warning_count": figures["warning_count"],
         "top_items": dashboards.top_items(None, month, limit=10),
+        "panels": screen_panels.panels(),
         "computed_at": timezone.localtime().isoformat(timespec="seconds"),
         "compute_ms": round((time.perf_counter() - started) * 1000, 1),
     }

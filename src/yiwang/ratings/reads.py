@@ -10,6 +10,7 @@ from typing import Any
 from django.db.models import Count, Q, QuerySet, Sum
 from django.db.models.functions import TruncDate, TruncMonth
 from django.utils import timezone
+from django.utils.translation import gettext_noop
 
 from yiwang.accounts.models import StaffRole
 from yiwang.accounts.roles import in_scope_ids, organisations_in_scope, roles_of
@@ -250,3 +251,20 @@ def scope_of(user: Any) -> Any:
     if not ids:
         raise PermissionDenied("您的角色不能查看评价指标", code=RatingsErrorCode.FORBIDDEN)
     return ids
+
+
+def screen_figures() -> list[dict[str, Any]]:
+    """好差评 for the big screen (``metrics.screen_panels``): ratings given today and this month's
+    好评率 (good ratings over ratings, default ones included), every department together."""
+    today = timezone.localdate()
+    day_start, day_end = bounds(today, today)
+    month_start, _ = bounds(today.replace(day=1), today)
+    rated_today = Rating.objects.filter(rated_at__gte=day_start, rated_at__lt=day_end).count()
+    month = RatingInvitation.objects.filter(
+        served_at__gte=month_start, served_at__lt=day_end, level__isnull=False
+    ).aggregate(rated=Count("pk"), good=Count("pk", filter=Q(level__gte=4)))
+    rate = round(100.0 * month["good"] / month["rated"], 1) if month["rated"] else None
+    return [
+        {"label": gettext_noop("今日评价"), "value": rated_today},
+        {"label": gettext_noop("本月好评率（%）"), "value": "—" if rate is None else rate},
+    ]
