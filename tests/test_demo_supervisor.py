@@ -173,13 +173,13 @@ def test_yiwang_demo_runs_a_queued_task_and_stops_all_children_on_one_sigint(tmp
 
     output = "".join(lines)
     assert code == 0, output[-3000:]
-    assert {"web", "worker", "scheduler", "dept", "consumer", "paygate", "carrier"} <= set(
+    assert {"web", "worker", "scheduler", "dept", "consumer", "paygate", "carrier", "reader"} <= set(
         re.findall(r"started (\S+) \(pid", output)
     )
     assert re.search(r"^worker\s+\| .*state=SUCCESSFUL", output, re.MULTILINE), output[-3000:]
     assert "all stopped" in output
-    # web, worker, scheduler, demo department system, gateway consumer, payment gateway, carrier
-    assert len(children) == 7
+    # web, worker, scheduler, demo department system, gateway consumer, payment gateway, carrier, card reader
+    assert len(children) == 8, output[-4000:]
     # Every child and everything it started (gunicorn workers) is gone.
     deadline = time.monotonic() + 5
     while _sessions_alive(children) and time.monotonic() < deadline:
@@ -211,6 +211,7 @@ def test_every_supervised_program_gets_the_same_public_url(monkeypatch, settings
         "consumer",
         "paygate",
         "carrier",
+        "reader",
     ]
     for program in seen:
         assert program.env["YIWANG_PUBLIC_URL"] == "http://127.0.0.1:18800"

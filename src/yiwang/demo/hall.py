@@ -13,6 +13,7 @@ from yiwang.core.models import Organisation
 from yiwang.demo.content.common import HALL, HALL_ADDRESS
 from yiwang.hall.models import AppointmentKind, Hall
 from yiwang.hall.services import setup
+from yiwang.hall.services.slots import materialise_slots
 
 HALL_CODE = "hefei"
 GENERAL_PREFIX = "Z"
@@ -92,7 +93,5 @@ def load_hall_demo() -> Hall:
         kind=AppointmentKind.DOOR_TO_DOOR,
         actor=admin,
     )
-    from yiwang.hall.services.slots import materialise_slots
-
     materialise_slots(hall, days=30)
     return hall

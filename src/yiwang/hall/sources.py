@@ -9,6 +9,7 @@ from typing import Any
 
 from django.utils.translation import gettext_lazy as _
 
+from yiwang.hall.reads_queue import region_figures
 from yiwang.metrics.sources import Period, Source, register
 
 INDICATORS: list[tuple[str, Any, str, str, bool]] = [
@@ -20,8 +21,6 @@ INDICATORS: list[tuple[str, Any, str, str, bool]] = [
 
 def _source(attribute: str) -> Callable[[Period, str], dict[str, float | None]]:
     def fn(period: Period, level: str) -> dict[str, float | None]:
-        from yiwang.hall.reads_queue import region_figures
-
         return {
             region: figures[attribute] for region, figures in region_figures(period.start, period.end).items()
         }

@@ -12,6 +12,7 @@ from django.http import HttpRequest, HttpResponse, HttpResponseNotAllowed
 from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from yiwang.cases.models import Case
 from yiwang.core.errors import DomainError, PermissionDenied
@@ -30,7 +31,7 @@ def _context(request: HttpRequest) -> dict[str, Any]:
     user = current_user(request)
     halls = halls_for_staff(user)
     if not halls:
-        raise PermissionDenied("只有大厅窗口人员可以使用窗口工作台")
+        raise PermissionDenied(_("只有大厅窗口人员可以使用窗口工作台"))
     window = console_services.current_window(user)
     hall = window.hall if window is not None else halls[0]
     ticket = console_services.current_ticket(window) if window is not None else None
@@ -70,12 +71,12 @@ def console(request: HttpRequest) -> HttpResponse:
 def window_action(request: HttpRequest, window_id: UUID, action: str) -> HttpResponseBase:
     user = current_user(request)
     if not halls_for_staff(user):
-        raise PermissionDenied("只有大厅窗口人员可以操作窗口")
+        raise PermissionDenied(_("只有大厅窗口人员可以操作窗口"))
     if request.method != "POST":
         return HttpResponseNotAllowed(["POST"])
     window = get_object_or_404(Window.objects.select_related("hall"), public_id=window_id)
     if action not in WINDOW_ACTIONS or not is_hall_staff(user, window.hall):
-        raise PermissionDenied("只有本大厅的窗口人员可以操作窗口")
+        raise PermissionDenied(_("只有本大厅的窗口人员可以操作窗口"))
     try:
         if action == "open":
             windows.open_window(window=window, clerk=user)
@@ -96,12 +97,12 @@ def window_action(request: HttpRequest, window_id: UUID, action: str) -> HttpRes
 def ticket_action(request: HttpRequest, ticket_id: UUID, action: str) -> HttpResponseBase:
     user = current_user(request)
     if not halls_for_staff(user):
-        raise PermissionDenied("只有大厅窗口人员可以操作号码")
+        raise PermissionDenied(_("只有大厅窗口人员可以操作号码"))
     if request.method != "POST":
         return HttpResponseNotAllowed(["POST"])
     ticket = get_object_or_404(QueueTicket.objects.select_related("hall"), public_id=ticket_id)
     if action not in TICKET_ACTIONS or not is_hall_staff(user, ticket.hall):
-        raise PermissionDenied("只有本大厅的窗口人员可以操作号码")
+        raise PermissionDenied(_("只有本大厅的窗口人员可以操作号码"))
     try:
         if action == "recall":
             queue.recall(ticket=ticket, clerk=user)
@@ -133,7 +134,7 @@ def stats(request: HttpRequest) -> HttpResponse:
         h for h in Hall.objects.filter(is_active=True).order_by("name") if may_read_hall_statistics(user, h)
     ]
     if not halls:
-        raise PermissionDenied("只有大厅管理人员和监督人员可以查看统计")
+        raise PermissionDenied(_("只有大厅管理人员和监督人员可以查看统计"))
     hall = next((h for h in halls if h.code == request.GET.get("hall")), halls[0])
     try:
         days = max(1, min(366, int(request.GET.get("days", "30"))))

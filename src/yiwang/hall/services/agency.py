@@ -48,6 +48,7 @@ from yiwang.core.personal_data import Read
 from yiwang.hall.access import halls_for_staff, is_hall_staff
 from yiwang.hall.errors import HallErrorCode
 from yiwang.hall.models import AgencyAuthorisation, AgencyKind, AgencyStatus, Hall
+from yiwang.hall.services.console import hall_items
 
 EVIDENCE_EXTENSIONS = frozenset({"pdf", "jpg", "jpeg", "png"})
 EVIDENCE_MAX_BYTES = 10 * 1024 * 1024
@@ -210,8 +211,6 @@ def _one_year_after(day: date) -> date:
 
 
 def _check_items(hall: Hall, item_public_ids: Iterable[Any]) -> list[str]:
-    from yiwang.hall.services.console import hall_items
-
     wanted: list[str] = []
     for raw in item_public_ids:
         try:

@@ -34,6 +34,7 @@ from yiwang.hall.models import (
     AppointmentSlot,
     AppointmentStatus,
 )
+from yiwang.hall.services.blocks import active_block, block_after_no_show
 
 CODE_ALPHABET = "23456789ABCDEFGHJKLMNPQRSTUVWXYZ"  # no 0/O, 1/I
 CODE_LENGTH = 8
@@ -168,8 +169,6 @@ def book(
 ) -> Appointment:
     """预约 Book a place of ``slot`` for ``item``.  Online channels (web, mobile) are refused while a
     no-show block applies; hotline agents and window staff may still book for the person."""
-    from yiwang.hall.services.blocks import active_block
-
     if channel not in AppointmentChannel.values:
         raise DomainError(HallErrorCode.INVALID_INPUT, "预约渠道不正确", {"channel": [channel]})
     if kind not in AppointmentKind.values:
@@ -331,8 +330,6 @@ def send_reminders(now: datetime | None = None) -> int:
 def mark_no_shows(now: datetime | None = None) -> int:
     """失约 Booked appointments whose slot ended more than 15 minutes ago become no-shows; the
     person's third no-show in 30 days blocks online booking (:mod:`yiwang.hall.services.blocks`)."""
-    from yiwang.hall.services.blocks import block_after_no_show
-
     now = now or timezone.now()
     ids = list(
         Appointment.objects.filter(

@@ -40,6 +40,7 @@ from yiwang.hall.models import (
     Window,
     WindowStatus,
 )
+from yiwang.ratings.services.invitations import invite
 
 ACTIVE_AT_WINDOW = (QueueStatus.CALLED, QueueStatus.SERVING)
 MAX_REQUEUES = 1
@@ -289,8 +290,6 @@ def start_service(*, ticket: QueueTicket, clerk: User) -> QueueTicket:
 def finish(*, ticket: QueueTicket, clerk: User, case_public_ids: Iterable[Any] = ()) -> QueueTicket:
     """办结 The service at the window is over: the person is invited to rate it (评价器 / SMS), and
     the appointment it came from is served."""
-    from yiwang.ratings.services.invitations import invite
-
     with transaction.atomic():
         locked = _ticket_at_clerk_window(ticket, clerk, ACTIVE_AT_WINDOW)
         now = timezone.now()
