@@ -120,8 +120,11 @@ class QueueTicket(TimeStampedModel):
             models.UniqueConstraint(fields=["category", "day", "sequence"], name="hall_ticket_unique"),
         ]
         indexes = [
-            # the call-next query: waiting tickets of a hall/day by priority then issue order
-            models.Index(fields=["hall", "day", "status", "-priority", "issued_at"], name="hall_ticket_next"),
+            # the call-next query: waiting tickets of a hall/day by priority, then issue order, then id
+            # (ties): in its order to the last column, so the pick reads one entry instead of sorting
+            models.Index(
+                fields=["hall", "day", "status", "-priority", "issued_at", "id"], name="hall_ticket_next_pick"
+            ),
             models.Index(fields=["window", "status"], name="hall_ticket_window"),
             models.Index(fields=["applicant", "day"], name="hall_ticket_applicant"),
         ]
