@@ -13,6 +13,7 @@ from __future__ import annotations
 from authorisation_rules_base import EVERYONE, NOBODY, USERS, Rule, of
 
 WINDOW_STAFF = of("clerk", "clerk_ps")
+HALL_MANAGERS = of("manager", "admin")
 STATS_READERS = of("clerk", "clerk_ps", "manager", "admin", "supervisor")
 
 RULES: dict[str, Rule] = {
@@ -23,6 +24,11 @@ RULES: dict[str, Rule] = {
     "PAGE /hall/rate/<uuid:window_id>/": Rule(NOBODY, absent_ok=True),
     "PAGE /workbench/hall/": Rule(WINDOW_STAFF),
     "PAGE /workbench/hall/stats/": Rule(STATS_READERS),
+    "PAGE /workbench/hall/setup/": Rule(HALL_MANAGERS),
+    "PAGE /workbench/hall/setup/schedules/": Rule(HALL_MANAGERS),
+    "PAGE /workbench/hall/setup/schedules/<uuid:schedule_id>/": Rule(NOBODY, absent_ok=True),
+    "PAGE /workbench/hall/setup/close-day/": Rule(HALL_MANAGERS),
+    "PAGE /workbench/hall/setup/slots/": Rule(HALL_MANAGERS),
     "PAGE /workbench/hall/windows/<uuid:window_id>/<slug:action>/": Rule(WINDOW_STAFF, absent_ok=True),
     "PAGE /workbench/hall/tickets/<uuid:ticket_id>/<slug:action>/": Rule(WINDOW_STAFF, absent_ok=True),
     # 前台综合受理: the clerk must be signed in to a window (409 otherwise: allowed, not refused)

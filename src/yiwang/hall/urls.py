@@ -2,12 +2,17 @@
 
 from django.urls import URLPattern, URLResolver, path
 
-from yiwang.hall import console_views, views
+from yiwang.hall import console_views, setup_views, views
 
 app_name = "hall"
 urlpatterns: list[URLPattern | URLResolver] = [
     path("", views.console, name="console"),
     path("stats/", views.stats, name="stats"),
+    path("setup/", setup_views.setup_page, name="setup"),
+    path("setup/schedules/", setup_views.add_schedule, name="setup_add_schedule"),
+    path("setup/schedules/<uuid:schedule_id>/", setup_views.switch_schedule, name="setup_schedule"),
+    path("setup/close-day/", setup_views.close_day, name="setup_close_day"),
+    path("setup/slots/", setup_views.make_slots, name="setup_make_slots"),
     path("windows/<uuid:window_id>/<slug:action>/", views.window_action, name="window_action"),
     path("tickets/<uuid:ticket_id>/<slug:action>/", views.ticket_action, name="ticket_action"),
     path("register/", console_views.register_start, name="register_start"),

@@ -174,6 +174,12 @@ MENU: tuple[MenuItem, ...] = (
         "hall_agency:index", gettext_noop("帮办代办"), frozenset({StaffRole.WINDOW_CLERK}), ("hall_agency:*",)
     ),
     MenuItem(
+        "hall:setup",
+        gettext_noop("大厅配置"),
+        frozenset({StaffRole.SERVICE_MANAGER, StaffRole.ADMIN}),
+        ("hall:setup*",),
+    ),
+    MenuItem(
         "hall:stats",
         gettext_noop("大厅统计"),
         frozenset({StaffRole.SERVICE_MANAGER, StaffRole.ADMIN, StaffRole.SUPERVISOR}),

@@ -8,6 +8,7 @@ from datetime import date, time
 from typing import Any
 
 from django.db import transaction
+from django.utils import timezone
 
 from yiwang.catalog.models import ServiceItem
 from yiwang.core import audit
@@ -17,6 +18,7 @@ from yiwang.hall.errors import HallErrorCode
 from yiwang.hall.models import (
     AppointmentKind,
     AppointmentSchedule,
+    AppointmentSlot,
     BusinessCategory,
     Hall,
     Window,
@@ -167,3 +169,45 @@ def add_schedule(
         if created:
             audit.record("hall.schedule.created", actor=actor, obj=schedule, detail={"kind": kind})
     return schedule
+
+
+def set_schedule_active(schedule: AppointmentSchedule, *, active: bool, actor: Any = None) -> int:
+    """Switch a schedule on or off.  Off: no new slots are made from it and its future slots with
+    nobody booked close (booked ones stay for the people who hold them); returns how many closed."""
+    now = timezone.now()
+    with transaction.atomic():
+        locked = AppointmentSchedule.objects.select_for_update().get(pk=schedule.pk)
+        locked.is_active = active
+        locked.save(update_fields=["is_active", "updated_at"])
+        closed = 0
+        if not active:
+            closed = AppointmentSlot.objects.filter(
+                schedule=locked, starts_at__gt=now, booked=0, is_closed=False
+            ).update(is_closed=True)
+        audit.record(
+            "hall.schedule.switched",
+            actor=actor,
+            obj=locked,
+            detail={"active": active, "slots_closed": closed},
+        )
+    schedule.is_active = active
+    return closed
+
+
+def close_day(hall: Hall, day: date, *, actor: Any = None, reopen: bool = False) -> int:
+    """临时闭厅 Close (or reopen) every slot of ``hall`` on ``day`` that nobody booked (e.g. a day
+    the hall closes at short notice); bookings already made stay and the staff call the people.
+    Returns how many slots changed."""
+    if day < timezone.localdate():
+        raise DomainError(HallErrorCode.INVALID_INPUT, "不能修改已过去的日期", {"day": [day.isoformat()]})
+    with transaction.atomic():
+        changed = AppointmentSlot.objects.filter(hall=hall, day=day, booked=0, is_closed=reopen).update(
+            is_closed=not reopen
+        )
+        audit.record(
+            "hall.day.reopened" if reopen else "hall.day.closed",
+            actor=actor,
+            obj=hall,
+            detail={"day": day.isoformat(), "slots": changed},
+        )
+    return changed
