@@ -37,9 +37,11 @@ def _fresh_cache():
     from django.core.cache import cache
 
     from yiwang.sharing import call_reads
+    from yiwang.supervision import ruleset
 
     cache.clear()
     call_reads.forget()  # per-process memory keyed by ids a rolled-back test may reuse (SQLite)
+    ruleset.CACHE.forget()  # the rules' generation is read again (a rolled-back test's rules are gone)
     yield
 
 

@@ -466,6 +466,9 @@ if IS_PRODUCTION and not os.environ.get("YIWANG_PUBLIC_URL", "").strip():
 YIWANG_PUBLIC_URL = (
     os.environ.get("YIWANG_PUBLIC_URL", "").strip() or f"http://127.0.0.1:{os.environ.get('PORT', '8000')}"
 ).rstrip("/")
+# 电子监察 How often a process reads the rule set's generation (ADR 0018): a rule changed in another
+# process applies to this one's transitions within this many seconds; 0 reads it on every transition.
+YIWANG_SUPERVISION_RULES_CHECK_SECONDS = float(os.environ.get("YIWANG_SUPERVISION_RULES_CHECK_SECONDS", "1"))
 # 自助终端 The kiosk's local ID-card reader bridge, as the kiosk's browser reaches it (docs/kiosk.md);
 # the demo's simulated reader listens on PORT+5.
 YIWANG_KIOSK_READER_URL = os.environ.get(

@@ -8,11 +8,13 @@ transition costs one indexed read of that row instead of reading every rule.
 from __future__ import annotations
 
 import threading
+import time
 import uuid
 from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
+from django.conf import settings
 from django.db.models import F
 
 from yiwang.core.errors import DomainError
@@ -142,21 +144,37 @@ def region_prefix_of(full_code: str, level: int) -> str:
 
 
 class RuleCache:
-    """The active rules by kind, reloaded when the generation changes."""
+    """The active rules by kind, reloaded when the generation changes.
+
+    The generation row is read at most once per ``YIWANG_SUPERVISION_RULES_CHECK_SECONDS`` (default
+    1 s; 0 reads it on every transition): a rule changed in another process applies to this one's
+    transitions within that time, a rule changed in this process at once (``bump_generation``
+    forgets the reading).  docs/adr/0018-rule-generation-read-once-a-second.md."""
 
     def __init__(self) -> None:
         self.generation: tuple[int, str] | None = None
         self.by_kind: dict[str, list[CachedRule]] = {}
+        self.checked_at = -1.0
         self.lock = threading.Lock()
 
     def snapshot(self) -> dict[str, list[CachedRule]]:
-        """The active rules by kind: one indexed read of the generation, a reload when it changed."""
+        """The active rules by kind: the generation read when the last reading is older than the
+        check interval, a reload when it changed."""
+        now = time.monotonic()
+        interval = float(getattr(settings, "YIWANG_SUPERVISION_RULES_CHECK_SECONDS", 1.0))
+        if self.checked_at >= 0 and now - self.checked_at < interval:
+            return self.by_kind
         current = current_generation()
         if current != self.generation:
             with self.lock:
                 self.by_kind = load_rules() if current is not None else {}
                 self.generation = current
+        self.checked_at = now
         return self.by_kind
+
+    def forget(self) -> None:
+        """Read the generation again at the next transition (a rule changed here; a test ended)."""
+        self.checked_at = -1.0
 
     def rules(self, kind: str) -> list[CachedRule]:
         return self.snapshot().get(kind, [])
@@ -171,6 +189,7 @@ def current_generation() -> tuple[int, str] | None:
 
 def bump_generation() -> None:
     """Called in the transaction of every rule change."""
+    CACHE.forget()
     updated = RuleGeneration.objects.filter(pk=1).update(generation=F("generation") + 1, token=uuid.uuid4())
     if not updated:
         RuleGeneration.objects.get_or_create(pk=1, defaults={"generation": 1, "token": uuid.uuid4()})

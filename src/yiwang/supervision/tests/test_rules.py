@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+import uuid
+from typing import Any
+
 import pytest
 from django.core.management import call_command
+from django.db.models import F
 
 from yiwang.core.audit import AuditEvent
 from yiwang.core.errors import DomainError
 from yiwang.supervision import ruleset
-from yiwang.supervision.models import RuleKind, SupervisionRule, SupervisionRuleVersion
+from yiwang.supervision.models import RuleGeneration, RuleKind, SupervisionRule, SupervisionRuleVersion
 from yiwang.supervision.services import create_rule, update_rule
 from yiwang.testing.supervision import World
 
@@ -60,3 +64,25 @@ def test_scoped_rule(world: World) -> None:
     assert [r.id for r in cached] == [rule.pk]
     assert cached[0].applies(world.item.pk, world.department.pk, "340100000000")
     assert not cached[0].applies(world.far_item.pk, world.far_department.pk, "340200000000")
+
+
+def test_a_rule_changed_elsewhere_applies_after_the_check_interval(
+    world: World, rules: None, settings: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """ADR 0018: the generation is read once per interval; a change in this process applies at once."""
+    settings.YIWANG_SUPERVISION_RULES_CHECK_SECONDS = 1.0
+    clock = [1000.0]
+    monkeypatch.setattr(ruleset.time, "monotonic", lambda: clock[0])
+    ruleset.CACHE.forget()
+    assert ruleset.CACHE.rules("time_yellow")[0].thresholds == {"share": 0.8}
+    # another process edits the rule: the row and the generation change, this process's memory does not
+    SupervisionRule.objects.filter(kind="time_yellow").update(thresholds={"share": 0.6})
+    RuleGeneration.objects.filter(pk=1).update(generation=F("generation") + 1, token=uuid.uuid4())
+    clock[0] += 0.5
+    assert ruleset.CACHE.rules("time_yellow")[0].thresholds == {"share": 0.8}
+    clock[0] += 0.6
+    assert ruleset.CACHE.rules("time_yellow")[0].thresholds == {"share": 0.6}
+    # an edit in this process applies to the very next transition
+    rule = SupervisionRule.objects.get(kind="time_yellow")
+    update_rule(rule, actor=world.supervisor, thresholds={"share": 0.5}, comment="再收紧")
+    assert ruleset.CACHE.rules("time_yellow")[0].thresholds == {"share": 0.5}
