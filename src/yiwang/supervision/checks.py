@@ -12,6 +12,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+from django.db.models import Exists, OuterRef, Q
+
 from yiwang.accounts.models import StaffRole
 from yiwang.accounts.roles import in_scope
 from yiwang.cases.models import Case, CaseEvent, CaseMaterial, CaseStatus
@@ -81,20 +83,19 @@ def steps_out_of_order(case: Case, event: CaseEvent, rule: ruleset.CachedRule) -
 def accepted_without_materials(
     case: Case, event: CaseEvent, rule: ruleset.CachedRule
 ) -> dict[str, Any] | None:
-    required = dict(Material.objects.filter(item_id=case.item_id, mandatory=True).values_list("pk", "name"))
-    if not required:
-        return None
-    provided = CaseMaterial.objects.filter(case_id=case.pk, superseded=False).values_list(
-        "material_id", "material_name"
+    # One statement: the item's mandatory materials the case has no current material for (by id or,
+    # for materials renamed since, by name).
+    provided = CaseMaterial.objects.filter(case_id=case.pk, superseded=False).filter(
+        Q(material_id=OuterRef("pk")) | Q(material_name=OuterRef("name"))
     )
-    have_ids = {m for m, _ in provided}
-    have_names = {n for _, n in provided}
+    absent = (
+        Material.objects.filter(item_id=case.item_id, mandatory=True)
+        .annotate(present=Exists(provided))
+        .filter(present=False)
+        .values_list("pk", "name")
+    )
     gap_ids = {g.get("material_id") for g in (case.gap_items or []) if isinstance(g, dict)}
-    missing = [
-        name
-        for pk, name in required.items()
-        if pk not in have_ids and name not in have_names and pk not in gap_ids
-    ]
+    missing = [name for pk, name in absent if pk not in gap_ids]
     return {"missing": sorted(missing)[:20]} if missing else None
 
 
