@@ -34,9 +34,13 @@ def test_book_check_in_call_serve_and_rate(browser: Any, live_server: Any) -> No
         citizen = page_as(browser, live_server, world.citizen)
         violations = watch_csp(citizen)
         citizen.goto(f"{live_server.url}/items/{item.public_id}/")
-        citizen.locator("#booking #slot-picker nav a").first.click()  # the picker (htmx) in the guide
-        citizen.locator("#booking input[name=slot]").first.check()
-        citizen.get_by_role("button", name="确认预约").click()
+        # the booking block loads the slot picker (htmx) showing the first day with free slots; wait
+        # for it before choosing, so the choice is made in the picker that stays
+        slot = citizen.locator("#booking input[name=slot]").first
+        slot.wait_for()
+        slot.check()
+        assert slot.is_checked()
+        citizen.locator("#booking").get_by_role("button", name="确认预约").click()
         citizen.wait_for_url("**/my/appointments/*-*/")
         citizen.wait_for_selector("#appointment-code")
         code = citizen.locator("#appointment-code").inner_text().strip()
