@@ -86,7 +86,7 @@ def window_action(request: HttpRequest, window_id: UUID, action: str) -> HttpRes
             windows.close_window(window=window, clerk=user)
         else:
             ticket = queue.call_next(window=window, clerk=user)
-            messages.success(request, f"已叫号 {ticket.number}")
+            messages.success(request, _("已叫号 %(number)s") % {"number": ticket.number})
     except DomainError as exc:
         messages.error(request, exc.message)
     return redirect("hall:console")
