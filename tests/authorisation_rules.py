@@ -21,9 +21,11 @@ import authorisation_rules_logistics
 import authorisation_rules_metrics
 import authorisation_rules_opendata
 import authorisation_rules_payments
+import authorisation_rules_proactive
 import authorisation_rules_ratings
 import authorisation_rules_receipts
 import authorisation_rules_sharing
+import authorisation_rules_space
 import authorisation_rules_supervision
 import authorisation_rules_tickets
 from authorisation_rules_base import (  # noqa: F401 - re-exported for the matrix test
@@ -380,5 +382,7 @@ for _table in (
     authorisation_rules_hall_appointments.RULES,
     authorisation_rules_hall_queue.RULES,
     authorisation_rules_kiosk.RULES,
+    authorisation_rules_space.RULES,
+    authorisation_rules_proactive.RULES,
 ):
     RULES.update(_table)

@@ -33,12 +33,14 @@ from yiwang.logistics.api import router as logistics_router
 from yiwang.metrics.api import router as dashboards_router
 from yiwang.opendata.api import router as opendata_router
 from yiwang.payments.api import router as payments_router
+from yiwang.proactive.api import router as proactive_router
 from yiwang.ratings.api import router as ratings_router
 from yiwang.receipts.api import router as receipts_router
 from yiwang.seals.api import router as seals_router
 from yiwang.sharing.api import router as sharing_router
 from yiwang.sharing.gateway_api import router as sharing_gateway_router
 from yiwang.sharing.quality_api import router as sharing_quality_router
+from yiwang.space.api import router as space_router
 from yiwang.supervision.api import router as supervision_router
 from yiwang.tickets.api import router as tickets_router
 from yiwang.workflow.api import router as workflow_router
@@ -269,6 +271,8 @@ ROUTERS = (
     ("/tickets", tickets_router),
     ("/hall", hall_router),
     ("/knowledge", knowledge_router),
+    ("/space", space_router),
+    ("/proactive", proactive_router),
 )
 for prefix, app_router in ROUTERS:
     api.add_router(prefix, app_router)

@@ -82,6 +82,8 @@ INSTALLED_APPS = [
     "yiwang.knowledge",
     "yiwang.hall",
     "yiwang.kiosk",
+    "yiwang.space",
+    "yiwang.proactive",
     "yiwang.demo",
     # After yiwang.accounts so that its Chinese consent and logout templates win.
     "oauth2_provider",

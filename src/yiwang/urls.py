@@ -52,6 +52,10 @@ urlpatterns = [
     path("my/appointments/", include("yiwang.hall.applicant_urls")),
     path("hall/", include("yiwang.hall.device_urls")),
     path("kiosk/", include("yiwang.kiosk.urls")),
+    path("my/", include("yiwang.space.applicant_urls")),  # materials/ (材料库) and file/ (一人一档)
+    path("workbench/files/", include("yiwang.space.urls")),
+    path("workbench/proactive/", include("yiwang.proactive.urls")),
+    path("my/proactive/", include("yiwang.proactive.applicant_urls")),
     path("workbench/", include("yiwang.workbench.urls")),
     # 统一身份认证: the OpenID Connect provider (issuer = <site>/o) and its discovery at the root too.
     path("o/", include("yiwang.accounts.oidc_urls")),

@@ -1,0 +1,1 @@
+"""Use cases of the space app (public functions only)."""
