@@ -20,6 +20,12 @@ FILES = {
     "bpmn-js/bpmn-navigated-viewer.production.min.js": "bpmn-js/dist/bpmn-navigated-viewer.production.min.js",
     "bpmn-js/diagram-js.css": "bpmn-js/dist/assets/diagram-js.css",
     "bpmn-js/bpmn-js.css": "bpmn-js/dist/assets/bpmn-js.css",
+    # 电子表单设计器: Form.io's open-source builder, its styles (with the icon font) and Bootstrap 5
+    "formio/formio.full.min.js": "@formio/js/dist/formio.full.min.js",
+    "formio/formio.full.min.css": "@formio/js/dist/formio.full.min.css",
+    "formio/fonts/bootstrap-icons.woff2": "@formio/js/dist/fonts/bootstrap-icons.woff2",
+    "formio/fonts/bootstrap-icons.woff": "@formio/js/dist/fonts/bootstrap-icons.woff",
+    "bootstrap/bootstrap.min.css": "bootstrap/dist/css/bootstrap.min.css",
 }
 
 
