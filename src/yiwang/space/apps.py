@@ -7,3 +7,10 @@ class SpaceConfig(AppConfig):
     name = "yiwang.space"
     label = "space"
     verbose_name = "个人与企业空间 Applicant space"
+
+    def ready(self) -> None:
+        from yiwang.cases.signals import case_completed, case_event_recorded
+        from yiwang.space.services import capture
+
+        case_event_recorded.connect(capture.on_case_event, dispatch_uid="space.case_event_recorded")
+        case_completed.connect(capture.on_case_completed, dispatch_uid="space.case_completed")

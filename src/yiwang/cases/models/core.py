@@ -243,6 +243,7 @@ class CaseMaterialSource(models.TextChoices):
     E_LICENCE = "e_licence", _("电子证照库调取")
     SHARED_DATA = "shared_data", _("共享数据调取")
     CLERK_SCAN = "clerk_scan", _("窗口扫描")
+    MATERIAL_STORE = "material_store", _("材料库复用")
 
 
 # 可信等级 by source (STANDARDS.md, 国办函〔2016〕108号): A issued by the body and usable directly
@@ -254,6 +255,8 @@ DEFAULT_TRUST_LEVEL: dict[str, str] = {
     CaseMaterialSource.E_LICENCE: TrustLevel.A,
     CaseMaterialSource.SHARED_DATA: TrustLevel.A,
     CaseMaterialSource.CLERK_SCAN: TrustLevel.B,
+    # 材料库复用: the stored entry's own level is carried over; C when it has none.
+    CaseMaterialSource.MATERIAL_STORE: TrustLevel.C,
 }
 
 
@@ -276,9 +279,12 @@ class CaseMaterial(TimeStampedModel):
     superseded = models.BooleanField(default=False)
     uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     source = models.CharField(
-        max_length=12, choices=CaseMaterialSource.choices, default=CaseMaterialSource.UPLOAD
+        max_length=20, choices=CaseMaterialSource.choices, default=CaseMaterialSource.UPLOAD
     )
     trust_level = models.CharField(max_length=1, choices=TrustLevel.choices, default=TrustLevel.C)
+    store_reference = models.UUIDField(
+        null=True, blank=True, db_index=True, help_text=_("材料库条目（材料库复用时）")
+    )
     licence = models.ForeignKey(
         "licences.Licence", null=True, blank=True, on_delete=models.PROTECT, related_name="case_materials"
     )

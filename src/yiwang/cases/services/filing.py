@@ -19,7 +19,8 @@ from django.utils import timezone
 
 from yiwang.accounts.models import User
 from yiwang.accounts.services import applicant_identity
-from yiwang.cases import intake, licence_materials, queues, shared_materials
+from yiwang.cases import intake, licence_materials, prefill, queues, shared_materials
+from yiwang.cases import reused_materials as reuse
 from yiwang.cases.errors import CaseErrorCode
 from yiwang.cases.models import (
     Case,
@@ -81,6 +82,7 @@ class _Filing:
     uploads: list[MaterialUpload]
     licence_choices: list[licence_materials.LicenceChoice]
     shared_choices: list[shared_materials.SharedChoice]
+    reused: list[reuse.ReusedMaterial]
     scenario_answers: list[Any]
     idempotency_key: str
     delivery: tuple[str, str, str] | None  # (method, address, phone) to record with the case
@@ -107,6 +109,7 @@ class ApplicationArgs(TypedDict, total=False):
     record_delivery: bool
     delivery_address: str
     delivery_phone: str
+    reused_materials: Sequence[reuse.ReusedMaterial]
 
 
 def submit_application(**application: Unpack[ApplicationArgs]) -> Case:
@@ -130,6 +133,7 @@ def file_application(
     record_delivery: bool = False,
     delivery_address: str = "",
     delivery_phone: str = "",
+    reused_materials: Sequence[reuse.ReusedMaterial] = (),
 ) -> tuple[Case, bool]:
     """申请 + 登记赋码: file an application and give it the unified case number; returns the case and
     whether it had been filed before (an idempotent retry), found with the same one look-up.
@@ -145,6 +149,9 @@ def file_application(
     taken from the licence store, with the material's legal basis or when the holder lists the
     licence in ``licence_authorisations``; the use is logged with the case number.  Every material
     records its source and trust level (A–D).
+
+    材料库复用 (:mod:`yiwang.cases.reused_materials`): ``reused_materials`` are entries of the
+    applicant's material store, resolved by the caller; a material uploaded as well keeps the upload.
 
     ``record_delivery``: keep the delivery choice (送达方式, with ``delivery_address`` for a courier)
     in the same transaction as the case.
@@ -166,15 +173,23 @@ def file_application(
     scenario = None if scenario_answers is None else resolve_answers(item, scenario_answers)
     applicable = list(item.materials.all()) if scenario is None else list(scenario.materials)
     uploaded_ids = {material.pk for material in applicable if files.get(str(material.public_id))}
+    applicable_ids = {material.pk for material in applicable}
+    reused = [
+        r for r in reused_materials if r.material.pk in applicable_ids and r.material.pk not in uploaded_ids
+    ]
+    uploaded_ids |= {r.material.pk for r in reused}
     licence_choices = licence_materials.plan(applicant, applicable, uploaded_ids, licence_authorisations)
     shared_choices = shared_materials.plan(applicant, item, applicable, uploaded_ids)
+    # 预填锁定: a field the law does not let the applicant change keeps the server's prefilled value
+    form_data = {**form_data, **prefill.locked_for(applicant, item)}
     clean_form, uploads = validate_application(
         item,
         form_data,
         files,
         None if scenario is None else scenario.material_ids,
         provided_material_ids={c.material.pk for c in licence_choices}
-        | {c.material.pk for c in shared_choices},
+        | {c.material.pk for c in shared_choices}
+        | {r.material.pk for r in reused},
         required_material_ids=None if scenario is None else scenario.required_material_ids,
     )
     filing = _Filing(
@@ -187,6 +202,7 @@ def file_application(
         uploads=uploads,
         licence_choices=licence_choices,
         shared_choices=shared_choices,
+        reused=reused,
         scenario_answers=scenario.answer_labels() if scenario is not None else [],
         idempotency_key=idempotency_key,
         delivery=delivery,
@@ -276,6 +292,7 @@ def _applied_data(filing: _Filing, outcomes: list[shared_materials.SharedOutcome
     data: dict[str, Any] = {
         "materials": len(filing.uploads)
         + len(filing.licence_choices)
+        + len(filing.reused)
         + sum(1 for outcome in outcomes if outcome.data is not None),
         "item_version": filing.item.version,
     }
@@ -283,6 +300,8 @@ def _applied_data(filing: _Filing, outcomes: list[shared_materials.SharedOutcome
         data["shared_data"] = shared_materials.summary(outcomes)
     if filing.licence_choices:
         data["e_licences"] = licence_materials.summary(filing.licence_choices)
+    if filing.reused:
+        data["material_store"] = reuse.summary(filing.reused)
     if filing.acting_agent is not None:
         data["applicant"] = str(filing.applicant.public_id)
         data["acting_agent"] = str(filing.acting_agent.public_id)
@@ -311,6 +330,7 @@ def _file(filing: _Filing) -> tuple[Case, list[shared_materials.SharedOutcome]]:
             method, address, phone = filing.delivery
             record_new_choice(case, method=method, address=address, phone=phone)
         licence_materials.attach(case, filing.licence_choices, actor=filing.filed_by, stored=stored)
+        reuse.attach(case, filing.reused, actor=filing.filed_by, stored=stored)
         outcomes = shared_materials.fill(case, filing.shared_choices, actor=filing.filed_by, stored=stored)
         applied_data = _applied_data(filing, outcomes)
         # The ranking counter locks the item's row: taken here, after the day's counter of the

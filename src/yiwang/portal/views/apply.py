@@ -24,6 +24,9 @@ from yiwang.catalog.scenarios import PARAM_PREFIX, answers_from_params, applicab
 from yiwang.catalog.services import get_published_item
 from yiwang.core.errors import DomainError
 from yiwang.portal.forms import spec_controls, upload_control
+from yiwang.space.models import StoredMaterial
+from yiwang.space.services import plan_reuse
+from yiwang.space.services import reuse as store_reuse
 from yiwang.web.ui import (
     applicant_required,
     current_user,
@@ -34,6 +37,7 @@ from yiwang.web.ui import (
 
 FIELD_PREFIX = "field_"
 MATERIAL_PREFIX = "material_"
+STORE_PREFIX = "store_"  # 材料库复用: store_<material public id> = the chosen store entry's public id
 
 
 def form_controls(item: ServiceItem, values: dict[str, Any], exc: DomainError | None) -> list[dict[str, Any]]:
@@ -49,9 +53,13 @@ def material_controls(
     offers: list[licence_materials.LicenceOffer] | None = None,
     authorised: Collection[str] = (),
     held: Mapping[str, Sequence[HeldUpload]] | None = None,
+    stored: Mapping[int, Sequence[StoredMaterial]] | None = None,
+    chosen: Mapping[str, str] | None = None,
 ) -> list[dict[str, Any]]:
     """One upload control per material; an e-licence material the applicant holds (一证通办) shows
-    the licence (taken automatically, or with the "授权使用" checkbox) and its upload is optional."""
+    the licence (taken automatically, or with the "授权使用" checkbox) and its upload is optional.
+    A material with fitting entries in the applicant's store (材料库) offers them ("use the one you
+    have", ``stored``; ``chosen`` the choices of a refused submit) and its upload is optional."""
     by_material = {offer.material.pk: offer for offer in offers or []}
     controls = []
     for material in materials:
@@ -60,6 +68,7 @@ def material_controls(
         offer = by_material.get(material.pk)
         from_store = offer is not None and offer.licence is not None
         shared = shared_materials.is_shared_material(material)  # 一证通办: filled at filing
+        in_store = list((stored or {}).get(material.pk, ()))
         if shared:
             hint = _("将从共享数据自动调取，无需上传；调取不到时请上传。")
         controls.append(
@@ -67,12 +76,15 @@ def material_controls(
                 "material": material,
                 "offer": offer,
                 "authorised": from_store and str(offer.licence.public_id) in authorised,  # type: ignore[union-attr]
+                "stored": in_store,
+                "store_field": STORE_PREFIX + key,
+                "chosen": (chosen or {}).get(key, ""),
                 "control": upload_control(
                     MATERIAL_PREFIX + key,
                     material.name,
                     slot=key,
                     errors=field_errors(exc, key),
-                    required=material.mandatory and not from_store and not shared,
+                    required=material.mandatory and not from_store and not shared and not in_store,
                     help=hint
                     if not from_store
                     else _("已可从电子证照库调取；如上传文件，则以上传的文件为准。"),
@@ -152,6 +164,7 @@ def apply(request: HttpRequest, public_id: UUID) -> HttpResponse:
     on_behalf_of = ""
     delivery_method = DeliveryMethod.ELECTRONIC.value
     authorised: list[str] = []
+    chosen: dict[str, str] = {}
     licence_holder = user  # whose wallet the e-licence offers come from (the company when 代办)
     status = 200
     prefilled: dict[str, tuple[Any, str]] = {}
@@ -169,6 +182,9 @@ def apply(request: HttpRequest, public_id: UUID) -> HttpResponse:
         delivery_method = request.POST.get("delivery_method", delivery_method)
         on_behalf_of = request.POST.get("on_behalf_of", "")
         authorised = [value[:40] for value in request.POST.getlist(licence_materials.FIELD)][:50]
+        chosen = {
+            str(m.public_id): request.POST.get(STORE_PREFIX + str(m.public_id), "")[:40] for m in materials
+        }
         delivery_address = request.POST.get("delivery_address", "").strip()[:300]
         pickup = request.POST.get("pickup_originals") == "1" and courier.wants_originals(item)
         pickup_address = request.POST.get("pickup_address", "").strip()[:200]
@@ -178,6 +194,7 @@ def apply(request: HttpRequest, public_id: UUID) -> HttpResponse:
                 courier.validate_pickup_address(pickup_address)
             applicant, acting_agent = applicant_acting_for(user, on_behalf_of)
             licence_holder = applicant
+            reused = plan_reuse(applicant, materials, store_reuse.parse_choices(chosen.items()))
             case = submit_application(
                 applicant=applicant,
                 acting_agent=acting_agent,
@@ -190,6 +207,7 @@ def apply(request: HttpRequest, public_id: UUID) -> HttpResponse:
                 licence_authorisations=licence_materials.parse_authorisations(authorised),
                 record_delivery=True,
                 delivery_address=delivery_address,
+                reused_materials=reused,
             )
         except DomainError as error:
             exc = error
@@ -216,7 +234,13 @@ def apply(request: HttpRequest, public_id: UUID) -> HttpResponse:
             "scenario_params": [(PARAM_PREFIX + key, value) for key, value in scenario.answers.items()],
             "form_controls": form_controls(item, values, exc),
             "material_controls": material_controls(
-                materials, exc, licence_materials.offers(licence_holder, materials), authorised, held
+                materials,
+                exc,
+                licence_materials.offers(licence_holder, materials),
+                authorised,
+                held,
+                stored=store_reuse.offers(licence_holder, materials),
+                chosen=chosen,
             ),
             "licence_errors": field_errors(exc, licence_materials.FIELD),
             "delivery_choices": delivery_choices(item),
