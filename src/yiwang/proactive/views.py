@@ -7,10 +7,9 @@ from __future__ import annotations
 from typing import Any
 from uuid import UUID
 
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseNotAllowed
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
 
 from yiwang.core.errors import DomainError
 from yiwang.core.paging import paginate
@@ -69,6 +68,8 @@ def _form_context(rule: Rule | None, values: Any = None, **extra: Any) -> dict[s
         "action_kinds": ActionKind.choices,
         "values": values if values is not None else {},
         "conditions": (rule.conditions if rule else {}),
+        "message": "",
+        "links": [],
         **extra,
     }
 
@@ -152,11 +153,12 @@ def preview(request: HttpRequest) -> HttpResponse:
 
 
 @staff_required
-@require_POST
 @domain_errors
 def change_status(request: HttpRequest, rule_id: UUID, action: str) -> HttpResponse:
     user = _manager(request)
     rule = _rule(user, rule_id)
+    if request.method != "POST":
+        return HttpResponseNotAllowed(["POST"])
     if action == "activate":
         services.activate_rule(user, rule)
     elif action == "retire":
@@ -177,13 +179,14 @@ def objections(request: HttpRequest) -> HttpResponse:
 
 
 @staff_required
-@require_POST
 @domain_errors
 def decide(request: HttpRequest, objection_id: UUID) -> HttpResponse:
     user = _manager(request)
     objection = Objection.objects.select_related("push__rule").filter(public_id=objection_id).first()
     if objection is None or not may_manage(user, objection.push.rule):
         raise Http404(_("异议不存在"))
+    if request.method != "POST":
+        return HttpResponseNotAllowed(["POST"])
     body = parse_form(ProactiveDecisionIn, request.POST, code=ProactiveErrorCode.INVALID_INPUT)
     services.decide_objection(user, objection, body)  # type: ignore[arg-type]
     return redirect("proactive:objections")
@@ -210,6 +213,7 @@ def my_detail(request: HttpRequest, push_id: UUID) -> HttpResponse:
     user = current_user(request)
     push = _my_push(user, push_id)
     context: dict[str, Any] = {}
+    failed = False
     if request.method == "POST":
         try:
             body = parse_form(ProactiveReasonIn, request.POST, code=ProactiveErrorCode.INVALID_INPUT)
@@ -218,7 +222,7 @@ def my_detail(request: HttpRequest, push_id: UUID) -> HttpResponse:
         except DomainError as exc:
             if exc.status in (403, 404):
                 raise
-            context = {"values": request.POST, **error_context(exc)}
+            context, failed = {"values": request.POST, **error_context(exc)}, True
     return render(
         request,
         "proactive/my_detail.html",
@@ -226,9 +230,12 @@ def my_detail(request: HttpRequest, push_id: UUID) -> HttpResponse:
             "push": push,
             "actions": push_actions(user, push, open_objection=push.has_open_objection),  # type: ignore[attr-defined]
             "objections": push.objections.order_by("-created_at"),
+            "values": {},
+            "message": "",
+            "links": [],
             **context,
         },
-        status=400 if context else 200,
+        status=400 if failed else 200,
     )
 
 
