@@ -18,7 +18,7 @@ from ninja import Query, Router
 from ninja.responses import Response as NinjaResponse
 
 from yiwang.accounts.models import User
-from yiwang.cases import courier, licence_materials, services, shared_materials, variants, window
+from yiwang.cases import courier, licence_materials, prefill, services, shared_materials, variants, window
 from yiwang.cases import delivery as delivery_services
 from yiwang.cases.models import Case, CaseMaterial
 from yiwang.cases.reads import delivery_out, detail, detail_data, detail_response, status_label, summary_page
@@ -36,6 +36,7 @@ from yiwang.catalog.reads import get_published_item
 from yiwang.core.errors import CoreErrorCode, DomainError, NotFound, PermissionDenied
 from yiwang.core.openapi import DELIVERY_METHOD, FORM_DATA, multipart_body, text
 from yiwang.core.paging import ShortPageIn
+from yiwang.sharing import services as sharing_services
 
 router = Router(tags=["cases"])
 
@@ -191,22 +192,54 @@ def apply(request: HttpRequest) -> HttpResponse:
     "/apply-form/{item_id}", response=ApplyFormOut, summary="The application form, prefilled (申请表预填)"
 )
 def apply_form(request: HttpRequest, item_id: UUID) -> dict[str, Any]:
-    """The form an applicant fills to apply for a published item: each field with the value
-    prefilled from the real-name account or the bases (一证通办) and where it came from (``source``:
-    ``profile``, or ``shared`` with the resource code and the gateway call id), and each material
-    with whether the platform fills it from shared data at filing.  Applicants only (staff: 403);
-    every gateway call is logged for the applicant (我的数据被谁使用)."""
-    if _user(request).kind == "staff":
-        raise PermissionDenied("工作人员账户不是申请人")
+    """The form an applicant fills to apply for a published item: its e-form ``definition``, each field
+    with the value prefilled (:mod:`yiwang.cases.prefill`: the real-name account, the profile, a valid
+    e-licence, the previous application of the item, or the bases through the sharing gateway) and where
+    it came from (``source``, with ``locked`` when the applicant cannot change it), and each material with
+    whether the platform fills it from shared data at filing.  Personal shared data is fetched before
+    filing only with the applicant's consent: ``consent_needed`` says so (then POST ``…/consent``; a
+    consent given in the last minutes is used here too).  Applicants only (staff: 403); every gateway
+    call is logged for the applicant (我的数据被谁使用)."""
+    applicant = _applicant(request)
     item = get_published_item(item_id)
-    applicant = _user(request)
-    prefilled = shared_materials.prefill_sources(applicant, item)
+    consent = sharing_services.current_prefill_consent(applicant, item_ref=str(item.public_id))
+    return _apply_form(applicant, item, prefill.resolve(applicant, item, consent=consent))
+
+
+@router.post(
+    "/apply-form/{item_id}/consent",
+    response=ApplyFormOut,
+    summary="Consent to prefill from my shared data, then the form (授权调取共享数据预填)",
+)
+def apply_form_consent(request: HttpRequest, item_id: UUID) -> dict[str, Any]:
+    """The applicant's explicit consent that the platform fetch his personal data from the sharing
+    gateway to prefill this item's form before a case number exists (recorded, audited, valid 30
+    minutes, named on each gateway call with the purpose), answered with the form prefilled with it."""
+    applicant = _applicant(request)
+    item = get_published_item(item_id)
+    consent = sharing_services.grant_prefill_consent(
+        applicant,
+        purpose=f"办理{item.name}（预填申请表）",
+        resource_codes=prefill.resolve(applicant, item).consent_resources,
+        item_ref=str(item.public_id),
+    )
+    return _apply_form(applicant, item, prefill.resolve(applicant, item, consent=consent))
+
+
+def _applicant(request: HttpRequest) -> User:
+    user = _user(request)
+    if user.kind == "staff":
+        raise PermissionDenied("工作人员账户不是申请人")
+    return user
+
+
+def _apply_form(applicant: User, item: ServiceItem, found: prefill.Prefill) -> dict[str, Any]:
     materials = list(item.materials.all())
     shared = {choice.material.pk for choice in shared_materials.plan(applicant, item, materials, ())}
     fields = []
     for spec in item.form_fields or []:
         name = str(spec.get("name") or "")
-        entry = prefilled.get(name)
+        entry = found.sources.get(name)
         fields.append(
             {
                 **{
@@ -218,10 +251,11 @@ def apply_form(request: HttpRequest, item_id: UUID) -> dict[str, Any]:
                 "value": entry.value if entry else None,
                 "source": (
                     {
-                        "kind": entry.kind,
+                        "kind": "profile" if entry.kind == "applicant" else entry.kind,
                         "label": entry.label,
                         "resource_code": entry.resource_code,
                         "gateway_call": entry.gateway_call,
+                        "locked": entry.locked,
                     }
                     if entry
                     else None
@@ -231,6 +265,9 @@ def apply_form(request: HttpRequest, item_id: UUID) -> dict[str, Any]:
     return {
         "item_id": item.public_id,
         "item_name": item.name,
+        "definition": dict(getattr(item, "form_definition", None) or {}),
+        "consent_needed": found.consent_needed,
+        "consent_resources": found.consent_resources,
         "fields": fields,
         "materials": [
             {

@@ -275,13 +275,15 @@ class SpecialEndIn(Schema):
 
 
 class PrefillSourceOut(Schema):
-    """Where a prefilled value came from: ``profile`` (the real-name account) or ``shared`` (a base
-    resource through the sharing gateway, with the call that served it)."""
+    """Where a prefilled value came from: ``profile`` (the real-name account or profile), ``licence``
+    (a valid e-licence), ``previous`` (the last application of the item) or ``shared`` (a base resource
+    through the sharing gateway, with the call that served it)."""
 
     kind: str
     label: str
     resource_code: str = ""
     gateway_call: str = ""
+    locked: bool = False  # prefillLocked: the applicant cannot change it (the filing keeps this value)
 
 
 class ApplyFieldOut(Schema):
@@ -312,3 +314,7 @@ class ApplyFormOut(Schema):
     item_name: str
     fields: list[ApplyFieldOut]
     materials: list[ApplyMaterialOut]
+    definition: dict[str, Any] = Field(default_factory=dict)  # the e-form (Form.io JSON, 电子表单)
+    # personal shared data waits for the applicant's consent (POST .../consent) before filing
+    consent_needed: bool = False
+    consent_resources: list[str] = Field(default_factory=list)

@@ -22,7 +22,7 @@ from __future__ import annotations
 import hashlib
 import json
 import uuid
-from collections.abc import Collection, Iterable, Mapping, Sequence
+from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
@@ -304,47 +304,22 @@ def prefill(applicant: User, item: ServiceItem, *, purpose_case: str = "") -> di
 
 
 def prefill_sources(applicant: User, item: ServiceItem, *, purpose_case: str = "") -> dict[str, Prefilled]:
-    """Form values bound to base fields (form spec ``"prefill": "<resource code or service>:<field>"``,
-    or ``"applicant:name"`` / ``"applicant:id_number"`` from the account).  Gateway calls go out as
-    the department's platform system; personal fields need a case number, so before filing only the
-    account's own identity and non-personal fields are filled."""
-    bound: dict[str, list[tuple[str, str]]] = {}
-    result: dict[str, Prefilled] = {}
-    name, _id_type, number = applicant_identity(applicant)
-    for spec in item.form_fields or []:
-        target = str(spec.get("prefill") or "")
-        field_name = str(spec.get("name") or "")
-        if ":" not in target or not field_name:
-            continue
-        source, base_field = target.rsplit(":", 1)
-        if source == "applicant":
-            value = {"name": name, "id_number": number}.get(base_field)
-            if value:
-                result[field_name] = Prefilled(value, "profile", "实名账户")
-            continue
-        bound.setdefault(source, []).append((field_name, base_field))
-    consumer = platform_consumer(item.implementing_body_id) if bound else None
-    for source, pairs in bound.items():
-        resource = resolve_resource(source)
-        subject = _subject(applicant, resource.subject_kind) if resource is not None else ""
-        if consumer is None or resource is None or not subject:
-            continue
-        try:
-            answer = call_resource(
-                consumer,
-                resource.code,
-                subject,
-                sorted({base for _f, base in pairs}),
-                f"办理{item.name}（预填申请表）",
-                purpose_case,
-            )
-        except GatewayRefusal:
-            continue  # the applicant fills them in
-        data: Mapping[str, Any] = answer.data or {}
-        call_id = str(answer.call.public_id)
-        for field_name, base_field in pairs:
-            if data.get(base_field) not in (None, ""):
-                result[field_name] = Prefilled(
-                    data[base_field], "shared", resource.name, resource.code, call_id
-                )
-    return result
+    """Form values bound to a source (see :mod:`yiwang.cases.prefill`, which decides): here in the
+    shape of the 一证通办 callers (``kind`` ``profile`` for the account and profile, ``shared`` for the
+    gateway, the source's own kind otherwise).  Personal shared data waits for the applicant's consent
+    (or a case number)."""
+    from yiwang.cases import (
+        prefill as prefilling,  # imports this module (platform_consumer, resolve_resource)
+    )
+
+    found = prefilling.resolve(applicant, item, purpose_case=purpose_case)
+    return {
+        key: Prefilled(
+            source.value,
+            "profile" if source.kind in ("applicant", "profile") else source.kind,
+            source.label,
+            source.resource_code,
+            source.gateway_call,
+        )
+        for key, source in found.sources.items()
+    }

@@ -33,6 +33,7 @@ def test_prefilled_values_name_their_source():
         "label": "实名账户",
         "resource_code": "",
         "gateway_call": "",
+        "locked": False,
     }
     call = GatewayCall.objects.get()
     assert call.result == CallResult.OK and call.purpose.endswith("（预填申请表）")
@@ -42,6 +43,7 @@ def test_prefilled_values_name_their_source():
         "label": "人口基础信息",
         "resource_code": w.resource.code,
         "gateway_call": str(call.public_id),
+        "locked": False,
     }
     material = body["materials"][0]
     assert material["source_kind"] == "shared" and material["from_shared_data"] is True

@@ -15,6 +15,7 @@ from yiwang.sharing.models.catalogue import (
     SubjectKind,
     UpdateCycle,
 )
+from yiwang.sharing.models.consents import PrefillConsent
 from yiwang.sharing.models.gateway import (
     CallChannel,
     CallResult,
@@ -40,6 +41,7 @@ __all__ = [
     "Grant",
     "GrantStatus",
     "OpenType",
+    "PrefillConsent",
     "RequestStatus",
     "Resource",
     "ResourceField",

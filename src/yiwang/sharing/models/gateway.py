@@ -82,6 +82,14 @@ class GatewayCall(models.Model):
     )
     purpose = models.CharField(max_length=300, blank=True)
     case_number = models.CharField(max_length=64, blank=True)
+    consent = models.ForeignKey(
+        "sharing.PrefillConsent",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="calls",
+        help_text=_("申请人授权（无办件编号时调取个人信息的依据）"),
+    )
     channel = models.CharField(max_length=10, choices=CallChannel.choices, default=CallChannel.API)
     result = models.CharField(max_length=10, choices=CallResult.choices)
     status = models.PositiveSmallIntegerField(default=200)

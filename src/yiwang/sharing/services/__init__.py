@@ -8,6 +8,7 @@ from yiwang.sharing.services.catalogue import (
     update_catalogue,
     update_resource,
 )
+from yiwang.sharing.services.consents import current_prefill_consent, grant_prefill_consent
 from yiwang.sharing.services.gateway import GatewayAnswer, GatewayRefusal, call_resource
 from yiwang.sharing.services.gateway_auth import register_consumer
 from yiwang.sharing.services.grants import ExpiryReport, expire_grants, revoke_grant
@@ -29,11 +30,13 @@ __all__ = [
     "call_resource",
     "create_catalogue",
     "create_resource",
+    "current_prefill_consent",
     "decide_request",
     "decision_days",
     "due_at_for",
     "expire_grants",
     "fan_out_changes",
+    "grant_prefill_consent",
     "next_resource_code",
     "published_fields",
     "register_consumer",

@@ -36,6 +36,7 @@ from yiwang.sharing.models import (
     GatewayCall,
     GatewayConsumer,
     GatewayUsage,
+    PrefillConsent,
     ResourceStatus,
     Sensitivity,
     ShareType,
@@ -84,6 +85,7 @@ class _Context:
     case_number: str
     channel: str
     started: float = field(default_factory=time.perf_counter)
+    consent: PrefillConsent | None = None
     target: CallTarget | None = None
     personal: list[str] = field(default_factory=list)
     subject_user_id: int | None = None
@@ -99,9 +101,14 @@ def call_resource(
     case_number: str = "",
     *,
     channel: str = CallChannel.INTERNAL,
+    consent: PrefillConsent | None = None,
 ) -> GatewayAnswer:
     """Serve one call through every check, and log it.  Refusals raise :class:`GatewayRefusal`
-    (logged before raising: call it outside a transaction that a refusal would roll back)."""
+    (logged before raising: call it outside a transaction that a refusal would roll back).
+
+    ``consent``: the subject's own :class:`PrefillConsent` (表单预填 before filing) stands in for the
+    case number of a call for personal fields — only when it covers the resource, has not lapsed and
+    was given by the subject's account; the call is logged with it."""
     ctx = _Context(
         consumer=consumer,
         resource_code=str(resource_code or "")[:40],
@@ -110,6 +117,7 @@ def call_resource(
         purpose=str(purpose or "").strip()[:300],
         case_number=str(case_number or "").strip()[:64],
         channel=channel,
+        consent=consent,
     )
     try:
         return _serve(ctx)
@@ -162,16 +170,24 @@ def _serve(ctx: _Context) -> GatewayAnswer:
         raise GatewayRefusal(
             GatewayErrorCode.PURPOSE_REQUIRED, "请说明调用目的", {"purpose": ["必填"]}, status=400
         )
-    if ctx.personal and not ctx.case_number:
+    consented = ctx.consent is not None and ctx.consent.covers(ctx.resource_code)
+    if ctx.personal and not ctx.case_number and not consented:
         raise GatewayRefusal(
             GatewayErrorCode.CASE_NUMBER_REQUIRED,
-            "调用个人信息须提供办件编号",
+            "调用个人信息须提供办件编号或本人授权",
             {"case_number": ["必填"]},
             status=400,
         )
     ctx.subject = _check_subject(target.subject_kind, ctx.subject)
     if ctx.personal:  # the subject's account, for his 个人信息查阅记录 (only personal data is recorded)
         ctx.subject_user_id = applicant_user_id(target.subject_kind, ctx.subject)
+        if not ctx.case_number and ctx.consent is not None and ctx.subject_user_id != ctx.consent.user_id:
+            raise GatewayRefusal(
+                GatewayErrorCode.CASE_NUMBER_REQUIRED,
+                "授权人不是数据主体",
+                {"consent": ["授权人不是数据主体"]},
+                status=403,
+            )
     _take_rate(consumer)
     data = _ask_provider(target, ctx)
     if data is None:
@@ -380,6 +396,7 @@ def log_call(ctx: _Context, result: str, *, status: int, error_code: str = "") -
         subject_user_id=ctx.subject_user_id,
         purpose=ctx.purpose,
         case_number=ctx.case_number,
+        consent=ctx.consent if not ctx.case_number else None,
         channel=ctx.channel,
         result=result,
         status=status,
