@@ -28,6 +28,7 @@ from django.utils import timezone
 from yiwang.accounts.models import AssuranceLevel, User
 from yiwang.catalog import services
 from yiwang.catalog.errors import CatalogErrorCode
+from yiwang.catalog.forms import definition_of
 from yiwang.catalog.models import (
     CaseKind,
     ExerciseLevel,
@@ -44,6 +45,7 @@ from yiwang.catalog.models import (
     TongbanRange,
 )
 from yiwang.catalog.scenarios import define_scenarios, scenario_definition
+from yiwang.catalog.services.validation import DERIVED_FORM_FIELD_KEYS
 from yiwang.core import audit
 from yiwang.core.errors import DomainError
 from yiwang.core.models import Organisation
@@ -114,6 +116,7 @@ ITEM_COLUMNS: tuple[Column, ...] = (
     Column("是否支持物流快递", "express_supported", "bool"),
     Column("检索关键词", "keywords"),
     Column("申请表字段", "form_fields", "json"),
+    Column("电子表单", "form_definition", "json"),
     Column("常见问题", "faq", "json"),
     Column("特别程序", "special_procedures", "json"),
     Column("情形引导", "scenarios", "json"),
@@ -188,6 +191,11 @@ def _cell(column: Column, item: ServiceItem) -> Any:
         return _label(column.enum, value)
     if column.kind == "codes":
         return "、".join(_label(column.enum, code) for code in value or [])
+    if column.field == "form_fields":  # the legacy list without the keys flatten() derives
+        value = [{k: v for k, v in spec.items() if k not in DERIVED_FORM_FIELD_KEYS} for spec in value or []]
+    if column.field == "form_definition":
+        value = definition_of(value, item.form_fields)
+        value = value if value.get("components") else None
     if column.kind == "json":
         return json.dumps(value, ensure_ascii=False) if value else ""
     return value

@@ -16,6 +16,7 @@ from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils import timezone, translation
 
 from yiwang.catalog.errors import CatalogErrorCode
+from yiwang.catalog.forms import definition_of
 from yiwang.catalog.models import (
     BaseItem,
     HandlingForm,
@@ -242,6 +243,7 @@ def guide_snapshot(item: ServiceItem, *, scenarios: bool = True) -> dict[str, An
             "online_payment_supported": item.online_payment_supported,
             "express_supported": item.express_supported,
             "form_fields": list(item.form_fields or []),
+            "form_definition": definition_of(item.form_definition, item.form_fields),
             "faq": list(item.faq or []),
             "materials": materials,
             **({"scenarios": scenario_definition(item)} if scenarios else {}),

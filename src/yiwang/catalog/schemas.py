@@ -93,6 +93,8 @@ class FormFieldOut(Schema):
     choices: list[str] = Field(default_factory=list)
     help_text: str = ""
     prefill: str = ""
+    component: str = ""
+    kind: str = ""
 
 
 class BaseItemRefOut(Schema):
@@ -163,6 +165,8 @@ class ItemGuideOut(Schema):
     online_payment_supported: bool
     express_supported: bool
     form_fields: list[FormFieldOut]
+    #: 电子表单 The Form.io definition (docs/forms.md); ``form_fields`` is derived from it.
+    form_definition: dict[str, Any] = Field(default_factory=dict)
     materials: list[MaterialOut]
     # GB/T 39046 fields added with the catalogue governance (基本目录, 通办, 收费项目, 常见问题 …)
     base_item: BaseItemRefOut | None = None

@@ -90,6 +90,8 @@ class ItemFieldsIn(Schema):
     online_payment_supported: bool | None = None
     express_supported: bool | None = None
     form_fields: list[dict[str, Any]] | None = None
+    #: 电子表单 (Form.io JSON, docs/forms.md); wins over ``form_fields`` when both are given.
+    form_definition: dict[str, Any] | None = None
     faq: list[dict[str, Any]] | None = None
     keywords: str | None = Field(default=None, max_length=300)
     materials: list[MaterialIn] | None = None

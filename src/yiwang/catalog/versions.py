@@ -63,6 +63,7 @@ FIELD_LABELS: dict[str, str] = {
     "online_payment_supported": "支持网上支付",
     "express_supported": "支持快递",
     "form_fields": "申请表字段",
+    "form_definition": "电子表单",
     "faq": "常见问题",
     "materials": "申请材料",
     "scenarios": "情形引导",
@@ -200,6 +201,8 @@ def diff_snapshots(old: Mapping[str, Any], new: Mapping[str, Any]) -> list[DiffR
         if key == "scenarios":
             rows.extend(diff_scenarios(before or {}, after or {}))
             continue
+        if key == "form_definition" and (key not in old or key not in new):
+            continue  # a snapshot from before the e-forms: the derived form_fields tell the change
         if key in ENTRY_KEYS and isinstance(before or [], list) and isinstance(after or [], list):
             rows.extend(_diff_entries(key, list(before or []), list(after or []), ENTRY_KEYS[key]))
             continue

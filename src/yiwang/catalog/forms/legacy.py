@@ -12,7 +12,7 @@ from typing import Any
 
 from yiwang.catalog.forms.definition import CHOICE_TYPES, choices_of, leaves
 
-__all__ = ["flatten", "from_legacy"]
+__all__ = ["definition_of", "flatten", "from_legacy"]
 
 _LEGACY_TYPE = {
     "textfield": "text",
@@ -97,3 +97,13 @@ def flatten(definition: Mapping[str, Any] | None) -> list[dict[str, Any]]:
             ]
         rows.append(row)
     return rows
+
+
+def definition_of(
+    form_definition: Mapping[str, Any] | None, form_fields: Sequence[Mapping[str, Any]] | None
+) -> dict[str, Any]:
+    """The definition an item (or a snapshot of one) uses: its own, else the one its legacy list
+    converts to (rows written before the definition existed)."""
+    if form_definition and form_definition.get("components"):
+        return dict(form_definition)
+    return from_legacy(form_fields)

@@ -210,6 +210,11 @@ class ServiceItem(TimeStampedModel):
             '申请表字段: [{"name", "label", "type": text|textarea|date|number|select, "required", "choices"}]'
         ),
     )
+    form_definition = models.JSONField(
+        default=dict,
+        blank=True,
+        help_text=_("电子表单定义（Form.io JSON，见 docs/forms.md）；form_fields 由它派生"),
+    )
     status = models.CharField(
         max_length=10, choices=ItemStatus.choices, default=ItemStatus.DRAFT, db_index=True
     )

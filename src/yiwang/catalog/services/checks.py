@@ -36,6 +36,7 @@ NOT_MODEL_CLEANED = [
     "online_depth",
     "service_objects",
     "form_fields",
+    "form_definition",
     "faq",
     "special_procedures",
     "base_item",

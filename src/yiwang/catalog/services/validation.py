@@ -19,6 +19,7 @@ from pydantic import ValidationError as PydanticValidationError
 
 from yiwang.catalog.coding import normalise_base_code
 from yiwang.catalog.errors import CatalogErrorCode
+from yiwang.catalog.forms import flatten, from_legacy, leaves, normalise_definition
 from yiwang.catalog.models import (
     HandlingForm,
     MaterialForm,
@@ -30,6 +31,7 @@ from yiwang.catalog.models import (
 from yiwang.core.errors import DomainError
 
 FORM_FIELD_NAME_RE = r"^[a-z][a-z0-9_]{0,49}$"
+DERIVED_FORM_FIELD_KEYS = frozenset({"component", "kind", "code_table", "columns"})
 
 # Fields a draft may set through create_item/update_item (the rest are derived or lifecycle state).
 EDITABLE_FIELD_ORDER: tuple[str, ...] = (
@@ -72,6 +74,7 @@ EDITABLE_FIELD_ORDER: tuple[str, ...] = (
     "online_payment_supported",
     "express_supported",
     "form_fields",
+    "form_definition",
     "faq",
     "keywords",
 )
@@ -168,6 +171,8 @@ def clean_form_fields(values: Any) -> list[dict[str, Any]]:
     cleaned: list[dict[str, Any]] = []
     errors: dict[str, list[str]] = {}
     for index, value in enumerate(values):
+        if isinstance(value, Mapping):  # the keys flatten() derives from a definition (exports carry them)
+            value = {k: v for k, v in value.items() if k not in DERIVED_FORM_FIELD_KEYS}
         try:
             spec = FormFieldSpec.model_validate(value)
         except PydanticValidationError as exc:
@@ -194,6 +199,37 @@ def clean_form_fields(values: Any) -> list[dict[str, Any]]:
     if errors:
         raise DomainError(CatalogErrorCode.INVALID_ITEM, "申请表字段不正确", errors)
     return cleaned
+
+
+FORM_PREFILL_APPLICANT_FIELDS = frozenset({"name", "id_number", "phone", "email"})
+PREFILL_PLAIN_SOURCES = frozenset({"profile", "previous", "licence"})
+
+
+def clean_form_definition(raw: Any) -> dict[str, Any]:
+    """电子表单: normalise the definition and check every prefill binding's source."""
+    definition = normalise_definition(raw)
+    errors: dict[str, list[str]] = {}
+    for leaf in leaves(definition):
+        binding = str((leaf.component.get("properties") or {}).get("prefill") or "")
+        if not binding:
+            continue
+        source, _, field_name = binding.partition(":")
+        if source == "applicant":
+            problems = (
+                []
+                if field_name in FORM_PREFILL_APPLICANT_FIELDS
+                else ["实名账户只能预填 name、id_number、phone 或 email"]
+            )
+        elif source in PREFILL_PLAIN_SOURCES:
+            problems = []
+        else:
+            source, field_name = binding.rsplit(":", 1)
+            problems = check_shared_source(source, [field_name])
+        if problems:
+            errors[f"form_definition.{leaf.key}.prefill"] = problems
+    if errors:
+        raise DomainError(CatalogErrorCode.INVALID_ITEM, "电子表单的预填来源不正确", errors)
+    return definition
 
 
 # --- 共享数据来源 (一证通办) -----------------------------------------------------------------------------
@@ -347,6 +383,14 @@ def clean_url(field: str, value: Any) -> str:
     return url
 
 
+def _has_components(value: Any) -> bool:
+    if isinstance(value, str):
+        return '"components"' in value and '"components": []' not in value
+    return (isinstance(value, Mapping) and bool(value.get("components"))) or (
+        isinstance(value, list) and bool(value)
+    )
+
+
 def apply_fields(item: ServiceItem, fields: Mapping[str, Any]) -> None:
     unknown = set(fields) - EDITABLE_FIELDS
     if unknown:
@@ -359,7 +403,16 @@ def apply_fields(item: ServiceItem, fields: Mapping[str, Any]) -> None:
         if field in CODE_LIST_FIELDS:
             value = clean_code_list(field, value, CODE_LIST_FIELDS[field])
         elif field == "form_fields":
-            value = clean_form_fields(value)
+            if _has_components(fields.get("form_definition")):
+                continue  # the definition wins; form_fields is derived from it
+            definition = from_legacy(clean_form_fields(value))
+            item.form_definition = definition
+            value = flatten(definition)
+        elif field == "form_definition":
+            if "form_fields" in fields and not _has_components(value):
+                continue  # an import with only the legacy list: the list makes the definition
+            value = clean_form_definition(value)
+            item.form_fields = flatten(value)
         elif field == "faq":
             value = clean_model_list(field, value, FaqEntry)
         elif field == "special_procedures":
