@@ -39,7 +39,9 @@ router = Router(tags=["proactive"])
 def _manager(request: HttpRequest) -> User:
     user = current_user(request)
     if not is_manager(user):
-        raise DomainError(ProactiveErrorCode.FORBIDDEN, "仅事项管理员或系统管理员可管理主动服务规则", status=403)
+        raise DomainError(
+            ProactiveErrorCode.FORBIDDEN, "仅事项管理员或系统管理员可管理主动服务规则", status=403
+        )
     return user
 
 
@@ -136,7 +138,9 @@ def update_rule(request: HttpRequest, rule_id: UUID, body: ProactiveRuleIn) -> d
     return rule_out(user, services.update_rule(user, _rule(user, rule_id), body))
 
 
-@router.post("/rules/{rule_id}/activate", response=ProactiveRuleOut, summary="Activate a draft rule (managers)")
+@router.post(
+    "/rules/{rule_id}/activate", response=ProactiveRuleOut, summary="Activate a draft rule (managers)"
+)
 def activate_rule(request: HttpRequest, rule_id: UUID) -> dict[str, Any]:
     user = _manager(request)
     return rule_out(user, services.activate_rule(user, _rule(user, rule_id)))
@@ -148,7 +152,9 @@ def retire_rule(request: HttpRequest, rule_id: UUID) -> dict[str, Any]:
     return rule_out(user, services.retire_rule(user, _rule(user, rule_id)))
 
 
-@router.get("/rules/{rule_id}/reach", response=ProactiveReachOut, summary="A rule's reach (覆盖情况; managers)")
+@router.get(
+    "/rules/{rule_id}/reach", response=ProactiveReachOut, summary="A rule's reach (覆盖情况; managers)"
+)
 def rule_reach(request: HttpRequest, rule_id: UUID) -> dict[str, Any]:
     user = _manager(request)
     return vars(reads.reach(_rule(user, rule_id)))
@@ -162,7 +168,9 @@ def list_objections(request: HttpRequest, paging: Query[PageIn], status: str = "
 
 
 @router.post(
-    "/objections/{objection_id}/decision", response=ProactiveObjectionOut, summary="Uphold or reject (managers)"
+    "/objections/{objection_id}/decision",
+    response=ProactiveObjectionOut,
+    summary="Uphold or reject (managers)",
 )
 def decide_objection(request: HttpRequest, objection_id: UUID, body: ProactiveDecisionIn) -> dict[str, Any]:
     user = _manager(request)
@@ -196,7 +204,9 @@ def my_push(request: HttpRequest, push_id: UUID) -> dict[str, Any]:
 
 
 @router.post(
-    "/mine/{push_id}/objections", response={201: ProactiveObjectionOut}, summary="Object to a grant (提出异议)"
+    "/mine/{push_id}/objections",
+    response={201: ProactiveObjectionOut},
+    summary="Object to a grant (提出异议)",
 )
 def object_to(request: HttpRequest, push_id: UUID, body: ProactiveReasonIn) -> Status:
     user = current_user(request)
@@ -208,10 +218,15 @@ def object_to(request: HttpRequest, push_id: UUID, body: ProactiveReasonIn) -> S
 def get_preferences(request: HttpRequest) -> dict[str, Any]:
     user = current_user(request)
     all_off, rules_off = reads.preferences(user)
-    return {"all_off": all_off, "rules_off": list(Rule.objects.filter(pk__in=rules_off).values_list("public_id", flat=True))}
+    return {
+        "all_off": all_off,
+        "rules_off": list(Rule.objects.filter(pk__in=rules_off).values_list("public_id", flat=True)),
+    }
 
 
-@router.post("/preferences", response=ProactivePreferenceOut, summary="Turn pushes on or off (all or one rule)")
+@router.post(
+    "/preferences", response=ProactivePreferenceOut, summary="Turn pushes on or off (all or one rule)"
+)
 def set_preferences(request: HttpRequest, body: ProactivePreferenceIn) -> dict[str, Any]:
     user = current_user(request)
     rule = None

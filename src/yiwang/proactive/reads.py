@@ -57,7 +57,7 @@ def matching_count(event: str, raw_conditions: dict[str, Any], today: date | Non
         if event == EventKind.BIRTH:
             cond = cond.model_copy(update={"min_age": None, "max_age": 0})
         where = person_where(cond, today)
-        sql = f"SELECT COUNT(*) FROM {Person._meta.db_table} p WHERE {where.sql}"
+        sql = f"SELECT COUNT(*) FROM {Person._meta.db_table} p WHERE {where.sql}"  # noqa: S608
         params = list(where.params)
         if event == EventKind.RETIREMENT:
             sql += " AND ((p.gender = 'male' AND p.birth_date <= %s) OR (p.gender = 'female' AND p.birth_date <= %s))"
@@ -67,14 +67,16 @@ def matching_count(event: str, raw_conditions: dict[str, Any], today: date | Non
             return int(cursor.fetchone()[0])
     if event == EventKind.LICENCE_EXPIRING:
         rows = Licence.objects.filter(
-            status=LicenceStatus.VALID, valid_until__gte=today, valid_until__lte=today + timedelta(days=cond.days_before)
+            status=LicenceStatus.VALID,
+            valid_until__gte=today,
+            valid_until__lte=today + timedelta(days=cond.days_before),
         )
         if cond.licence_type_code:
             rows = rows.filter(licence_type__code=cond.licence_type_code)
         return rows.count()
     where = company_where(cond, alias="c")
     with connection.cursor() as cursor:
-        cursor.execute(f"SELECT COUNT(*) FROM {Company._meta.db_table} c WHERE {where.sql}", where.params)
+        cursor.execute(f"SELECT COUNT(*) FROM {Company._meta.db_table} c WHERE {where.sql}", where.params)  # noqa: S608
         return int(cursor.fetchone()[0])
 
 
@@ -130,11 +132,17 @@ def recent_pushes(user: User) -> QuerySet[Push]:
 
 def preferences(user: User) -> tuple[bool, set[int]]:
     digest = subject_digest(user)
-    rows = list(OptOut.objects.filter(subject_digest=digest).values_list("rule_id", flat=True)) if digest else []
+    rows = (
+        list(OptOut.objects.filter(subject_digest=digest).values_list("rule_id", flat=True)) if digest else []
+    )
     return (None in rows, {r for r in rows if r is not None})
 
 
 def rules_received(user: User) -> QuerySet[Rule]:
     """The rules that pushed to this subject (for the per-rule switches)."""
     digest = subject_digest(user)
-    return Rule.objects.filter(pushes__subject_digest=digest).distinct().order_by("name") if digest else Rule.objects.none()
+    return (
+        Rule.objects.filter(pushes__subject_digest=digest).distinct().order_by("name")
+        if digest
+        else Rule.objects.none()
+    )

@@ -35,7 +35,9 @@ class RuleConditions(Schema):
     genders: list[Literal["male", "female"]] = Field(default_factory=list, max_length=2)
     min_age: int | None = Field(None, ge=0, le=150)
     max_age: int | None = Field(None, ge=0, le=150)
-    industry_prefixes: list[str] = Field(default_factory=list, max_length=20, description="GB/T 4754 prefixes")
+    industry_prefixes: list[str] = Field(
+        default_factory=list, max_length=20, description="GB/T 4754 prefixes"
+    )
     capital_min_fen: int | None = Field(None, ge=0)
     capital_max_fen: int | None = Field(None, ge=0)
     company_types: list[CompanyTypeName] = Field(default_factory=list, max_length=7)
@@ -43,6 +45,7 @@ class RuleConditions(Schema):
     days_before: int = Field(30, ge=1, le=365, description="licence_expiring: valid_until within N days")
     male_age: int = Field(60, ge=40, le=80, description="retirement: age for men")
     female_age: int = Field(55, ge=40, le=80, description="retirement: age for women")
+    item_id: UUID | None = Field(None, description="birth: also a completed case of this catalogue item")
 
     @field_validator("region_prefix")
     @classmethod
@@ -78,7 +81,7 @@ class RuleConditions(Schema):
 class ProactiveRuleIn(Schema):
     name: str = Field(min_length=1, max_length=120)
     event: EventName
-    conditions: RuleConditions = Field(default_factory=RuleConditions)
+    conditions: RuleConditions = Field(default_factory=lambda: RuleConditions.model_validate({}))
     action: Literal["notify", "grant"] = "notify"
     title: str = Field(min_length=1, max_length=200)
     message: str = Field("", max_length=2000)

@@ -47,8 +47,8 @@ def users_by_digest(person_digests: list[str], company_codes: dict[str, str]) ->
     by_code = {code: digest for digest, code in company_codes.items()}
     codes = list(by_code)
     for start in range(0, len(codes), 500):
-        for code, user_id in LegalPerson.objects.filter(credit_code__in=codes[start : start + 500]).values_list(
-            "credit_code", "user_id"
-        ):
+        for code, user_id in LegalPerson.objects.filter(
+            credit_code__in=codes[start : start + 500]
+        ).values_list("credit_code", "user_id"):
             found[by_code[code]] = user_id
     return found

@@ -23,13 +23,23 @@ from yiwang.web.ui import applicant_required, current_user, domain_errors, error
 
 PER_PAGE = 30
 LIST_CONDITIONS = ("genders", "industry_prefixes", "company_types")
-NUMBER_CONDITIONS = ("min_age", "max_age", "capital_min_fen", "capital_max_fen", "days_before", "male_age", "female_age")
+NUMBER_CONDITIONS = (
+    "min_age",
+    "max_age",
+    "capital_min_fen",
+    "capital_max_fen",
+    "days_before",
+    "male_age",
+    "female_age",
+)
 
 
 def _manager(request: HttpRequest) -> Any:
     user = current_user(request)
     if not is_manager(user):
-        raise DomainError(ProactiveErrorCode.FORBIDDEN, _("仅事项管理员或系统管理员可管理主动服务"), status=403)
+        raise DomainError(
+            ProactiveErrorCode.FORBIDDEN, _("仅事项管理员或系统管理员可管理主动服务"), status=403
+        )
     return user
 
 
@@ -44,12 +54,16 @@ def rule_form(data: Any) -> ProactiveRuleIn:
         if not values:
             continue
         if name in LIST_CONDITIONS:
-            conditions[name] = [p.strip() for v in values for p in str(v).replace("，", ",").split(",") if p.strip()]
+            conditions[name] = [
+                p.strip() for v in values for p in str(v).replace("，", ",").split(",") if p.strip()
+            ]
         else:
             conditions[name] = str(values[0]).strip()
     extra = {"conditions": conditions}
     return parse_form(
-        ProactiveRuleIn, {k: v for k, v in data.items() if not k.startswith("cond_")}, extra=extra,
+        ProactiveRuleIn,
+        {k: v for k, v in data.items() if not k.startswith("cond_")},
+        extra=extra,
         code=ProactiveErrorCode.INVALID_INPUT,
     )  # type: ignore[return-value]
 
@@ -84,8 +98,12 @@ def rules(request: HttpRequest) -> HttpResponse:
         except DomainError as exc:
             if exc.status in (403, 404):
                 raise
-            return render(request, "proactive/rule_form.html", _form_context(None, request.POST, **error_context(exc)),
-                          status=exc.status)
+            return render(
+                request,
+                "proactive/rule_form.html",
+                _form_context(None, request.POST, **error_context(exc)),
+                status=exc.status,
+            )
         return redirect("proactive:rule", rule_id=rule.public_id)
     page = paginate(request.GET, reads.manageable_rules(user), PER_PAGE)
     return render(request, "proactive/rules.html", {"page": page})
@@ -109,8 +127,12 @@ def rule_detail(request: HttpRequest, rule_id: UUID) -> HttpResponse:
         except DomainError as exc:
             if exc.status in (403, 404):
                 raise
-            return render(request, "proactive/rule_form.html", _form_context(rule, request.POST, **error_context(exc)),
-                          status=exc.status)
+            return render(
+                request,
+                "proactive/rule_form.html",
+                _form_context(rule, request.POST, **error_context(exc)),
+                status=exc.status,
+            )
         return redirect("proactive:rule", rule_id=rule.public_id)
     return render(
         request,
@@ -132,10 +154,27 @@ def edit_rule(request: HttpRequest, rule_id: UUID) -> HttpResponse:
     rule = _rule(user, rule_id)
     if "edit" not in rule_actions(user, rule):
         raise DomainError(ProactiveErrorCode.INVALID_STATE, _("已停用的规则不能修改"), status=409)
-    return render(request, "proactive/rule_form.html", _form_context(rule, {
-        name: getattr(rule, name) for name in ("name", "event", "action", "title", "message", "link",
-                                                "benefit_name", "amount_fen", "legal_basis")
-    }))
+    return render(
+        request,
+        "proactive/rule_form.html",
+        _form_context(
+            rule,
+            {
+                name: getattr(rule, name)
+                for name in (
+                    "name",
+                    "event",
+                    "action",
+                    "title",
+                    "message",
+                    "link",
+                    "benefit_name",
+                    "amount_fen",
+                    "legal_basis",
+                )
+            },
+        ),
+    )
 
 
 @staff_required
@@ -260,10 +299,8 @@ def my_settings(request: HttpRequest) -> HttpResponse:
     )
 
 
-def _uuid(raw: str) -> UUID | None:
+def _uuid(raw: str) -> UUID:
     try:
         return UUID(raw)
     except ValueError:
         raise Http404(_("规则不存在")) from None
-
-

@@ -97,7 +97,9 @@ class RuleVersion(models.Model):
     created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
-        constraints = [models.UniqueConstraint(fields=["rule", "version"], name="proactive_rule_version_once")]
+        constraints = [
+            models.UniqueConstraint(fields=["rule", "version"], name="proactive_rule_version_once")
+        ]
 
     def __str__(self) -> str:
         return f"{self.rule_id} v{self.version}"
@@ -204,11 +206,11 @@ class OptOut(models.Model):
 
     class Meta:
         constraints = [
+            models.UniqueConstraint(fields=["subject_digest", "rule"], name="proactive_opt_out_rule_once"),
             models.UniqueConstraint(
-                fields=["subject_digest", "rule"], name="proactive_opt_out_rule_once"
-            ),
-            models.UniqueConstraint(
-                fields=["subject_digest"], condition=models.Q(rule__isnull=True), name="proactive_opt_out_all_once"
+                fields=["subject_digest"],
+                condition=models.Q(rule__isnull=True),
+                name="proactive_opt_out_all_once",
             ),
         ]
 

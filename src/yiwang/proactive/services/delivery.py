@@ -42,7 +42,9 @@ def deliver_pending(limit: int | None = None) -> Delivered:
     done = Delivered()
     while limit is None or done.sent + done.no_account < limit:
         batch = list(
-            Push.objects.filter(status=PushStatus.NEW).select_related("rule").order_by("pk")[:BATCH]
+            Push.objects.filter(status=PushStatus.NEW)
+            .select_related("rule")
+            .order_by("pk")[: min(BATCH, limit or BATCH)]
         )
         if not batch:
             break
@@ -64,7 +66,9 @@ def deliver_pending(limit: int | None = None) -> Delivered:
                 title, body = message_of(push)
                 link = reverse("my_proactive:detail", args=[push.public_id])
                 post_inbox_message(user_id, title=title, body=body, link=link, occurred_at=push.created_at)
-                Push.objects.filter(pk=push.pk).update(status=PushStatus.SENT, user_id=user_id, notified_at=now)
+                Push.objects.filter(pk=push.pk).update(
+                    status=PushStatus.SENT, user_id=user_id, notified_at=now
+                )
                 sent_ids.append(push.pk)
             Push.objects.filter(pk__in=missing_ids).update(status=PushStatus.NO_ACCOUNT)
         done.sent += len(sent_ids)

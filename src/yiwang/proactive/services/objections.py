@@ -28,11 +28,15 @@ def file_objection(actor: User, push: Push, reason: str) -> Objection:
         if "object" not in push_actions(actor, push):
             raise DomainError(ProactiveErrorCode.OBJECTION_OPEN, "该待遇已有待处理的异议或已撤销", status=409)
         objection = Objection.objects.create(push=push, user=actor, reason=reason.strip())
-        audit.record("proactive.objection_filed", actor=actor, obj=objection, detail={"push": str(push.public_id)})
+        audit.record(
+            "proactive.objection_filed", actor=actor, obj=objection, detail={"push": str(push.public_id)}
+        )
         author_id, rule_name = push.rule.created_by_id, push.rule.name
         link = reverse("proactive:objections")
         transaction.on_commit(
-            lambda: post_inbox_message(author_id, title=f"主动服务异议：{rule_name}", body=reason[:500], link=link)
+            lambda: post_inbox_message(
+                author_id, title=f"主动服务异议：{rule_name}", body=reason[:500], link=link
+            )
         )
     return objection
 
@@ -56,7 +60,9 @@ def decide_objection(actor: User, objection: Objection, body: ProactiveDecisionI
         objection.decided_by = actor
         objection.decided_at = timezone.now()
         objection.decision_note = body.note.strip()
-        objection.corrected_amount_fen = body.corrected_amount_fen if body.outcome == ObjectionStatus.UPHELD else None
+        objection.corrected_amount_fen = (
+            body.corrected_amount_fen if body.outcome == ObjectionStatus.UPHELD else None
+        )
         objection.save(
             update_fields=["status", "decided_by", "decided_at", "decision_note", "corrected_amount_fen"]
         )
@@ -64,8 +70,11 @@ def decide_objection(actor: User, objection: Objection, body: ProactiveDecisionI
             "proactive.objection_decided",
             actor=actor,
             obj=objection,
-            detail={"outcome": body.outcome, "before": before,
-                    "after": {"grant_status": push.grant_status, "amount_fen": push.amount_fen}},
+            detail={
+                "outcome": body.outcome,
+                "before": before,
+                "after": {"grant_status": push.grant_status, "amount_fen": push.amount_fen},
+            },
         )
         recipient_id, author_id = objection.user_id, push.rule.created_by_id
         title = ("异议成立：" if body.outcome == ObjectionStatus.UPHELD else "异议不成立：") + push.rule.name

@@ -19,13 +19,24 @@ from yiwang.proactive.models import Rule, RuleStatus, RuleVersion
 from yiwang.proactive.schemas import ProactiveRuleIn
 
 DEFINITION_FIELDS = (
-    "name", "event", "conditions", "action", "title", "message", "link", "benefit_name", "amount_fen", "legal_basis",
+    "name",
+    "event",
+    "conditions",
+    "action",
+    "title",
+    "message",
+    "link",
+    "benefit_name",
+    "amount_fen",
+    "legal_basis",
 )
 
 
 def _require_manager(actor: User) -> None:
     if not is_manager(actor):
-        raise DomainError(ProactiveErrorCode.FORBIDDEN, "仅事项管理员或系统管理员可管理主动服务规则", status=403)
+        raise DomainError(
+            ProactiveErrorCode.FORBIDDEN, "仅事项管理员或系统管理员可管理主动服务规则", status=403
+        )
 
 
 def _definition(body: ProactiveRuleIn) -> dict[str, Any]:
@@ -45,7 +56,9 @@ def _organisation(actor: User, body: ProactiveRuleIn) -> Organisation:
 
 def _snapshot(rule: Rule, actor: User) -> None:
     RuleVersion.objects.create(
-        rule=rule, version=rule.version, created_by=actor,
+        rule=rule,
+        version=rule.version,
+        created_by=actor,
         definition={name: getattr(rule, name) for name in DEFINITION_FIELDS},
     )
 
@@ -57,7 +70,9 @@ def create_rule(actor: User, body: ProactiveRuleIn) -> Rule:
     with transaction.atomic():
         rule = Rule.objects.create(organisation=org, created_by=actor, **_definition(body))
         _snapshot(rule, actor)
-        audit.record("proactive.rule_created", actor=actor, obj=rule, detail={"event": rule.event, "version": 1})
+        audit.record(
+            "proactive.rule_created", actor=actor, obj=rule, detail={"event": rule.event, "version": 1}
+        )
     return rule
 
 
@@ -76,7 +91,10 @@ def update_rule(actor: User, rule: Rule, body: ProactiveRuleIn) -> Rule:
         definition = _definition(body)
         if rule.status == RuleStatus.ACTIVE and definition["event"] != rule.event:
             raise DomainError(
-                ProactiveErrorCode.INVALID_STATE, "已启用规则的事件类型不能修改", {"event": ["不能修改"]}, status=409
+                ProactiveErrorCode.INVALID_STATE,
+                "已启用规则的事件类型不能修改",
+                {"event": ["不能修改"]},
+                status=409,
             )
         for name, value in definition.items():
             setattr(rule, name, value)
@@ -110,5 +128,3 @@ def retire_rule(actor: User, rule: Rule) -> Rule:
         rule.save(update_fields=["status", "retired_at", "updated_at"])
         audit.record("proactive.rule_retired", actor=actor, obj=rule, detail={"version": rule.version})
     return rule
-
-

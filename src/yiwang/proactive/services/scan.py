@@ -19,7 +19,7 @@ from django.utils import timezone
 
 from yiwang.bases.models import BaseChange, BaseKind, Company
 from yiwang.core import audit
-from yiwang.licences.models import Licence, LicenceStatus, LicenceType
+from yiwang.licences.models import HolderCodeType, Licence, LicenceStatus, LicenceType
 from yiwang.proactive.matching import (
     PERSON_TABLE,
     company_where,
@@ -86,15 +86,27 @@ class ScanReport:
         return sum(self.written.values())
 
 
-def _insert_people(rule: Rule, now: datetime, day: date, source: str, where_sql: str, params: list[Any],
-                   event_key_sql: str, facts: list[tuple[str, str]]) -> int:
+def _insert_people(
+    rule: Rule,
+    now: datetime,
+    day: date,
+    source: str,
+    where_sql: str,
+    params: list[Any],
+    event_key_sql: str,
+    facts: list[tuple[str, str]],
+) -> int:
     grant = rule.action == ActionKind.GRANT
     select = (
         f"SELECT {new_uuid()}, %s, %s, %s, p.id_number_digest, {event_key_sql}, %s, %s, %s, "
         f"{json_object(facts)}, %s, %s {source} WHERE {where_sql}"
     )
-    lead = [rule.pk, rule.version, SubjectKind.PERSON.value]
-    tail = [PushStatus.NEW.value, GrantStatus.GRANTED.value if grant else "", rule.amount_fen if grant else 0]
+    lead: list[Any] = [rule.pk, rule.version, SubjectKind.PERSON.value]
+    tail: list[Any] = [
+        PushStatus.NEW.value,
+        GrantStatus.GRANTED.value if grant else "",
+        rule.amount_fen if grant else 0,
+    ]
     with connection.cursor() as cursor:
         cursor.execute(insert_ignoring(PUSH_TABLE, COLUMNS, select), [*lead, *tail, day, now, *params])
         return max(cursor.rowcount, 0)
@@ -105,11 +117,22 @@ def _births(rule: Rule, now: datetime, day: date, low: int, high: int) -> int:
     where = person_where(cond, day)
     source = f"FROM {CHANGE_TABLE} ch JOIN {PERSON_TABLE} p ON p.id_number_digest = ch.subject_digest"
     sql = f"ch.sequence > %s AND ch.sequence <= %s AND ch.base = %s AND ch.created = %s AND {where.sql}"
-    facts = [("event", "'birth'"), ("region", "p.household_region"), ("gender", "p.gender"),
-             ("change", "ch.sequence")]
+    facts = [
+        ("event", "'birth'"),
+        ("region", "p.household_region"),
+        ("gender", "p.gender"),
+        ("change", "ch.sequence"),
+    ]
     # a person is born once: the event key is constant, so a corrected record pushes nothing again
     return _insert_people(
-        rule, now, day, source, sql, [low, high, BaseKind.POPULATION.value, True, *where.params], "'birth'", facts
+        rule,
+        now,
+        day,
+        source,
+        sql,
+        [low, high, BaseKind.POPULATION.value, True, *where.params],
+        "'birth'",
+        facts,
     )
 
 
@@ -119,11 +142,23 @@ def _retirements(rule: Rule, now: datetime, day: date) -> int:
     written = 0
     for gender, born in retirement_dates(cond, day):
         age = cond.male_age if gender == "male" else cond.female_age
-        facts = [("event", "'retirement'"), ("region", "p.household_region"), ("gender", "p.gender"),
-                 ("age", str(int(age))), ("day", f"'{day.isoformat()}'")]
+        facts = [
+            ("event", "'retirement'"),
+            ("region", "p.household_region"),
+            ("gender", "p.gender"),
+            ("age", str(int(age))),
+            ("day", f"'{day.isoformat()}'"),
+        ]
         sql = f"p.gender = %s AND p.birth_date = %s AND {where.sql}"
         written += _insert_people(
-            rule, now, day, f"FROM {PERSON_TABLE} p", sql, [gender, born, *where.params], "'retirement'", facts
+            rule,
+            now,
+            day,
+            f"FROM {PERSON_TABLE} p",
+            sql,
+            [gender, born, *where.params],
+            "'retirement'",
+            facts,
         )
     return written
 
@@ -138,15 +173,29 @@ def _licences(rule: Rule, now: datetime, day: date) -> int:
         params.append(cond.licence_type_code)
     kind_sql = "CASE WHEN l.holder_code_type = %s THEN %s ELSE %s END"
     event_key = "'licence:' || l.identifier || ':' || l.valid_until"
-    facts = [("event", "'licence_expiring'"), ("licence", "l.identifier"), ("licence_type", "t.name"),
-             ("valid_until", "l.valid_until")]
+    facts = [
+        ("event", "'licence_expiring'"),
+        ("licence", "l.identifier"),
+        ("licence_type", "t.name"),
+        ("valid_until", "l.valid_until"),
+    ]
     select = (
-        f"SELECT {new_uuid()}, %s, %s, {kind_sql}, l.holder_code_digest, {event_key}, %s, %s, %s, "
+        f"SELECT {new_uuid()}, %s, %s, {kind_sql}, l.holder_code_digest, {event_key}, %s, %s, %s, "  # noqa: S608
         f"{json_object(facts)}, %s, %s FROM {LICENCE_TABLE} l JOIN {LICENCE_TYPE_TABLE} t ON t.id = l.licence_type_id "
         f"WHERE l.status = %s AND l.valid_until >= %s AND l.valid_until <= %s AND l.holder_code_digest <> ''{type_sql}"
     )
-    lead = [rule.pk, rule.version, "统一社会信用代码", SubjectKind.COMPANY.value, SubjectKind.PERSON.value]
-    tail = [PushStatus.NEW.value, GrantStatus.GRANTED.value if grant else "", rule.amount_fen if grant else 0]
+    lead: list[Any] = [
+        rule.pk,
+        rule.version,
+        HolderCodeType.CREDIT_CODE.value,
+        SubjectKind.COMPANY.value,
+        SubjectKind.PERSON.value,
+    ]
+    tail: list[Any] = [
+        PushStatus.NEW.value,
+        GrantStatus.GRANTED.value if grant else "",
+        rule.amount_fen if grant else 0,
+    ]
     with connection.cursor() as cursor:
         cursor.execute(insert_ignoring(PUSH_TABLE, COLUMNS, select), [*lead, *tail, day, now, *params])
         return max(cursor.rowcount, 0)
@@ -170,16 +219,36 @@ def _companies(rule: Rule, now: datetime, day: date, digests: set[str] | None) -
     batch: list[Push] = []
     before = Push.objects.filter(rule=rule).count()
     fields = ("credit_code", "industry", "registered_capital_fen", "type", "region", "established_on")
-    for code, industry, capital, kind, region, established in rows.values_list(*fields).iterator(chunk_size=5000):
+    for code, industry, capital, kind, region, established in rows.values_list(*fields).iterator(
+        chunk_size=5000
+    ):
         digest = company_digest(code)
         if digests is not None and digest not in digests:
             continue
-        facts = {"event": rule.event, "credit_code": code, "industry": industry, "registered_capital_fen": capital,
-                 "type": kind, "region": region, "established_on": established.isoformat() if established else ""}
-        batch.append(Push(rule=rule, rule_version=rule.version, subject_kind=SubjectKind.COMPANY,
-                          subject_digest=digest, event_key=event_key, status=PushStatus.NEW,
-                          grant_status=GrantStatus.GRANTED if grant else "", amount_fen=rule.amount_fen if grant else 0,
-                          facts=facts, scan_day=day, created_at=now))
+        facts = {
+            "event": rule.event,
+            "credit_code": code,
+            "industry": industry,
+            "registered_capital_fen": capital,
+            "type": kind,
+            "region": region,
+            "established_on": established.isoformat() if established else "",
+        }
+        batch.append(
+            Push(
+                rule=rule,
+                rule_version=rule.version,
+                subject_kind=SubjectKind.COMPANY,
+                subject_digest=digest,
+                event_key=event_key,
+                status=PushStatus.NEW,
+                grant_status=GrantStatus.GRANTED if grant else "",
+                amount_fen=rule.amount_fen if grant else 0,
+                facts=facts,
+                scan_day=day,
+                created_at=now,
+            )
+        )
         if len(batch) >= 2000:
             Push.objects.bulk_create(batch, ignore_conflicts=True)
             batch = []
@@ -189,7 +258,7 @@ def _companies(rule: Rule, now: datetime, day: date, digests: set[str] | None) -
 
 def _skip_opted_out() -> int:
     sql = (
-        f"UPDATE {PUSH_TABLE} SET status = %s WHERE status = %s AND EXISTS (SELECT 1 FROM {OPT_OUT_TABLE} o "
+        f"UPDATE {PUSH_TABLE} SET status = %s WHERE status = %s AND EXISTS (SELECT 1 FROM {OPT_OUT_TABLE} o "  # noqa: S608
         f"WHERE o.subject_digest = {PUSH_TABLE}.subject_digest AND (o.rule_id IS NULL OR o.rule_id = {PUSH_TABLE}.rule_id))"
     )
     with connection.cursor() as cursor:
@@ -237,8 +306,9 @@ def run_scan(today: date | None = None, *, deliver: bool = True) -> ScanReport:
         )
         report.to_sequence = high if high is not None else state.last_sequence
         for rule in Rule.objects.filter(status=RuleStatus.ACTIVE).order_by("pk"):
-            written = evaluate_rule(rule, now=now, days=report.days, low=report.from_sequence,
-                                    high=report.to_sequence)
+            written = evaluate_rule(
+                rule, now=now, days=report.days, low=report.from_sequence, high=report.to_sequence
+            )
             report.written[str(rule.public_id)] = written
         report.skipped = _skip_opted_out()
         state.last_sequence = report.to_sequence
@@ -249,8 +319,13 @@ def run_scan(today: date | None = None, *, deliver: bool = True) -> ScanReport:
             "proactive.scanned",
             object_type="proactive.Scan",
             object_id=today.isoformat(),
-            detail={"days": [d.isoformat() for d in report.days], "from_sequence": report.from_sequence,
-                    "to_sequence": report.to_sequence, "written": report.written, "skipped": report.skipped},
+            detail={
+                "days": [d.isoformat() for d in report.days],
+                "from_sequence": report.from_sequence,
+                "to_sequence": report.to_sequence,
+                "written": report.written,
+                "skipped": report.skipped,
+            },
         )
     if deliver:
         delivered = deliver_pending()

@@ -17,7 +17,9 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def granted(world):
-    make_rule(world.manager, action="grant", benefit_name="生育补贴", amount_fen=300_000, legal_basis="某政策第五条")
+    make_rule(
+        world.manager, action="grant", benefit_name="生育补贴", amount_fen=300_000, legal_basis="某政策第五条"
+    )
     baby = born()
     account = citizen_for(baby, "grantee")
     run_scan()
@@ -57,7 +59,9 @@ def test_objection_rejected_keeps_the_grant(world, granted, django_capture_on_co
     push, account = granted
     objection = file_objection(account, push, "金额不对")
     with django_capture_on_commit_callbacks(execute=True):
-        decide_objection(world.manager, objection, ProactiveDecisionIn(outcome="rejected", note="金额符合政策"))
+        decide_objection(
+            world.manager, objection, ProactiveDecisionIn(outcome="rejected", note="金额符合政策")
+        )
     push.refresh_from_db()
     assert (push.grant_status, push.amount_fen) == (GrantStatus.GRANTED, 300_000)
     assert InboxMessage.objects.filter(user=account, title__startswith="异议不成立").exists()

@@ -37,7 +37,9 @@ def test_manager_creates_previews_activates(world, manager_client):
     assert response.status_code == 302
     rule = Rule.objects.get()
     assert rule.conditions["region_prefix"] == "3401"
-    preview = manager_client.post("/workbench/proactive/preview/", {**FORM, "cond_region_prefix": "34"}, HTTP_HX_REQUEST="true")
+    preview = manager_client.post(
+        "/workbench/proactive/preview/", {**FORM, "cond_region_prefix": "34"}, HTTP_HX_REQUEST="true"
+    )
     assert preview.status_code == 200 and "reach-preview" in preview.content.decode()
     page = manager_client.get(f"/workbench/proactive/{rule.public_id}/")
     assert "覆盖情况" in page.content.decode()
@@ -62,7 +64,9 @@ def test_clerk_and_other_department_are_refused(world):
 
 
 def test_recipient_sees_objects_and_turns_pushes_off(world, manager_client):
-    make_rule(world.manager, action="grant", benefit_name="生育补贴", amount_fen=300_000, legal_basis="某政策")
+    make_rule(
+        world.manager, action="grant", benefit_name="生育补贴", amount_fen=300_000, legal_basis="某政策"
+    )
     account = citizen_for(born(), "recipient")
     run_scan()
     push = Push.objects.get()
@@ -77,9 +81,13 @@ def test_recipient_sees_objects_and_turns_pushes_off(world, manager_client):
     objection = Objection.objects.get()
     decisions = manager_client.get("/workbench/proactive/objections/")
     assert "金额不对" in decisions.content.decode()
-    assert manager_client.post(
-        f"/workbench/proactive/objections/{objection.public_id}/decide/", {"outcome": "rejected", "note": "符合政策"}
-    ).status_code == 302
+    assert (
+        manager_client.post(
+            f"/workbench/proactive/objections/{objection.public_id}/decide/",
+            {"outcome": "rejected", "note": "符合政策"},
+        ).status_code
+        == 302
+    )
     assert client.post("/my/proactive/settings/", {"enabled": "0"}).status_code == 302
     assert OptOut.objects.filter(rule__isnull=True).count() == 1
     assert "已关闭全部" in client.get("/my/proactive/settings/").content.decode()

@@ -7,13 +7,13 @@ from datetime import date
 import pytest
 from pydantic import ValidationError
 
+from yiwang.bases.models import BaseKind
 from yiwang.core.errors import DomainError
 from yiwang.proactive import reads
 from yiwang.proactive.models import RuleStatus
 from yiwang.proactive.schemas import ProactiveRuleIn, RuleConditions
 from yiwang.proactive.services import activate_rule, retire_rule, run_scan, set_push_enabled, update_rule
 from yiwang.testing import bases
-from yiwang.bases.models import BaseKind
 from yiwang.testing.proactive import born, citizen_for, log_change, make_rule, rule_body
 
 pytestmark = pytest.mark.django_db
@@ -98,3 +98,12 @@ def test_conditions_age_and_gender(world):
     log_change(BaseKind.POPULATION, boy.id_number)
     report = run_scan()
     assert report.total == 1
+
+
+def test_demo_rules_are_created_once(world):
+    from yiwang.proactive.defaults import DEMO_RULES, ensure_demo_rules
+
+    assert len(ensure_demo_rules()) == len(DEMO_RULES)
+    assert ensure_demo_rules() == []
+    born()
+    assert run_scan().total >= 2  # the birth notice and the 育儿补贴 grant

@@ -71,7 +71,11 @@ def test_company_established_and_policy_match(world):
         world.manager,
         event="policy_match",
         name="软件企业",
-        conditions={"industry_prefixes": ["I65"], "capital_max_fen": 500_000_000, "company_types": ["enterprise"]},
+        conditions={
+            "industry_prefixes": ["I65"],
+            "capital_max_fen": 500_000_000,
+            "company_types": ["enterprise"],
+        },
     )
     old = bases.company(industry="I6510")  # existed before: only the policy backfill finds it
     bases.company(industry="C1310")  # another industry
@@ -134,3 +138,25 @@ def test_draft_and_retired_rules_push_nothing(world):
     make_rule(world.manager, active=False)
     born()
     assert run_scan().total == 0
+
+
+def test_birth_by_a_completed_case_of_the_chosen_item(world, django_capture_on_commit_callbacks):
+    from types import SimpleNamespace
+    from uuid import uuid4
+
+    from yiwang.proactive.services.case_events import on_case_completed
+
+    item = SimpleNamespace(public_id=uuid4(), name="出生医学证明")
+    make_rule(world.manager, conditions={"item_id": str(item.public_id)})
+    parent = citizen_for(bases.person(), "parent")
+    case = SimpleNamespace(public_id=uuid4(), number="N1", item=item, applicant=parent)
+    with django_capture_on_commit_callbacks(execute=True):
+        on_case_completed(None, case=case, actor=None)
+        on_case_completed(None, case=case, actor=None)  # once per case
+    push = Push.objects.get()
+    assert (push.status, push.event_key) == (PushStatus.SENT, f"case:{case.public_id}")
+    other = SimpleNamespace(
+        public_id=uuid4(), number="N2", item=SimpleNamespace(public_id=uuid4(), name="x"), applicant=parent
+    )
+    on_case_completed(None, case=other, actor=None)
+    assert Push.objects.count() == 1
