@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
-from datetime import date
 from typing import Any
 
 from django.core.files.uploadedfile import UploadedFile
@@ -15,6 +14,7 @@ from yiwang.cases.errors import CaseErrorCode
 from yiwang.cases.models import DEFAULT_TRUST_LEVEL, Case, CaseMaterial, CaseMaterialSource, CaseStatus
 from yiwang.cases.transitions import transition
 from yiwang.cases.uploads import CheckedUpload, check_upload
+from yiwang.catalog.forms import definition_of, validate_submission
 from yiwang.catalog.models import ServiceItem
 from yiwang.core import audit
 from yiwang.core.errors import Conflict, DomainError, NotFound
@@ -28,54 +28,22 @@ class MaterialUpload:
     checked: CheckedUpload
 
 
-def _clean_value(spec: Mapping[str, Any], value: Any) -> tuple[Any, str | None]:
-    """One form value checked against its field spec: ``(clean value, None)`` or ``(None, error)``."""
-    label = spec.get("label", spec.get("name"))
-    kind = spec.get("type", "text")
-    if kind == "number":
-        try:
-            return (float(value) if "." in str(value) else int(value)), None
-        except (TypeError, ValueError):
-            return None, f"{label}应为数字"
-    if kind == "date":
-        try:
-            return date.fromisoformat(str(value)).isoformat(), None
-        except ValueError:
-            return None, f"{label}应为日期（YYYY-MM-DD）"
-    if kind == "select":
-        choices = [str(choice) for choice in spec.get("choices", [])]
-        if str(value) not in choices:
-            return None, f"{label}的取值不在可选范围内（可选：{'、'.join(choices)}）"
-        return value, None
-    value = str(value)
-    if len(value) > 2000:
-        return None, f"{label}过长"
-    return value, None
-
-
-def validate_form_data(item: ServiceItem, form_data: Mapping[str, Any]) -> dict[str, Any]:
-    """Check the application form against the item's field list; unknown fields are dropped."""
-    errors: dict[str, list[str]] = {}
-    clean: dict[str, Any] = {}
-    for spec in item.form_fields or []:
-        name = spec.get("name")
-        if not name:
-            continue
-        value = form_data.get(name)
-        if isinstance(value, str):
-            value = value.strip()
-        if value in (None, ""):
-            if spec.get("required"):
-                errors[name] = [f"请填写{spec.get('label', name)}"]
-            continue
-        value, error = _clean_value(spec, value)
-        if error is not None:
-            errors[name] = [error]
-            continue
-        clean[name] = value
-    if errors:
-        raise DomainError(CaseErrorCode.FORM_INVALID, "申请表填写不完整或有误", errors)
-    return clean
+def validate_form_data(
+    item: ServiceItem,
+    form_data: Mapping[str, Any],
+    *,
+    prefilled_locked: Mapping[str, Any] | None = None,
+    files: Mapping[str, Sequence[Any]] | None = None,
+) -> dict[str, Any]:
+    """Check the application form with the e-form engine on the item's definition (电子表单):
+    unknown fields and hidden fields are dropped, computed fields recomputed."""
+    return validate_submission(
+        definition_of(item.form_definition, item.form_fields),
+        form_data,
+        prefilled_locked=prefilled_locked,
+        files=files,
+        error_code=CaseErrorCode.FORM_INVALID,
+    )
 
 
 def check_material_uploads(

@@ -169,10 +169,18 @@ def _in_choices(component: Mapping[str, Any], value: str) -> bool:
     return value in {choice for choice, _ in choices_of(component)}
 
 
+def _out_of_range(component: Mapping[str, Any]) -> str:
+    message = f"{_label(component)}的取值不在可选范围内"
+    if (component.get("properties") or {}).get("codeTable"):
+        return message
+    labels = [label for _, label in choices_of(component)]
+    return f"{message}（可选：{'、'.join(labels)}）" if len(labels) <= 20 else message
+
+
 def _choice(component: Mapping[str, Any], value: Any) -> str:
     text = str(value).strip()
     if isinstance(value, Mapping | list) or not _in_choices(component, text):
-        raise DomainError(FORM_INVALID, f"{_label(component)}的取值不在可选范围内")
+        raise DomainError(FORM_INVALID, _out_of_range(component))
     return text
 
 
@@ -186,7 +194,7 @@ def _choices(component: Mapping[str, Any], value: Any) -> list[str]:
     picked = list(dict.fromkeys(str(v).strip() for v in value if str(v).strip()))
     bad = [v for v in picked if not _in_choices(component, v)]
     if bad:
-        raise DomainError(FORM_INVALID, f"{_label(component)}的取值不在可选范围内")
+        raise DomainError(FORM_INVALID, _out_of_range(component))
     order = (
         {choice: index for index, (choice, _) in enumerate(choices_of(component))}
         if not (component.get("properties") or {}).get("codeTable")
