@@ -19,11 +19,12 @@ from yiwang.cases import courier, delivery, licence_materials, shared_materials
 from yiwang.cases import held as held_uploads
 from yiwang.cases.models import DeliveryMethod, HeldUpload
 from yiwang.cases.services import applicant_acting_for, submit_application
+from yiwang.catalog.forms import definition_of, parse_post, render_nodes
 from yiwang.catalog.models import Material, ServiceItem, ServiceObject
 from yiwang.catalog.scenarios import PARAM_PREFIX, answers_from_params, applicable
 from yiwang.catalog.services import get_published_item
 from yiwang.core.errors import DomainError
-from yiwang.portal.forms import spec_controls, upload_control
+from yiwang.portal.forms import upload_control
 from yiwang.space.models import StoredMaterial
 from yiwang.space.services import plan_reuse
 from yiwang.space.services import reuse as store_reuse
@@ -41,9 +42,12 @@ STORE_PREFIX = "store_"  # 材料库复用: store_<material public id> = the cho
 
 
 def form_controls(item: ServiceItem, values: dict[str, Any], exc: DomainError | None) -> list[dict[str, Any]]:
-    """The item's application form (申请表) as labelled controls (the renderer the 一件事 form shares)."""
-    return spec_controls(
-        item.form_fields or [], values, prefix=FIELD_PREFIX, errors_for=lambda name: field_errors(exc, name)
+    """The item's application form (电子表单) as the nodes of the shared partial ``forms/_form.html``."""
+    return render_nodes(
+        definition_of(item.form_definition, item.form_fields),
+        values,
+        exc.fields if exc is not None else {},
+        prefix=FIELD_PREFIX,
     )
 
 
@@ -169,11 +173,7 @@ def apply(request: HttpRequest, public_id: UUID) -> HttpResponse:
     status = 200
     prefilled: dict[str, tuple[Any, str]] = {}
     if request.method == "POST":
-        values = {
-            str(spec.get("name")): request.POST.get(FIELD_PREFIX + str(spec.get("name")), "")
-            for spec in item.form_fields or []
-            if spec.get("name")
-        }
+        values = parse_post(definition_of(item.form_definition, item.form_fields), request.POST, FIELD_PREFIX)
         idempotency_key = request.POST.get("idempotency_key", "")[:100] or idempotency_key
         draft = held_uploads.draft_key(idempotency_key)
         files, held = held_uploads.collect(
