@@ -12,6 +12,7 @@ import re
 from collections.abc import Mapping, Sequence
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from functools import partial
 from typing import Any
 
 from yiwang.catalog.forms.conditions import Visibility, is_empty
@@ -342,10 +343,14 @@ class _Submission:
                     data[leaf.key] = _store(leaf.component, result)
                 continue
             for row in data.get(str(leaf.table["key"])) or []:
-                result = evaluate(tree, lambda k: scalar(k, data), lambda k, r=row: scalar(k, r), column)
+                result = evaluate(tree, lambda k: scalar(k, data), partial(_row_value, scalar, row), column)
                 row.pop(leaf.key, None)
                 if result is not None:
                     row[leaf.key] = _store(leaf.component, result)
+
+
+def _row_value(scalar: Any, row: Mapping[str, Any], key: str) -> Any:
+    return scalar(key, row)
 
 
 def _store(component: Mapping[str, Any], result: Decimal) -> Any:
@@ -353,7 +358,8 @@ def _store(component: Mapping[str, Any], result: Decimal) -> Any:
     if kind == "currency":
         return int((result * 100).quantize(Decimal(1), rounding=ROUND_HALF_UP))
     if kind == "number":
-        places = int(component.get("decimalLimit") if component.get("decimalLimit") is not None else 2)
+        limit = component.get("decimalLimit")
+        places = int(limit) if limit is not None else 2
         value = result.quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP)
         return int(value) if places == 0 or value == value.to_integral_value() else str(value)
     return str(result.normalize())
