@@ -12,9 +12,10 @@ See docs/forms.md.  Public API:
 
 from __future__ import annotations
 
-from yiwang.catalog.forms.definition import MAX_COMPONENTS, empty_definition, leaves, normalise_definition
+from yiwang.catalog.forms.definition import MAX_COMPONENTS, empty_definition, leaves
 from yiwang.catalog.forms.expressions import ExpressionError, parse_expression
 from yiwang.catalog.forms.legacy import definition_of, flatten, from_legacy
+from yiwang.catalog.forms.normalise import normalise_definition
 from yiwang.catalog.forms.post import parse_post, yuan_to_fen
 from yiwang.catalog.forms.render import Source, render_nodes
 from yiwang.catalog.forms.validate import FORM_INVALID, validate_submission
