@@ -18,7 +18,7 @@ from ninja.files import UploadedFile
 
 from yiwang.accounts.models import AccountKind, User
 from yiwang.cases.models import TERMINAL_STATUSES, Case
-from yiwang.core.errors import PermissionDenied
+from yiwang.core.errors import DomainError, PermissionDenied
 from yiwang.core.paging import ShortPageIn
 from yiwang.space import file as subject_file
 from yiwang.space import reads, services, staff_files
@@ -117,10 +117,12 @@ def read_material(request: HttpRequest, material_id: UUID, subject: Query[SpaceS
 
 @router.post("/materials", response={201: SpaceMaterialDetailOut}, summary="材料库：上传材料")
 def upload_material(
-    request: HttpRequest, body: Form[SpaceMaterialUploadIn], file: UploadedFile = File(...)
+    request: HttpRequest, body: Form[SpaceMaterialUploadIn], file: UploadedFile | None = File(None)
 ) -> tuple[int, dict[str, Any]]:
     user = applicant(request)
     owner = owner_for(user, body.company)
+    if file is None:
+        raise DomainError(SpaceErrorCode.INVALID_INPUT, "请选择文件", {"file": ["必填"]})
     entry = services.upload_material(
         owner=owner,
         actor=user,

@@ -30,7 +30,7 @@ class SpaceMaterialFilter(Schema):
 
 class SpaceMaterialUploadIn(Schema):
     company: str = COMPANY
-    name: str = Field(..., min_length=1, max_length=200, description="材料名称")
+    name: str = Field("", max_length=200, description="材料名称（必填；空值答 400 space_invalid_input）")
     material: UUID | None = Field(None, description="目录材料（可选，便于复用时匹配）")
     valid_until: date | None = Field(None, description="有效期至（空为长期有效）")
 
@@ -114,8 +114,10 @@ class SpaceFileOut(Schema):
 
 
 class SpaceSubjectSearchIn(Schema):
-    kind: Literal["person", "company"]
-    number: str = Field(..., min_length=18, max_length=18, description="公民身份号码 / 统一社会信用代码")
+    """Checked after the caller's role (an applicant hears 403 whatever he sends)."""
+
+    kind: Literal["", "person", "company"] = ""
+    number: str = Field("", max_length=18, description="公民身份号码 / 统一社会信用代码（18 位）")
 
 
 class SpaceSubjectOut(Schema):

@@ -10,7 +10,7 @@ from yiwang.accounts.personal_data import record_staff_reads
 from yiwang.accounts.reads import applicant_user_id
 from yiwang.accounts.roles import in_scope_ids
 from yiwang.core import audit, personal_data
-from yiwang.core.errors import NotFound, PermissionDenied
+from yiwang.core.errors import DomainError, NotFound, PermissionDenied
 from yiwang.core.masking import mask_id_number, mask_name
 from yiwang.core.personal_data import Read
 from yiwang.space import file as subject_file
@@ -30,6 +30,12 @@ def find_subject(actor: User, kind: str, number: str) -> User:
     with the masked number whether it finds one or not (404 when not)."""
     require_reader(actor)
     value = (number or "").strip().upper()[:18]
+    if kind not in ("person", "company") or len(value) != 18:
+        raise DomainError(
+            SpaceErrorCode.INVALID_INPUT,
+            "请选择主体类型并填写 18 位公民身份号码或统一社会信用代码",
+            {"number": ["应为 18 位"]} if kind in ("person", "company") else {"kind": ["请选择"]},
+        )
     user_id = applicant_user_id(kind, value)
     audit.record(
         "space.file_searched",

@@ -193,7 +193,7 @@ def staff_search(request: HttpRequest) -> HttpResponse:
     user = current_user(request)
     staff_files.require_reader(user)
     context: dict[str, Any] = {"values": request.GET}
-    if request.GET.get("number"):
+    if "number" in request.GET:
         try:
             body = parse_form(SpaceSubjectSearchIn, request.GET)
             subject = staff_files.find_subject(user, body.kind, body.number)  # type: ignore[attr-defined]
