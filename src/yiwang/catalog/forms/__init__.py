@@ -12,7 +12,7 @@ See docs/forms.md.  Public API:
 
 from __future__ import annotations
 
-from yiwang.catalog.forms.definition import MAX_COMPONENTS, empty_definition, leaves
+from yiwang.catalog.forms.definition import MAX_COMPONENTS, empty_definition, leaves, subset
 from yiwang.catalog.forms.expressions import ExpressionError, parse_expression
 from yiwang.catalog.forms.legacy import definition_of, flatten, from_legacy
 from yiwang.catalog.forms.normalise import normalise_definition
@@ -37,6 +37,7 @@ __all__ = [
     "parse_expression",
     "parse_post",
     "render_nodes",
+    "subset",
     "validate_submission",
     "yuan_to_fen",
 ]

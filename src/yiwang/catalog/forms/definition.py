@@ -7,7 +7,7 @@ renderer and the validator read is always well-formed.
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
+from collections.abc import Collection, Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -23,6 +23,7 @@ __all__ = [
     "condition_keys",
     "empty_definition",
     "leaves",
+    "subset",
     "walk",
 ]
 
@@ -121,3 +122,22 @@ def condition_keys(conditional: Mapping[str, Any] | None) -> list[str]:
     if conditional.get("when"):
         keys.append(str(conditional["when"]))
     return [key.split(".")[-1] for key in keys if key]
+
+
+def subset(definition: Mapping[str, Any] | None, keys: Collection[str]) -> dict[str, Any]:
+    """The part of ``definition`` that asks for ``keys`` (top-level fields and tables), sections kept
+    around what is left in them (e.g. what a 一件事 member still asks after the shared fields)."""
+
+    def keep(components: list[Mapping[str, Any]]) -> list[dict[str, Any]]:
+        kept: list[dict[str, Any]] = []
+        for component in components:
+            kind = component.get("type")
+            if kind in LAYOUT_TYPES:
+                children = keep(list(component.get("components") or []))
+                if children:
+                    kept.append({**component, "components": children})
+            elif (kind in INPUT_TYPES or kind in CONTAINER_TYPES) and str(component.get("key")) in keys:
+                kept.append(dict(component))
+        return kept
+
+    return {"display": "form", "components": keep(list((definition or {}).get("components") or []))}

@@ -15,6 +15,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.utils.html import strip_tags
+from django.utils.translation import gettext as _
 
 from yiwang.catalog.forms.definition import CONTAINER_TYPES, INPUT_TYPES, LAYOUT_TYPES, choices_of
 
@@ -28,6 +29,29 @@ _INPUT_TYPE = {
     "currency": "text",
     "datetime": "date",
 }
+
+
+_ADDRESS_WORDS = ("地址", "住所", "住址", "所在地", "坐落")
+
+
+def _wide(component: Mapping[str, Any]) -> bool:
+    """A text field that holds an address (住所、经营场所、邮寄地址…) gets a full-width input."""
+    key = str(component.get("key") or "").lower()
+    label = str(component.get("label") or "")
+    return component.get("type") == "textfield" and (
+        "address" in key
+        or "location" in key
+        or any(word in label for word in _ADDRESS_WORDS)
+        or label.endswith("场所")
+    )
+
+
+def _help(component: Mapping[str, Any]) -> str:
+    text = str(component.get("description") or "")
+    if component.get("type") == "datetime":
+        hint = _("日期格式：年-月-日，如 2025-01-31")
+        return f"{text} {hint}".strip()
+    return text
 
 
 @dataclass(frozen=True)
@@ -81,8 +105,9 @@ def _control(
         "name": name,
         "id": "id_" + name.replace(ROW_PLACEHOLDER, "x"),
         "label": str(component.get("label") or component.get("key")),
-        "help": str(component.get("description") or ""),
-        "placeholder": str(component.get("placeholder") or ""),
+        "help": _help(component),
+        "placeholder": str(component.get("placeholder") or ("YYYY-MM-DD" if kind == "datetime" else "")),
+        "wide": _wide(component),
         "required": bool(rules.get("required")),
         "value": shown,
         "choices": choices,

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from functools import partial
 from typing import Any
 from uuid import UUID
 
@@ -23,8 +22,9 @@ from yiwang.cases.models import CaseDocument, DeliveryMethod, HeldUpload
 from yiwang.cases.schemas import DeliveryIn
 from yiwang.cases.services import get_case_for
 from yiwang.catalog.bundles import bundle_materials, get_published_bundle, merged_form
+from yiwang.catalog.forms import definition_of, from_legacy, leaves, parse_post, render_nodes, subset
 from yiwang.core.errors import DomainError, NotFound
-from yiwang.portal.forms import form_wording, spec_control, spec_controls, upload_control
+from yiwang.portal.forms import form_wording, upload_control
 from yiwang.web.forms import parse_form
 from yiwang.web.ui import (
     applicant_required,
@@ -64,71 +64,112 @@ def case_delivery(request: HttpRequest, public_id: UUID) -> HttpResponseBase:
     )
 
 
-def _merged_spec(merged: Any) -> dict[str, Any]:
-    """A merged field as a field spec; a plain text field mapped onto a member's select, date or
-    number field takes that field's type and choices (the member's form would refuse anything else)."""
-    spec: dict[str, Any] = {
-        "name": merged.field.name,
-        "label": merged.field.label,
-        "type": merged.field.type or "text",
-        "required": merged.field.required,
-        "choices": list(merged.field.choices or []),
-        "help_text": merged.field.help_text,
+_SHARED_PREFIX = "f_"
+
+
+def _member_prefix(member: Any) -> str:
+    return f"m_{member.item.public_id}_"
+
+
+def _merged_component(merged: Any) -> dict[str, Any]:
+    """A merged field as an e-form component; a plain text field mapped onto a member's typed field
+    (select, date, number, money, address…) takes that field's component, so the applicant sees the
+    control the member's form checks against (the member's form would refuse anything else)."""
+    field = merged.field
+    legacy = {
+        "name": field.name,
+        "label": field.label,
+        "type": field.type or "text",
+        "required": field.required,
+        "choices": list(field.choices or []),
+        "help_text": field.help_text,
     }
-    if spec["type"] == "text":
-        for member, item_field in merged.targets:
-            target = next((f for f in member.item.form_fields or [] if f.get("name") == item_field), None)
-            if target and target.get("type") in {"select", "date", "number"}:
-                spec["type"] = target["type"]
-                spec["choices"] = list(target.get("choices") or [])
-                break
-    return spec
+    component: dict[str, Any] = from_legacy([legacy])["components"][0]
+    if legacy["type"] != "text":
+        return component
+    for member, item_field in merged.targets:
+        definition = definition_of(member.item.form_definition, member.item.form_fields)
+        target = next((leaf.component for leaf in leaves(definition) if leaf.key == item_field), None)
+        if target is None or target.get("type") in ("textfield", "textarea", "file", "datagrid"):
+            continue
+        typed = {
+            key: value
+            for key, value in target.items()
+            if key not in ("conditional", "calculateValue", "properties", "disabled", "defaultValue")
+        }
+        code_table = (target.get("properties") or {}).get("codeTable")
+        if code_table:
+            typed["properties"] = {"codeTable": code_table}
+        rules = {k: v for k, v in (target.get("validate") or {}).items() if k != "required"}
+        if field.required:
+            rules["required"] = True
+        typed.update(key=component["key"], label=component["label"], validate=rules)
+        if component.get("description"):
+            typed["description"] = component["description"]
+        return typed
+    return component
+
+
+def _bundle_definitions(bundle: Any) -> tuple[Any, dict[str, Any], list[tuple[Any, dict[str, Any]]]]:
+    """The merged form as e-form definitions: the shared fields (inputs ``f_<name>``) and, per member,
+    what it still asks (inputs ``m_<item public id>_<key>``), both drawn by the single-item renderer."""
+    form = merged_form(bundle)
+    shared = {"display": "form", "components": [_merged_component(merged) for merged in form.fields]}
+    remaining = [
+        (
+            member,
+            subset(
+                definition_of(member.item.form_definition, member.item.form_fields),
+                {str(spec.get("name")) for spec in specs},
+            ),
+        )
+        for member, specs in form.remaining
+    ]
+    return form, shared, remaining
 
 
 def _bundle_controls(
     bundle: Any, post: Any, exc: DomainError | None, held: Mapping[str, Sequence[HeldUpload]]
 ) -> dict[str, Any]:
-    """The 一件事 form through the renderer the single-item form uses (portal/forms.py)."""
+    """The 一件事 form through the renderer the single-item form uses (``forms/_form.html``)."""
     errors = exc.fields if exc is not None else {}
+    posted = bool(post)
 
-    def member_errors(member: Any, name: str) -> list[str]:
-        found = errors.get(f"{member.item.public_id}.{name}", [])
-        return [str(message) for message in (found if isinstance(found, list | tuple) else [found])]
+    def member_errors(member: Any) -> dict[str, Any]:
+        start = f"{member.item.public_id}."
+        return {key.removeprefix(start): found for key, found in errors.items() if key.startswith(start)}
 
     labels: dict[str, tuple[str, str]] = {}
-    form = merged_form(bundle)
-    shared = []
+    form, shared_definition, remaining_definitions = _bundle_definitions(bundle)
+    shared_errors: dict[str, list[str]] = {}
     for merged in form.fields:
-        spec = _merged_spec(merged)
-        messages_: list[str] = []
+        name = merged.field.name
         for member, item_field in merged.targets:
-            labels[f"{member.item.public_id}.{item_field}"] = (f"id_f_{spec['name']}", spec["label"])
-            messages_ += [m for m in member_errors(member, item_field) if m not in messages_]
-        shared.append(
-            spec_control(
-                spec, name=f"f_{spec['name']}", value=post.get(f"f_{spec['name']}", ""), errors=messages_
+            labels[f"{member.item.public_id}.{item_field}"] = (
+                f"id_{_SHARED_PREFIX}{name}",
+                merged.field.label,
             )
-        )
+            found = member_errors(member).get(item_field, [])
+            for message in found if isinstance(found, list | tuple) else [found]:
+                if str(message) not in shared_errors.setdefault(name, []):
+                    shared_errors[name].append(str(message))
+    shared = render_nodes(
+        shared_definition,
+        parse_post(shared_definition, post, _SHARED_PREFIX) if posted else {},
+        shared_errors,
+        prefix=_SHARED_PREFIX,
+    )
     remaining = []
-    for member, specs in form.remaining:
-        prefix = f"m_{member.item.public_id}_"
-        values = {name.removeprefix(prefix): value for name, value in post.items() if name.startswith(prefix)}
-        for spec in specs:
-            labels[f"{member.item.public_id}.{spec.get('name')}"] = (
-                f"id_{prefix}{spec.get('name')}",
-                f"{member.item.name}：{spec.get('label') or spec.get('name')}",
+    for member, definition in remaining_definitions:
+        prefix = _member_prefix(member)
+        for leaf in leaves(definition):
+            path = leaf.key if leaf.table is None else f"{leaf.table['key']}.{leaf.key}"
+            labels[f"{member.item.public_id}.{path}"] = (
+                f"id_{prefix}{leaf.key}",
+                f"{member.item.name}：{leaf.component.get('label') or leaf.key}",
             )
-        remaining.append(
-            (
-                member,
-                spec_controls(
-                    specs,
-                    values,
-                    prefix=prefix,
-                    errors_for=partial(member_errors, member),
-                ),
-            )
-        )
+        values = parse_post(definition, post, prefix) if posted else {}
+        remaining.append((member, render_nodes(definition, values, member_errors(member), prefix=prefix)))
     item_ids = {member.item_id: member.item.public_id for member in bundle.members.all()}
     materials = []
     for n, row in enumerate(bundle_materials(bundle)):
@@ -177,17 +218,12 @@ def bundle_apply(request: HttpRequest, public_id: UUID) -> HttpResponse:
         files, held = held_uploads.collect(
             user, draft, chosen, request.POST.getlist(held_uploads.REMOVE_FIELD)
         )
-        form_data = {
-            name.removeprefix("f_"): value for name, value in request.POST.items() if name.startswith("f_")
+        _form, shared_definition, remaining_definitions = _bundle_definitions(bundle)
+        form_data = parse_post(shared_definition, request.POST, _SHARED_PREFIX)
+        member_forms = {
+            str(member.item.public_id): parse_post(definition, request.POST, _member_prefix(member))
+            for member, definition in remaining_definitions
         }
-        member_forms: dict[str, dict[str, Any]] = {}
-        for member in bundle.members.all():
-            prefix = f"m_{member.item.public_id}_"
-            member_forms[str(member.item.public_id)] = {
-                name.removeprefix(prefix): value
-                for name, value in request.POST.items()
-                if name.startswith(prefix)
-            }
         try:
             application = bundles.apply_bundle(
                 applicant=user,
