@@ -11,6 +11,7 @@ from __future__ import annotations
 import authorisation_rules_assessment
 import authorisation_rules_bases
 import authorisation_rules_exchange
+import authorisation_rules_forms
 import authorisation_rules_gateway
 import authorisation_rules_hall_agency
 import authorisation_rules_hall_appointments
@@ -384,5 +385,6 @@ for _table in (
     authorisation_rules_kiosk.RULES,
     authorisation_rules_space.RULES,
     authorisation_rules_proactive.RULES,
+    authorisation_rules_forms.RULES,
 ):
     RULES.update(_table)

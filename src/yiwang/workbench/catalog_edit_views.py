@@ -163,10 +163,11 @@ def item_form_values(post: Any, base: BaseItem | None) -> dict[str, Any]:
         values[name] = post.getlist(name)
     if base is not None:  # 四级四同: the four fields follow the base item
         values.update(name=base.name, item_type=base.item_type, legal_basis=base.legal_basis)
-    try:
-        values["form_fields"] = json.loads(post.get("form_fields") or "[]")
-    except json.JSONDecodeError:
-        values["form_fields"] = "invalid"  # not a list: the schema refuses it (see FORM_MESSAGES)
+    if "form_fields" in post:  # the page edits the form in the builder (form_builder_views); JSON still works
+        try:
+            values["form_fields"] = json.loads(post.get("form_fields") or "[]")
+        except json.JSONDecodeError:
+            values["form_fields"] = "invalid"  # not a list: the schema refuses it (see FORM_MESSAGES)
     values["materials"] = [
         {
             **{
@@ -308,7 +309,6 @@ def _edit_context(
         fees = _rows(post, "fee", ("name", "standard", "legal_basis"))
         faq = _rows(post, "faq", ("question", "answer"))
         special = _rows(post, "special", ("kind", "name", "limit_days", "note"))
-        form_fields_json = post.get("form_fields", "")
     else:
         materials = [
             {key: getattr(m, key) for key in MATERIAL_KEYS}
@@ -321,7 +321,6 @@ def _edit_context(
         ]
         faq = list(item.faq or [])
         special = list(item.special_procedures or [])
-        form_fields_json = json.dumps(item.form_fields or [], ensure_ascii=False, indent=2)
     blank_material: dict[str, Any] = dict.fromkeys(MATERIAL_KEYS, "") | {
         "mandatory": True,
         "source_kind": "upload",
@@ -346,7 +345,17 @@ def _edit_context(
         "fees": fees,
         "faq": faq,
         "special": special,
-        "form_fields_json": form_fields_json,
+        "form_summary": [  # read-only: the form is edited in the builder (电子表单设计)
+            {
+                "label": str(spec.get("label") or spec.get("name") or ""),
+                "name": str(spec.get("name") or ""),
+                "type": str(spec.get("component") or spec.get("type") or ""),
+                "required": bool(spec.get("required")),
+                "prefill": str(spec.get("prefill") or ""),
+            }
+            for spec in item.form_fields or []
+            if isinstance(spec, dict)
+        ],
         "form_fields_errors": field_errors(exc, "form_fields"),
         "material_forms": MaterialForm.choices,
         "source_kinds": MaterialSourceKind.choices,

@@ -32,7 +32,12 @@ urlpatterns = [
 
 # 事项管理 (service managers): catalogue governance pages, in workbench/catalog_views.py (list, items,
 # actions), catalog_edit_views.py (the draft editor) and catalog_report_views.py (reports)
-from yiwang.workbench import catalog_edit_views, catalog_report_views, catalog_views  # noqa: E402
+from yiwang.workbench import (  # noqa: E402
+    catalog_edit_views,
+    catalog_report_views,
+    catalog_views,
+    form_builder_views,
+)
 
 urlpatterns += [
     path("catalog/", catalog_views.item_list, name="catalog_list"),
@@ -52,6 +57,16 @@ urlpatterns += [
     path("catalog/<uuid:public_id>/discard/", catalog_views.item_discard, name="catalog_discard"),
     path("catalog/<uuid:public_id>/schedule/", catalog_views.item_schedule, name="catalog_schedule"),
     path("catalog/<uuid:public_id>/compare/", catalog_views.item_compare, name="catalog_compare"),
+    # 电子表单设计器 (workbench/form_builder_views.py)
+    path("catalog/<uuid:public_id>/form/", form_builder_views.form_builder, name="catalog_form"),
+    path(
+        "catalog/<uuid:public_id>/form/save/", form_builder_views.form_builder_save, name="catalog_form_save"
+    ),
+    path(
+        "catalog/<uuid:public_id>/form/preview/",
+        form_builder_views.form_builder_preview,
+        name="catalog_form_preview",
+    ),
     # 工作人员用户中心: MFA, staff administration (三员), audit trail, counter identity verification
     path("mfa/", staff_views.mfa_verify, name="mfa"),
     path("mfa/enrol/", staff_views.mfa_enrol, name="mfa_enrol"),
