@@ -13,12 +13,12 @@ from uuid import UUID
 
 from django.http import HttpRequest
 from django.utils import timezone
-from ninja import File, Form, Query, Router
-from ninja.files import UploadedFile
+from ninja import Query, Router
 
 from yiwang.accounts.models import AccountKind, User
 from yiwang.cases.models import TERMINAL_STATUSES, Case
 from yiwang.core.errors import DomainError, PermissionDenied
+from yiwang.core.openapi import multipart_body, text
 from yiwang.core.paging import ShortPageIn
 from yiwang.space import file as subject_file
 from yiwang.space import reads, services, staff_files
@@ -39,6 +39,7 @@ from yiwang.space.schemas import (
     SpaceSubjectOut,
     SpaceSubjectSearchIn,
 )
+from yiwang.web.forms import parse_form
 from yiwang.web.ui import current_user
 
 router = Router(tags=["space"])
@@ -115,21 +116,37 @@ def read_material(request: HttpRequest, material_id: UUID, subject: Query[SpaceS
     return material_detail(reads.material_of(owner, material_id))
 
 
-@router.post("/materials", response={201: SpaceMaterialDetailOut}, summary="材料库：上传材料")
-def upload_material(
-    request: HttpRequest, body: Form[SpaceMaterialUploadIn], file: UploadedFile | None = File(None)
-) -> tuple[int, dict[str, Any]]:
+@router.post(
+    "/materials",
+    response={201: SpaceMaterialDetailOut},
+    summary="材料库：上传材料（multipart）",
+    openapi_extra=multipart_body(
+        {
+            "name": text(200, description="材料名称"),
+            "material": {"type": "string", "format": "uuid", "description": "目录材料（可选）"},
+            "valid_until": {"type": "string", "format": "date", "description": "有效期至（可选）"},
+            "company": text(18, description="统一社会信用代码（以单位名义）"),
+            "file": {"type": "string", "format": "binary"},
+        },
+        required=("name", "file"),
+        files=False,
+    ),
+)
+def upload_material(request: HttpRequest) -> tuple[int, dict[str, Any]]:
+    """The caller's role first, then the form (the same schema as the page's) and the file."""
     user = applicant(request)
-    owner = owner_for(user, body.company)
+    body = parse_form(SpaceMaterialUploadIn, request.POST, code=SpaceErrorCode.INVALID_INPUT)
+    owner = owner_for(user, body.company)  # type: ignore[attr-defined]
+    file = request.FILES.get("file")
     if file is None:
         raise DomainError(SpaceErrorCode.INVALID_INPUT, "请选择文件", {"file": ["必填"]})
     entry = services.upload_material(
         owner=owner,
         actor=user,
-        name=body.name,
+        name=body.name,  # type: ignore[attr-defined]
         upload=file,
-        material_id=body.material,
-        valid_until=body.valid_until,
+        material_id=body.material,  # type: ignore[attr-defined]
+        valid_until=body.valid_until,  # type: ignore[attr-defined]
     )
     return 201, material_detail(reads.material_of(owner, entry.public_id))
 

@@ -30,7 +30,7 @@ class SpaceMaterialFilter(Schema):
 
 class SpaceMaterialUploadIn(Schema):
     company: str = COMPANY
-    name: str = Field("", max_length=200, description="材料名称（必填；空值答 400 space_invalid_input）")
+    name: str = Field(..., min_length=1, max_length=200, description="材料名称")
     material: UUID | None = Field(None, description="目录材料（可选，便于复用时匹配）")
     valid_until: date | None = Field(None, description="有效期至（空为长期有效）")
 

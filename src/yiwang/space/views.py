@@ -52,7 +52,7 @@ def _store_context(request: HttpRequest, **extra: Any) -> dict[str, Any]:
     try:
         filters = parse_form(SpaceMaterialFilter, request.GET)
     except DomainError:
-        filters = SpaceMaterialFilter()
+        filters = SpaceMaterialFilter.model_validate({})
     rows = reads.materials_of(
         owner,
         reads.MaterialFilter(
@@ -63,7 +63,7 @@ def _store_context(request: HttpRequest, **extra: Any) -> dict[str, Any]:
         ),
     )
     page = paginate(request, rows, PER_PAGE)
-    query = {k: v for k, v in request.GET.items() if k != "page" and v}
+    query = {k: str(v) for k, v in request.GET.items() if k != "page" and v}
     return {
         "owner": owner,
         "company": company,
@@ -86,7 +86,7 @@ def materials(request: HttpRequest) -> HttpResponse:
         company = _company(request)
         owner = owner_for(user, company)
         try:
-            body = parse_form(SpaceMaterialUploadIn, request.POST)
+            body = parse_form(SpaceMaterialUploadIn, request.POST, code=SpaceErrorCode.INVALID_INPUT)
             upload = request.FILES.get("file")
             if upload is None:
                 raise DomainError(SpaceErrorCode.INVALID_INPUT, _("请选择文件"), {"file": [_("必填")]})

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date
+from uuid import UUID
 
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
@@ -26,7 +27,7 @@ def upload_material(
     actor: User,
     name: str,
     upload: UploadedFile,
-    material_id: object = None,
+    material_id: UUID | str | None = None,
     valid_until: date | None = None,
 ) -> StoredMaterial:
     """上传到材料库 A file the applicant keeps for later applications (trust level C: the original
