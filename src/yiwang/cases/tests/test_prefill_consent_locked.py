@@ -105,3 +105,20 @@ def test_locked_fields_keep_the_prefilled_value_at_filing():
     assert case.form_data["fullName"] == person.real_name  # locked: the server's value
     assert case.form_data["region"] == "340111"  # not locked: the applicant may correct it
     assert case.form_data["shop"] == "小店"
+
+
+def test_apply_page_shows_sources_and_takes_consent(client):
+    w = _world_with_form()
+    client.force_login(w.citizen)
+    url = f"/items/{w.item.public_id}/apply/"
+    page = client.get(url).content.decode()
+    person = w.citizen.natural_person
+    assert "授权调取共享数据预填" in page and 'name="prefill_consent"' in page
+    assert person.real_name in page and "实名账户" in page and "依法不可修改" in page
+    answer = client.post(url, {"prefill_consent": "1"})
+    assert answer.status_code == 302 and answer["Location"].endswith(url)
+    consent = PrefillConsent.objects.get(user=w.citizen)
+    page = client.get(url).content.decode()
+    assert 'name="prefill_consent"' not in page  # consent given: the personal field is prefilled
+    call = GatewayCall.objects.filter(consent=consent).get()
+    assert call.purpose == f"办理{w.item.name}（预填申请表）" and call.result == CallResult.OK

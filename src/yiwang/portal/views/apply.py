@@ -5,26 +5,30 @@ from __future__ import annotations
 import uuid
 from collections.abc import Collection, Mapping, Sequence
 from typing import Any
+from urllib.parse import urlencode
 from uuid import UUID
 
 from django.contrib import messages
 from django.core.files.uploadedfile import UploadedFile
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from yiwang.accounts.models import AssuranceLevel
 from yiwang.accounts.services import companies_for_agent
 from yiwang.cases import courier, delivery, licence_materials, shared_materials
 from yiwang.cases import held as held_uploads
+from yiwang.cases import prefill as prefilling
 from yiwang.cases.models import DeliveryMethod, HeldUpload
 from yiwang.cases.services import applicant_acting_for, submit_application
-from yiwang.catalog.forms import definition_of, parse_post, render_nodes
+from yiwang.catalog.forms import Source, definition_of, parse_post, render_nodes
 from yiwang.catalog.models import Material, ServiceItem, ServiceObject
 from yiwang.catalog.scenarios import PARAM_PREFIX, answers_from_params, applicable
 from yiwang.catalog.services import get_published_item
 from yiwang.core.errors import DomainError
 from yiwang.portal.forms import upload_control
+from yiwang.sharing.services import current_prefill_consent, grant_prefill_consent
 from yiwang.space.models import StoredMaterial
 from yiwang.space.services import plan_reuse
 from yiwang.space.services import reuse as store_reuse
@@ -41,14 +45,35 @@ MATERIAL_PREFIX = "material_"
 STORE_PREFIX = "store_"  # 材料库复用: store_<material public id> = the chosen store entry's public id
 
 
-def form_controls(item: ServiceItem, values: dict[str, Any], exc: DomainError | None) -> list[dict[str, Any]]:
-    """The item's application form (电子表单) as the nodes of the shared partial ``forms/_form.html``."""
+def form_controls(
+    item: ServiceItem,
+    values: dict[str, Any],
+    exc: DomainError | None,
+    sources: dict[str, Source] | None = None,
+) -> list[dict[str, Any]]:
+    """The item's application form (电子表单) as the nodes of the shared partial ``forms/_form.html``
+    (``sources``: where prefilled values came from, and which the applicant may not change)."""
     return render_nodes(
         definition_of(item.form_definition, item.form_fields),
         values,
         exc.fields if exc is not None else {},
         prefix=FIELD_PREFIX,
+        sources=sources or {},
     )
+
+
+def prefill_consent(request: HttpRequest, item: ServiceItem) -> HttpResponse:
+    """授权调取共享数据预填: the applicant's consent recorded (audited), then the form again, prefilled."""
+    user = current_user(request)
+    grant_prefill_consent(
+        user,
+        purpose=f"办理{item.name}（预填申请表）",
+        resource_codes=prefilling.resolve(user, item).consent_resources,
+        item_ref=str(item.public_id),
+    )
+    messages.success(request, _("已授权本次申请调取您的共享数据预填申请表（30 分钟内有效）。"))
+    query = urlencode([(k, v) for k, v in request.POST.items() if k.startswith(PARAM_PREFIX)])
+    return redirect(reverse("portal:apply", args=[item.public_id]) + (f"?{query}" if query else ""))
 
 
 def material_controls(
@@ -171,8 +196,13 @@ def apply(request: HttpRequest, public_id: UUID) -> HttpResponse:
     chosen: dict[str, str] = {}
     licence_holder = user  # whose wallet the e-licence offers come from (the company when 代办)
     status = 200
-    prefilled: dict[str, tuple[Any, str]] = {}
+    sources: dict[str, Source] = {}
+    consent_needed = False
+    if request.method == "POST" and request.POST.get("prefill_consent"):
+        return prefill_consent(request, item)
     if request.method == "POST":
+        # 预填锁定: the locked fields stay marked (the filing keeps the server's value anyway)
+        sources = {b.key: Source(_("预填"), True) for b in prefilling.bindings(item) if b.locked}
         values = parse_post(definition_of(item.form_definition, item.form_fields), request.POST, FIELD_PREFIX)
         idempotency_key = request.POST.get("idempotency_key", "")[:100] or idempotency_key
         draft = held_uploads.draft_key(idempotency_key)
@@ -221,9 +251,13 @@ def apply(request: HttpRequest, public_id: UUID) -> HttpResponse:
                 _("申请已提交，办件编号：%(number)s。请留意短信和站内消息。") % {"number": case.number},
             )
             return redirect("portal:case_detail", public_id=case.public_id)
-    else:  # 预填: fields bound to the bases, from the account and the gateway (the applicant may correct)
-        prefilled = shared_materials.prefill(user, item)
-        values = {name: value for name, (value, _source) in prefilled.items()}
+    else:  # 预填 (cases/prefill.py): account, profile, licences, the last application, shared data
+        found = prefilling.resolve(
+            user, item, consent=current_prefill_consent(user, item_ref=str(item.public_id))
+        )
+        values = found.values
+        sources = {key: Source(source.label, source.locked) for key, source in found.sources.items()}
+        consent_needed = found.consent_needed
 
     return render(
         request,
@@ -232,7 +266,8 @@ def apply(request: HttpRequest, public_id: UUID) -> HttpResponse:
             "item": item,
             "scenario": scenario,
             "scenario_params": [(PARAM_PREFIX + key, value) for key, value in scenario.answers.items()],
-            "form_controls": form_controls(item, values, exc),
+            "form_controls": form_controls(item, values, exc, sources),
+            "consent_needed": consent_needed,
             "material_controls": material_controls(
                 materials,
                 exc,
@@ -261,9 +296,9 @@ def apply(request: HttpRequest, public_id: UUID) -> HttpResponse:
             "required_level_label": AssuranceLevel(item.required_assurance_level).label,
             "files_held": bool(held),
             "prefilled": [
-                (str(spec.get("label") or spec.get("name")), prefilled[str(spec.get("name"))][1])
+                (str(spec.get("label") or spec.get("name")), sources[str(spec.get("name"))].label)
                 for spec in item.form_fields or []
-                if str(spec.get("name")) in prefilled
+                if str(spec.get("name")) in sources and request.method != "POST"
             ],
         },
         status=status,
