@@ -115,3 +115,8 @@ def insert_ignoring(table: str, columns: list[str], select_sql: str) -> str:
     if connection.vendor == "postgresql":
         return f"INSERT INTO {table} ({cols}) {select_sql} ON CONFLICT DO NOTHING"
     return f"INSERT OR IGNORE INTO {table} ({cols}) {select_sql}"
+
+
+def param(pg_type: str) -> str:
+    """A placeholder typed for PostgreSQL (a parameter in a SELECT list has no type to infer there)."""
+    return f"%s::{pg_type}" if connection.vendor == "postgresql" else "%s"

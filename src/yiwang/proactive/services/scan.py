@@ -27,6 +27,7 @@ from yiwang.proactive.matching import (
     insert_ignoring,
     json_object,
     new_uuid,
+    param,
     person_where,
     retirement_dates,
 )
@@ -98,8 +99,9 @@ def _insert_people(
 ) -> int:
     grant = rule.action == ActionKind.GRANT
     select = (
-        f"SELECT {new_uuid()}, %s, %s, %s, p.id_number_digest, {event_key_sql}, %s, %s, %s, "
-        f"{json_object(facts)}, %s, %s {source} WHERE {where_sql}"
+        f"SELECT {new_uuid()}, {param('bigint')}, {param('integer')}, {param('varchar')}, p.id_number_digest, "
+        f"{event_key_sql}, {param('varchar')}, {param('varchar')}, {param('bigint')}, "
+        f"{json_object(facts)}, {param('date')}, {param('timestamptz')} {source} WHERE {where_sql}"
     )
     lead: list[Any] = [rule.pk, rule.version, SubjectKind.PERSON.value]
     tail: list[Any] = [
@@ -171,7 +173,7 @@ def _licences(rule: Rule, now: datetime, day: date) -> int:
     if cond.licence_type_code:
         type_sql = " AND t.code = %s"
         params.append(cond.licence_type_code)
-    kind_sql = "CASE WHEN l.holder_code_type = %s THEN %s ELSE %s END"
+    kind_sql = f"CASE WHEN l.holder_code_type = %s THEN {param('varchar')} ELSE {param('varchar')} END"
     event_key = "'licence:' || l.identifier || ':' || l.valid_until"
     facts = [
         ("event", "'licence_expiring'"),
@@ -180,8 +182,9 @@ def _licences(rule: Rule, now: datetime, day: date) -> int:
         ("valid_until", "l.valid_until"),
     ]
     select = (
-        f"SELECT {new_uuid()}, %s, %s, {kind_sql}, l.holder_code_digest, {event_key}, %s, %s, %s, "  # noqa: S608
-        f"{json_object(facts)}, %s, %s FROM {LICENCE_TABLE} l JOIN {LICENCE_TYPE_TABLE} t ON t.id = l.licence_type_id "
+        f"SELECT {new_uuid()}, {param('bigint')}, {param('integer')}, {kind_sql}, l.holder_code_digest, "  # noqa: S608
+        f"{event_key}, {param('varchar')}, {param('varchar')}, {param('bigint')}, "
+        f"{json_object(facts)}, {param('date')}, {param('timestamptz')} FROM {LICENCE_TABLE} l JOIN {LICENCE_TYPE_TABLE} t ON t.id = l.licence_type_id "
         f"WHERE l.status = %s AND l.valid_until >= %s AND l.valid_until <= %s AND l.holder_code_digest <> ''{type_sql}"
     )
     lead: list[Any] = [
