@@ -54,6 +54,7 @@ from yiwang.cases.services import (
     request_correction,
     verify_material,
 )
+from yiwang.catalog.forms import snapshot_display
 from yiwang.core import audit
 from yiwang.core.errors import CoreErrorCode, DomainError, NotFound
 from yiwang.seals.services import lacks_document_seal
@@ -79,6 +80,8 @@ Input = TypeVar("Input", bound=BaseModel)
 
 # A case still waiting for a notice or a decision (文书) from its handling body.
 OPEN_FOR_DOCUMENTS = {CaseStatus.SUBMITTED, CaseStatus.CORRECTION_REQUIRED, CaseStatus.ACCEPTED}
+
+_NO_ID = UUID(int=0)  # stands for a material id in the download links' common prefix
 
 
 # --- login ---------------------------------------------------------------------------------------
@@ -169,12 +172,9 @@ def process_context(user: Any, case: Case, process: ProcessInstance | None) -> d
     }
 
 
-def _form_rows(case: Case, unmasked: bool = False) -> list[tuple[str, Any]]:
-    labels = {
-        str(spec.get("name")): str(spec.get("label")) for spec in case.item_snapshot.get("form_fields", [])
-    }
-    values = personal.form_values(case, unmasked=unmasked)
-    return [(labels.get(key, key), value) for key, value in values.items()]
+def _form_display(case: Case, unmasked: bool = False) -> list[dict[str, Any]]:
+    """The form data by the definition the case was filed under (labels, sections, tables, 元)."""
+    return snapshot_display(case.item_snapshot, personal.form_values(case, unmasked=unmasked))
 
 
 def case_context(
@@ -218,7 +218,10 @@ def case_context(
         "actions": {str(allowed) for allowed in actions},
         # Personal data masked unless unmasked on request (workbench/personal_data.py).
         **personal.applicant_shown(case, unmasked=unmasked),
-        "form_rows": _form_rows(case, unmasked),
+        "form_display": _form_display(case, unmasked),
+        "material_base": reverse("workbench:material", args=[case.public_id, _NO_ID]).removesuffix(
+            f"{_NO_ID}/"
+        ),
         "materials": list(materials_of(case)),
         "events": list(case_queryset_for_events(case)),
         # The open notice is the last unresolved one of the list (one query for both).

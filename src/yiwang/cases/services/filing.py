@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Collection, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from typing import Any, Required, TypedDict, Unpack
 
@@ -25,6 +25,7 @@ from yiwang.cases.errors import CaseErrorCode
 from yiwang.cases.models import (
     Case,
     CaseEventType,
+    CaseMaterial,
     CaseMaterialSource,
     CaseNumberSequence,
     CaseStatus,
@@ -33,7 +34,13 @@ from yiwang.cases.models import (
 from yiwang.cases.services.acceptance import accept_by_rule
 from yiwang.cases.services.applicants import check_applicant
 from yiwang.cases.services.delivery import record_new_choice, validate_choice
-from yiwang.cases.services.materials import MaterialUpload, store_materials, validate_application
+from yiwang.cases.services.materials import (
+    MaterialUpload,
+    check_form_files,
+    form_file_refs,
+    store_materials,
+    validate_application,
+)
 from yiwang.cases.transitions import files_removed_on_failure, local_today, notify_applicant, record_event
 from yiwang.catalog import cache as catalog_cache
 from yiwang.catalog.models import ItemStatus, ServiceItem
@@ -87,6 +94,7 @@ class _Filing:
     idempotency_key: str
     delivery: tuple[str, str, str] | None  # (method, address, phone) to record with the case
     delivery_method: str
+    form_uploads: Mapping[str, list[MaterialUpload]] = field(default_factory=dict)  # 附件字段
 
     @property
     def filed_by(self) -> User:
@@ -110,6 +118,7 @@ class ApplicationArgs(TypedDict, total=False):
     delivery_address: str
     delivery_phone: str
     reused_materials: Sequence[reuse.ReusedMaterial]
+    form_files: Mapping[str, Sequence[UploadedFile]]
 
 
 def submit_application(**application: Unpack[ApplicationArgs]) -> Case:
@@ -134,6 +143,7 @@ def file_application(
     delivery_address: str = "",
     delivery_phone: str = "",
     reused_materials: Sequence[reuse.ReusedMaterial] = (),
+    form_files: Mapping[str, Sequence[UploadedFile]] | None = None,
 ) -> tuple[Case, bool]:
     """申请 + 登记赋码: file an application and give it the unified case number; returns the case and
     whether it had been filed before (an idempotent retry), found with the same one look-up.
@@ -152,6 +162,10 @@ def file_application(
 
     材料库复用 (:mod:`yiwang.cases.reused_materials`): ``reused_materials`` are entries of the
     applicant's material store, resolved by the caller; a material uploaded as well keeps the upload.
+
+    附件字段: ``form_files`` are the files of the form's ``file`` components (``{component key: files}``),
+    checked like material uploads and stored as materials of the "other" kind named by the field's
+    label; the form data keeps their references (name, sha256 and the stored material's public id).
 
     ``record_delivery``: keep the delivery choice (送达方式, with ``delivery_address`` for a courier)
     in the same transaction as the case.
@@ -182,6 +196,7 @@ def file_application(
     shared_choices = shared_materials.plan(applicant, item, applicable, uploaded_ids)
     # 预填锁定: a field the law does not let the applicant change keeps the server's prefilled value
     form_data = {**form_data, **prefill.locked_for(applicant, item)}
+    form_uploads = check_form_files(item, form_files or {})
     clean_form, uploads = validate_application(
         item,
         form_data,
@@ -191,6 +206,7 @@ def file_application(
         | {c.material.pk for c in shared_choices}
         | {r.material.pk for r in reused},
         required_material_ids=None if scenario is None else scenario.required_material_ids,
+        form_files=form_file_refs(form_uploads),
     )
     filing = _Filing(
         applicant=applicant,
@@ -207,6 +223,7 @@ def file_application(
         idempotency_key=idempotency_key,
         delivery=delivery,
         delivery_method=delivery[0] if delivery is not None else delivery_method,
+        form_uploads={key: value for key, value in form_uploads.items() if key in clean_form},
     )
     try:
         case, outcomes = _file(filing)
@@ -309,14 +326,29 @@ def _applied_data(filing: _Filing, outcomes: list[shared_materials.SharedOutcome
     return data
 
 
+def _with_stored_refs(
+    form_data: Mapping[str, Any],
+    form_uploads: Sequence[tuple[str, MaterialUpload]],
+    rows: Sequence[CaseMaterial],
+) -> dict[str, Any]:
+    """The form data with each file field's references naming the stored materials, in upload order."""
+    refs: dict[str, list[dict[str, str]]] = {}
+    for (key, upload), row in zip(form_uploads, rows, strict=True):
+        refs.setdefault(key, []).append(
+            {"name": upload.checked.original_name, "sha256": row.sha256, "material": str(row.public_id)}
+        )
+    return {**form_data, **refs}
+
+
 def _file(filing: _Filing) -> tuple[Case, list[shared_materials.SharedOutcome]]:
     """The filing transaction: the case, its files, the number, the counters and the first event."""
     case = _new_case(filing)
     with files_removed_on_failure() as stored, transaction.atomic():
         case.save()  # counted in the queue below, with the popularity
-        store_materials(
+        form_uploads = [(key, upload) for key, uploads in filing.form_uploads.items() for upload in uploads]
+        rows = store_materials(
             case,
-            filing.uploads,
+            [*filing.uploads, *(upload for _key, upload in form_uploads)],
             filing.registered_by or filing.applicant,
             0,
             stored,
@@ -325,7 +357,11 @@ def _file(filing: _Filing) -> tuple[Case, list[shared_materials.SharedOutcome]]:
         # Numbered only now (files stored, rows written): the day's counter stays locked until
         # commit, and what follows is a handful of short statements.
         case.number = next_case_number(filing.item, local_today())
-        Case.objects.filter(pk=case.pk).update(number=case.number)
+        if form_uploads:  # 附件字段: the form data names the stored materials
+            case.form_data = _with_stored_refs(case.form_data, form_uploads, rows[len(filing.uploads) :])
+            Case.objects.filter(pk=case.pk).update(number=case.number, form_data=case.form_data)
+        else:
+            Case.objects.filter(pk=case.pk).update(number=case.number)
         if filing.delivery is not None:
             method, address, phone = filing.delivery
             record_new_choice(case, method=method, address=address, phone=phone)

@@ -14,7 +14,7 @@ from yiwang.cases.errors import CaseErrorCode
 from yiwang.cases.models import DEFAULT_TRUST_LEVEL, Case, CaseMaterial, CaseMaterialSource, CaseStatus
 from yiwang.cases.transitions import transition
 from yiwang.cases.uploads import CheckedUpload, check_upload
-from yiwang.catalog.forms import definition_of, validate_submission
+from yiwang.catalog.forms import definition_of, leaves, validate_submission
 from yiwang.catalog.models import ServiceItem
 from yiwang.core import audit
 from yiwang.core.errors import Conflict, DomainError, NotFound
@@ -90,6 +90,38 @@ def check_material_uploads(
     return uploads
 
 
+def check_form_files(
+    item: ServiceItem, form_files: Mapping[str, Sequence[UploadedFile]]
+) -> dict[str, list[MaterialUpload]]:
+    """附件字段 The files of the form's ``file`` components (``{component key: files}``), checked like
+    material uploads (type, size, content); each becomes a material of the "other" kind named by the
+    field's label.  A key that is not a file field of the item's form is refused."""
+    definition = definition_of(item.form_definition, item.form_fields)
+    fields = {
+        leaf.key: leaf.component for leaf in leaves(definition) if leaf.type == "file" and leaf.table is None
+    }
+    checked: dict[str, list[MaterialUpload]] = {}
+    for key, uploads in form_files.items():
+        component = fields.get(str(key))
+        if component is None:
+            raise DomainError(
+                CaseErrorCode.UNKNOWN_MATERIAL, "上传的附件不属于该申请表", {str(key): ["未知附件字段"]}
+            )
+        label = str(component.get("label") or key)[:200]
+        checked[str(key)] = [
+            MaterialUpload(None, label, check_upload(upload, str(key))) for upload in uploads
+        ]
+    return checked
+
+
+def form_file_refs(form_uploads: Mapping[str, Sequence[MaterialUpload]]) -> dict[str, list[dict[str, str]]]:
+    """The references the form data keeps for the checked files (the stored material is added at filing)."""
+    return {
+        key: [{"name": u.checked.original_name, "sha256": u.checked.sha256} for u in uploads]
+        for key, uploads in form_uploads.items()
+    }
+
+
 def validate_application(
     item: ServiceItem,
     form_data: Mapping[str, Any],
@@ -97,12 +129,16 @@ def validate_application(
     applicable_material_ids: Collection[str] | None = None,
     provided_material_ids: Collection[int] = (),
     required_material_ids: Collection[str] | None = None,
+    form_files: Mapping[str, Sequence[Any]] | None = None,
 ) -> tuple[dict[str, Any], list[MaterialUpload]]:
-    """Check the form and the materials together, so the applicant hears of every gap at once."""
+    """Check the form and the materials together, so the applicant hears of every gap at once.
+
+    ``form_files``: the references of the checked files of the form's file fields (:func:`form_file_refs`);
+    a file field never takes references from ``form_data`` (they could name files never uploaded)."""
     form_error: DomainError | None = None
     clean_form: dict[str, Any] = {}
     try:
-        clean_form = validate_form_data(item, form_data)
+        clean_form = validate_form_data(item, form_data, files=form_files or {})
     except DomainError as exc:
         form_error = exc
     try:
@@ -165,8 +201,9 @@ def store_materials(
     stored: list[str],
     *,
     source: str = CaseMaterialSource.UPLOAD,
-) -> None:
-    """Write the files and their rows; each stored name is added to ``stored`` for cleanup.
+) -> list[CaseMaterial]:
+    """Write the files and their rows (returned in the order of ``uploads``); each stored name is
+    added to ``stored`` for cleanup.
 
     The rows go in with one INSERT (``bulk_create``; the primary keys come back on PostgreSQL and
     SQLite alike): a filing with five materials is one statement, not five.  No signal listens to
@@ -192,6 +229,7 @@ def store_materials(
         materials.append(material)
     if materials:
         CaseMaterial.objects.bulk_create(materials)
+    return materials
 
 
 def verify_material(case: Case, material_public_id: Any, *, actor: User) -> CaseMaterial:

@@ -22,7 +22,7 @@ from yiwang.cases import held as held_uploads
 from yiwang.cases import prefill as prefilling
 from yiwang.cases.models import DeliveryMethod, HeldUpload
 from yiwang.cases.services import applicant_acting_for, submit_application
-from yiwang.catalog.forms import Source, definition_of, parse_post, render_nodes
+from yiwang.catalog.forms import Source, definition_of, leaves, parse_post, render_nodes
 from yiwang.catalog.models import Material, ServiceItem, ServiceObject
 from yiwang.catalog.scenarios import PARAM_PREFIX, answers_from_params, applicable
 from yiwang.catalog.services import get_published_item
@@ -146,6 +146,16 @@ def uploaded_files(request: HttpRequest, materials: list[Material]) -> dict[str,
     return files
 
 
+def form_files(request: HttpRequest, item: ServiceItem) -> dict[str, list[UploadedFile]]:
+    """附件字段 The files chosen for the form's file fields (inputs ``field_<key>``), by component key."""
+    files: dict[str, list[UploadedFile]] = {}
+    for leaf in leaves(definition_of(item.form_definition, item.form_fields), with_tables=False):
+        chosen = request.FILES.getlist(FIELD_PREFIX + leaf.key) if leaf.type == "file" else []
+        if chosen:
+            files[leaf.key] = chosen
+    return files
+
+
 def item_serves_legal_persons(item: ServiceItem) -> bool:
     legal = {ServiceObject.ENTERPRISE, ServiceObject.INSTITUTION, ServiceObject.SOCIAL_ORGANISATION}
     return not item.service_objects or bool(legal.intersection(item.service_objects))
@@ -238,6 +248,7 @@ def apply(request: HttpRequest, public_id: UUID) -> HttpResponse:
                 record_delivery=True,
                 delivery_address=delivery_address,
                 reused_materials=reused,
+                form_files=form_files(request, item),
             )
         except DomainError as error:
             exc = error

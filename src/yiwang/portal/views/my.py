@@ -27,6 +27,7 @@ from yiwang.cases.services import (
     supply_gap_materials,
     withdraw_case,
 )
+from yiwang.catalog.forms import snapshot_display
 from yiwang.core.errors import DomainError
 from yiwang.core.paging import paginate
 from yiwang.portal.forms import form_wording
@@ -58,6 +59,8 @@ STATUS_FILTERS = (
     ("done", gettext_noop("已办结")),
 )
 STATUS_FILTER_VALUES = {*(value for value, _label in STATUS_FILTERS), *CaseStatus.values}
+
+_NO_ID = UUID(int=0)  # stands for a material id in the download links' common prefix
 
 
 def progress_steps(case: Case) -> list[dict[str, str]]:
@@ -133,9 +136,6 @@ def case_page_context(
             if entry.get("material_id"):
                 labels[entry["material_id"]] = (f"id_material_{entry['material_id']}", entry.get("name", ""))
     labels["files"] = ("correction-form", _("补正材料"))
-    form_labels = {
-        str(spec.get("name")): str(spec.get("label")) for spec in case.item_snapshot.get("form_fields", [])
-    }
     return {
         "case": case,
         "events": reads.events,
@@ -143,7 +143,10 @@ def case_page_context(
         "notices": reads.notices,
         "materials": reads.materials,
         "steps": progress_steps(case),
-        "form_rows": [(form_labels.get(key, key), value) for key, value in (case.form_data or {}).items()],
+        "form_display": snapshot_display(case.item_snapshot, case.form_data),
+        "material_base": reverse("portal:case_material", args=[case.public_id, _NO_ID]).removesuffix(
+            f"{_NO_ID}/"
+        ),
         "correction_controls": correction_controls(notice, exc if action == "correction" else None),
         "correction_comment": request.POST.get("comment", "") if action == "correction" else "",
         "withdraw_reason": request.POST.get("reason", "") if action == "withdraw" else "",
