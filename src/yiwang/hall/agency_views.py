@@ -23,7 +23,7 @@ from yiwang.core.errors import DomainError, PermissionDenied
 from yiwang.hall.errors import HallErrorCode
 from yiwang.hall.models import AgencyAuthorisation, AgencyKind, AgencyStatus, Hall
 from yiwang.hall.services import agency as service
-from yiwang.hall.services.console import hall_items
+from yiwang.hall.services.console import form_data_from, form_nodes, hall_items
 from yiwang.web.ui import current_user, domain_errors, staff_required
 
 
@@ -158,6 +158,7 @@ def _detail_context(
     unmask: bool = False,
     errors: dict[str, Any] | None = None,
     error: str = "",
+    values: dict[str, Any] | None = None,
 ) -> dict[str, Any]:
     names = {str(i.public_id): i.name for i in items}
     cases = list(
@@ -173,7 +174,7 @@ def _detail_context(
         "items": items,
         "listed": [names.get(str(i), str(i)) for i in a.item_public_ids or []],
         "selected": selected,
-        "form_fields": list(selected.form_fields or []) if selected is not None else [],
+        "form_nodes": form_nodes(selected, values or {}, errors or {}) if selected is not None else [],
         "materials": list(selected.materials.all()) if selected is not None else [],
         "cases": cases,
         "errors": errors or {},
@@ -206,11 +207,7 @@ def apply(request: HttpRequest, authorisation_id: UUID) -> HttpResponse:
     selected = next((i for i in items if str(i.public_id) == request.POST.get("item", "")), None)
     if selected is None:
         raise DomainError(HallErrorCode.AGENCY_INVALID, _("该授权不包括此事项，或您不是帮办人"), status=403)
-    form_data = {
-        str(spec["name"]): request.POST.get(f"form_{spec['name']}", "")
-        for spec in selected.form_fields or []
-        if spec.get("name")
-    }
+    form_data = form_data_from(selected, request.POST)
     files = {
         str(m.public_id): request.FILES.getlist(f"material_{m.public_id}")
         for m in selected.materials.all()
@@ -227,7 +224,9 @@ def apply(request: HttpRequest, authorisation_id: UUID) -> HttpResponse:
             idempotency_key=request.POST.get("idempotency_key", "")[:100],
         )
     except DomainError as exc:
-        context = _detail_context(user, a, items, selected, errors=exc.fields, error=exc.message)
+        context = _detail_context(
+            user, a, items, selected, errors=exc.fields, error=exc.message, values=form_data
+        )
         return render(request, "hall/agency/detail.html", context, status=exc.status)
     messages.success(request, _("已代为登记，办件编号 %(number)s。") % {"number": case.number})
     return redirect("hall_agency:detail", authorisation_id=a.public_id)

@@ -56,21 +56,8 @@ def register_start(request: HttpRequest) -> HttpResponse:
 
 
 def _controls(item: Any, post: Any, errors: dict[str, Any]) -> list[dict[str, Any]]:
+    """The scanned materials' upload controls (the form itself: ``console_services.form_nodes``)."""
     controls: list[dict[str, Any]] = []
-    for spec in item.form_fields or []:
-        name = str(spec.get("name"))
-        is_select = spec.get("type") == "select"
-        controls.append(
-            field(
-                f"form_{name}",
-                str(spec.get("label", name)),
-                value=post.get(f"form_{name}", ""),
-                required=bool(spec.get("required")),
-                errors=errors.get(name),
-                choices=[(c, c) for c in spec.get("choices", [])] if is_select else None,
-                type="select" if is_select else "text",
-            )
-        )
     for material in item.materials.all():
         controls.append(
             field(
@@ -132,6 +119,9 @@ def register_item(request: HttpRequest, item_id: UUID) -> HttpResponseBase:
             "hall": hall,
             "ticket": ticket,
             "item": item,
+            "form_nodes": console_services.form_nodes(
+                item, console_services.form_data_from(item, post) if request.method == "POST" else {}, errors
+            ),
             "controls": _controls(item, post, errors),
             "identity": identity,
             "identity_errors": {k: v for k, v in errors.items() if k.startswith("applicant")},

@@ -19,6 +19,7 @@ from yiwang.cases.models import Case, CaseMaterialSource, CaseStatus, DeliveryMe
 from yiwang.cases.services.materials import check_material_uploads, store_materials
 from yiwang.cases.transitions import files_removed_on_failure
 from yiwang.cases.window import register_walk_in
+from yiwang.catalog.forms import definition_of, parse_post, render_nodes
 from yiwang.catalog.models import ItemStatus, ServiceItem
 from yiwang.core import audit, personal_data
 from yiwang.core.errors import DomainError, NotFound
@@ -126,14 +127,22 @@ def register_for_ticket(
     return case
 
 
+FORM_PREFIX = "form_"
+
+
+def form_nodes(
+    item: ServiceItem, values: Mapping[str, Any], errors: Mapping[str, Any]
+) -> list[dict[str, Any]]:
+    """The item's form as the nodes of ``forms/_form.html`` with the window's ``form_`` inputs."""
+    return render_nodes(
+        definition_of(item.form_definition, item.form_fields), values, errors, prefix=FORM_PREFIX
+    )
+
+
 def form_data_from(item: ServiceItem, post: Mapping[str, Any]) -> dict[str, Any]:
-    """The item's application form from posted ``form_<name>`` fields (the window registration's
-    field names, shared by the console and the workbench's 窗口登记)."""
-    return {
-        str(spec["name"]): post.get(f"form_{spec['name']}", "")
-        for spec in item.form_fields or []
-        if spec.get("name")
-    }
+    """The item's application form (电子表单) from posted ``form_<key>`` fields (the window
+    registration's field names, shared by the console and the agency pages), read by the e-form engine."""
+    return parse_post(definition_of(item.form_definition, item.form_fields), post, FORM_PREFIX)
 
 
 def files_from(item: ServiceItem, files: Any) -> dict[str, list[UploadedFile]]:
