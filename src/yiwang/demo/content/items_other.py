@@ -72,14 +72,74 @@ FUND_ITEMS: list[dict[str, Any]] = [
             material("提取原因证明材料", description="购房合同、租赁合同、退休证明等；可共享获取的免于提交"),
             material("本人银行借记卡", description="一类账户"),
         ],
-        "form_fields": [
-            select(
-                "reason",
-                "提取原因",
-                ["购买自住住房", "租赁自住住房", "偿还住房贷款本息", "离休、退休", "其他"],
-            ),
-            number("amount", "提取金额（元）"),
-            text("bank_account", "收款银行账号"),
-        ],
+        # 电子表单 (docs/forms.md): a section, a table shown only for rent, a computed money column
+        # and a select from the GB/T 2260 code table.
+        "form_definition": {
+            "display": "form",
+            "components": [
+                {
+                    "type": "panel",
+                    "key": "withdrawal",
+                    "label": "提取信息",
+                    "components": [
+                        {
+                            "type": "select",
+                            "key": "reason",
+                            "label": "提取原因",
+                            "validate": {"required": True},
+                            "data": {
+                                "values": [
+                                    {"label": r, "value": r}
+                                    for r in (
+                                        "购买自住住房",
+                                        "租赁自住住房",
+                                        "偿还住房贷款本息",
+                                        "离休、退休",
+                                        "其他",
+                                    )
+                                ]
+                            },
+                        },
+                        {
+                            "type": "datagrid",
+                            "key": "rent",
+                            "label": "租房明细",
+                            "conditional": {"show": True, "when": "reason", "eq": "租赁自住住房"},
+                            "validate": {"maxLength": 12},
+                            "components": [
+                                {"type": "currency", "key": "monthly", "label": "月租金"},
+                                {"type": "number", "key": "months", "label": "月数", "decimalLimit": 0},
+                                {
+                                    "type": "currency",
+                                    "key": "subtotal",
+                                    "label": "小计",
+                                    "calculateValue": "value = row.monthly * row.months",
+                                },
+                            ],
+                        },
+                        {
+                            "type": "currency",
+                            "key": "amount",
+                            "label": "提取金额",
+                            "validate": {"required": True},
+                        },
+                    ],
+                },
+                {
+                    "type": "panel",
+                    "key": "payee",
+                    "label": "收款信息",
+                    "components": [
+                        {"type": "textfield", "key": "bank_account", "label": "收款银行账号"},
+                        {
+                            "type": "select",
+                            "key": "bank_region",
+                            "label": "开户行所在地",
+                            "properties": {"codeTable": "regions"},
+                        },
+                    ],
+                },
+            ],
+        },
     },
 ]
