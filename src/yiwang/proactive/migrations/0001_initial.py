@@ -65,7 +65,7 @@ class Migration(migrations.Migration):
                 ('rule_version', models.PositiveIntegerField()),
                 ('subject_kind', models.CharField(choices=[('person', '自然人'), ('company', '法人')], max_length=8)),
                 ('subject_digest', models.CharField(max_length=64)),
-                ('event_key', models.CharField(max_length=80)),
+                ('event_key', models.CharField(max_length=200)),
                 ('status', models.CharField(choices=[('new', '待发送'), ('sent', '已推送'), ('skipped', '已退订，未推送'), ('no_account', '无平台账号，登录后可见')], default='new', max_length=10)),
                 ('grant_status', models.CharField(blank=True, choices=[('', '—'), ('granted', '已享受'), ('corrected', '已更正'), ('revoked', '已撤销')], default='', max_length=10)),
                 ('amount_fen', models.BigIntegerField(default=0)),

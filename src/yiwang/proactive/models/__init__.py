@@ -128,7 +128,7 @@ class Push(models.Model):
     rule_version = models.PositiveIntegerField()
     subject_kind = models.CharField(max_length=8, choices=SubjectKind.choices)
     subject_digest = models.CharField(max_length=64)
-    event_key = models.CharField(max_length=80)
+    event_key = models.CharField(max_length=200)
     status = models.CharField(max_length=10, choices=PushStatus.choices, default=PushStatus.NEW)
     grant_status = models.CharField(max_length=10, choices=GrantStatus.choices, blank=True, default="")
     amount_fen = models.BigIntegerField(default=0)
