@@ -94,7 +94,7 @@ def main() -> int:
         from yiwang.testing.clients import make_region_staff
 
         raw = definition(args.fields)
-        item = ServiceItemFactory(status=ItemStatus.DRAFT, version=0, materials=[])
+        item: Any = ServiceItemFactory(status=ItemStatus.DRAFT, version=0, materials=[])
         manager = make_region_staff(item.implementing_body, "bench_manager", ("service_manager",))
         clean = normalise_definition(raw)
         values = {f"f{n}": "yes" for n in range(args.fields)}

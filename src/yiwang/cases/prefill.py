@@ -95,7 +95,8 @@ def bindings(item: ServiceItem) -> list[Binding]:
             component = leaf.component
             if component.get("type") in SKIPPED_TYPES:
                 continue
-            props = component.get("properties") if isinstance(component.get("properties"), dict) else {}
+            raw_props = component.get("properties")
+            props: Mapping[str, Any] = raw_props if isinstance(raw_props, dict) else {}
             target = str(props.get("prefill") or "").strip()
             key = str(component.get("key") or "")
             if key and target:

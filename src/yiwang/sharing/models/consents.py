@@ -5,6 +5,7 @@ case).  It names the applicant, the item's purpose and the resources, and lapses
 from __future__ import annotations
 
 import uuid
+from datetime import datetime
 
 from django.conf import settings
 from django.db import models
@@ -30,8 +31,6 @@ class PrefillConsent(models.Model):
     def __str__(self) -> str:
         return f"{self.purpose} ({self.granted_at:%Y-%m-%d %H:%M})"
 
-    def covers(self, resource_code: str, now: object = None) -> bool:
+    def covers(self, resource_code: str, now: datetime | None = None) -> bool:
         moment = now or timezone.now()
-        return bool(moment < self.expires_at) and (
-            not self.resource_codes or resource_code in self.resource_codes
-        )
+        return moment < self.expires_at and (not self.resource_codes or resource_code in self.resource_codes)
