@@ -15,6 +15,9 @@ from __future__ import annotations
 
 from functools import cache
 
+from yiwang.core.models import Region
+from yiwang.core.regions import region_for_code, region_label
+
 __all__ = ["CODE_TABLE_NAMES", "CODE_TABLE_TITLES", "code_label", "code_table"]
 
 CODE_TABLE_TITLES: dict[str, str] = {
@@ -564,8 +567,6 @@ def code_table(name: str) -> list[tuple[str, str]]:
     if name not in CODE_TABLE_NAMES:
         raise KeyError(name)
     if name == "regions":
-        from yiwang.core.models import Region
-
         rows = Region.objects.filter(full_code__endswith="000000").order_by("full_code")
         return [(code, label) for code, label in rows.values_list("code", "name") if len(code) <= 6]
     return list(_static(name))
@@ -576,8 +577,6 @@ def code_label(name: str, code: str) -> str | None:
     if name not in CODE_TABLE_NAMES or not isinstance(code, str) or not code or len(code) > 12:
         return None
     if name == "regions":
-        from yiwang.core.regions import region_for_code, region_label
-
         region = region_for_code(code)
         return region_label(region) if region is not None and region.code == code.strip() else None
     return dict(_static(name)).get(code)

@@ -185,6 +185,19 @@ MENU: tuple[MenuItem, ...] = (
         frozenset({StaffRole.SERVICE_MANAGER, StaffRole.ADMIN, StaffRole.SUPERVISOR}),
         ("hall:stats",),
     ),
+    # 一人一档、一企一档 and 主动服务 (docs/space.md, docs/proactive.md)
+    MenuItem(
+        "space:search",
+        gettext_noop("一人一档/一企一档"),
+        CASE_ROLES | {StaffRole.SERVICE_MANAGER, StaffRole.HOTLINE_AGENT},
+        ("space:*",),
+    ),
+    MenuItem(
+        "proactive:rules",
+        gettext_noop("主动服务"),
+        frozenset({StaffRole.SERVICE_MANAGER, StaffRole.ADMIN}),
+        ("proactive:*",),
+    ),
     MenuItem(
         "exchange:overview",
         gettext_noop("交换与推送"),

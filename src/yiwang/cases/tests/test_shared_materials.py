@@ -7,9 +7,9 @@ import json
 
 import pytest
 
+from yiwang.cases import prefill as prefilling
 from yiwang.cases.models import CaseEventType, CaseMaterialSource
 from yiwang.cases.services import submit_application
-from yiwang.cases.shared_materials import prefill
 from yiwang.cases.tests.factories import pdf_upload
 from yiwang.cases.tests.shared_world import make_shared_world
 from yiwang.core.models import PersonalDataAccess
@@ -65,7 +65,8 @@ def test_uploaded_file_wins_and_no_consumer_means_upload():
 
 def test_prefill_from_account_and_gateway():
     w = make_shared_world()
-    values = prefill(w.citizen, w.item)
+    found = prefilling.resolve(w.citizen, w.item).sources
+    values = {key: (source.value, source.label) for key, source in found.items()}
     assert values["applicant_name"] == (w.citizen.natural_person.real_name, "实名账户")
     assert values["region"] == (w.citizen.natural_person.id_number[:6], "人口基础信息")
     assert GatewayCall.objects.get().result == CallResult.OK

@@ -11,6 +11,8 @@ from collections.abc import Collection, Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from yiwang.core.codetables import code_table
+
 __all__ = [
     "CONTAINER_TYPES",
     "INPUT_TYPES",
@@ -106,8 +108,6 @@ def choices_of(component: Mapping[str, Any]) -> list[tuple[str, str]]:
     """(value, label) of a choice component: its values or its code table."""
     table = (component.get("properties") or {}).get("codeTable")
     if table:
-        from yiwang.core.codetables import code_table
-
         return code_table(str(table))
     values = component.get("values") or (component.get("data") or {}).get("values") or []
     return [(str(v.get("value", "")), str(v.get("label", ""))) for v in values if isinstance(v, Mapping)]

@@ -16,6 +16,7 @@ from typing import Any
 from django.utils.translation import gettext as _
 
 from yiwang.catalog.forms.definition import CONTAINER_TYPES, INPUT_TYPES, LAYOUT_TYPES, choices_of
+from yiwang.catalog.forms.legacy import definition_of
 from yiwang.core.codetables import code_label
 
 __all__ = ["display_nodes", "display_value", "snapshot_display"]
@@ -131,7 +132,5 @@ def snapshot_display(
     snapshot: Mapping[str, Any] | None, data: Mapping[str, Any] | None
 ) -> list[dict[str, Any]]:
     """:func:`display_nodes` by the form of a guide snapshot (the version a case was filed under)."""
-    from yiwang.catalog.forms.legacy import definition_of
-
     snapshot = snapshot or {}
     return display_nodes(definition_of(snapshot.get("form_definition"), snapshot.get("form_fields")), data)
