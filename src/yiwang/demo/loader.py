@@ -60,7 +60,9 @@ from yiwang.demo.licences import declare_licence_materials, load_licences
 from yiwang.demo.shared_items import load_shared_items
 from yiwang.demo.sharing import load_sharing_demo
 from yiwang.demo.sharing_consumer import register_demo_consumer
+from yiwang.demo.space import load_space_demo
 from yiwang.opendata.demo import publish_demo_datasets
+from yiwang.proactive.defaults import ensure_demo_rules
 
 CITY_CODE = "3401"  # 合肥市 as load_regions stores it (published 4-digit code)
 CITY_FULL_CODE = AREA_CODE.ljust(12, "0")
@@ -480,5 +482,7 @@ def load_demo(*, skip_regions: bool = False, skip_calendar: bool = False) -> Dem
         call_command("knowledge_sync", stdout=io.StringIO())  # 知识库: an entry per published item guide
         load_hall_demo()  # 智能化大厅: the hall, categories, windows, schedules, the next 30 days of slots
         load_kiosk_demo()  # 自助终端: the hall's kiosk and its simulated card reader's configuration
+        load_space_demo()  # 材料库: a few stored materials of the demo citizen
+        ensure_demo_rules()  # 主动服务: the demo rules (notify and 免申即享), active
     report.seconds = time.monotonic() - started
     return report

@@ -21,6 +21,8 @@ from yiwang.core.demo_accounts import DEMO_ACCOUNTS
 from yiwang.core.identifiers import validate_credit_code, validate_id_number
 from yiwang.core.models import AuditEvent, CalendarYear, Organisation, Region
 from yiwang.demo.shared_items import ITEMS as SHARED_ITEMS
+from yiwang.proactive.models import Rule, RuleStatus
+from yiwang.space.models import StoredMaterial
 
 pytestmark = pytest.mark.django_db
 
@@ -208,3 +210,13 @@ def test_food_licence_item_yields_its_licence(loaded: str) -> None:
     assert data["category"] == "餐饮服务经营者"
     assert data["items"] == "热食类食品制售"
     assert data["number"] == "C-1"
+
+
+def test_demo_citizen_has_a_material_store_and_rules_are_active(loaded: str) -> None:
+    """材料库 and 主动服务 in the demo: the citizen's stored 居民户口簿 is tied to the catalogue material the
+    apply page offers it for, and the demo rules are active (loaded once, not again on the second run)."""
+    citizen = User.objects.get(username="citizen")
+    stored = StoredMaterial.objects.filter(owner=citizen, deleted_at__isnull=True)
+    assert {"居民户口簿", "居民身份证复印件", "学历证书"} <= set(stored.values_list("name", flat=True))
+    assert stored.get(name="居民户口簿").material is not None
+    assert Rule.objects.filter(status=RuleStatus.ACTIVE).count() >= 3
