@@ -39,7 +39,9 @@ RULES: dict[str, Rule] = {
     ),
     "GET /api/v1/proactive/mine": Rule(USERS),
     "GET /api/v1/proactive/mine/{push_id}": Rule(USERS, absent_ok=True),
-    "POST /api/v1/proactive/mine/{push_id}/objections": Rule(USERS, absent_ok=True, body={"reason": "探针异议"}),
+    "POST /api/v1/proactive/mine/{push_id}/objections": Rule(
+        USERS, absent_ok=True, body={"reason": "探针异议"}
+    ),
     "GET /api/v1/proactive/preferences": Rule(USERS),
     "POST /api/v1/proactive/preferences": Rule(APPLICANTS, body={"enabled": False}),
 }
