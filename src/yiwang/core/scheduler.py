@@ -73,6 +73,7 @@ JOBS: tuple[Job, ...] = (
     Job("ratings_default", ("ratings_default",), at=time(2, 10), at_start=True),
     Job("hall_slots", ("hall_slots",), at=time(0, 20), at_start=True),
     Job("hall_appointments_scan", ("hall_appointments_scan",), every=timedelta(minutes=5), at_start=True),
+    Job("proactive_scan", ("proactive_scan",), at=time(1, 0), at_start=True),
     Job("clear_detail_snapshots", ("clear_detail_snapshots",), at=time(0, 40), at_start=True),
     Job("clearsessions", ("clearsessions",), at=time(0, 50)),
     Job("verify_archives", ("verify_archives",), at=time(2, 0)),
