@@ -35,10 +35,11 @@ from yiwang.cases.models import Case
 from yiwang.cases.shared_materials import platform_consumer, resolve_resource
 from yiwang.catalog.forms import leaves
 from yiwang.catalog.models import ServiceItem
-from yiwang.licences.models import LicenceStatus
+from yiwang.licences.models import LicenceStatus, LicenceType
 from yiwang.licences.services import wallet
-from yiwang.sharing.models import PrefillConsent, SubjectKind
+from yiwang.sharing.models import PrefillConsent, Resource, ResourceStatus, SubjectKind
 from yiwang.sharing.services import GatewayRefusal, call_resource, current_prefill_consent, published_fields
+from yiwang.sharing.services.subscriptions import granted_fields
 
 APPLICANT_FIELDS = ("name", "id_number", "phone", "email")
 PERSON_PROFILE_FIELDS = ("real_name", "id_number", "phone", "email")
@@ -279,3 +280,78 @@ def resolve(
             result.sources[binding.key] = PrefillSource(value, kind, label, binding.locked)
     _shared(result, applicant, item, shared, consent=consent, purpose_case=purpose_case)
     return result
+
+
+# --- what the builder offers ------------------------------------------------------------------------------
+APPLICANT_LABELS = {"name": "姓名", "id_number": "证件号码", "phone": "手机号码", "email": "电子邮箱"}
+PROFILE_LABELS = {
+    "real_name": "个人·姓名",
+    "id_number": "个人·身份证号码",
+    "name": "企业·名称",
+    "credit_code": "企业·统一社会信用代码",
+    "legal_representative": "企业·法定代表人",
+    "phone": "联系电话",
+    "email": "电子邮箱",
+}
+LICENCE_META_LABELS = {
+    "identifier": "证照编号",
+    "holder_name": "持证主体",
+    "issuer_name": "发证机关",
+    "issued_on": "发证日期",
+    "valid_until": "有效期至",
+}
+
+
+def available_bindings(item: ServiceItem) -> list[dict[str, str]]:
+    """Every ``properties.prefill`` binding the catalogue accepts for ``item`` and the platform can
+    serve, for the builder's 预填来源 select: ``[{"value", "label", "group"}]`` in a fixed order —
+    the real-name account, the profile, each active licence type's fields, the previous application,
+    and the fields of published shared resources the item's department may read through its
+    platform system (its grants, its own resources, unconditional non-personal fields)."""
+    options: list[dict[str, str]] = [
+        {"value": f"applicant:{name}", "label": f"实名账户·{label}", "group": "实名账户"}
+        for name, label in APPLICANT_LABELS.items()
+    ]
+    options += [
+        {"value": f"profile:{name}", "label": f"个人/企业资料·{label}", "group": "个人/企业资料"}
+        for name, label in PROFILE_LABELS.items()
+    ]
+    for licence_type in (
+        LicenceType.objects.filter(is_active=True).order_by("code").only("code", "name", "fields")
+    ):
+        names = {**LICENCE_META_LABELS}
+        for spec in licence_type.fields or []:
+            if isinstance(spec, dict) and spec.get("name"):
+                names.setdefault(str(spec["name"]), str(spec.get("label") or spec["name"]))
+        options += [
+            {
+                "value": f"licence:{licence_type.code}:{name}",
+                "label": f"{licence_type.name}·{label}",
+                "group": f"电子证照：{licence_type.name}",
+            }
+            for name, label in names.items()
+        ]
+    options.append({"value": "previous:", "label": "上次申请本事项时填写的同名字段", "group": "上次申请"})
+    consumer = platform_consumer(item.implementing_body_id)
+    if consumer is not None:
+        resources = (
+            Resource.objects.filter(status=ResourceStatus.PUBLISHED, published_version__isnull=False)
+            .order_by("code")
+            .only("code", "name", "provider_id", "share_type", "status", "published_version")
+        )
+        for resource in resources:
+            allowed = granted_fields(consumer, resource)
+            if not allowed:
+                continue
+            labels = {
+                str(f.get("name")): str(f.get("label") or f.get("name")) for f in published_fields(resource)
+            }
+            options += [
+                {
+                    "value": f"{resource.code}:{name}",
+                    "label": f"{resource.name}·{labels.get(name, name)}",
+                    "group": f"共享数据：{resource.name}",
+                }
+                for name in sorted(allowed, key=list(labels).index)
+            ]
+    return options

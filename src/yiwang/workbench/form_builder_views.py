@@ -4,7 +4,9 @@ The page loads the draft's ``form_definition`` into ``Formio.builder`` with our 
 form-builder.js); 保存 posts the definition as JSON and goes through :func:`yiwang.catalog.services.
 update_item` like every other field of the draft (so revisions, versions and review carry it); the
 catalogue's :func:`~yiwang.catalog.forms.normalise_definition` is the one judge of a definition and its
-errors come back as ``{"code", "message", "fields"}`` keyed by the component.  预览 renders the unsaved
+errors come back as ``{"code", "message", "fields"}`` keyed by the component.  The edit dialog's
+预填来源 select lists the bindings the server accepts for this item (:func:`yiwang.cases.prefill.
+available_bindings`, served as JSON in the page: ``#builder-prefill-sources``).  预览 renders the unsaved
 definition with OUR renderer (``render_nodes`` + ``forms/_form.html``) at PC or mobile width through htmx.
 
 Only service managers whose region covers the item (``manager_required`` + ``managed_item``) may use it,
@@ -26,6 +28,7 @@ from django.shortcuts import render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from yiwang.cases.prefill import available_bindings
 from yiwang.catalog import services
 from yiwang.catalog.actions import is_editable
 from yiwang.catalog.errors import CatalogErrorCode
@@ -94,6 +97,7 @@ def form_builder(request: HttpRequest, public_id: UUID) -> HttpResponse:
             **nav_context(request),
             "item": item,
             "definition": _definition_of(item),
+            "prefill_sources": available_bindings(item),
             "version_label": version_label(item),
         },
     )

@@ -7,12 +7,17 @@ import json
 from typing import Any
 
 import pytest
+import time_machine
+from pytest_django import DjangoAssertNumQueries
 
+from yiwang.cases.tests.shared_world import make_shared_world
 from yiwang.catalog.models import ItemStatus, ServiceItem
 from yiwang.catalog.services import start_revision
 from yiwang.core.models import AuditEvent
+from yiwang.testing import licences as licence_factories
 from yiwang.testing.catalog import ServiceItemFactory, login_verified, make_citizen
 from yiwang.testing.clients import make_region_staff
+from yiwang.testing.licences import FOOD_FIELDS
 
 pytestmark = [pytest.mark.django_db]
 
@@ -160,3 +165,68 @@ def test_only_managers_of_the_item_region(client, draft):
     login_verified(client, clerk)
     assert client.get(f"/workbench/catalog/{draft.public_id}/form/").status_code == 403
     assert _save(client, draft, {"definition": DEFINITION}).status_code == 403
+
+
+# --- 预填来源 and 条件显示 as the edit dialog writes them ------------------------------------------------
+def _page_sources(page: str) -> list[dict[str, str]]:
+    marker = '<script id="builder-prefill-sources" type="application/json">'
+    start = page.index(marker) + len(marker)
+    return json.loads(page[start : page.index("</script>", start)])
+
+
+@time_machine.travel("2031-03-02 10:00:00+08:00", tick=False)
+def test_prefill_select_lists_the_bindings_the_server_accepts(
+    client: Any, django_assert_max_num_queries: DjangoAssertNumQueries
+) -> None:
+    licence_type = licence_factories.make_type()
+    shared = make_shared_world()
+    item = shared.item
+    ServiceItem.objects.filter(pk=item.pk).update(status=ItemStatus.DRAFT, version=0)
+    manager = make_region_staff(item.implementing_body, "fb_prefill_manager", ("service_manager",))
+    login_verified(client, manager)
+    with django_assert_max_num_queries(40):
+        response = client.get(f"/workbench/catalog/{item.public_id}/form/")
+    assert response.status_code == 200
+    values = [s["value"] for s in _page_sources(response.content.decode())]
+    assert values[:4] == ["applicant:name", "applicant:id_number", "applicant:phone", "applicant:email"]
+    assert "profile:credit_code" in values and "previous:" in values
+    assert f"licence:{licence_type.code}:identifier" in values
+    assert f"licence:{licence_type.code}:{FOOD_FIELDS[0]['name']}" in values
+    code = shared.resource.code
+    granted = {v.split(":", 1)[1] for v in values if v.startswith(f"{code}:")}
+    assert granted == {"name", "household_region", "status", "birth_date"}  # the grant, not gender/id_number
+    # every offered binding is accepted by the catalogue when saved
+    components = [
+        {
+            "type": "textfield",
+            "key": f"f{n}",
+            "label": f"字段{n}",
+            "input": True,
+            "properties": {"prefill": value},
+        }
+        for n, value in enumerate(values)
+    ]
+    saved = _save(client, item, {"definition": {"display": "form", "components": components}})
+    assert saved.status_code == 200, saved.content
+
+
+def test_dialog_condition_and_prefill_are_stored_as_the_contract_says(client, draft, manager):
+    login_verified(client, manager)
+    sources = _page_sources(client.get(f"/workbench/catalog/{draft.public_id}/form/").content.decode())
+    assert "licence:" not in "".join(s["value"] for s in sources)  # no licence types, no platform system
+    components = [dict(c) for c in DEFINITION["components"]]
+    components[0] = {**components[0], "properties": {"prefill": "applicant:name", "prefillLocked": "true"}}
+    components[2] = {**components[2], "conditional": {"show": "true", "when": "hasBranch", "eq": "yes"}}
+    response = _save(client, draft, {"definition": {"display": "form", "components": components}})
+    assert response.status_code == 200, response.content
+    draft.refresh_from_db()
+    stored = {c["key"]: c for c in draft.form_definition["components"]}
+    assert stored["shopName"]["properties"] == {"prefill": "applicant:name", "prefillLocked": "true"}
+    assert stored["branchName"]["conditional"] == {"show": True, "when": "hasBranch", "eq": "yes"}
+    hidden = {**components[2], "conditional": {"show": "false", "when": "hasBranch", "eq": "no"}}
+    _save(client, draft, {"definition": {"components": [components[1], hidden]}})
+    draft.refresh_from_db()
+    assert draft.form_definition["components"][1]["conditional"]["show"] is False
+    bad = {**components[0], "properties": {"prefill": "applicant:salary"}}
+    answer = _save(client, draft, {"definition": {"components": [bad]}})
+    assert answer.status_code == 400 and "form_definition.shopName.prefill" in answer.json()["fields"]

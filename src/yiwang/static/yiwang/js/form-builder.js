@@ -101,23 +101,149 @@
     conditional: ["customConditionalPanel"]
   };
 
-  function editForm() {
-    var tabs = [
-      {key: "logic", ignore: true},
-      {key: "layout", ignore: true}
+  /* 条件显示: a plain select "当…时显示/隐藏", a select of the form's other field keys ("when", refreshed
+     before every dialog from the current form) and the value ("eq") — native <select>s (html5 widget),
+     no choices.js.  Written as Form.io's simple conditional {show, when, eq}. */
+  var CONDITION = [
+    {key: "simple-conditional", ignore: true},
+    {key: "customConditionalPanel", ignore: true},
+    {
+      type: "select", input: true, widget: "html5", key: "conditional.show", weight: 0,
+      label: "当…时显示/隐藏", dataSrc: "values",
+      data: {values: [{label: "显示", value: "true"}, {label: "隐藏", value: "false"}]}
+    },
+    {
+      type: "select", input: true, widget: "html5", key: "conditional.when", weight: 10,
+      label: "当字段", description: "选择本表单中的另一个字段；不选则始终显示", dataSrc: "values",
+      placeholder: "（无条件，始终显示）",
+      data: {values: []}
+    },
+    {type: "textfield", input: true, key: "conditional.eq", weight: 20, label: "的值等于"}
+  ];
+
+  /* 预填来源: the bindings the server accepts (the page's #builder-prefill-sources) and 不可修改. */
+  function prefillFields(sources) {
+    return [
+      {
+        type: "select", input: true, widget: "html5", key: "properties.prefill", weight: 900,
+        label: "预填来源", description: "申请人打开申请表时从该来源自动填写", dataSrc: "values",
+        placeholder: "（不预填）",
+        data: {values: sources.map(function (s) {
+          return {label: s.group + "｜" + s.label, value: s.value};
+        })}
+      },
+      {
+        type: "checkbox", input: true, key: "properties.prefillLocked", weight: 910,
+        label: "不可修改（依法以预填值为准）"
+      }
     ];
-    Object.keys(IGNORE).forEach(function (tab) {
-      tabs.push({
-        key: tab,
-        components: IGNORE[tab].map(function (key) { return {key: key, ignore: true}; })
-      });
-    });
+  }
+
+  var KIND_FIELD = {
+    type: "select", input: true, widget: "html5", key: "properties.kind", weight: 920, label: "字段类别",
+    dataSrc: "values", placeholder: "普通文本",
+    data: {values: [
+      {label: "身份证号", value: "id_number"},
+      {label: "统一社会信用代码", value: "credit_code"}, {label: "电话", value: "phone"}
+    ]}
+  };
+  var CODE_TABLE_FIELD = {
+    type: "select", input: true, widget: "html5", key: "properties.codeTable", weight: 920,
+    label: "代码表（选填，替代上面的选项）", dataSrc: "values", placeholder: "（不用代码表）",
+    data: {values: [
+      {label: "行政区划 GB/T 2260", value: "regions"},
+      {label: "民族 GB/T 3304", value: "ethnicities"}, {label: "国籍 GB/T 2659", value: "nationalities"},
+      {label: "行业 GB/T 4754", value: "industries"}
+    ]}
+  };
+  var CHOICE_TYPES = ["select", "radio", "selectboxes"];
+  var LEAF_TYPES = ["textfield", "textarea", "number", "currency", "datetime", "select", "radio", "checkbox",
+    "selectboxes", "address", "phoneNumber", "email"];
+
+  function editForm(sources) {
     var forms = {};
     ["textfield", "textarea", "number", "currency", "datetime", "select", "radio", "checkbox",
      "selectboxes", "address", "file", "panel", "datagrid", "content", "phoneNumber", "email"]
-      .forEach(function (type) { forms[type] = tabs; });
+      .forEach(function (type) {
+        var tabs = [
+          {key: "logic", ignore: true},
+          {key: "layout", ignore: true}
+        ];
+        Object.keys(IGNORE).forEach(function (tab) {
+          var components = IGNORE[tab].map(function (key) { return {key: key, ignore: true}; });
+          if (tab === "conditional") { components = components.concat(CONDITION); }
+          if (tab === "api") { components.push({key: "properties", ignore: true}); }
+          if (tab === "data" && LEAF_TYPES.indexOf(type) >= 0) {
+            components = components.concat(prefillFields(sources));
+          }
+          if (tab === "data" && type === "textfield") { components.push(KIND_FIELD); }
+          if (tab === "data" && CHOICE_TYPES.indexOf(type) >= 0) { components.push(CODE_TABLE_FIELD); }
+          tabs.push({key: tab, components: components});
+        });
+        forms[type] = tabs;
+      });
     return forms;
   }
+
+  /* The keys a condition may refer to: every input field of the current form but the edited one. */
+  function fieldChoices(components, exclude, out) {
+    (components || []).forEach(function (c) {
+      if (c.input && c.key && c.key !== exclude && c.type !== "datagrid" && c.type !== "file") {
+        out.push({label: (c.label || c.key) + "（" + c.key + "）", value: c.key});
+      }
+      if (c.type !== "datagrid") { fieldChoices(c.components, exclude, out); }
+    });
+    return out;
+  }
+
+  function refreshWhen(editForms, form, edited) {
+    var values = fieldChoices(form.components, edited && edited.key, []);
+    Object.keys(editForms || {}).forEach(function (type) {
+      (editForms[type] || []).forEach(function (tab) {
+        (tab.components || []).forEach(function (c) {
+          if (c.key === "conditional.when") { c.data = {values: values}; }
+        });
+      });
+    });
+  }
+
+  /* Form.io's checkbox holds a boolean; the contract's custom properties are strings. */
+  function fromServer(definition) {
+    var copy = JSON.parse(JSON.stringify(definition));
+    (function walk(list) {
+      (list || []).forEach(function (c) {
+        var props = c.properties;
+        if (props && "prefillLocked" in props) { props.prefillLocked = props.prefillLocked === "true"; }
+        walk(c.components);
+      });
+    })(copy.components);
+    return copy;
+  }
+
+  function toServer(schema) {
+    var copy = JSON.parse(JSON.stringify(schema));
+    (function walk(list) {
+      (list || []).forEach(function (c) {
+        var props = c.properties;
+        if (props) {
+          Object.keys(props).forEach(function (k) { if (props[k] === "" || props[k] === null) { delete props[k]; } });
+          if ("prefillLocked" in props) {
+            if (props.prefillLocked === true || props.prefillLocked === "true") { props.prefillLocked = "true"; }
+            else { delete props.prefillLocked; }
+          }
+        }
+        var cond = c.conditional;
+        if (cond && cond.when) {  /* the dialog's simple condition wins */
+          delete cond.conditions;
+          cond.show = cond.show !== false && cond.show !== "false";
+        }
+        if (cond && !cond.when && !(cond.conditions && cond.conditions.length)) { delete c.conditional; }
+        walk(c.components);
+      });
+    })(copy.components);
+    return copy;
+  }
+  window.yiwangFormSchema = toServer;
 
   function showErrors(container, box, fields, message) {
     container.querySelectorAll(".builder-field-error").forEach(function (node) { node.remove(); });
@@ -151,15 +277,21 @@
     var container = document.getElementById("form-builder");
     if (!container || typeof Formio === "undefined") { return; }
     Formio.Evaluator.noeval = true;
-    var definition = data("builder-definition", {display: "form", components: []});
+    var definition = fromServer(data("builder-definition", {display: "form", components: []}));
+    var sources = data("builder-prefill-sources", []);
     var status = document.getElementById("builder-status");
     var box = document.getElementById("builder-errors");
     Formio.builder(container, definition, {
       noDefaultSubmitButton: true,
       language: "zh",
       builder: PALETTE,
-      editForm: editForm(),
-      noNewEdit: false
+      editForm: editForm(sources),
+      noNewEdit: false,
+      hooks: {
+        editComponentParentInstance: function (editFormOptions) {
+          refreshWhen(this.options.editForm, this.form || definition, editFormOptions && editFormOptions.editComponent);
+        }
+      }
     }).then(function (builder) {
       window.yiwangFormBuilder = builder;
       container.setAttribute("data-ready", "true");
@@ -169,7 +301,7 @@
           method: "POST",
           credentials: "same-origin",
           headers: {"Content-Type": "application/json", "X-CSRFToken": csrfToken()},
-          body: JSON.stringify({definition: builder.schema})
+          body: JSON.stringify({definition: toServer(builder.schema)})
         }).then(function (response) {
           return response.json().then(function (body) { return {ok: response.ok, body: body}; });
         }).then(function (answer) {
@@ -186,7 +318,7 @@
       });
       document.body.addEventListener("htmx:configRequest", function (event) {
         if (event.detail.elt && event.detail.elt.id === "preview-form") {
-          event.detail.parameters.definition = JSON.stringify(builder.schema);
+          event.detail.parameters.definition = JSON.stringify(toServer(builder.schema));
         }
       });
     });
