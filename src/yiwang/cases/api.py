@@ -18,7 +18,16 @@ from ninja import Query, Router
 from ninja.responses import Response as NinjaResponse
 
 from yiwang.accounts.models import User
-from yiwang.cases import courier, licence_materials, prefill, services, shared_materials, variants, window
+from yiwang.cases import (
+    courier,
+    licence_materials,
+    prefill,
+    reused_materials,
+    services,
+    shared_materials,
+    variants,
+    window,
+)
 from yiwang.cases import delivery as delivery_services
 from yiwang.cases.models import Case, CaseMaterial
 from yiwang.cases.reads import delivery_out, detail, detail_data, detail_response, status_label, summary_page
@@ -112,7 +121,9 @@ def apply(request: HttpRequest) -> HttpResponse:
     ``on_behalf_of`` (a company's credit code: apply as its authorised agent, 代办),
     ``licence_authorisations`` (一证通办: ids of the applicant's e-licences he authorises the handling
     body to use for materials declared as e-licences without a legal basis; repeated or
-    comma-separated), and one file field per material named ``material_<material id>``.  Send an
+    comma-separated), one file field per material named ``material_<material id>``, and, instead of
+    a file, ``store_<material id>`` = the public id of an entry of the applicant's material store
+    (材料库复用, ``GET /api/v1/space/materials``): filed with the case as source ``material_store``.  Send an
     ``Idempotency-Key`` header so that a retried request returns the case already filed (200) instead
     of filing a second one.
 
@@ -172,6 +183,9 @@ def apply(request: HttpRequest) -> HttpResponse:
         item=item,
         form_data=parse_form_data(request.POST.get("form_data")),
         files=material_files(request),
+        reused_materials=reused_materials.plan(
+            applicant, list(item.materials.all()), reused_materials.choices_from(request.POST)
+        ),
         idempotency_key=request.headers.get("Idempotency-Key", ""),
         licence_authorisations=licence_materials.parse_authorisations(
             [part for value in request.POST.getlist(licence_materials.FIELD) for part in value.split(",")]

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import hashlib
 import uuid
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import PurePath
 from typing import Any
@@ -24,7 +24,7 @@ from yiwang.accounts.models import User
 from yiwang.cases.errors import CaseErrorCode
 from yiwang.cases.models import Case, CaseMaterial, CaseMaterialSource
 from yiwang.catalog.models import Material
-from yiwang.core.errors import Conflict
+from yiwang.core.errors import Conflict, DomainError
 
 FIELD = "store_materials"
 
@@ -98,3 +98,43 @@ def summary(reused: Iterable[ReusedMaterial]) -> list[dict[str, str]]:
         {"material": r.material.name, "reference": str(r.reference), "trust_level": r.trust_level}
         for r in reused
     ]
+
+
+#: ``planner(owner, materials, choices) -> [ReusedMaterial]``: the material store connects it in its
+#: ``AppConfig.ready`` (``yiwang.space``), so the API files store entries as the apply page does.
+Planner = Callable[[User, Sequence[Material], Mapping[str, str]], list[ReusedMaterial]]
+PLANNERS: list[Planner] = []
+
+#: Multipart field prefix: ``store_<material public id>`` = the chosen store entry's public id.
+PREFIX = "store_"
+MAX_CHOICES = 50
+
+
+def register_planner(planner: Planner) -> None:
+    """Connect the material store (once)."""
+    if planner not in PLANNERS:
+        PLANNERS.append(planner)
+
+
+def choices_from(post: Mapping[str, str]) -> dict[str, str]:
+    """``{material public id: entry id}`` from ``store_<material id>`` fields (blank ones dropped;
+    at most :data:`MAX_CHOICES`, more is a 400)."""
+    choices = {
+        key.removeprefix(PREFIX)[:40]: str(value or "")[:40]
+        for key, value in post.items()
+        if key.startswith(PREFIX) and str(value or "").strip()
+    }
+    if len(choices) > MAX_CHOICES:
+        raise DomainError(
+            CaseErrorCode.FORM_INVALID, "材料库材料选择过多", {PREFIX: [f"最多 {MAX_CHOICES} 项"]}
+        )
+    return choices
+
+
+def plan(owner: User, materials: Sequence[Material], choices: Mapping[str, str]) -> list[ReusedMaterial]:
+    """The chosen store entries as :class:`ReusedMaterial` values (400 when they do not fit)."""
+    if not choices:
+        return []
+    if not PLANNERS:
+        raise DomainError(CaseErrorCode.FORM_INVALID, "材料库未启用", {PREFIX: ["材料库未启用"]})
+    return PLANNERS[0](owner, materials, choices)

@@ -110,3 +110,10 @@ def plan_reuse(
             )
         )
     return reused
+
+
+def plan_for_filing(
+    owner: User, materials: Sequence[Material], choices: Mapping[str, str]
+) -> list[ReusedMaterial]:
+    """:func:`plan_reuse` on raw ``{material id: entry id}`` choices (the cases API's hook)."""
+    return plan_reuse(owner, materials, parse_choices(choices.items()))
