@@ -9,7 +9,7 @@ import uuid
 import pytest
 from django.test import Client
 
-from yiwang.cases.tests.shared_world import make_shared_world
+from yiwang.testing.shared_world import make_shared_world
 from yiwang.sharing.models import CallResult, GatewayCall
 from yiwang.testing.clients import token_client
 

@@ -10,7 +10,7 @@ import pytest
 
 from yiwang.cases import prefill
 from yiwang.cases.services import submit_application
-from yiwang.cases.tests.shared_world import make_shared_world
+from yiwang.testing.shared_world import make_shared_world
 from yiwang.catalog.forms import flatten
 from yiwang.core.models import AuditEvent
 from yiwang.sharing.models import CallResult, GatewayCall, PrefillConsent

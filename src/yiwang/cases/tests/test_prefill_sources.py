@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from yiwang.cases import prefill
 from yiwang.cases.services import submit_application
-from yiwang.cases.tests.shared_world import make_shared_world
+from yiwang.testing.shared_world import make_shared_world
 from yiwang.core.errors import DomainError
 from yiwang.licences import services as licence_services
 from yiwang.sharing.models import CallResult, GatewayCall, PrefillConsent

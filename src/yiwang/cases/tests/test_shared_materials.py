@@ -11,7 +11,7 @@ from yiwang.cases import prefill as prefilling
 from yiwang.cases.models import CaseEventType, CaseMaterialSource
 from yiwang.cases.services import submit_application
 from yiwang.cases.tests.factories import pdf_upload
-from yiwang.cases.tests.shared_world import make_shared_world
+from yiwang.testing.shared_world import make_shared_world
 from yiwang.core.models import PersonalDataAccess
 from yiwang.sharing.models import CallResult, GatewayCall
 

@@ -10,7 +10,7 @@ import pytest
 import time_machine
 from pytest_django import DjangoAssertNumQueries
 
-from yiwang.cases.tests.shared_world import make_shared_world
+from yiwang.testing.shared_world import make_shared_world
 from yiwang.catalog.models import ItemStatus, ServiceItem
 from yiwang.catalog.services import start_revision
 from yiwang.core.models import AuditEvent
