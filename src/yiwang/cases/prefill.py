@@ -28,6 +28,8 @@ from datetime import date
 from typing import Any
 
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from yiwang.accounts.models import AccountKind, User
 from yiwang.accounts.services import applicant_identity
@@ -174,7 +176,7 @@ def _previous(applicant: User, item: ServiceItem) -> tuple[dict[str, Any], str] 
     )
     if case is None:
         return None
-    return dict(case.form_data or {}), f"上次申请（{case.number}）"
+    return dict(case.form_data or {}), _("上次申请（%(number)s）") % {"number": case.number}
 
 
 def subject_of(applicant: User, kind: str) -> str:
@@ -259,10 +261,10 @@ def resolve(
         kind = source
         if source == "applicant":
             identity = identity if identity is not None else _identity(applicant)
-            value, label = identity.get(rest), "实名账户"
+            value, label = identity.get(rest), _("实名账户")
         elif source == "profile":
             profile = profile if profile is not None else _profile(applicant)
-            value, label = profile.get(rest), "个人/企业资料"
+            value, label = profile.get(rest), _("个人/企业资料")
         elif source == "licence":
             type_code, _sep2, name = rest.partition(":")
             found_licence = _licence_value(applicant, type_code, name, today) if type_code and name else None
@@ -283,22 +285,27 @@ def resolve(
 
 
 # --- what the builder offers ------------------------------------------------------------------------------
-APPLICANT_LABELS = {"name": "姓名", "id_number": "证件号码", "phone": "手机号码", "email": "电子邮箱"}
+APPLICANT_LABELS = {
+    "name": gettext_noop("姓名"),
+    "id_number": gettext_noop("证件号码"),
+    "phone": gettext_noop("手机号码"),
+    "email": gettext_noop("电子邮箱"),
+}
 PROFILE_LABELS = {
-    "real_name": "个人·姓名",
-    "id_number": "个人·身份证号码",
-    "name": "企业·名称",
-    "credit_code": "企业·统一社会信用代码",
-    "legal_representative": "企业·法定代表人",
-    "phone": "联系电话",
-    "email": "电子邮箱",
+    "real_name": gettext_noop("个人·姓名"),
+    "id_number": gettext_noop("个人·身份证号码"),
+    "name": gettext_noop("企业·名称"),
+    "credit_code": gettext_noop("企业·统一社会信用代码"),
+    "legal_representative": gettext_noop("企业·法定代表人"),
+    "phone": gettext_noop("联系电话"),
+    "email": gettext_noop("电子邮箱"),
 }
 LICENCE_META_LABELS = {
-    "identifier": "证照编号",
-    "holder_name": "持证主体",
-    "issuer_name": "发证机关",
-    "issued_on": "发证日期",
-    "valid_until": "有效期至",
+    "identifier": gettext_noop("证照编号"),
+    "holder_name": gettext_noop("持证主体"),
+    "issuer_name": gettext_noop("发证机关"),
+    "issued_on": gettext_noop("发证日期"),
+    "valid_until": gettext_noop("有效期至"),
 }
 
 
@@ -309,17 +316,17 @@ def available_bindings(item: ServiceItem) -> list[dict[str, str]]:
     and the fields of published shared resources the item's department may read through its
     platform system (its grants, its own resources, unconditional non-personal fields)."""
     options: list[dict[str, str]] = [
-        {"value": f"applicant:{name}", "label": f"实名账户·{label}", "group": "实名账户"}
+        {"value": f"applicant:{name}", "label": f"{_('实名账户')}·{_(label)}", "group": _("实名账户")}
         for name, label in APPLICANT_LABELS.items()
     ]
     options += [
-        {"value": f"profile:{name}", "label": f"个人/企业资料·{label}", "group": "个人/企业资料"}
+        {"value": f"profile:{name}", "label": f"{_('个人/企业资料')}·{_(label)}", "group": _("个人/企业资料")}
         for name, label in PROFILE_LABELS.items()
     ]
     for licence_type in (
         LicenceType.objects.filter(is_active=True).order_by("code").only("code", "name", "fields")
     ):
-        names = {**LICENCE_META_LABELS}
+        names = {name: _(label) for name, label in LICENCE_META_LABELS.items()}
         for spec in licence_type.fields or []:
             if isinstance(spec, dict) and spec.get("name"):
                 names.setdefault(str(spec["name"]), str(spec.get("label") or spec["name"]))
@@ -327,11 +334,13 @@ def available_bindings(item: ServiceItem) -> list[dict[str, str]]:
             {
                 "value": f"licence:{licence_type.code}:{name}",
                 "label": f"{licence_type.name}·{label}",
-                "group": f"电子证照：{licence_type.name}",
+                "group": _("电子证照：%(name)s") % {"name": licence_type.name},
             }
             for name, label in names.items()
         ]
-    options.append({"value": "previous:", "label": "上次申请本事项时填写的同名字段", "group": "上次申请"})
+    options.append(
+        {"value": "previous:", "label": _("上次申请本事项时填写的同名字段"), "group": _("上次申请")}
+    )
     consumer = platform_consumer(item.implementing_body_id)
     if consumer is not None:
         resources = (
@@ -350,7 +359,7 @@ def available_bindings(item: ServiceItem) -> list[dict[str, str]]:
                 {
                     "value": f"{resource.code}:{name}",
                     "label": f"{resource.name}·{labels.get(name, name)}",
-                    "group": f"共享数据：{resource.name}",
+                    "group": _("共享数据：%(name)s") % {"name": resource.name},
                 }
                 for name in sorted(allowed, key=list(labels).index)
             ]

@@ -26,6 +26,7 @@ from uuid import UUID
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 from django.views.decorators.http import require_POST
 
 from yiwang.cases.prefill import available_bindings
@@ -42,6 +43,50 @@ from yiwang.workbench.catalog_common import managed_item, manager_required, nav_
 #: The largest definition accepted from the builder (bytes of JSON; 500 components fit easily).
 MAX_BODY = 2_000_000
 PREVIEW_WIDTHS = ("pc", "mobile")
+
+
+#: The texts of form-builder.js, translated here and handed to it as #builder-strings.
+BUILDER_STRINGS: tuple[str, ...] = (
+    gettext_noop("基本"),
+    gettext_noop("金额（元）"),
+    gettext_noop("日期"),
+    gettext_noop("政务"),
+    gettext_noop("身份证号"),
+    gettext_noop("统一社会信用代码"),
+    gettext_noop("联系电话"),
+    gettext_noop("地址"),
+    gettext_noop("行政区划"),
+    gettext_noop("民族"),
+    gettext_noop("国籍"),
+    gettext_noop("所属行业"),
+    gettext_noop("附件"),
+    gettext_noop("布局"),
+    gettext_noop("分组"),
+    gettext_noop("表格"),
+    gettext_noop("说明文字"),
+    gettext_noop("当…时显示/隐藏"),
+    gettext_noop("显示"),
+    gettext_noop("隐藏"),
+    gettext_noop("当字段"),
+    gettext_noop("选择本表单中的另一个字段；不选则始终显示"),
+    gettext_noop("（无条件，始终显示）"),
+    gettext_noop("的值等于"),
+    gettext_noop("预填来源"),
+    gettext_noop("申请人打开申请表时从该来源自动填写"),
+    gettext_noop("（不预填）"),
+    gettext_noop("不可修改（依法以预填值为准）"),
+    gettext_noop("字段类别"),
+    gettext_noop("普通文本"),
+    gettext_noop("电话"),
+    gettext_noop("代码表（选填，替代上面的选项）"),
+    gettext_noop("（不用代码表）"),
+    gettext_noop("行政区划 GB/T 2260"),
+    gettext_noop("民族 GB/T 3304"),
+    gettext_noop("国籍 GB/T 2659"),
+    gettext_noop("行业 GB/T 4754"),
+    gettext_noop("正在保存…"),
+    gettext_noop("保存失败，请稍后重试"),
+)
 
 
 def builder_csp(request: HttpRequest) -> str:
@@ -98,6 +143,7 @@ def form_builder(request: HttpRequest, public_id: UUID) -> HttpResponse:
             "item": item,
             "definition": _definition_of(item),
             "prefill_sources": available_bindings(item),
+            "builder_strings": {text: _(text) for text in BUILDER_STRINGS},
             "version_label": version_label(item),
         },
     )

@@ -10,6 +10,13 @@
     return node ? JSON.parse(node.textContent) : fallback;
   }
 
+  /* The page's language: #builder-strings maps each Chinese text below to its translation (gettext). */
+  var STRINGS = data("builder-strings", {});
+
+  function t(text) {
+    return STRINGS[text] || text;
+  }
+
   function csrfToken() {
     var input = document.querySelector("input[name=csrfmiddlewaretoken]");
     return input ? input.value : "";
@@ -31,40 +38,40 @@
   var PALETTE = {
     basic: false, advanced: false, layout: false, data: false, premium: false,
     jiben: {
-      title: "基本", weight: 0, default: true,
+      title: t("基本"), weight: 0, default: true,
       components: {
         textfield: true, textarea: true, number: true,
-        currency: field("金额（元）", "amount", "currency-exchange", {type: "currency", currency: "CNY"}),
-        datetime: field("日期", "date", "calendar", {
+        currency: field(t("金额（元）"), "amount", "currency-exchange", {type: "currency", currency: "CNY"}),
+        datetime: field(t("日期"), "date", "calendar", {
           type: "datetime", format: "yyyy-MM-dd", enableTime: false, datePicker: {}
         }),
         select: true, radio: true, checkbox: true, selectboxes: true
       }
     },
     zhengwu: {
-      title: "政务", weight: 10,
+      title: t("政务"), weight: 10,
       components: {
-        idNumber: field("身份证号", "idNumber", "person-vcard", {
+        idNumber: field(t("身份证号"), "idNumber", "person-vcard", {
           type: "textfield", properties: {kind: "id_number"}
         }),
-        creditCode: field("统一社会信用代码", "creditCode", "building", {
+        creditCode: field(t("统一社会信用代码"), "creditCode", "building", {
           type: "textfield", properties: {kind: "credit_code"}
         }),
-        phone: field("联系电话", "phone", "telephone", {type: "textfield", properties: {kind: "phone"}}),
-        address: field("地址", "address", "house", {type: "address", provider: "", components: []}),
-        region: codeSelect("行政区划", "region", "regions"),
-        ethnicity: codeSelect("民族", "ethnicity", "ethnicities"),
-        nationality: codeSelect("国籍", "nationality", "nationalities"),
-        industry: codeSelect("所属行业", "industry", "industries"),
-        file: field("附件", "attachment", "file", {type: "file", storage: "url", multiple: true})
+        phone: field(t("联系电话"), "phone", "telephone", {type: "textfield", properties: {kind: "phone"}}),
+        address: field(t("地址"), "address", "house", {type: "address", provider: "", components: []}),
+        region: codeSelect(t("行政区划"), "region", "regions"),
+        ethnicity: codeSelect(t("民族"), "ethnicity", "ethnicities"),
+        nationality: codeSelect(t("国籍"), "nationality", "nationalities"),
+        industry: codeSelect(t("所属行业"), "industry", "industries"),
+        file: field(t("附件"), "attachment", "file", {type: "file", storage: "url", multiple: true})
       }
     },
     buju: {
-      title: "布局", weight: 20,
+      title: t("布局"), weight: 20,
       components: {
-        panel: field("分组", "section", "list-alt", {type: "panel", components: []}),
-        datagrid: field("表格", "table", "th", {type: "datagrid", components: []}),
-        content: field("说明文字", "content", "html5", {type: "content", html: ""})
+        panel: field(t("分组"), "section", "list-alt", {type: "panel", components: []}),
+        datagrid: field(t("表格"), "table", "th", {type: "datagrid", components: []}),
+        content: field(t("说明文字"), "content", "html5", {type: "content", html: ""})
       }
     }
   };
@@ -109,16 +116,16 @@
     {key: "customConditionalPanel", ignore: true},
     {
       type: "select", input: true, widget: "html5", key: "conditional.show", weight: 0,
-      label: "当…时显示/隐藏", dataSrc: "values",
-      data: {values: [{label: "显示", value: "true"}, {label: "隐藏", value: "false"}]}
+      label: t("当…时显示/隐藏"), dataSrc: "values",
+      data: {values: [{label: t("显示"), value: "true"}, {label: t("隐藏"), value: "false"}]}
     },
     {
       type: "select", input: true, widget: "html5", key: "conditional.when", weight: 10,
-      label: "当字段", description: "选择本表单中的另一个字段；不选则始终显示", dataSrc: "values",
-      placeholder: "（无条件，始终显示）",
+      label: t("当字段"), description: t("选择本表单中的另一个字段；不选则始终显示"), dataSrc: "values",
+      placeholder: t("（无条件，始终显示）"),
       data: {values: []}
     },
-    {type: "textfield", input: true, key: "conditional.eq", weight: 20, label: "的值等于"}
+    {type: "textfield", input: true, key: "conditional.eq", weight: 20, label: t("的值等于")}
   ];
 
   /* 预填来源: the bindings the server accepts (the page's #builder-prefill-sources) and 不可修改. */
@@ -126,34 +133,34 @@
     return [
       {
         type: "select", input: true, widget: "html5", key: "properties.prefill", weight: 900,
-        label: "预填来源", description: "申请人打开申请表时从该来源自动填写", dataSrc: "values",
-        placeholder: "（不预填）",
+        label: t("预填来源"), description: t("申请人打开申请表时从该来源自动填写"), dataSrc: "values",
+        placeholder: t("（不预填）"),
         data: {values: sources.map(function (s) {
           return {label: s.group + "｜" + s.label, value: s.value};
         })}
       },
       {
         type: "checkbox", input: true, key: "properties.prefillLocked", weight: 910,
-        label: "不可修改（依法以预填值为准）"
+        label: t("不可修改（依法以预填值为准）")
       }
     ];
   }
 
   var KIND_FIELD = {
-    type: "select", input: true, widget: "html5", key: "properties.kind", weight: 920, label: "字段类别",
-    dataSrc: "values", placeholder: "普通文本",
+    type: "select", input: true, widget: "html5", key: "properties.kind", weight: 920, label: t("字段类别"),
+    dataSrc: "values", placeholder: t("普通文本"),
     data: {values: [
-      {label: "身份证号", value: "id_number"},
-      {label: "统一社会信用代码", value: "credit_code"}, {label: "电话", value: "phone"}
+      {label: t("身份证号"), value: "id_number"},
+      {label: t("统一社会信用代码"), value: "credit_code"}, {label: t("电话"), value: "phone"}
     ]}
   };
   var CODE_TABLE_FIELD = {
     type: "select", input: true, widget: "html5", key: "properties.codeTable", weight: 920,
-    label: "代码表（选填，替代上面的选项）", dataSrc: "values", placeholder: "（不用代码表）",
+    label: t("代码表（选填，替代上面的选项）"), dataSrc: "values", placeholder: t("（不用代码表）"),
     data: {values: [
-      {label: "行政区划 GB/T 2260", value: "regions"},
-      {label: "民族 GB/T 3304", value: "ethnicities"}, {label: "国籍 GB/T 2659", value: "nationalities"},
-      {label: "行业 GB/T 4754", value: "industries"}
+      {label: t("行政区划 GB/T 2260"), value: "regions"},
+      {label: t("民族 GB/T 3304"), value: "ethnicities"}, {label: t("国籍 GB/T 2659"), value: "nationalities"},
+      {label: t("行业 GB/T 4754"), value: "industries"}
     ]}
   };
   var CHOICE_TYPES = ["select", "radio", "selectboxes"];
@@ -296,7 +303,7 @@
       window.yiwangFormBuilder = builder;
       container.setAttribute("data-ready", "true");
       document.getElementById("builder-save").addEventListener("click", function () {
-        status.textContent = "正在保存…";
+        status.textContent = t("正在保存…");
         fetch(container.getAttribute("data-save-url"), {
           method: "POST",
           credentials: "same-origin",
@@ -314,7 +321,7 @@
             status.textContent = "";
             showErrors(container, box, answer.body.fields, answer.body.message);
           }
-        }).catch(function () { status.textContent = "保存失败，请稍后重试"; });
+        }).catch(function () { status.textContent = t("保存失败，请稍后重试"); });
       });
       document.body.addEventListener("htmx:configRequest", function (event) {
         if (event.detail.elt && event.detail.elt.id === "preview-form") {
