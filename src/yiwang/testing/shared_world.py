@@ -1,6 +1,9 @@
 """Test support of the 一证通办-on-shared-data tests: the market bureau's platform system with a grant on
 the police's population resource, a citizen in the population base, an item with a shared material."""
 
+# factory_boy factories are typed as themselves, not as the model instances they return
+# mypy: disable-error-code="arg-type"
+
 from __future__ import annotations
 
 from dataclasses import dataclass

@@ -9,9 +9,9 @@ import uuid
 import pytest
 from django.test import Client
 
-from yiwang.testing.shared_world import make_shared_world
 from yiwang.sharing.models import CallResult, GatewayCall
 from yiwang.testing.clients import token_client
+from yiwang.testing.shared_world import make_shared_world
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("frozen_time", "calendar")]
 

@@ -10,12 +10,12 @@ import pytest
 
 from yiwang.cases import prefill
 from yiwang.cases.services import submit_application
-from yiwang.testing.shared_world import make_shared_world
 from yiwang.catalog.forms import flatten
 from yiwang.core.models import AuditEvent
 from yiwang.sharing.models import CallResult, GatewayCall, PrefillConsent
 from yiwang.testing.clients import token_client
 from yiwang.testing.people import make_staff
+from yiwang.testing.shared_world import make_shared_world
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("frozen_time", "calendar")]
 

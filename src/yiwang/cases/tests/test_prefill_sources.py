@@ -11,7 +11,6 @@ from django.utils import timezone
 
 from yiwang.cases import prefill
 from yiwang.cases.services import submit_application
-from yiwang.testing.shared_world import make_shared_world
 from yiwang.core.errors import DomainError
 from yiwang.licences import services as licence_services
 from yiwang.sharing.models import CallResult, GatewayCall, PrefillConsent
@@ -19,6 +18,7 @@ from yiwang.sharing.services import current_prefill_consent, grant_prefill_conse
 from yiwang.testing import licences as licence_factories
 from yiwang.testing.catalog import ServiceItemFactory
 from yiwang.testing.portal import make_citizen
+from yiwang.testing.shared_world import make_shared_world
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("frozen_time", "calendar")]
 

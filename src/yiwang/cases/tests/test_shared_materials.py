@@ -11,9 +11,9 @@ from yiwang.cases import prefill as prefilling
 from yiwang.cases.models import CaseEventType, CaseMaterialSource
 from yiwang.cases.services import submit_application
 from yiwang.cases.tests.factories import pdf_upload
-from yiwang.testing.shared_world import make_shared_world
 from yiwang.core.models import PersonalDataAccess
 from yiwang.sharing.models import CallResult, GatewayCall
+from yiwang.testing.shared_world import make_shared_world
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("frozen_time", "calendar")]
 

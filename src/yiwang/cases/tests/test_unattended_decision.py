@@ -7,8 +7,8 @@ import pytest
 
 from yiwang.cases.models import CaseEventType, CaseOutcome, CaseStatus
 from yiwang.cases.services import submit_application
-from yiwang.testing.shared_world import make_shared_world
 from yiwang.sharing.models import GatewayCall
+from yiwang.testing.shared_world import make_shared_world
 from yiwang.workflow import services as workflow
 from yiwang.workflow.services.definitions import DEFINITIONS_DIR
 

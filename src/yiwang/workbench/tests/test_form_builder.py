@@ -10,7 +10,6 @@ import pytest
 import time_machine
 from pytest_django import DjangoAssertNumQueries
 
-from yiwang.testing.shared_world import make_shared_world
 from yiwang.catalog.models import ItemStatus, ServiceItem
 from yiwang.catalog.services import start_revision
 from yiwang.core.models import AuditEvent
@@ -18,6 +17,7 @@ from yiwang.testing import licences as licence_factories
 from yiwang.testing.catalog import ServiceItemFactory, login_verified, make_citizen
 from yiwang.testing.clients import make_region_staff
 from yiwang.testing.licences import FOOD_FIELDS
+from yiwang.testing.shared_world import make_shared_world
 
 pytestmark = [pytest.mark.django_db]
 
