@@ -33,6 +33,8 @@ NUMBER_CONDITIONS = (
     "female_age",
 )
 
+FULLWIDTH_COMMA = chr(0xFF0C)  # lists typed with the Chinese comma are split on it too
+
 
 def _manager(request: HttpRequest) -> Any:
     user = current_user(request)
@@ -55,7 +57,10 @@ def rule_form(data: Any) -> ProactiveRuleIn:
             continue
         if name in LIST_CONDITIONS:
             conditions[name] = [
-                p.strip() for v in values for p in str(v).replace("，", ",").split(",") if p.strip()
+                p.strip()
+                for v in values
+                for p in str(v).replace(FULLWIDTH_COMMA, ",").split(",")
+                if p.strip()
             ]
         else:
             conditions[name] = str(values[0]).strip()

@@ -154,7 +154,7 @@
     function renumber(table) {
       table.querySelectorAll(".eform-rows > .eform-row").forEach(function (row, i) {
         var no = row.querySelector(".eform-row-no");
-        if (no) { no.textContent = "第 " + (i + 1) + " 行"; }
+        if (no) { no.textContent = (table.getAttribute("data-row-label") || "第 __n__ 行").replace("__n__", String(i + 1)); }
       });
     }
     form.querySelectorAll('[data-eform-type="datagrid"]').forEach(function (table) {
