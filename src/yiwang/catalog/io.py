@@ -196,8 +196,8 @@ def _cell(column: Column, item: ServiceItem) -> Any:
     if column.field == "form_definition":
         value = definition_of(value, item.form_fields)
         value = value if value.get("components") else None
-    if column.kind == "json":
-        return json.dumps(value, ensure_ascii=False) if value else ""
+    if column.kind == "json":  # keys sorted: PostgreSQL's jsonb keeps its own key order
+        return json.dumps(value, ensure_ascii=False, sort_keys=True) if value else ""
     return value
 
 
