@@ -40,6 +40,7 @@ from yiwang.cases.schemas import (
     DeliveryOut,
     StatusOut,
 )
+from yiwang.catalog.forms import definition_of, leaves
 from yiwang.catalog.models import ServiceItem
 from yiwang.catalog.reads import get_published_item
 from yiwang.core.errors import CoreErrorCode, DomainError, NotFound, PermissionDenied
@@ -56,14 +57,40 @@ def _user(request: HttpRequest) -> User:
     return request.user  # type: ignore[return-value]
 
 
+FORM_FILE_PREFIX = "field_"
+
+
+def form_files(request: HttpRequest, item: ServiceItem) -> dict[str, list[UploadedFile]]:
+    """附件字段: the files of the form's ``file`` components, multipart fields ``field_<key>``; a
+    ``field_`` file that is no file component of the item's form is refused (400)."""
+    keys = {
+        leaf.key
+        for leaf in leaves(definition_of(item.form_definition, item.form_fields), with_tables=False)
+        if leaf.type == "file"
+    }
+    files: dict[str, list[UploadedFile]] = {}
+    for field in request.FILES:
+        if not field.startswith(FORM_FILE_PREFIX):
+            continue
+        key = field.removeprefix(FORM_FILE_PREFIX)
+        if key not in keys:
+            raise DomainError(
+                CoreErrorCode.VALIDATION_ERROR, "申请表没有这个附件字段", {field[:60]: ["未知文件字段"]}
+            )
+        files[key] = request.FILES.getlist(field)
+    return files
+
+
 def material_files(request: HttpRequest) -> dict[str, list[UploadedFile]]:
     """The uploaded files by material id (file fields are named ``material_<material id>``)."""
     files: dict[str, list[UploadedFile]] = {}
     for field in request.FILES:
+        if field.startswith(FORM_FILE_PREFIX):
+            continue  # 附件字段 of the form: form_files() takes them (an unknown key is refused there)
         if not field.startswith(MATERIAL_FIELD_PREFIX):
             raise DomainError(
                 CoreErrorCode.VALIDATION_ERROR,
-                f"文件字段须命名为 {MATERIAL_FIELD_PREFIX}<材料ID>",
+                f"文件字段须命名为 {MATERIAL_FIELD_PREFIX}<材料ID> 或 {FORM_FILE_PREFIX}<表单字段>",
                 {field: ["未知文件字段"]},
             )
         files[field.removeprefix(MATERIAL_FIELD_PREFIX)] = request.FILES.getlist(field)
@@ -123,7 +150,8 @@ def apply(request: HttpRequest) -> HttpResponse:
     body to use for materials declared as e-licences without a legal basis; repeated or
     comma-separated), one file field per material named ``material_<material id>``, and, instead of
     a file, ``store_<material id>`` = the public id of an entry of the applicant's material store
-    (材料库复用, ``GET /api/v1/space/materials``): filed with the case as source ``material_store``.  Send an
+    (材料库复用, ``GET /api/v1/space/materials``): filed with the case as source ``material_store``.
+    The files of the form's ``file`` components (附件字段) come as ``field_<component key>``.  Send an
     ``Idempotency-Key`` header so that a retried request returns the case already filed (200) instead
     of filing a second one.
 
@@ -183,6 +211,7 @@ def apply(request: HttpRequest) -> HttpResponse:
         item=item,
         form_data=parse_form_data(request.POST.get("form_data")),
         files=material_files(request),
+        form_files=form_files(request, item),
         reused_materials=reused_materials.plan(
             applicant, list(item.materials.all()), reused_materials.choices_from(request.POST)
         ),

@@ -5,6 +5,8 @@ choices by label, money in 元, the address with its region's name)."""
 
 from __future__ import annotations
 
+import json
+
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
@@ -154,3 +156,41 @@ def test_a_hidden_field_is_not_required_and_its_value_dropped(form_item, citizen
     )
     assert response.status_code == 302
     assert "landlord" not in Case.objects.get(applicant=citizen).form_data
+
+
+def test_the_api_takes_a_file_field_as_field_key(form_item, citizen):
+    """``POST /api/v1/cases``: the form's file components come as ``field_<key>`` (附件字段), the rest of
+    the form as ``form_data``; a missing required file is a 400 with the error shape."""
+    names = materials_by_name(form_item)
+    form_data = {
+        "company_name": "合肥徽创科技有限公司",
+        "registered_capital": "100",
+        "business_scope": "软件开发",
+        "company_type": "有限责任公司",
+        "own_site": "own",
+        "site": {"region": "340104", "detail": "长江西路 100 号"},
+    }
+    data = {
+        "item_id": str(form_item.public_id),
+        "form_data": json.dumps(form_data, ensure_ascii=False),
+        f"material_{names['公司登记（备案）申请书'].public_id}": pdf_upload("申请书.pdf"),
+        f"material_{names['公司章程'].public_id}": pdf_upload("章程.pdf"),
+        f"material_{names['住所使用证明'].public_id}": pdf_upload("住所.pdf"),
+    }
+    client = logged_in(citizen)
+    missing = client.post("/api/v1/cases", data, headers={"Idempotency-Key": "api-file-0"})
+    assert missing.status_code == 400 and "floor_plan" in missing.json()["fields"]
+    data = {
+        **data,
+        "field_floor_plan": pdf_upload("平面图.pdf"),
+        f"material_{names['公司登记（备案）申请书'].public_id}": pdf_upload("申请书.pdf"),
+        f"material_{names['公司章程'].public_id}": pdf_upload("章程.pdf"),
+        f"material_{names['住所使用证明'].public_id}": pdf_upload("住所.pdf"),
+    }
+    response = client.post("/api/v1/cases", data, headers={"Idempotency-Key": "api-file-1"})
+    assert response.status_code == 201, response.content.decode()[:2000]
+    case = Case.objects.get(applicant=citizen)
+    stored = CaseMaterial.objects.get(case=case, material__isnull=True)
+    assert stored.material_name == "平面图"
+    assert case.form_data["floor_plan"][0]["material"] == str(stored.public_id)
+    assert "landlord" not in case.form_data  # hidden by its condition
