@@ -11,6 +11,7 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+from playwright.sync_api import expect
 
 from yiwang.accounts.models import StaffRole
 from yiwang.cases.models import Case
@@ -42,9 +43,24 @@ def _drag(manager: Any, kind: str) -> Any:
 
 
 def _name(dialog: Any, label: str, key: str) -> None:
+    """Label, then the key on the API tab; the key is written again until it holds (Form.io derives a
+    key from the label a moment after the label changes, which on a loaded machine can come late)."""
     dialog.locator("input[name='data[label]']").fill(label)
     dialog.get_by_role("tab", name="API").click()
-    dialog.locator("input[name='data[key]']").fill(key)
+    key_input = dialog.locator("input[name='data[key]']")
+    for _attempt in range(5):
+        key_input.fill(key)
+        key_input.page.wait_for_timeout(300)
+        if key_input.input_value() == key:
+            break
+    expect(key_input).to_have_value(key)
+
+
+def _save(manager: Any, dialog: Any, key: str) -> None:
+    """Save the edit dialog; the component appears on the canvas (generous waits: CI runs loaded)."""
+    dialog.locator("[ref='saveButton']").click()
+    dialog.wait_for(state="detached", timeout=30_000)
+    manager.wait_for_selector(f".formio-component-{key}", timeout=30_000)
 
 
 def test_build_a_conditional_form_and_apply_with_it(browser: Any, live_server: Any) -> None:
@@ -93,8 +109,7 @@ def test_build_a_conditional_form_and_apply_with_it(browser: Any, live_server: A
     dialog.locator("input[name='data[values][1][value]']").fill("no")
     dialog.get_by_role("tab", name="Display").click()
     _name(dialog, "是否设立分店", "hasBranch")
-    dialog.locator("[ref='saveButton']").click()
-    manager.wait_for_selector(".formio-component-hasBranch")
+    _save(manager, dialog, "hasBranch")
     # a text field 分店名称, shown when hasBranch is "yes" (条件显示: native selects, no choices.js)
     dialog = _drag(manager, "textfield")
     _name(dialog, "分店名称", "branchName")
@@ -106,8 +121,10 @@ def test_build_a_conditional_form_and_apply_with_it(browser: Any, live_server: A
     assert {"fullName", "hasBranch"} <= set(when.locator("option").evaluate_all("os => os.map(o => o.value)"))
     when.select_option("hasBranch")
     dialog.locator("input[name='data[conditional.eq]']").fill("yes")
-    dialog.locator("[ref='saveButton']").click()
-    manager.wait_for_selector(".formio-component-branchName")
+    expect(when).to_have_value("hasBranch")
+    dialog.get_by_role("tab", name="API").click()
+    expect(dialog.locator("input[name='data[key]']")).to_have_value("branchName")
+    _save(manager, dialog, "branchName")
     manager.locator("#builder-save").click()
     manager.wait_for_selector("#form-builder[data-saved=true]")
     screenshot(manager, "form-builder-01-saved")
