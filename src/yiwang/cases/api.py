@@ -40,7 +40,6 @@ from yiwang.cases.schemas import (
     DeliveryOut,
     StatusOut,
 )
-from yiwang.catalog.forms import definition_of, leaves
 from yiwang.catalog.models import ServiceItem
 from yiwang.catalog.reads import get_published_item
 from yiwang.core.errors import CoreErrorCode, DomainError, NotFound, PermissionDenied
@@ -60,25 +59,14 @@ def _user(request: HttpRequest) -> User:
 FORM_FILE_PREFIX = "field_"
 
 
-def form_files(request: HttpRequest, item: ServiceItem) -> dict[str, list[UploadedFile]]:
-    """附件字段: the files of the form's ``file`` components, multipart fields ``field_<key>``; a
-    ``field_`` file that is no file component of the item's form is refused (400)."""
-    keys = {
-        leaf.key
-        for leaf in leaves(definition_of(item.form_definition, item.form_fields), with_tables=False)
-        if leaf.type == "file"
+def form_files(request: HttpRequest) -> dict[str, list[UploadedFile]]:
+    """附件字段: the files of the form's ``file`` components, multipart fields ``field_<key>`` (the
+    filing refuses a key that is no file component of the item's form: ``check_form_files``)."""
+    return {
+        field.removeprefix(FORM_FILE_PREFIX)[:60]: request.FILES.getlist(field)
+        for field in request.FILES
+        if field.startswith(FORM_FILE_PREFIX)
     }
-    files: dict[str, list[UploadedFile]] = {}
-    for field in request.FILES:
-        if not field.startswith(FORM_FILE_PREFIX):
-            continue
-        key = field.removeprefix(FORM_FILE_PREFIX)
-        if key not in keys:
-            raise DomainError(
-                CoreErrorCode.VALIDATION_ERROR, "申请表没有这个附件字段", {field[:60]: ["未知文件字段"]}
-            )
-        files[key] = request.FILES.getlist(field)
-    return files
 
 
 def material_files(request: HttpRequest) -> dict[str, list[UploadedFile]]:
@@ -211,7 +199,7 @@ def apply(request: HttpRequest) -> HttpResponse:
         item=item,
         form_data=parse_form_data(request.POST.get("form_data")),
         files=material_files(request),
-        form_files=form_files(request, item),
+        form_files=form_files(request),
         reused_materials=reused_materials.plan(
             applicant, list(item.materials.all()), reused_materials.choices_from(request.POST)
         ),

@@ -4,6 +4,7 @@ push settings).  Forms are parsed with the API's schemas; what a user may do com
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 from uuid import UUID
 
@@ -93,23 +94,28 @@ def _form_context(rule: Rule | None, values: Any = None, **extra: Any) -> dict[s
     }
 
 
+def _save_rule(request: HttpRequest, rule: Rule | None, save: Callable[[Any], Rule]) -> HttpResponse:
+    """Create or change a rule from the form; a refusal re-renders the form with its errors."""
+    try:
+        saved = save(rule_form(request.POST))
+    except DomainError as exc:
+        if exc.status in (403, 404):
+            raise
+        return render(
+            request,
+            "proactive/rule_form.html",
+            _form_context(rule, request.POST, **error_context(exc)),
+            status=exc.status,
+        )
+    return redirect("proactive:rule", rule_id=saved.public_id)
+
+
 @staff_required
 @domain_errors
 def rules(request: HttpRequest) -> HttpResponse:
     user = _manager(request)
     if request.method == "POST":
-        try:
-            rule = services.create_rule(user, rule_form(request.POST))
-        except DomainError as exc:
-            if exc.status in (403, 404):
-                raise
-            return render(
-                request,
-                "proactive/rule_form.html",
-                _form_context(None, request.POST, **error_context(exc)),
-                status=exc.status,
-            )
-        return redirect("proactive:rule", rule_id=rule.public_id)
+        return _save_rule(request, None, lambda body: services.create_rule(user, body))
     page = paginate(request.GET, reads.manageable_rules(user), PER_PAGE)
     return render(request, "proactive/rules.html", {"page": page})
 
@@ -127,18 +133,7 @@ def rule_detail(request: HttpRequest, rule_id: UUID) -> HttpResponse:
     user = _manager(request)
     rule = _rule(user, rule_id)
     if request.method == "POST":
-        try:
-            services.update_rule(user, rule, rule_form(request.POST))
-        except DomainError as exc:
-            if exc.status in (403, 404):
-                raise
-            return render(
-                request,
-                "proactive/rule_form.html",
-                _form_context(rule, request.POST, **error_context(exc)),
-                status=exc.status,
-            )
-        return redirect("proactive:rule", rule_id=rule.public_id)
+        return _save_rule(request, rule, lambda body: services.update_rule(user, rule, body))
     return render(
         request,
         "proactive/rule.html",

@@ -106,25 +106,40 @@ def update_rule(actor: User, rule: Rule, body: ProactiveRuleIn) -> Rule:
     return rule
 
 
-def activate_rule(actor: User, rule: Rule) -> Rule:
+def _move(actor: User, rule: Rule, *, expected: str, to: str, stamp: str, message: str, event: str) -> Rule:
+    """One status step of a rule: locked, checked, stamped (``stamp`` and ``updated_at``), audited."""
     with transaction.atomic():
         rule = _locked(actor, rule)
-        if rule.status != RuleStatus.DRAFT:
-            raise DomainError(ProactiveErrorCode.INVALID_STATE, "只有草稿规则可以启用", status=409)
-        rule.status = RuleStatus.ACTIVE
-        rule.activated_at = rule.updated_at = timezone.now()
-        rule.save(update_fields=["status", "activated_at", "updated_at"])
-        audit.record("proactive.rule_activated", actor=actor, obj=rule, detail={"version": rule.version})
+        if rule.status != expected:
+            raise DomainError(ProactiveErrorCode.INVALID_STATE, message, status=409)
+        rule.status = to
+        now = timezone.now()
+        setattr(rule, stamp, now)
+        rule.updated_at = now
+        rule.save(update_fields=["status", stamp, "updated_at"])
+        audit.record(event, actor=actor, obj=rule, detail={"version": rule.version})
     return rule
+
+
+def activate_rule(actor: User, rule: Rule) -> Rule:
+    return _move(
+        actor,
+        rule,
+        expected=RuleStatus.DRAFT,
+        to=RuleStatus.ACTIVE,
+        stamp="activated_at",
+        message="只有草稿规则可以启用",
+        event="proactive.rule_activated",
+    )
 
 
 def retire_rule(actor: User, rule: Rule) -> Rule:
-    with transaction.atomic():
-        rule = _locked(actor, rule)
-        if rule.status != RuleStatus.ACTIVE:
-            raise DomainError(ProactiveErrorCode.INVALID_STATE, "只有已启用的规则可以停用", status=409)
-        rule.status = RuleStatus.RETIRED
-        rule.retired_at = rule.updated_at = timezone.now()
-        rule.save(update_fields=["status", "retired_at", "updated_at"])
-        audit.record("proactive.rule_retired", actor=actor, obj=rule, detail={"version": rule.version})
-    return rule
+    return _move(
+        actor,
+        rule,
+        expected=RuleStatus.ACTIVE,
+        to=RuleStatus.RETIRED,
+        stamp="retired_at",
+        message="只有已启用的规则可以停用",
+        event="proactive.rule_retired",
+    )
