@@ -10,7 +10,9 @@ from __future__ import annotations
 
 import authorisation_rules_assessment
 import authorisation_rules_bases
+import authorisation_rules_crossregion
 import authorisation_rules_exchange
+import authorisation_rules_federation
 import authorisation_rules_forms
 import authorisation_rules_gateway
 import authorisation_rules_hall_agency
@@ -386,5 +388,7 @@ for _table in (
     authorisation_rules_space.RULES,
     authorisation_rules_proactive.RULES,
     authorisation_rules_forms.RULES,
+    authorisation_rules_federation.RULES,
+    authorisation_rules_crossregion.RULES,
 ):
     RULES.update(_table)

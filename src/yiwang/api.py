@@ -25,7 +25,9 @@ from yiwang.cases.staff_api import staff_router
 from yiwang.cases.work_queue_api import router as work_queue_router
 from yiwang.catalog.api import router as catalog_router
 from yiwang.core.errors import CoreErrorCode, DomainError
+from yiwang.crossregion.api import router as crossregion_router
 from yiwang.exchange.api import router as exchange_router
+from yiwang.federation.api import router as federation_router
 from yiwang.hall.api import router as hall_router
 from yiwang.knowledge.api import router as knowledge_router
 from yiwang.licences.api import router as licences_router
@@ -273,6 +275,8 @@ ROUTERS = (
     ("/knowledge", knowledge_router),
     ("/space", space_router),
     ("/proactive", proactive_router),
+    ("/federation", federation_router),
+    ("/crossregion", crossregion_router),
 )
 for prefix, app_router in ROUTERS:
     api.add_router(prefix, app_router)

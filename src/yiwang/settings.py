@@ -84,6 +84,8 @@ INSTALLED_APPS = [
     "yiwang.kiosk",
     "yiwang.space",
     "yiwang.proactive",
+    "yiwang.federation",
+    "yiwang.crossregion",
     "yiwang.demo",
     # After yiwang.accounts so that its Chinese consent and logout templates win.
     "oauth2_provider",

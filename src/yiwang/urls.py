@@ -56,6 +56,8 @@ urlpatterns = [
     path("workbench/files/", include("yiwang.space.urls")),
     path("workbench/proactive/", include("yiwang.proactive.urls")),
     path("my/proactive/", include("yiwang.proactive.applicant_urls")),
+    path("workbench/federation/", include("yiwang.federation.urls")),
+    path("crossregion/", include("yiwang.crossregion.urls")),
     path("workbench/", include("yiwang.workbench.urls")),
     # 统一身份认证: the OpenID Connect provider (issuer = <site>/o) and its discovery at the root too.
     path("o/", include("yiwang.accounts.oidc_urls")),

@@ -1,0 +1,7 @@
+"""Who may call each page and API operation of the federation app (merged into ``authorisation_rules.RULES``)."""
+
+from __future__ import annotations
+
+from authorisation_rules_base import Rule
+
+RULES: dict[str, Rule] = {}
