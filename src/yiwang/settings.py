@@ -442,6 +442,20 @@ YIWANG_SHARING_MAX_PERIOD_DAYS = int(os.environ.get("YIWANG_SHARING_MAX_PERIOD_D
 YIWANG_EXCHANGE_NODE_ID = os.environ.get("YIWANG_EXCHANGE_NODE_ID", "")
 YIWANG_EXCHANGE_KEY_FILE = os.environ.get("YIWANG_EXCHANGE_KEY_FILE", str(VAR_DIR / "exchange-key.json"))
 
+# --- Federation between levels (docs/federation.md): province and city instances -------------------
+# "province", "city" or "" (a standalone instance); the parent/child peers are exchange nodes.
+YIWANG_FEDERATION_ROLE = os.environ.get("YIWANG_FEDERATION_ROLE", "")
+# This instance's GB/T 2260 division code (340000 for a province, 340100 for a city).
+YIWANG_FEDERATION_REGION = os.environ.get("YIWANG_FEDERATION_REGION", "")
+# How often a city pushes its changes up (the province shows them within a minute).
+YIWANG_FEDERATION_SYNC_SECONDS = int(os.environ.get("YIWANG_FEDERATION_SYNC_SECONDS", 20))
+
+# --- Upstream identity: the province's OIDC provider that a city trusts (docs/identity.md) -------
+YIWANG_UPSTREAM_OIDC_ISSUER = os.environ.get("YIWANG_UPSTREAM_OIDC_ISSUER", "")  # e.g. http://province/o
+YIWANG_UPSTREAM_OIDC_CLIENT_ID = os.environ.get("YIWANG_UPSTREAM_OIDC_CLIENT_ID", "")
+YIWANG_UPSTREAM_OIDC_CLIENT_SECRET = os.environ.get("YIWANG_UPSTREAM_OIDC_CLIENT_SECRET", "")
+YIWANG_UPSTREAM_OIDC_NAME = os.environ.get("YIWANG_UPSTREAM_OIDC_NAME", "省统一身份认证")
+
 # --- Tasks: database backend, no broker needed --------------------------------------------------
 TASKS = {
     "default": {
