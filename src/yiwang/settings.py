@@ -185,13 +185,25 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql" and env_boo
         "max_size": int(os.environ.get("YIWANG_DB_POOL_MAX", 8)),
         "timeout": 10,
     }
-# Read replica (reports and search read from it): yiwang.core.dbrouter.ReplicaRouter.
+# Read replica (reports and search read from it): yiwang.core.dbrouter.ReplicaRouter, docs/scale-out.md.
+# Read-your-writes (ADR 0021): a user who has just written reads from the primary this many seconds
+# (set it above the replica's worst lag); 0 turns it off (lag-tolerant reads always go to the replica).
+YIWANG_READ_YOUR_WRITES_SECONDS = float(os.environ.get("YIWANG_READ_YOUR_WRITES_SECONDS", 10))
+YIWANG_READ_YOUR_WRITES_CACHE = "default"  # the per-user marks: shared (Redis) when several nodes serve
 if os.environ.get("DATABASE_REPLICA_URL"):
     DATABASES["replica"] = dj_database_url.parse(
         os.environ["DATABASE_REPLICA_URL"], conn_max_age=60, conn_health_checks=True
     )
+    if DATABASES["replica"]["ENGINE"] == "django.db.backends.postgresql" and env_bool(
+        "YIWANG_DB_PREPARE", default=True
+    ):
+        DATABASES["replica"].setdefault("OPTIONS", {}).update(server_side_binding=True, prepare_threshold=5)
     DATABASES["replica"]["TEST"] = {"MIRROR": "default"}
     DATABASE_ROUTERS = ["yiwang.core.dbrouter.ReplicaRouter"]
+    MIDDLEWARE.insert(
+        MIDDLEWARE.index("django.contrib.auth.middleware.AuthenticationMiddleware") + 1,
+        "yiwang.core.dbrouter.ReadYourWritesMiddleware",
+    )
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # Read-path optimisations (docs/architecture.md "Read path", one ADR each); each on unless its
 # environment variable is 0.  Off, the same reads go the plain way (slower, same answers).
@@ -358,8 +370,33 @@ ASSETS_DIR = Path(os.environ.get("YIWANG_ASSETS_DIR", PROJECT_DIR / "build" / "a
 STATICFILES_DIRS = [BASE_DIR / "static", *([("vendor", ASSETS_DIR)] if ASSETS_DIR.exists() else [])]
 MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", VAR_DIR / "media"))
+# Files (materials, documents, licences, archives, seal images…) on local disk by default; in an
+# S3-compatible object store (MinIO, Ceph RGW, a cloud's OSS/COS/OBS) when YIWANG_S3_BUCKET is set,
+# so that every web node and worker sees the same files (docs/scale-out.md "Object storage").  They
+# are private: downloads go through the platform's permission-checked views; a FileField's .url is a
+# signed link valid YIWANG_S3_URL_SECONDS.
+YIWANG_S3_BUCKET = os.environ.get("YIWANG_S3_BUCKET", "")
+_DEFAULT_STORAGE: dict[str, object] = {"BACKEND": "django.core.files.storage.FileSystemStorage"}
+if YIWANG_S3_BUCKET:
+    _DEFAULT_STORAGE = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": YIWANG_S3_BUCKET,
+            "endpoint_url": os.environ.get("YIWANG_S3_ENDPOINT_URL") or None,
+            "access_key": os.environ.get("YIWANG_S3_ACCESS_KEY") or None,
+            "secret_key": os.environ.get("YIWANG_S3_SECRET_KEY") or None,
+            "region_name": os.environ.get("YIWANG_S3_REGION") or None,
+            "location": os.environ.get("YIWANG_S3_PREFIX", ""),  # a key prefix inside the bucket
+            "addressing_style": os.environ.get("YIWANG_S3_ADDRESSING_STYLE", "path"),
+            "signature_version": "s3v4",
+            "default_acl": None,  # the bucket's own policy (private); no public-read objects
+            "file_overwrite": False,  # a name taken gets a suffix, as on disk
+            "querystring_auth": True,
+            "querystring_expire": int(os.environ.get("YIWANG_S3_URL_SECONDS", 300)),
+        },
+    }
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "default": _DEFAULT_STORAGE,
     "staticfiles": {
         "BACKEND": os.environ.get(
             "STATICFILES_STORAGE", "whitenoise.storage.CompressedManifestStaticFilesStorage"
@@ -399,8 +436,14 @@ YIWANG_METRICS_TOKEN = os.environ.get("YIWANG_METRICS_TOKEN", "")
 # --- Cache: per-process memory by default; a shared Redis (YIWANG_CACHE_URL=redis://…, needs the
 # `redis` package) for several workers/nodes so that catalogue invalidation reaches all at once.
 _CACHE_URL = os.environ.get("YIWANG_CACHE_URL", "")
+# Several instances on one Redis (a province and its city on one machine) each need their own prefix.
+_CACHE_PREFIX = os.environ.get("YIWANG_CACHE_KEY_PREFIX", "")
 CACHES = {
-    "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": _CACHE_URL}
+    "default": {
+        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "LOCATION": _CACHE_URL,
+        "KEY_PREFIX": _CACHE_PREFIX,
+    }
     if _CACHE_URL.startswith(("redis://", "rediss://"))
     else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "OPTIONS": {"MAX_ENTRIES": 5000}}
 }
@@ -412,7 +455,7 @@ if _CACHE_URL.startswith(("redis://", "rediss://")):
     CACHES["sessions"] = {
         "BACKEND": "django.core.cache.backends.redis.RedisCache",
         "LOCATION": _CACHE_URL,
-        "KEY_PREFIX": "session",
+        "KEY_PREFIX": f"{_CACHE_PREFIX}session",
     }
     SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
     SESSION_CACHE_ALIAS = "sessions"
