@@ -7,3 +7,13 @@ class FederationConfig(AppConfig):
     name = "yiwang.federation"
     label = "federation"
     verbose_name = "省市协同 Federation"
+
+    def ready(self) -> None:
+        # The four up-push kinds (province) and the back-flow kind (city) through the exchange.
+        from yiwang.federation.lookup import find_licence
+        from yiwang.federation.services.receive import register_handlers
+        from yiwang.licences import remote_lookup
+
+        register_handlers()
+        # A licence issued in a city verifies at the province (the public /verify/ page).
+        remote_lookup.register(find_licence)

@@ -1,4 +1,15 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from yiwang.federation import views
 
 app_name = "federation"
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.overview, name="overview"),
+    path("cases/", views.cases, name="cases"),
+    path("cases/<uuid:public_id>/", views.case_detail, name="case_detail"),
+    path("licences/", views.licences, name="licences"),
+    path("ratings/", views.ratings, name="ratings"),
+    path("findings/", views.findings, name="findings"),
+    path("backflow/", views.backflow, name="backflow"),
+    path("sync/", views.sync, name="sync"),
+]

@@ -19,7 +19,7 @@ from django.views.decorators.http import require_POST
 from yiwang.core.errors import DomainError
 from yiwang.core.models import Organisation
 from yiwang.licences import personal_data as personal
-from yiwang.licences import services
+from yiwang.licences import remote_lookup, services
 from yiwang.licences.actions import allowed_actions
 from yiwang.licences.errors import LicenceErrorCode
 from yiwang.licences.identifiers import IdentifierError, parse_identifier
@@ -305,6 +305,14 @@ def verify_identifier(request: HttpRequest, identifier: str) -> HttpResponseBase
     try:
         result = services.verify_identifier(identifier, check_document=True)
     except DomainError as exc:
+        # Not issued here: another instance's index may know it (remote_lookup, e.g. a city's licence).
+        remote = (
+            remote_lookup.lookup(str(parse_identifier(identifier)))
+            if exc.code == LicenceErrorCode.NOT_FOUND
+            else None
+        )
+        if remote is not None:
+            return render(request, "licences/verify.html", {"remote": remote, "identifier": identifier})
         return render(
             request,
             "licences/verify.html",
