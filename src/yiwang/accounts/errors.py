@@ -38,3 +38,5 @@ class AccountErrorCode(StrEnum):
     SSO_CLIENT_INVALID = "sso_client_invalid"
     SSO_MAPPING_CONFLICT = "sso_mapping_conflict"
     APPLICANT_IDENTITY_INVALID = "applicant_identity_invalid"
+    UPSTREAM_LOGIN_REFUSED = "upstream_login_refused"  # 403/400/409: the upstream identity cannot log in here
+    UPSTREAM_UNAVAILABLE = "upstream_unavailable"  # 502: the upstream provider did not answer correctly

@@ -284,6 +284,7 @@ class LoginChannel(models.TextChoices):
     SSO = "sso", _("单点登录")
     RECOVERY = "recovery", _("找回账户")
     KIOSK = "kiosk", _("自助终端")
+    UPSTREAM = "upstream", _("上级统一身份认证")
 
 
 class LoginRecord(models.Model):
@@ -448,6 +449,33 @@ class SsoActingContext(TimeStampedModel):
 
     def __str__(self) -> str:
         return f"{self.user} @ {self.application_id}: {self.company or '本人'}"
+
+
+class FederatedIdentity(TimeStampedModel):
+    """上级身份 A person or company as the trusted upstream provider (the province's OIDC issuer) names
+    them: ``(issuer, subject)`` is linked to one local account, created or linked at the first log-in.
+
+    ``asserted_level`` is the assurance level the upstream provider asserted at the last log-in; the
+    local account's level follows it (never higher, docs/identity.md "Trusting the province")."""
+
+    issuer = models.CharField(max_length=200)
+    subject = models.CharField(max_length=255)
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="federated_identities")
+    asserted_level = models.PositiveSmallIntegerField(
+        choices=AssuranceLevel.choices, default=AssuranceLevel.ANONYMOUS
+    )
+    last_login_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["issuer", "subject"], name="accounts_unique_federated_subject"),
+            models.UniqueConstraint(fields=["issuer", "user"], name="accounts_unique_federated_user"),
+        ]
+        verbose_name = _("上级身份关联")
+        verbose_name_plural = _("上级身份关联")
+
+    def __str__(self) -> str:
+        return f"{self.issuer} {self.subject[:12]} → {self.user_id}"
 
 
 class SecurityPolicy(TimeStampedModel):
