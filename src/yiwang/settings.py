@@ -499,12 +499,26 @@ YIWANG_UPSTREAM_OIDC_CLIENT_ID = os.environ.get("YIWANG_UPSTREAM_OIDC_CLIENT_ID"
 YIWANG_UPSTREAM_OIDC_CLIENT_SECRET = os.environ.get("YIWANG_UPSTREAM_OIDC_CLIENT_SECRET", "")
 YIWANG_UPSTREAM_OIDC_NAME = os.environ.get("YIWANG_UPSTREAM_OIDC_NAME", "省统一身份认证")
 
-# --- Tasks: database backend, no broker needed --------------------------------------------------
-TASKS = {
-    "default": {
-        "BACKEND": os.environ.get("YIWANG_TASK_BACKEND", "django_tasks_db.DatabaseBackend"),
-    }
+# --- Tasks: the database backend by default, Redis (RQ) optional -----------------------------------
+# Background tasks (docs/operations.md "Background work"): YIWANG_TASK_BACKEND=database (default:
+# the queue is a table of this database, claimed with SKIP LOCKED across workers) or rq (Redis, RQ
+# via django-tasks-rq, at YIWANG_TASK_REDIS_URL), or a backend's dotted path.  `yiwang worker` starts
+# the worker of the configured backend.
+_TASK_BACKENDS = {
+    "database": "django_tasks_db.DatabaseBackend",
+    "rq": "yiwang.core.task_backends.rq.RQBackend",
 }
+_task_backend = os.environ.get("YIWANG_TASK_BACKEND", "").strip() or "database"
+TASKS = {"default": {"BACKEND": _TASK_BACKENDS.get(_task_backend, _task_backend)}}
+if TASKS["default"]["BACKEND"] == _TASK_BACKENDS["rq"]:
+    INSTALLED_APPS.append("django_rq")
+    RQ_QUEUES = {
+        "default": {
+            "URL": os.environ.get("YIWANG_TASK_REDIS_URL", "redis://127.0.0.1:6379/0"),
+            "DEFAULT_TIMEOUT": int(os.environ.get("YIWANG_TASK_TIMEOUT_SECONDS", "3600")),
+            "DEFAULT_RESULT_TTL": 86400,
+        }
+    }
 
 # --- Platform ------------------------------------------------------------------------------------
 YIWANG_SMS_BACKEND = os.environ.get("YIWANG_SMS_BACKEND", "yiwang.accounts.sms.OutboxSMSBackend")
@@ -635,7 +649,18 @@ if IS_PRODUCTION:
 if PROFILE == "test":
     # Tests: no manifest (no collectstatic needed), tasks run inline, a fast hasher.
     STORAGES["staticfiles"] = {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}
-    TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+    # … except in the processes a test starts as workers and web nodes (YIWANG_TEST_TASK_BACKEND).
+    TASKS = {
+        "default": {
+            "BACKEND": _TASK_BACKENDS.get(
+                os.environ.get("YIWANG_TEST_TASK_BACKEND", ""),
+                "django_tasks.backends.immediate.ImmediateBackend",
+            )
+        }
+    }
+    if TASKS["default"]["BACKEND"] == _TASK_BACKENDS["rq"] and "django_rq" not in INSTALLED_APPS:
+        INSTALLED_APPS.append("django_rq")
+        RQ_QUEUES = {"default": {"URL": os.environ.get("YIWANG_TASK_REDIS_URL", "redis://127.0.0.1:6379/0")}}
     PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher", *PASSWORD_HASHERS]
     YIWANG_IDENTITY_SIMULATED_DELAY_SECONDS = 0
     YIWANG_CATALOG_CACHE_SECONDS = 0  # tests see their own data; test_catalog_cache switches it on

@@ -5,14 +5,26 @@ Each job is a management command run in this process at its interval or daily ti
 scheduler was down simply runs at its next time; the ones marked ``at_start`` also run once when
 the scheduler starts (a demo started at 10:00 closes the corrections that expired overnight).
 
-``yiwang demo`` (``make run``) runs the scheduler under its supervisor; production runs it as one
-systemd service on one node (``deploy/systemd/yiwang-scheduler.service``, docs/operations.md).
-Run a single job now with ``yiwang scheduler --once NAME`` or the command itself.
+``yiwang demo`` (``make run``) runs the scheduler under its supervisor; production runs it as a
+systemd service (``deploy/systemd/yiwang-scheduler.service``) or a Deployment (``deploy/k8s/``).
+
+**Once across nodes.** Several schedulers may run on one database (two nodes for availability, or
+an operator who started a second by mistake): only the one holding the scheduler lock runs jobs
+(:class:`yiwang.core.task_backends.locks.ProcessLock`: a PostgreSQL session advisory lock, released
+by the server the moment its holder dies; a file lock on SQLite).  The others follow: they keep
+their plan moving as if they had run the due jobs and try the lock every
+``YIWANG_SCHEDULER_LOCK_POLL_SECONDS`` (5 s).  When the leader dies the first follower to take the
+lock runs the jobs from their next due time on, so no due time runs twice; a job whose time fell in
+the few seconds of the hand-over runs at its next time (every job is idempotent and catches up).
+
+Run a single job now with ``yiwang scheduler --once NAME`` or the command itself (no lock: an
+operator's explicit run).
 """
 
 from __future__ import annotations
 
 import logging
+import os
 import signal
 import threading
 import time as monotonic_time
@@ -20,6 +32,10 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import datetime, time, timedelta
 from types import FrameType
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from yiwang.core.task_backends.locks import ProcessLock
 
 logger = logging.getLogger("yiwang.scheduler")
 
@@ -32,6 +48,7 @@ class Job:
     at: time | None = None  # … or daily at this local time
     weekday: int | None = None  # with ``at``: only on this weekday (0 = Monday)
     at_start: bool = False  # also run once when the scheduler starts
+    call: str | None = None  # a dotted path to a function run in place of the command (tests)
 
     def next_after(self, moment: datetime) -> datetime:
         """The first time this job is due strictly after ``moment`` (an aware local datetime)."""
@@ -90,7 +107,12 @@ def run_job(job: Job) -> bool:
     started = monotonic_time.monotonic()
     ok = True
     try:
-        call_command(*job.command)
+        if job.call:
+            from django.utils.module_loading import import_string
+
+            import_string(job.call)(*job.command)
+        else:
+            call_command(*job.command)
     except SystemExit as exc:  # e.g. recount_queues --check / verify_archives: 1 = differences found
         ok = not exc.code
     except Exception:
@@ -113,12 +135,17 @@ class Scheduler:
         *,
         now: Callable[[], datetime] | None = None,
         runner: Callable[[Job], bool] = run_job,
+        lock: ProcessLock | None = None,
+        poll_seconds: float = 5.0,
     ) -> None:
         from django.utils import timezone
 
         self.jobs = list(jobs)
         self.now = now or timezone.localtime
         self.runner = runner
+        self.lock = lock
+        self.poll_seconds = poll_seconds
+        self.leading = lock is None
         self.stopping = threading.Event()
         start = self.now()
         self.next_run = {job.name: (start if job.at_start else job.next_after(start)) for job in self.jobs}
@@ -138,6 +165,31 @@ class Scheduler:
             self.next_run[job.name] = job.next_after(self.now())
         return ran
 
+    def follow(self) -> list[Job]:
+        """Not the leader: plan the due jobs' next times as if they had run (the leader runs them)."""
+        due = self.due()
+        for job in due:
+            self.next_run[job.name] = job.next_after(self.now())
+        return due
+
+    def lead(self) -> bool:
+        """Whether this scheduler holds the lock now (taking it when free); logs hand-overs."""
+        if self.lock is None:
+            return True
+        leading = self.lock.held() or self.lock.acquire()
+        if leading and not self.leading:
+            logger.warning("scheduler lock taken: this node runs the scheduled jobs")
+        elif self.leading and not leading:
+            logger.warning("scheduler lock lost: another node runs the scheduled jobs")
+        self.leading = leading
+        return leading
+
+    def step(self) -> None:
+        if self.lead():
+            self.tick()
+        else:
+            self.follow()
+
     def seconds_to_next(self) -> float:
         moment = self.now()
         return max(0.0, min((at - moment).total_seconds() for at in self.next_run.values()))
@@ -151,10 +203,32 @@ class Scheduler:
         for job in self.jobs:
             logger.info("scheduled job %s: next run %s", job.name, self.next_run[job.name].isoformat())
         while not self.stopping.is_set():
-            self.tick()
-            # Wake at least every 30 s: a changed clock (or a suspended laptop) is noticed soon.
-            self.stopping.wait(min(30.0, self.seconds_to_next()))
+            self.step()
+            # Wake at least every 30 s: a changed clock (or a suspended laptop) is noticed soon; and
+            # every poll while another node leads, to take over soon after it dies.
+            limit = 30.0 if self.lock is None else self.poll_seconds
+            self.stopping.wait(min(limit, self.seconds_to_next()))
+        if self.lock is not None:
+            self.lock.release()
         logger.info("scheduler stopped")
+
+
+def probe_jobs(spec: str) -> tuple[Job, ...]:
+    """``YIWANG_SCHEDULER_PROBE=NAME:SECONDS[,…]`` (tests only): jobs that record their runs
+    (:func:`yiwang.core.task_backends.probe.record_scheduled_run`) in place of the real ones."""
+    jobs = []
+    for part in spec.split(","):
+        name, _, seconds = part.strip().partition(":")
+        jobs.append(
+            Job(
+                name,
+                (name,),
+                every=timedelta(seconds=float(seconds or 1)),
+                at_start=True,
+                call="yiwang.core.task_backends.probe.record_scheduled_run",
+            )
+        )
+    return tuple(jobs)
 
 
 def main(args: list[str]) -> None:
@@ -165,4 +239,11 @@ def main(args: list[str]) -> None:
         raise SystemExit(0 if run_job(jobs[args[1]]) else 1)
     if args:
         raise SystemExit("usage: yiwang scheduler [--once JOB]")
-    Scheduler().run_forever()
+    from yiwang.core.task_backends.locks import SCHEDULER, ProcessLock
+
+    probe = os.environ.get("YIWANG_SCHEDULER_PROBE", "").strip()
+    Scheduler(
+        probe_jobs(probe) if probe else JOBS,
+        lock=ProcessLock(SCHEDULER, "scheduler"),
+        poll_seconds=float(os.environ.get("YIWANG_SCHEDULER_LOCK_POLL_SECONDS", "5")),
+    ).run_forever()

@@ -16,6 +16,15 @@ a task or the worker's own loop meets a lost database connection (``OperationalE
 ``InterfaceError``) it waits for the database, puts the task back and goes on.  A task is retried
 this way at most :data:`MAX_ATTEMPTS` times, then recorded as failed.
 
+**Across nodes** (PostgreSQL): workers claim tasks with ``SELECT … FOR UPDATE SKIP LOCKED``
+(django-tasks-db), so two workers never claim one task.  Each worker holds a lock named by its
+worker id for as long as it lives (:mod:`yiwang.core.task_backends.locks`: a session advisory lock
+the server drops the moment the process dies, on whatever node), and a thread of every worker looks
+every ``YIWANG_TASK_ORPHAN_CHECK_SECONDS`` (15 s) for tasks RUNNING under an id whose lock nobody
+holds — a worker on another node that was killed and not restarted under the same id, e.g. a
+Kubernetes pod — and puts them back in the queue once they have been running for
+``YIWANG_TASK_ORPHAN_GRACE_SECONDS`` (5 s; a worker takes its lock before it claims anything).
+
 Requeuing runs a task again from the start, so every task must be idempotent in effect: the case
 notifications check for the message they would post inside the transaction that posts it
 (:mod:`yiwang.cases.notifications`), licence issuing and archiving look for what they would create
@@ -28,13 +37,18 @@ import logging
 import os
 import re
 import socket
+import threading
 import time
+from datetime import timedelta
 
 from django.db import close_old_connections, connections
 from django.db.utils import InterfaceError, OperationalError
+from django.utils import timezone
 from django_tasks import TaskResultStatus
 from django_tasks_db.management.commands.db_worker import Worker
 from django_tasks_db.models import DBTaskResult
+
+from yiwang.core.task_backends.locks import TASK_WORKER, ProcessLock, holder_alive
 
 logger = logging.getLogger("yiwang.tasks")
 
@@ -58,24 +72,37 @@ def _alive(pid: int) -> bool:
     return True
 
 
-def is_orphaned(worker_id: str, me: str) -> bool:
+def orphan_grace() -> float:
+    return float(os.environ.get("YIWANG_TASK_ORPHAN_GRACE_SECONDS", "5"))
+
+
+def is_orphaned(worker_id: str, me: str, *, started: object = None, mine: bool = True) -> bool:
     """Whether a task last claimed by ``worker_id`` can no longer be running: it is this worker's own
-    id (a previous life of it), or the default id of a dead process on this host."""
+    id (a previous life of it), the default id of a dead process on this host, or (PostgreSQL) the
+    id of a worker whose lock nobody holds, for a task started more than the grace period ago.
+    ``mine=False`` (the periodic check of a running worker): its own tasks are not orphans."""
     if worker_id == me:
-        return True
+        return mine
     match = re.fullmatch(rf"{re.escape(socket.gethostname()[:40])}-pid(\d+)", worker_id)
-    if match is None:
+    if match is not None:
+        pid = int(match.group(1))
+        if pid != os.getpid() and not _alive(pid):
+            return True
+    if started is None or started > timezone.now() - timedelta(seconds=orphan_grace()):  # type: ignore[operator]
         return False
-    pid = int(match.group(1))
-    return pid != os.getpid() and not _alive(pid)
+    return holder_alive(TASK_WORKER, worker_id) is False
 
 
-def requeue_orphans(worker_id: str) -> int:
-    """Put the tasks an earlier crash left RUNNING back in the queue; returns how many."""
+def requeue_orphans(worker_id: str, *, mine: bool = True) -> int:
+    """Put the tasks a crashed worker left RUNNING back in the queue; returns how many.  At start
+    (``mine``) the tasks under this worker's own id are a previous life's, later they are its own."""
     requeued = 0
-    for result in DBTaskResult.objects.filter(status=TaskResultStatus.RUNNING).only("id", "worker_ids"):
+    running = DBTaskResult.objects.filter(status=TaskResultStatus.RUNNING).only(
+        "id", "worker_ids", "started_at"
+    )
+    for result in running:
         claimed_by = result.worker_ids[-1] if result.worker_ids else ""
-        if not is_orphaned(str(claimed_by), worker_id):
+        if not is_orphaned(str(claimed_by), worker_id, started=result.started_at, mine=mine):
             continue
         requeued += DBTaskResult.objects.filter(pk=result.pk, status=TaskResultStatus.RUNNING).update(
             status=TaskResultStatus.READY, started_at=None
@@ -101,6 +128,33 @@ class ResilientWorker(Worker):
     """django-tasks' worker, restarted in place when the database goes away (see the module)."""
 
     retry_delay = 0.5
+    lock: ProcessLock | None = None
+    checker: threading.Thread | None = None
+
+    def _hold_lock(self) -> None:
+        """Take the lock of this worker's id (waiting while an older life of it still holds it)."""
+        if self.lock is None:
+            self.lock = ProcessLock(TASK_WORKER, self.worker_id)
+        warned = False
+        while self.running and not self.lock.acquire():
+            if not warned:
+                logger.warning("worker id %s is held by a live process; waiting for it", self.worker_id)
+                warned = True
+            time.sleep(self.retry_delay)
+
+    def _check_orphans(self) -> None:
+        """Thread: every few seconds, requeue what dead workers (on any node) left running."""
+        every = float(os.environ.get("YIWANG_TASK_ORPHAN_CHECK_SECONDS", "15"))
+        while self.running:
+            time.sleep(every)
+            try:
+                if self.lock is not None and not self.lock.held():
+                    self.lock.acquire()
+                requeue_orphans(self.worker_id, mine=False)
+            except Exception as exc:  # the loop of the worker meets and reports database trouble
+                logger.warning("orphan check: %s", str(exc).strip()[:200])
+            finally:
+                connections.close_all()
 
     def run_task(self, db_task_result: DBTaskResult) -> None:
         record_failure = db_task_result.set_failed
@@ -115,6 +169,8 @@ class ResilientWorker(Worker):
 
     def run(self) -> None:
         self._wait_for_database()
+        self.checker = threading.Thread(target=self._check_orphans, name="orphan-check", daemon=True)
+        self.checker.start()
         while True:
             try:
                 super().run()
@@ -132,6 +188,7 @@ class ResilientWorker(Worker):
             _reset_connections()
             try:
                 close_old_connections()
+                self._hold_lock()
                 requeue_orphans(self.worker_id)
                 return
             except DATABASE_ERRORS:

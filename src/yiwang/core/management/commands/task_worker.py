@@ -21,6 +21,11 @@ class Command(db_worker.Command):
     def handle(self, *args: Any, **options: Any) -> None:
         self.configure_logging(options["verbosity"])
         queue_names = options["queue_name"].split(",")
+        from yiwang.core.task_backends.rq import run_worker, uses_rq
+
+        if uses_rq():  # YIWANG_TASK_BACKEND=rq: RQ's worker on Redis (yiwang/core/task_backends/rq.py)
+            run_worker(worker_id=options["worker_id"], queue_names=queue_names, burst=options["batch"])
+            return
         excluded = options["exclude_queues"].split(",") if options["exclude_queues"] else []
         if excluded and "*" not in queue_names:
             raise CommandError("--exclude-queues can only be used with --queue-name=*")
