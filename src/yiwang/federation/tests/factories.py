@@ -67,3 +67,9 @@ def base_item_for(item: ServiceItem, **changes: Any) -> BaseItem:
     }
     values.update(changes)
     return BaseItem.objects.create(**values)
+
+
+def identity_of(node_id: str) -> NodeIdentity:
+    from yiwang.exchange.tests.factories import identity
+
+    return identity(node_id)
