@@ -8,6 +8,7 @@ killed with SIGKILL and the other takes over within seconds.
 
 from __future__ import annotations
 
+import itertools
 import os
 import signal
 import subprocess
@@ -146,7 +147,7 @@ def test_two_scheduler_processes_run_each_due_time_once_and_a_killed_leader_is_r
             process.wait()
     logs = "\n".join(p.read_text(errors="replace")[-1500:] for p in tmp_path.glob("*.log"))
     runs = _runs()
-    gaps = [b - a for (_, a), (_, b) in zip(runs, runs[1:], strict=False)]
+    gaps = [b - a for (_, a), (_, b) in itertools.pairwise(runs)]
     print(
         f"\n{len(runs)} runs; gaps {[round(g, 2) for g in gaps]}; taken over after the kill: {len(after)} runs"
     )
