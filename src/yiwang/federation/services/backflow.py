@@ -196,7 +196,7 @@ def apply_backflow(package: ReceivedPackage) -> dict[str, Any]:
         )
 
     store(BackflowType.RATING, "ratings.json", "rating_id", "item_code", "item_name")
-    store(BackflowType.BASE_ITEM, "base_items.json", "code", "", "name")
+    store(BackflowType.BASE_ITEM, "base_items.json", "code", "code", "name")
     store(
         BackflowType.FINDING,
         "findings.json",
