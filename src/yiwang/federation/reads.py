@@ -100,7 +100,7 @@ def city_overview() -> list[KindRow]:
         latest[(package.receiver_id, package.kind)] = package
     rows = []
     for mark in marks:
-        package = latest.get((mark.node_id, mark.kind))
+        last = latest.get((mark.node_id, mark.kind))
         rows.append(
             KindRow(
                 kind=mark.kind,
@@ -108,8 +108,8 @@ def city_overview() -> list[KindRow]:
                 records=mark.records,
                 packages=mark.packages,
                 last_at=mark.last_at,
-                last_state=package.get_state_display() if package else "",
-                last_built_at=package.created_at if package else None,
+                last_state=last.get_state_display() if last else "",
+                last_built_at=last.created_at if last else None,
             )
         )
     return rows

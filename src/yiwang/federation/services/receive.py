@@ -28,6 +28,8 @@ from yiwang.federation.models import (
 from yiwang.federation.services.consistency import check_items
 
 M = TypeVar("M", bound=models.Model)
+# the model's default manager (``objects``): every federated table has one
+
 DATASET_ORDER = ("application", "acceptance", "special_procedure", "completion")
 
 
@@ -80,7 +82,8 @@ def upsert(
     records = [r for r in records if isinstance(r.get("source_version"), str)]
     keys = {key_of(r) for r in records}
     existing: dict[str, Any] = {
-        getattr(o, key_field): o for o in model.objects.filter(node=node, **{f"{key_field}__in": keys})
+        getattr(o, key_field): o
+        for o in model._default_manager.filter(node=node, **{f"{key_field}__in": keys})
     }
     now = timezone.now()
     created: dict[str, Any] = {}
@@ -104,9 +107,9 @@ def upsert(
         fields.update(values)
         if key not in created:
             updated[key] = row
-    model.objects.bulk_create(list(created.values()), batch_size=1000)
+    model._default_manager.bulk_create(list(created.values()), batch_size=1000)
     if updated:
-        model.objects.bulk_update(list(updated.values()), sorted(fields), batch_size=1000)
+        model._default_manager.bulk_update(list(updated.values()), sorted(fields), batch_size=1000)
     return {**updated, **created}, {"created": len(created), "updated": len(updated), "skipped": skipped}
 
 

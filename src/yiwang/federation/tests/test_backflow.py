@@ -27,7 +27,7 @@ pytestmark = pytest.mark.django_db(transaction=True)
 def world(live_server: Any, as_node: Any, province: Any, city: Any, settings: Any) -> dict[str, Any]:
     as_node(city)  # the live server receives as the city
     settings.YIWANG_FEDERATION_ROLE = "province"  # this thread sends as the province
-    parent, child = nodes(province, city, city_url=live_server.url)
+    _, child = nodes(province, city, city_url=live_server.url)
     good = ServiceItemFactory(materials=[])
     bad = ServiceItemFactory(materials=[])
     base_item_for(good)

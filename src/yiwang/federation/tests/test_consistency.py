@@ -23,7 +23,7 @@ pytestmark = pytest.mark.django_db(transaction=True)
 def world(live_server: Any, as_node: Any, province: Any, city: Any, settings: Any) -> dict[str, Any]:
     as_node(province)
     settings.YIWANG_FEDERATION_ROLE = "city"
-    parent, child = nodes(province, city, province_url=live_server.url)
+    _, child = nodes(province, city, province_url=live_server.url)
     same = ServiceItemFactory(materials=[])
     renamed = ServiceItemFactory(materials=[], statutory_limit_days=30)
     orphan = ServiceItemFactory(materials=[])
