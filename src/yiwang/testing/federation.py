@@ -81,6 +81,7 @@ class Instance:
         self.processes: dict[str, subprocess.Popen[bytes]] = {}
         self._console_lock = threading.Lock()
         self._console_out: IO[bytes] | None = None
+        self._console_starting = False  # its "ready" line is still to be read
 
     # --- what it is ---------------------------------------------------------------------------------
     @property
@@ -135,13 +136,15 @@ class Instance:
             else:
                 process = self._spawn("console", ["-c", f"{_BOOT}_console()"])
                 self._console_out = process.stdout
+                self._console_starting = True
         if wait:
             self.wait_ready(web=web, console=console)
 
     def wait_ready(self, *, web: bool = True, console: bool = True) -> None:
         deadline = time.monotonic() + START_TIMEOUT
-        if console and "console" in self.processes:
+        if console and self._console_starting:
             self._read_console(deadline)  # the "ready" line
+            self._console_starting = False
         while web and self.get("/healthz")[0] != 200:
             process = self.processes.get("web")
             if process is None or process.poll() is not None:
@@ -173,6 +176,7 @@ class Instance:
                 os.killpg(process.pid, signal.SIGKILL)
             if component == "console":
                 self._console_out = None
+                self._console_starting = False
 
     def stop(self) -> None:
         """A clean stop (SIGTERM, then what is left is killed)."""
@@ -187,9 +191,13 @@ class Instance:
         """Run ``code`` in the instance's console (Django set up on its settings and database); returns
         the JSON value of the variable ``result`` it sets.  What it prints goes to console.log."""
         with self._console_lock:
-            process = self.processes.get("console")
-            if process is None or process.stdin is None or process.poll() is not None:
-                raise RuntimeError(f"{self.role} console is not running:\n{self.log('console')[-2000:]}")
+            if not self.running("console"):  # killed (a sender killed mid-way) or not started: start it
+                self.kill("console")
+                self.start(web=False, worker=False, console=True)
+            if self._console_starting:
+                self.wait_ready(web=False, console=True)
+            process = self.processes["console"]
+            assert process.stdin is not None
             process.stdin.write(json.dumps({"code": code}).encode() + b"\n")
             process.stdin.flush()
             answer = self._read_console(time.monotonic() + timeout)
