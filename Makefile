@@ -9,7 +9,7 @@ export UV_LINK_MODE := copy
 # Property tests use the same examples on every `make test` run (conftest.py); plain pytest explores.
 export YIWANG_HYPOTHESIS_PROFILE ?= repeatable
 
-.PHONY: help run test deps uv pydeps assets messages chromium lint typecheck test-sqlite test-dates test-postgres migrate demo-data totp bench audit clean
+.PHONY: help run federation-demo test-federation test deps uv pydeps assets messages chromium lint typecheck test-sqlite test-dates test-postgres migrate demo-data totp bench audit clean
 
 help:
 	@echo "make run    install what is missing, migrate, load demo data, serve on http://127.0.0.1:$(PORT)"
@@ -46,6 +46,17 @@ chromium:
 # --- the two contract commands -------------------------------------------------------------------
 run: deps
 	PORT=$(PORT) $(UV) run yiwang demo
+
+# 省市协同: a province (PORT) and its city (PORT+100), paired, under one supervisor (docs/federation-demo.md)
+federation-demo: deps
+	PORT=$(PORT) $(UV) run yiwang federation-demo
+
+# The cross-process federation tests alone (they also run in `make test`), SQLite then PostgreSQL if reachable
+test-federation: pydeps
+	env -u DATABASE_URL YIWANG_PROFILE=test $(UV) run pytest -p no:cacheprovider -q -s -m federation tests/federation
+	@if [ -n "$$DATABASE_URL" ] || pg_isready -q -h 127.0.0.1 -p 5432 2>/dev/null; then \
+	  DATABASE_URL=$${DATABASE_URL:-$(PG_URL)} YIWANG_PROFILE=test $(UV) run pytest -p no:cacheprovider -q -s -m federation tests/federation; \
+	else echo "PostgreSQL not reachable: skipped the PostgreSQL run"; fi
 
 test: deps chromium lint
 	@$(MAKE) --no-print-directory test-sqlite

@@ -1,5 +1,7 @@
 """The ``yiwang`` console command: a thin wrapper around manage.py with the platform's own verbs.
 
+yiwang federation-demo  a province (PORT) and its city (PORT+100) platform, paired, each with its web
+                  server, worker and scheduler under one supervisor (docs/federation-demo.md)
 yiwang demo       migrate, load regions/calendar/demo data, collect static, then run the web server,
                   the task worker(s), the scheduler and the demo side systems (department
                   system, gateway consumer, payment gateway, carrier) under one supervisor (what `make run` does; Ctrl-C stops all)
@@ -15,6 +17,7 @@ from __future__ import annotations
 
 import os
 import sys
+from typing import Any
 
 
 def _django_setup() -> None:
@@ -89,6 +92,65 @@ def run_demo(extra: list[str]) -> int:
             )
         )
     return Supervisor(programs).run()
+
+
+def run_federation_demo() -> int:
+    """省市协同 demo: prepare the province and the city (databases, keys, demo data, pairing), then run
+    each one's web server, task worker and scheduler under one supervisor (docs/federation-demo.md)."""
+    import json
+    import subprocess
+    from pathlib import Path
+
+    from yiwang.demo.federation import configure_pair, demo_configs
+    from yiwang.supervisor import Program, Supervisor
+
+    project_var = Path(os.environ.get("YIWANG_VAR_DIR", Path(__file__).resolve().parents[2] / "var"))
+    province, city = demo_configs(project_var, int(os.environ.get("PORT", "8000")))
+    setup = configure_pair(province, city)
+    me = [sys.executable, "-m", "yiwang.cli"]
+    clean = {k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "YIWANG_VAR_DIR", "PORT")}
+    for config in (province, city):
+        print(f"=== {config.name} ({config.role}, {config.database_url}) ===", flush=True)
+        env = {
+            **clean,
+            **setup["env"][config.role],
+            "YIWANG_FEDERATION_PLAN": json.dumps(setup["plan"][config.role]),
+        }
+        subprocess.run([*me, "federation-prepare"], env=env, check=True)  # noqa: S603 - our own CLI
+    programs = []
+    for config in (province, city):
+        env = setup["env"][config.role]
+        programs += [
+            Program(f"{config.role}.web", [*me, "serve"], env),
+            Program(f"{config.role}.worker", [*me, "worker"], env),
+            Program(f"{config.role}.scheduler", [*me, "scheduler"], env),
+        ]
+    print_federation_banner(province, city)
+    return Supervisor(programs).run()
+
+
+def print_federation_banner(province: Any, city: Any) -> None:
+    from yiwang.core.demo_accounts import DEMO_ACCOUNTS, SHARING_DEMO_ACCOUNTS
+    from yiwang.demo.federation import PROVINCE_STAFF
+
+    city_accounts = [a.username for a in (*DEMO_ACCOUNTS, *(entry[0] for entry in SHARING_DEMO_ACCOUNTS))]
+    lines = [
+        "",
+        "=" * 72,
+        "  一网 Yiwang — 省市协同 federation demo (docs/federation-demo.md)",
+        "=" * 72,
+        f"  省 {province.name} (province, {province.region})  {province.base_url}/",
+        f"      workbench {province.base_url}/workbench/   exchange node {province.node_id}",
+        f"      OIDC provider {province.base_url}/o/.well-known/openid-configuration",
+        f"      accounts: {', '.join(u for u, *_ in PROVINCE_STAFF)}, citizen",
+        f"  市 {city.name} (city, {city.region})  {city.base_url}/",
+        f"      workbench {city.base_url}/workbench/   exchange node {city.node_id}",
+        f"      trusts {province.base_url}/o (YIWANG_UPSTREAM_OIDC_ISSUER)",
+        f"      accounts: {', '.join(city_accounts)}",
+        "  Password of every demo account: Yiwang@2026.  Settings: <var>/federation/<role>/instance.env",
+        "=" * 72,
+    ]
+    print("\n".join(lines), flush=True)
 
 
 def _demo_kiosk_path() -> str:
@@ -187,8 +249,18 @@ def main(argv: list[str] | None = None) -> None:
         from yiwang_demo_carrier.serve import serve_demo_carrier
 
         serve_demo_carrier()
+    if verb == "federation-demo":
+        raise SystemExit(run_federation_demo())
     _django_setup()
-    if verb == "demo":
+    if verb == "federation-prepare":
+        import json
+
+        from yiwang.demo.federation import prepare_instance
+
+        prepare_instance(
+            os.environ["YIWANG_FEDERATION_ROLE"], json.loads(os.environ["YIWANG_FEDERATION_PLAN"])
+        )
+    elif verb == "demo":
         prepare()
         raise SystemExit(run_demo(args[1:]))
     elif verb == "serve":

@@ -264,3 +264,223 @@ def _register_oidc_client(
         client_secret=client_secret,
     )
     return True
+
+
+# --- the demo data of each level ------------------------------------------------------------------------
+# 省级部门 The province's departments (安徽省, 340000); the city keeps the 合肥市 demo of `yiwang loaddemo`.
+PROVINCE_ORGANISATIONS: tuple[tuple[str, str, str, str], ...] = (
+    # key, name, short name, organisation body (digits of the credit code)
+    ("data", "安徽省数据资源管理局", "省数据资源局", "00300101"),
+    ("civil", "安徽省民政厅", "省民政厅", "00300102"),
+    ("education", "安徽省教育厅", "省教育厅", "00300103"),
+    ("hrss", "安徽省人力资源和社会保障厅", "省人社厅", "00300104"),
+    ("market", "安徽省市场监督管理局", "省市场监管局", "00300105"),
+)
+PROVINCE_ADDRESS = "合肥市包河区中山路1号 安徽省政务服务中心"
+PROVINCE_PHONE = "0551-12345"
+# 省级实施 Items of the national base catalogue the province itself implements (exercise level 2 省级):
+# 省级社会团体, 民办高等学校, 省级人力资源服务机构 and enterprises the province registers.
+PROVINCE_ITEMS: dict[str, str] = {
+    "社会团体成立登记": "civil",
+    "民办学校设立": "education",
+    "人力资源服务许可": "hrss",
+    "企业设立登记": "market",
+}
+# username, real name, roles, department key: the province platform's own staff.
+PROVINCE_STAFF: tuple[tuple[str, str, tuple[str, ...], str], ...] = (
+    ("admin", "许静", ("admin",), "data"),
+    ("manager", "方洋", ("service_manager",), "data"),
+    ("dataofficial", "何敏", ("data_official",), "data"),
+    ("clerk", "宋娜", ("window_clerk",), "market"),
+    ("approver", "唐强", ("handler", "approver"), "market"),
+)
+
+
+def _province_region() -> Any:
+    from yiwang.core.models import Region, RegionLevel
+    from yiwang.core.regions import load_regions
+
+    load_regions(full_city_codes=["34"])  # 安徽省: every city with its counties and townships
+    region, _ = Region.objects.get_or_create(
+        code="34", defaults={"full_code": "340000000000", "name": "安徽省", "level": RegionLevel.PROVINCE}
+    )
+    return region
+
+
+def _province_organisations(region: Any) -> dict[str, Any]:
+    from yiwang.core import audit
+    from yiwang.core.identifiers import make_credit_code
+    from yiwang.core.models import Organisation
+
+    found = {}
+    for key, name, short_name, body in PROVINCE_ORGANISATIONS:
+        code = make_credit_code("1", "1", PROVINCE_REGION, body)
+        organisation = Organisation.objects.filter(credit_code=code).first()
+        if organisation is None:
+            organisation = Organisation.objects.create(
+                name=name,
+                short_name=short_name,
+                credit_code=code,
+                region=region,
+                address=PROVINCE_ADDRESS,
+                phone=PROVINCE_PHONE,
+                office_hours="工作日 9:00-17:00",
+            )
+            audit.record("demo.organisation_created", obj=organisation, detail={"name": name})
+        found[key] = organisation
+    return found
+
+
+def _province_catalogue(organisations: dict[str, Any]) -> tuple[int, int]:
+    """基本目录 every base item the demo's items implement (the 四级四同 reference the cities' lists are
+    checked against), and the province's own implementation items; returns (base items, items)."""
+    from django.db import transaction
+
+    from yiwang.catalog.models import ServiceItem
+    from yiwang.catalog.services import create_item, make_implementation_code, publish_item
+    from yiwang.demo.content import ITEMS
+    from yiwang.demo.loader import _base_item, _item_fields
+
+    for spec in ITEMS:
+        fields = _item_fields(spec, organisations["data"])
+        _base_item(fields)
+    for spec in ITEMS:
+        key = PROVINCE_ITEMS.get(spec["name"])
+        if key is None:
+            continue
+        organisation = organisations[key]
+        fields = _item_fields({**spec, "exercise_level": "2"}, organisation)
+        fields["place"] = f"安徽省政务服务中心 {organisation.short_name}窗口"
+        code = make_implementation_code(organisation.credit_code, "2", fields["base_code"])
+        if ServiceItem.objects.filter(implementation_code=code).exists():
+            continue
+        with transaction.atomic():
+            item = create_item(
+                actor=None,
+                implementing_body=organisation,
+                base_item=_base_item(fields),
+                materials=spec["materials"],
+                **fields,
+            )
+            publish_item(item, None)
+    from yiwang.catalog.models import BaseItem
+
+    return BaseItem.objects.count(), ServiceItem.objects.filter(revision_of__isnull=True).count()
+
+
+def _province_accounts(organisations: dict[str, Any]) -> list[str]:
+    from yiwang.accounts import services as accounts
+    from yiwang.accounts.models import User
+    from yiwang.core.demo_accounts import DEMO_ACCOUNTS
+    from yiwang.demo.content.people import DETAILS
+    from yiwang.demo.loader import DEMO_PASSWORD, _citizen_id_number
+
+    for username, real_name, roles, key in PROVINCE_STAFF:
+        if not User.objects.filter(username=username).exists():
+            accounts.create_staff_account(
+                username=username,
+                password=DEMO_PASSWORD,
+                real_name=real_name,
+                organisation=organisations[key],
+                roles=list(roles),
+            )
+    citizen = next(account for account in DEMO_ACCOUNTS if account.username == "citizen")
+    if not User.objects.filter(username="citizen").exists():
+        # 统一身份认证: the citizen registered at the province platform (the same person as the city
+        # demo's 张伟: one ID number); the city trusts the province's login (YIWANG_UPSTREAM_OIDC_*).
+        accounts.create_natural_person_account(
+            username="citizen",
+            password=citizen.password,
+            real_name=citizen.real_name,
+            id_number=_citizen_id_number(),
+            phone=DETAILS["citizen"]["phone"],
+            assurance_level=DETAILS["citizen"]["assurance_level"],
+        )
+    return [username for username, *_ in PROVINCE_STAFF] + ["citizen"]
+
+
+def load_province_demo() -> dict[str, Any]:
+    """省级演示数据 The province's regions, calendar, departments, base catalogue, own items and accounts
+    (idempotent: what exists is left as it is)."""
+    from yiwang.core.calendar import seed_calendar
+    from yiwang.core.models import Channel
+    from yiwang.core.request_context import RequestContext, use_context
+    from yiwang.demo.loader import CALENDAR_YEARS
+
+    with use_context(RequestContext(channel=Channel.CONSOLE)):
+        region = _province_region()
+        seed_calendar(CALENDAR_YEARS)
+        organisations = _province_organisations(region)
+        base_items, items = _province_catalogue(organisations)
+        accounts = _province_accounts(organisations)
+    return {
+        "organisations": len(organisations),
+        "base_items": base_items,
+        "items": items,
+        "accounts": accounts,
+    }
+
+
+def prepare_instance(role: str, pairing: dict[str, Any]) -> None:
+    """``yiwang federation-prepare`` (run by ``yiwang federation-demo`` with the instance's settings):
+    migrate, static files, the level's demo data, the pairing.  Each step is idempotent."""
+    import io
+
+    from django.core.management import call_command
+
+    call_command("migrate", "--no-input", "-v", "1")
+    call_command("collectstatic", "--no-input", "-v", "0")
+    if role == PROVINCE:
+        report = load_province_demo()
+        print(f"省级演示数据 Province demo: {report}", flush=True)
+    else:
+        call_command("loaddemo")  # the 合肥市 demo: departments, items, accounts, bases, licences …
+        call_command("demo_history", stdout=io.StringIO())
+    for change in apply_pairing(**pairing) or ["pairing already in place"]:
+        print(f"配对 Pairing: {change}", flush=True)
+
+
+# --- yiwang federation-demo: where the two instances live -------------------------------------------------
+DEMO_DATABASES = {PROVINCE: "yiwang_province", CITY: "yiwang_city"}
+CITY_PORT_OFFSET = 100
+
+
+def _postgres_base() -> str:
+    """``FEDERATION_DATABASE_URL_BASE`` (e.g. ``postgres://postgres@127.0.0.1:5432``; ``sqlite`` for
+    SQLite files), else the local PostgreSQL when it answers, else "" (SQLite files)."""
+    base = os.environ.get("FEDERATION_DATABASE_URL_BASE", "").rstrip("/")
+    if base == "sqlite":
+        return ""
+    candidate = base or "postgres://postgres@127.0.0.1:5432"
+    try:
+        import psycopg
+
+        with psycopg.connect(
+            candidate.replace("postgres://", "postgresql://", 1) + "/postgres",
+            connect_timeout=3,
+            autocommit=True,
+        ) as admin:
+            for name in DEMO_DATABASES.values():
+                if admin.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone() is None:
+                    admin.execute(f'CREATE DATABASE "{name}"')  # fixed names above
+    except Exception as exc:
+        if base:  # asked for explicitly: say why it cannot be used
+            raise RuntimeError(f"FEDERATION_DATABASE_URL_BASE={base}: {exc}") from exc
+        return ""
+    return candidate
+
+
+def demo_configs(project_var: Path, port: int) -> tuple[InstanceConfig, InstanceConfig]:
+    """The province on ``port`` and the city on ``port + 100``, under ``<project var>/federation/``;
+    PostgreSQL databases yiwang_province / yiwang_city when reachable, else SQLite files."""
+    pg = _postgres_base()
+    static = {"STATIC_ROOT": str(project_var / "static")}  # one collected copy for both
+    made = []
+    for role, factory, at in (
+        (PROVINCE, province_config, port),
+        (CITY, city_config, port + CITY_PORT_OFFSET),
+    ):
+        var_dir = project_var / "federation" / role
+        url = f"{pg}/{DEMO_DATABASES[role]}" if pg else f"sqlite:///{var_dir / 'yiwang.sqlite3'}"
+        made.append(factory(at, url, var_dir, extra_env=dict(static)))
+    return made[0], made[1]
