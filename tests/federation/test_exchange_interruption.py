@@ -86,7 +86,7 @@ def _t(what):
 
 def _received(city, package_id):
     row = city.query(
-        "SELECT received_bytes, state FROM exchange_incomingpackage WHERE replace(public_id, '-', '') = ?",
+        "SELECT received_bytes, state FROM exchange_incomingpackage WHERE replace(CAST(public_id AS TEXT), '-', '') = ?",
         package_id.replace("-", ""),
     )
     return row[0] if row else (0, None)
@@ -97,10 +97,11 @@ def _counts(city, package_id):
     return {
         "geography rows": city.scalar("SELECT count(*) FROM bases_regiongeometry WHERE code LIKE '3401049%'"),
         "changes of the batch": city.scalar(
-            "SELECT count(*) FROM bases_basechange WHERE replace(batch_id, '-', '') = ?", ident
+            "SELECT count(*) FROM bases_basechange WHERE replace(CAST(batch_id AS TEXT), '-', '') = ?", ident
         ),
         "packages received": city.scalar(
-            "SELECT count(*) FROM exchange_incomingpackage WHERE replace(public_id, '-', '') = ?", ident
+            "SELECT count(*) FROM exchange_incomingpackage WHERE replace(CAST(public_id AS TEXT), '-', '') = ?",
+            ident,
         ),
         "batches applied": city.scalar(
             "SELECT count(*) FROM core_auditevent WHERE action = 'bases.batch_applied'"
