@@ -33,6 +33,7 @@ from yiwang.accounts.services.agents import (
 )
 from yiwang.accounts.services.api_tokens import API_TOKEN_LIFETIME, issue_api_token, revoke_api_token
 from yiwang.accounts.services.assurance import effective_assurance_level, require_assurance, upgrade_url
+from yiwang.accounts.services.federation import asserted_level, federated_account, sign_in_federated
 from yiwang.accounts.services.login import (
     check_login_allowed,
     login_check,
@@ -68,6 +69,7 @@ __all__ = [
     "SMS_MAX_PER_HOUR",
     "SMS_MIN_INTERVAL_SECONDS",
     "applicant_identity",
+    "asserted_level",
     "change_password",
     "change_phone",
     "check_agent_may_act",
@@ -79,6 +81,7 @@ __all__ = [
     "create_natural_person_account",
     "create_staff_account",
     "effective_assurance_level",
+    "federated_account",
     "find_applicant",
     "grant_agent_authorisation",
     "issue_api_token",
@@ -95,6 +98,7 @@ __all__ = [
     "send_phone_change_code",
     "send_recovery_code",
     "send_verification_code",
+    "sign_in_federated",
     "staff_roles",
     "upgrade_url",
     "walk_in_applicant",

@@ -249,13 +249,25 @@ def _link(issuer: str, subject: str, claims: Mapping[str, Any], kind: str, level
 def sign_in_federated(issuer: str, claims: Mapping[str, Any]) -> User:
     """The local account for verified upstream ``claims`` (linked or created), level synchronised,
     the log-in recorded; refuses staff, missing identity data and takeovers of stronger accounts."""
+    user = federated_account(issuer, claims)
+    audit.record(
+        "auth.login",
+        actor=user,
+        obj=user,
+        detail={"channel": LoginChannel.UPSTREAM, "issuer": issuer, "asserted_level": asserted_level(claims)},
+    )
+    register_login_success(user, channel=LoginChannel.UPSTREAM)
+    return user
+
+
+def federated_account(issuer: str, claims: Mapping[str, Any]) -> User:
+    """The local account for ``(issuer, claims["sub"])``, linked or created as at a log-in, without
+    logging in (跨域通办: a case filed elsewhere for this person); refusals audited."""
     try:
-        user = _sign_in(issuer, claims)
+        return _sign_in(issuer, claims)
     except DomainError as exc:
         _audit_refusal(exc)
         raise
-    register_login_success(user, channel=LoginChannel.UPSTREAM)
-    return user
 
 
 def _sign_in(issuer: str, claims: Mapping[str, Any]) -> User:
@@ -269,12 +281,6 @@ def _sign_in(issuer: str, claims: Mapping[str, Any]) -> User:
     try:
         with transaction.atomic():
             user = _link(issuer, subject, claims, kind, level)
-            audit.record(
-                "auth.login",
-                actor=user,
-                obj=user,
-                detail={"channel": LoginChannel.UPSTREAM, "issuer": issuer, "asserted_level": level},
-            )
     except IntegrityError as exc:  # the same first log-in twice at once: the other one won
         raise _refuse("请重新登录", issuer, subject, "concurrent_first_login", status=409) from exc
     return user
