@@ -99,7 +99,7 @@ def _user_pk(request: HttpRequest | None) -> Any:
 
 def _marked(state: RequestState) -> bool:
     """Whether the request's user (or its cookie) carries a fresh write mark; looked up once."""
-    if state.checked or state.resolving:
+    if state.primary or state.checked or state.resolving:
         return state.primary
     state.resolving = True
     try:
@@ -113,7 +113,8 @@ def _marked(state: RequestState) -> bool:
             user_pk = _user_pk(request)
             if user_pk is not None:
                 marked_until = _cache().get(cache_key(user_pk))
-                state.primary = isinstance(marked_until, (int, float)) and marked_until > now
+                if isinstance(marked_until, (int, float)) and marked_until > now:
+                    state.primary = True
     finally:
         state.resolving = False
         state.checked = True
@@ -175,7 +176,7 @@ class ReadYourWritesMiddleware:
                 _cache().set(cache_key(user_pk), until, timeout=max(1, int(seconds + 0.999)))
             response.set_cookie(
                 COOKIE,
-                f"{until:.0f}",
+                str(int(until)),
                 max_age=max(1, int(seconds + 0.999)),
                 httponly=True,
                 samesite="Lax",
