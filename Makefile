@@ -42,6 +42,11 @@ chromium:
 	  echo "Installing Debian's chromium (browser tests), poppler-utils (pdfsig) and libnss3-tools (certutil)"; \
 	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
 	  $$SUDO apt-get update -qq && $$SUDO apt-get install -y -qq chromium fonts-noto-cjk poppler-utils libnss3-tools >/dev/null; }
+	@# system-deps of the scale-out tests (docs/scale-out.md): PgBouncer in front of PostgreSQL
+	@{ command -v pgbouncer || test -x /usr/sbin/pgbouncer; } >/dev/null 2>&1 || { \
+	  echo "Installing Debian's pgbouncer (scale-out tests)"; \
+	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
+	  $$SUDO apt-get update -qq && $$SUDO apt-get install -y -qq pgbouncer >/dev/null; }
 
 # --- the two contract commands -------------------------------------------------------------------
 run: deps
