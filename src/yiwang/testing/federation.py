@@ -259,7 +259,8 @@ class Instance:
         import psycopg
 
         with psycopg.connect(url.replace("postgres://", "postgresql://", 1), autocommit=True) as db:
-            return list(db.execute(sql.replace("?", "%s"), params).fetchall())  # type: ignore[arg-type]
+            pg_sql = sql.replace("%", "%%").replace("?", "%s")
+            return list(db.execute(pg_sql, params).fetchall())  # type: ignore[arg-type]
 
     def scalar(self, sql: str, *params: Any) -> Any:
         rows = self.query(sql, *params)
