@@ -17,6 +17,12 @@ class Command(db_worker.Command):
     def add_arguments(self, parser: ArgumentParser) -> None:
         super().add_arguments(parser)
         parser.set_defaults(worker_id=default_worker_id(), reload=False)
+        from yiwang.core.task_backends.rq import uses_rq
+
+        if uses_rq():  # db_worker checks the backend is a database one; RQ's worker takes over below
+            for action in parser._actions:
+                if action.dest == "backend_name":
+                    action.type = str
 
     def handle(self, *args: Any, **options: Any) -> None:
         self.configure_logging(options["verbosity"])
