@@ -26,6 +26,7 @@ from django_otp.oath import TOTP
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from yiwang.accounts.tests import factories
+from yiwang.core.keyring import keyring
 from yiwang.core.tests.scaleout_support import (
     REDIS_URL,
     cache_prefix,
@@ -83,6 +84,7 @@ def _signed_in(browser: requests.Session, node: str) -> bool:
 def test_two_nodes_share_the_log_in_the_log_out_and_the_idle_timeout(tmp_path: Path) -> None:
     import redis
 
+    keyring.clear()  # data keys cached by an earlier transactional test are gone from the database
     clerk = factories.staff("clerk", ["window_clerk"])
     device = totp_device(clerk)
     prefix = cache_prefix()
