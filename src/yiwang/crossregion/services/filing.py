@@ -4,7 +4,8 @@ it, sent as one signed exchange package ``crossregion.filing``, numbered by the 
 The package (docs/crossregion.md) holds ``filing.json`` — the filing id, the item, the form data, the
 applicant (name, ID number, the subject the peer sees for this person through SSO with its issuer,
 assurance level, phone) and the list of materials — and one entry per file (``materials/<n>``).
-It is pushed at once after the commit; when the peer cannot be reached the exchange retries
+It is pushed at once (here, or by the exchange's on-commit task, which the request waits a little for:
+``YIWANG_CROSSREGION_WAIT_SECONDS``, 10); when the peer cannot be reached the exchange retries
 (``exchange_sync``) and :func:`settle_pending` (run by ``crossregion_refresh``) reads the receipt later.
 """
 
@@ -12,10 +13,12 @@ from __future__ import annotations
 
 import json
 import logging
+import time
 import uuid
 from collections.abc import Mapping, Sequence
 from typing import Any
 
+from django.conf import settings
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.utils import timezone
@@ -149,11 +152,27 @@ def file_remote_case(
             obj=case,
             detail={"node": item.region.node.node_id, "item": item.code, "materials": len(listed)},
         )
-    try:
-        push_package(package)
-    except DomainError as exc:  # e.g. a receipt that does not verify: the sync job tries again
-        logger.warning("crossregion filing %s not settled now: %s", case.public_id, exc.message)
+    _deliver(package)
     return settle(case)
+
+
+def _deliver(package: OutgoingPackage) -> None:
+    """Push now — or, when the exchange pushes on commit (a task), wait a little for that push: two
+    senders of one package at once would race (the exchange's ``_claim`` admits a second sender)."""
+    if not getattr(settings, "YIWANG_EXCHANGE_PUSH_ON_COMMIT", True):
+        try:
+            push_package(package)
+        except DomainError as exc:  # e.g. a receipt that does not verify: the sync job tries again
+            logger.warning(
+                "crossregion filing package %s not settled now: %s", package.public_id, exc.message
+            )
+        return
+    deadline = time.monotonic() + float(getattr(settings, "YIWANG_CROSSREGION_WAIT_SECONDS", 10))
+    while time.monotonic() < deadline:
+        state = OutgoingPackage.objects.filter(pk=package.pk).values_list("state", flat=True).first()
+        if state in (OutgoingState.APPLIED, OutgoingState.REFUSED, OutgoingState.FAILED):
+            return
+        time.sleep(0.2)
 
 
 def settle(case: RemoteCase) -> RemoteCase:
