@@ -9,7 +9,7 @@ export UV_LINK_MODE := copy
 # Property tests use the same examples on every `make test` run (conftest.py); plain pytest explores.
 export YIWANG_HYPOTHESIS_PROFILE ?= repeatable
 
-.PHONY: help run federation-demo test-federation test deps uv pydeps assets messages chromium lint typecheck test-sqlite test-dates test-postgres migrate demo-data totp bench audit clean
+.PHONY: help run federation-demo test-federation test deps uv pydeps assets messages chromium lint typecheck test-sqlite test-dates test-postgres migrate demo-data totp bench scaleout-test bench-scaleout audit clean
 
 help:
 	@echo "make run    install what is missing, migrate, load demo data, serve on http://127.0.0.1:$(PORT)"
@@ -47,6 +47,11 @@ chromium:
 	  echo "Installing Debian's pgbouncer (scale-out tests)"; \
 	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
 	  $$SUDO apt-get update -qq && $$SUDO apt-get install -y -qq pgbouncer >/dev/null; }
+	@# HAProxy in front of the web nodes of the scale-out kill test and benchmark (deploy/haproxy/)
+	@{ command -v haproxy || test -x /usr/sbin/haproxy; } >/dev/null 2>&1 || { \
+	  echo "Installing Debian's haproxy (scale-out tests)"; \
+	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
+	  $$SUDO apt-get update -qq && $$SUDO apt-get install -y -qq haproxy >/dev/null; }
 
 # --- the two contract commands -------------------------------------------------------------------
 run: deps
@@ -120,6 +125,17 @@ bench: deps
 	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
 	  $$SUDO apt-get update -qq && $$SUDO apt-get install -y -qq postgresql-client >/dev/null; }
 	BENCH_DATABASE_URL=$(BENCH_DATABASE_URL) $(UV) run python bench/run.py $(BENCH_ARGS)
+
+# --- scale-out (docs/operations.md "Province deployment"): 2 web nodes + 2 task workers + scheduler behind
+# HAProxy on PostgreSQL, one web node and one worker killed -9 mid-run (30 s of load; the PostgreSQL pass of
+# `make test` runs an 8-second version); and the 1 vs 2 web nodes benchmark (docs/benchmarks.md "Scale-out").
+SCALEOUT_SECONDS ?= 30
+scaleout-test: pydeps chromium
+	DATABASE_URL=$${DATABASE_URL:-$(PG_URL)} YIWANG_PROFILE=test YIWANG_SCALEOUT_SECONDS=$(SCALEOUT_SECONDS) \
+	  $(UV) run pytest -p no:cacheprovider -q -s tests/scaleout
+SCALEOUT_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/yiwang_scaleout
+bench-scaleout: deps chromium
+	SCALEOUT_DATABASE_URL=$(SCALEOUT_DATABASE_URL) $(UV) run python bench/scaleout.py $(BENCH_ARGS)
 
 # --- dependency audit (operators, docs/operations.md): asks the advisory services (PyPI/OSV, the npm
 # registry's audit endpoint), so it is not part of `make test` (CI reaches only the package registries).
