@@ -164,6 +164,13 @@ def push_package(package: OutgoingPackage, *, chunk_bytes: int = CHUNK_BYTES) ->
         while answer.status in (200, 201) and (answer.json() or {}).get("state") == "receiving":
             offset = int(answer.json()["received_bytes"])
             _confirm(package, offset)
+            if offset >= package.size:
+                # Every byte is there and another push (a concurrent sender) is completing it: never
+                # send an empty chunk; ask for its state, and come back later while it is still busy.
+                answer = signed_request(identity, node, "GET", f"/packages/{package.public_id}")
+                if answer.status in (200, 201) and (answer.json() or {}).get("state") == "receiving":
+                    return _retry(package, "receiver is completing the package")
+                break
             chunk = read_archive_range(
                 package.archive, str(package.public_id), package.size, offset, chunk_bytes
             )

@@ -150,3 +150,24 @@ def test_an_unreachable_receiver_is_retried_with_backoff_then_failed(nodes, prov
         assert package.state == OutgoingState.READY and package.next_attempt_at > package.updated_at
         package = push_package(package)
     assert package.state == OutgoingState.FAILED and package.attempts == 2
+
+
+def test_a_package_another_push_is_completing_is_not_sent_an_empty_chunk(nodes, province, applied):
+    """The receiver holds every byte but is still checking them (a concurrent push): ask, come back later."""
+    province_node, city_node = nodes
+    with acting_as(province):
+        package = build_package("test.feed", city_node, {"rows.json": b'[{"id": 1}]'})
+    IncomingPackage.objects.create(
+        public_id=package.public_id,
+        sender=province_node,
+        kind=package.kind,
+        sequence=package.sequence,
+        size=package.size,
+        sha256=package.sha256,
+        received_bytes=package.size,
+    )
+    with acting_as(province):
+        package = push_package(package)
+    assert package.state == OutgoingState.READY and package.next_attempt_at is not None
+    assert package.last_error == "receiver is completing the package"
+    assert applied == []
