@@ -130,6 +130,7 @@ class ResilientWorker(Worker):
     retry_delay = 0.5
     lock: ProcessLock | None = None
     checker: threading.Thread | None = None
+    checker_stop: threading.Event
 
     def _hold_lock(self) -> None:
         """Take the lock of this worker's id (waiting while an older life of it still holds it)."""
@@ -145,8 +146,7 @@ class ResilientWorker(Worker):
     def _check_orphans(self) -> None:
         """Thread: every few seconds, requeue what dead workers (on any node) left running."""
         every = float(os.environ.get("YIWANG_TASK_ORPHAN_CHECK_SECONDS", "15"))
-        while self.running:
-            time.sleep(every)
+        while not self.checker_stop.wait(every) and self.running:
             try:
                 if self.lock is not None and not self.lock.held():
                     self.lock.acquire()
@@ -169,8 +169,17 @@ class ResilientWorker(Worker):
 
     def run(self) -> None:
         self._wait_for_database()
+        self.checker_stop = threading.Event()
         self.checker = threading.Thread(target=self._check_orphans, name="orphan-check", daemon=True)
         self.checker.start()
+        try:
+            self._run()
+        finally:
+            self.checker_stop.set()
+            if self.lock is not None:
+                self.lock.release()
+
+    def _run(self) -> None:
         while True:
             try:
                 super().run()
