@@ -138,6 +138,10 @@ RULES: dict[str, Rule] = {
     "PAGE /licences/staff/lookup/": Rule(STAFF),
     "PAGE /login/": Rule(APPLICANTS | of("anon")),
     "PAGE /logout/": Rule(EVERYONE, skip="ends the session every later probe uses"),
+    # Log-in through the province (docs/identity.md): 404 where no upstream provider is configured.
+    "PAGE /accounts/upstream/login/": Rule(EVERYONE, absent_ok=True),
+    "PAGE /accounts/upstream/callback/": Rule(EVERYONE, absent_ok=True),
+    "PAGE /accounts/upstream/logout/": Rule(EVERYONE, skip="ends the session every later probe uses"),
     "PAGE /metrics": Rule(EVERYONE),
     "PAGE /mode/elderly/": Rule(EVERYONE),
     "PAGE /my/agents/": Rule(APPLICANTS),

@@ -63,6 +63,7 @@ urlpatterns = [
     path("o/", include("yiwang.accounts.oidc_urls")),
     path(".well-known/openid-configuration", ConnectDiscoveryInfoView.as_view(), name="oidc_discovery_root"),
     path("my/data-quality/", include("yiwang.sharing.quality_my_urls")),
+    path("accounts/upstream/", include("yiwang.accounts.upstream_urls")),  # log-in through the province
     path("", include("yiwang.portal.urls")),
 ]
 

@@ -145,6 +145,7 @@ class Channel(models.TextChoices):
     API = "api", _("接口")
     SYSTEM = "system", _("系统")
     CONSOLE = "console", _("命令行")
+    TONGBAN = "tongban", _("跨域通办")  # filed at another instance (yiwang.crossregion)
 
 
 class AuditEvent(models.Model):

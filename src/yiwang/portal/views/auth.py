@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
 
+from yiwang.accounts import upstream, upstream_views
 from yiwang.accounts.api import RegisterIn
 from yiwang.accounts.models import SmsPurpose
 from yiwang.accounts.passwords import password_hint
@@ -93,6 +94,9 @@ def login_view(request: HttpRequest) -> HttpResponse:
 
 @require_POST
 def logout_view(request: HttpRequest) -> HttpResponse:
+    if request.session.get(upstream.ID_TOKEN_SESSION_KEY):
+        # Logged in through the province: log out here and offer to end the province's session too.
+        return upstream_views.upstream_logout(request)
     staff = is_staff_user(request.user)
     logout(request)
     messages.info(request, _("您已安全退出。"))
