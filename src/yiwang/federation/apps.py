@@ -10,8 +10,8 @@ class FederationConfig(AppConfig):
 
     def ready(self) -> None:
         # The four up-push kinds (province) and the back-flow kind (city) through the exchange.
+        from yiwang.federation.hooks import register_handlers
         from yiwang.federation.lookup import find_licence
-        from yiwang.federation.services.receive import register_handlers
         from yiwang.licences import remote_lookup
 
         register_handlers()

@@ -8,7 +8,6 @@ from yiwang.federation.services.receive import (
     apply_catalogue,
     apply_licences,
     apply_ratings,
-    register_handlers,
 )
 
 __all__ = [
@@ -24,5 +23,4 @@ __all__ = [
     "federation_role",
     "push_backflow",
     "push_changes",
-    "register_handlers",
 ]

@@ -8,11 +8,13 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Sequence
+from types import SimpleNamespace
+from typing import Any
 
 from django.utils import timezone
 
 from yiwang.catalog.consistency import item_violations
-from yiwang.catalog.models import BaseItem, ItemStatus, ServiceItem
+from yiwang.catalog.models import BaseItem, ItemStatus
 from yiwang.federation.models import ConsistencyFinding, FederatedCatalogueItem
 
 
@@ -20,7 +22,12 @@ def violations(item: FederatedCatalogueItem, base: BaseItem | None) -> list[tupl
     """(field, expected, actual) for every rule the pushed item breaks (none once withdrawn)."""
     if item.item_status != ItemStatus.PUBLISHED:
         return []
-    probe = ServiceItem(
+    # The catalogue's rules read these attributes only; a plain object, not an unsaved catalogue row.
+    probe: Any = SimpleNamespace(
+        public_id=item.public_id,
+        region_id=None,
+        implementing_body_id=None,
+        base_item=None,
         name=item.name,
         base_code=item.base_code,
         implementation_code=item.implementation_code,

@@ -15,7 +15,6 @@ from django.utils import timezone
 from django.utils.dateparse import parse_date, parse_datetime
 
 from yiwang.core.errors import DomainError
-from yiwang.exchange import handlers
 from yiwang.exchange.handlers import ReceivedPackage
 from yiwang.exchange.models import ExchangeNode, NodeRole
 from yiwang.federation.errors import FederationErrorCode
@@ -279,12 +278,3 @@ KIND_HANDLERS = {
     "federation.ratings": apply_ratings,
     "federation.catalogue": apply_catalogue,
 }
-
-
-def register_handlers() -> None:
-    """Connect the up-push kinds and the back-flow kind (``FederationConfig.ready``)."""
-    from yiwang.federation.services.backflow import apply_backflow
-
-    for kind, handler in KIND_HANDLERS.items():
-        handlers.register(kind, handler)
-    handlers.register("federation.backflow", apply_backflow)

@@ -14,6 +14,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from django.db.models import Q, QuerySet
+from django.utils import timezone
 
 from yiwang.cases import datasets
 from yiwang.cases.models import Case, CaseEvent, CaseEventType, CaseMaterial
@@ -31,6 +32,11 @@ NATURAL_ID_TYPES = {"身份证", "居民身份证"}
 def version_of(at: datetime, pk: int) -> str:
     """``source_version``: the change time (UTC, fixed width) and the pk, ordered as text."""
     return f"{at.astimezone(UTC).strftime('%Y%m%dT%H%M%S.%f')}|{pk:020d}"
+
+
+def _ts(value: Any) -> str | None:
+    """GB/T 7408 extended local time, as the dataset records write it."""
+    return None if value is None else str(timezone.localtime(value).isoformat(timespec="seconds"))
 
 
 def holder_digest(code: str) -> str:
@@ -106,11 +112,11 @@ def case_batch(cursor: tuple[datetime | None, int], *, until: datetime, limit: i
             "申请人": applicant_masked(case),
             "办件状态": case.status,
             "办理渠道": case.channel,
-            "申请时间": datasets._ts(case.submitted_at),
-            "受理时间": datasets._ts(case.accepted_at),
-            "办结时间": datasets._ts(case.completed_at),
+            "申请时间": _ts(case.submitted_at),
+            "受理时间": _ts(case.accepted_at),
+            "办结时间": _ts(case.completed_at),
             "承诺办结日期": case.due_date.isoformat() if case.due_date else None,
-            "最近环节时间": datasets._ts(event.occurred_at),
+            "最近环节时间": _ts(event.occurred_at),
             "source_version": version,
         }
     records = {**rows, "cases": list(summaries.values())}
@@ -182,7 +188,7 @@ def rating_batch(cursor: tuple[datetime | None, int], *, until: datetime, limit:
                 "reasons": list(r.reasons or []),
                 "comment": mask_text(r.comment or ""),
                 "is_default": r.is_default,
-                "rated_at": datasets._ts(r.rated_at),
+                "rated_at": _ts(r.rated_at),
                 "source_version": version_of(r.updated_at, r.pk),
             }
         )

@@ -7,8 +7,7 @@ import pytest
 import time_machine
 
 from yiwang.exchange.identity import NodeIdentity
-from yiwang.exchange.tests.factories import identity
-from yiwang.federation.tests.factories import NOW
+from yiwang.federation.tests.factories import NOW, identity
 
 
 @pytest.fixture(autouse=True)

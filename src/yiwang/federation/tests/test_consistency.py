@@ -13,7 +13,7 @@ from yiwang.exchange.identity import acting_as
 from yiwang.federation.models import ConsistencyFinding, FederatedCatalogueItem
 from yiwang.federation.services import push_changes
 from yiwang.federation.services.backflow import build_backflow
-from yiwang.federation.tests.factories import base_item_for, nodes
+from yiwang.federation.tests.factories import base_item_for, identity, nodes
 from yiwang.testing.cases import ServiceItemFactory
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -70,8 +70,6 @@ def test_a_changed_base_item_rechecks_the_childs_items(world, city, frozen, sett
     BaseItem.objects.get(code=world["same"].base_code).save()  # updated_at moves
     frozen.shift(timedelta(seconds=10))
     settings.YIWANG_FEDERATION_ROLE = "province"
-    from yiwang.federation.tests.factories import identity_of
-
-    with acting_as(identity_of("340000-province")):
+    with acting_as(identity("340000-province")):
         assert build_backflow(world["child"]) is not None
     assert _open(world["same"]) == {"legal_basis"}

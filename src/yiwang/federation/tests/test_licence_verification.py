@@ -10,10 +10,9 @@ from typing import Any
 import pytest
 
 from yiwang.exchange.handlers import ReceivedPackage
-from yiwang.exchange.tests.factories import identity
 from yiwang.federation.lookup import find_licence
 from yiwang.federation.services import apply_licences
-from yiwang.federation.tests.factories import NOW, nodes
+from yiwang.federation.tests.factories import NOW, identity, nodes
 from yiwang.licences import remote_lookup
 from yiwang.licences.identifiers import make_identifier
 
