@@ -53,15 +53,25 @@ def env_for(url: str) -> dict[str, str]:
 
 
 def prepare(url: str, out: Path) -> dict[str, Any]:
-    """Create + migrate the database when missing, then make the run's data (in a subprocess)."""
+    """A fresh database copied from a migrated template (made on the first run), then the run's data."""
     import psycopg
 
     name = url.rsplit("/", 1)[1]
+    template = f"{name}_template"
     admin = url.rsplit("/", 1)[0] + "/postgres"
     with psycopg.connect(admin, autocommit=True) as conn:
-        if not conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", (name,)).fetchone():
-            conn.execute(f'CREATE DATABASE "{name}"')
-    log("migrating (first run: a few minutes)")
+        if not conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", (template,)).fetchone():
+            conn.execute(f'CREATE DATABASE "{template}"')
+            log("migrating the template database (first run: a few minutes)")
+            subprocess.run(
+                [sys.executable, "-m", "yiwang.cli", "migrate", "--no-input", "-v", "0"],
+                env=env_for(url.rsplit("/", 1)[0] + "/" + template),
+                check=True,
+                cwd=ROOT,
+            )
+        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        conn.execute(f'CREATE DATABASE "{name}" TEMPLATE "{template}"')
+    log("migrating (new migrations only) and making the data")
     subprocess.run(
         [sys.executable, "-m", "yiwang.cli", "migrate", "--no-input", "-v", "0"],
         env=env_for(url),
