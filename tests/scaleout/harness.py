@@ -76,9 +76,11 @@ def setup_data(citizens: int = 4, clerks: int = 2, cases: int = 6) -> dict[str, 
 
     from yiwang.accounts.services import issue_api_token
     from yiwang.core.demo_accounts import DEMO_TOTP_KEY_HEX
+    from yiwang.core.keyring import keyring
     from yiwang.core.models import CalendarYear
     from yiwang.testing import portal
 
+    keyring.clear()  # data keys cached by an earlier transactional test are gone from the database
     this_year = timezone.localdate().year
     portal.seed_test_calendar()
     for year in (this_year, this_year + 1, this_year + 2):
