@@ -85,8 +85,13 @@ def seed(cases: int) -> None:
             Case.objects.bulk_create(rows)
             CaseEvent.objects.bulk_create(
                 CaseEvent(
-                    case=case, sequence=1, event_type="applied", to_status="submitted", actor_label="张伟",
-                    channel="web", occurred_at=case.submitted_at,
+                    case=case,
+                    sequence=1,
+                    event_type="applied",
+                    to_status="submitted",
+                    actor_label="张伟",
+                    channel="web",
+                    occurred_at=case.submitted_at,
                 )
                 for case in rows
             )
@@ -135,20 +140,48 @@ def main() -> int:
     write_key_file(key_file, province)
     t0 = time.perf_counter()
     port = free_port()
-    register_node(node_id=province.node_id, name="省平台", base_url=f"http://127.0.0.1:{port}",
-                  sm2_public_key=province.sm2_public_key, role="parent")
-    register_node(node_id=city.node_id, name="市平台", base_url="http://127.0.0.1:9",
-                  sm2_public_key=city.sm2_public_key, role="child")
+    register_node(
+        node_id=province.node_id,
+        name="省平台",
+        base_url=f"http://127.0.0.1:{port}",
+        sm2_public_key=province.sm2_public_key,
+        role="parent",
+    )
+    register_node(
+        node_id=city.node_id,
+        name="市平台",
+        base_url="http://127.0.0.1:9",
+        sm2_public_key=city.sm2_public_key,
+        role="child",
+    )
     seed(args.cases)
     seeded = time.perf_counter() - t0
     print(f"seeded {args.cases} cases in {seeded:.1f} s ({os.environ['DATABASE_URL'].split(':')[0]})")
 
-    env = {**os.environ, "PORT": str(port), "WEB_CONCURRENCY": "2", "GUNICORN_THREADS": "2",
-           "YIWANG_EXCHANGE_NODE_ID": province.node_id, "YIWANG_EXCHANGE_KEY_FILE": str(key_file),
-           "YIWANG_FEDERATION_ROLE": "province", "GUNICORN_TIMEOUT": "300"}
-    server = subprocess.Popen(  # noqa: S603 - our own server
-        [sys.executable, "-m", "gunicorn", "--config", "python:yiwang.gunicorn_conf", "yiwang.wsgi:application"],
-        env=env, cwd=str(ROOT), start_new_session=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+    env = {
+        **os.environ,
+        "PORT": str(port),
+        "WEB_CONCURRENCY": "2",
+        "GUNICORN_THREADS": "2",
+        "YIWANG_EXCHANGE_NODE_ID": province.node_id,
+        "YIWANG_EXCHANGE_KEY_FILE": str(key_file),
+        "YIWANG_FEDERATION_ROLE": "province",
+        "GUNICORN_TIMEOUT": "300",
+    }
+    server = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "gunicorn",
+            "--config",
+            "python:yiwang.gunicorn_conf",
+            "yiwang.wsgi:application",
+        ],
+        env=env,
+        cwd=str(ROOT),
+        start_new_session=True,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
     )
     try:
         wait_for(f"http://127.0.0.1:{port}/api/v1/exchange/outbox")
