@@ -198,6 +198,13 @@ MENU: tuple[MenuItem, ...] = (
         frozenset({StaffRole.SERVICE_MANAGER, StaffRole.ADMIN}),
         ("proactive:*",),
     ),
+    # 省市协同 (docs/federation.md): what the cities pushed up, what flowed back, 四级四同 findings.
+    MenuItem(
+        "federation:overview",
+        gettext_noop("省市协同"),
+        frozenset({StaffRole.ADMIN, StaffRole.DATA_OFFICIAL, StaffRole.SUPERVISOR}),
+        ("federation:*",),
+    ),
     MenuItem(
         "exchange:overview",
         gettext_noop("交换与推送"),
