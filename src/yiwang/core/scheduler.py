@@ -24,6 +24,7 @@ operator's explicit run).
 from __future__ import annotations
 
 import logging
+import math
 import os
 import signal
 import threading
@@ -148,7 +149,18 @@ class Scheduler:
         self.leading = lock is None
         self.stopping = threading.Event()
         start = self.now()
-        self.next_run = {job.name: (start if job.at_start else job.next_after(start)) for job in self.jobs}
+        self.next_run = {
+            job.name: (start if job.at_start else self.next_after(job, start)) for job in self.jobs
+        }
+
+    def next_after(self, job: Job, moment: datetime) -> datetime:
+        """The job's next time; with a lock (several schedulers) interval jobs keep to one grid — whole
+        multiples of their interval since the epoch — so every scheduler plans the same due times
+        and a follower that takes over runs the next one, not one of its own phase."""
+        if self.lock is None or job.every is None:
+            return job.next_after(moment)
+        step = job.every.total_seconds()
+        return datetime.fromtimestamp((math.floor(moment.timestamp() / step) + 1) * step, tz=moment.tzinfo)
 
     def due(self) -> list[Job]:
         moment = self.now()
@@ -162,14 +174,14 @@ class Scheduler:
                 break
             self.runner(job)
             ran.append(job)
-            self.next_run[job.name] = job.next_after(self.now())
+            self.next_run[job.name] = self.next_after(job, self.now())
         return ran
 
     def follow(self) -> list[Job]:
         """Not the leader: plan the due jobs' next times as if they had run (the leader runs them)."""
         due = self.due()
         for job in due:
-            self.next_run[job.name] = job.next_after(self.now())
+            self.next_run[job.name] = self.next_after(job, self.now())
         return due
 
     def lead(self) -> bool:
