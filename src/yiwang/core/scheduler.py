@@ -96,6 +96,16 @@ JOBS: tuple[Job, ...] = (
     Job("clearsessions", ("clearsessions",), at=time(0, 50)),
     Job("verify_archives", ("verify_archives",), at=time(2, 0)),
     Job("recount_queues", ("recount_queues", "--check"), at=time(3, 0), weekday=6),
+    # 省市协同 and 跨域通办 (docs/federation.md, docs/crossregion.md); both do nothing on a standalone instance.
+    # The sync interval is YIWANG_FEDERATION_SYNC_SECONDS (read here from the environment like the
+    # settings do, since the table is built at import).
+    Job(
+        "federation_sync",
+        ("federation_sync",),
+        every=timedelta(seconds=int(os.environ.get("YIWANG_FEDERATION_SYNC_SECONDS", "20"))),
+        at_start=True,
+    ),
+    Job("crossregion_refresh", ("crossregion_refresh",), every=timedelta(minutes=10), at_start=True),
 )
 
 
