@@ -15,9 +15,14 @@ yiwang <other>    any manage.py command
 
 from __future__ import annotations
 
+import json
 import os
+import subprocess
 import sys
-from typing import Any
+from pathlib import Path
+
+from yiwang.demo.federation import configure_pair, demo_configs, federation_banner
+from yiwang.supervisor import Program, Supervisor, die_with_supervisor
 
 
 def _django_setup() -> None:
@@ -51,8 +56,6 @@ def serve(extra: list[str]) -> None:
 def run_demo(extra: list[str]) -> int:
     """Web server, task worker(s), scheduler and demo department system under one supervisor."""
     from django.conf import settings
-
-    from yiwang.supervisor import Program, Supervisor
 
     port = os.environ.get("PORT", "8000")
     host = os.environ.get("HOST", "127.0.0.1")
@@ -96,14 +99,8 @@ def run_demo(extra: list[str]) -> int:
 
 def run_federation_demo() -> int:
     """省市协同 demo: prepare the province and the city (databases, keys, demo data, pairing), then run
-    each one's web server, task worker and scheduler under one supervisor (docs/federation-demo.md)."""
-    import json
-    import subprocess
-    from pathlib import Path
-
-    from yiwang.demo.federation import configure_pair, demo_configs
-    from yiwang.supervisor import Program, Supervisor
-
+    each one's web server, task worker and scheduler under one supervisor, and the province's refresh
+    of the city's items open to filing there (docs/federation-demo.md)."""
     project_var = Path(os.environ.get("YIWANG_VAR_DIR", Path(__file__).resolve().parents[2] / "var"))
     province, city = demo_configs(project_var, int(os.environ.get("PORT", "8000")))
     setup = configure_pair(province, city)
@@ -116,7 +113,7 @@ def run_federation_demo() -> int:
             **setup["env"][config.role],
             "YIWANG_FEDERATION_PLAN": json.dumps(setup["plan"][config.role]),
         }
-        subprocess.run([*me, "federation-prepare"], env=env, check=True)  # noqa: S603 - our own CLI
+        subprocess.run([*me, "federation_prepare"], env=env, check=True)  # noqa: S603 - our own CLI
     programs = []
     for config in (province, city):
         env = setup["env"][config.role]
@@ -125,32 +122,12 @@ def run_federation_demo() -> int:
             Program(f"{config.role}.worker", [*me, "worker"], env),
             Program(f"{config.role}.scheduler", [*me, "scheduler"], env),
         ]
-    print_federation_banner(province, city)
+    # 跨域通办: the province lists the city's items open to filing there once the city answers.
+    programs.append(
+        Program("province.crossregion", [*me, "federation_crossregion"], setup["env"][province.role])
+    )
+    print(federation_banner(province, city), flush=True)
     return Supervisor(programs).run()
-
-
-def print_federation_banner(province: Any, city: Any) -> None:
-    from yiwang.core.demo_accounts import DEMO_ACCOUNTS, SHARING_DEMO_ACCOUNTS
-    from yiwang.demo.federation import PROVINCE_STAFF
-
-    city_accounts = [a.username for a in (*DEMO_ACCOUNTS, *(entry[0] for entry in SHARING_DEMO_ACCOUNTS))]
-    lines = [
-        "",
-        "=" * 72,
-        "  一网 Yiwang — 省市协同 federation demo (docs/federation-demo.md)",
-        "=" * 72,
-        f"  省 {province.name} (province, {province.region})  {province.base_url}/",
-        f"      workbench {province.base_url}/workbench/   exchange node {province.node_id}",
-        f"      OIDC provider {province.base_url}/o/.well-known/openid-configuration",
-        f"      accounts: {', '.join(u for u, *_ in PROVINCE_STAFF)}, citizen",
-        f"  市 {city.name} (city, {city.region})  {city.base_url}/",
-        f"      workbench {city.base_url}/workbench/   exchange node {city.node_id}",
-        f"      trusts {province.base_url}/o (YIWANG_UPSTREAM_OIDC_ISSUER)",
-        f"      accounts: {', '.join(city_accounts)}",
-        "  Password of every demo account: Yiwang@2026.  Settings: <var>/federation/<role>/instance.env",
-        "=" * 72,
-    ]
-    print("\n".join(lines), flush=True)
 
 
 def _demo_kiosk_path() -> str:
@@ -236,8 +213,6 @@ def print_banner(host: str, port: str) -> None:
 def main(argv: list[str] | None = None) -> None:
     args = list(sys.argv[1:] if argv is None else argv)
     verb = args[0] if args else "help"
-    from yiwang.supervisor import die_with_supervisor
-
     die_with_supervisor()
     if verb == "demo-dept":
         serve_demo_dept()
@@ -252,15 +227,7 @@ def main(argv: list[str] | None = None) -> None:
     if verb == "federation-demo":
         raise SystemExit(run_federation_demo())
     _django_setup()
-    if verb == "federation-prepare":
-        import json
-
-        from yiwang.demo.federation import prepare_instance
-
-        prepare_instance(
-            os.environ["YIWANG_FEDERATION_ROLE"], json.loads(os.environ["YIWANG_FEDERATION_PLAN"])
-        )
-    elif verb == "demo":
+    if verb == "demo":
         prepare()
         raise SystemExit(run_demo(args[1:]))
     elif verb == "serve":

@@ -14,7 +14,9 @@ Everything comes from the environment so that one image serves every node:
 * ``GUNICORN_ACCESS_LOG`` — ``-`` (stdout, the default) or a path; empty switches the access log off
   (the benchmark does, so that it measures the application and not the log writer);
 * ``GUNICORN_TIMEOUT`` — seconds before a stuck worker is restarted (60);
-* ``GUNICORN_MAX_REQUESTS`` — recycle a worker after this many requests (0 = never), with jitter.
+* ``GUNICORN_MAX_REQUESTS`` — recycle a worker after this many requests (0 = never), with jitter;
+* ``YIWANG_WARMUP`` — ``0`` skips the warm-up below (test servers that start often and are asked few
+  pages: the first request pays what it needs).
 """
 
 from __future__ import annotations
@@ -44,6 +46,8 @@ control_socket_disable = True
 def post_worker_init(worker: object) -> None:
     """Before the worker takes traffic: URLconf and API, translations, templates, jieba (the first
     request paid ~3.6 s for these otherwise; yiwang/core/warmup.py)."""
+    if os.environ.get("YIWANG_WARMUP", "1") == "0":
+        return
     try:
         took = warm_up()
         logger.info(

@@ -73,7 +73,7 @@ def test_pairing_again_changes_nothing(fed):
     for instance in fed:
         plan = json.dumps(json.dumps(setup["plan"][instance.role]))
         changed = instance.python(
-            f"import json\nfrom yiwang.demo.federation import apply_pairing\nresult = apply_pairing(**json.loads({plan}))"
+            f"import json\nfrom yiwang.demo.federation_instance import apply_pairing\nresult = apply_pairing(**json.loads({plan}))"
         )
         assert changed == []
         assert instance.scalar("SELECT count(*) FROM core_auditevent") == audits[instance.role]

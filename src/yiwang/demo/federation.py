@@ -3,14 +3,15 @@
 
 Two halves:
 
-* **Outside the instances** (no Django, no database: ``yiwang federation-demo`` and the test
-  harness ``yiwang.testing.federation``): :class:`InstanceConfig` (role, region, name, port,
-  database, var dir), :func:`instance_env` (the documented settings of one instance, written to
-  ``<var>/instance.env``), :func:`ensure_identity` (the SM2 key file of the exchange node) and
-  :func:`pairing_plan` (what each side must register about the other).
-* **Inside one instance** (a Django process on that instance's database): :func:`apply_pairing`
-  registers the peer exchange node and, on the province, the city's OIDC client;
-  :func:`load_province_demo` and :func:`split_city_demo` give each level its own demo data.
+* **Outside the instances** (this module: no Django set up, no database — ``yiwang federation-demo``
+  and the test harness ``yiwang.testing.federation``): :class:`InstanceConfig` (role, region, name,
+  port, database, var dir), :func:`instance_env` (the documented settings of one instance, written
+  to ``<var>/instance.env``), :func:`ensure_identity` (the SM2 key file of the exchange node),
+  :func:`pairing_plan` (what each side must register about the other), what each level's demo
+  holds (:data:`PROVINCE_ITEMS`, :data:`CITY_TONGBAN`, …) and the banner.
+* **Inside one instance** (:mod:`yiwang.demo.federation_instance`, a Django process on that
+  instance's database): ``apply_pairing`` registers the peer exchange node and, on the province,
+  the city's OIDC client; ``load_province_demo`` / ``open_city_items`` give each level its demo.
 
 Everything is idempotent: running it twice changes nothing (no new rows, no new audit entries).
 """
@@ -23,6 +24,9 @@ import secrets
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
+
+from yiwang.core.demo_accounts import DEMO_ACCOUNTS, SHARING_DEMO_ACCOUNTS
+from yiwang.exchange.identity import NodeIdentity, generate_identity, write_key_file
 
 PROVINCE = "province"
 CITY = "city"
@@ -147,8 +151,6 @@ def write_env_file(config: InstanceConfig, env: dict[str, str]) -> bool:
 def ensure_identity(config: InstanceConfig) -> str:
     """The instance's exchange key file (what ``exchange_identity --generate`` writes), made once;
     returns its SM2 public key (128 hex)."""
-    from yiwang.exchange.identity import NodeIdentity, generate_identity, write_key_file
-
     config.var_dir.mkdir(parents=True, exist_ok=True)
     if config.key_file.exists():
         data = json.loads(config.key_file.read_text())
@@ -208,64 +210,6 @@ def configure_pair(province: InstanceConfig, city: InstanceConfig) -> dict[str, 
     return {"env": envs, "plan": plan}
 
 
-# --- inside one instance (Django set up on that instance's database) ---------------------------------
-def apply_pairing(*, peer: dict[str, Any], oidc_client: dict[str, Any] | None = None) -> list[str]:
-    """Register the peer exchange node (and, on the province, the city's confidential OIDC client);
-    what is already registered as wanted is left alone.  Returns what changed."""
-    from yiwang.exchange.models import ExchangeNode
-    from yiwang.exchange.services import register_node
-
-    changed: list[str] = []
-    node = ExchangeNode.objects.filter(node_id=peer["node_id"]).first()
-    wanted = {
-        "name": peer["name"],
-        "base_url": peer["base_url"].rstrip("/"),
-        "role": peer["role"],
-        "sm2_public_key": peer["sm2_public_key"],
-    }
-    if node is None or not node.active or any(getattr(node, k) != v for k, v in wanted.items()):
-        register_node(node_id=peer["node_id"], **wanted)
-        changed.append(f"exchange node {peer['node_id']} ({peer['role']})")
-    if oidc_client is not None and _register_oidc_client(**oidc_client):
-        changed.append(f"OIDC client {oidc_client['client_id']}")
-    return changed
-
-
-def _register_oidc_client(
-    *,
-    client_id: str,
-    client_secret: str,
-    name: str,
-    redirect_uris: list[str],
-    post_logout_redirect_uris: list[str],
-) -> bool:
-    from django.contrib.auth.hashers import check_password
-    from oauth2_provider.models import get_application_model
-
-    from yiwang.accounts.models import IntegrationMode
-    from yiwang.accounts.oidc import register_client
-
-    existing = get_application_model().objects.filter(client_id=client_id).first()
-    if (
-        existing is not None
-        and existing.redirect_uris.split() == redirect_uris
-        and existing.post_logout_redirect_uris.split() == post_logout_redirect_uris
-        and (existing.client_secret == client_secret or check_password(client_secret, existing.client_secret))
-    ):
-        return False
-    register_client(
-        name=name,
-        redirect_uris=redirect_uris,
-        post_logout_redirect_uris=post_logout_redirect_uris,
-        mode=IntegrationMode.UNIFIED,
-        trusted=True,  # the city is the province's own child platform: no consent screen
-        allowed_scopes="openid profile phone assurance identity company",
-        client_id=client_id,
-        client_secret=client_secret,
-    )
-    return True
-
-
 # --- the demo data of each level ------------------------------------------------------------------------
 # 省级部门 The province's departments (安徽省, 340000); the city keeps the 合肥市 demo of `yiwang loaddemo`.
 PROVINCE_ORGANISATIONS: tuple[tuple[str, str, str, str], ...] = (
@@ -296,148 +240,15 @@ PROVINCE_STAFF: tuple[tuple[str, str, tuple[str, ...], str], ...] = (
 )
 
 
-def _province_region() -> Any:
-    from yiwang.core.models import Region, RegionLevel
-    from yiwang.core.regions import load_regions
-
-    load_regions(full_city_codes=["34"])  # 安徽省: every city with its counties and townships
-    region, _ = Region.objects.get_or_create(
-        code="34", defaults={"full_code": "340000000000", "name": "安徽省", "level": RegionLevel.PROVINCE}
-    )
-    return region
-
-
-def _province_organisations(region: Any) -> dict[str, Any]:
-    from yiwang.core import audit
-    from yiwang.core.identifiers import make_credit_code
-    from yiwang.core.models import Organisation
-
-    found = {}
-    for key, name, short_name, body in PROVINCE_ORGANISATIONS:
-        code = make_credit_code("1", "1", PROVINCE_REGION, body)
-        organisation = Organisation.objects.filter(credit_code=code).first()
-        if organisation is None:
-            organisation = Organisation.objects.create(
-                name=name,
-                short_name=short_name,
-                credit_code=code,
-                region=region,
-                address=PROVINCE_ADDRESS,
-                phone=PROVINCE_PHONE,
-                office_hours="工作日 9:00-17:00",
-            )
-            audit.record("demo.organisation_created", obj=organisation, detail={"name": name})
-        found[key] = organisation
-    return found
-
-
-def _province_catalogue(organisations: dict[str, Any]) -> tuple[int, int]:
-    """基本目录 every base item the demo's items implement (the 四级四同 reference the cities' lists are
-    checked against), and the province's own implementation items; returns (base items, items)."""
-    from django.db import transaction
-
-    from yiwang.catalog.models import ServiceItem
-    from yiwang.catalog.services import create_item, make_implementation_code, publish_item
-    from yiwang.demo.content import ITEMS
-    from yiwang.demo.loader import _base_item, _item_fields
-
-    for spec in ITEMS:
-        fields = _item_fields(spec, organisations["data"])
-        _base_item(fields)
-    for spec in ITEMS:
-        key = PROVINCE_ITEMS.get(spec["name"])
-        if key is None:
-            continue
-        organisation = organisations[key]
-        fields = _item_fields({**spec, "exercise_level": "2"}, organisation)
-        fields["place"] = f"安徽省政务服务中心 {organisation.short_name}窗口"
-        code = make_implementation_code(organisation.credit_code, "2", fields["base_code"])
-        if ServiceItem.objects.filter(implementation_code=code).exists():
-            continue
-        with transaction.atomic():
-            item = create_item(
-                actor=None,
-                implementing_body=organisation,
-                base_item=_base_item(fields),
-                materials=spec["materials"],
-                **fields,
-            )
-            publish_item(item, None)
-    from yiwang.catalog.models import BaseItem
-
-    return BaseItem.objects.count(), ServiceItem.objects.filter(revision_of__isnull=True).count()
-
-
-def _province_accounts(organisations: dict[str, Any]) -> list[str]:
-    from yiwang.accounts import services as accounts
-    from yiwang.accounts.models import User
-    from yiwang.core.demo_accounts import DEMO_ACCOUNTS
-    from yiwang.demo.content.people import DETAILS
-    from yiwang.demo.loader import DEMO_PASSWORD, _citizen_id_number
-
-    for username, real_name, roles, key in PROVINCE_STAFF:
-        if not User.objects.filter(username=username).exists():
-            accounts.create_staff_account(
-                username=username,
-                password=DEMO_PASSWORD,
-                real_name=real_name,
-                organisation=organisations[key],
-                roles=list(roles),
-            )
-    citizen = next(account for account in DEMO_ACCOUNTS if account.username == "citizen")
-    if not User.objects.filter(username="citizen").exists():
-        # 统一身份认证: the citizen registered at the province platform (the same person as the city
-        # demo's 张伟: one ID number); the city trusts the province's login (YIWANG_UPSTREAM_OIDC_*).
-        accounts.create_natural_person_account(
-            username="citizen",
-            password=citizen.password,
-            real_name=citizen.real_name,
-            id_number=_citizen_id_number(),
-            phone=DETAILS["citizen"]["phone"],
-            assurance_level=DETAILS["citizen"]["assurance_level"],
-        )
-    return [username for username, *_ in PROVINCE_STAFF] + ["citizen"]
-
-
-def load_province_demo() -> dict[str, Any]:
-    """省级演示数据 The province's regions, calendar, departments, base catalogue, own items and accounts
-    (idempotent: what exists is left as it is)."""
-    from yiwang.core.calendar import seed_calendar
-    from yiwang.core.models import Channel
-    from yiwang.core.request_context import RequestContext, use_context
-    from yiwang.demo.loader import CALENDAR_YEARS
-
-    with use_context(RequestContext(channel=Channel.CONSOLE)):
-        region = _province_region()
-        seed_calendar(CALENDAR_YEARS)
-        organisations = _province_organisations(region)
-        base_items, items = _province_catalogue(organisations)
-        accounts = _province_accounts(organisations)
-    return {
-        "organisations": len(organisations),
-        "base_items": base_items,
-        "items": items,
-        "accounts": accounts,
-    }
-
-
-def prepare_instance(role: str, pairing: dict[str, Any]) -> None:
-    """``yiwang federation-prepare`` (run by ``yiwang federation-demo`` with the instance's settings):
-    migrate, static files, the level's demo data, the pairing.  Each step is idempotent."""
-    import io
-
-    from django.core.management import call_command
-
-    call_command("migrate", "--no-input", "-v", "1")
-    call_command("collectstatic", "--no-input", "-v", "0")
-    if role == PROVINCE:
-        report = load_province_demo()
-        print(f"省级演示数据 Province demo: {report}", flush=True)
-    else:
-        call_command("loaddemo")  # the 合肥市 demo: departments, items, accounts, bases, licences …
-        call_command("demo_history", stdout=io.StringIO())
-    for change in apply_pairing(**pairing) or ["pairing already in place"]:
-        print(f"配对 Pairing: {change}", flush=True)
+# 跨域通办 City items a person may file at another instance (the province's /crossregion/): 通办范围
+# 全国通办 1, 跨省通办 2, 省内通办 3 (catalog.TongbanRange; docs/crossregion.md).
+CITY_TONGBAN: dict[str, str] = {
+    "个体工商户设立登记": "3",
+    "营业执照补领、换发": "3",
+    "无犯罪记录证明开具": "2",
+    "住房公积金提取": "2",
+    "社会保障卡申领": "1",
+}
 
 
 # --- yiwang federation-demo: where the two instances live -------------------------------------------------
@@ -484,3 +295,35 @@ def demo_configs(project_var: Path, port: int) -> tuple[InstanceConfig, Instance
         url = f"{pg}/{DEMO_DATABASES[role]}" if pg else f"sqlite:///{var_dir / 'yiwang.sqlite3'}"
         made.append(factory(at, url, var_dir, extra_env=dict(static)))
     return made[0], made[1]
+
+
+def federation_banner(province: InstanceConfig, city: InstanceConfig) -> str:
+    """What ``yiwang federation-demo`` prints: both instances, their accounts and where to try SSO,
+    跨域通办 and the federation overview."""
+    city_accounts = [a.username for a in (*DEMO_ACCOUNTS, *(entry[0] for entry in SHARING_DEMO_ACCOUNTS))]
+    p, c = province.base_url, city.base_url
+    lines = [
+        "",
+        "=" * 72,
+        "  一网 Yiwang — 省市协同 federation demo (docs/federation-demo.md)",
+        "=" * 72,
+        f"  省 {province.name} (province, {province.region})  {p}/",
+        f"      workbench {p}/workbench/   exchange node {province.node_id}",
+        f"      OIDC provider {p}/o/.well-known/openid-configuration",
+        f"      accounts: {', '.join(u for u, *_ in PROVINCE_STAFF)}, citizen",
+        f"  市 {city.name} (city, {city.region})  {c}/",
+        f"      workbench {c}/workbench/   exchange node {city.node_id}",
+        f"      trusts {p}/o (YIWANG_UPSTREAM_OIDC_ISSUER)",
+        f"      accounts: {', '.join(city_accounts)}",
+        "  Password of every demo account: Yiwang@2026.  Settings: <var>/federation/<role>/instance.env",
+        "-" * 72,
+        "  Try:",
+        f"  统一身份认证 SSO    {c}/login/ → 使用{province.name}统一身份认证登录",
+        "                     (log in at the province as citizen; you land at the city as 张伟)",
+        f"  跨域通办 Filing     {p}/crossregion/ (log in at the province as citizen): a city item,",
+        f"                     numbered and handled at the city ({c}/workbench/ as clerk),",
+        f"                     its status back at {p}/crossregion/mine/",
+        f"  省市协同 Overview   {p}/workbench/federation/ (admin or dataofficial at the province)",
+        "=" * 72,
+    ]
+    return "\n".join(lines)

@@ -223,7 +223,7 @@ def _organisations(city: Region, report: DemoReport) -> dict[str, Organisation]:
 
 
 # --- items -----------------------------------------------------------------------------------------
-def _item_fields(spec: dict[str, Any], organisation: Organisation) -> dict[str, Any]:
+def item_fields(spec: dict[str, Any], organisation: Organisation) -> dict[str, Any]:
     fields = {**ITEM_DEFAULTS, **{k: v for k, v in spec.items() if k not in ("department", "materials")}}
     fields.setdefault("place", f"{HALL}（{HALL_ADDRESS}）{organisation.short_name}窗口")
     fields.setdefault("consult_phone", organisation.phone)
@@ -234,7 +234,7 @@ def _item_fields(spec: dict[str, Any], organisation: Organisation) -> dict[str, 
 LEGAL_BASIS_URL = "https://flk.npc.gov.cn/"
 
 
-def _base_item(fields: dict[str, Any]) -> BaseItem:
+def demo_base_item(fields: dict[str, Any]) -> BaseItem:
     """基本目录 The base item of a demo item (national catalogue), created on first use."""
     base = BaseItem.objects.filter(code=fields["base_code"]).first()
     if base is None:
@@ -254,7 +254,7 @@ def _base_item(fields: dict[str, Any]) -> BaseItem:
 def _items(organisations: dict[str, Organisation], report: DemoReport) -> None:
     for spec in ITEMS:
         organisation = organisations[spec["department"]]
-        fields = _item_fields(spec, organisation)
+        fields = item_fields(spec, organisation)
         fields.setdefault("legal_basis_url", LEGAL_BASIS_URL)
         code = make_implementation_code(
             organisation.credit_code, fields["exercise_level"], fields["base_code"]
@@ -266,7 +266,7 @@ def _items(organisations: dict[str, Organisation], report: DemoReport) -> None:
             item = create_item(
                 actor=None,
                 implementing_body=organisation,
-                base_item=_base_item(fields),
+                base_item=demo_base_item(fields),
                 materials=declare_licence_materials(spec["materials"]),  # 一证通办
                 **fields,
             )
@@ -320,7 +320,7 @@ def _discovery(report: DemoReport) -> None:
 
 
 # --- accounts --------------------------------------------------------------------------------------
-def _citizen_id_number() -> str:
+def citizen_id_number() -> str:
     return make_id_number(CITIZEN_REGION_CODE, CITIZEN_BIRTH, CITIZEN_SEQUENCE)
 
 
@@ -340,7 +340,7 @@ def _create_account(account: DemoAccount, organisations: dict[str, Organisation]
             username=account.username,
             password=account.password,
             real_name=account.real_name,
-            id_number=_citizen_id_number(),
+            id_number=citizen_id_number(),
             phone=details["phone"],
             assurance_level=details["assurance_level"],
         )

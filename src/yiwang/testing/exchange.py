@@ -1,16 +1,37 @@
-"""Exchange packages built by hand for tests of any app (tampering, feeds): an archive optionally
-wrong in one way, and the announcement that precedes its upload."""
+"""Exchange test support for tests of any app: node identities and peer rows, packages built by hand
+(tampering, feeds): an archive optionally wrong in one way, and the announcement that precedes its
+upload."""
 
 from __future__ import annotations
 
 import hashlib
 import json
 from collections.abc import Mapping
+from functools import cache
 from typing import Any
 
-from yiwang.exchange.identity import NodeIdentity
+from yiwang.exchange.identity import NodeIdentity, generate_identity
+from yiwang.exchange.models import ExchangeNode
 from yiwang.exchange.package import build_archive, build_manifest
+from yiwang.exchange.services import register_node
 from yiwang.exchange.signing import canonical_json
+
+
+@cache
+def identity(node_id: str) -> NodeIdentity:
+    """One key pair per node id for the whole run (SM2 key generation is slow in pure Python)."""
+    return generate_identity(node_id)
+
+
+def node_row(ident: NodeIdentity, base_url: str = "http://127.0.0.1:9", **kwargs: Any) -> ExchangeNode:
+    """The peer node ``ident`` registered here (its SM2 public key, a base URL)."""
+    return register_node(
+        node_id=ident.node_id,
+        name=f"节点 {ident.node_id}",
+        base_url=base_url,
+        sm2_public_key=ident.sm2_public_key,
+        **kwargs,
+    )
 
 
 def raw_package(

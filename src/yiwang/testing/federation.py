@@ -306,6 +306,9 @@ def _base_env() -> dict[str, str]:
             "YIWANG_DEMO_BASE_PERSONS": "0",
             "YIWANG_DEMO_BASE_COMPANIES": "0",
             "LOG_LEVEL": "INFO",
+            # Test servers start often (a restart is part of some tests) and answer few pages: no
+            # warm-up of templates and the search dictionary (yiwang/gunicorn_conf.py).
+            "YIWANG_WARMUP": "0",
         }
     )
     return env
@@ -364,7 +367,7 @@ def federation(base_dir: Path, *, worker: bool = True) -> Iterator[Federation]:
             instance.wait_ready(web=False)
             plan = setup["plan"][instance.role]
             instance.python(
-                "import json\nfrom yiwang.demo.federation import apply_pairing\n"
+                "import json\nfrom yiwang.demo.federation_instance import apply_pairing\n"
                 f"result = apply_pairing(**json.loads({json.dumps(json.dumps(plan))}))"
             )
         for instance in instances:

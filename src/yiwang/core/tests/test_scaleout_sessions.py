@@ -25,7 +25,6 @@ from django.utils import timezone
 from django_otp.oath import TOTP
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from yiwang.accounts.tests import factories
 from yiwang.core.keyring import keyring
 from yiwang.core.tests.scaleout_support import (
     REDIS_URL,
@@ -36,6 +35,7 @@ from yiwang.core.tests.scaleout_support import (
     nodes,
     redis_available,
 )
+from yiwang.testing import accounts as factories
 from yiwang.testing.mfa import totp_device
 
 pytestmark = [

@@ -14,8 +14,8 @@ from yiwang.accounts.models import AssuranceLevel, IntegrationMode
 from yiwang.accounts.oidc import register_client
 from yiwang.catalog.models import TongbanRange
 from yiwang.exchange.identity import NodeIdentity
-from yiwang.exchange.tests.factories import identity, node_row
 from yiwang.testing.cases import ServiceItemFactory, make_citizen, make_staff
+from yiwang.testing.exchange import identity, node_row
 from yiwang.testing.fixtures import calendar  # noqa: F401 - pytest fixture
 
 ISSUER = "http://testserver/o"  # the issuer the province computes for the test client

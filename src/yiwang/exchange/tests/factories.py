@@ -6,32 +6,16 @@ import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from functools import cache
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
-from yiwang.exchange.identity import NodeIdentity, generate_identity
-from yiwang.exchange.models import ExchangeNode, WebhookEndpoint
-from yiwang.exchange.services import create_endpoint, register_node
-from yiwang.testing.exchange import announce, raw_package  # noqa: F401 - the tampering tests use them from here
+from yiwang.exchange.models import WebhookEndpoint
+from yiwang.exchange.services import create_endpoint
+
+# shared with other apps' tests (yiwang.testing.exchange); the exchange tests use them from here
+from yiwang.testing.exchange import announce, identity, node_row, raw_package  # noqa: F401
 
 SECRET = "s3cret-webhook-key-0123456789"
-
-
-@cache
-def identity(node_id: str) -> NodeIdentity:
-    """One key pair per node id for the whole run (SM2 key generation is slow in pure Python)."""
-    return generate_identity(node_id)
-
-
-def node_row(ident: NodeIdentity, base_url: str = "http://127.0.0.1:9", **kwargs: Any) -> ExchangeNode:
-    return register_node(
-        node_id=ident.node_id,
-        name=f"节点 {ident.node_id}",
-        base_url=base_url,
-        sm2_public_key=ident.sm2_public_key,
-        **kwargs,
-    )
 
 
 def endpoint(url: str, owner: str = "sharing.subscription:test") -> WebhookEndpoint:
