@@ -33,10 +33,8 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import datetime, time, timedelta
 from types import FrameType
-from typing import TYPE_CHECKING
 
-if TYPE_CHECKING:
-    from yiwang.core.task_backends.locks import ProcessLock
+from yiwang.core.task_backends.locks import SCHEDULER, ProcessLock
 
 logger = logging.getLogger("yiwang.scheduler")
 
@@ -261,8 +259,6 @@ def main(args: list[str]) -> None:
         raise SystemExit(0 if run_job(jobs[args[1]]) else 1)
     if args:
         raise SystemExit("usage: yiwang scheduler [--once JOB]")
-    from yiwang.core.task_backends.locks import SCHEDULER, ProcessLock
-
     probe = os.environ.get("YIWANG_SCHEDULER_PROBE", "").strip()
     Scheduler(
         probe_jobs(probe) if probe else JOBS,

@@ -8,6 +8,7 @@ from typing import Any
 from django.core.management.base import CommandError
 from django_tasks_db.management.commands import db_worker
 
+from yiwang.core.task_backends.rq import run_worker, uses_rq
 from yiwang.core.task_worker import ResilientWorker, default_worker_id
 
 
@@ -17,8 +18,6 @@ class Command(db_worker.Command):
     def add_arguments(self, parser: ArgumentParser) -> None:
         super().add_arguments(parser)
         parser.set_defaults(worker_id=default_worker_id(), reload=False)
-        from yiwang.core.task_backends.rq import uses_rq
-
         if uses_rq():  # db_worker checks the backend is a database one; RQ's worker takes over below
             for action in parser._actions:
                 if action.dest == "backend_name":
@@ -27,8 +26,6 @@ class Command(db_worker.Command):
     def handle(self, *args: Any, **options: Any) -> None:
         self.configure_logging(options["verbosity"])
         queue_names = options["queue_name"].split(",")
-        from yiwang.core.task_backends.rq import run_worker, uses_rq
-
         if uses_rq():  # YIWANG_TASK_BACKEND=rq: RQ's worker on Redis (yiwang/core/task_backends/rq.py)
             run_worker(worker_id=options["worker_id"], queue_names=queue_names, burst=options["batch"])
             return
