@@ -14,6 +14,9 @@ export YIWANG_HYPOTHESIS_PROFILE ?= repeatable
 help:
 	@echo "make run    install what is missing, migrate, load demo data, serve on http://127.0.0.1:$(PORT)"
 	@echo "make test   install what is missing, lint, and run the whole suite on SQLite (and PostgreSQL if reachable)"
+	@echo "make federation-demo  a province (PORT) and its city (PORT+100), paired (docs/federation-demo.md)"
+	@echo "make test-federation   the cross-process province/city tests alone; make scaleout-test  2 web nodes + 2 workers behind HAProxy, one of each killed"
+	@echo "make bench-scaleout    one web node vs two (docs/benchmarks.md)"
 	@echo "make totp USER=clerk   the current TOTP code of a demo staff account (after make run)"
 	@echo "make audit  known vulnerabilities in the locked dependencies (pip-audit, npm audit; needs the advisory services)"
 
@@ -61,9 +64,9 @@ run: deps
 federation-demo: deps
 	PORT=$(PORT) $(UV) run yiwang federation-demo
 
-# The cross-process federation tests alone (they also run in `make test`), SQLite then PostgreSQL if reachable
+# The cross-process federation tests alone (`make test` runs them in its PostgreSQL pass), SQLite then PostgreSQL if reachable
 test-federation: pydeps
-	env -u DATABASE_URL YIWANG_PROFILE=test $(UV) run pytest -p no:cacheprovider -q -s -m federation tests/federation
+	env -u DATABASE_URL YIWANG_PROFILE=test YIWANG_FEDERATION_SQLITE=1 $(UV) run pytest -p no:cacheprovider -q -s -m federation tests/federation
 	@if [ -n "$$DATABASE_URL" ] || pg_isready -q -h 127.0.0.1 -p 5432 2>/dev/null; then \
 	  DATABASE_URL=$${DATABASE_URL:-$(PG_URL)} YIWANG_PROFILE=test $(UV) run pytest -p no:cacheprovider -q -s -m federation tests/federation; \
 	else echo "PostgreSQL not reachable: skipped the PostgreSQL run"; fi
