@@ -10,6 +10,8 @@ from collections.abc import Mapping
 from functools import cache
 from typing import Any
 
+import pytest
+
 from yiwang.exchange.identity import NodeIdentity, generate_identity
 from yiwang.exchange.models import ExchangeNode
 from yiwang.exchange.package import build_archive, build_manifest
@@ -76,3 +78,26 @@ def announce(package_id: str, data: bytes, *, kind: str = "test.feed", sequence:
             "sha256": hashlib.sha256(data).hexdigest(),
         }
     ).encode()
+
+
+# --- pytest fixtures shared by the exchange, federation and crossregion tests -----------------------
+@pytest.fixture
+def province() -> NodeIdentity:
+    return identity("340000-province")
+
+
+@pytest.fixture
+def city() -> NodeIdentity:
+    return identity("340100-city")
+
+
+@pytest.fixture
+def as_node(settings: Any):  # type: ignore[no-untyped-def]
+    """Make this process (and the live server in it) answer as ``ident``."""
+
+    def switch(ident: NodeIdentity) -> NodeIdentity:
+        settings.YIWANG_EXCHANGE_NODE_ID = ident.node_id
+        settings.YIWANG_EXCHANGE_SM2_PRIVATE_KEY = ident.sm2_private_key
+        return ident
+
+    return switch

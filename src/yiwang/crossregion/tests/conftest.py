@@ -15,7 +15,7 @@ from yiwang.accounts.oidc import register_client
 from yiwang.catalog.models import TongbanRange
 from yiwang.exchange.identity import NodeIdentity
 from yiwang.testing.cases import ServiceItemFactory, make_citizen, make_staff
-from yiwang.testing.exchange import identity, node_row
+from yiwang.testing.exchange import as_node, city, identity, node_row, province  # noqa: F401 - pytest fixtures
 from yiwang.testing.fixtures import calendar  # noqa: F401 - pytest fixture
 
 ISSUER = "http://testserver/o"  # the issuer the province computes for the test client
@@ -31,28 +31,6 @@ def media_root(settings: Any, tmp_path: Path) -> Path:
     settings.YIWANG_UPSTREAM_OIDC_CLIENT_ID = CITY_CLIENT
     settings.YIWANG_FEDERATION_REGION = "340100"
     return tmp_path / "media"
-
-
-@pytest.fixture
-def province() -> NodeIdentity:
-    return identity("340000-province")
-
-
-@pytest.fixture
-def city() -> NodeIdentity:
-    return identity("340100-city")
-
-
-@pytest.fixture
-def as_node(settings: Any):  # type: ignore[no-untyped-def]
-    """Make this process (and the live server in it) answer as ``ident``."""
-
-    def switch(ident: NodeIdentity) -> NodeIdentity:
-        settings.YIWANG_EXCHANGE_NODE_ID = ident.node_id
-        settings.YIWANG_EXCHANGE_SM2_PRIVATE_KEY = ident.sm2_private_key
-        return ident
-
-    return switch
 
 
 @pytest.fixture

@@ -6,8 +6,8 @@ from typing import Any
 import pytest
 import time_machine
 
-from yiwang.exchange.identity import NodeIdentity
-from yiwang.federation.tests.factories import NOW, identity
+from yiwang.federation.tests.factories import NOW
+from yiwang.testing.exchange import as_node, city, province  # noqa: F401 - pytest fixtures
 
 
 @pytest.fixture(autouse=True)
@@ -22,25 +22,3 @@ def media_root(settings: Any, tmp_path: Path) -> Path:
 def frozen() -> Any:
     with time_machine.travel(NOW, tick=True) as traveller:
         yield traveller
-
-
-@pytest.fixture
-def province() -> NodeIdentity:
-    return identity("340000-province")
-
-
-@pytest.fixture
-def city() -> NodeIdentity:
-    return identity("340100-city")
-
-
-@pytest.fixture
-def as_node(settings: Any):  # type: ignore[no-untyped-def]
-    """Make this process (and the live server in it) answer as ``ident``."""
-
-    def switch(ident: NodeIdentity) -> NodeIdentity:
-        settings.YIWANG_EXCHANGE_NODE_ID = ident.node_id
-        settings.YIWANG_EXCHANGE_SM2_PRIVATE_KEY = ident.sm2_private_key
-        return ident
-
-    return switch

@@ -5,25 +5,18 @@ from __future__ import annotations
 
 import itertools
 from datetime import datetime
-from functools import cache
 from typing import Any
 
 from yiwang.accounts.models import User
 from yiwang.cases.models import Case, CaseEvent, CaseEventType, CaseStatus
 from yiwang.catalog.models import BaseItem, ServiceItem
-from yiwang.exchange.identity import NodeIdentity, generate_identity
+from yiwang.exchange.identity import NodeIdentity
 from yiwang.exchange.models import ExchangeNode
 from yiwang.exchange.services import register_node
 from yiwang.testing.supervision import make_case
 
 NOW = datetime.fromisoformat("2026-12-07T10:00:00+08:00")
 _serial = itertools.count(1)
-
-
-@cache
-def identity(node_id: str) -> NodeIdentity:
-    """One key pair per node id for the whole run (SM2 key generation is slow in pure Python)."""
-    return generate_identity(node_id)
 
 
 def node_row(ident: NodeIdentity, base_url: str, role: str) -> ExchangeNode:

@@ -13,8 +13,9 @@ from yiwang.exchange.identity import acting_as
 from yiwang.federation.models import ConsistencyFinding, FederatedCatalogueItem
 from yiwang.federation.services import push_changes
 from yiwang.federation.services.backflow import build_backflow
-from yiwang.federation.tests.factories import base_item_for, identity, nodes
+from yiwang.federation.tests.factories import base_item_for, nodes
 from yiwang.testing.cases import ServiceItemFactory
+from yiwang.testing.exchange import identity
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

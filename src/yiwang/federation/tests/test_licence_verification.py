@@ -12,9 +12,10 @@ import pytest
 from yiwang.exchange.handlers import ReceivedPackage
 from yiwang.federation.lookup import find_licence
 from yiwang.federation.services import apply_licences
-from yiwang.federation.tests.factories import NOW, identity, nodes
+from yiwang.federation.tests.factories import NOW, nodes
 from yiwang.licences import remote_lookup
 from yiwang.licences.identifiers import make_identifier
+from yiwang.testing.exchange import identity
 
 pytestmark = pytest.mark.django_db
 IDENTIFIER = make_identifier("11100000000013338W001", "11340100MB1234567X", "JY13401040012345")

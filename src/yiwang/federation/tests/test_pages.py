@@ -13,8 +13,9 @@ from yiwang.accounts.services import issue_api_token
 from yiwang.exchange.handlers import ReceivedPackage
 from yiwang.federation.models import BackflowRecord
 from yiwang.federation.services import apply_cases, apply_catalogue, apply_ratings
-from yiwang.federation.tests.factories import NOW, identity, nodes
+from yiwang.federation.tests.factories import NOW, nodes
 from yiwang.testing.catalog import OrganisationFactory
+from yiwang.testing.exchange import identity
 from yiwang.testing.mfa import staff_login
 from yiwang.testing.people import make_staff
 
