@@ -19,7 +19,7 @@ from django.db import transaction
 from yiwang.core import audit
 from yiwang.core.errors import DomainError
 from yiwang.crossregion.errors import CrossregionErrorCode
-from yiwang.crossregion.models import ReceivedFiling, RemoteCase, RemoteCaseState
+from yiwang.crossregion.models import TONGBAN_CHANNEL, ReceivedFiling, RemoteCase, RemoteCaseState
 from yiwang.exchange.handlers import ReceivedPackage
 from yiwang.exchange.models import ExchangeNode
 from yiwang.exchange.services import build_package
@@ -29,7 +29,10 @@ STATUS_KIND = "crossregion.status"
 
 
 def case_event_recorded(sender: Any, case: Any, event: Any, **kwargs: Any) -> None:
-    """Signal receiver (hot path: one indexed look-up); the package is built after the commit."""
+    """Signal receiver on every case event (hot path): only a case filed through 跨域通办 (its channel
+    says so, no query for any other case) is looked up; the package is built after the commit."""
+    if case.channel != TONGBAN_CHANNEL:
+        return
     received = ReceivedFiling.objects.filter(case_id=case.pk).only("filing_id", "sender").first()
     if received is not None:
         _send_after_commit(received, case, event)
