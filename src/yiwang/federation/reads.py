@@ -178,3 +178,25 @@ def findings(*, node: str = "", state: str = "open") -> QuerySet[ConsistencyFind
 def backflow(*, record_type: str = "") -> QuerySet[BackflowRecord]:
     qs = BackflowRecord.objects.select_related("node")
     return qs.filter(record_type=record_type) if record_type else qs
+
+
+# GB/T 39046 records name their fields in Chinese: the case page picks them here and names them in the
+# UI language; the materials list of the application record is not shown.
+_EVENT_FIELDS = {"at": "办理时间", "step": "环节名称", "department": "办理部门", "opinion": "办理意见"}
+_HIDDEN_DATASET_FIELDS = frozenset({"申请材料"})
+
+
+def case_events(case: FederatedCase) -> list[dict[str, Any]]:
+    """The case's process steps as the city reported them, in order."""
+    return [
+        {name: (event or {}).get(field, "") for name, field in _EVENT_FIELDS.items()}
+        for event in case.events or []
+    ]
+
+
+def case_datasets(case: FederatedCase) -> list[tuple[str, list[tuple[str, Any]]]]:
+    """The latest record of each dataset (application, acceptance, …) as (name, [(field, value)])."""
+    return [
+        (name, [(key, value) for key, value in (record or {}).items() if key not in _HIDDEN_DATASET_FIELDS])
+        for name, record in sorted((case.datasets or {}).items())
+    ]

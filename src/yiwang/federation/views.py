@@ -99,7 +99,7 @@ def case_detail(request: HttpRequest, public_id: UUID) -> HttpResponse:
     return render(
         request,
         "federation/case_detail.html",
-        {"case": case, "datasets": sorted((case.datasets or {}).items())},
+        {"case": case, "events": reads.case_events(case), "datasets": reads.case_datasets(case)},
     )
 
 
@@ -182,9 +182,9 @@ def sync(request: HttpRequest) -> HttpResponseBase:
     else:
         packages = push_changes() if role == "city" else push_backflow()
         states = Counter(p.get_state_display() for p in packages)
-        summary = "，".join(f"{state} {n}" for state, n in states.items())
-        messages.success(
-            request,
-            _("已生成交换包 %(n)s 个。") % {"n": len(packages)} + (f"（{summary}）" if summary else ""),
-        )
+        summary = _(", ").join(f"{state} {n}" for state, n in states.items())
+        text = _("已生成交换包 %(n)s 个。") % {"n": len(packages)}
+        if summary:
+            text += _("（%(summary)s）") % {"summary": summary}
+        messages.success(request, text)
     return redirect("federation:overview")
