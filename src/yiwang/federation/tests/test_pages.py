@@ -11,7 +11,7 @@ import pytest
 
 from yiwang.accounts.services import issue_api_token
 from yiwang.exchange.handlers import ReceivedPackage
-from yiwang.federation.models import BackflowRecord
+from yiwang.federation.models import BackflowRecord, FederatedCase
 from yiwang.federation.services import apply_cases, apply_catalogue, apply_ratings
 from yiwang.federation.tests.factories import NOW, nodes
 from yiwang.testing.catalog import OrganisationFactory
@@ -183,3 +183,23 @@ def test_the_city_page_shows_what_flowed_back(client, data, settings):
     assert 'id="backflow-open-findings"' in page
     listing = client.get("/workbench/federation/backflow/?type=finding").content.decode()
     assert "食品经营许可" in listing and "乙" in listing
+
+
+def test_a_case_page_shows_the_steps_and_datasets_in_the_ui_language(client, data):
+    case = FederatedCase.objects.get(number="C00001")
+    case.events = [
+        {"环节序号": 1, "办理时间": "2026-12-01 09:00", "环节名称": "受理", "办理部门": "合肥市市场监管局"},
+        {
+            "环节序号": 2,
+            "办理时间": "2026-12-02 10:00",
+            "环节名称": "审查",
+            "办理部门": "合肥市市场监管局",
+            "办理意见": "同意",
+        },
+    ]
+    case.datasets = {"application": {"办件编号": "C00001", "申请材料": [{"名称": "营业执照"}]}}
+    case.save(update_fields=["events", "datasets"])
+    page = _page(client, data["official"], f"/workbench/federation/cases/{case.public_id}/").content.decode()
+    assert "2026-12-01 09:00 · 受理 · 合肥市市场监管局</li>" in page
+    assert "审查 · 合肥市市场监管局 · 同意</li>" in page
+    assert "<dt>办件编号</dt><dd>C00001</dd>" in page and "营业执照" not in page
