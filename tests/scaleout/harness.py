@@ -9,12 +9,20 @@ one worker killed mid-run) and bench/scaleout.py (1 vs 2 web nodes on separate C
   ``yiwang worker`` per task worker, ``yiwang scheduler``, and Debian's HAProxy with
   ``deploy/haproxy/yiwang.cfg``; kills (SIGKILL to the whole process group) and stops them.
 * :class:`Load`: client threads through HAProxy.  Clerks log in through the real log-in and MFA
-  pages (bench/browser.py) and read the to-do page and case pages; citizens apply through the API
-  with an ``Idempotency-Key``.  A request that failed on the way (connection error, 502/503/504: it
+  pages (bench/browser.py) and read the to-do page and case pages, and beside each clerk a visitor
+  reads the item's service guide (``guide``, a catalogue read the router sends to a replica);
+  citizens apply through the API with an ``Idempotency-Key`` and then read the guide
+  (``guide_after_apply``: they just wrote, so read-your-writes keeps them on the primary).  A request that failed on the way (connection error, 502/503/504: it
   never reached a node or the node died under it) is retried by the client — GETs always, the
   application with the same key — and counted as retried; anything else counts as an error.
 * :func:`check`: cases acknowledged vs. in the database, notification tasks enqueued vs. their
   effects (one in-site message and one SMS per case's 'applied' event), the task queue drained.
+* :class:`Replica`: a primary + streaming replica pair of new clusters (scripts/pg_replica.py, Debian's
+  PostgreSQL programs) with the test database copied into the primary (``pg_dump | psql``); the nodes
+  then run with ``DATABASE_URL`` on the primary and ``DATABASE_REPLICA_URL`` on the replica, so
+  lag-tolerant reads (catalogue, organisations: yiwang.core.dbrouter) go to the replica and a user
+  who just wrote reads from the primary (read-your-writes, ADR 0021).  :meth:`Replica.reads` is the
+  replica's own ``pg_stat_database`` row (transactions and rows it served).
 """
 
 from __future__ import annotations
@@ -39,6 +47,7 @@ from typing import Any
 
 ROOT = Path(__file__).resolve().parents[2]
 HAPROXY_CONFIG = ROOT / "deploy" / "haproxy" / "yiwang.cfg"
+PG_REPLICA = ROOT / "scripts" / "pg_replica.py"
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 CLERK_PASSWORD = "Scale@2026-out"
 RETRYABLE = {502, 503, 504}
@@ -65,6 +74,18 @@ def bench_browser() -> Any:
         assert spec is not None and spec.loader is not None
         module = importlib.util.module_from_spec(spec)
         sys.modules["bench_browser"] = module
+        spec.loader.exec_module(module)
+    return module
+
+
+def pg_replica() -> Any:
+    """scripts/pg_replica.py, loaded by path."""
+    module = sys.modules.get("pg_replica")
+    if module is None:
+        spec = importlib.util.spec_from_file_location("pg_replica", PG_REPLICA)
+        assert spec is not None and spec.loader is not None
+        module = importlib.util.module_from_spec(spec)
+        sys.modules["pg_replica"] = module
         spec.loader.exec_module(module)
     return module
 
@@ -264,7 +285,7 @@ class Load:
         *,
         clerk_threads: int = 2,
         citizen_threads: int = 2,
-        scenarios: tuple[str, ...] = ("todo", "detail", "apply"),
+        scenarios: tuple[str, ...] = ("todo", "detail", "apply", "guide"),
     ) -> None:
         self.base_url = base_url
         self.fixture = fixture
@@ -323,12 +344,17 @@ class Load:
         return None
 
     def clerk(self, session: Any) -> None:
+        import requests
+
         rng = random.Random()
+        visitor = requests.Session()  # somebody reading the service guide, who never wrote
         while not self.stopping.is_set():
             if "todo" in self.scenarios:
                 self.request(session, "todo", "GET", "/workbench/")
             if "detail" in self.scenarios:
                 self.request(session, "detail", "GET", f"/workbench/cases/{rng.choice(self.cases)}/")
+            if "guide" in self.scenarios:  # a lag-tolerant catalogue read: the replica when there is one
+                self.request(visitor, "guide", "GET", f"/api/v1/catalog/items/{self.fixture['item']}")
 
     def citizen(self, token: str) -> None:
         import requests
@@ -356,6 +382,10 @@ class Load:
             if response is not None and response.status_code in (200, 201):
                 with self.ledger.lock:
                     self.ledger.applied.add(response.json()["id"])
+                if "guide" in self.scenarios:  # just wrote: read-your-writes sends this to the primary
+                    self.request(
+                        session, "guide_after_apply", "GET", f"/api/v1/catalog/items/{self.fixture['item']}"
+                    )
 
     def start(self) -> None:
         sessions = self.sessions()
@@ -440,3 +470,88 @@ def check(database_url: str, ledger: Ledger, known_cases: list[str]) -> dict[str
         "cases_without_exactly_one_message": sum(1 for c in new_cases if messages.get(c, 0) != 1),
         "cases_without_exactly_one_sms": sum(1 for c in new_cases if sms.get(numbers[c], 0) != 1),
     }
+
+
+# --- the replica --------------------------------------------------------------------------------------
+REPLICA_STATS = ("xact_commit", "tup_returned", "tup_fetched", "blks_hit")
+REPLICA_STATS_SQL = (
+    "SELECT xact_commit, tup_returned, tup_fetched, blks_hit FROM pg_stat_database "
+    "WHERE datname = current_database()"
+)
+
+
+@dataclass
+class Replica:
+    """A primary + streaming replica (scripts/pg_replica.py) holding a copy of a database (see the module)."""
+
+    state: dict[str, Any]
+    seconds: float = 0.0
+
+    @classmethod
+    def start(cls, source_url: str) -> Replica:
+        started = time.monotonic()
+        result = subprocess.run(  # in a new folder under /tmp: the postgres account must reach it
+            [sys.executable, str(PG_REPLICA), "start"],
+            capture_output=True,
+            text=True,
+            timeout=120,
+            check=False,
+        )
+        assert result.returncode == 0, result.stderr[-3000:]
+        replica = cls(json.loads(result.stdout))
+        try:
+            bin_dir = pg_replica().server_binaries()
+            dump = subprocess.run(
+                [str(bin_dir / "pg_dump"), "--no-owner", "--no-privileges", "-d", source_url],
+                capture_output=True,
+                timeout=120,
+                check=True,
+            )
+            subprocess.run(
+                [str(bin_dir / "psql"), "-q", "-v", "ON_ERROR_STOP=1", "-d", replica.primary_url],
+                input=dump.stdout,
+                capture_output=True,
+                timeout=120,
+                check=True,
+            )
+            replica.wait_caught_up()
+        except BaseException:
+            replica.stop()
+            raise
+        replica.seconds = time.monotonic() - started
+        return replica
+
+    @property
+    def primary_url(self) -> str:
+        return str(self.state["primary_url"])
+
+    @property
+    def replica_url(self) -> str:
+        return str(self.state["replica_url"])
+
+    def lsn_behind(self) -> int:
+        """Bytes of WAL the replica has not replayed yet (0 once it has everything the primary wrote)."""
+        (written,) = query(self.primary_url, "SELECT pg_current_wal_lsn()::text")[0]
+        (behind,) = query(
+            self.replica_url, "SELECT pg_wal_lsn_diff(%s::pg_lsn, pg_last_wal_replay_lsn())", (written,)
+        )[0]
+        return max(0, int(behind))
+
+    def wait_caught_up(self, limit: float = 30) -> float:
+        started = time.monotonic()
+        while self.lsn_behind() > 0:
+            assert time.monotonic() - started < limit, f"the replica is still behind after {limit:.0f} s"
+            time.sleep(0.05)
+        return time.monotonic() - started
+
+    def reads(self) -> dict[str, int]:
+        """The replica's own counters of its database (pg_stat_database on the standby)."""
+        row = query(self.replica_url, REPLICA_STATS_SQL)[0]
+        return dict(zip(REPLICA_STATS, (int(v) for v in row), strict=True))
+
+    def stop(self) -> None:
+        subprocess.run(
+            [sys.executable, str(PG_REPLICA), "stop", "--dir", str(self.state["dir"])],
+            timeout=120,
+            check=False,
+        )
