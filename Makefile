@@ -130,8 +130,9 @@ bench: deps
 	BENCH_DATABASE_URL=$(BENCH_DATABASE_URL) $(UV) run python bench/run.py $(BENCH_ARGS)
 
 # --- scale-out (docs/operations.md "Province deployment"): 2 web nodes + 2 task workers + scheduler behind
-# HAProxy on PostgreSQL, one web node and one worker killed -9 mid-run (30 s of load; the PostgreSQL pass of
-# `make test` runs an 8-second version); and the 1 vs 2 web nodes benchmark (docs/benchmarks.md "Scale-out").
+# HAProxy on PostgreSQL and its streaming replica, one web node and one worker killed -9 mid-run (30 s of load;
+# the PostgreSQL pass of `make test` runs an 8-second version without the replica); and the 1 vs 2 web nodes
+# benchmark (docs/benchmarks.md "Scale-out").
 SCALEOUT_SECONDS ?= 30
 scaleout-test: pydeps chromium
 	DATABASE_URL=$${DATABASE_URL:-$(PG_URL)} YIWANG_PROFILE=test YIWANG_SCALEOUT_SECONDS=$(SCALEOUT_SECONDS) \
