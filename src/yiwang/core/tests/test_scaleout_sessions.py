@@ -7,7 +7,8 @@ A; the session's stored expiry is the MLPS idle timeout (Redis TTL and database 
 whose expiry has passed is refused by both nodes.  One browser (one cookie jar) plays the load
 balancer's client: cookies do not depend on the port.
 
-Runs on SQLite and PostgreSQL (the nodes open the test database); skipped without Redis.
+Several web nodes are a production (PostgreSQL) topology: the test runs in the PostgreSQL pass of
+``make test`` only (the nodes open the test database); skipped without Redis.
 """
 
 from __future__ import annotations
@@ -39,6 +40,9 @@ from yiwang.testing import accounts as factories
 from yiwang.testing.mfa import totp_device
 
 pytestmark = [
+    pytest.mark.skipif(
+        connection.vendor != "postgresql", reason="several web nodes: PostgreSQL pass of make test only"
+    ),
     pytest.mark.skipif(not redis_available(), reason=f"Redis not reachable at {REDIS_URL}"),
     pytest.mark.django_db(transaction=True),
 ]
