@@ -26,6 +26,8 @@ FILES = {
     "formio/fonts/bootstrap-icons.woff2": "@formio/js/dist/fonts/bootstrap-icons.woff2",
     "formio/fonts/bootstrap-icons.woff": "@formio/js/dist/fonts/bootstrap-icons.woff",
     "bootstrap/bootstrap.min.css": "bootstrap/dist/css/bootstrap.min.css",
+    # the stylesheet names its source map; the hashed static storage (collectstatic) needs the file there
+    "bootstrap/bootstrap.min.css.map": "bootstrap/dist/css/bootstrap.min.css.map",
 }
 
 
