@@ -20,7 +20,7 @@ def test_collectstatic_with_the_manifest_storage_resolves_every_reference(tmp_pa
         "STATICFILES_STORAGE": "django.contrib.staticfiles.storage.ManifestStaticFilesStorage",
         "YIWANG_VAR_DIR": str(tmp_path / "var"),
     }
-    result = subprocess.run(  # noqa: S603 - our own manage.py
+    result = subprocess.run(
         [sys.executable, str(ROOT / "manage.py"), "collectstatic", "--no-input", "-v", "0"],
         env=env,
         capture_output=True,
