@@ -42,7 +42,7 @@ from tests.scaleout.harness import (
     wait_for_queue,
 )
 
-from yiwang.core.tests.scaleout_support import REDIS_URL, cache_prefix, redis_available
+from yiwang.testing.scaleout import REDIS_URL, cache_prefix, redis_available
 
 SECONDS = float(os.environ.get("YIWANG_SCALEOUT_SECONDS", "8"))
 # With the replica (see the module): `make scaleout-test` (it sets YIWANG_SCALEOUT_SECONDS); the short run

@@ -37,8 +37,8 @@ from django.db import connection
 
 from yiwang.accounts.services import issue_api_token
 from yiwang.core.keyring import keyring
-from yiwang.core.tests.scaleout_support import ROOT, database_url_of, free_port, node_env
 from yiwang.testing import portal
+from yiwang.testing.scaleout import ROOT, database_url_of, free_port, node_env
 
 PGBOUNCER = shutil.which("pgbouncer") or (
     "/usr/sbin/pgbouncer" if Path("/usr/sbin/pgbouncer").exists() else None

@@ -35,7 +35,8 @@ from django.test import Client
 
 from yiwang.accounts.services import issue_api_token
 from yiwang.core.keyring import keyring
-from yiwang.core.tests.scaleout_support import (
+from yiwang.testing import portal
+from yiwang.testing.scaleout import (
     REDIS_URL,
     ROOT,
     cache_prefix,
@@ -44,7 +45,6 @@ from yiwang.core.tests.scaleout_support import (
     nodes,
     redis_available,
 )
-from yiwang.testing import portal
 
 SCRIPT = ROOT / "scripts" / "pg_replica.py"
 sys.path.insert(0, str(SCRIPT.parent))

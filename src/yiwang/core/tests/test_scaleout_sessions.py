@@ -27,7 +27,9 @@ from django_otp.oath import TOTP
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from yiwang.core.keyring import keyring
-from yiwang.core.tests.scaleout_support import (
+from yiwang.testing import accounts as factories
+from yiwang.testing.mfa import totp_device
+from yiwang.testing.scaleout import (
     REDIS_URL,
     cache_prefix,
     csrf_token,
@@ -36,8 +38,6 @@ from yiwang.core.tests.scaleout_support import (
     nodes,
     redis_available,
 )
-from yiwang.testing import accounts as factories
-from yiwang.testing.mfa import totp_device
 
 pytestmark = [
     pytest.mark.skipif(

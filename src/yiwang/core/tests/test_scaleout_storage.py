@@ -31,9 +31,9 @@ from django.utils import timezone
 
 from yiwang.cases.models import CaseMaterial
 from yiwang.core.calendar import seed_calendar
-from yiwang.core.tests.scaleout_support import ROOT, free_port, node_env
 from yiwang.testing import portal
 from yiwang.testing.clients import token_client
+from yiwang.testing.scaleout import ROOT, free_port, node_env
 
 pytestmark = pytest.mark.django_db
 
