@@ -38,10 +38,14 @@ def _fresh_cache():
 
     from yiwang.sharing import call_reads
     from yiwang.supervision import ruleset
+    from yiwang.tickets import routing
 
     cache.clear()
     call_reads.forget()  # per-process memory keyed by ids a rolled-back test may reuse (SQLite)
     ruleset.CACHE.forget()  # the rules' generation is read again (a rolled-back test's rules are gone)
+    # 派单规则 are kept a minute per process and forgotten on save/delete, but a transactional test's flush
+    # sends no signal: a later test routed tickets to a department that no longer existed (FK error).
+    routing.forget_rules()
     yield
 
 
