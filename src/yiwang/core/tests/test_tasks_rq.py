@@ -87,26 +87,35 @@ def test_redis_backend_runs_every_task_once_in_effect_when_a_worker_is_killed_mi
     with override_settings(**RQ):
         backend = task_backends["default"]
         assert type(backend).__module__ == "yiwang.core.task_backends.rq"
-        results = [probe.counted_effect.enqueue(f"r{i}", 0.25) for i in range(TASKS)]
+        results = [probe.counted_effect.enqueue(f"r{i}", 0.5) for i in range(TASKS)]
         assert backend.get_result(results[0].id).status == TaskResultStatus.READY
         workers = [_worker("r1", tmp_path), _worker("r2", tmp_path)]
-        victim = f"{socket.gethostname()[:40]}-pid{workers[1].pid}"
+        # Whichever worker is first caught inside a task is killed (the one started first may take every
+        # task before the other is up on a loaded machine, so the victim is not fixed in advance).
+        names = {f"{socket.gethostname()[:40]}-pid{w.pid}": w for w in workers}
         try:
             deadline = time.monotonic() + 60
-            while time.monotonic() < deadline:  # r2 inside a task: attempted, no effect yet
+            victim, mine, attempted = None, set(), set()
+            while (
+                time.monotonic() < deadline and victim is None
+            ):  # a worker inside a task: attempted, no effect
                 attempted = set(probe.counts("yiwang_probe_attempt")) - set(
                     probe.counts("yiwang_probe_effect")
                 )
                 with connection.cursor() as cursor:
-                    cursor.execute("SELECT key FROM yiwang_probe_attempt WHERE worker = %s", [victim])
-                    mine = {key for (key,) in cursor.fetchall()}
-                if mine & attempted:
-                    break
-                time.sleep(0.05)
-            else:
-                raise AssertionError("worker r2 never ran a task")
-            os.killpg(workers[1].pid, signal.SIGKILL)
-            workers[1].wait()
+                    cursor.execute("SELECT key, worker FROM yiwang_probe_attempt")
+                    rows = cursor.fetchall()
+                for name, process in names.items():
+                    mine = {key for key, worker in rows if worker == name}
+                    if mine & attempted:
+                        victim = process
+                        break
+                else:
+                    time.sleep(0.05)
+            if victim is None:
+                raise AssertionError("no worker was ever caught inside a task")
+            os.killpg(victim.pid, signal.SIGKILL)
+            victim.wait()
             killed_in = mine & attempted
             deadline = time.monotonic() + 40
             while len(probe.counts("yiwang_probe_effect")) < TASKS and time.monotonic() < deadline:
@@ -117,7 +126,11 @@ def test_redis_backend_runs_every_task_once_in_effect_when_a_worker_is_killed_mi
             for process in workers:
                 if process.poll() is None:
                     os.killpg(process.pid, signal.SIGTERM)
-                    process.wait(timeout=10)
+                    try:
+                        process.wait(timeout=10)
+                    except subprocess.TimeoutExpired:
+                        os.killpg(process.pid, signal.SIGKILL)
+                        process.wait()
     logs = "\n".join(p.read_text(errors="replace")[-2000:] for p in tmp_path.glob("*.log"))
     effects, attempts = probe.counts("yiwang_probe_effect"), probe.counts("yiwang_probe_attempt")
     print(
