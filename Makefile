@@ -139,6 +139,9 @@ scaleout-test: pydeps chromium
 	  $(UV) run pytest -p no:cacheprovider -q -s tests/scaleout
 SCALEOUT_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/yiwang_scaleout
 bench-scaleout: deps chromium
+	@command -v wrk >/dev/null 2>&1 || { echo "Installing Debian's wrk (the load generator)"; \
+	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
+	  $$SUDO apt-get update -qq && $$SUDO apt-get install -y -qq wrk >/dev/null; }
 	SCALEOUT_DATABASE_URL=$(SCALEOUT_DATABASE_URL) $(UV) run python bench/scaleout.py $(BENCH_ARGS)
 
 # --- dependency audit (operators, docs/operations.md): asks the advisory services (PyPI/OSV, the npm

@@ -17,6 +17,11 @@ record); (c) the queue screen's board fragment ``/hall/queue/<hall>/board/`` thr
 client (middleware, view, template: the server's time for one refresh) while the queue holds the
 tickets of (a); (d) the free slots of every appointment item of the hall for the next 30 days.
 
+``--parallel N`` (PostgreSQL) then takes the same number of tickets again and lets N general windows call
+and finish them at the same time, one process per window, as a hall's windows do: calls per second
+over the whole hall (``SKIP LOCKED`` keeps two windows from calling the same ticket; the audit
+record's chain head is the one row they all queue on).
+
 ``--http N`` also runs the production server (gunicorn, ``yiwang/gunicorn_conf.py``) and posts
 tickets with ``wrk`` (N connections, bearer token of the demo citizen, ``--http-seconds``; Debian's
 ``wrk`` needed).  Prints a table and writes JSON to bench/results/.  Not part of the test suite.
@@ -154,6 +159,66 @@ def bench_queue(hall: Any, tickets: int) -> dict[str, Any]:
     }
 
 
+def _window_loop(window_pk: int, clerk_pk: int, out: Any) -> None:
+    """One window's process: call and finish until the queue is empty; sends its call timings."""
+    from yiwang.accounts.models import User
+    from yiwang.core.errors import DomainError
+    from yiwang.hall.models import Window
+    from yiwang.hall.services import queue
+
+    window, clerk = Window.objects.get(pk=window_pk), User.objects.get(pk=clerk_pk)
+    timings: list[float] = []
+    while True:
+        t = time.perf_counter()
+        try:
+            ticket = queue.call_next(window=window, clerk=clerk)
+        except DomainError:
+            break
+        timings.append((time.perf_counter() - t) * 1000)
+        queue.finish(ticket=ticket, clerk=clerk)
+    out.send(timings)
+    out.close()
+
+
+def bench_parallel_calls(hall: Any, tickets: int, windows: int) -> dict[str, Any]:
+    """``windows`` general windows calling at once, one process each (see the module)."""
+    import multiprocessing
+
+    from django.db import connections
+
+    from yiwang.hall.models import BusinessCategory
+    from yiwang.hall.services import queue
+
+    categories = list(BusinessCategory.objects.filter(hall=hall, is_active=True).order_by("sort_order"))
+    for i in range(tickets):
+        queue.take_ticket(hall=hall, category=categories[i % len(categories)], source="kiosk")
+    pairs = clerks(hall, windows)
+    connections.close_all()  # each forked process opens its own connection
+    context = multiprocessing.get_context("fork")
+    pipes, processes = [], []
+    started = time.perf_counter()
+    for window, clerk in pairs:
+        receiving, sending = context.Pipe(duplex=False)
+        process = context.Process(target=_window_loop, args=(window.pk, clerk.pk, sending))
+        process.start()
+        pipes.append(receiving)
+        processes.append(process)
+    per_window = [pipe.recv() for pipe in pipes]
+    elapsed = time.perf_counter() - started
+    for process in processes:
+        process.join()
+    calls = [t for timings in per_window for t in timings]
+    return {
+        "windows": len(pairs),
+        "calls": len(calls),
+        "calls_per_window": [len(t) for t in per_window],
+        # calls per second over the hall, each window calling then finishing as fast as it can
+        "calls_per_second": round(len(calls) / elapsed, 1),
+        "call_median_ms": round(statistics.median(calls), 2) if calls else None,
+        "call_p95_ms": round(percentile(calls, 0.95), 2) if calls else None,
+    }
+
+
 def bench_slots(hall: Any, rounds: int) -> dict[str, Any]:
     from django.utils import timezone
 
@@ -211,6 +276,9 @@ def main() -> int:
     parser.add_argument(
         "--slot-rounds", type=int, default=5, help="searches per appointment item (default 5)"
     )
+    parser.add_argument(
+        "--parallel", type=int, default=0, help="windows calling at once (PostgreSQL; 0: skip)"
+    )
     parser.add_argument("--http", type=int, default=0, help="wrk connections posting tickets (0: skip)")
     parser.add_argument("--http-seconds", type=int, default=15)
     args = parser.parse_args()
@@ -231,6 +299,8 @@ def main() -> int:
     results: dict[str, Any] = {"vendor": connection.vendor, "at": now.isoformat()}
     results["slots"] = bench_slots(hall, args.slot_rounds)
     results["queue"] = bench_queue(hall, args.tickets)
+    if args.parallel and connection.vendor == "postgresql":
+        results["parallel_calls"] = bench_parallel_calls(hall, args.tickets, args.parallel)
     if args.http:
         results["http_take"] = bench_http(hall, args.http, args.http_seconds)
     results["targets"] = {

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import threading
 from typing import Any
 
 import pytest
-from django.db import connection
+from django.db import connection, transaction
 
 from yiwang.core.errors import DomainError
 from yiwang.hall.models import QueueEvent, QueueStatus, QueueTicket, WindowStatus
@@ -63,6 +64,47 @@ def test_two_windows_never_call_the_same_ticket(world: Any) -> None:
     assert QueueTicket.objects.filter(status=QueueStatus.CALLED).count() == 2
     if connection.vendor == "postgresql":
         assert connection.features.has_select_for_update_skip_locked
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.skipif(
+    connection.vendor != "postgresql", reason="SKIP LOCKED (PostgreSQL; SQLite serialises writers)"
+)
+def test_a_call_skips_a_ticket_another_window_is_picking(world: Any) -> None:
+    """While another transaction holds the best ticket's row, the call takes the next one at once."""
+    best, other = take(world), take(world)
+    sign_in(world.window_market, world.clerk)
+    holding, release = threading.Event(), threading.Event()
+    errors: list[BaseException] = []
+
+    def hold_the_best() -> None:
+        try:
+            with transaction.atomic():
+                QueueTicket.objects.select_for_update().get(pk=best.pk)
+                holding.set()
+                release.wait(timeout=20)
+        except BaseException as exc:  # pragma: no cover - reported below
+            errors.append(exc)
+            holding.set()
+        finally:
+            connection.close()
+
+    thread = threading.Thread(target=hold_the_best)
+    thread.start()
+    try:
+        assert holding.wait(timeout=20)
+        with transaction.atomic():
+            with connection.cursor() as cursor:  # waiting for the held row would fail, not hang
+                cursor.execute("SET LOCAL lock_timeout = '2s'")
+            called = queue.call_next(window=world.window_market, clerk=world.clerk)
+    finally:
+        release.set()
+        thread.join(timeout=30)
+    assert not errors, errors
+    assert called.pk == other.pk and called.number == "A002"
+    assert QueueEvent.objects.get(ticket=other, kind="called").announcement == "请A002号到02号窗口办理"
+    best.refresh_from_db()
+    assert best.status == QueueStatus.WAITING
 
 
 def test_recall_skip_requeue(world: Any, frozen: Any) -> None:
