@@ -87,7 +87,7 @@ lint: pydeps
 
 test-sqlite: pydeps
 	@echo "=== test suite on SQLite ==="
-	env -u DATABASE_URL YIWANG_PROFILE=test $(UV) run pytest -n $(PYTEST_WORKERS) -p no:cacheprovider
+	env -u DATABASE_URL YIWANG_PROFILE=test $(UV) run pytest -n $(PYTEST_WORKERS) -p no:cacheprovider --durations=15 --durations-min=10
 
 # The date-sensitive tests (case clocks, calendar, licence validity, to-do flags) again as if today
 # were late December of each of the next two years: the suite must pass on any date.
@@ -107,7 +107,7 @@ test-dates: pydeps
 
 test-postgres: pydeps
 	@echo "=== test suite on PostgreSQL ==="
-	DATABASE_URL=$${DATABASE_URL:-$(PG_URL)} YIWANG_PROFILE=test $(UV) run pytest -n $(PYTEST_WORKERS) -p no:cacheprovider
+	DATABASE_URL=$${DATABASE_URL:-$(PG_URL)} YIWANG_PROFILE=test $(UV) run pytest -n $(PYTEST_WORKERS) -p no:cacheprovider --durations=15 --durations-min=10
 
 migrate: pydeps
 	$(UV) run python manage.py migrate

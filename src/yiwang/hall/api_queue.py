@@ -123,10 +123,16 @@ def window_out(w: Window) -> dict[str, Any]:
 
 @router.post("/halls/{hall_id}/tickets", response={201: HallQueueTicketOut}, summary="取号")
 def take_ticket(request: HttpRequest, hall_id: UUID, payload: HallQueueTakeIn) -> Status:
-    hall = _hall(hall_id)
-    category = BusinessCategory.objects.filter(hall=hall, prefix=payload.category.strip().upper()).first()
+    # the category with its hall in one statement; when there is none, say which one is missing
+    category = (
+        BusinessCategory.objects.select_related("hall")
+        .filter(hall__public_id=hall_id, hall__is_active=True, prefix=payload.category.strip().upper())
+        .first()
+    )
     if category is None:
+        _hall(hall_id)
         raise NotFound("该大厅没有这个业务类别", code=HallErrorCode.NOT_FOUND)
+    hall = category.hall
     user = _user(request)
     applicant = user if user is not None and user.kind != AccountKind.STAFF else None
     source = (

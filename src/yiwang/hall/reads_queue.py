@@ -9,6 +9,7 @@ from datetime import date, datetime
 from typing import Any
 
 from django.core.cache import cache
+from django.db.models import Case, CharField, Count, DateTimeField, F, Q, Value, When
 from django.utils import timezone
 from django.utils.translation import gettext_noop
 
@@ -68,6 +69,27 @@ def _say(template: str, number: str, window: str) -> str:
     )
 
 
+def _board_rows(hall_id: int) -> Any:
+    """The day's board tickets in one grouped statement: waiting tickets counted per category (and
+    the green-channel ones among them), called and serving tickets one row each with their number.
+    The rows are bounded by categories + windows, not by the length of the queue."""
+    at_a_window = ~Q(status=QueueStatus.WAITING)
+    return (
+        QueueTicket.objects.filter(hall_id=hall_id, day=timezone.localdate(), status__in=BOARD_STATUSES)
+        .annotate(
+            shown_number=Case(
+                When(at_a_window, then=F("number")), default=Value(None), output_field=CharField()
+            ),
+            shown_called=Case(
+                When(at_a_window, then=F("called_at")), default=Value(None), output_field=DateTimeField()
+            ),
+        )
+        .order_by()
+        .values_list("category_id", "status", "shown_number", "window_id", "shown_called")
+        .annotate(count=Count("pk"), green=Count("pk", filter=Q(priority=TicketPriority.GREEN)))
+    )
+
+
 def board(code: str) -> dict[str, Any] | None:
     """叫号屏 The now-calling list, each window's current number and status, the waiting count of
     each category."""
@@ -76,17 +98,13 @@ def board(code: str) -> dict[str, Any] | None:
         return None
     hall_id = layout["hall"]["pk"]
     statuses = dict(Window.objects.filter(hall_id=hall_id).values_list("pk", "status"))
-    rows = QueueTicket.objects.filter(
-        hall_id=hall_id, day=timezone.localdate(), status__in=BOARD_STATUSES
-    ).values_list("category_id", "status", "number", "window_id", "called_at", "priority")
     waiting: dict[int, int] = defaultdict(int)
     green: dict[int, int] = defaultdict(int)
     at_window: dict[int, tuple[str, str, datetime]] = {}
-    for category_id, status, number, window_id, called_at, priority in rows:
+    for category_id, status, number, window_id, called_at, count, green_count in _board_rows(hall_id):
         if status == QueueStatus.WAITING:
-            waiting[category_id] += 1
-            if priority == TicketPriority.GREEN:
-                green[category_id] += 1
+            waiting[category_id] += count
+            green[category_id] += green_count
         elif window_id is not None and called_at is not None:
             previous = at_window.get(window_id)
             if previous is None or previous[2] < called_at:

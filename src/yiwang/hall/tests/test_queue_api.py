@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 from typing import Any
+from uuid import uuid4
 from zoneinfo import ZoneInfo
 
 from django.test import Client
@@ -26,7 +27,11 @@ def test_take_call_finish_over_the_api(world: Any) -> None:
     assert taken.status_code == 201, taken.content
     ticket = taken.json()
     assert ticket["number"] == "A001" and ticket["source"] == "mobile" and ticket["waiting_before"] == 0
-    assert citizen.post(f"{API}/halls/{hall}/tickets", {"category": "Z"}, content_type=J).status_code == 404
+    no_category = citizen.post(f"{API}/halls/{hall}/tickets", {"category": "Z"}, content_type=J)
+    no_hall = citizen.post(f"{API}/halls/{uuid4()}/tickets", {"category": "A"}, content_type=J)
+    assert no_category.status_code == no_hall.status_code == 404
+    assert no_category.json()["code"] == no_hall.json()["code"] == "hall_not_found"
+    assert no_category.json()["message"] != no_hall.json()["message"]  # which of the two is missing
     assert citizen.get(f"{API}/tickets/{ticket['id']}").status_code == 200
     assert other.get(f"{API}/tickets/{ticket['id']}").status_code == 404
     board = Client().get(f"{API}/halls/{hall}/queue").json()

@@ -8,6 +8,7 @@ from typing import Any
 from django.core.cache import cache
 from django.test import Client
 
+from yiwang.hall import reads_queue
 from yiwang.hall.models import QueueTicket
 from yiwang.hall.services import queue, windows
 from yiwang.hall.tests.queue_helpers import sign_in, take
@@ -29,6 +30,32 @@ def test_queue_screen_and_board(world: Any, client: Client, django_assert_max_nu
     body = board.content.decode()
     assert board.status_code == 200 and "A001" in body and "<html" not in body
     assert client.get("/hall/queue/nowhere/board/").status_code == 404
+    cache.clear()
+
+
+def test_board_counts_per_category_and_the_number_at_each_window(world: Any) -> None:
+    """The board counts waiting tickets in SQL (grouped): the counts stay exact."""
+    for _ in range(3):
+        take(world)
+    take(world, green_reason="elderly")
+    take(world, world.category_police, green_reason="disabled")
+    take(world, world.category_police)
+    sign_in(world.window_market, world.clerk)
+    called = queue.call_next(window=world.window_market, clerk=world.clerk)
+    assert called.number == "A004"  # the green channel first
+    data = reads_queue.board("hefei")
+    assert data is not None
+    by_prefix = {c["prefix"]: (c["waiting"], c["green_waiting"]) for c in data["categories"]}
+    assert by_prefix["A"] == (3, 0) and by_prefix["B"] == (2, 1)
+    assert sum(waiting for waiting, _ in by_prefix.values()) == 5
+    window = next(w for w in data["windows"] if w["number"] == world.window_market.number)
+    assert window["ticket"] == "A004" and not window["serving"]
+    assert [c["number"] for c in data["now_calling"]] == ["A004"]
+    queue.start_service(ticket=called, clerk=world.clerk)
+    data = reads_queue.board("hefei")
+    assert data is not None
+    window = next(w for w in data["windows"] if w["number"] == world.window_market.number)
+    assert window["ticket"] == "A004" and window["serving"]
     cache.clear()
 
 
