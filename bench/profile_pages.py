@@ -88,11 +88,15 @@ def main() -> int:
         session.save()
         return client
 
-    clerk = next(
-        u.username
-        for u in User.objects.filter(kind="staff", is_active=True).order_by("pk")
-        if staff_todo(u).exists()
-    ) if "todo_page" in args.pages or "case_page" in args.pages else "clerk"
+    clerk = (
+        next(
+            u.username
+            for u in User.objects.filter(kind="staff", is_active=True).order_by("pk")
+            if staff_todo(u).exists()
+        )
+        if "todo_page" in args.pages or "case_page" in args.pages
+        else "clerk"
+    )
     staff = staff_client(clerk)
     case = staff_todo(User.objects.get(username=clerk)).first()
     citizen = Client()

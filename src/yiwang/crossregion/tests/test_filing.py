@@ -4,6 +4,7 @@ idempotent replays, and the refusals (item withdrawn, form invalid, bad or missi
 
 from __future__ import annotations
 
+import json
 from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -26,6 +27,7 @@ from yiwang.exchange.identity import acting_as
 from yiwang.exchange.models import IncomingPackage, OutgoingPackage, OutgoingState
 from yiwang.exchange.services import build_package, push_due, push_package
 from yiwang.exchange.storage import read_archive
+from yiwang.testing.accounts import company as make_company
 from yiwang.testing.cases import pdf_upload
 
 pytestmark = [
@@ -46,7 +48,7 @@ def _file(world: Any, province: Any, **kwargs: Any) -> RemoteCase:
     licence = str(world.item.materials.get(name="营业执照").public_id)
     with acting_as(province):
         return file_remote_case(
-            applicant=world.person,
+            applicant=kwargs.pop("applicant", world.person),
             item=remote,
             form_data=kwargs.pop("form_data", {"shop_name": "庐阳小店"}),
             files=kwargs.pop("files", {licence: [pdf_upload("licence.pdf")]}),
@@ -141,6 +143,26 @@ def test_a_case_filed_at_the_province_is_one_city_case_and_its_status_comes_back
     assert Case.objects.count() == 1 and ReceivedFiling.objects.count() == 1
     filed.refresh_from_db()
     assert len(filed.history) == 2 and filed.last_sequence == 2
+
+
+def test_a_company_files_through_its_legal_representative(world, province, city, as_node):
+    """A legal person's filing: the city files the case for the company (found by its credit code)
+    and records who acted for it; the identity sent is the pairwise subject of the company."""
+    company = make_company(world.person, "xr_company")
+    remote = _refresh(world, province)
+    filed = _file(world, province, remote=remote, applicant=company)
+    assert filed.state == RemoteCaseState.REGISTERED, filed.refused_reason
+    case = Case.objects.get()
+    assert case.channel == "tongban" and case.applicant == company
+    assert case.number == filed.number
+    link = FederatedIdentity.objects.get(user=company)
+    assert link.issuer == ISSUER and link.subject == pairwise_sub(_application(), company)
+    package = OutgoingPackage.objects.get(kind=FILING_KIND)
+    sent = json.loads(_entries_of(package)["filing.json"])["applicant"]
+    assert sent["account_kind"] == "legal" and sent["credit_code"] == company.legal_person.credit_code
+    assert sent["acting_agent"]["sub"] == pairwise_sub(_application(), world.person)
+    assert sent["acting_agent"]["role"] == "legal_representative"
+    assert sent["id_number"] == world.person.natural_person.id_number  # the representative's, not the code
 
 
 def _application() -> Any:
