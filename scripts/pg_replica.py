@@ -50,6 +50,25 @@ def server_binaries() -> Path | None:
     return None
 
 
+def copy_database(source_url: str, target_url: str) -> None:
+    """Schema and committed rows of one database into another (``pg_dump | psql``, this version's tools)."""
+    bin_dir = server_binaries()
+    assert bin_dir is not None, "PostgreSQL server programs not installed"
+    dump = subprocess.run(  # noqa: S603 - our own argv of the PostgreSQL programs
+        [str(bin_dir / "pg_dump"), "--no-owner", "--no-privileges", "-d", source_url],
+        capture_output=True,
+        timeout=120,
+        check=True,
+    )
+    subprocess.run(  # noqa: S603 - our own argv of the PostgreSQL programs
+        [str(bin_dir / "psql"), "-q", "-v", "ON_ERROR_STOP=1", "-d", target_url],
+        input=dump.stdout,
+        capture_output=True,
+        timeout=120,
+        check=True,
+    )
+
+
 def free_port() -> int:
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))

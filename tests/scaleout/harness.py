@@ -500,20 +500,7 @@ class Replica:
         assert result.returncode == 0, result.stderr[-3000:]
         replica = cls(json.loads(result.stdout))
         try:
-            bin_dir = pg_replica().server_binaries()
-            dump = subprocess.run(
-                [str(bin_dir / "pg_dump"), "--no-owner", "--no-privileges", "-d", source_url],
-                capture_output=True,
-                timeout=120,
-                check=True,
-            )
-            subprocess.run(
-                [str(bin_dir / "psql"), "-q", "-v", "ON_ERROR_STOP=1", "-d", replica.primary_url],
-                input=dump.stdout,
-                capture_output=True,
-                timeout=120,
-                check=True,
-            )
+            pg_replica().copy_database(source_url, replica.primary_url)
             replica.wait_caught_up()
         except BaseException:
             replica.stop()

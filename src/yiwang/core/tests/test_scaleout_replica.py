@@ -80,23 +80,8 @@ def clusters() -> Iterator[dict[str, Any]]:
 
 
 def _copy_test_database(target_url: str) -> None:
-    """Schema and committed rows of the test database into the primary (pg_dump | psql)."""
-    bin_dir = pg_replica.server_binaries()
-    assert bin_dir is not None
-    source = database_url_of(connection.settings_dict)
-    dump = subprocess.run(
-        [str(bin_dir / "pg_dump"), "--no-owner", "--no-privileges", "-d", source],
-        capture_output=True,
-        timeout=120,
-        check=True,
-    )
-    subprocess.run(
-        [str(bin_dir / "psql"), "-q", "-v", "ON_ERROR_STOP=1", "-d", target_url],
-        input=dump.stdout,
-        capture_output=True,
-        timeout=120,
-        check=True,
-    )
+    """Schema and committed rows of the test database into the primary."""
+    pg_replica.copy_database(database_url_of(connection.settings_dict), target_url)
 
 
 def _replica_has(url: str, sql: str, params: tuple[Any, ...], expected: Any, timeout: float = 10) -> None:

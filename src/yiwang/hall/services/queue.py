@@ -206,13 +206,17 @@ def _window_busy(window: Window) -> DomainError:
     )
 
 
+def _window_has_ticket(window: Window) -> bool:
+    return QueueTicket.objects.filter(window=window, status__in=ACTIVE_AT_WINDOW).exists()
+
+
 def _nobody_waiting() -> DomainError:
     return DomainError(HallErrorCode.QUEUE_EMPTY, "当前没有等候的号码", status=404)
 
 
 def _call_step_by_step(locked: Window, clerk: User, now: Any) -> QueueTicket:
     """The portable path: check the window is free, pick, update, record the event."""
-    if QueueTicket.objects.filter(window=locked, status__in=ACTIVE_AT_WINDOW).exists():
+    if _window_has_ticket(locked):
         raise _window_busy(locked)
     ticket = waiting_for(locked).first()
     if ticket is None:
@@ -245,10 +249,8 @@ def _call_in_one_statement(locked: Window, clerk: User, now: Any) -> QueueTicket
     pick_sql, pick_params = pick.query.get_compiler(connection=connection).as_sql()
     quote = connection.ops.quote_name
     tickets, events = quote(QueueTicket._meta.db_table), quote(QueueEvent._meta.db_table)
-    # announcement() in SQL: the window's part is known now, the number comes from the picked row.
-    template = (locked.hall.announcement_template or "请{number}号到{window}号窗口办理").replace(
-        "{window}", locked.number
-    )
+    # announcement() with the window filled in now; the number comes from the picked row, in SQL.
+    template = announcement(locked.hall, "{number}", locked)
     sql = (
         f"WITH pick AS ({pick_sql}), "  # noqa: S608 - model tables and the ORM's own SQL
         f"called AS (UPDATE {tickets} SET status = %s, window_id = %s, served_by_id = %s, called_at = %s, "
@@ -268,7 +270,7 @@ def _call_in_one_statement(locked: Window, clerk: User, now: Any) -> QueueTicket
     ]  # fmt: skip
     ticket = next(iter(QueueTicket.objects.raw(sql, params)), None)
     if ticket is None:
-        if QueueTicket.objects.filter(window=locked, status__in=ACTIVE_AT_WINDOW).exists():
+        if _window_has_ticket(locked):
             raise _window_busy(locked)
         raise _nobody_waiting()
     ticket.window = locked
